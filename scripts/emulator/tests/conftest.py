@@ -59,3 +59,77 @@ def aws(endpoint, client_config):
                             config=client_config, **creds)
 
     return make
+
+
+# ---- fixtures for the extension's own tests (admin API, unique names, strict clients) -------
+
+import json  # noqa: E402
+import random  # noqa: E402
+import uuid  # noqa: E402
+
+
+class Admin:
+    """Calls to the extension's admin API under /bunker-api/."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.url}/bunker-api{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+    def ok(self, method, path, body=None):
+        status, value = self.call(method, path, body)
+        assert status in (200, 201), (status, value)
+        return value
+
+
+@pytest.fixture
+def admin(endpoint):
+    a = Admin(endpoint)
+    yield a
+    # Leave no fault behind for the next test.
+    a.call("DELETE", "/faults")
+
+
+@pytest.fixture
+def unique():
+    """unique(prefix) -> a name no other test run uses."""
+    return lambda prefix="t": f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def account_id():
+    """A fresh 12-digit account id: moto keeps state per account, so tests stay apart."""
+    return str(random.randint(10**11, 10**12 - 1))
+
+
+@pytest.fixture
+def strict_config():
+    """One attempt only (botocore's max_attempts counts retries, total_max_attempts does not)."""
+    return Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5,
+                  read_timeout=30)
+
+
+@pytest.fixture
+def client(endpoint, strict_config):
+    """client(service, account_id=None) -> boto3 client with exactly one attempt per call.
+    A given account id is used through moto's x-moto-account-id header."""
+
+    def make(service, account_id=None, region=REGION):
+        c = boto3.client(service, region_name=region, endpoint_url=endpoint,
+                         config=strict_config, aws_access_key_id="test",
+                         aws_secret_access_key="test")
+        if account_id is not None:
+            def add_header(request, **_):
+                request.headers["x-moto-account-id"] = account_id
+            c.meta.events.register("before-sign.*.*", add_header)
+        return c
+
+    return make
