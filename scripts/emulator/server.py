@@ -8,7 +8,9 @@ Lambda runs without Docker (this machine kind has no Docker daemon): moto's `lam
 setting is switched off here, in-process, unless BUNKER_EMULATOR_LAMBDA_DOCKER=true. Invoke then
 returns moto's canned reply instead of failing on the missing daemon.
 """
+import faulthandler
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -34,6 +36,8 @@ def _write_pidfile():
 
 
 def main(argv=None):
+    # `kill -USR1 <pid>` writes every thread's stack to the log: how to see where a call hangs.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     _configure_moto()
     bunker_ext.install()
     from moto import server

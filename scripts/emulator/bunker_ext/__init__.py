@@ -3,8 +3,9 @@
 Every module in this package covers one AWS service (``backup``, ``organizations``, ...) and
 exposes ``install()``, which patches moto in place. ``install()`` below imports them all, in
 name order, once. Modules whose name starts with an underscore are shared helpers and are not
-installed on their own; ``_middleware`` (admin API under ``/bunker-api/``, call counters, fault
-and latency injection for every service) is installed last, after the service modules.
+installed on their own. After the service modules come ``_speedups`` (moto performance fixes
+that change no behaviour) and ``_middleware`` (admin API under ``/bunker-api/``, call counters,
+fault and latency injection for every service).
 """
 import importlib
 import pkgutil
@@ -23,7 +24,8 @@ def install():
         hook = getattr(module, "install", None)
         if hook is not None:
             hook()
-    from . import _middleware
+    from . import _middleware, _speedups
 
+    _speedups.install()
     _middleware.install()
     _installed = True

@@ -22,10 +22,21 @@ def handle(app, environ, start_response):
     if delay > 0:
         time.sleep(delay)
     if rule is not None:
+        _drain(environ)
         status, headers, body = _faults.fault_response(rule, service, protocol)
         start_response(f"{status} Injected", headers)
         return [body]
     return app(environ, start_response)
+
+
+def _drain(environ):
+    """Read the unread request body so the connection stays usable for the client's next call."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > 0:
+        environ["wsgi.input"].read(length)
 
 
 def install():
