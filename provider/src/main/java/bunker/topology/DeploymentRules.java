@@ -40,6 +40,13 @@ public final class DeploymentRules {
     checkAdminRoles(spec, out);
     checkTags(spec, out);
     PlanRules.check(spec, namesOk, out);
+    if (out.isEmpty()) { // sizes mean something only for an otherwise valid spec
+      for (String plan : BackupPolicies.oversizedPlans(spec)) {
+        add(out, List.of("plans", plan), "Plan too large for a backup policy",
+            "Plan \"" + plan + "\" alone renders to more than " + BackupPolicies.MAX_CHARACTERS
+                + " characters, the Organizations limit; split its rules over several plans.");
+      }
+    }
     return out;
   }
 
