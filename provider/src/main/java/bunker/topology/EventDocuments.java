@@ -36,15 +36,18 @@ public final class EventDocuments {
 
   /**
    * Pattern of the ingest rule on the deployment bus: a copy job into the intermediate vault has
-   * completed.
+   * completed. Copies the restore machine makes from the standard vault land there too; they
+   * must not be ingested back, hence the source condition.
    */
   public static String ingestPattern(DeploymentSpec spec) {
+    Arns arns = Arns.of(spec);
     return Json.write(obj(
         "source", List.of("aws.backup"),
         "detail-type", List.of(COPY_JOB),
         "detail", obj(
             "state", List.of("COMPLETED"),
-            "destinationBackupVaultArn", List.of(Arns.of(spec).intermediateVault()))));
+            "destinationBackupVaultArn", List.of(arns.intermediateVault()),
+            "sourceBackupVaultArn", List.of(obj("anything-but", List.of(arns.standardVault()))))));
   }
 
   /**

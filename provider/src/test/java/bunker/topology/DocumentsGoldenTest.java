@@ -32,6 +32,7 @@ class DocumentsGoldenTest {
     if (Boolean.getBoolean("bunker.golden.update")) {
       Files.writeString(Path.of("src/test/resources/topology", name + ".json"),
           Json.pretty(Json.parse(actual)));
+      return; // the classpath still holds the old copy; the next run compares
     }
     try (InputStream in = getClass().getResourceAsStream("/topology/" + name + ".json")) {
       assertNotNull(in, "missing golden file topology/" + name + ".json");
