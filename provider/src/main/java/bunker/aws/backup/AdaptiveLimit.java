@@ -43,9 +43,12 @@ final class AdaptiveLimit {
     if (startedInEpoch < epoch) {
       return false;
     }
+    double before = limit;
     limit = Math.max(1.0, limit / 2);
     epoch++;
-    decreases++;
+    if (limit < before) {
+      decreases++;
+    }
     return true;
   }
 

@@ -253,7 +253,10 @@ public final class VaultEmptier {
         while (!queue.isEmpty() || inFlight > 0) {
           while (inFlight < limit.current() && !queue.isEmpty() && !pastDeadline()) {
             Task task = queue.poll();
-            futures.add(done.submit(() -> attempt(task)));
+            // The epoch is taken at submission: a halving that happens while this call waits
+            // for a worker thread must not make its refusal count as a new signal.
+            long epoch = limit.epoch();
+            futures.add(done.submit(() -> attempt(task, epoch)));
             inFlight++;
           }
           if (inFlight == 0) {
@@ -269,8 +272,7 @@ public final class VaultEmptier {
       }
     }
 
-    private Outcome attempt(Task task) {
-      long epoch = limit.epoch();
+    private Outcome attempt(Task task, long epoch) {
       waiters.sleep(task.delay());
       try {
         return new Outcome(task, epoch, store.deletePoint(vault, task.point().arn()), null);
