@@ -3,7 +3,8 @@
 Every module in this package covers one AWS service (``backup``, ``organizations``, ...) and
 exposes ``install()``, which patches moto in place. ``install()`` below imports them all, in
 name order, once. Modules whose name starts with an underscore are shared helpers and are not
-installed on their own.
+installed on their own; ``_middleware`` (admin API under ``/bunker-api/``, call counters, fault
+and latency injection for every service) is installed last, after the service modules.
 """
 import importlib
 import pkgutil
@@ -22,4 +23,7 @@ def install():
         hook = getattr(module, "install", None)
         if hook is not None:
             hook()
+    from . import _middleware
+
+    _middleware.install()
     _installed = True
