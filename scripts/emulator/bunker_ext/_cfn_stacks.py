@@ -295,14 +295,21 @@ def _refresh(op):
     return op
 
 
+_in_progress_error = []
+
+
+def check_idle(ss):
+    """OperationInProgressException while an operation of the set still runs."""
+    for op in ss.operations:
+        if _refresh(op)["Status"] == "RUNNING":
+            raise _in_progress_error[0](f"Another Operation on StackSet {ss.id} is in "
+                                        f"progress: {op['OperationId']}")
+
+
 def _patch_operations(ctx, in_progress_error):
     SS = cfn_models.StackSet
-
-    def busy(ss):
-        for op in ss.operations:
-            if _refresh(op)["Status"] == "RUNNING":
-                raise in_progress_error(f"Another Operation on StackSet {ss.id} is in progress: "
-                                        f"{op['OperationId']}")
+    _in_progress_error.append(in_progress_error)
+    busy = check_idle
 
     def tracked(name, pick):
         orig = getattr(SS, name)

@@ -278,6 +278,9 @@ def _patch_responses():
         ou_ids = targets.get("OrganizationalUnitIds") or []
         stackset = self.cloudformation_backend.describe_stack_set(
             self._get_param("StackSetName"))
+        from ._cfn_stacks import check_idle
+
+        check_idle(stackset)  # before anything changes
         retain = str(self._get_param("RetainStacks")).lower() == "true"
         regions = self._get_params().get("Regions") or []
         accounts = list(self._get_params().get("Accounts") or targets.get("Accounts") or [])

@@ -306,3 +306,84 @@ def test_lambda_token_still_goes_to_lambda(client, account_id):
     wait_status(cfn, "l", "ROLLBACK_COMPLETE")
     reasons = [e[2] or "" for e in events(cfn, "l") if e[1] == "CREATE_FAILED"]
     assert "Function not found" in reasons[0]
+
+
+# ---- StackSet instance in a member account, topic in the central (delegated admin) account ---
+
+from test_cloudformation import as_account, org  # noqa: E402,F401  (fixtures)
+
+
+def test_stack_set_instance_waits_for_central_helper(org, as_account, provider):
+    central, member = org["backup"], org["p1"]
+    p = provider(central)
+    # The seed module's statement: members' StackSet execution roles inside the organisation.
+    org_id = org["orgs"].describe_organization()["Organization"]["Id"]
+    p.allow({"Principal": {"AWS": "*"}, "Condition": {
+        "StringEquals": {"aws:PrincipalOrgID": org_id},
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/stacksets-exec-*"}}})
+    cfn = as_account("cloudformation", central)
+    name = f"helper-{time.time_ns() % 10**8}"
+    cfn.create_stack_set(StackSetName=name, TemplateBody=json.dumps({"Resources": {
+        "Vault": {"Type": "Custom::Vault", "Properties": {
+            "ServiceToken": p.topic, "Account": {"Ref": "AWS::AccountId"}}}},
+        "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Vault", "Arn"]}}}}),
+        PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
+        AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+    op = cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                                    DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})[
+        "OperationId"]
+    req = p.request()
+    assert req["RequestType"] == "Create" and req["StackId"].split(":")[4] == member
+    assert req["ResourceProperties"]["Account"] == member
+
+    def instance():
+        return cfn.describe_stack_instance(StackSetName=name, StackInstanceAccount=member,
+                                           StackInstanceRegion=REGION,
+                                           CallAs="DELEGATED_ADMIN")["StackInstance"]
+
+    def op_status():
+        return cfn.describe_stack_set_operation(StackSetName=name, OperationId=op,
+                                                CallAs="DELEGATED_ADMIN")[
+            "StackSetOperation"]["Status"]
+
+    assert instance()["StackInstanceStatus"]["DetailedStatus"] == "RUNNING"
+    assert op_status() == "RUNNING"
+    with pytest.raises(ClientError) as e:
+        cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
+                                   CallAs="DELEGATED_ADMIN",
+                                   DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})
+    assert e.value.response["Error"]["Code"] == "OperationInProgressException"
+    assert respond(req, PhysicalResourceId="member-vault", Data={"Arn": "arn:v"}) == 200
+    assert instance()["Status"] == "CURRENT" and op_status() == "SUCCEEDED"
+    assert instance()["StackInstanceStatus"]["DetailedStatus"] == "SUCCEEDED"
+
+    # An account that joins later gets an instance whose helper says no: FAILED with the reason.
+    late = org["account"]("late", org["prod"])
+    req2 = p.request()
+    assert req2["StackId"].split(":")[4] == late
+    respond(req2, "FAILED", Reason="no key", PhysicalResourceId="x")
+    failed = cfn.describe_stack_instance(StackSetName=name, StackInstanceAccount=late,
+                                         StackInstanceRegion=REGION,
+                                         CallAs="DELEGATED_ADMIN")["StackInstance"]
+    assert failed["StackInstanceStatus"]["DetailedStatus"] in ("RUNNING", "FAILED")
+    respond(p.request(), PhysicalResourceId="x")  # rollback Delete of the failed resource
+    failed = cfn.describe_stack_instance(StackSetName=name, StackInstanceAccount=late,
+                                         StackInstanceRegion=REGION,
+                                         CallAs="DELEGATED_ADMIN")["StackInstance"]
+    assert failed["StackInstanceStatus"]["DetailedStatus"] == "FAILED"
+    assert "Message returned: no key" in failed["StatusReason"]
+
+    # Deleting the instances sends Delete requests; instances stay until they are answered.
+    op = cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
+                                    CallAs="DELEGATED_ADMIN",
+                                    DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})[
+        "OperationId"]
+    d = p.request()
+    assert (d["RequestType"], d["PhysicalResourceId"]) == ("Delete", "member-vault")
+    assert op_status() == "RUNNING"
+    assert [i["Account"] for i in cfn.list_stack_instances(
+        StackSetName=name, CallAs="DELEGATED_ADMIN")["Summaries"]] == [member]
+    respond(d, PhysicalResourceId="member-vault")
+    assert op_status() == "SUCCEEDED"
+    assert cfn.list_stack_instances(StackSetName=name, CallAs="DELEGATED_ADMIN")[
+        "Summaries"] == []
