@@ -387,3 +387,23 @@ def test_stack_set_instance_waits_for_central_helper(org, as_account, provider):
     assert op_status() == "SUCCEEDED"
     assert cfn.list_stack_instances(StackSetName=name, CallAs="DELEGATED_ADMIN")[
         "Summaries"] == []
+
+
+def test_default_timeout_is_adjustable(client, account_id, provider, admin):
+    p = provider(account_id)
+    cfn = client("cloudformation", account_id)
+    before = admin.ok("GET", "/cloudformation/custom-resources")
+    assert before["default_service_timeout_seconds"] == 3600
+    assert admin.call("POST", "/cloudformation/custom-resources",
+                      {"default_service_timeout_seconds": 0})[0] == 400
+    admin.ok("POST", "/cloudformation/custom-resources", {"default_service_timeout_seconds": 1})
+    try:
+        cfn.create_stack(StackName="dt", TemplateBody=template(), DisableRollback=True,
+                         Parameters=[{"ParameterKey": "Token", "ParameterValue": p.topic}])
+        req = p.request()
+        waiting = admin.ok("GET", "/cloudformation/custom-resources")["pending"]
+        assert req["StackId"] in [w["stack_id"] for w in waiting]
+        wait_status(cfn, "dt", "CREATE_FAILED", timeout=5)
+    finally:
+        admin.ok("POST", "/cloudformation/custom-resources",
+                 {"default_service_timeout_seconds": 3600})
