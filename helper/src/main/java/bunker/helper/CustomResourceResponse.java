@@ -23,6 +23,7 @@ public record CustomResourceResponse(
 
   /** CloudFormation rejects a response body larger than this. */
   static final int MAX_BYTES = 4096;
+  private static final String CUT = " [... cut]";
 
   /** SUCCESS or FAILED. */
   public enum Status { SUCCESS, FAILED }
@@ -56,18 +57,25 @@ public record CustomResourceResponse(
    */
   public String toJson() {
     String json = render(reason);
-    int excess = json.getBytes(StandardCharsets.UTF_8).length - MAX_BYTES;
-    if (excess <= 0) {
+    if (fits(json)) {
       return json;
     }
-    String marker = " [... cut]";
-    String cut = reason;
-    while (excess > 0 && !cut.isEmpty()) {
-      cut = cut.substring(0, Math.max(0, cut.length() - excess - marker.length() - 8));
-      json = render(cut + marker);
-      excess = json.getBytes(StandardCharsets.UTF_8).length - MAX_BYTES;
+    // The longest prefix of the reason that fits, found by bisection (escapes vary in size).
+    int lo = 0;
+    int hi = reason.length();
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (fits(render(reason.substring(0, mid) + CUT))) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
     }
-    return json;
+    return render(reason.substring(0, lo) + CUT);
+  }
+
+  private static boolean fits(String json) {
+    return json.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
   }
 
   private String render(String why) {
