@@ -1,0 +1,310 @@
+package bunker.helper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.topology.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+import software.amazon.awssdk.services.backup.model.ResourceNotFoundException;
+
+/**
+ * The Lambda handler in-process against the emulator: SNS events in, vaults in a workload
+ * account (reached by assuming the stack's helper role), responses PUT to a local server and
+ * checked field by field.
+ */
+class DeploymentHelperEmuTest {
+  private static final String CENTRAL = "220551619043";
+  private static HelperClients clients;
+  private static ResponseCatcher catcher;
+  private static DeploymentHelperHandler handler;
+
+  private String account;
+  private String role;
+  private String key;
+  private String deployment;
+
+  @BeforeAll
+  static void start() throws Exception {
+    clients = HelperClients.create(Emulator.url());
+    catcher = new ResponseCatcher();
+    handler = new DeploymentHelperHandler(clients::forRole, new ResponseSender(
+        Duration.ofSeconds(10)));
+  }
+
+  @AfterAll
+  static void stop() {
+    catcher.close();
+    clients.close();
+  }
+
+  @BeforeEach
+  void freshAccount() {
+    account = Emulator.freshAccount();
+    deployment = Emulator.uniqueName("t");
+    role = "arn:aws:iam::" + account + ":role/bunker-" + deployment + "-deployment-helper";
+    key = newKey();
+  }
+
+  private static String newKey() {
+    return "arn:aws:kms:" + Requests.REGION + ":" + CENTRAL + ":key/" + UUID.randomUUID();
+  }
+
+  private String policy(String sid) {
+    return Json.write(Map.of("Version", "2012-10-17", "Statement", java.util.List.of(Map.of(
+        "Sid", sid, "Effect", "Deny", "Principal", Map.of("AWS", "*"),
+        "Action", java.util.List.of("backup:DeleteBackupVault", "backup:DeleteRecoveryPoint"),
+        "Resource", "*", "Condition", Map.of("ArnNotLike", Map.of("aws:PrincipalArn", role))))));
+  }
+
+  private Map<String, Object> props(String suffix, String keyArn, String policy, boolean force) {
+    return Requests.properties(deployment, "bunker-" + deployment + "-backup" + suffix,
+        "bunker-" + deployment + "-restore" + suffix, keyArn, policy, role, force);
+  }
+
+  private HelperClients.Account workload() {
+    return clients.forRole(role, Requests.REGION, "aws");
+  }
+
+  private Optional<DescribeBackupVaultResponse> vault(String name) {
+    try {
+      return Optional.of(workload().backup().describeBackupVault(r -> r.backupVaultName(name)));
+    } catch (ResourceNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String accessPolicy(String name) {
+    try {
+      return workload().backup().getBackupVaultAccessPolicy(r -> r.backupVaultName(name))
+          .policy();
+    } catch (ResourceNotFoundException e) {
+      return "";
+    }
+  }
+
+  /** Sends one request through the handler; returns the response document, echo checked. */
+  private Map<String, Object> call(String type, String physicalId, Map<String, Object> props,
+      Map<String, Object> oldProps) throws Exception {
+    String request = Requests.request(type, catcher.url(UUID.randomUUID().toString()), account,
+        physicalId, props, oldProps);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(Requests.snsEvent(request).getBytes()), out,
+        new FakeContext(300_000));
+    ResponseCatcher.Received r = catcher.next();
+    Map<String, Object> sent = Json.parseObject(request);
+    Map<String, Object> doc = r.json();
+    assertEquals("PUT", r.method());
+    assertEquals(java.util.List.of(""), r.contentType());
+    assertEquals(sent.get("StackId"), doc.get("StackId"));
+    assertEquals(sent.get("RequestId"), doc.get("RequestId"));
+    assertEquals("WorkloadVaults", doc.get("LogicalResourceId"));
+    assertEquals(Boolean.FALSE, doc.get("NoEcho"));
+    return doc;
+  }
+
+  private String idOf(Map<String, Object> p) {
+    return "bunker:" + deployment + ":" + account + ":" + p.get("BackupVaultName") + ":"
+        + p.get("RestoreVaultName");
+  }
+
+  @Test
+  void create_newAccount_makesVaultsPolicyAndServiceLinkedRole() throws Exception {
+    Map<String, Object> p = props("", key, policy("Protect"), false);
+    Map<String, Object> doc = call("Create", null, p, null);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals("", doc.get("Reason"));
+    assertEquals(idOf(p), doc.get("PhysicalResourceId"));
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    DescribeBackupVaultResponse backup = vault(backupName).orElseThrow();
+    DescribeBackupVaultResponse restore = vault(restoreName).orElseThrow();
+    assertEquals(Map.of("BackupVaultName", backupName, "BackupVaultArn", backup.backupVaultArn(),
+        "RestoreVaultName", restoreName, "RestoreVaultArn", restore.backupVaultArn()),
+        doc.get("Data"));
+    assertTrue(backup.backupVaultArn().contains(":" + account + ":"), backup.backupVaultArn());
+    assertEquals(key, backup.encryptionKeyArn());
+    assertEquals(key, restore.encryptionKeyArn());
+    assertEquals(Json.normalize(policy("Protect")), Json.normalize(accessPolicy(backupName)));
+    assertEquals(Json.normalize(policy("Protect")), Json.normalize(accessPolicy(restoreName)));
+    assertEquals("/aws-service-role/backup.amazonaws.com/", workload().iam()
+        .getRole(r -> r.roleName("AWSServiceRoleForBackup")).role().path());
+
+    // SNS delivers at least once: the same Create again adopts the vaults, SLR "taken" is fine
+    Map<String, Object> again = call("Create", null, p, null);
+    assertEquals("SUCCESS", again.get("Status"), String.valueOf(again.get("Reason")));
+    assertEquals(doc.get("PhysicalResourceId"), again.get("PhysicalResourceId"));
+    assertEquals(doc.get("Data"), again.get("Data"));
+  }
+
+  @Test
+  void create_vaultExistsUnderAnotherKey_failsAndLeavesItAlone() throws Exception {
+    Map<String, Object> p = props("", key, policy("Protect"), false);
+    String backupName = (String) p.get("BackupVaultName");
+    String otherKey = newKey();
+    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
+        .encryptionKeyArn(otherKey));
+
+    Map<String, Object> doc = call("Create", null, p, null);
+
+    assertEquals("FAILED", doc.get("Status"));
+    String reason = (String) doc.get("Reason");
+    assertTrue(reason.contains("Backup Vault (" + backupName + ") already exists")
+        && reason.contains(otherKey), reason);
+    assertTrue(((String) doc.get("PhysicalResourceId")).startsWith("bunker-failed:"));
+    assertEquals(otherKey, vault(backupName).orElseThrow().encryptionKeyArn());
+    assertEquals("", accessPolicy(backupName), "the foreign vault got no policy");
+    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty(), "nothing else was made");
+
+    // CloudFormation's rollback Delete for the failed id touches nothing
+    Map<String, Object> rollback = call("Delete", (String) doc.get("PhysicalResourceId"), p, null);
+    assertEquals("SUCCESS", rollback.get("Status"));
+    assertTrue(vault(backupName).isPresent());
+  }
+
+  @Test
+  void update_policyChange_putsItAndKeepsTheId() throws Exception {
+    Map<String, Object> old = props("", key, policy("Old"), false);
+    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    Map<String, Object> now = props("", key, policy("New"), false);
+
+    Map<String, Object> doc = call("Update", id, now, old);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(id, doc.get("PhysicalResourceId"));
+    for (String name : new String[] {(String) now.get("BackupVaultName"),
+        (String) now.get("RestoreVaultName")}) {
+      assertEquals(Json.normalize(policy("New")), Json.normalize(accessPolicy(name)));
+    }
+  }
+
+  @Test
+  void update_rename_makesNewVaultsWithNewIdThenDeleteRemovesOldOnes() throws Exception {
+    Map<String, Object> old = props("", key, policy("P"), false);
+    String oldId = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    Map<String, Object> now = props("-v2", key, policy("P"), false);
+
+    Map<String, Object> doc = call("Update", oldId, now, old);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(idOf(now), doc.get("PhysicalResourceId"));
+    assertTrue(!oldId.equals(doc.get("PhysicalResourceId")), "a rename is a replacement");
+    assertTrue(vault((String) now.get("BackupVaultName")).isPresent());
+    assertTrue(vault((String) old.get("BackupVaultName")).isPresent(), "old kept until Delete");
+
+    // CloudFormation then deletes the old resource with its old properties
+    Map<String, Object> cleanup = call("Delete", oldId, old, null);
+    assertEquals("SUCCESS", cleanup.get("Status"), String.valueOf(cleanup.get("Reason")));
+    assertTrue(vault((String) old.get("BackupVaultName")).isEmpty());
+    assertTrue(vault((String) old.get("RestoreVaultName")).isEmpty());
+    assertTrue(vault((String) now.get("BackupVaultName")).isPresent());
+  }
+
+  @Test
+  void update_newKeyOnEmptyVaults_recreatesThemUnderIt() throws Exception {
+    Map<String, Object> old = props("", key, policy("P"), false);
+    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String newKey = newKey();
+    Map<String, Object> now = props("", newKey, policy("P"), false);
+
+    Map<String, Object> doc = call("Update", id, now, old);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(id, doc.get("PhysicalResourceId"));
+    assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
+        .encryptionKeyArn());
+    assertEquals(newKey, vault((String) now.get("RestoreVaultName")).orElseThrow()
+        .encryptionKeyArn());
+    assertEquals(Json.normalize(policy("P")),
+        Json.normalize(accessPolicy((String) now.get("BackupVaultName"))));
+  }
+
+  @Test
+  void update_newKeyOnVaultWithPoints_failsAndChangesNothing() throws Exception {
+    Map<String, Object> old = props("", key, policy("P"), false);
+    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String backupName = (String) old.get("BackupVaultName");
+    Emulator.bulkPoints(account, backupName, 3);
+    Map<String, Object> now = props("", newKey(), policy("Q"), false);
+
+    Map<String, Object> doc = call("Update", id, now, old);
+
+    assertEquals("FAILED", doc.get("Status"));
+    String reason = (String) doc.get("Reason");
+    assertTrue(reason.contains("Backup Vault (" + backupName + ")")
+        && reason.contains("3 recovery point(s)") && reason.contains("cannot change"), reason);
+    assertEquals(id, doc.get("PhysicalResourceId"), "a failed update keeps the id");
+    assertEquals(key, vault(backupName).orElseThrow().encryptionKeyArn());
+    assertEquals(Json.normalize(policy("P")), Json.normalize(accessPolicy(backupName)));
+    assertEquals(3, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+  }
+
+  @Test
+  void delete_withPointsNotForced_failsNamingVaultAndCountAndTouchesNothing() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    String id = (String) call("Create", null, p, null).get("PhysicalResourceId");
+    String backupName = (String) p.get("BackupVaultName");
+    Emulator.bulkPoints(account, backupName, 25);
+
+    Map<String, Object> doc = call("Delete", id, p, null);
+
+    assertEquals("FAILED", doc.get("Status"));
+    assertEquals(id, doc.get("PhysicalResourceId"));
+    String reason = (String) doc.get("Reason");
+    assertTrue(reason.startsWith("Backup Vault (" + backupName + ") holds 25 recovery point(s)."
+        + " ForceDestroy is false"), reason);
+    assertEquals(25, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isPresent(), "restore vault kept too");
+    assertEquals(Json.normalize(policy("P")), Json.normalize(accessPolicy(backupName)));
+  }
+
+  @Test
+  void delete_withPointsForced_emptiesAndDeletesBothVaults() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), true);
+    String id = (String) call("Create", null, p, null).get("PhysicalResourceId");
+    Emulator.bulkPoints(account, (String) p.get("BackupVaultName"), 400);
+    Emulator.bulkPoints(account, (String) p.get("RestoreVaultName"), 7);
+
+    Map<String, Object> doc = call("Delete", id, p, null);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(id, doc.get("PhysicalResourceId"));
+    assertEquals(Map.of(), doc.get("Data"));
+    assertTrue(vault((String) p.get("BackupVaultName")).isEmpty());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+
+    // idempotent: a repeated Delete finds nothing and succeeds
+    Map<String, Object> again = call("Delete", id, p, null);
+    assertEquals("SUCCESS", again.get("Status"), String.valueOf(again.get("Reason")));
+  }
+
+  @Test
+  void delete_emptyVaultsNotForced_deletesThem() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    String id = (String) call("Create", null, p, null).get("PhysicalResourceId");
+    Map<String, Object> doc = call("Delete", id, p, null);
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertFalse(vault((String) p.get("BackupVaultName")).isPresent());
+    assertFalse(vault((String) p.get("RestoreVaultName")).isPresent());
+  }
+
+  @Test
+  void delete_vaultsNeverMade_succeeds() throws Exception {
+    Map<String, Object> p = new HashMap<>(props("", key, policy("P"), false));
+    Map<String, Object> doc = call("Delete", idOf(p), p, null);
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(idOf(p), doc.get("PhysicalResourceId"));
+  }
+}

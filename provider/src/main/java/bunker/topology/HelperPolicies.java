@@ -1,0 +1,126 @@
+package bunker.topology;
+
+import static bunker.topology.Iam.allow;
+import static bunker.topology.json.Json.obj;
+
+import bunker.topology.json.Json;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * IAM policies of the deployment helper, least privilege (no PowerUserAccess): the execution
+ * role of the central Lambda (assume the workload helper roles, write its logs) and the inline
+ * policy of the workload helper role it assumes (exactly the calls {@code bunker.helper} makes:
+ * create, describe, protect, empty and delete the two deployment vaults; AWS Backup's
+ * service-linked role; the KMS use AWS Backup requires of whoever creates a vault under a
+ * customer managed key).
+ */
+public final class HelperPolicies {
+
+  /** The Backup calls the helper makes on the vaults themselves. */
+  static final List<String> VAULT_ACTIONS = List.of(
+      "backup:CreateBackupVault",
+      "backup:DescribeBackupVault",
+      "backup:PutBackupVaultAccessPolicy",
+      "backup:GetBackupVaultAccessPolicy",
+      "backup:DeleteBackupVaultAccessPolicy",
+      "backup:ListRecoveryPointsByBackupVault",
+      "backup:DeleteBackupVault");
+
+  /** The calls that empty a vault (the shared emptier): delete, and describe while waiting. */
+  static final List<String> POINT_ACTIONS = List.of(
+      "backup:DeleteRecoveryPoint",
+      "backup:DescribeRecoveryPoint");
+
+  /**
+   * What AWS Backup's guide lists for creating a vault under a customer managed key
+   * (docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html): Backup creates a grant
+   * on the key as the caller.
+   */
+  static final List<String> KEY_ACTIONS = List.of(
+      "kms:CreateGrant",
+      "kms:DescribeKey",
+      "kms:GenerateDataKey",
+      "kms:Decrypt",
+      "kms:RetireGrant");
+
+  private static final String ACCOUNT = "${AWS::AccountId}";
+
+  private HelperPolicies() {}
+
+  /** The central Lambda's function name (and its role's): one helper per central prefix. */
+  public static String functionName(DeploymentSpec spec) {
+    return Names.of(spec).helperLambdaRole();
+  }
+
+  /** Trust policy of the central Lambda's execution role: Lambda, in the central account. */
+  public static String centralTrust(DeploymentSpec spec) {
+    return Json.write(Iam.document(List.of(allow("TrustLambda",
+        Iam.service("lambda.amazonaws.com"), List.of("sts:AssumeRole"), null,
+        obj("StringEquals",
+            obj("aws:SourceAccount", spec.environment().centralAccountId()))))));
+  }
+
+  /**
+   * Permissions of the central Lambda's execution role: assume any workload helper role of this
+   * member prefix inside the organisation, and write its own log group.
+   */
+  public static String central(DeploymentSpec spec) {
+    Environment env = spec.environment();
+    String p = env.partition();
+    String logGroup = "arn:" + p + ":logs:" + env.region() + ":" + env.centralAccountId()
+        + ":log-group:/aws/lambda/" + functionName(spec);
+    return Json.write(Iam.document(List.of(
+        allow("AssumeWorkloadHelperRoles", null, List.of("sts:AssumeRole"),
+            "arn:" + p + ":iam::*:role/" + spec.memberPrefix() + "*-deployment-helper",
+            obj("StringEquals", obj("aws:ResourceOrgID", env.organizationId()))),
+        allow("CreateOwnLogGroup", null, List.of("logs:CreateLogGroup"), logGroup, null),
+        allow("WriteOwnLogs", null, List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+            logGroup + ":log-stream:*", null))));
+  }
+
+  /**
+   * The workload helper role's statements as the StackSet template needs them: the account in
+   * {@code Fn::Sub} ({@code ${AWS::AccountId}}).
+   */
+  public static List<Map<String, Object>> workloadStatements(DeploymentSpec spec,
+      String kmsKeyArn) {
+    return workloadStatements(spec, kmsKeyArn, null);
+  }
+
+  /** The workload helper role's policy for one account, as plain JSON. */
+  public static String workload(DeploymentSpec spec, String kmsKeyArn, String account) {
+    return Json.write(Iam.document(workloadStatements(spec, kmsKeyArn, account)));
+  }
+
+  private static List<Map<String, Object>> workloadStatements(DeploymentSpec spec,
+      String kmsKeyArn, String account) {
+    Names names = Names.of(spec);
+    String p = spec.environment().partition();
+    String vaultPrefix = "arn:" + p + ":backup:" + spec.environment().region() + ":" + ACCOUNT
+        + ":";
+    List<Object> vaults = List.of(
+        arn(vaultPrefix + "backup-vault:" + names.workloadBackupVault(), account),
+        arn(vaultPrefix + "backup-vault:" + names.workloadRestoreVault(), account));
+    List<Object> vaultsAndPoints = List.of(vaults.get(0), vaults.get(1),
+        arn(vaultPrefix + "recovery-point:*", account));
+    return List.of(
+        allow("ManageDeploymentVaults", null, VAULT_ACTIONS, vaults, null),
+        allow("EmptyDeploymentVaults", null, POINT_ACTIONS, vaultsAndPoints, null),
+        // CreateBackupVault stores the vault through Backup's storage service, which has no
+        // resource-level permissions: this one action cannot be narrowed below "*".
+        allow("CreateVaultStorage", null, List.of("backup-storage:MountCapsule"), "*", null),
+        // Scoped to the one key; no kms:ViaService condition, because AWS's own example grants
+        // these without one and DescribeKey may be called outside Backup.
+        allow("UseDeploymentKey", null, KEY_ACTIONS, kmsKeyArn, null),
+        // Backup needs its service-linked role (e.g. to delete expired recovery points).
+        allow("CreateBackupServiceLinkedRole", null, List.of("iam:CreateServiceLinkedRole"),
+            "arn:" + p + ":iam::" + (account == null ? "*" : account)
+                + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup",
+            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))));
+  }
+
+  private static Object arn(String text, String account) {
+    return account == null ? obj("Fn::Sub", text) : text.replace(ACCOUNT, account);
+  }
+}
