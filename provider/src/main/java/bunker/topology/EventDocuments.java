@@ -1,0 +1,84 @@
+package bunker.topology;
+
+import static bunker.topology.Iam.allow;
+import static bunker.topology.Iam.aws;
+import static bunker.topology.json.Json.obj;
+
+import bunker.topology.json.Json;
+import java.util.List;
+
+/**
+ * EventBridge documents: the deployment bus's resource policy and the event patterns of the
+ * forwarding and ingest rules. AWS Backup emits "Copy Job State Change" in the account that owns
+ * the copy job (the workload account for copies out of it), so workload accounts forward their
+ * events to the central bus and the central account forwards its own.
+ */
+public final class EventDocuments {
+
+  static final String COPY_JOB = "Copy Job State Change";
+  static final String BACKUP_JOB = "Backup Job State Change";
+
+  private EventDocuments() {}
+
+  /**
+   * Bus policy: {@code events:PutEvents} only from the workload forwarder role of this
+   * deployment's OUs.
+   */
+  public static String busPolicy(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    return Json.write(Iam.document(List.of(allow("AllowWorkloadForwarders", aws("*"),
+        List.of("events:PutEvents"), arns.eventBus(),
+        obj("ArnLike", obj("aws:PrincipalArn", List.of(arns.role("*",
+                names.workloadForwarderRole()))),
+            "ForAnyValue:StringLike", obj("aws:PrincipalOrgPaths", arns.targetOrgPaths()))))));
+  }
+
+  /**
+   * Pattern of the ingest rule on the deployment bus: a copy job into the intermediate vault has
+   * completed. Copies the restore machine makes from the standard vault land there too; they
+   * must not be ingested back, hence the source condition.
+   */
+  public static String ingestPattern(DeploymentSpec spec) {
+    Arns arns = Arns.of(spec);
+    return Json.write(obj(
+        "source", List.of("aws.backup"),
+        "detail-type", List.of(COPY_JOB),
+        "detail", obj(
+            "state", List.of("COMPLETED"),
+            "destinationBackupVaultArn", List.of(arns.intermediateVault()),
+            "sourceBackupVaultArn", List.of(obj("anything-but", List.of(arns.standardVault()))))));
+  }
+
+  /**
+   * Pattern of the central forwarding rule on the default bus: copy jobs whose destination is
+   * one of this deployment's central vaults.
+   */
+  public static String centralForwardPattern(DeploymentSpec spec) {
+    return Json.write(obj(
+        "source", List.of("aws.backup"),
+        "detail-type", List.of(COPY_JOB),
+        "detail", obj("destinationBackupVaultArn", centralVaultArns(spec))));
+  }
+
+  /**
+   * Pattern of the workload forwarding rule: backup jobs of the workload vault and copy jobs
+   * into this deployment's central vaults.
+   */
+  public static String workloadForwardPattern(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    return Json.write(obj(
+        "source", List.of("aws.backup"),
+        "detail-type", List.of(BACKUP_JOB, COPY_JOB),
+        "$or", List.of(
+            obj("detail", obj("backupVaultName", List.of(names.workloadBackupVault()))),
+            obj("detail", obj("destinationBackupVaultArn", centralVaultArns(spec))))));
+  }
+
+  private static List<String> centralVaultArns(DeploymentSpec spec) {
+    Arns arns = Arns.of(spec);
+    return spec.usesLogicallyAirGappedVault()
+        ? List.of(arns.intermediateVault(), arns.lagVault())
+        : List.of(arns.intermediateVault());
+  }
+}

@@ -1,0 +1,91 @@
+package bunker.topology;
+
+import static bunker.topology.Iam.allow;
+import static bunker.topology.json.Json.obj;
+
+import bunker.topology.json.Json;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trust and inline policies of the central roles, and the AWS managed policies they attach.
+ * Least privilege: every action is named; {@code "Resource": "*"} appears only where the action
+ * has no resource-level permission (DescribeCopyJob, the CloudWatch Logs delivery actions) or
+ * acts on recovery points whose ARN depends on the resource type (StartCopyJob,
+ * UpdateRecoveryPointLifecycle).
+ */
+public final class RolePolicies {
+
+  private RolePolicies() {}
+
+  /** Trust of the central AWS Backup service role: backup.amazonaws.com from this account. */
+  public static String backupServiceTrust(DeploymentSpec spec) {
+    return Json.write(Iam.serviceTrust("backup.amazonaws.com",
+        spec.environment().centralAccountId(), null));
+  }
+
+  /** Managed policies of every backup service role (backup, restore, and their S3 variants). */
+  public static List<String> backupServiceManagedPolicies(DeploymentSpec spec) {
+    Arns arns = Arns.of(spec);
+    return List.of(
+        arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForBackup"),
+        arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
+        arns.managedPolicy("AWSBackupServiceRolePolicyForS3Backup"),
+        arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore"));
+  }
+
+  /** Trust of a state machine's role: Step Functions, for that one machine of this account. */
+  public static String stateMachineTrust(DeploymentSpec spec, String machineName) {
+    return Json.write(Iam.serviceTrust("states.amazonaws.com",
+        spec.environment().centralAccountId(),
+        obj("ArnLike", obj("aws:SourceArn", Arns.of(spec).stateMachine(machineName)))));
+  }
+
+  /** Inline policy of the ingest machine's role. */
+  public static String ingestPolicy(DeploymentSpec spec) {
+    return Json.write(Iam.document(stateMachineStatements(spec, true)));
+  }
+
+  /** Inline policy of the restore machine's role. */
+  public static String restorePolicy(DeploymentSpec spec) {
+    return Json.write(Iam.document(stateMachineStatements(spec, false)));
+  }
+
+  static List<Map<String, Object>> stateMachineStatements(DeploymentSpec spec, boolean ingest) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    List<String> copyActions = ingest
+        ? List.of("backup:DescribeCopyJob", "backup:StartCopyJob",
+            "backup:UpdateRecoveryPointLifecycle")
+        : List.of("backup:DescribeCopyJob", "backup:StartCopyJob");
+    return List.of(
+        allow("CopyRecoveryPoints", null, copyActions, "*", null),
+        allow("PassBackupServiceRole", null, List.of("iam:PassRole"),
+            arns.centralRole(names.backupServiceRole()),
+            obj("StringEquals", obj("iam:PassedToService", "backup.amazonaws.com"))),
+        allow("ReadDeploymentVaults", null, List.of("backup:DescribeBackupVault"),
+            List.of(arns.intermediateVault(), arns.standardVault()), null),
+        // Step Functions' vended-logs delivery needs these on "*" (no resource-level support).
+        allow("DeliverExecutionLogs", null, List.of("logs:CreateLogDelivery",
+            "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
+            "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+            "logs:UpdateLogDelivery"), "*", null));
+  }
+
+  /** Trust of the EventBridge role: events.amazonaws.com from this account. */
+  public static String eventsTrust(DeploymentSpec spec) {
+    return Json.write(Iam.serviceTrust("events.amazonaws.com",
+        spec.environment().centralAccountId(), null));
+  }
+
+  /** The EventBridge role may forward to the deployment bus and start the ingest machine. */
+  public static String eventsPolicy(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    return Json.write(Iam.document(List.of(
+        allow("PutEventsOnDeploymentBus", null, List.of("events:PutEvents"), arns.eventBus(),
+            null),
+        allow("StartIngest", null, List.of("states:StartExecution"),
+            arns.stateMachine(names.ingestStateMachine()), null))));
+  }
+}

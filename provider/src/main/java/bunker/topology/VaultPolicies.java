@@ -1,0 +1,103 @@
+package bunker.topology;
+
+import static bunker.topology.Iam.allow;
+import static bunker.topology.Iam.aws;
+import static bunker.topology.Iam.deny;
+import static bunker.topology.json.Json.obj;
+
+import bunker.topology.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backup vault access policies. Each vault denies deleting or changing itself and its recovery
+ * points to everyone except named roles (so ransomware with admin rights in the account cannot
+ * shorten retention), and central copy targets allow {@code backup:CopyIntoBackupVault} — the only
+ * cross-account action a vault policy can grant — to the workload backup roles of this
+ * deployment's OUs. Backup forbids wildcards in vault-policy actions, so every action is listed.
+ */
+public final class VaultPolicies {
+
+  /** Changes a central vault refuses except to exempt roles. Copies in stay open. */
+  static final List<String> CENTRAL_PROTECTED = List.of(
+      "backup:DeleteBackupVault",
+      "backup:DeleteBackupVaultAccessPolicy",
+      "backup:DeleteBackupVaultLockConfiguration",
+      "backup:DeleteBackupVaultNotifications",
+      "backup:DeleteRecoveryPoint",
+      "backup:PutBackupVaultAccessPolicy",
+      "backup:PutBackupVaultLockConfiguration",
+      "backup:PutBackupVaultNotifications",
+      "backup:UpdateRecoveryPointLifecycle");
+
+  /** A workload vault also refuses new backups and copies except from the deployment's roles. */
+  static final List<String> WORKLOAD_PROTECTED;
+
+  static {
+    List<String> actions = new ArrayList<>(CENTRAL_PROTECTED);
+    actions.add(0, "backup:CopyIntoBackupVault");
+    actions.add("backup:StartBackupJob");
+    WORKLOAD_PROTECTED = List.copyOf(actions);
+  }
+
+  private VaultPolicies() {}
+
+  /**
+   * Policy of a central vault. {@code acceptsWorkloadCopies} is true for the intermediate and
+   * LAG vaults (copy targets of the workload plans) and false for the standard vault, which is
+   * filled only from the intermediate vault in the same account.
+   */
+  public static String central(DeploymentSpec spec, boolean acceptsWorkloadCopies) {
+    return Json.write(centralDocument(spec, acceptsWorkloadCopies));
+  }
+
+  static Map<String, Object> centralDocument(DeploymentSpec spec, boolean acceptsWorkloadCopies) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    String central = spec.environment().centralAccountId();
+    List<String> exempt = new ArrayList<>();
+    spec.adminRoleNames().forEach(role -> exempt.add(arns.role(central, role)));
+    exempt.addAll(spec.environment().deployerPrincipalArns());
+    exempt.add(arns.centralRole(names.backupServiceRole()));
+    exempt.add(arns.centralRole(names.ingestRole())); // shortens intermediate lifecycles
+    exempt.add(arns.backupServiceLinkedRole(central));
+    List<Map<String, Object>> statements = new ArrayList<>();
+    if (acceptsWorkloadCopies) {
+      statements.add(allow("AllowWorkloadCopiesIn", aws("*"),
+          List.of("backup:CopyIntoBackupVault"), "*",
+          obj("ArnLike", obj("aws:PrincipalArn",
+                  List.of(arns.role("*", names.workloadBackupServiceRole()))),
+              "ForAnyValue:StringLike", obj("aws:PrincipalOrgPaths", arns.targetOrgPaths()))));
+    }
+    statements.add(deny("ProtectVaultAndContents", aws("*"), CENTRAL_PROTECTED, "*",
+        obj("ArnNotLike", obj("aws:PrincipalArn", exempt))));
+    return Iam.document(statements);
+  }
+
+  /**
+   * Policy of the workload backup and restore vaults. {@code account} is written into the
+   * exempt role ARNs; the StackSet template passes {@code ${AWS::AccountId}} inside
+   * {@code Fn::Sub}.
+   */
+  public static String workload(DeploymentSpec spec, String account) {
+    return Json.write(workloadDocument(spec, account));
+  }
+
+  static Map<String, Object> workloadDocument(DeploymentSpec spec, String account) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    String centralBackupRole = arns.centralRole(names.backupServiceRole());
+    List<String> exempt = new ArrayList<>();
+    exempt.add(arns.role(account, names.workloadBackupServiceRole()));
+    exempt.add(arns.role(account, names.workloadHelperRole()));
+    exempt.add(arns.backupServiceLinkedRole(account));
+    spec.adminRoleNames().forEach(role -> exempt.add(arns.role(account, role)));
+    exempt.add(centralBackupRole); // restores copy from the central account into the vault
+    return Iam.document(List.of(
+        deny("ProtectVaultAndContents", aws("*"), WORKLOAD_PROTECTED, "*",
+            obj("ArnNotLike", obj("aws:PrincipalArn", exempt))),
+        allow("AllowCentralRestoreCopiesIn", aws("*"), List.of("backup:CopyIntoBackupVault"),
+            "*", obj("ArnEquals", obj("aws:PrincipalArn", List.of(centralBackupRole))))));
+  }
+}

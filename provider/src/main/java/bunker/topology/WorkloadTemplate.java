@@ -1,0 +1,147 @@
+package bunker.topology;
+
+import static bunker.topology.Iam.allow;
+import static bunker.topology.json.Json.obj;
+
+import bunker.topology.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CloudFormation template the deployment's StackSet runs in every workload account: the
+ * backup service role named by the backup policies, the restore role, the rule forwarding AWS
+ * Backup events to the central bus, the role the central helper assumes, and a
+ * {@code Custom::BunkerWorkloadVaults} resource that the helper (SNS topic + Lambda in the central
+ * account) turns into the workload backup and restore vaults — a custom resource because
+ * CloudFormation cannot delete a vault that still holds recovery points.
+ */
+public final class WorkloadTemplate {
+
+  /** The custom resource type the deployment helper serves. */
+  public static final String VAULTS_RESOURCE_TYPE = "Custom::BunkerWorkloadVaults";
+
+  private static final Map<String, Object> ACCOUNT = obj("Ref", "AWS::AccountId");
+
+  private WorkloadTemplate() {}
+
+  /**
+   * The template body as compact JSON.
+   *
+   * @param kmsKeyArn ARN of the deployment's key (known once the key exists)
+   */
+  public static String render(DeploymentSpec spec, String kmsKeyArn) {
+    return Json.write(document(spec, kmsKeyArn));
+  }
+
+  static Map<String, Object> document(DeploymentSpec spec, String kmsKeyArn) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("BackupServiceRole", role(spec, names.workloadBackupServiceRole(),
+        "AWS Backup runs the deployment's backup plans with this role.",
+        trust("backup.amazonaws.com", ACCOUNT), List.of(
+            arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForBackup"),
+            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Backup")), null));
+    resources.put("RestoreRole", role(spec, names.workloadRestoreRole(),
+        "Pass this role to AWS Backup to restore from the deployment's vaults.",
+        trust("backup.amazonaws.com", ACCOUNT), List.of(
+            arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
+            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore")), null));
+    resources.put("EventForwarderRole", role(spec, names.workloadForwarderRole(),
+        "EventBridge forwards AWS Backup events to the central bus with this role.",
+        trust("events.amazonaws.com", ACCOUNT), null, List.of(inlinePolicy("put-central-events",
+            List.of(allow("PutEventsOnCentralBus", null, List.of("events:PutEvents"),
+                arns.eventBus(), null))))));
+    resources.put("EventForwarderRule", obj("Type", "AWS::Events::Rule", "Properties", obj(
+        "Name", names.workloadForwarderRule(),
+        "Description", "Forwards AWS Backup job events to the central bus " + names.eventBus(),
+        "EventPattern", Json.parse(EventDocuments.workloadForwardPattern(spec)),
+        "State", "ENABLED",
+        "Targets", List.of(obj("Id", "central-bus", "Arn", arns.eventBus(),
+            "RoleArn", obj("Fn::GetAtt", List.of("EventForwarderRole", "Arn")))))));
+    resources.put("DeploymentHelperRole", role(spec, names.workloadHelperRole(),
+        "The central deployment helper manages this account's deployment vaults with this role.",
+        helperTrust(spec), null, List.of(inlinePolicy("manage-deployment-vaults",
+            helperStatements(spec, kmsKeyArn)))));
+    resources.put("WorkloadVaults", obj("Type", VAULTS_RESOURCE_TYPE, "Properties", obj(
+        "ServiceToken", arns.helperTopic(),
+        "DeploymentName", spec.name(),
+        "BackupVaultName", names.workloadBackupVault(),
+        "RestoreVaultName", names.workloadRestoreVault(),
+        "EncryptionKeyArn", kmsKeyArn,
+        "AccessPolicy", obj("Fn::Sub",
+            VaultPolicies.workload(spec, "${AWS::AccountId}")),
+        "HelperRoleArn", obj("Fn::GetAtt", List.of("DeploymentHelperRole", "Arn")),
+        "ForceDestroy", Boolean.toString(spec.forceDestroy()))));
+    return obj(
+        "AWSTemplateFormatVersion", "2010-09-09",
+        "Description", "Bunker backup deployment " + spec.name()
+            + ": workload roles, vaults and event forwarding",
+        "Resources", resources);
+  }
+
+  private static Map<String, Object> role(DeploymentSpec spec, String name, String description,
+      Map<String, Object> trust, List<String> managed, List<Object> policies) {
+    List<Object> tags = new ArrayList<>();
+    spec.tags().forEach((k, v) -> tags.add(obj("Key", k, "Value", v)));
+    return obj("Type", "AWS::IAM::Role", "Properties", obj(
+        "RoleName", name,
+        "Description", description,
+        "AssumeRolePolicyDocument", trust,
+        "ManagedPolicyArns", managed,
+        "Policies", policies,
+        "Tags", tags.isEmpty() ? null : tags));
+  }
+
+  private static Map<String, Object> trust(String service, Object account) {
+    return Iam.document(List.of(allow("TrustService", Iam.service(service),
+        List.of("sts:AssumeRole"), null, obj("StringEquals", obj("aws:SourceAccount", account)))));
+  }
+
+  private static Map<String, Object> helperTrust(DeploymentSpec spec) {
+    Arns arns = Arns.of(spec);
+    return Iam.document(List.of(allow("TrustCentralHelper",
+        Iam.aws(arns.centralRole(Names.of(spec).helperLambdaRole())), List.of("sts:AssumeRole"),
+        null, obj("StringEquals", obj("aws:PrincipalOrgID", spec.environment().organizationId())))));
+  }
+
+  private static Map<String, Object> inlinePolicy(String name, List<Map<String, Object>> stmts) {
+    return obj("PolicyName", name, "PolicyDocument", Iam.document(stmts));
+  }
+
+  private static List<Map<String, Object>> helperStatements(DeploymentSpec spec,
+      String kmsKeyArn) {
+    Names names = Names.of(spec);
+    String p = spec.environment().partition();
+    String region = spec.environment().region();
+    List<Object> vaults = List.of(
+        vaultArn(p, region, names.workloadBackupVault()),
+        vaultArn(p, region, names.workloadRestoreVault()));
+    List<Object> vaultsAndPoints = new ArrayList<>(vaults);
+    vaultsAndPoints.add(obj("Fn::Sub",
+        "arn:" + p + ":backup:" + region + ":${AWS::AccountId}:recovery-point:*"));
+    return List.of(
+        allow("ManageDeploymentVaults", null, List.of("backup:CreateBackupVault",
+            "backup:DeleteBackupVault", "backup:DeleteBackupVaultAccessPolicy",
+            "backup:DescribeBackupVault", "backup:GetBackupVaultAccessPolicy",
+            "backup:ListRecoveryPointsByBackupVault", "backup:PutBackupVaultAccessPolicy",
+            "backup:TagResource"), vaults, null),
+        allow("EmptyDeploymentVaults", null, List.of("backup:DeleteRecoveryPoint",
+            "backup:DescribeRecoveryPoint"), vaultsAndPoints, null),
+        // CreateBackupVault stores the vault through Backup's storage service.
+        allow("CreateVaultStorage", null, List.of("backup-storage:MountCapsule"), "*", null),
+        allow("UseDeploymentKey", null, List.of("kms:CreateGrant", "kms:DescribeKey"),
+            kmsKeyArn, null),
+        // Backup needs its service-linked role to delete expired recovery points.
+        allow("CreateBackupServiceLinkedRole", null, List.of("iam:CreateServiceLinkedRole"),
+            "arn:" + p + ":iam::*:role/aws-service-role/backup.amazonaws.com/*",
+            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))));
+  }
+
+  private static Map<String, Object> vaultArn(String partition, String region, String name) {
+    return obj("Fn::Sub", "arn:" + partition + ":backup:" + region
+        + ":${AWS::AccountId}:backup-vault:" + name);
+  }
+}

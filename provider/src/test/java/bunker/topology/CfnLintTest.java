@@ -1,0 +1,104 @@
+package bunker.topology;
+
+import static bunker.topology.json.Json.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import bunker.topology.json.Json;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real cfn-lint over the workload template and over the two state-machine definitions
+ * (wrapped in an AWS::StepFunctions::StateMachine, whose Definition cfn-lint validates against
+ * the States Language schema). Skipped only when cfn-lint is not on PATH.
+ */
+class CfnLintTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void workloadTemplate_passesCfnLint() throws Exception {
+    assertLintClean(WorkloadTemplate.render(Fixtures.spec(), Documents.KEY_ARN), "workload");
+  }
+
+  @Test
+  void workloadTemplate_withoutTagsOrAdmins_passesCfnLint() throws Exception {
+    DeploymentSpec bare = Fixtures.builder().tags(Map.of()).adminRoleNames(List.of())
+        .forceDestroy(true).build();
+    assertLintClean(WorkloadTemplate.render(bare, Documents.KEY_ARN), "bare");
+  }
+
+  @Test
+  void stateMachineDefinitions_passCfnLint() throws Exception {
+    DeploymentSpec spec = Fixtures.spec();
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("Ingest", machine(StateMachines.ingest(spec)));
+    resources.put("Restore", machine(StateMachines.restore(spec)));
+    assertLintClean(Json.write(obj("AWSTemplateFormatVersion", "2010-09-09",
+        "Resources", resources)), "machines");
+  }
+
+  @Test
+  void cfnLint_reallyRejectsABrokenDefinition() throws Exception {
+    // Guards the two tests above against a cfn-lint that silently checks nothing.
+    String broken = StateMachines.ingest(Fixtures.spec()).replace("\"Wait\"", "\"Waiting\"");
+    String template = Json.write(obj("AWSTemplateFormatVersion", "2010-09-09",
+        "Resources", obj("Ingest", machine(broken))));
+    LintResult result = lint(template, "broken");
+    assertEquals(true, result.exitCode != 0 && result.output.contains("E3601"), result.output);
+  }
+
+  private static Map<String, Object> machine(String definition) {
+    return obj("Type", "AWS::StepFunctions::StateMachine", "Properties", obj(
+        "RoleArn", "arn:aws:iam::111111111111:role/bunker-prod-ingest-sfn",
+        "StateMachineType", "STANDARD",
+        "Definition", Json.parse(definition)));
+  }
+
+  private void assertLintClean(String template, String name) throws Exception {
+    LintResult result = lint(template, name);
+    assertEquals(0, result.exitCode, "cfn-lint found errors or warnings:\n" + result.output);
+  }
+
+  private record LintResult(int exitCode, String output) {}
+
+  private LintResult lint(String template, String name) throws IOException, InterruptedException {
+    Path cfnLint = onPath("cfn-lint");
+    Assumptions.assumeTrue(cfnLint != null,
+        "SKIPPED: cfn-lint is not on PATH, so the template was not linted");
+    Path file = dir.resolve(name + ".json");
+    Files.writeString(file, template, StandardCharsets.UTF_8);
+    Process process = new ProcessBuilder(cfnLint.toString(), "--regions", "eu-west-2", "--",
+        file.toString()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("cfn-lint did not finish in 120 s");
+    }
+    return new LintResult(process.exitValue(), output);
+  }
+
+  private static Path onPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String entry : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(entry, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+}

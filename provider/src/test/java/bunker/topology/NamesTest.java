@@ -1,0 +1,101 @@
+package bunker.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class NamesTest {
+
+  @Test
+  void names_followTheDocumentedPattern() {
+    Names n = Names.of(Fixtures.spec());
+    assertEquals("bunker-prod-lag", n.lagVault());
+    assertEquals("bunker-prod-intermediate", n.intermediateVault());
+    assertEquals("bunker-prod-standard", n.standardVault());
+    assertEquals("alias/bunker-prod", n.keyAlias());
+    assertEquals("bunker-prod", n.eventBus());
+    assertEquals("/aws/vendedlogs/states/bunker-prod-ingest", n.ingestLogGroup());
+    assertEquals("bunker-m-prod", n.stackSet());
+    assertEquals("bunker-m-prod-backup", n.workloadBackupVault());
+    assertEquals("bunker-prod", n.backupPolicy(0, 1));
+    assertEquals("bunker-prod-2", n.backupPolicy(1, 3));
+    assertEquals("bunker-deployment-helper", n.helperTopic());
+  }
+
+  @Test
+  void arns_useTheEnvironment() {
+    Arns a = Arns.of(Fixtures.spec());
+    assertEquals("arn:aws:backup:eu-west-2:111111111111:backup-vault:bunker-prod-lag",
+        a.lagVault());
+    assertEquals("arn:aws:events:eu-west-2:111111111111:event-bus/bunker-prod", a.eventBus());
+    assertEquals("arn:aws:events:eu-west-2:111111111111:rule/bunker-prod/bunker-prod-ingest",
+        a.eventRule("bunker-prod", "bunker-prod-ingest"));
+    assertEquals("arn:aws:events:eu-west-2:111111111111:rule/bunker-prod-forward",
+        a.eventRule("default", "bunker-prod-forward"));
+    assertEquals("arn:aws:organizations::222222222222:ou/o-a1b2c3d4e5/ou-ab12-prod0001",
+        a.organizationalUnit(Fixtures.PROD_OU));
+    assertEquals(List.of("o-a1b2c3d4e5/*/ou-ab12-dev00002/*", "o-a1b2c3d4e5/*/ou-ab12-prod0001/*"),
+        a.targetOrgPaths());
+  }
+
+  static Stream<Arguments> limits() {
+    return Stream.of(
+        Arguments.of(NameLimit.BACKUP_VAULT, "v".repeat(50), "v".repeat(51)),
+        Arguments.of(NameLimit.BACKUP_VAULT, "ab", "a"),
+        Arguments.of(NameLimit.BACKUP_VAULT, "a_b-c", "a.b"),
+        Arguments.of(NameLimit.IAM_ROLE, "r".repeat(64), "r".repeat(65)),
+        Arguments.of(NameLimit.EVENT_RULE, "r".repeat(64), "r".repeat(65)),
+        Arguments.of(NameLimit.EVENT_BUS, "b/.".repeat(85), "b".repeat(257)),
+        Arguments.of(NameLimit.STATE_MACHINE, "s".repeat(80), "s".repeat(81)),
+        Arguments.of(NameLimit.KMS_ALIAS, "alias/" + "k".repeat(250), "alias/" + "k".repeat(251)),
+        Arguments.of(NameLimit.KMS_ALIAS, "alias/x", "alias/aws/x"),
+        Arguments.of(NameLimit.LOG_GROUP, "/" + "l".repeat(511), "/" + "l".repeat(512)),
+        Arguments.of(NameLimit.STACK_SET, "a" + "-1".repeat(63), "a" + "-1".repeat(64)),
+        Arguments.of(NameLimit.STACK_SET, "a-b", "1-b"),
+        Arguments.of(NameLimit.STACK_SET, "ab", "a_b"),
+        Arguments.of(NameLimit.ORGANIZATIONS_POLICY, "p".repeat(128), "p".repeat(129)),
+        Arguments.of(NameLimit.BACKUP_PLAN, "p.".repeat(25), "p".repeat(51)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("limits")
+  void nameLimit_acceptsAtTheLimit_rejectsPastIt(NameLimit limit, String ok, String bad) {
+    assertEquals(Optional.empty(), limit.problem(ok));
+    assertTrue(limit.problem(bad).isPresent(), bad);
+  }
+
+  @Test
+  void all_fixtureNamesAreValid() {
+    for (DerivedName name : Names.of(Fixtures.spec()).all()) {
+      assertEquals(Optional.empty(), name.limit().problem(name.value()), name.role());
+    }
+  }
+
+  @Test
+  void resourceShare_prefersAccountIds_elseOuArns() {
+    ResourceShareSpec share = ResourceShareSpec.of(Fixtures.spec()).orElseThrow();
+    assertEquals(List.of("333333333333", "444444444444"), share.principals());
+    assertEquals(List.of("arn:aws:backup:eu-west-2:111111111111:backup-vault:bunker-prod-lag"),
+        share.resourceArns());
+    Environment noAccounts = new Environment("aws", "eu-west-2", Fixtures.CENTRAL, Fixtures.ORG,
+        Fixtures.MANAGEMENT, List.of(), List.of());
+    DeploymentSpec spec = Fixtures.spec().toBuilder().build();
+    DeploymentSpec withoutAccounts = new DeploymentSpec(spec.name(), spec.backupTargets(),
+        spec.minRetentionDays(), spec.maxRetentionDays(), spec.backupTagKey(), spec.plans(),
+        spec.vaultLock(), spec.intermediateRetentionDays(), true, spec.adminRoleNames(),
+        spec.forceDestroy(), spec.tags(), spec.centralPrefix(), spec.memberPrefix(), noAccounts);
+    assertEquals(List.of(
+            "arn:aws:organizations::222222222222:ou/o-a1b2c3d4e5/ou-ab12-dev00002",
+            "arn:aws:organizations::222222222222:ou/o-a1b2c3d4e5/ou-ab12-prod0001"),
+        ResourceShareSpec.of(withoutAccounts).orElseThrow().principals());
+    assertTrue(ResourceShareSpec.of(Fixtures.builder().allowBackupTargetsToRestore(false)
+        .build()).isEmpty());
+  }
+}
