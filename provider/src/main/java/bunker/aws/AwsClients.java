@@ -1,0 +1,325 @@
+package bunker.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.ram.RamClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.auth.StsCredentialsProvider;
+
+/**
+ * Every AWS SDK client the provider uses, built from one {@link AwsSettings}. The provider's
+ * {@code ConfigureProvider} makes one; resources take their clients from it.
+ *
+ * <p>Nothing happens at construction: the HTTP client, credentials, region and each service
+ * client are created on first use, because provider start-up time is measured and most runs
+ * (plan of an unchanged deployment) touch only a few services. Thread-safe.
+ *
+ * <p>Endpoints: the settings' {@code endpoint_url}/{@code endpoints} override; otherwise the
+ * SDK itself honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>}, so that is
+ * not repeated here. Retries: standard (or adaptive) mode, throttling backed off by the SDK,
+ * {@code max_retries + 1} attempts.
+ */
+public final class AwsClients implements AutoCloseable {
+  /** Enough connections for the vault emptier's highest concurrency plus other calls. */
+  private static final int MAX_CONNECTIONS = 64;
+
+  private final AwsSettings settings;
+  private final Lazy<SdkHttpClient> http;
+  private final boolean ownsHttp;
+  private final Lazy<AwsCredentialsProvider> credentials;
+  private final Lazy<Region> region;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Map<String, AwsClients> accounts = new ConcurrentHashMap<>();
+
+  private final Lazy<BackupClient> backup;
+  private final Lazy<KmsClient> kms;
+  private final Lazy<IamClient> iam;
+  private final Lazy<StsClient> sts;
+  private final Lazy<OrganizationsClient> organizations;
+  private final Lazy<EventBridgeClient> eventBridge;
+  private final Lazy<SfnClient> sfn;
+  private final Lazy<RamClient> ram;
+  private final Lazy<CloudFormationClient> cloudFormation;
+  private final Lazy<CloudWatchLogsClient> logs;
+  private final Lazy<SnsClient> sns;
+  private final Lazy<LambdaClient> lambda;
+  private final Lazy<String> accountId;
+
+  /** Clients for the settings; nothing is created until a client is asked for. */
+  public static AwsClients create(AwsSettings settings) {
+    return new AwsClients(settings, null, null, null);
+  }
+
+  private AwsClients(AwsSettings settings, Lazy<SdkHttpClient> sharedHttp,
+      Lazy<Region> sharedRegion, Supplier<AwsCredentialsProvider> credentialsOverride) {
+    this.settings = settings;
+    this.ownsHttp = sharedHttp == null;
+    this.http = ownsHttp ? new Lazy<>(this::newHttpClient) : sharedHttp;
+    this.region = sharedRegion != null ? sharedRegion : new Lazy<>(this::resolveRegion);
+    this.credentials = new Lazy<>(
+        credentialsOverride != null ? credentialsOverride : this::resolveCredentials);
+    this.backup = new Lazy<>(() -> build(BackupClient.builder(), "backup"));
+    this.kms = new Lazy<>(() -> build(KmsClient.builder(), "kms"));
+    this.iam = new Lazy<>(() -> build(IamClient.builder(), "iam"));
+    this.sts = new Lazy<>(() -> build(StsClient.builder(), "sts"));
+    this.organizations = new Lazy<>(() -> build(OrganizationsClient.builder(), "organizations"));
+    this.eventBridge = new Lazy<>(
+        () -> build(EventBridgeClient.builder(), "events", "eventbridge"));
+    this.sfn = new Lazy<>(() -> build(SfnClient.builder(), "sfn", "stepfunctions"));
+    this.ram = new Lazy<>(() -> build(RamClient.builder(), "ram"));
+    this.cloudFormation = new Lazy<>(
+        () -> build(CloudFormationClient.builder(), "cloudformation"));
+    this.logs = new Lazy<>(
+        () -> build(CloudWatchLogsClient.builder(), "logs", "cloudwatchlogs"));
+    this.sns = new Lazy<>(() -> build(SnsClient.builder(), "sns"));
+    this.lambda = new Lazy<>(() -> build(LambdaClient.builder(), "lambda"));
+    this.accountId = new Lazy<>(() -> sts().getCallerIdentity().account());
+  }
+
+  public AwsSettings settings() {
+    return settings;
+  }
+
+  /** The region every client uses (from the settings, else the SDK's default chain). */
+  public Region region() {
+    return region.get();
+  }
+
+  /** The partition of {@link #region()}: {@code aws}, {@code aws-cn} or {@code aws-us-gov}. */
+  public String partition() {
+    String r = region().id();
+    if (r.startsWith("cn-")) {
+      return "aws-cn";
+    }
+    return r.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  }
+
+  /** The account these clients act in (STS GetCallerIdentity, asked once). */
+  public String accountId() {
+    return accountId.get();
+  }
+
+  public BackupClient backup() {
+    return backup.get();
+  }
+
+  public KmsClient kms() {
+    return kms.get();
+  }
+
+  public IamClient iam() {
+    return iam.get();
+  }
+
+  public StsClient sts() {
+    return sts.get();
+  }
+
+  public OrganizationsClient organizations() {
+    return organizations.get();
+  }
+
+  public EventBridgeClient eventBridge() {
+    return eventBridge.get();
+  }
+
+  public SfnClient sfn() {
+    return sfn.get();
+  }
+
+  public RamClient ram() {
+    return ram.get();
+  }
+
+  public CloudFormationClient cloudFormation() {
+    return cloudFormation.get();
+  }
+
+  public CloudWatchLogsClient logs() {
+    return logs.get();
+  }
+
+  public SnsClient sns() {
+    return sns.get();
+  }
+
+  public LambdaClient lambda() {
+    return lambda.get();
+  }
+
+  /**
+   * Clients acting in a member account, by assuming {@code roleName} there (e.g.
+   * {@code OrganizationAccountAccessRole}) with these clients' credentials. Cached per account
+   * and role; the credentials refresh themselves before they expire. Shares the HTTP client.
+   */
+  public AwsClients forAccount(String accountId, String roleName) {
+    return accounts.computeIfAbsent(accountId + "/" + roleName, key -> {
+      String roleArn = "arn:" + partition() + ":iam::" + accountId + ":role/" + roleName;
+      Supplier<AwsCredentialsProvider> assumed = () -> StsAssumeRoleCredentialsProvider.builder()
+          .stsClient(sts())
+          .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
+          .build();
+      return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), http, region,
+          assumed);
+    });
+  }
+
+  /** Closes every client created so far (member-account clients too), then the HTTP client. */
+  @Override
+  public void close() {
+    accounts.values().forEach(AwsClients::close);
+    accounts.clear();
+    List<AutoCloseable> toClose;
+    synchronized (closeables) {
+      toClose = new ArrayList<>(closeables);
+      closeables.clear();
+    }
+    for (AutoCloseable c : toClose) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Closing is best effort: a client that fails to close leaks nothing we can recover.
+      }
+    }
+    if (credentials.isCreated() && credentials.get() instanceof StsCredentialsProvider p) {
+      p.close();
+    }
+    if (ownsHttp && http.isCreated()) {
+      http.get().close();
+    }
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
+      C build(B builder, String... serviceNames) {
+    builder.httpClient(http.get())
+        .region(region())
+        .credentialsProvider(credentials.get())
+        .overrideConfiguration(overrides());
+    settings.endpointFor(serviceNames).ifPresent(url -> builder.endpointOverride(URI.create(url)));
+    C client = builder.build();
+    track(client);
+    return client;
+  }
+
+  private ClientOverrideConfiguration overrides() {
+    RetryStrategy.Builder<?, ?> strategy = settings.retryMode().equals("adaptive")
+        ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+        : AwsRetryStrategy.standardRetryStrategy().toBuilder();
+    if (settings.maxRetries() >= 0) {
+      strategy.maxAttempts(settings.maxRetries() + 1);
+    }
+    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build()).build();
+  }
+
+  private SdkHttpClient newHttpClient() {
+    return ApacheHttpClient.builder()
+        .maxConnections(MAX_CONNECTIONS)
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  private Region resolveRegion() {
+    if (!settings.region().isEmpty()) {
+      return Region.of(settings.region());
+    }
+    DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
+    if (!settings.profile().isEmpty()) {
+      chain.profileName(settings.profile());
+    }
+    return chain.build().getRegion();
+  }
+
+  private AwsCredentialsProvider resolveCredentials() {
+    AwsCredentialsProvider base = settings.profile().isEmpty()
+        ? DefaultCredentialsProvider.create()
+        : ProfileCredentialsProvider.create(settings.profile());
+    AwsSettings.AssumeRole role = settings.assumeRole();
+    if (!role.isSet()) {
+      return base;
+    }
+    // STS for the assume-role call itself uses the base credentials, not the assumed ones.
+    StsClient stsForRole = StsClient.builder()
+        .httpClient(http.get())
+        .region(region())
+        .credentialsProvider(base)
+        .overrideConfiguration(overrides())
+        .applyMutation(b -> settings.endpointFor("sts")
+            .ifPresent(url -> b.endpointOverride(URI.create(url))))
+        .build();
+    track(stsForRole);
+    String session = role.sessionName().isEmpty() ? "bunker" : role.sessionName();
+    StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
+        .stsClient(stsForRole)
+        .refreshRequest(r -> {
+          r.roleArn(role.roleArn()).roleSessionName(session);
+          if (!role.externalId().isEmpty()) {
+            r.externalId(role.externalId());
+          }
+        })
+        .build();
+    return provider;
+  }
+
+  private void track(AutoCloseable c) {
+    synchronized (closeables) {
+      closeables.add(c);
+    }
+  }
+
+  /** A value computed once, on first use; thread-safe. */
+  private static final class Lazy<T> {
+    private final Supplier<T> supplier;
+    private volatile T value;
+
+    Lazy(Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = supplier.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
+
+    boolean isCreated() {
+      return value != null;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package bunker.aws.backup;
+
+import bunker.aws.AwsErrors;
+import bunker.aws.Waiters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.backup.model.CreateBackupVaultRequest;
+import software.amazon.awssdk.services.backup.model.CreateBackupVaultResponse;
+import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+import software.amazon.awssdk.services.backup.model.GetBackupVaultNotificationsResponse;
+import software.amazon.awssdk.services.backup.model.ListTagsResponse;
+import software.amazon.awssdk.services.backup.model.VaultType;
+
+/**
+ * Standard AWS Backup vaults ({@code BACKUP_VAULT}): create, find, lock, access policy,
+ * notifications, tags, delete. Used by {@code backup_vault} and by {@code backup_deployment}
+ * for its intermediate and standard vaults. Emptying lives in {@link VaultEmptier}.
+ */
+public final class BackupVaults {
+  /** IAM propagation: the aws provider's chosen bound for "principal is not valid" retries. */
+  static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
+
+  private final BackupClient backup;
+  private final Waiters waiters;
+
+  public BackupVaults(BackupClient backup, Waiters waiters) {
+    this.backup = backup;
+    this.waiters = waiters;
+  }
+
+  public BackupVaults(BackupClient backup) {
+    this(backup, Waiters.system());
+  }
+
+  /** What to create: name, optional KMS key ARN ("" = AWS Backup's default key), tags. */
+  public record Spec(String name, String kmsKeyArn, Map<String, String> tags,
+      String creatorRequestId) {
+    public Spec {
+      kmsKeyArn = kmsKeyArn == null ? "" : kmsKeyArn;
+      tags = tags == null ? Map.of() : Map.copyOf(tags);
+      creatorRequestId = creatorRequestId == null ? "" : creatorRequestId;
+    }
+  }
+
+  /** CreateBackupVault. AlreadyExistsException propagates: the caller decides (import, fail). */
+  public CreateBackupVaultResponse create(Spec spec) {
+    CreateBackupVaultRequest.Builder req = CreateBackupVaultRequest.builder()
+        .backupVaultName(spec.name());
+    if (!spec.kmsKeyArn().isEmpty()) {
+      req.encryptionKeyArn(spec.kmsKeyArn());
+    }
+    if (!spec.tags().isEmpty()) {
+      req.backupVaultTags(spec.tags());
+    }
+    if (!spec.creatorRequestId().isEmpty()) {
+      req.creatorRequestId(spec.creatorRequestId());
+    }
+    return backup.createBackupVault(req.build());
+  }
+
+  /**
+   * DescribeBackupVault of any vault type (the caller checks {@code vaultType()}); empty when
+   * the vault does not exist.
+   */
+  public Optional<DescribeBackupVaultResponse> findByName(String name) {
+    try {
+      return Optional.of(backup.describeBackupVault(r -> r.backupVaultName(name)));
+    } catch (RuntimeException e) {
+      if (isGone(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Like {@link #findByName} but only a standard vault; another type counts as not found. */
+  public Optional<DescribeBackupVaultResponse> findStandardByName(String name) {
+    return findByName(name).filter(v -> v.vaultType() == null
+        || v.vaultType() == VaultType.BACKUP_VAULT);
+  }
+
+  /**
+   * PutBackupVaultLockConfiguration. {@code changeableForDays} null = governance mode;
+   * set = compliance mode, immutable from now + that many days.
+   */
+  public void putLock(String name, Long minRetentionDays, Long maxRetentionDays,
+      Long changeableForDays) {
+    backup.putBackupVaultLockConfiguration(r -> r.backupVaultName(name)
+        .minRetentionDays(minRetentionDays)
+        .maxRetentionDays(maxRetentionDays)
+        .changeableForDays(changeableForDays));
+  }
+
+  /** DeleteBackupVaultLockConfiguration; a missing vault is success. */
+  public void deleteLock(String name) {
+    ignoreGone(() -> backup.deleteBackupVaultLockConfiguration(r -> r.backupVaultName(name)));
+  }
+
+  /**
+   * PutBackupVaultAccessPolicy, retrying "principal is not valid" while IAM propagates a new
+   * role (up to two minutes).
+   */
+  public void putAccessPolicy(String name, String policyJson) {
+    waiters.retryRun("putting access policy of Backup Vault (" + name + ")", IAM_PROPAGATION,
+        Duration.ofSeconds(2),
+        e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
+            && AwsErrors.messageContains(e, "principal"),
+        () -> backup.putBackupVaultAccessPolicy(r -> r.backupVaultName(name).policy(policyJson)));
+  }
+
+  /** The vault's access policy JSON; empty when there is none or the vault is gone. */
+  public Optional<String> findAccessPolicy(String name) {
+    try {
+      String policy = backup.getBackupVaultAccessPolicy(r -> r.backupVaultName(name)).policy();
+      return policy == null || policy.isEmpty() ? Optional.empty() : Optional.of(policy);
+    } catch (RuntimeException e) {
+      if (isGone(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** DeleteBackupVaultAccessPolicy; nothing to delete is success. */
+  public void deleteAccessPolicy(String name) {
+    ignoreGone(() -> backup.deleteBackupVaultAccessPolicy(r -> r.backupVaultName(name)));
+  }
+
+  /** PutBackupVaultNotifications: SNS topic and event names (e.g. {@code BACKUP_JOB_COMPLETED}). */
+  public void putNotifications(String name, String snsTopicArn, Collection<String> events) {
+    backup.putBackupVaultNotifications(r -> r.backupVaultName(name)
+        .snsTopicArn(snsTopicArn)
+        .backupVaultEventsWithStrings(events));
+  }
+
+  /** The vault's notification configuration; empty when there is none. */
+  public Optional<GetBackupVaultNotificationsResponse> findNotifications(String name) {
+    try {
+      GetBackupVaultNotificationsResponse r =
+          backup.getBackupVaultNotifications(b -> b.backupVaultName(name));
+      return r.snsTopicArn() == null ? Optional.empty() : Optional.of(r);
+    } catch (RuntimeException e) {
+      if (isGone(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** DeleteBackupVaultNotifications; nothing to delete is success. */
+  public void deleteNotifications(String name) {
+    ignoreGone(() -> backup.deleteBackupVaultNotifications(r -> r.backupVaultName(name)));
+  }
+
+  /** ListTags of a vault (or any Backup resource) ARN, all pages. */
+  public Map<String, String> tags(String arn) {
+    Map<String, String> tags = new HashMap<>();
+    String token = null;
+    do {
+      String t = token;
+      ListTagsResponse page = backup.listTags(r -> r.resourceArn(arn).nextToken(t));
+      tags.putAll(page.tags());
+      token = page.nextToken();
+    } while (token != null && !token.isEmpty());
+    return tags;
+  }
+
+  /** Makes the resource's tags exactly {@code desired}: untags the extra keys, tags the rest. */
+  public void updateTags(String arn, Map<String, String> desired) {
+    Map<String, String> current = tags(arn);
+    List<String> remove = new ArrayList<>();
+    for (String key : current.keySet()) {
+      if (!desired.containsKey(key)) {
+        remove.add(key);
+      }
+    }
+    if (!remove.isEmpty()) {
+      backup.untagResource(r -> r.resourceArn(arn).tagKeyList(remove));
+    }
+    Map<String, String> add = new HashMap<>();
+    desired.forEach((k, v) -> {
+      if (!v.equals(current.get(k))) {
+        add.put(k, v);
+      }
+    });
+    if (!add.isEmpty()) {
+      backup.tagResource(r -> r.resourceArn(arn).tags(add));
+    }
+  }
+
+  /**
+   * DeleteBackupVault; a missing vault is success. While the vault still reports recovery
+   * points (ERROR_9101, which AWS may say briefly after the last point is gone), retries for
+   * {@code whileNonEmpty} before giving up; pass zero to fail at once.
+   */
+  public void delete(String name, Duration whileNonEmpty) {
+    waiters.retryRun("deleting Backup Vault (" + name + ")", whileNonEmpty, Duration.ofMillis(500),
+        BackupVaults::isNotEmptyError,
+        () -> ignoreGone(() -> backup.deleteBackupVault(r -> r.backupVaultName(name))));
+  }
+
+  /** DeleteBackupVault without retrying a non-empty refusal. */
+  public void delete(String name) {
+    delete(name, Duration.ZERO);
+  }
+
+  /** The "vault contains recovery points" refusal of DeleteBackupVault. */
+  public static boolean isNotEmptyError(Throwable e) {
+    return AwsErrors.hasCode(e, "InvalidRequestException")
+        && (AwsErrors.messageContains(e, "recovery point") || AwsErrors.messageContains(e, "9101"));
+  }
+
+  /**
+   * Not found, as Backup reports it. The aws provider also reads AccessDeniedException as gone;
+   * we do not, because a deny-delete access policy answers the same way and must not pass for a
+   * successful delete.
+   */
+  static boolean isGone(Throwable e) {
+    return AwsErrors.hasCode(e, "ResourceNotFoundException");
+  }
+
+  static void ignoreGone(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      if (!isGone(e)) {
+        throw e;
+      }
+    }
+  }
+}

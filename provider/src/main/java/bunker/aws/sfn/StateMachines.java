@@ -1,0 +1,120 @@
+package bunker.aws.sfn;
+
+import bunker.aws.AwsErrors;
+import bunker.aws.Waiters;
+import bunker.aws.Waiters.Poll;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeStateMachineResponse;
+import software.amazon.awssdk.services.sfn.model.LogLevel;
+import software.amazon.awssdk.services.sfn.model.StateMachineType;
+import software.amazon.awssdk.services.sfn.model.Tag;
+
+/**
+ * Step Functions state machines: the deployment's ingest (EXPRESS) and restore (STANDARD)
+ * machines. Create retries while IAM propagates the new role; delete waits until gone.
+ */
+public final class StateMachines {
+  private static final Duration PROPAGATION = Duration.ofMinutes(2);
+
+  private final SfnClient sfn;
+  private final Waiters waiters;
+
+  public StateMachines(SfnClient sfn, Waiters waiters) {
+    this.sfn = sfn;
+    this.waiters = waiters;
+  }
+
+  public StateMachines(SfnClient sfn) {
+    this(sfn, Waiters.system());
+  }
+
+  /**
+   * What to create. {@code logGroupArn} "" = no logging; otherwise ALL events with execution
+   * data go to that log group (its ARN ending in {@code :*}).
+   */
+  public record Spec(String name, String definitionJson, String roleArn, StateMachineType type,
+      String logGroupArn, Map<String, String> tags) {
+    public Spec {
+      logGroupArn = logGroupArn == null ? "" : logGroupArn;
+      tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+  }
+
+  /**
+   * CreateStateMachine; retries AccessDenied/InvalidArn ("not authorized to assume the
+   * provided role") and StateMachineDeleting for up to two minutes. Returns the ARN.
+   */
+  public String create(Spec spec) {
+    return waiters.retry("creating Step Functions State Machine (" + spec.name() + ")",
+        PROPAGATION, Duration.ofSeconds(2), StateMachines::isPropagation,
+        () -> sfn.createStateMachine(r -> {
+          r.name(spec.name()).definition(spec.definitionJson()).roleArn(spec.roleArn())
+              .type(spec.type())
+              .tags(spec.tags().entrySet().stream()
+                  .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+          if (!spec.logGroupArn().isEmpty()) {
+            r.loggingConfiguration(l -> l.level(LogLevel.ALL).includeExecutionData(true)
+                .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(
+                    spec.logGroupArn()))));
+          }
+        }).stateMachineArn());
+  }
+
+  /** DescribeStateMachine; empty when missing or being deleted. */
+  public Optional<DescribeStateMachineResponse> findByArn(String arn) {
+    try {
+      DescribeStateMachineResponse r = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+      return "DELETING".equals(r.statusAsString()) ? Optional.empty() : Optional.of(r);
+    } catch (RuntimeException e) {
+      if (isGone(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** UpdateStateMachine: new definition and role (in place). */
+  public void update(String arn, String definitionJson, String roleArn) {
+    waiters.retryRun("updating Step Functions State Machine (" + arn + ")", PROPAGATION,
+        Duration.ofSeconds(2), StateMachines::isPropagation,
+        () -> sfn.updateStateMachine(r -> r.stateMachineArn(arn).definition(definitionJson)
+            .roleArn(roleArn)));
+  }
+
+  /** DeleteStateMachine (asynchronous), then waits until Describe says it does not exist. */
+  public void delete(String arn, Duration timeout) {
+    try {
+      sfn.deleteStateMachine(r -> r.stateMachineArn(arn));
+    } catch (RuntimeException e) {
+      if (isGone(e)) {
+        return;
+      }
+      throw e;
+    }
+    waiters.waitFor("waiting for Step Functions State Machine (" + arn + ") to be deleted",
+        timeout, Duration.ofSeconds(1), () -> {
+          try {
+            return Poll.pending(sfn.describeStateMachine(b -> b.stateMachineArn(arn))
+                .statusAsString());
+          } catch (RuntimeException e) {
+            if (isGone(e)) {
+              return Poll.done(Boolean.TRUE);
+            }
+            throw e;
+          }
+        });
+  }
+
+  private static boolean isGone(Throwable e) {
+    return AwsErrors.hasCode(e, "StateMachineDoesNotExist", "ResourceNotFound");
+  }
+
+  private static boolean isPropagation(RuntimeException e) {
+    return AwsErrors.hasCode(e, "StateMachineDeleting")
+        || (AwsErrors.hasCode(e, "AccessDeniedException", "InvalidArn")
+            && AwsErrors.messageContains(e, "role"));
+  }
+}

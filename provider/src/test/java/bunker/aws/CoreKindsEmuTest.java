@@ -1,0 +1,137 @@
+package bunker.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.aws.events.EventBuses;
+import bunker.aws.iam.Roles;
+import bunker.aws.kms.KmsKeys;
+import bunker.aws.logs.LogGroups;
+import bunker.aws.sfn.StateMachines;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.sfn.model.StateMachineType;
+
+/** Create / find / delete of the central account's non-Backup kinds against the emulator. */
+class CoreKindsEmuTest {
+  private static AwsClients aws;
+
+  @BeforeAll
+  static void connect() {
+    aws = Emulator.clients();
+  }
+
+  @AfterAll
+  static void close() {
+    aws.close();
+  }
+
+  @Test
+  void kmsKey_createFindAliasScheduleDeletion() {
+    KmsKeys keys = new KmsKeys(aws.kms());
+    String policy = """
+        {"Version":"2012-10-17","Statement":[{"Sid":"root","Effect":"Allow",
+         "Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}"""
+        .formatted(aws.accountId());
+    KeyMetadata key = keys.create("bunker test key", policy, Map.of("team", "bunker"));
+    assertTrue(keys.findById(key.arn()).isPresent());
+    assertTrue(keys.rotationEnabled(key.keyId()));
+    String alias = "alias/" + Emulator.uniqueName("bunker-test");
+    keys.createAlias(alias, key.keyId());
+    assertEquals(key.keyId(), keys.findAlias(alias).orElseThrow().targetKeyId());
+    keys.putPolicy(key.keyId(), policy);
+    assertTrue(keys.policy(key.keyId()).contains("kms:*"));
+    keys.deleteAlias(alias);
+    keys.deleteAlias(alias); // idempotent
+    assertTrue(keys.findAlias(alias).isEmpty());
+    keys.delete(key.keyId(), 7);
+    keys.delete(key.keyId(), 7); // already pending: success
+    assertTrue(keys.findById(key.keyId()).isEmpty(), "pending deletion counts as gone");
+  }
+
+  @Test
+  void role_createWithPoliciesThenDeleteDetachesFirst() {
+    Roles roles = new Roles(aws.iam());
+    String name = Emulator.uniqueName("bunker-test-role");
+    String trust = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+         "Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+    String inline = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+         "Action":"backup:ListBackupVaults","Resource":"*"}]}""";
+    String managed = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup";
+    roles.create(new Roles.Spec(name, "/", "test", trust, List.of(managed),
+        Map.of("inline", inline), Map.of("team", "bunker")));
+    assertTrue(roles.findByName(name).isPresent());
+    assertEquals(List.of(managed), roles.attachedPolicyArns(name));
+    assertEquals(List.of("inline"), roles.inlinePolicyNames(name));
+    roles.delete(name);
+    assertTrue(roles.findByName(name).isEmpty());
+    roles.delete(name); // idempotent
+  }
+
+  @Test
+  void eventBus_ruleTargetsPolicyThenDeleteInOrder() {
+    EventBuses buses = new EventBuses(aws.eventBridge());
+    String bus = Emulator.uniqueName("bunker-test-bus");
+    String arn = buses.create(bus, Map.of("team", "bunker"));
+    assertTrue(arn.endsWith(":event-bus/" + bus), arn);
+    buses.putPolicy(bus, """
+        {"Version":"2012-10-17","Statement":[{"Sid":"org","Effect":"Allow","Principal":"*",
+         "Action":"events:PutEvents","Resource":"%s"}]}""".formatted(arn));
+    assertTrue(buses.findByName(bus).orElseThrow().policy().contains("events:PutEvents"));
+    buses.putRule(bus, "copy-completed", "{\"source\":[\"aws.backup\"]}", "test rule");
+    String logArn = "arn:aws:logs:" + Emulator.REGION + ":" + aws.accountId()
+        + ":log-group:/bunker/test";
+    buses.putTargets(bus, "copy-completed", List.of(EventBuses.target("logs", logArn, "")));
+    assertEquals(List.of("logs"), buses.targetIds(bus, "copy-completed"));
+    buses.delete(bus); // removes targets, rule, then the bus
+    assertTrue(buses.findByName(bus).isEmpty());
+    assertTrue(buses.findRule(bus, "copy-completed").isEmpty());
+    buses.delete(bus); // idempotent
+  }
+
+  @Test
+  void stateMachine_createUpdateDeleteWaitsUntilGone() {
+    Roles roles = new Roles(aws.iam());
+    String roleName = Emulator.uniqueName("bunker-test-sfn");
+    String roleArn = roles.create(new Roles.Spec(roleName, "/", "", """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+         "Principal":{"Service":"states.amazonaws.com"},"Action":"sts:AssumeRole"}]}""",
+        List.of(), Map.of(), Map.of())).arn();
+    LogGroups logs = new LogGroups(aws.logs());
+    String group = "/bunker/" + Emulator.uniqueName("sfn");
+    logs.create(group, 30, Map.of());
+    String groupArn = logs.findByName(group).orElseThrow().arn();
+    assertEquals(30, logs.findByName(group).orElseThrow().retentionInDays());
+    StateMachines machines = new StateMachines(aws.sfn());
+    String def = "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}";
+    String arn = machines.create(new StateMachines.Spec(Emulator.uniqueName("bunker-test"), def,
+        roleArn, StateMachineType.STANDARD, groupArn, Map.of("team", "bunker")));
+    assertEquals(def, machines.findByArn(arn).orElseThrow().definition());
+    String def2 = "{\"StartAt\":\"End\",\"States\":{\"End\":{\"Type\":\"Pass\",\"End\":true}}}";
+    machines.update(arn, def2, roleArn);
+    assertEquals(def2, machines.findByArn(arn).orElseThrow().definition());
+    machines.delete(arn, Duration.ofSeconds(30));
+    assertFalse(machines.findByArn(arn).isPresent());
+    machines.delete(arn, Duration.ofSeconds(30)); // idempotent
+    logs.delete(group);
+    assertTrue(logs.findByName(group).isEmpty());
+    roles.delete(roleName);
+  }
+
+  @Test
+  void forAccount_assumesRoleAndActsInMemberAccount() {
+    String member = "111122223333";
+    AwsClients inMember = aws.forAccount(member, "OrganizationAccountAccessRole");
+    assertEquals(member, inMember.accountId());
+    assertTrue(aws.forAccount(member, "OrganizationAccountAccessRole") == inMember, "cached");
+    assertFalse(member.equals(aws.accountId()));
+  }
+}
