@@ -18,6 +18,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.backup.BackupClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -60,6 +62,7 @@ public final class AwsClients implements AutoCloseable {
   private final Map<String, AwsClients> accounts = new ConcurrentHashMap<>();
 
   private final Lazy<BackupClient> backup;
+  private final Lazy<BackupClient> backupForBulk;
   private final Lazy<KmsClient> kms;
   private final Lazy<IamClient> iam;
   private final Lazy<StsClient> sts;
@@ -87,6 +90,8 @@ public final class AwsClients implements AutoCloseable {
     this.credentials = new Lazy<>(
         credentialsOverride != null ? credentialsOverride : this::resolveCredentials);
     this.backup = new Lazy<>(() -> build(BackupClient.builder(), "backup"));
+    this.backupForBulk = new Lazy<>(() -> build(BackupClient.builder(), bulkOverrides(),
+        "backup"));
     this.kms = new Lazy<>(() -> build(KmsClient.builder(), "kms"));
     this.iam = new Lazy<>(() -> build(IamClient.builder(), "iam"));
     this.sts = new Lazy<>(() -> build(StsClient.builder(), "sts"));
@@ -129,6 +134,16 @@ public final class AwsClients implements AutoCloseable {
 
   public BackupClient backup() {
     return backup.get();
+  }
+
+  /**
+   * A Backup client for bulk work (emptying vaults) whose own congestion control lowers its
+   * concurrency on throttling: the SDK still retries throttled calls, but from a short base
+   * delay (50 ms, capped at 2 s) and without the retry-quota circuit breaker, which would
+   * otherwise fail hundreds of calls at once during one burst of throttling.
+   */
+  public BackupClient backupForBulk() {
+    return backupForBulk.get();
   }
 
   public KmsClient kms() {
@@ -219,10 +234,15 @@ public final class AwsClients implements AutoCloseable {
 
   private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
       C build(B builder, String... serviceNames) {
+    return build(builder, overrides(), serviceNames);
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
+      C build(B builder, ClientOverrideConfiguration overrides, String... serviceNames) {
     builder.httpClient(http.get())
         .region(region())
         .credentialsProvider(credentials.get())
-        .overrideConfiguration(overrides());
+        .overrideConfiguration(overrides);
     settings.endpointFor(serviceNames).ifPresent(url -> builder.endpointOverride(URI.create(url)));
     C client = builder.build();
     track(client);
@@ -233,6 +253,17 @@ public final class AwsClients implements AutoCloseable {
     RetryStrategy.Builder<?, ?> strategy = settings.retryMode().equals("adaptive")
         ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
         : AwsRetryStrategy.standardRetryStrategy().toBuilder();
+    if (settings.maxRetries() >= 0) {
+      strategy.maxAttempts(settings.maxRetries() + 1);
+    }
+    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build()).build();
+  }
+
+  private ClientOverrideConfiguration bulkOverrides() {
+    StandardRetryStrategy.Builder strategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .throttlingBackoffStrategy(
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(2)))
+        .circuitBreakerEnabled(false);
     if (settings.maxRetries() >= 0) {
       strategy.maxAttempts(settings.maxRetries() + 1);
     }

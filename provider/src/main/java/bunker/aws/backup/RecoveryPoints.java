@@ -41,6 +41,11 @@ public final class RecoveryPoints implements PointStore {
     this(backup, Waiters.system());
   }
 
+  /** Recovery points through the clients' bulk Backup client (see AwsClients#backupForBulk). */
+  public static RecoveryPoints of(bunker.aws.AwsClients aws) {
+    return new RecoveryPoints(aws.backupForBulk());
+  }
+
   Waiters waiters() {
     return waiters;
   }

@@ -149,7 +149,20 @@ public final class VaultEmptier {
         }
       }
       if (facts.removableLock(at) && options.removeRemovableLock()) {
-        store.deleteLock(vault);
+        try {
+          store.deleteLock(vault);
+        } catch (RuntimeException e) {
+          // Our clock and AWS's may disagree about the LockDate: AWS's refusal is the truth.
+          if (!AwsErrors.hasCode(e, "InvalidRequestException")) {
+            throw e;
+          }
+          List<Point> points = listAll();
+          if (points.isEmpty()) {
+            return;
+          }
+          throw new VaultCannotBeEmptiedException(vault, points.size(), lockedMessage(
+              facts, points) + " (AWS refused to remove the lock: " + AwsErrors.message(e) + ")");
+        }
         apiCalls++;
         actions.add("removed the " + (facts.lockDate() == null ? "governance-mode"
             : "compliance-mode (still in its grace time until " + facts.lockDate() + ")")
