@@ -1,0 +1,180 @@
+"""CloudFormation extension: AWS::Backup::BackupVault and service-managed StackSets."""
+import json
+import random
+import uuid
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+REGION = "us-east-1"
+VAULT_TEMPLATE = json.dumps({
+    "Resources": {
+        "Vault": {"Type": "AWS::Backup::BackupVault", "Properties": {
+            "BackupVaultName": "member-vault", "BackupVaultTags": {"k": "v"},
+            "LockConfiguration": {"MinRetentionDays": 7, "MaxRetentionDays": 35}}},
+    },
+    "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Vault", "BackupVaultArn"]}},
+                "Name": {"Value": {"Ref": "Vault"}}},
+})
+
+
+def fresh():
+    return str(random.randint(10**11, 10**12 - 1))
+
+
+def code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+@pytest.fixture
+def as_account(endpoint, client_config):
+    def make(service, account_id):
+        c = boto3.client(service, region_name=REGION, endpoint_url=endpoint,
+                         config=client_config, aws_access_key_id="test",
+                         aws_secret_access_key="test")
+        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
+                               __setitem__("x-moto-account-id", account_id))
+        return c
+    return make
+
+
+def test_stack_creates_and_deletes_backup_vault(as_account):
+    acct = fresh()
+    cfn, backup = as_account("cloudformation", acct), as_account("backup", acct)
+    cfn.create_stack(StackName="v", TemplateBody=VAULT_TEMPLATE)
+    stack = cfn.describe_stacks(StackName="v")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    assert outputs["Name"] == "member-vault"
+    assert outputs["Arn"] == f"arn:aws:backup:{REGION}:{acct}:backup-vault:member-vault"
+    vault = backup.describe_backup_vault(BackupVaultName="member-vault")
+    assert vault["Locked"] and vault["MinRetentionDays"] == 7 and vault["MaxRetentionDays"] == 35
+    res = cfn.list_stack_resources(StackName="v")["StackResourceSummaries"]
+    assert [(r["ResourceType"], r["PhysicalResourceId"]) for r in res] == [
+        ("AWS::Backup::BackupVault", "member-vault")]
+    cfn.delete_stack(StackName="v")
+    with pytest.raises(ClientError) as e:
+        backup.describe_backup_vault(BackupVaultName="member-vault")
+    assert code(e) == "ResourceNotFoundException"
+
+
+@pytest.fixture
+def org(as_account):
+    mgmt = fresh()
+    o = as_account("organizations", mgmt)
+    o.create_organization(FeatureSet="ALL")
+    root = o.list_roots()["Roots"][0]["Id"]
+    workloads = o.create_organizational_unit(ParentId=root, Name="workloads")[
+        "OrganizationalUnit"]["Id"]
+    prod = o.create_organizational_unit(ParentId=workloads, Name="prod")[
+        "OrganizationalUnit"]["Id"]
+    other = o.create_organizational_unit(ParentId=root, Name="other")["OrganizationalUnit"]["Id"]
+
+    def account(name, parent):
+        a = o.create_account(AccountName=name, Email=f"{name}@example.com")[
+            "CreateAccountStatus"]["AccountId"]
+        if parent != root:
+            o.move_account(AccountId=a, SourceParentId=root, DestinationParentId=parent)
+        return a
+
+    backup = account("backup", root)
+    o.enable_aws_service_access(
+        ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+    o.register_delegated_administrator(
+        AccountId=backup, ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+    return {"orgs": o, "mgmt": mgmt, "root": root, "workloads": workloads, "prod": prod,
+            "other": other, "backup": backup, "p1": account("p1", prod),
+            "outside": account("outside", other), "account": account}
+
+
+def create_set(cfn, name, retain=False):
+    cfn.create_stack_set(StackSetName=name, TemplateBody=VAULT_TEMPLATE,
+                         PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
+                         Capabilities=["CAPABILITY_NAMED_IAM"],
+                         AutoDeployment={"Enabled": True,
+                                         "RetainStacksOnAccountRemoval": retain})
+
+
+def instances(cfn, name):
+    got = cfn.list_stack_instances(StackSetName=name, CallAs="DELEGATED_ADMIN")["Summaries"]
+    return sorted(i["Account"] for i in got)
+
+
+def vault_exists(as_account, account):
+    try:
+        as_account("backup", account).describe_backup_vault(BackupVaultName="member-vault")
+        return True
+    except ClientError:
+        return False
+
+
+def test_service_managed_stack_set_lifecycle(org, as_account):
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"members-{uuid.uuid4().hex[:6]}"
+    create_set(cfn, name)
+    ss = cfn.describe_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")["StackSet"]
+    assert ss["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    assert ss["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+    assert ss["PermissionModel"] == "SERVICE_MANAGED"
+
+    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["workloads"]]})
+    # The nested prod OU is included; the management account never is.
+    assert instances(cfn, name) == [org["p1"]]
+    assert vault_exists(as_account, org["p1"])
+    assert not vault_exists(as_account, org["outside"])
+
+    # Auto-deployment: created into / moved into a target OU -> instance; moved out -> removed.
+    o = org["orgs"]
+    p2 = org["account"]("p2", org["prod"])
+    assert instances(cfn, name) == sorted([org["p1"], p2])
+    assert vault_exists(as_account, p2)
+    o.move_account(AccountId=org["outside"], SourceParentId=org["other"],
+                   DestinationParentId=org["prod"])
+    assert org["outside"] in instances(cfn, name)
+    o.move_account(AccountId=p2, SourceParentId=org["prod"], DestinationParentId=org["other"])
+    assert p2 not in instances(cfn, name)
+    assert not vault_exists(as_account, p2)
+
+    with pytest.raises(ClientError) as e:
+        cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
+    assert code(e) == "StackSetNotEmptyException"
+
+    cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
+                               CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["workloads"]]})
+    assert instances(cfn, name) == []
+    assert not vault_exists(as_account, org["p1"])
+    cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
+    with pytest.raises(ClientError) as e:
+        cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
+    assert code(e) == "StackSetNotFoundException"
+
+
+def test_retain_on_account_removal(org, as_account):
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"keep-{uuid.uuid4().hex[:6]}"
+    create_set(cfn, name, retain=True)
+    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})
+    org["orgs"].move_account(AccountId=org["p1"], SourceParentId=org["prod"],
+                             DestinationParentId=org["other"])
+    assert instances(cfn, name) == []
+    assert vault_exists(as_account, org["p1"])  # stack retained
+
+
+def test_call_as_delegated_admin_refused_for_others(org, as_account):
+    cfn = as_account("cloudformation", org["outside"])
+    with pytest.raises(ClientError) as e:
+        create_set(cfn, "nope")
+    assert code(e) == "ValidationError"
+    assert "delegated administrator" in e.value.response["Error"]["Message"]
+
+
+def test_service_managed_requires_auto_deployment(org, as_account):
+    cfn = as_account("cloudformation", org["backup"])
+    with pytest.raises(ClientError) as e:
+        cfn.create_stack_set(StackSetName="no-auto", TemplateBody=VAULT_TEMPLATE,
+                             PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN")
+    assert code(e) == "ValidationError"

@@ -1,0 +1,56 @@
+"""IAM extension: the AWS Backup service-linked role's name, path, policy and second-create error."""
+import random
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+
+@pytest.fixture
+def iam(endpoint, client_config):
+    """IAM client in a fresh account (x-moto-account-id), so the role does not exist yet."""
+    account = str(random.randint(10**11, 10**12 - 1))
+    c = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint, config=client_config,
+                     aws_access_key_id="test", aws_secret_access_key="test")
+    c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
+                           __setitem__("x-moto-account-id", account))
+    return c
+
+
+def test_backup_service_linked_role(iam):
+    role = iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")["Role"]
+    assert role["RoleName"] == "AWSServiceRoleForBackup"
+    assert role["Path"] == "/aws-service-role/backup.amazonaws.com/"
+    assert role["Arn"].endswith(":role/aws-service-role/backup.amazonaws.com/"
+                                "AWSServiceRoleForBackup")
+    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Principal"] == {"Service": ["backup.amazonaws.com"]}
+    got = iam.get_role(RoleName="AWSServiceRoleForBackup")["Role"]
+    assert got["Arn"] == role["Arn"]
+
+    with pytest.raises(ClientError) as e:
+        iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")
+    assert e.value.response["Error"]["Code"] == "InvalidInput"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "has been taken" in e.value.response["Error"]["Message"]
+
+
+def test_backup_service_linked_role_policy(iam):
+    """The managed policy is attached when the server loaded AWS managed policies."""
+    iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")
+    attached = iam.list_attached_role_policies(RoleName="AWSServiceRoleForBackup")
+    arns = [p["PolicyArn"] for p in attached["AttachedPolicies"]]
+    try:
+        iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/aws-service-role/"
+                                 "AWSBackupServiceLinkedRolePolicyForBackup")
+        loaded = True
+    except ClientError:
+        loaded = False
+    expected = (["arn:aws:iam::aws:policy/aws-service-role/"
+                 "AWSBackupServiceLinkedRolePolicyForBackup"] if loaded else [])
+    assert arns == expected
+
+
+def test_other_service_names_unchanged(iam):
+    role = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")["Role"]
+    assert role["RoleName"] == "AWSServiceRoleForAutoScaling"

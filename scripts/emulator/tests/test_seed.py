@@ -1,0 +1,75 @@
+"""seed.py: the organisation it builds, its JSON, idempotence, and access to member accounts."""
+import json
+import os
+import subprocess
+import sys
+
+SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seed.py")
+
+
+def run_seed(endpoint):
+    out = subprocess.run([sys.executable, SEED], env=dict(os.environ, BUNKER_EMULATOR_URL=endpoint),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def counts(orgs):
+    accounts = orgs.list_accounts()["Accounts"]
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    ous = orgs.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
+    return len(accounts), len(ous), len(orgs.list_policies(Filter="BACKUP_POLICY")["Policies"])
+
+
+def test_seed_shape_and_idempotence(endpoint, aws):
+    first = run_seed(endpoint)
+    orgs = aws("organizations")
+    before = counts(orgs)
+    second = run_seed(endpoint)
+    assert second == first
+    assert counts(orgs) == before
+
+    assert set(first) == {"organization_id", "management_account_id", "backup_account_id",
+                          "ous", "accounts"}
+    assert first["organization_id"].startswith("o-")
+    assert first["management_account_id"] == "123456789012"
+    assert set(first["ous"]) == {"workloads", "workloads/prod", "workloads/dev"}
+    assert len(first["accounts"]["workloads/prod"]) == 2
+    assert len(first["accounts"]["workloads/dev"]) == 1
+
+    ous = first["ous"]
+    kids = orgs.list_children(ParentId=ous["workloads"], ChildType="ORGANIZATIONAL_UNIT")
+    assert {c["Id"] for c in kids["Children"]} == {ous["workloads/prod"], ous["workloads/dev"]}
+    for path in ("workloads/prod", "workloads/dev"):
+        got = orgs.list_accounts_for_parent(ParentId=ous[path])["Accounts"]
+        assert sorted(a["Id"] for a in got) == sorted(first["accounts"][path])
+
+    enabled = {s["ServicePrincipal"] for s in
+               orgs.list_aws_service_access_for_organization()["EnabledServicePrincipals"]}
+    assert {"backup.amazonaws.com", "member.org.stacksets.cloudformation.amazonaws.com",
+            "ram.amazonaws.com"} <= enabled
+    backup = first["backup_account_id"]
+    for sp in ("backup.amazonaws.com", "member.org.stacksets.cloudformation.amazonaws.com"):
+        admins = orgs.list_delegated_administrators(ServicePrincipal=sp)
+        assert [a["Id"] for a in admins["DelegatedAdministrators"]] == [backup]
+    root = orgs.list_roots()["Roots"][0]
+    assert {"Type": "BACKUP_POLICY", "Status": "ENABLED"} in root["PolicyTypes"]
+
+
+def test_seeded_accounts_are_reachable_and_backup_account_is_delegated(endpoint, aws):
+    seeded = run_seed(endpoint)
+    member = seeded["accounts"]["workloads/dev"][0]
+    ident = aws("sts", member).get_caller_identity()
+    assert ident["Account"] == member
+    assert ":assumed-role/OrganizationAccountAccessRole/" in ident["Arn"]
+
+    # The backup account manages backup policies through the organisation's resource policy.
+    b = aws("organizations", seeded["backup_account_id"])
+    assert {seeded["backup_account_id"], member} <= {a["Id"] for a in b.list_accounts()[
+        "Accounts"]}
+    content = json.dumps({"plans": {}})
+    pid = b.create_policy(Name="seed-test-policy", Description="d", Type="BACKUP_POLICY",
+                          Content=content)["Policy"]["PolicySummary"]["Id"]
+    b.attach_policy(PolicyId=pid, TargetId=seeded["ous"]["workloads/dev"])
+    b.detach_policy(PolicyId=pid, TargetId=seeded["ous"]["workloads/dev"])
+    b.delete_policy(PolicyId=pid)
