@@ -1,0 +1,66 @@
+package bunker.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.aws.organizations.OrganizationUnits;
+import bunker.aws.ram.ResourceShares;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.organizations.model.Account;
+
+/** Organization reads and RAM shares against the emulator. */
+class OrgAndRamEmuTest {
+  @Test
+  void accountsUnder_nestedOus_includesAccountsOfChildOus() {
+    try (AwsClients aws = Emulator.clients()) {
+      OrganizationsClient orgs = aws.organizations();
+      try {
+        orgs.createOrganization(r -> r.featureSet("ALL"));
+      } catch (RuntimeException e) {
+        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
+          throw e;
+        }
+      }
+      String root = orgs.listRoots().roots().get(0).id();
+      String top = orgs.createOrganizationalUnit(r -> r.parentId(root)
+          .name(Emulator.uniqueName("workloads"))).organizationalUnit().id();
+      String prod = orgs.createOrganizationalUnit(r -> r.parentId(top).name("prod"))
+          .organizationalUnit().id();
+      String a1 = createAccountIn(orgs, root, top);
+      String a2 = createAccountIn(orgs, root, prod);
+      OrganizationUnits units = new OrganizationUnits(orgs);
+      Set<String> ids = units.accountsUnder(top).stream().map(Account::id)
+          .collect(Collectors.toSet());
+      assertEquals(Set.of(a1, a2), ids);
+      assertEquals(List.of(a2), units.accountsUnder(prod).stream().map(Account::id).toList());
+      assertTrue(units.organizationId().startsWith("o-"));
+    }
+  }
+
+  @Test
+  void resourceShare_createFindDelete() {
+    try (AwsClients aws = Emulator.clients()) {
+      ResourceShares shares = new ResourceShares(aws.ram());
+      String name = Emulator.uniqueName("bunker-test-share");
+      String arn = shares.create(name, List.of(), List.of("111122223333"), Map.of("t", "v"));
+      assertEquals(arn, shares.findByName(name).orElseThrow().resourceShareArn());
+      assertEquals(List.of("111122223333"), shares.principals(arn));
+      shares.delete(arn);
+      assertTrue(shares.findByName(name).isEmpty(), "a DELETED share counts as gone");
+      shares.delete(arn); // idempotent
+    }
+  }
+
+  private static String createAccountIn(OrganizationsClient orgs, String root, String ou) {
+    String name = Emulator.uniqueName("acct");
+    String id = orgs.createAccount(r -> r.accountName(name).email(name + "@example.com"))
+        .createAccountStatus().accountId();
+    orgs.moveAccount(r -> r.accountId(id).sourceParentId(root).destinationParentId(ou));
+    return id;
+  }
+}
