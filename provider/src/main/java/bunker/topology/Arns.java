@@ -98,8 +98,8 @@ public final class Arns {
 
   /**
    * {@code aws:PrincipalOrgPaths} / {@code aws:ResourceOrgPaths} patterns for the targets:
-   * {@code o-…/*}{@code /ou-…/*} matches the OU and every OU nested under it, without a lookup of
-   * the OU's real path (the seed module's form).
+   * {@code o-…/*}{@code /ou-…/*} matches the OU and every OU nested under it, without a lookup
+   * of the OU's real path (the seed module's form).
    */
   public List<String> targetOrgPaths() {
     return targets.stream().map(ou -> env.organizationId() + "/*/" + ou + "/*").toList();

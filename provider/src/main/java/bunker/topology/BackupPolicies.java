@@ -10,11 +10,11 @@ import java.util.Map;
 
 /**
  * The Organizations backup policies of a deployment. Each deployment plan becomes one policy plan
- * ({@code C-<plan>-std}) — or two when it uses the logically air-gapped vault: {@code C-<plan>-lag}
- * for the resource types a LAG vault accepts and {@code C-<plan>-std} for the rest. Workload
- * accounts back up into their own vault (kept {@code local_retention_days}) and copy to the central
- * intermediate or LAG vault (kept {@code delete_after_days}); resources are selected by the tag
- * {@code backup_tag_key = <plan name>} when the plan requires it.
+ * ({@code C-<plan>-std}) — or two when it uses the logically air-gapped vault:
+ * {@code C-<plan>-lag} for the resource types a LAG vault accepts and {@code C-<plan>-std} for
+ * the rest. Workload accounts back up into their own vault (kept {@code local_retention_days})
+ * and copy to the central intermediate or LAG vault (kept {@code delete_after_days}); resources
+ * are selected by the tag {@code backup_tag_key = <plan name>} when the plan requires it.
  *
  * <p>Organizations caps a policy at 10,000 characters, so plans are packed, in name order, into as
  * few policies as fit: the same spec always gives the same split.

@@ -16,7 +16,7 @@ final class Iam {
     return obj("Version", VERSION, "Statement", statements);
   }
 
-  /** A statement; {@code condition} may be null. Single actions/resources stay lists for clarity. */
+  /** An Allow statement; {@code principal}, {@code resource}, {@code condition} may be null. */
   static Map<String, Object> allow(String sid, Object principal, List<String> actions,
       Object resource, Map<String, Object> condition) {
     return statement(sid, "Allow", principal, actions, resource, condition);

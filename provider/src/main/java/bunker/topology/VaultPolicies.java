@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Backup vault access policies. Each vault denies deleting or changing itself and its recovery
  * points to everyone except named roles (so ransomware with admin rights in the account cannot
- * shorten retention), and central copy targets allow {@code backup:CopyIntoBackupVault} — the only
- * cross-account action a vault policy can grant — to the workload backup roles of this
+ * shorten retention), and central copy targets allow {@code backup:CopyIntoBackupVault} — the
+ * only cross-account action a vault policy can grant — to the workload backup roles of this
  * deployment's OUs. Backup forbids wildcards in vault-policy actions, so every action is listed.
  */
 public final class VaultPolicies {

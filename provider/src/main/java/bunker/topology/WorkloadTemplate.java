@@ -104,7 +104,8 @@ public final class WorkloadTemplate {
     Arns arns = Arns.of(spec);
     return Iam.document(List.of(allow("TrustCentralHelper",
         Iam.aws(arns.centralRole(Names.of(spec).helperLambdaRole())), List.of("sts:AssumeRole"),
-        null, obj("StringEquals", obj("aws:PrincipalOrgID", spec.environment().organizationId())))));
+        null, obj("StringEquals",
+            obj("aws:PrincipalOrgID", spec.environment().organizationId())))));
   }
 
   private static Map<String, Object> inlinePolicy(String name, List<Map<String, Object>> stmts) {

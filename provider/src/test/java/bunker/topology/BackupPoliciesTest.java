@@ -93,7 +93,8 @@ class BackupPoliciesTest {
     DeploymentSpec spec = Fixtures.withPlan("standard",
         Fixtures.spec().plans().get("standard").withRequirePlanNameResourceTag(false));
     Map<String, Object> plan = PolicyChecksTest.asMap(PolicyChecksTest.asMap(Json.parseObject(
-        BackupPolicies.render(spec).get(0).content()).get("plans")).get("bunker-prod-standard-std"));
+        BackupPolicies.render(spec).get(0).content()).get("plans"))
+        .get("bunker-prod-standard-std"));
     Map<String, Object> selection = PolicyChecksTest.asMap(PolicyChecksTest.asMap(
         PolicyChecksTest.asMap(plan.get("selections")).get("resources")).get("standard"));
     assertEquals(Map.of("@@assign", List.of("*")), selection.get("resource_types"));
