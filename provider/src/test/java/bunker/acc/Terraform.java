@@ -30,6 +30,7 @@ final class Terraform {
 
   private final Path dir;
   private final Map<String, String> env;
+  private int commands;
 
   Terraform(Path dir, Map<String, String> env) {
     this.dir = dir;
@@ -63,7 +64,9 @@ final class Terraform {
     pb.environment().put("TF_LOG", "trace");
     // Provider processes inherit TF_LOG; at trace a JVM provider logs every Netty detail.
     pb.environment().put("TF_LOG_PROVIDER", "info");
-    pb.environment().put("TF_LOG_PATH", dir.resolve("terraform.log").toString());
+    // One log per command: Terraform truncates TF_LOG_PATH at every start.
+    pb.environment().put("TF_LOG_PATH",
+        dir.resolve(String.format("terraform-%02d-%s.log", ++commands, args[0])).toString());
     try {
       Path out = Files.createTempFile(dir, "tf", ".out");
       Path err = Files.createTempFile(dir, "tf", ".err");
