@@ -1,6 +1,7 @@
 package bunker.plugin;
 
-import bunker.proto.tfplugin6.ProviderGrpc;
+import bunker.protocol.ProviderService;
+import bunker.provider.BackupProvider;
 import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
@@ -159,10 +160,8 @@ public final class Main {
     }
   }
 
-  /** The provider Terraform talks to. */
+  /** The provider Terraform talks to: tfplugin6 over the {@code backup} provider. */
   static BindableService providerService() {
-    // Placeholder until the protocol layer (bunker.protocol.ProviderService) is merged: every
-    // tfplugin6 call answers UNIMPLEMENTED, which is enough to prove the handshake.
-    return new ProviderGrpc.ProviderImplBase() {};
+    return new ProviderService(new BackupProvider());
   }
 }

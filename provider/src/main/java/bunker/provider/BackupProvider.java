@@ -33,8 +33,6 @@ public final class BackupProvider implements Provider {
 
   private static final Schema SCHEMA = Schema.of(schemaBlock());
 
-  private volatile AwsClients clients;
-
   @Override
   public String typeName() {
     return "backup";
@@ -49,8 +47,7 @@ public final class BackupProvider implements Provider {
   public Object configure(ConfigureRequest request, Diagnostics diagnostics) {
     // Values may be unknown here (a provider block referring to resources not yet created);
     // unknown reads as unset, and nothing is resolved until a resource needs a client.
-    clients = AwsClients.create(ProviderSettings.from(request.config()));
-    return clients;
+    return AwsClients.create(ProviderSettings.from(request.config()));
   }
 
   @Override

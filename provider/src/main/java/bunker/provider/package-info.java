@@ -1,6 +1,8 @@
 /**
- * The {@code backup} provider: its configuration schema, how it builds the AWS clients every
- * resource uses, and the list of resource and data source types. Depends on
- * {@code bunker.framework}, {@code bunker.aws} and the resource packages.
+ * The {@code backup} provider: its provider-block schema, its configuration and its list of
+ * resource and data source types.
+ *
+ * <p>Arrows: {@code provider} uses {@code framework} (and, once there are resources, {@code aws}
+ * and {@code topology}); only {@code plugin} imports {@code provider}, to wire it in.
  */
 package bunker.provider;
