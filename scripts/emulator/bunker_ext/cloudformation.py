@@ -26,8 +26,7 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
     RetainStacksOnAccountRemoval is true.
   * DeleteStackSet on a set with instances stays StackSetNotEmptyException (moto); on a missing
     set it is StackSetNotFoundException (moto returned 200).
-Not done (stated plainly): Custom:: / AWS::CloudFormation::CustomResource with an SNS
-ServiceToken. moto still treats every ServiceToken as a Lambda function.
+Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
 """
 import logging
 
@@ -279,6 +278,9 @@ def _patch_responses():
         ou_ids = targets.get("OrganizationalUnitIds") or []
         stackset = self.cloudformation_backend.describe_stack_set(
             self._get_param("StackSetName"))
+        from ._cfn_stacks import check_idle
+
+        check_idle(stackset)  # before anything changes
         retain = str(self._get_param("RetainStacks")).lower() == "true"
         regions = self._get_params().get("Regions") or []
         accounts = list(self._get_params().get("Accounts") or targets.get("Accounts") or [])
@@ -311,11 +313,11 @@ def _patch_responses():
 
 
 def _drop_instances(stackset, accounts, regions, keep_resources):
+    from ._cfn_stacks import delete_instance  # stacks with custom resources delete later
+
     for inst in [i for i in stackset.stack_instances
                  if i.account_id in accounts and i.region_name in regions]:
-        if not keep_resources:
-            inst.delete()
-        stackset.stack_instances.remove(inst)
+        delete_instance(stackset.stack_instances, inst, keep_resources=keep_resources)
 
 
 # --- auto-deployment -------------------------------------------------------------------------
