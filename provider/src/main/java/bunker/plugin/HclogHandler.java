@@ -1,0 +1,160 @@
+package bunker.plugin;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * A {@code java.util.logging} handler that writes one hclog-style JSON object per line to
+ * stderr, the format Terraform's go-plugin client re-logs under {@code provider.<name>} when
+ * {@code TF_LOG} is set.
+ *
+ * <p>Installed on the root logger, it also carries {@link System.Logger} (which the JDK bridges
+ * to {@code java.util.logging}) and grpc-java's own logs, so no package needs to know about it.
+ */
+final class HclogHandler extends Handler {
+  /** hclog parses {@code 2006-01-02T15:04:05.000000Z07:00}: microseconds and a zone offset. */
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", Locale.ROOT);
+
+  private final PrintStream out;
+
+  HclogHandler(PrintStream out, Level level) {
+    this.out = out;
+    setLevel(level);
+  }
+
+  /**
+   * Routes every JUL and System.Logger record to {@code err} at the level Terraform asked for:
+   * {@code TF_LOG_PROVIDER}, else {@code TF_LOG}; when neither is set only warnings and errors
+   * are written, which Terraform discards unless logging is on, so normal runs stay quiet.
+   */
+  static void install(Map<String, String> env, PrintStream err) {
+    Level level = levelFrom(env);
+    Logger root = LogManager.getLogManager().getLogger("");
+    for (Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    root.addHandler(new HclogHandler(err, level));
+    root.setLevel(level);
+  }
+
+  static Level levelFrom(Map<String, String> env) {
+    String value = env.getOrDefault("TF_LOG_PROVIDER", "");
+    if (value.isBlank()) {
+      value = env.getOrDefault("TF_LOG", "");
+    }
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "trace":
+      case "json": // TF_LOG=JSON means trace, written as JSON
+        return Level.FINEST;
+      case "debug":
+        return Level.FINE;
+      case "info":
+        return Level.INFO;
+      case "error":
+        return Level.SEVERE;
+      case "off":
+        return Level.OFF;
+      default:
+        return Level.WARNING;
+    }
+  }
+
+  @Override
+  public void publish(LogRecord record) {
+    if (!isLoggable(record)) {
+      return;
+    }
+    String message = record.getMessage();
+    Object[] params = record.getParameters();
+    if (params != null && params.length > 0 && message != null && message.contains("{")) {
+      message = java.text.MessageFormat.format(message, params);
+    }
+    StringBuilder line = new StringBuilder(128);
+    line.append("{\"@level\":\"").append(hclogLevel(record.getLevel())).append('"');
+    line.append(",\"@message\":");
+    appendString(line, message == null ? "" : message);
+    line.append(",\"@module\":\"provider\"");
+    line.append(",\"@timestamp\":\"").append(TIMESTAMP.format(OffsetDateTime.now())).append('"');
+    if (record.getLoggerName() != null) {
+      line.append(",\"logger\":");
+      appendString(line, record.getLoggerName());
+    }
+    if (record.getThrown() != null) {
+      StringWriter trace = new StringWriter();
+      record.getThrown().printStackTrace(new PrintWriter(trace));
+      line.append(",\"error\":");
+      appendString(line, trace.toString());
+    }
+    line.append('}');
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  static String hclogLevel(Level level) {
+    int v = level.intValue();
+    if (v >= Level.SEVERE.intValue()) {
+      return "error";
+    } else if (v >= Level.WARNING.intValue()) {
+      return "warn";
+    } else if (v >= Level.INFO.intValue()) {
+      return "info";
+    } else if (v >= Level.FINE.intValue()) {
+      return "debug";
+    }
+    return "trace";
+  }
+
+  static void appendString(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        default:
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+    sb.append('"');
+  }
+
+  @Override
+  public void flush() {
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    flush();
+  }
+}

@@ -1,0 +1,147 @@
+package bunker.plugin;
+
+import bunker.proto.tfplugin6.ProviderGrpc;
+import io.grpc.BindableService;
+import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
+import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
+import java.io.PrintStream;
+import java.security.cert.CertificateException;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * The entry point of {@code terraform-provider-backup}: Terraform starts this with no arguments
+ * and go-plugin's environment; we answer with the handshake line and serve tfplugin6 until
+ * Terraform calls {@code GRPCController.Shutdown}.
+ *
+ * <p>{@code Main --debug} serves plaintext in the foreground instead and prints the
+ * {@code TF_REATTACH_PROVIDERS} value to use from another shell, for debuggers.
+ *
+ * <p>The start path is kept lean on purpose: Terraform starts a new provider process for every
+ * graph walk (three per {@code plan}), so whatever runs before the handshake is paid each time.
+ * Nothing here may touch AWS or wait on the network.
+ */
+public final class Main {
+  /** The provider source address Terraform knows us by. */
+  public static final String SOURCE_ADDRESS = "terraform.local/bunker/backup";
+
+  private static final Logger LOG = Logger.getLogger("bunker.plugin");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    // The real stdout is for the handshake line only; everything else, including any library
+    // that prints, goes to stderr from the very first instruction.
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    // slf4j-api is on the class path (AWS SDK) with no binding: Netty would pick it, print
+    // three lines of complaint and then drop its logs. Route Netty to java.util.logging.
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    Map<String, String> env = System.getenv();
+    if (args.length == 1 && args[0].equals("--debug")) {
+      HclogHandler.install(env, System.err);
+      System.exit(debug(Main::providerService, stdout));
+    }
+    if (args.length > 0) {
+      System.err.println("usage: terraform-provider-backup [--debug]");
+      System.exit(2);
+    }
+    int code = serve(env, Main::providerService, stdout, System.err, () -> System.exit(0));
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs the go-plugin server side: checks the environment, starts the server, writes the
+   * handshake line to {@code stdout} and returns 0 while the server keeps running; returns 1
+   * (after one line on {@code stderr}) when the process was not started by Terraform.
+   * {@code exit} runs once Terraform has asked us to shut down.
+   */
+  static int serve(
+      Map<String, String> env,
+      Supplier<BindableService> provider,
+      PrintStream stdout,
+      PrintStream stderr,
+      Runnable exit) {
+    PluginEnvironment plugin;
+    try {
+      plugin = PluginEnvironment.parse(env);
+    } catch (PluginEnvironment.Refused e) {
+      stderr.println(e.getMessage());
+      stderr.flush();
+      return 1;
+    }
+    HclogHandler.install(env, stderr);
+    ignoreInterrupts();
+    try {
+      PluginServer.Builder builder =
+          PluginServer.builder(provider.get())
+              .portRange(plugin.minPort(), plugin.maxPort())
+              .onShutdown(exit);
+      if (plugin.clientCertPem().isPresent()) {
+        builder.mutualTls(ServerIdentity.parsePem(plugin.clientCertPem().get()));
+      }
+      PluginServer server = builder.start();
+      stdout.println(server.handshakeLine());
+      stdout.flush();
+      LOG.fine(() -> "serving tfplugin6 on " + server.address());
+      return 0;
+    } catch (CertificateException e) {
+      stderr.println("PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage());
+      return 1;
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.log(Level.SEVERE, "cannot start the provider's gRPC server", e);
+      stderr.println("terraform-provider-backup cannot start its gRPC server: " + e);
+      return 1;
+    }
+  }
+
+  /**
+   * Serves plaintext on a free loopback port and prints how to point Terraform at it. Ctrl-C
+   * ends it (interrupts are not ignored in this mode).
+   */
+  static int debug(Supplier<BindableService> provider, PrintStream stdout) {
+    try (PluginServer server = PluginServer.builder(provider.get()).start()) {
+      stdout.println("Provider " + SOURCE_ADDRESS + " is serving in debug mode.");
+      stdout.println("Point Terraform at it from another shell with:");
+      stdout.println();
+      stdout.println("  export TF_REATTACH_PROVIDERS='" + server.reattachJson(SOURCE_ADDRESS) + "'");
+      stdout.println();
+      stdout.println("Ctrl-C stops it.");
+      stdout.flush();
+      server.awaitTermination();
+      return 0;
+    } catch (java.io.IOException e) {
+      System.err.println("cannot start the debug server: " + e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  /**
+   * Ctrl-C reaches the whole process group. go-plugin servers ignore SIGINT so that Terraform
+   * can turn it into {@code StopProvider} and let the running operation end cleanly; the JVM's
+   * default would exit 130 mid-call ("Plugin did not respond").
+   */
+  private static void ignoreInterrupts() {
+    try {
+      Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+    } catch (IllegalArgumentException e) {
+      LOG.warning("cannot ignore SIGINT on this platform: " + e.getMessage());
+    }
+  }
+
+  /** The provider Terraform talks to. */
+  static BindableService providerService() {
+    // Placeholder until the protocol layer (bunker.protocol.ProviderService) is merged: every
+    // tfplugin6 call answers UNIMPLEMENTED, which is enough to prove the handshake.
+    return new ProviderGrpc.ProviderImplBase() {};
+  }
+}

@@ -1,0 +1,126 @@
+package bunker.protocol;
+
+import bunker.cty.AttributePath;
+import bunker.cty.CtyMsgpack;
+import bunker.cty.CtyType;
+import bunker.cty.CtyTypeJson;
+import bunker.cty.CtyValue;
+import bunker.framework.Attribute;
+import bunker.framework.Block;
+import bunker.framework.Diagnostic;
+import bunker.framework.NestedAttributes;
+import bunker.framework.NestedBlock;
+import bunker.framework.Schema;
+import bunker.proto.tfplugin6.Tfplugin6;
+import com.google.protobuf.ByteString;
+import java.util.List;
+
+/** cty values, diagnostics, paths and schemas into wire messages. */
+final class ToProto {
+  private ToProto() {}
+
+  static Tfplugin6.DynamicValue value(CtyValue v, CtyType type) {
+    return Tfplugin6.DynamicValue.newBuilder()
+        .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type))).build();
+  }
+
+  static ByteString bytes(byte[] b) {
+    return b == null ? ByteString.EMPTY : ByteString.copyFrom(b);
+  }
+
+  static List<Tfplugin6.Diagnostic> diagnostics(List<Diagnostic> ds) {
+    return ds.stream().map(ToProto::diagnostic).toList();
+  }
+
+  static Tfplugin6.Diagnostic diagnostic(Diagnostic d) {
+    Tfplugin6.Diagnostic.Builder b = Tfplugin6.Diagnostic.newBuilder()
+        // INVALID would not count as an error to Terraform: always one of the two.
+        .setSeverity(d.isError() ? Tfplugin6.Diagnostic.Severity.ERROR
+            : Tfplugin6.Diagnostic.Severity.WARNING)
+        .setSummary(d.summary())
+        .setDetail(d.detail());
+    if (!d.path().isRoot()) {
+      b.setAttribute(path(d.path()));
+    }
+    return b.build();
+  }
+
+  static Tfplugin6.AttributePath path(AttributePath p) {
+    Tfplugin6.AttributePath.Builder b = Tfplugin6.AttributePath.newBuilder();
+    for (AttributePath.Step s : p.steps()) {
+      Tfplugin6.AttributePath.Step.Builder sb = Tfplugin6.AttributePath.Step.newBuilder();
+      if (s instanceof AttributePath.AttributeName a) {
+        sb.setAttributeName(a.name());
+      } else if (s instanceof AttributePath.StringKey k) {
+        sb.setElementKeyString(k.key());
+      } else {
+        sb.setElementKeyInt(((AttributePath.IntIndex) s).index());
+      }
+      b.addSteps(sb);
+    }
+    return b.build();
+  }
+
+  static Tfplugin6.Schema schema(Schema s) {
+    return Tfplugin6.Schema.newBuilder().setVersion(s.version()).setBlock(block(s.block()))
+        .build();
+  }
+
+  static Tfplugin6.Schema.Block block(Block b) {
+    Tfplugin6.Schema.Block.Builder out = Tfplugin6.Schema.Block.newBuilder()
+        .setDeprecated(!b.deprecationMessage().isEmpty());
+    describe(b.description(), b.markdownDescription(), out::setDescription,
+        out::setDescriptionKind);
+    b.attributes().forEach(a -> out.addAttributes(attribute(a)));
+    b.blocks().forEach(nb -> out.addBlockTypes(nestedBlock(nb)));
+    return out.build();
+  }
+
+  static Tfplugin6.Schema.Attribute attribute(Attribute a) {
+    Tfplugin6.Schema.Attribute.Builder out = Tfplugin6.Schema.Attribute.newBuilder()
+        .setName(a.name())
+        .setRequired(a.required())
+        .setOptional(a.optional())
+        .setComputed(a.computed())
+        .setSensitive(a.sensitive())
+        .setDeprecated(!a.deprecationMessage().isEmpty());
+    describe(a.description(), a.markdownDescription(), out::setDescription,
+        out::setDescriptionKind);
+    if (a.nested() != null) {
+      out.setNestedType(object(a.nested()));
+    } else {
+      out.setType(ByteString.copyFrom(CtyTypeJson.toBytes(a.type())));
+    }
+    return out.build();
+  }
+
+  private static Tfplugin6.Schema.Object object(NestedAttributes n) {
+    Tfplugin6.Schema.Object.Builder out = Tfplugin6.Schema.Object.newBuilder()
+        .setNesting(Tfplugin6.Schema.Object.NestingMode.valueOf(n.nesting().name()));
+    n.attributes().forEach(a -> out.addAttributes(attribute(a)));
+    return out.build();
+  }
+
+  private static Tfplugin6.Schema.NestedBlock nestedBlock(NestedBlock nb) {
+    return Tfplugin6.Schema.NestedBlock.newBuilder()
+        .setTypeName(nb.typeName())
+        .setBlock(block(nb.block()))
+        .setNesting(Tfplugin6.Schema.NestedBlock.NestingMode.valueOf(nb.nesting().name()))
+        .setMinItems(nb.minItems())
+        .setMaxItems(nb.maxItems())
+        .build();
+  }
+
+  // Markdown when the author wrote a distinct markdown text, plain otherwise.
+  private static void describe(String plain, String markdown,
+      java.util.function.Consumer<String> text,
+      java.util.function.Consumer<Tfplugin6.StringKind> kind) {
+    if (!markdown.isEmpty() && !markdown.equals(plain)) {
+      text.accept(markdown);
+      kind.accept(Tfplugin6.StringKind.MARKDOWN);
+    } else {
+      text.accept(plain);
+      kind.accept(Tfplugin6.StringKind.PLAIN);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package bunker.framework;
+
+import bunker.cty.CtyValue;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** A provider {@code test} with one resource; the resource instance is shared for inspection. */
+public final class TestProvider implements Provider {
+  public static final Schema SCHEMA = Schema.of(Block.builder()
+      .attribute(Attribute.string("region").optional()
+          .validators(Validators.matches("[a-z]{2}-[a-z]+-[0-9]", "an AWS region name")))
+      .block(NestedBlock.single("assume_role", Block.builder()
+          .attribute(Attribute.string("role_arn").required().validators(Validators.arn()))
+          .build()))
+      .build());
+
+  public final TestResource resource = new TestResource();
+  public CtyValue configured;
+  public boolean stopped;
+
+  @Override
+  public String typeName() {
+    return "test";
+  }
+
+  @Override
+  public Schema schema() {
+    return SCHEMA;
+  }
+
+  @Override
+  public Object configure(ConfigureRequest request, Diagnostics diagnostics) {
+    configured = request.config();
+    return "clients-for-" + request.terraformVersion();
+  }
+
+  @Override
+  public List<Supplier<Resource>> resources() {
+    return List.of(() -> resource);
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+  }
+}

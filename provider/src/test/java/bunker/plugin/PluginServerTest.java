@@ -1,0 +1,167 @@
+package bunker.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.proto.goplugin.Empty;
+import bunker.proto.goplugin.GRPCControllerGrpc;
+import bunker.proto.goplugin.health.HealthCheckRequest;
+import bunker.proto.goplugin.health.HealthCheckResponse.ServingStatus;
+import bunker.proto.goplugin.health.HealthGrpc;
+import bunker.proto.tfplugin6.ProviderGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PluginServerTest {
+  /** Stands in for Terraform's AutoMTLS client certificate. */
+  private static final ServerIdentity TERRAFORM = ServerIdentity.generate();
+
+  private static PluginServer.Builder tls() {
+    return PluginServer.builder(new ProviderGrpc.ProviderImplBase() {})
+        .mutualTls(List.of(TERRAFORM.certificate()));
+  }
+
+  /** A client that trusts the certificate from the handshake line and presents {@code as}. */
+  static ManagedChannel client(String handshakeLine, ServerIdentity as) throws Exception {
+    String[] parts = handshakeLine.split("\\|");
+    X509Certificate server = certificateFrom(parts[5]);
+    SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(server);
+    if (as != null) {
+      ssl.keyManager(as.privateKey(), as.certificate());
+    }
+    return NettyChannelBuilder.forTarget(parts[3])
+        .overrideAuthority("localhost")
+        .sslContext(ssl.build())
+        .build();
+  }
+
+  static X509Certificate certificateFrom(String field) throws Exception {
+    // Decoding with the strict decoder proves the field has no padding and no line breaks.
+    byte[] der = Base64.getDecoder().decode(field + "=".repeat((4 - field.length() % 4) % 4));
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+  }
+
+  private static ServingStatus health(ManagedChannel channel) {
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+        .getStatus();
+  }
+
+  @Test
+  void handshakeLine_mutualTls_isGoPluginFormatWithUnpaddedCertificate() throws Exception {
+    try (PluginServer server = tls().start()) {
+      String line = server.handshakeLine();
+      String[] parts = line.split("\\|", -1);
+      assertEquals(6, parts.length, line);
+      assertEquals(List.of("1", "6", "tcp"), List.of(parts[0], parts[1], parts[2]));
+      assertEquals("127.0.0.1:" + server.address().getPort(), parts[3]);
+      assertEquals("grpc", parts[4]);
+      assertFalse(parts[5].contains("="), "padding breaks go-plugin's RawStdEncoding");
+      X509Certificate cert = certificateFrom(parts[5]);
+      assertTrue(
+          cert.getSubjectAlternativeNames().stream()
+              .anyMatch(n -> n.get(0).equals(2) && n.get(1).equals("localhost")),
+          "Terraform refuses a certificate without SAN DNS:localhost");
+      cert.checkValidity();
+      assertTrue(cert.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "serverAuth EKU");
+    }
+  }
+
+  @Test
+  void mutualTls_terraformCertificate_isServed() throws Exception {
+    try (PluginServer server = tls().start()) {
+      ManagedChannel channel = client(server.handshakeLine(), TERRAFORM);
+      try {
+        assertEquals(ServingStatus.SERVING, health(channel));
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void mutualTls_clientWithoutCertificate_isRefused() throws Exception {
+    try (PluginServer server = tls().start()) {
+      ManagedChannel channel = client(server.handshakeLine(), null);
+      try {
+        var e = assertThrows(StatusRuntimeException.class, () -> health(channel));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void mutualTls_clientWithAnotherCertificate_isRefused() throws Exception {
+    try (PluginServer server = tls().start()) {
+      ManagedChannel channel = client(server.handshakeLine(), ServerIdentity.generate());
+      try {
+        var e = assertThrows(StatusRuntimeException.class, () -> health(channel));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void controllerShutdown_answersThenRunsOnShutdown() throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (PluginServer server = tls().onShutdown(stopped::countDown).start()) {
+      ManagedChannel channel = client(server.handshakeLine(), TERRAFORM);
+      try {
+        Empty reply =
+            GRPCControllerGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .shutdown(Empty.getDefaultInstance());
+        assertEquals(Empty.getDefaultInstance(), reply);
+        assertTrue(stopped.await(5, TimeUnit.SECONDS), "onShutdown did not run");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void portRange_isHonoured() throws Exception {
+    try (PluginServer server = tls().portRange(23100, 23199).start()) {
+      int port = server.address().getPort();
+      assertTrue(port >= 23100 && port <= 23199, "port " + port);
+    }
+  }
+
+  @Test
+  void reattachJson_plaintext_namesAddressPidAndTest() throws Exception {
+    try (PluginServer server =
+        PluginServer.builder(new ProviderGrpc.ProviderImplBase() {}).start()) {
+      String json = server.reattachJson("terraform.local/bunker/backup");
+      assertTrue(
+          json.startsWith("{\"terraform.local/bunker/backup\":{\"Protocol\":\"grpc\""), json);
+      assertTrue(json.contains("\"ProtocolVersion\":6"), json);
+      assertTrue(json.contains("\"Pid\":" + ProcessHandle.current().pid()), json);
+      assertTrue(json.contains("\"Test\":true"), json);
+      assertTrue(
+          json.contains("\"Addr\":{\"Network\":\"tcp\",\"String\":\"127.0.0.1:"
+              + server.address().getPort() + "\"}"),
+          json);
+      assertTrue(server.handshakeLine().endsWith("|grpc|"), "plaintext has an empty cert field");
+    }
+  }
+}
