@@ -1,13 +1,14 @@
 package bunker.plugin;
 
-import bunker.proto.tfplugin6.ProviderGrpc;
+import bunker.protocol.ProviderService;
+import bunker.provider.BackupProvider;
 import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.PrintStream;
 import java.security.cert.CertificateException;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
@@ -44,27 +45,46 @@ public final class Main {
     Map<String, String> env = System.getenv();
     if (args.length == 1 && args[0].equals("--debug")) {
       HclogHandler.install(env, System.err);
-      System.exit(debug(Main::providerService, stdout));
+      System.exit(debug(providerService(), stdout));
     }
     if (args.length > 0) {
       System.err.println("usage: terraform-provider-backup [--debug]");
       System.exit(2);
     }
-    int code = serve(env, Main::providerService, stdout, System.err, () -> System.exit(0));
-    if (code != 0) {
-      System.exit(code);
+    Optional<PluginServer> server = serve(env, providerService(), stdout, System.err, new Exit());
+    if (server.isEmpty()) {
+      System.exit(1);
+    }
+    // gRPC's threads are daemons: without this wait the JVM would end right after the handshake.
+    try {
+      server.get().awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.exit(0);
+  }
+
+  /**
+   * Ends the process once Terraform's Shutdown has been answered. A class rather than a lambda:
+   * the first lambda of a JVM sets up java.lang.invoke, tens of milliseconds on every start,
+   * unless the AppCDS training run met the very same call site.
+   */
+  static final class Exit implements Runnable {
+    @Override
+    public void run() {
+      System.exit(0);
     }
   }
 
   /**
    * Runs the go-plugin server side: checks the environment, starts the server, writes the
-   * handshake line to {@code stdout} and returns 0 while the server keeps running; returns 1
-   * (after one line on {@code stderr}) when the process was not started by Terraform.
+   * handshake line to {@code stdout} and returns the running server; returns empty (after one
+   * line on {@code stderr}) when the process was not started by Terraform or cannot serve.
    * {@code exit} runs once Terraform has asked us to shut down.
    */
-  static int serve(
+  static Optional<PluginServer> serve(
       Map<String, String> env,
-      Supplier<BindableService> provider,
+      BindableService provider,
       PrintStream stdout,
       PrintStream stderr,
       Runnable exit) {
@@ -74,13 +94,13 @@ public final class Main {
     } catch (PluginEnvironment.Refused e) {
       stderr.println(e.getMessage());
       stderr.flush();
-      return 1;
+      return Optional.empty();
     }
     HclogHandler.install(env, stderr);
     ignoreInterrupts();
     try {
       PluginServer.Builder builder =
-          PluginServer.builder(provider.get())
+          PluginServer.builder(provider)
               .portRange(plugin.minPort(), plugin.maxPort())
               .onShutdown(exit);
       if (plugin.clientCertPem().isPresent()) {
@@ -89,15 +109,17 @@ public final class Main {
       PluginServer server = builder.start();
       stdout.println(server.handshakeLine());
       stdout.flush();
-      LOG.fine(() -> "serving tfplugin6 on " + server.address());
-      return 0;
+      if (LOG.isLoggable(Level.FINE)) {
+        LOG.fine("serving tfplugin6 on " + server.address());
+      }
+      return Optional.of(server);
     } catch (CertificateException e) {
       stderr.println("PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage());
-      return 1;
+      return Optional.empty();
     } catch (java.io.IOException | RuntimeException e) {
       LOG.log(Level.SEVERE, "cannot start the provider's gRPC server", e);
       stderr.println("terraform-provider-backup cannot start its gRPC server: " + e);
-      return 1;
+      return Optional.empty();
     }
   }
 
@@ -105,8 +127,8 @@ public final class Main {
    * Serves plaintext on a free loopback port and prints how to point Terraform at it. Ctrl-C
    * ends it (interrupts are not ignored in this mode).
    */
-  static int debug(Supplier<BindableService> provider, PrintStream stdout) {
-    try (PluginServer server = PluginServer.builder(provider.get()).start()) {
+  static int debug(BindableService provider, PrintStream stdout) {
+    try (PluginServer server = PluginServer.builder(provider).start()) {
       stdout.println("Provider " + SOURCE_ADDRESS + " is serving in debug mode.");
       stdout.println("Point Terraform at it from another shell with:");
       stdout.println();
@@ -138,10 +160,8 @@ public final class Main {
     }
   }
 
-  /** The provider Terraform talks to. */
+  /** The provider Terraform talks to: tfplugin6 over the {@code backup} provider. */
   static BindableService providerService() {
-    // Placeholder until the protocol layer (bunker.protocol.ProviderService) is merged: every
-    // tfplugin6 call answers UNIMPLEMENTED, which is enough to prove the handshake.
-    return new ProviderGrpc.ProviderImplBase() {};
+    return new ProviderService(new BackupProvider());
   }
 }

@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +44,12 @@ public final class PluginServer implements AutoCloseable {
     this.address = address;
     this.identity = id;
   }
+
+  private static final Runnable NOTHING =
+      new Runnable() {
+        @Override
+        public void run() {}
+      };
 
   /** Starts configuring a server for {@code provider} (a {@code tfplugin6.Provider} service). */
   public static Builder builder(BindableService provider) {
@@ -81,7 +89,7 @@ public final class PluginServer implements AutoCloseable {
         + "|tcp|127.0.0.1:"
         + address.getPort()
         + "|grpc|"
-        + identity.map(ServerIdentity::handshakeField).orElse("");
+        + (identity.isPresent() ? identity.get().handshakeField() : "");
   }
 
   /**
@@ -127,7 +135,7 @@ public final class PluginServer implements AutoCloseable {
     private ServerIdentity identity;
     private int minPort;
     private int maxPort;
-    private Runnable onShutdown = () -> {};
+    private Runnable onShutdown = NOTHING;
 
     private Builder(BindableService provider) {
       this.provider = provider;
@@ -166,12 +174,17 @@ public final class PluginServer implements AutoCloseable {
 
     /** Binds and starts the server. */
     public PluginServer start() throws IOException {
-      Optional<ServerIdentity> id = Optional.empty();
+      Future<ServerIdentity> pending = null;
       SslContext ssl = null;
       if (!clientCertificates.isEmpty()) {
-        ServerIdentity serverId = identity != null ? identity : ServerIdentity.generate();
-        id = Optional.of(serverId);
-        ssl = sslContext(serverId);
+        if (identity != null) {
+          FutureTask<ServerIdentity> given = new FutureTask<>(NOTHING, identity);
+          given.run();
+          pending = given;
+        } else {
+          pending = ServerIdentity.generateInBackground();
+        }
+        ssl = sslContext(pending);
       }
       InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
       IOException last = null;
@@ -193,6 +206,8 @@ public final class PluginServer implements AutoCloseable {
           continue;
         }
         InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
+        Optional<ServerIdentity> id =
+            pending == null ? Optional.empty() : Optional.of(ServerIdentity.await(pending));
         return new PluginServer(server, bound, id);
       }
       throw new IOException(
@@ -209,9 +224,9 @@ public final class PluginServer implements AutoCloseable {
       return lo + ThreadLocalRandom.current().nextInt(hi - lo + 1);
     }
 
-    private SslContext sslContext(ServerIdentity serverId) throws IOException {
+    private SslContext sslContext(Future<ServerIdentity> serverId) throws IOException {
       SslContextBuilder b =
-          SslContextBuilder.forServer(serverId.privateKey(), serverId.certificate())
+          SslContextBuilder.forServer(new FixedKeyManager(serverId))
               .trustManager(new PinnedClientTrust(clientCertificates))
               .clientAuth(ClientAuth.REQUIRE)
               .protocols("TLSv1.3", "TLSv1.2");
