@@ -1,5 +1,6 @@
 package bunker.provider;
 
+import bunker.aws.AwsClients;
 import bunker.framework.Attribute;
 import bunker.framework.Block;
 import bunker.framework.Diagnostics;
@@ -40,8 +41,8 @@ public final class BackupProvider implements Provider {
   @Override
   public Object configure(ConfigureRequest request, Diagnostics diagnostics) {
     // Values may be unknown here (a provider block referring to resources not yet created);
-    // nothing is resolved until a resource needs a client.
-    return request.config();
+    // unknown reads as unset, and nothing is resolved until a resource needs a client.
+    return AwsClients.create(ProviderSettings.from(request.config()));
   }
 
   @Override
