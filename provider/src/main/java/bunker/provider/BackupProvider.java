@@ -9,6 +9,7 @@ import bunker.framework.Provider;
 import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
+import bunker.resource.deployment.BackupDeploymentResource;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -47,7 +48,12 @@ public final class BackupProvider implements Provider {
 
   @Override
   public List<Supplier<Resource>> resources() {
-    return List.of();
+    return List.of(BackupDeploymentResource::new);
+  }
+
+  @Override
+  public void stop() {
+    BackupDeploymentResource.stopAll();
   }
 
   private static Block schemaBlock() {
