@@ -177,7 +177,9 @@ final class CentralObjects {
       case KMS_KEY -> {
         Optional<String> key = state.arn(CentralObject.KMS_KEY).or(() -> findKey()
             .map(KeyMetadata::arn));
-        key.ifPresent(k -> keys().delete(k, KEY_DELETION_DAYS));
+        // By key id: AWS takes the ARN too, but moto 5.2.1's ScheduleKeyDeletion does not.
+        key.ifPresent(k -> keys().delete(k.substring(k.lastIndexOf('/') + 1),
+            KEY_DELETION_DAYS));
       }
       case KMS_ALIAS -> {
         // The key is found through its alias: remember it before the alias goes.

@@ -92,14 +92,26 @@ final class PlanShaping {
     }
   }
 
+  /** The value with every computed-only attribute null: what the user decides. */
+  static CtyValue arguments(CtyValue value) {
+    CtyValue out = value;
+    for (var a : DeploymentSchema.SCHEMA.block().attributes()) {
+      if (a.computed() && !a.optional()) {
+        out = out.withAttribute(a.name(), CtyValue.nullOf(a.impliedType()));
+      }
+    }
+    return out.withAttribute("timeouts", CtyValue.nullOf(out.attr("timeouts").type()));
+  }
+
   /**
    * Per object: null when the configuration no longer wants it, unknown when it must be
    * created (new, or gone out of band: refresh left its ARN null), else the known ARN.
    */
   private static void planObjects(ModifyPlan plan) {
     CtyValue planned = plan.planned();
-    Topology wanted = planned.isWhollyKnown()
-        ? CentralPlan.of(DeploymentModel.spec(planned, DeploymentModel.PLACEHOLDER)) : null;
+    CtyValue inputs = arguments(planned);
+    Topology wanted = inputs.isWhollyKnown()
+        ? CentralPlan.of(DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER)) : null;
     for (Map.Entry<CentralObject, String> e : DeploymentState.ATTRIBUTES.entrySet()) {
       AttributePath path = AttributePath.of(e.getValue());
       CtyValue prior = plan.prior().attr(e.getValue());
