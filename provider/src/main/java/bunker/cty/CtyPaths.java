@@ -58,7 +58,8 @@ public final class CtyPaths {
     }
     List<CtyValue> copy = new ArrayList<>(value.elements());
     copy.set((int) ((AttributePath.IntIndex) first).index(), updated);
-    return t instanceof CtyType.ListType l ? CtyValue.list(l.element(), copy) : CtyValue.tuple(copy);
+    return t instanceof CtyType.ListType l
+        ? CtyValue.list(l.element(), copy) : CtyValue.tuple(copy);
   }
 
   static void walk(CtyValue value, AttributePath path, Visitor visitor) {

@@ -166,7 +166,7 @@ public record Attribute(
       return this;
     }
 
-    /** Value planned when the configuration leaves it null; makes the attribute optional+computed. */
+    /** Planned when the configuration leaves it null; makes the attribute optional+computed. */
     public Builder defaultValue(CtyValue value) {
       defaultValue = value;
       optional = true;

@@ -61,4 +61,15 @@ public final class Timeouts {
       return fallback;
     }
   }
+
+  /**
+   * {@code into} with the {@code timeouts} block taken from {@code from}: what Read does, since
+   * timeouts live only in configuration and cannot be read back from the remote object.
+   */
+  public static CtyValue copy(CtyValue from, CtyValue into) {
+    if (!from.isKnown() || from.isNull() || !into.isKnown() || into.isNull()) {
+      return into;
+    }
+    return into.withAttribute(BLOCK, from.attr(BLOCK));
+  }
 }

@@ -55,5 +55,8 @@ class GoDurationTest {
     assertTrue(d.isEmpty());
     assertEquals(Duration.ofMinutes(5), Timeouts.get(v, "delete", Duration.ofMinutes(5), d));
     assertEquals(AttributePath.of("timeouts", "delete"), d.all().get(0).path());
+    CtyValue refreshed = schema.newObject(Map.of("name", CtyValue.string("n")));
+    assertEquals(timeouts, Timeouts.copy(v, refreshed).attr("timeouts"));
+    assertEquals(CtyValue.string("n"), Timeouts.copy(v, refreshed).attr("name"));
   }
 }
