@@ -16,7 +16,10 @@ public interface Resource {
 
   Schema schema();
 
-  /** Receives what {@link Provider#configure} returned, before any other call on this instance. */
+  /**
+   * Receives what {@link Provider#configure} returned, before any other call on this instance;
+   * null during validation, which Terraform runs before ConfigureProvider.
+   */
   default void configure(Object providerData, Diagnostics diagnostics) {}
 
   /** Checks across attributes; attribute validators already ran. Values may be unknown. */

@@ -4,7 +4,7 @@ import bunker.cty.CtyValue;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** A provider {@code test} with one resource; the resource instance is shared for inspection. */
+/** A provider {@code test} with one resource and one data source, shared for inspection. */
 public final class TestProvider implements Provider {
   public static final Schema SCHEMA = Schema.of(Block.builder()
       .attribute(Attribute.string("region").optional()
@@ -15,6 +15,7 @@ public final class TestProvider implements Provider {
       .build());
 
   public final TestResource resource = new TestResource();
+  public final TestDataSource dataSource = new TestDataSource();
   public CtyValue configured;
   public boolean stopped;
 
@@ -37,6 +38,11 @@ public final class TestProvider implements Provider {
   @Override
   public List<Supplier<Resource>> resources() {
     return List.of(() -> resource);
+  }
+
+  @Override
+  public List<Supplier<DataSource>> dataSources() {
+    return List.of(() -> dataSource);
   }
 
   @Override

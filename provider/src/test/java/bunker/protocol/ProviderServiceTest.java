@@ -276,4 +276,24 @@ class ProviderServiceTest {
       }
     }
   }
+
+  @Test
+  void readDataSource_roundTripsThroughTheWire() {
+    CtyType.ObjectType dt = bunker.framework.TestDataSource.SCHEMA.impliedType();
+    CtyValue config = CtyValue.object(dt, Map.of("name", CtyValue.string("bob")));
+    Tfplugin6.ReadDataSource.Response r = stub.readDataSource(Tfplugin6.ReadDataSource.Request
+        .newBuilder().setTypeName("test_info").setConfig(Tfplugin6.DynamicValue.newBuilder()
+            .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(config, dt)))).build());
+    assertEquals(0, r.getDiagnosticsCount(), r.toString());
+    assertEquals(CtyValue.string("hello bob"),
+        CtyMsgpack.decode(r.getState().getMsgpack().toByteArray(), dt).attr("greeting"));
+    Tfplugin6.ValidateDataResourceConfig.Response v = stub.validateDataResourceConfig(
+        Tfplugin6.ValidateDataResourceConfig.Request.newBuilder().setTypeName("test_info")
+            .setConfig(Tfplugin6.DynamicValue.newBuilder().setMsgpack(ByteString.copyFrom(
+                CtyMsgpack.encode(config.withAttribute("name", CtyValue.string("much-longer")),
+                    dt)))).build());
+    assertEquals(".name", steps(v.getDiagnostics(0)).get(0));
+    assertTrue(stub.getProviderSchema(Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
+        .getDataSourceSchemasOrThrow("test_info").hasBlock());
+  }
 }

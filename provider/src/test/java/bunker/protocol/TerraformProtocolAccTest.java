@@ -105,6 +105,20 @@ class TerraformProtocolAccTest {
   }
 
   @Test
+  void dataSource_readDuringPlan_feedsOutputs() throws Exception {
+    write("""
+        data "test_info" "x" {
+          name = "bob"
+        }
+        output "greeting" {
+          value = data.test_info.x.greeting
+        }
+        """);
+    assertEquals(0, tf("apply", "-auto-approve").code(), "apply");
+    assertEquals("hello bob", tf("output", "-raw", "greeting").out().trim());
+  }
+
+  @Test
   void invalidInput_reportsAttributePath() throws Exception {
     write("""
         resource "test_thing" "a" {
@@ -139,7 +153,7 @@ class TerraformProtocolAccTest {
   private Result tf(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("terraform"));
     cmd.addAll(List.of(args));
-    if (!args[0].equals("state")) {
+    if (!args[0].equals("state") && !args[0].equals("output")) {
       cmd.add("-no-color");
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
