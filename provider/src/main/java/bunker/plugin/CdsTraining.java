@@ -44,8 +44,9 @@ public final class CdsTraining {
     env.put("PLUGIN_CLIENT_CERT", terraform.certificatePem());
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     CountDownLatch shutdown = new CountDownLatch(1);
-    if (Main.serve(env, Main.providerService(), new PrintStream(stdout, true), System.err,
-            shutdown::countDown).isEmpty()) {
+    if (Main.serve(env, ServerIdentity.generateInBackground(), Main.providerService(),
+            new PrintStream(stdout, true), System.err, shutdown::countDown)
+        .isEmpty()) {
       System.exit(1);
     }
     String line = stdout.toString(StandardCharsets.US_ASCII).trim();

@@ -6,7 +6,6 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
@@ -24,8 +23,7 @@ final class FixedKeyManager extends SimpleKeyManagerFactory {
 
   private final KeyManager manager;
 
-  /** {@code identity} may still be in the making; it is awaited at the first TLS handshake. */
-  FixedKeyManager(Future<ServerIdentity> identity) {
+  FixedKeyManager(ServerIdentity identity) {
     this.manager = new Manager(identity);
   }
 
@@ -41,9 +39,9 @@ final class FixedKeyManager extends SimpleKeyManagerFactory {
   }
 
   private static final class Manager extends X509ExtendedKeyManager {
-    private final Future<ServerIdentity> identity;
+    private final ServerIdentity identity;
 
-    Manager(Future<ServerIdentity> identity) {
+    Manager(ServerIdentity identity) {
       this.identity = identity;
     }
 
@@ -75,13 +73,13 @@ final class FixedKeyManager extends SimpleKeyManagerFactory {
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
       return ALIAS.equals(alias)
-          ? new X509Certificate[] {ServerIdentity.await(identity).certificate()}
+          ? new X509Certificate[] {identity.certificate()}
           : null;
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-      return ALIAS.equals(alias) ? ServerIdentity.await(identity).privateKey() : null;
+      return ALIAS.equals(alias) ? identity.privateKey() : null;
     }
   }
 }

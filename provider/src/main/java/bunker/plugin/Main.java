@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.security.cert.CertificateException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
@@ -30,11 +32,21 @@ public final class Main {
   /** The provider source address Terraform knows us by. */
   public static final String SOURCE_ADDRESS = "terraform.local/bunker/backup";
 
-  private static final Logger LOG = Logger.getLogger("bunker.plugin");
+  /** A holder, so that java.util.logging starts when first used, not when Main loads. */
+  private static final class Log {
+    static final Logger LOG = Logger.getLogger("bunker.plugin");
+  }
 
   private Main() {}
 
   public static void main(String[] args) {
+    // The certificate is on the path to the handshake line: start it before anything else.
+    Future<ServerIdentity> identity = null;
+    if (PluginEnvironment.MAGIC_COOKIE_VALUE.equals(
+            System.getenv(PluginEnvironment.MAGIC_COOKIE_KEY))
+        && System.getenv("PLUGIN_CLIENT_CERT") != null) {
+      identity = ServerIdentity.generateInBackground();
+    }
     // The real stdout is for the handshake line only; everything else, including any library
     // that prints, goes to stderr from the very first instruction.
     PrintStream stdout = System.out;
@@ -51,7 +63,8 @@ public final class Main {
       System.err.println("usage: terraform-provider-backup [--debug]");
       System.exit(2);
     }
-    Optional<PluginServer> server = serve(env, providerService(), stdout, System.err, new Exit());
+    Optional<PluginServer> server =
+        serve(env, identity, providerService(), stdout, System.err, new Exit());
     if (server.isEmpty()) {
       System.exit(1);
     }
@@ -76,6 +89,21 @@ public final class Main {
     }
   }
 
+  /** Writes the handshake line, the one and only line of our stdout, and flushes it. */
+  static final class Handshake implements Consumer<String> {
+    private final PrintStream stdout;
+
+    Handshake(PrintStream stdout) {
+      this.stdout = stdout;
+    }
+
+    @Override
+    public void accept(String line) {
+      stdout.println(line);
+      stdout.flush();
+    }
+  }
+
   /**
    * Runs the go-plugin server side: checks the environment, starts the server, writes the
    * handshake line to {@code stdout} and returns the running server; returns empty (after one
@@ -84,6 +112,7 @@ public final class Main {
    */
   static Optional<PluginServer> serve(
       Map<String, String> env,
+      Future<ServerIdentity> identity,
       BindableService provider,
       PrintStream stdout,
       PrintStream stderr,
@@ -102,22 +131,22 @@ public final class Main {
       PluginServer.Builder builder =
           PluginServer.builder(provider)
               .portRange(plugin.minPort(), plugin.maxPort())
+              .onListening(new Handshake(stdout))
               .onShutdown(exit);
       if (plugin.clientCertPem().isPresent()) {
-        builder.mutualTls(ServerIdentity.parsePem(plugin.clientCertPem().get()));
+        builder.mutualTls(ServerIdentity.parsePem(plugin.clientCertPem().get()))
+            .identity(identity);
       }
       PluginServer server = builder.start();
-      stdout.println(server.handshakeLine());
-      stdout.flush();
-      if (LOG.isLoggable(Level.FINE)) {
-        LOG.fine("serving tfplugin6 on " + server.address());
+      if (Log.LOG.isLoggable(Level.FINE)) {
+        Log.LOG.fine("serving tfplugin6 on " + server.address());
       }
       return Optional.of(server);
     } catch (CertificateException e) {
       stderr.println("PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage());
       return Optional.empty();
     } catch (java.io.IOException | RuntimeException e) {
-      LOG.log(Level.SEVERE, "cannot start the provider's gRPC server", e);
+      Log.LOG.log(Level.SEVERE, "cannot start the provider's gRPC server", e);
       stderr.println("terraform-provider-backup cannot start its gRPC server: " + e);
       return Optional.empty();
     }
@@ -156,7 +185,7 @@ public final class Main {
     try {
       Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
     } catch (IllegalArgumentException e) {
-      LOG.warning("cannot ignore SIGINT on this platform: " + e.getMessage());
+      Log.LOG.warning("cannot ignore SIGINT on this platform: " + e.getMessage());
     }
   }
 

@@ -45,8 +45,7 @@ public record ServerIdentity(PrivateKey privateKey, X509Certificate certificate)
 
   /**
    * Starts {@link #generate()} on its own thread and returns its future: key generation and
-   * signing then overlap with the TLS and gRPC set-up, which do not need the key until the
-   * first client connects.
+   * signing (the second core's work) overlap with everything else the start-up does.
    */
   public static FutureTask<ServerIdentity> generateInBackground() {
     FutureTask<ServerIdentity> task =

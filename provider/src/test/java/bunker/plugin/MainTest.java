@@ -27,6 +27,7 @@ class MainTest {
   private Optional<PluginServer> serve(Map<String, String> env, Runnable exit) {
     return Main.serve(
         env,
+        null,
         new ProviderGrpc.ProviderImplBase() {},
         new PrintStream(out, true),
         new PrintStream(err, true),
