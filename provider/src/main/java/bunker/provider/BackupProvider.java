@@ -10,6 +10,7 @@ import bunker.framework.Provider;
 import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
+import bunker.resource.deployment.BackupDeploymentResource;
 import bunker.resource.keypolicy.SourceKeyPolicyDataSource;
 import bunker.resource.preflight.OrganizationPreflightDataSource;
 import bunker.resource.vault.BackupVaultResource;
@@ -52,12 +53,17 @@ public final class BackupProvider implements Provider {
 
   @Override
   public List<Supplier<Resource>> resources() {
-    return List.of(BackupVaultResource::new);
+    return List.of(BackupDeploymentResource::new, BackupVaultResource::new);
   }
 
   @Override
   public List<Supplier<DataSource>> dataSources() {
     return List.of(SourceKeyPolicyDataSource::new, OrganizationPreflightDataSource::new);
+  }
+
+  @Override
+  public void stop() {
+    BackupDeploymentResource.stopAll();
   }
 
   private static Block schemaBlock() {
