@@ -1,0 +1,146 @@
+package bunker.helper;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * The helper's AWS clients. The Lambda's own credentials (its execution role in the central
+ * account) only call STS AssumeRole; every Backup and IAM call is made as the workload account's
+ * {@code HelperRoleArn}. Clients are cached per role and region, so warm invocations reuse
+ * connections and unexpired credentials. One HTTP client (the JDK's HttpURLConnection) for all.
+ */
+public final class HelperClients implements AutoCloseable {
+  /** Backup and IAM clients acting in one workload account. */
+  public record Account(BackupClient backup, BackupClient bulkBackup, IamClient iam) {}
+
+  private final String endpointUrl;
+  private final AwsCredentialsProvider base;
+  private final SdkHttpClient http;
+  private final Map<String, StsClient> sts = new ConcurrentHashMap<>();
+  private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  /**
+   * Clients with the default credential chain (the Lambda's environment).
+   *
+   * @param endpointUrl one endpoint for every service (an emulator); empty = AWS (the SDK still
+   *     honours {@code AWS_ENDPOINT_URL} by itself)
+   */
+  public static HelperClients create(String endpointUrl) {
+    return new HelperClients(endpointUrl, DefaultCredentialsProvider.create());
+  }
+
+  HelperClients(String endpointUrl, AwsCredentialsProvider base) {
+    this.endpointUrl = endpointUrl == null ? "" : endpointUrl;
+    this.base = base;
+    this.http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  /** Clients acting as {@code roleArn} (in its account) in {@code region}. */
+  public Account forRole(String roleArn, String region, String partition) {
+    return accounts.computeIfAbsent(roleArn + "|" + region, key -> {
+      StsAssumeRoleCredentialsProvider credentials = StsAssumeRoleCredentialsProvider.builder()
+          .stsClient(sts(region))
+          .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-deployment-helper"))
+          .build();
+      track(credentials);
+      Region r = Region.of(region);
+      BackupClient backup = track(configure(BackupClient.builder(), r, credentials)
+          .overrideConfiguration(standardRetries()).build());
+      BackupClient bulk = track(configure(BackupClient.builder(), r, credentials)
+          .overrideConfiguration(bulkRetries()).build());
+      IamClient iam = track(configure(IamClient.builder(), globalRegion(partition), credentials)
+          .overrideConfiguration(standardRetries()).build());
+      return new Account(backup, bulk, iam);
+    });
+  }
+
+  private StsClient sts(String region) {
+    return sts.computeIfAbsent(region, r -> track(configure(StsClient.builder(), Region.of(r),
+        base).overrideConfiguration(standardRetries()).build()));
+  }
+
+  private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+      & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(
+      B builder, Region region, AwsCredentialsProvider credentials) {
+    builder.httpClient(http).region(region).credentialsProvider(credentials);
+    if (!endpointUrl.isEmpty()) {
+      builder.endpointOverride(URI.create(endpointUrl));
+    }
+    return builder;
+  }
+
+  private static ClientOverrideConfiguration standardRetries() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy()).build();
+  }
+
+  /**
+   * For the vault emptier, as the provider's bulk client: throttled calls retried from a short
+   * base delay and without the retry-quota circuit breaker, so one burst of throttling slows
+   * the emptier (which adapts its concurrency) instead of failing hundreds of deletes at once.
+   */
+  private static ClientOverrideConfiguration bulkRetries() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .throttlingBackoffStrategy(
+                BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(2)))
+            .circuitBreakerEnabled(false)
+            .build())
+        .build();
+  }
+
+  /** IAM is global: its signing region is the partition's global one. */
+  static Region globalRegion(String partition) {
+    return switch (partition) {
+      case "aws-cn" -> Region.AWS_CN_GLOBAL;
+      case "aws-us-gov" -> Region.AWS_US_GOV_GLOBAL;
+      default -> Region.AWS_GLOBAL;
+    };
+  }
+
+  private <T extends AutoCloseable> T track(T c) {
+    synchronized (closeables) {
+      closeables.add(c);
+    }
+    return c;
+  }
+
+  @Override
+  public void close() {
+    List<AutoCloseable> all;
+    synchronized (closeables) {
+      all = new ArrayList<>(closeables);
+      closeables.clear();
+    }
+    for (AutoCloseable c : all) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // best effort: nothing to recover from a client that fails to close
+      }
+    }
+    accounts.clear();
+    sts.clear();
+    http.close();
+  }
+}

@@ -1,0 +1,208 @@
+package bunker.helper;
+
+import bunker.aws.AwsErrors;
+import bunker.aws.backup.BackupVaults;
+import bunker.aws.backup.EmptyOptions;
+import bunker.aws.backup.EmptyResult;
+import bunker.aws.backup.RecoveryPoints;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The workload account's side of {@code Custom::BunkerWorkloadVaults}: the backup vault and the
+ * restore vault (both under the deployment's customer managed key, both with the deny-delete
+ * access policy) and AWS Backup's service-linked role. Create and Update converge to the
+ * properties; Delete removes the policy, empties (through the provider's shared
+ * {@link bunker.aws.backup.VaultEmptier}) and deletes. Every method is idempotent: an SNS
+ * redelivery or a CloudFormation retry finds the work done and says so.
+ */
+final class WorkloadVaults {
+  static final String BACKUP_SERVICE = "backup.amazonaws.com";
+  /** How long DeleteBackupVault may keep saying "contains recovery points" after emptying. */
+  private static final Duration NON_EMPTY_GRACE = Duration.ofSeconds(30);
+
+  private final BackupVaults vaults;
+  private final RecoveryPoints points;
+  private final IamClient iam;
+  private final Deadline deadline;
+  private final Consumer<String> log;
+
+  WorkloadVaults(HelperClients.Account account, Deadline deadline, Consumer<String> log) {
+    this.vaults = new BackupVaults(account.backup());
+    this.points = new RecoveryPoints(account.bulkBackup());
+    this.iam = account.iam();
+    this.deadline = deadline;
+    this.log = log;
+  }
+
+  /**
+   * Create: the service-linked role, both vaults, their policy. A vault that already exists
+   * under the same key is adopted (a redelivered request); under another key it is refused and
+   * left alone. On failure, vaults this call created are deleted again (they are new, hence
+   * empty), so a failed Create leaves nothing behind.
+   *
+   * @return the resource's attributes (vault names and ARNs)
+   */
+  Map<String, String> create(VaultsProperties p) {
+    ensureServiceLinkedRole();
+    return converge(p);
+  }
+
+  /**
+   * Update: converges to {@code now}. New vault names are a replacement: the new vaults are
+   * made here and CloudFormation deletes the old ones afterwards. A new key cannot be set on an
+   * existing vault (AWS Backup has no such call), so an empty vault is deleted and made again
+   * under the new key, and one holding recovery points makes the update fail before anything is
+   * changed: its backups stay where they are.
+   */
+  Map<String, String> update(VaultsProperties old, VaultsProperties now) {
+    List<String> rekey = new ArrayList<>();
+    for (String name : now.vaultNames()) {
+      Optional<DescribeBackupVaultResponse> v = vaults.findByName(name);
+      if (v.isPresent() && !sameKey(v.get(), now.encryptionKeyArn())) {
+        int count = points.count(name);
+        if (count > 0) {
+          throw new HelperFailure("Backup Vault (" + name + ") is encrypted with "
+              + v.get().encryptionKeyArn() + " and holds " + count + " recovery point(s); AWS"
+              + " Backup cannot change a vault's key, and the helper does not delete backups to"
+              + " change it. Keep the old key, or rename the vault (the old one is then deleted"
+              + " as the resource is replaced), or empty it first. Nothing was changed.");
+        }
+        rekey.add(name);
+      }
+    }
+    ensureServiceLinkedRole();
+    for (String name : rekey) {
+      log.accept("re-creating empty Backup Vault (" + name + ") under key "
+          + now.encryptionKeyArn());
+      vaults.deleteAccessPolicy(name);
+      vaults.delete(name, NON_EMPTY_GRACE);
+    }
+    if (!old.vaultNames().equals(now.vaultNames())) {
+      log.accept("vault names changed from " + old.vaultNames() + " to " + now.vaultNames()
+          + ": replacement");
+    }
+    return converge(now);
+  }
+
+  /**
+   * Delete: counts the points of both vaults first; without ForceDestroy a non-empty vault
+   * fails the request before anything is touched. Then per vault: remove the access policy
+   * (it denies deleting points and the vault), empty it if needed, delete it. Vaults that are
+   * already gone count as deleted.
+   */
+  void delete(VaultsProperties p) {
+    Map<String, Integer> existing = new LinkedHashMap<>();
+    for (String name : p.vaultNames()) {
+      if (vaults.findByName(name).isPresent()) {
+        existing.put(name, points.count(name));
+      }
+    }
+    if (!p.forceDestroy()) {
+      List<String> full = new ArrayList<>();
+      existing.forEach((name, count) -> {
+        if (count > 0) {
+          full.add("Backup Vault (" + name + ") holds " + count + " recovery point(s)");
+        }
+      });
+      if (!full.isEmpty()) {
+        throw new HelperFailure(String.join("; ", full) + ". ForceDestroy is false, so the"
+            + " helper deletes no backups: nothing was changed. Set force_destroy = true on the"
+            + " deployment to delete them, or remove the points yourself, then delete again.");
+      }
+    }
+    for (Map.Entry<String, Integer> e : existing.entrySet()) {
+      String name = e.getKey();
+      vaults.deleteAccessPolicy(name);
+      if (e.getValue() > 0) {
+        EmptyResult r = points.emptyVault(name, EmptyOptions.defaults()
+            .withTimeout(deadline.remaining()), progress -> { });
+        log.accept(r.summary());
+        r.throwIfNotEmpty();
+      }
+      vaults.delete(name, deadline.remainingAtMost(NON_EMPTY_GRACE));
+      log.accept("deleted Backup Vault (" + name + ")");
+    }
+  }
+
+  private Map<String, String> converge(VaultsProperties p) {
+    List<String> created = new ArrayList<>();
+    try {
+      Map<String, String> data = new LinkedHashMap<>();
+      data.put("BackupVaultName", p.backupVaultName());
+      data.put("BackupVaultArn", ensureVault(p.backupVaultName(), p.encryptionKeyArn(), created));
+      data.put("RestoreVaultName", p.restoreVaultName());
+      data.put("RestoreVaultArn",
+          ensureVault(p.restoreVaultName(), p.encryptionKeyArn(), created));
+      for (String name : p.vaultNames()) {
+        vaults.putAccessPolicy(name, p.accessPolicy());
+      }
+      return data;
+    } catch (RuntimeException e) {
+      for (String name : created) {
+        try {
+          vaults.deleteAccessPolicy(name);
+          vaults.delete(name);
+          log.accept("removed Backup Vault (" + name + ") created by the failed request");
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The vault's ARN, creating it when absent; an existing vault must use {@code keyArn}. */
+  private String ensureVault(String name, String keyArn, List<String> created) {
+    Optional<DescribeBackupVaultResponse> found = vaults.findByName(name);
+    if (found.isEmpty()) {
+      try {
+        String arn = vaults.create(new BackupVaults.Spec(name, keyArn, Map.of(), ""))
+            .backupVaultArn();
+        created.add(name);
+        log.accept("created Backup Vault (" + name + ")");
+        return arn;
+      } catch (RuntimeException e) {
+        if (!AwsErrors.hasCode(e, "AlreadyExistsException")) {
+          throw e;
+        }
+        found = vaults.findByName(name); // made meanwhile by a redelivered request
+        if (found.isEmpty()) {
+          throw e;
+        }
+      }
+    }
+    DescribeBackupVaultResponse v = found.get();
+    if (!sameKey(v, keyArn)) {
+      throw new HelperFailure("Backup Vault (" + name + ") already exists in this account,"
+          + " encrypted with " + v.encryptionKeyArn() + " instead of the deployment's key "
+          + keyArn + "; the helper leaves it alone. Delete or rename it, then retry.");
+    }
+    return v.backupVaultArn();
+  }
+
+  private static boolean sameKey(DescribeBackupVaultResponse v, String keyArn) {
+    return keyArn.equals(v.encryptionKeyArn());
+  }
+
+  /** CreateServiceLinkedRole for AWS Backup; "has been taken" (it exists) is success. */
+  private void ensureServiceLinkedRole() {
+    try {
+      iam.createServiceLinkedRole(r -> r.awsServiceName(BACKUP_SERVICE));
+      log.accept("created AWS Backup's service-linked role");
+    } catch (RuntimeException e) {
+      if (!(AwsErrors.hasCode(e, "InvalidInput", "InvalidInputException")
+          && (AwsErrors.messageContains(e, "taken")
+              || AwsErrors.messageContains(e, "exist")))) {
+        throw e;
+      }
+    }
+  }
+}
