@@ -96,7 +96,7 @@ final class MemberObjects {
     found.restoreRole = roleArn(roles, names.workloadRestoreRole(), missing);
     found.forwarderRole = roleArn(roles, names.workloadForwarderRole(), missing);
     BackupVaults vaults = new BackupVaults(member.backup(), waiters);
-    String policy = Json.normalize(vaultPolicy(account));
+    Object policy = Json.parse(vaultPolicy(account));
     found.backupVault = vaultArn(vaults, names.workloadBackupVault(), policy, missing);
     found.restoreVault = vaultArn(vaults, names.workloadRestoreVault(), policy, missing);
     EventBuses events = new EventBuses(member.eventBridge());
@@ -216,7 +216,7 @@ final class MemberObjects {
     return role.get().arn();
   }
 
-  private static String vaultArn(BackupVaults vaults, String name, String policy,
+  private static String vaultArn(BackupVaults vaults, String name, Object policy,
       List<String> missing) {
     Optional<DescribeBackupVaultResponse> vault = vaults.findStandardByName(name);
     if (vault.isEmpty()) {
@@ -224,7 +224,7 @@ final class MemberObjects {
       return "";
     }
     Optional<String> actual = vaults.findAccessPolicy(name);
-    if (actual.isEmpty() || !Json.normalize(actual.get()).equals(policy)) {
+    if (actual.isEmpty() || !Json.parse(actual.get()).equals(policy)) {
       missing.add("access policy of vault " + name);
     }
     return vault.get().backupVaultArn();

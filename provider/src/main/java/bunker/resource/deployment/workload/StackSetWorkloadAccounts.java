@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
@@ -33,11 +34,23 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   private final AwsClients central;
   private final Waiters waiters;
   private final HelperDeployment helper;
+  private final Function<WorkloadRequest, String> template;
 
   StackSetWorkloadAccounts(AwsClients central, Waiters waiters, HelperDeployment helper) {
+    this(central, waiters, helper,
+        request -> WorkloadTemplate.render(request.spec(), request.kmsKeyArn()));
+  }
+
+  /**
+   * With another template renderer: for emulator tests only, because the emulator cannot serve
+   * a custom resource whose ServiceToken is an SNS topic (stated in the test).
+   */
+  StackSetWorkloadAccounts(AwsClients central, Waiters waiters, HelperDeployment helper,
+      Function<WorkloadRequest, String> template) {
     this.central = central;
     this.waiters = waiters;
     this.helper = helper;
+    this.template = template;
   }
 
   /** SELF in the management account, DELEGATED_ADMIN in a delegated administrator. */
@@ -56,20 +69,20 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     String step = "deploying the helper";
     try {
       state = state.withHelperTopicArn(helper.ensure(spec));
-      String template = WorkloadTemplate.render(spec, request.kmsKeyArn());
+      String body = template.apply(request);
       Optional<StackSet> found = sets.findByName(name);
       List<String> deployed = new ArrayList<>(state.targets());
       if (found.isEmpty()) {
         step = "creating StackSet (" + name + ")";
-        state = state.withStackSet(name, sets.create(name, template, Map.of(), tags(spec)),
+        state = state.withStackSet(name, sets.create(name, body, Map.of(), tags(spec)),
             as.toString()).withTargets(List.of(), true);
         deployed.clear();
       } else {
         state = state.withStackSet(name, found.get().stackSetId(), as.toString());
-        deployed = deployedOus(found.get(), name, as);
-        if (!sameTemplate(found.get().templateBody(), template)) {
+        deployed = deployedOus(found.get(), name, as, state.targets());
+        if (!sameTemplate(found.get().templateBody(), body)) {
           step = "updating StackSet (" + name + ")";
-          sets.waitForOperation(name, sets.update(name, template, Map.of()), request.timeout());
+          sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
         }
         state = state.withTargets(deployed, true);
       }
@@ -108,10 +121,9 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       return WorkloadState.empty(MemberMode.STACKSET).withStackSet(name, "", as.toString())
           .withHelperTopicArn(topic);
     }
-    boolean current = sameTemplate(found.get().templateBody(),
-        WorkloadTemplate.render(spec, request.kmsKeyArn()));
+    boolean current = sameTemplate(found.get().templateBody(), template.apply(request));
     return state.withStackSet(name, found.get().stackSetId(), as.toString())
-        .withTargets(deployedOus(found.get(), name, as), current)
+        .withTargets(deployedOus(found.get(), name, as, state.targets()), current)
         .withHelperTopicArn(topic)
         .withAccounts(accounts(request, instances(name, as)));
   }
@@ -126,7 +138,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     try {
       Optional<StackSet> found = sets.findByName(name);
       if (found.isPresent()) {
-        List<String> ous = deployedOus(found.get(), name, as);
+        List<String> ous = deployedOus(found.get(), name, as, state.targets());
         if (!ous.isEmpty() || sets.instanceCount(name) > 0) {
           Set<String> all = new TreeSet<>(ous);
           all.addAll(state.targets());
@@ -146,15 +158,22 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     }
   }
 
-  /** OUs with instances: the set's own list, else the instances' OUs. */
-  private List<String> deployedOus(StackSet set, String name, CallAs as) {
+  /**
+   * OUs with instances: the set's own list, else the instances' OUs, else (when instances exist
+   * but neither says their OU, as the emulator does) the OUs this state recorded.
+   */
+  private List<String> deployedOus(StackSet set, String name, CallAs as, List<String> recorded) {
     Set<String> ous = new TreeSet<>(set.organizationalUnitIds());
     if (ous.isEmpty()) {
-      instances(name, as).forEach(i -> {
-        if (i.organizationalUnitId() != null) {
+      List<StackInstanceSummary> instances = instances(name, as);
+      instances.forEach(i -> {
+        if (i.organizationalUnitId() != null && !i.organizationalUnitId().isEmpty()) {
           ous.add(i.organizationalUnitId());
         }
       });
+      if (ous.isEmpty() && !instances.isEmpty()) {
+        ous.addAll(recorded);
+      }
     }
     return new ArrayList<>(ous);
   }
@@ -208,7 +227,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       return false;
     }
     try {
-      return Json.normalize(actual).equals(Json.normalize(desired));
+      return Json.parse(actual).equals(Json.parse(desired));
     } catch (RuntimeException e) {
       return false; // not JSON (someone replaced it with YAML): not ours
     }
