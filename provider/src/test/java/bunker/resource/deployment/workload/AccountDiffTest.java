@@ -121,7 +121,8 @@ class AccountDiffTest {
 
   @Test
   void sameTemplate_comparesJsonNotText() {
-    assertTrue(StackSetWorkloadAccounts.sameTemplate("{\"a\": 1, \"b\": [2]}", "{\"b\":[2],\"a\":1}"));
+    assertTrue(StackSetWorkloadAccounts.sameTemplate("{\"a\": 1, \"b\": [2]}",
+        "{\"b\":[2],\"a\":1}"));
     assertFalse(StackSetWorkloadAccounts.sameTemplate("{\"a\": 2}", "{\"a\":1}"));
     assertFalse(StackSetWorkloadAccounts.sameTemplate("Resources: {}", "{\"a\":1}"));
     assertFalse(StackSetWorkloadAccounts.sameTemplate(null, "{}"));
