@@ -68,6 +68,8 @@ public final class Names {
   /** Shared by all deployments with this central prefix: the custom-resource helper. */
   public String helperTopic() { return centralPrefix + "deployment-helper"; }
   public String helperLambdaRole() { return centralPrefix + "deployment-helper"; }
+  public String helperFunction() { return centralPrefix + "deployment-helper"; }
+  public String helperLogGroup() { return "/aws/lambda/" + helperFunction(); }
 
   // Workload accounts (StackSet).
   public String stackSet() { return member; }

@@ -81,10 +81,24 @@ public final class VaultPolicies {
    * {@code Fn::Sub}.
    */
   public static String workload(DeploymentSpec spec, String account) {
-    return Json.write(workloadDocument(spec, account));
+    return Json.write(workloadDocument(spec, account, List.of()));
+  }
+
+  /**
+   * {@link #workload(DeploymentSpec, String)} with more roles of that account exempt: the role
+   * the provider itself assumes there in {@code assume_role} mode, which must be able to replace
+   * and remove the policy it wrote (the policy denies both to everyone else).
+   */
+  public static String workload(DeploymentSpec spec, String account, List<String> moreExempt) {
+    return Json.write(workloadDocument(spec, account, moreExempt));
   }
 
   static Map<String, Object> workloadDocument(DeploymentSpec spec, String account) {
+    return workloadDocument(spec, account, List.of());
+  }
+
+  static Map<String, Object> workloadDocument(DeploymentSpec spec, String account,
+      List<String> moreExempt) {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
     String centralBackupRole = arns.centralRole(names.backupServiceRole());
@@ -93,6 +107,7 @@ public final class VaultPolicies {
     exempt.add(arns.role(account, names.workloadHelperRole()));
     exempt.add(arns.backupServiceLinkedRole(account));
     spec.adminRoleNames().forEach(role -> exempt.add(arns.role(account, role)));
+    moreExempt.forEach(role -> exempt.add(arns.role(account, role)));
     exempt.add(centralBackupRole); // restores copy from the central account into the vault
     return Iam.document(List.of(
         deny("ProtectVaultAndContents", aws("*"), WORKLOAD_PROTECTED, "*",

@@ -1,0 +1,117 @@
+package bunker.resource.deployment.workload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the deployment helper's Lambda package is: the zip the {@code helper} module builds
+ * ({@code helper/target/bunker-deployment-helper-<version>.zip}). Looked for, in order: the
+ * system property {@code bunker.helper.zip}, the environment variable {@code BUNKER_HELPER_ZIP},
+ * the directory of the provider's own jar (where the installer puts it), and
+ * {@code helper/target/} under the working directory or any parent (a source checkout). Only
+ * read when a stackset-mode deployment needs the helper; a missing zip is a clear error then.
+ */
+public final class HelperCode {
+  /** The Lambda entry point in the zip (module helper). */
+  public static final String HANDLER = "bunker.helper.DeploymentHelperHandler::handleRequest";
+  public static final String RUNTIME = "java17";
+  private static final String PREFIX = "bunker-deployment-helper-";
+
+  private final List<Path> candidates;
+
+  private HelperCode(List<Path> candidates) {
+    this.candidates = List.copyOf(candidates);
+  }
+
+  /** The package at exactly this path. */
+  public static HelperCode at(Path zip) {
+    return new HelperCode(List.of(zip));
+  }
+
+  /** The usual places (see the class comment). */
+  public static HelperCode locate() {
+    List<Path> places = new ArrayList<>();
+    String prop = System.getProperty("bunker.helper.zip");
+    if (prop != null && !prop.isEmpty()) {
+      places.add(Paths.get(prop));
+    }
+    String env = System.getenv("BUNKER_HELPER_ZIP");
+    if (env != null && !env.isEmpty()) {
+      places.add(Paths.get(env));
+    }
+    ownJarDirectory().ifPresent(places::add);
+    for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      places.add(dir.resolve("helper").resolve("target"));
+    }
+    return new HelperCode(places);
+  }
+
+  /** The zip's path; {@link IllegalStateException} naming every place looked at if none. */
+  public Path path() {
+    for (Path p : candidates) {
+      Optional<Path> zip = Files.isDirectory(p) ? newestZipIn(p) : Optional.of(p);
+      if (zip.isPresent() && Files.isRegularFile(zip.get())) {
+        return zip.get();
+      }
+    }
+    throw new IllegalStateException("the deployment helper's Lambda package ("
+        + PREFIX + "<version>.zip) was not found; looked in " + candidates
+        + ". Build it with `mvn -B package -pl helper -am -DskipTests` (or install the provider"
+        + " with scripts/install-provider.sh), or set BUNKER_HELPER_ZIP to its path.");
+  }
+
+  /** The zip's bytes. */
+  public byte[] bytes() {
+    try {
+      return Files.readAllBytes(path());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the deployment helper package", e);
+    }
+  }
+
+  /** Base64 SHA-256 of the bytes: how Lambda reports a function's {@code CodeSha256}. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return Base64.getEncoder().encodeToString(
+          MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Optional<Path> newestZipIn(Path dir) {
+    Path best = null;
+    try (DirectoryStream<Path> zips = Files.newDirectoryStream(dir, PREFIX + "*.zip")) {
+      for (Path z : zips) {
+        if (best == null || Files.getLastModifiedTime(z).compareTo(
+            Files.getLastModifiedTime(best)) > 0) {
+          best = z;
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static Optional<Path> ownJarDirectory() {
+    try {
+      Path code = Paths.get(HelperCode.class.getProtectionDomain().getCodeSource().getLocation()
+          .toURI());
+      return Optional.ofNullable(Files.isRegularFile(code) ? code.getParent() : null);
+    } catch (URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

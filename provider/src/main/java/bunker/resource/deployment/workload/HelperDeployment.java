@@ -1,0 +1,227 @@
+package bunker.resource.deployment.workload;
+
+import bunker.aws.AwsClients;
+import bunker.aws.AwsErrors;
+import bunker.aws.Waiters;
+import bunker.aws.iam.Roles;
+import bunker.aws.logs.LogGroups;
+import bunker.topology.Arns;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Environment;
+import bunker.topology.HelperDocuments;
+import bunker.topology.Names;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Tag;
+
+/**
+ * The deployment helper in the central account: an SNS topic that the workload stacks'
+ * {@code Custom::BunkerWorkloadVaults} resources publish to, and the Java Lambda subscribed to it
+ * (with its role and log group). One helper per central prefix, shared by every deployment with
+ * that prefix, created by the first deployment that needs it.
+ *
+ * <p>Who uses it is recorded on the topic itself: each deployment adds a tag
+ * {@code bunker:deployment:<name>} in {@link #ensure} and removes it in {@link #release}; the
+ * release that removes the last such tag deletes the helper. The record lives in AWS, so it holds
+ * across Terraform workspaces and state files; within one provider process ensure and release of
+ * one helper are serialised, so the ten deployments of one apply cannot race. Two processes
+ * (two concurrent Terraform runs on one central account) can still race a release against an
+ * ensure; the loser's next apply recreates the helper.
+ */
+public final class HelperDeployment {
+  /** Tag key prefix that records a deployment using the helper. */
+  public static final String USER_TAG_PREFIX = "bunker:deployment:";
+  private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+  private static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
+  /** Lambda's longest run: large workload vaults take long to empty. */
+  private static final int TIMEOUT_SECONDS = 900;
+  private static final int MEMORY_MB = 1024;
+  private static final int LOG_RETENTION_DAYS = 90;
+
+  private final AwsClients central;
+  private final HelperCode code;
+  private final Waiters waiters;
+
+  public HelperDeployment(AwsClients central, HelperCode code) {
+    this(central, code, Waiters.system());
+  }
+
+  HelperDeployment(AwsClients central, HelperCode code, Waiters waiters) {
+    this.central = central;
+    this.code = code;
+    this.waiters = waiters;
+  }
+
+  /**
+   * Creates what is missing (topic and its policy, role, log group, function, subscription),
+   * updates the function's code when the package changed, and records {@code spec}'s deployment
+   * as a user. Returns the topic ARN (the template's ServiceToken).
+   */
+  public String ensure(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    String topicArn = Arns.of(spec).helperTopic();
+    synchronized (lock(topicArn)) {
+      byte[] zip = code.bytes(); // first: a missing package fails before anything is created
+      Environment env = spec.environment();
+      SnsClient sns = central.sns();
+      String arn = sns.createTopic(r -> r.name(names.helperTopic())).topicArn();
+      sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy")
+          .attributeValue(HelperDocuments.topicPolicy(env, arn)));
+      Map<String, String> tags = tags(spec);
+      tags.put(USER_TAG_PREFIX + spec.name(), "in-use");
+      sns.tagResource(r -> r.resourceArn(arn).tags(tags.entrySet().stream()
+          .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+      String roleArn = ensureRole(spec, names);
+      LogGroups logs = new LogGroups(central.logs());
+      if (logs.findByName(names.helperLogGroup()).isEmpty()) {
+        logs.create(names.helperLogGroup(), LOG_RETENTION_DAYS, tags(spec));
+      }
+      String functionArn = ensureFunction(spec, names, roleArn, zip);
+      subscribe(arn, functionArn);
+      return arn;
+    }
+  }
+
+  /** The topic's ARN when the helper's topic exists. */
+  public Optional<String> find(DeploymentSpec spec) {
+    String topicArn = Arns.of(spec).helperTopic();
+    try {
+      central.sns().getTopicAttributes(r -> r.topicArn(topicArn));
+      return Optional.of(topicArn);
+    } catch (RuntimeException e) {
+      if (AwsErrors.hasCode(e, "NotFound", "NotFoundException")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Deployments recorded as users of the helper (names). */
+  public List<String> users(DeploymentSpec spec) {
+    String topicArn = Arns.of(spec).helperTopic();
+    return central.sns().listTagsForResource(r -> r.resourceArn(topicArn)).tags().stream()
+        .map(Tag::key).filter(k -> k.startsWith(USER_TAG_PREFIX))
+        .map(k -> k.substring(USER_TAG_PREFIX.length())).sorted().toList();
+  }
+
+  /**
+   * Removes {@code spec}'s deployment from the users; when none is left, deletes the
+   * subscription, function, log group, role and topic. Returns whether it deleted the helper.
+   * Call only after the deployment's StackSet instances are gone (their deletes call the helper).
+   */
+  public boolean release(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    String topicArn = Arns.of(spec).helperTopic();
+    synchronized (lock(topicArn)) {
+      if (find(spec).isEmpty()) {
+        deleteFunctionSide(names);
+        return true;
+      }
+      central.sns().untagResource(r -> r.resourceArn(topicArn)
+          .tagKeys(USER_TAG_PREFIX + spec.name()));
+      if (!users(spec).isEmpty()) {
+        return false;
+      }
+      central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn)).subscriptions()
+          .forEach(s -> central.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn())));
+      central.sns().deleteTopic(r -> r.topicArn(topicArn));
+      deleteFunctionSide(names);
+      return true;
+    }
+  }
+
+  private void deleteFunctionSide(Names names) {
+    try {
+      central.lambda().deleteFunction(r -> r.functionName(names.helperFunction()));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "ResourceNotFoundException")) {
+        throw e;
+      }
+    }
+    new LogGroups(central.logs()).delete(names.helperLogGroup());
+    new Roles(central.iam(), waiters).delete(names.helperLambdaRole());
+  }
+
+  private String ensureRole(DeploymentSpec spec, Names names) {
+    Environment env = spec.environment();
+    Roles roles = new Roles(central.iam(), waiters);
+    String policy = HelperDocuments.lambdaPolicy(env, names.helperLogGroup());
+    return roles.findByName(names.helperLambdaRole()).map(r -> {
+      roles.putInlinePolicy(r.roleName(), "deployment-helper", policy);
+      return r.arn();
+    }).orElseGet(() -> roles.create(new Roles.Spec(names.helperLambdaRole(), "/",
+        "The Bunker deployment helper Lambda runs with this role.",
+        HelperDocuments.lambdaTrust(env), List.of(), Map.of("deployment-helper", policy),
+        tags(spec))).arn());
+  }
+
+  private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {
+    LambdaClient lambda = central.lambda();
+    Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
+    if (existing.isPresent()) {
+      if (!HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
+        lambda.updateFunctionCode(r -> r.functionName(names.helperFunction())
+            .zipFile(SdkBytes.fromByteArray(zip)));
+      }
+      return existing.get().functionArn();
+    }
+    // A role Lambda has not seen yet: "The role defined for the function cannot be assumed".
+    return waiters.retry("creating Lambda Function (" + names.helperFunction() + ")",
+        IAM_PROPAGATION, Duration.ofSeconds(2),
+        e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
+            && AwsErrors.messageContains(e, "cannot be assumed"),
+        () -> lambda.createFunction(r -> r.functionName(names.helperFunction())
+            .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
+            .code(c -> c.zipFile(SdkBytes.fromByteArray(zip)))
+            .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
+            .description("Bunker deployment helper: workload vaults of the StackSets")
+            .tags(tags(spec))).functionArn());
+  }
+
+  private Optional<FunctionConfiguration> findFunction(String name) {
+    try {
+      return Optional.of(central.lambda().getFunction(r -> r.functionName(name)).configuration());
+    } catch (RuntimeException e) {
+      if (AwsErrors.hasCode(e, "ResourceNotFoundException")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private void subscribe(String topicArn, String functionArn) {
+    try {
+      central.lambda().addPermission(r -> r.functionName(functionArn)
+          .statementId("sns-deployment-helper").action("lambda:InvokeFunction")
+          .principal("sns.amazonaws.com").sourceArn(topicArn));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "ResourceConflictException")) {
+        throw e;
+      }
+    }
+    boolean subscribed = central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn))
+        .subscriptions().stream().anyMatch(s -> functionArn.equals(s.endpoint()));
+    if (!subscribed) {
+      central.sns().subscribe(r -> r.topicArn(topicArn).protocol("lambda")
+          .endpoint(functionArn));
+    }
+  }
+
+  private Map<String, String> tags(DeploymentSpec spec) {
+    Map<String, String> tags = new TreeMap<>(central.settings().defaultTags());
+    tags.put("bunker:component", "deployment-helper");
+    return tags;
+  }
+
+  private static Object lock(String topicArn) {
+    return LOCKS.computeIfAbsent(topicArn, k -> new Object());
+  }
+}

@@ -1,0 +1,251 @@
+package bunker.resource.deployment.workload;
+
+import bunker.aws.AwsClients;
+import bunker.aws.Waiters;
+import bunker.aws.cloudformation.StackSets;
+import bunker.aws.organizations.OrganizationUnits;
+import bunker.topology.Arns;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Environment;
+import bunker.topology.Names;
+import bunker.topology.WorkloadRoles;
+import bunker.topology.WorkloadTemplate;
+import bunker.topology.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import software.amazon.awssdk.services.cloudformation.model.CallAs;
+import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
+import software.amazon.awssdk.services.cloudformation.model.StackSet;
+
+/**
+ * {@code member_deployment_mode = "stackset"}: a service-managed StackSet (auto-deployment on,
+ * stacks removed when an account leaves) runs {@link WorkloadTemplate} in every account of the
+ * target OUs in the provider's region; its custom resource is served by the shared
+ * {@link HelperDeployment}. {@code CallAs} is SELF when the provider acts in the management
+ * account, DELEGATED_ADMIN otherwise. A StackSet runs one operation at a time: each is awaited.
+ */
+final class StackSetWorkloadAccounts implements WorkloadAccounts {
+  private final AwsClients central;
+  private final Waiters waiters;
+  private final HelperDeployment helper;
+  private final Function<WorkloadRequest, String> template;
+
+  StackSetWorkloadAccounts(AwsClients central, Waiters waiters, HelperDeployment helper) {
+    this(central, waiters, helper,
+        request -> WorkloadTemplate.render(request.spec(), request.kmsKeyArn()));
+  }
+
+  /**
+   * With another template renderer: for emulator tests only, because the emulator cannot serve
+   * a custom resource whose ServiceToken is an SNS topic (stated in the test).
+   */
+  StackSetWorkloadAccounts(AwsClients central, Waiters waiters, HelperDeployment helper,
+      Function<WorkloadRequest, String> template) {
+    this.central = central;
+    this.waiters = waiters;
+    this.helper = helper;
+    this.template = template;
+  }
+
+  /** SELF in the management account, DELEGATED_ADMIN in a delegated administrator. */
+  static CallAs callAs(Environment env) {
+    return env.centralAccountId().equals(env.managementAccountId())
+        ? CallAs.SELF : CallAs.DELEGATED_ADMIN;
+  }
+
+  @Override
+  public WorkloadState apply(WorkloadRequest request, WorkloadState prior) {
+    DeploymentSpec spec = request.spec();
+    String name = Names.of(spec).stackSet();
+    CallAs as = callAs(spec.environment());
+    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
+    WorkloadState state = prior.withStackSet(name, prior.stackSetId(), as.toString());
+    String step = "deploying the helper";
+    try {
+      state = state.withHelperTopicArn(helper.ensure(spec));
+      String body = template.apply(request);
+      Optional<StackSet> found = sets.findByName(name);
+      List<String> deployed = new ArrayList<>(state.targets());
+      if (found.isEmpty()) {
+        step = "creating StackSet (" + name + ")";
+        state = state.withStackSet(name, sets.create(name, body, Map.of(), tags(spec)),
+            as.toString()).withTargets(List.of(), true);
+        deployed.clear();
+      } else {
+        state = state.withStackSet(name, found.get().stackSetId(), as.toString());
+        deployed = deployedOus(found.get(), name, as, state.targets());
+        if (!sameTemplate(found.get().templateBody(), body)) {
+          step = "updating StackSet (" + name + ")";
+          sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
+        }
+        state = state.withTargets(deployed, true);
+      }
+      List<String> desired = spec.sortedTargets();
+      List<String> add = minus(desired, deployed);
+      if (!add.isEmpty()) {
+        step = "adding StackSet (" + name + ") instances for " + add;
+        sets.waitForOperation(name, sets.createInstances(name, add, regions(spec)),
+            request.timeout());
+        deployed.addAll(add);
+        state = state.withTargets(deployed, true);
+      }
+      List<String> remove = minus(deployed, desired);
+      if (!remove.isEmpty()) {
+        step = "removing StackSet (" + name + ") instances for " + remove;
+        sets.waitForOperation(name, sets.deleteInstances(name, remove, regions(spec)),
+            request.timeout());
+        state = state.withTargets(desired, true);
+      }
+      step = "reading StackSet (" + name + ") instances";
+      return state.withAccounts(accounts(request, instances(name, as)));
+    } catch (RuntimeException e) {
+      throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
+    }
+  }
+
+  @Override
+  public WorkloadState read(WorkloadRequest request, WorkloadState state) {
+    DeploymentSpec spec = request.spec();
+    String name = Names.of(spec).stackSet();
+    CallAs as = callAs(spec.environment());
+    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
+    Optional<StackSet> found = sets.findByName(name);
+    String topic = helper.find(spec).orElse("");
+    if (found.isEmpty()) {
+      return WorkloadState.empty(MemberMode.STACKSET).withStackSet(name, "", as.toString())
+          .withHelperTopicArn(topic);
+    }
+    boolean current = sameTemplate(found.get().templateBody(), template.apply(request));
+    return state.withStackSet(name, found.get().stackSetId(), as.toString())
+        .withTargets(deployedOus(found.get(), name, as, state.targets()), current)
+        .withHelperTopicArn(topic)
+        .withAccounts(accounts(request, instances(name, as)));
+  }
+
+  @Override
+  public void delete(WorkloadRequest request, WorkloadState state) {
+    DeploymentSpec spec = request.spec();
+    String name = Names.of(spec).stackSet();
+    CallAs as = callAs(spec.environment());
+    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
+    String step = "reading StackSet (" + name + ")";
+    try {
+      Optional<StackSet> found = sets.findByName(name);
+      if (found.isPresent()) {
+        List<String> ous = deployedOus(found.get(), name, as, state.targets());
+        if (!ous.isEmpty() || sets.instanceCount(name) > 0) {
+          Set<String> all = new TreeSet<>(ous);
+          all.addAll(state.targets());
+          all.addAll(spec.sortedTargets());
+          step = "deleting StackSet (" + name + ") instances";
+          sets.waitForOperation(name, sets.deleteInstances(name, new ArrayList<>(all),
+              regions(spec)), request.timeout());
+        }
+        step = "deleting StackSet (" + name + ")";
+        sets.delete(name);
+      }
+      // Last: the member stacks' deletes call the helper (aws-api-facts §0.17).
+      step = "releasing the deployment helper";
+      helper.release(spec);
+    } catch (RuntimeException e) {
+      throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
+    }
+  }
+
+  /**
+   * OUs with instances: the set's own list, else the instances' OUs, else (when instances exist
+   * but neither says their OU, as the emulator does) the OUs this state recorded.
+   */
+  private List<String> deployedOus(StackSet set, String name, CallAs as, List<String> recorded) {
+    Set<String> ous = new TreeSet<>(set.organizationalUnitIds());
+    if (ous.isEmpty()) {
+      List<StackInstanceSummary> instances = instances(name, as);
+      instances.forEach(i -> {
+        if (i.organizationalUnitId() != null && !i.organizationalUnitId().isEmpty()) {
+          ous.add(i.organizationalUnitId());
+        }
+      });
+      if (ous.isEmpty() && !instances.isEmpty()) {
+        ous.addAll(recorded);
+      }
+    }
+    return new ArrayList<>(ous);
+  }
+
+  private List<StackInstanceSummary> instances(String name, CallAs as) {
+    return central.cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
+        .callAs(as)).summaries().stream().toList();
+  }
+
+  /**
+   * One entry per account: instances with their status; accounts under the targets that have
+   * no instance yet (auto-deployment has not reached them) as pending.
+   */
+  private Map<String, MemberAccount> accounts(WorkloadRequest request,
+      List<StackInstanceSummary> instances) {
+    DeploymentSpec spec = request.spec();
+    Map<String, MemberAccount> out = new TreeMap<>();
+    for (StackInstanceSummary i : instances) {
+      String reason = i.statusReason() == null ? "" : i.statusReason();
+      String detailed = i.stackInstanceStatus() == null ? ""
+          : String.valueOf(i.stackInstanceStatus().detailedStatusAsString());
+      out.put(i.account(), expected(spec, i.account(), i.statusAsString(),
+          (detailed + " " + reason).trim()));
+    }
+    Set<String> targeted = new TargetAccounts(new OrganizationUnits(central.organizations()))
+        .of(spec);
+    for (String account : targeted) {
+      out.putIfAbsent(account, MemberAccount.pending().withStatus(MemberAccount.STATUS_PENDING,
+          "no stack instance yet"));
+    }
+    return out;
+  }
+
+  /** The ARNs the template's names give in {@code account}. */
+  static MemberAccount expected(DeploymentSpec spec, String account, String status,
+      String detail) {
+    Names names = Names.of(spec);
+    Arns arns = Arns.of(spec);
+    return new MemberAccount(status,
+        arns.workloadVault(account, names.workloadBackupVault()),
+        arns.workloadVault(account, names.workloadRestoreVault()),
+        arns.role(account, names.workloadBackupServiceRole()),
+        arns.role(account, names.workloadRestoreRole()),
+        arns.role(account, names.workloadForwarderRole()),
+        WorkloadRoles.defaultBusRule(spec, account, names.workloadForwarderRule()),
+        status.equals(MemberAccount.INSTANCE_CURRENT) ? "" : detail);
+  }
+
+  static boolean sameTemplate(String actual, String desired) {
+    if (actual == null) {
+      return false;
+    }
+    try {
+      return Json.parse(actual).equals(Json.parse(desired));
+    } catch (RuntimeException e) {
+      return false; // not JSON (someone replaced it with YAML): not ours
+    }
+  }
+
+  private static List<String> regions(DeploymentSpec spec) {
+    return List.of(spec.environment().region());
+  }
+
+  private Map<String, String> tags(DeploymentSpec spec) {
+    Map<String, String> tags = new TreeMap<>(central.settings().defaultTags());
+    tags.putAll(spec.tags());
+    return tags;
+  }
+
+  private static List<String> minus(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.removeAll(b);
+    return out;
+  }
+}

@@ -1,0 +1,239 @@
+package bunker.resource.deployment.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.aws.Waiters;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Names;
+import bunker.topology.WorkloadTemplate;
+import bunker.topology.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.cloudformation.model.CallAs;
+import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
+import software.amazon.awssdk.services.cloudformation.model.StackSet;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+/** {@code stackset} mode against the emulator: the set, its instances, the shared helper. */
+class StackSetWorkloadAccountsEmuTest {
+  private static WorkloadEmu emu;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void seed() {
+    emu = new WorkloadEmu();
+  }
+
+  @AfterAll
+  static void close() {
+    emu.management.close();
+  }
+
+  /**
+   * The real template: the set, its configuration and CallAs. Its instances need the helper to
+   * answer the custom resource through SNS, which the emulator cannot do yet (moto resolves every
+   * ServiceToken as a Lambda function); when instance creation fails there, the partial state
+   * must still name the set, and delete must clean it up.
+   */
+  @Test
+  void apply_realTemplate_delegatedAdminSetWithAutoDeploymentAndLintCleanTemplate()
+      throws Exception {
+    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
+    WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
+    WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
+    String name = Names.of(spec).stackSet();
+    WorkloadState state;
+    try {
+      state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+    } catch (WorkloadException e) {
+      state = e.partialState();
+      assertTrue(e.failures().containsKey("stackset"), e.getMessage());
+    }
+    assertEquals("DELEGATED_ADMIN", state.callAs());
+    assertEquals(name, state.stackSetName());
+    assertFalse(state.stackSetId().isEmpty(), "the partial state names the set");
+    StackSet set = describe(emu.central, name, CallAs.DELEGATED_ADMIN);
+    assertEquals(state.stackSetId(), set.stackSetId());
+    assertEquals("SERVICE_MANAGED", set.permissionModelAsString());
+    assertTrue(set.autoDeployment().enabled());
+    assertFalse(set.autoDeployment().retainStacksOnAccountRemoval());
+    assertEquals(Json.parse(WorkloadTemplate.render(spec, request.kmsKeyArn())),
+        Json.parse(set.templateBody()));
+    assertLintClean(set.templateBody());
+    assertHelper(spec, state.helperTopicArn());
+
+    workload.delete(request, state);
+    assertStackSetGone(name);
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    assertTrue(helper.find(spec).isEmpty(), "the last user's delete removes the helper");
+    WorkloadState gone = workload.read(request, state);
+    assertEquals("", gone.stackSetId());
+    assertFalse(gone.isConvergedWith(request));
+  }
+
+  /**
+   * Instances, OU changes and auto-deployment, with the real template minus its custom resource
+   * (see above): what the StackSet does in the accounts is the same for every other resource.
+   */
+  @Test
+  void lifecycle_instances_addRemoveOusAndAutoDeployment() {
+    String prod = emu.ou("workloads/prod");
+    String dev = emu.ou("workloads/dev");
+    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("si", List.of(prod, dev)));
+    WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
+    WorkloadAccounts workload = withoutCustomResource(emu.central);
+    String name = Names.of(spec).stackSet();
+
+    WorkloadState state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+    assertEquals(spec.sortedTargets(), state.targets());
+    Set<String> expected = new TreeSet<>(emu.accounts("workloads/prod"));
+    expected.addAll(emu.accounts("workloads/dev"));
+    Set<String> deployed = instanceAccounts(name);
+    assertTrue(deployed.containsAll(expected), "one instance per account of both OUs: "
+        + deployed);
+    assertFalse(deployed.contains(emu.str("management_account_id")));
+    assertTrue(instances(name).stream().allMatch(i -> i.region().equals(Emulator.REGION)));
+    assertEquals(deployed, state.accounts().keySet());
+    assertTrue(state.isConvergedWith(request), state.toString());
+    assertEquals(state, workload.read(request, state));
+
+    // Auto-deployment: an account joining dev gets its instance without an apply.
+    String joiner = emu.newAccountIn(dev);
+    WorkloadState seen = workload.read(request, state);
+    assertTrue(instanceAccounts(name).contains(joiner));
+    assertEquals(MemberAccount.INSTANCE_CURRENT, seen.accounts().get(joiner).status());
+    emu.moveAccount(joiner, dev, emu.root());
+    assertFalse(instanceAccounts(name).contains(joiner), "RetainStacksOnAccountRemoval=false");
+
+    // Narrow the targets: the dev instances go, prod stays; one operation at a time.
+    DeploymentSpec narrowed = spec.toBuilder().backupTargets(List.of(prod)).build();
+    WorkloadRequest narrowRequest = new WorkloadRequest(narrowed, request.kmsKeyArn(),
+        request.eventBusArn(), MemberMode.STACKSET, "", true, request.timeout());
+    assertFalse(state.isConvergedWith(narrowRequest));
+    state = workload.apply(narrowRequest, state);
+    assertEquals(List.of(prod), state.targets());
+    assertEquals(new TreeSet<>(emu.accounts("workloads/prod")), instanceAccounts(name));
+    assertTrue(state.isConvergedWith(narrowRequest));
+
+    workload.delete(narrowRequest, state);
+    assertStackSetGone(name);
+  }
+
+  private static WorkloadAccounts withoutCustomResource(AwsClients central) {
+    return new StackSetWorkloadAccounts(central, Waiters.system(),
+        new HelperDeployment(central, HelperCode.locate()), r -> {
+          Map<String, Object> doc = Json.parseObject(WorkloadTemplate.render(r.spec(),
+              r.kmsKeyArn()));
+          ((Map<?, ?>) doc.get("Resources")).remove("WorkloadVaults");
+          return Json.write(doc);
+        });
+  }
+
+  private static void assertStackSetGone(String name) {
+    assertTrue(emu.central.cloudFormation().listStackSets(r -> r.callAs(CallAs.DELEGATED_ADMIN))
+        .summaries().stream().noneMatch(s -> s.stackSetName().equals(name)
+            && !"DELETED".equals(s.statusAsString())), "StackSet deleted");
+  }
+
+  @Test
+  void apply_inManagementAccount_callsAsSelf() {
+    DeploymentSpec base = emu.spec("self", List.of(emu.ou("workloads/dev")));
+    bunker.topology.Environment mgmt = new bunker.topology.Environment("aws", Emulator.REGION,
+        emu.str("management_account_id"), emu.str("organization_id"),
+        emu.str("management_account_id"), List.of(), List.of());
+    DeploymentSpec spec = uniqueCentralPrefix(DeploymentSpec.builder(base.name(), mgmt)
+        .centralPrefix(base.centralPrefix()).memberPrefix(base.memberPrefix())
+        .backupTargets(base.backupTargets()).build());
+    String key = emu.management.kms().createKey().keyMetadata().arn();
+    WorkloadRequest request = new WorkloadRequest(spec, key,
+        "arn:aws:events:" + Emulator.REGION + ":" + mgmt.centralAccountId() + ":event-bus/x",
+        MemberMode.STACKSET, "", true, java.time.Duration.ofMinutes(5));
+    WorkloadAccounts workload = withoutCustomResource(emu.management);
+    WorkloadState state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+    assertEquals("SELF", state.callAs());
+    String name = Names.of(spec).stackSet();
+    assertEquals(state.stackSetId(), describe(emu.management, name, CallAs.SELF).stackSetId());
+    workload.delete(request, state);
+    assertEquals("", workload.read(request, state).stackSetId());
+  }
+
+  @Test
+  void helper_sharedByTwoDeployments_deletedWithTheLast() {
+    DeploymentSpec a = uniqueCentralPrefix(emu.spec("ha", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec b = emu.spec("hb", List.of(emu.ou("workloads/dev"))).toBuilder()
+        .centralPrefix(a.centralPrefix()).build();
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    String topic = helper.ensure(a);
+    assertEquals(topic, helper.ensure(b), "one helper per central prefix");
+    assertEquals(new TreeSet<>(List.of(a.name(), b.name())), new TreeSet<>(helper.users(a)));
+    assertFalse(helper.release(a), "b still uses it");
+    assertTrue(helper.find(b).isPresent());
+    assertHelper(b, topic);
+    assertTrue(helper.release(b));
+    assertTrue(helper.find(b).isEmpty());
+    assertTrue(emu.central.lambda().listFunctions().functions().stream()
+        .noneMatch(f -> f.functionName().equals(Names.of(b).helperFunction())));
+  }
+
+  private static DeploymentSpec uniqueCentralPrefix(DeploymentSpec spec) {
+    return spec.toBuilder().centralPrefix(Emulator.uniqueName("bts") + "-").build();
+  }
+
+  private void assertHelper(DeploymentSpec spec, String topicArn) {
+    Names names = Names.of(spec);
+    assertEquals(bunker.topology.Arns.of(spec).helperTopic(), topicArn);
+    String policy = emu.central.sns().getTopicAttributes(r -> r.topicArn(topicArn))
+        .attributes().get("Policy");
+    assertTrue(policy.contains(spec.environment().organizationId()), policy);
+    FunctionConfiguration fn = emu.central.lambda().getFunction(r -> r.functionName(
+        names.helperFunction())).configuration();
+    assertEquals(HelperCode.RUNTIME, fn.runtimeAsString());
+    assertEquals(HelperCode.HANDLER, fn.handler());
+    assertTrue(fn.role().endsWith(":role/" + names.helperLambdaRole()), fn.role());
+    assertTrue(emu.central.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn))
+        .subscriptions().stream().anyMatch(s -> s.endpoint().equals(fn.functionArn())));
+    assertTrue(emu.central.logs().describeLogGroups(r -> r.logGroupNamePrefix(
+        names.helperLogGroup())).logGroups().size() == 1);
+  }
+
+  private static StackSet describe(AwsClients clients, String name, CallAs as) {
+    return clients.cloudFormation().describeStackSet(r -> r.stackSetName(name).callAs(as))
+        .stackSet();
+  }
+
+  private static List<StackInstanceSummary> instances(String name) {
+    return emu.central.cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
+        .callAs(CallAs.DELEGATED_ADMIN)).summaries().stream().toList();
+  }
+
+  private static Set<String> instanceAccounts(String name) {
+    return instances(name).stream().map(StackInstanceSummary::account)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private void assertLintClean(String template) throws IOException, InterruptedException {
+    Path file = dir.resolve("workload.json");
+    Files.writeString(file, template, StandardCharsets.UTF_8);
+    Process p = new ProcessBuilder("cfn-lint", "--regions", Emulator.REGION, "--",
+        file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "cfn-lint on the StackSet's template:\n" + out);
+  }
+
+}

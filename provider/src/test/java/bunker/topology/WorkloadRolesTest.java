@@ -1,0 +1,74 @@
+package bunker.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.topology.json.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The assume_role documents say what the StackSet template says, for a concrete account. */
+class WorkloadRolesTest {
+  private static final String ACCOUNT = "333333333333";
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> templateRole(String logicalId) {
+    Map<String, Object> resources = (Map<String, Object>) WorkloadTemplate.document(
+        Fixtures.spec(), Documents.KEY_ARN).get("Resources");
+    // Through JSON text, so the comparison sees what CloudFormation would.
+    Map<String, Object> role = Json.parseObject(Json.write(resources.get(logicalId)));
+    return (Map<String, Object>) role.get("Properties");
+  }
+
+  /** The template's trust with {@code Ref AWS::AccountId} replaced by the account id. */
+  private static Object templateTrust(String logicalId) {
+    String text = Json.write(templateRole(logicalId).get("AssumeRolePolicyDocument"))
+        .replace("{\"Ref\":\"AWS::AccountId\"}", "\"" + ACCOUNT + "\"");
+    return Json.parse(text);
+  }
+
+  @Test
+  void backupAndRestoreRoles_matchTemplate() {
+    assertEquals(templateTrust("BackupServiceRole"),
+        Json.parse(WorkloadRoles.backupTrust(ACCOUNT)));
+    assertEquals(templateTrust("RestoreRole"), Json.parse(WorkloadRoles.backupTrust(ACCOUNT)));
+    assertEquals(templateRole("BackupServiceRole").get("ManagedPolicyArns"),
+        WorkloadRoles.backupManagedPolicies(Fixtures.spec()));
+    assertEquals(templateRole("RestoreRole").get("ManagedPolicyArns"),
+        WorkloadRoles.restoreManagedPolicies(Fixtures.spec()));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void forwarderRole_matchesTemplate() {
+    assertEquals(templateTrust("EventForwarderRole"),
+        Json.parse(WorkloadRoles.eventsTrust(ACCOUNT)));
+    Map<String, Object> inline = (Map<String, Object>)
+        ((List<Object>) templateRole("EventForwarderRole").get("Policies")).get(0);
+    assertEquals(WorkloadRoles.FORWARDER_POLICY_NAME, inline.get("PolicyName"));
+    assertEquals(inline.get("PolicyDocument"),
+        Json.parse(WorkloadRoles.forwarderPolicy(Fixtures.spec())));
+  }
+
+  @Test
+  void workloadVaultPolicy_moreExempt_addsTheDeployerRole() {
+    String policy = VaultPolicies.workload(Fixtures.spec(), ACCOUNT,
+        List.of("OrganizationAccountAccessRole"));
+    assertTrue(policy.contains("arn:aws:iam::" + ACCOUNT + ":role/OrganizationAccountAccessRole"));
+    assertEquals(VaultPolicies.workload(Fixtures.spec(), ACCOUNT),
+        VaultPolicies.workload(Fixtures.spec(), ACCOUNT, List.of()));
+  }
+
+  @Test
+  void helperDocuments_restrictToOrganisation() {
+    String topic = "arn:aws:sns:eu-west-2:111111111111:bunker-deployment-helper";
+    String policy = HelperDocuments.topicPolicy(Fixtures.env(), topic);
+    assertTrue(policy.contains("\"aws:PrincipalOrgID\":\"" + Fixtures.ORG + "\""), policy);
+    assertTrue(policy.contains("stacksets-exec-*"), policy);
+    String lambda = HelperDocuments.lambdaPolicy(Fixtures.env(),
+        Names.of(Fixtures.spec()).helperLogGroup());
+    assertTrue(lambda.contains("log-group:/aws/lambda/bunker-deployment-helper"), lambda);
+    assertTrue(lambda.contains("\"aws:ResourceOrgID\":\"" + Fixtures.ORG + "\""), lambda);
+  }
+}
