@@ -1,6 +1,7 @@
 package bunker.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.organizations.OrganizationUnits;
@@ -45,14 +46,37 @@ class OrgAndRamEmuTest {
   @Test
   void resourceShare_createFindDelete() {
     try (AwsClients aws = Emulator.clients()) {
+      OrganizationsClient orgs = aws.organizations();
+      try {
+        orgs.createOrganization(r -> r.featureSet("ALL"));
+      } catch (RuntimeException e) {
+        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
+          throw e;
+        }
+      }
+      String root = orgs.listRoots().roots().get(0).id();
+      String member = createAccountIn(orgs, root, root);
       ResourceShares shares = new ResourceShares(aws.ram());
       String name = Emulator.uniqueName("bunker-test-share");
-      String arn = shares.create(name, List.of(), List.of("111122223333"), Map.of("t", "v"));
+      String arn = shares.create(name, List.of(), List.of(member), Map.of("t", "v"));
       assertEquals(arn, shares.findByName(name).orElseThrow().resourceShareArn());
-      assertEquals(List.of("111122223333"), shares.principals(arn));
+      assertEquals(List.of(member), shares.principals(arn));
       shares.delete(arn);
       assertTrue(shares.findByName(name).isEmpty(), "a DELETED share counts as gone");
       shares.delete(arn); // idempotent
+    }
+  }
+
+  @Test
+  void resourceShare_outsideTheOrganization_isRefused() {
+    // Bunker's shares never allow external principals: an account outside the organisation
+    // must be refused by RAM rather than silently shared with.
+    try (AwsClients aws = Emulator.clients()) {
+      ResourceShares shares = new ResourceShares(aws.ram());
+      String name = Emulator.uniqueName("bunker-test-share");
+      RuntimeException e = assertThrows(RuntimeException.class,
+          () -> shares.create(name, List.of(), List.of("111122223333"), Map.of()));
+      assertTrue(AwsErrors.hasCode(e, "OperationNotPermittedException"), e.toString());
     }
   }
 
@@ -60,6 +84,9 @@ class OrgAndRamEmuTest {
     String name = Emulator.uniqueName("acct");
     String id = orgs.createAccount(r -> r.accountName(name).email(name + "@example.com"))
         .createAccountStatus().accountId();
+    if (ou.equals(root)) {
+      return id;
+    }
     orgs.moveAccount(r -> r.accountId(id).sourceParentId(root).destinationParentId(ou));
     return id;
   }
