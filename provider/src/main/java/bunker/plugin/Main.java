@@ -63,6 +63,7 @@ public final class Main {
       System.err.println("usage: terraform-provider-backup [--debug]");
       System.exit(2);
     }
+    Thread.setDefaultUncaughtExceptionHandler(new Panic());
     Optional<PluginServer> server =
         serve(env, identity, providerService(), stdout, System.err, new Exit());
     if (server.isEmpty()) {
@@ -86,6 +87,22 @@ public final class Main {
     @Override
     public void run() {
       System.exit(0);
+    }
+  }
+
+  /**
+   * The last resort for an exception no code caught. Terraform shows a stderr line starting
+   * with {@code panic: } and what follows as "The terraform-provider-backup plugin crashed!"
+   * even without TF_LOG; a JVM would otherwise print the trace where nobody looks and keep
+   * running half-broken. Exceptions inside RPCs never get here: they become diagnostics.
+   */
+  static final class Panic implements Thread.UncaughtExceptionHandler {
+    @Override
+    public void uncaughtException(Thread thread, Throwable error) {
+      System.err.println("panic: " + error + " (thread " + thread.getName() + ")");
+      error.printStackTrace(System.err);
+      System.err.flush();
+      Runtime.getRuntime().halt(2);
     }
   }
 
@@ -161,7 +178,8 @@ public final class Main {
       stdout.println("Provider " + SOURCE_ADDRESS + " is serving in debug mode.");
       stdout.println("Point Terraform at it from another shell with:");
       stdout.println();
-      stdout.println("  export TF_REATTACH_PROVIDERS='" + server.reattachJson(SOURCE_ADDRESS) + "'");
+      String json = server.reattachJson(SOURCE_ADDRESS);
+      stdout.println("  export TF_REATTACH_PROVIDERS='" + json + "'");
       stdout.println();
       stdout.println("Ctrl-C stops it.");
       stdout.flush();

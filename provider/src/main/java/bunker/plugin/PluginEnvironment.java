@@ -37,7 +37,8 @@ public record PluginEnvironment(
     if (!MAGIC_COOKIE_VALUE.equals(env.get(MAGIC_COOKIE_KEY))) {
       throw new Refused(
           "This binary is a Terraform plugin (terraform-provider-backup); it is not meant to be"
-              + " run directly. Use it from Terraform: source = \"terraform.local/bunker/backup\".");
+              + " run directly. Use it from Terraform: source ="
+              + " \"terraform.local/bunker/backup\".");
     }
     // Terraform builds this list from a Go map, so treat it as an unordered set.
     String versions = env.getOrDefault("PLUGIN_PROTOCOL_VERSIONS", "");

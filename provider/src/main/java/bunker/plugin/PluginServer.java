@@ -5,22 +5,22 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import java.nio.channels.ServerSocketChannel;
-import java.util.function.Consumer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The provider's gRPC server on 127.0.0.1, either with go-plugin's AutoMTLS (the normal case:
@@ -205,11 +205,12 @@ public final class PluginServer implements AutoCloseable {
       }
       ServerSocketChannel listener = Listener.bind(minPort, maxPort);
       int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+      // Daemon threads: the process ends through Shutdown (System.exit) or with main.
+      EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-boss", true));
+      EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plugin", true));
       try {
         ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
         announce(port, id);
-        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-boss", true));
-        EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plugin", true));
         NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
             .channelFactory(Listener.adopt(listener))
             .bossEventLoopGroup(boss)
@@ -222,6 +223,8 @@ public final class PluginServer implements AutoCloseable {
             Optional.ofNullable(id), boss, workers);
       } catch (IOException | RuntimeException e) {
         listener.close();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         throw e;
       }
     }

@@ -34,7 +34,8 @@ class HclogHandlerTest {
     h.publish(new LogRecord(Level.FINE, "hidden at info"));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertEquals(1, out.lines().count(), out);
-    assertTrue(out.startsWith("{\"@level\":\"warn\",\"@message\":\"vault \\\"a\\\"\\nlocked\""), out);
+    assertTrue(
+        out.startsWith("{\"@level\":\"warn\",\"@message\":\"vault \\\"a\\\"\\nlocked\""), out);
     assertTrue(out.contains("\"@module\":\"provider\""), out);
     // hclog's layout 2006-01-02T15:04:05.000000Z07:00
     assertTrue(

@@ -62,7 +62,8 @@ class HostilePeerTest {
     byte[][] garbage = {
         {(byte) 0xc1}, // a byte msgpack never uses
         {(byte) 0x87, (byte) 0xa2, 'i', 'd'}, // a 7-entry map cut short
-        {(byte) 0x81, (byte) 0xa4, 'n', 'o', 'p', 'e', (byte) 0xc0}, // an attribute not in the schema
+        // an attribute that is not in the schema
+        {(byte) 0x81, (byte) 0xa4, 'n', 'o', 'p', 'e', (byte) 0xc0},
         "not msgpack at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
     };
     for (byte[] bytes : garbage) {

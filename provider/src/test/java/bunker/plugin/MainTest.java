@@ -7,8 +7,11 @@ import bunker.proto.goplugin.Empty;
 import bunker.proto.goplugin.GRPCControllerGrpc;
 import bunker.proto.tfplugin6.ProviderGrpc;
 import io.grpc.ManagedChannel;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -57,7 +61,8 @@ class MainTest {
     assertTrue(server.isPresent());
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(1, lines.size(), lines.toString());
-    assertTrue(lines.get(0).matches("1\\|6\\|tcp\\|127\\.0\\.0\\.1:\\d+\\|grpc\\|[A-Za-z0-9+/]{50,}"),
+    assertTrue(
+        lines.get(0).matches("1\\|6\\|tcp\\|127\\.0\\.0\\.1:\\d+\\|grpc\\|[A-Za-z0-9+/]{50,}"),
         lines.get(0));
     int port = Integer.parseInt(lines.get(0).split("\\|")[3].split(":")[1]);
     assertTrue(port >= 10000 && port <= 25000, "port " + port);
@@ -92,5 +97,34 @@ class MainTest {
     assertEquals(1, lines.size(), lines.toString());
     assertTrue(lines.get(0).contains("not meant to be run directly"), lines.get(0));
     Files.delete(stderr);
+  }
+
+  /** {@code --debug}: plaintext in the foreground, and the reattach JSON for another shell. */
+  @Test
+  void process_debugMode_printsReattachJsonAndServes() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "--debug").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (var reader = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      String reattach = null;
+      while ((line = reader.readLine()) != null) {
+        if (line.contains("TF_REATTACH_PROVIDERS=")) {
+          reattach = line;
+          break;
+        }
+      }
+      assertTrue(reattach != null, "no TF_REATTACH_PROVIDERS line");
+      assertTrue(reattach.contains("\"Pid\":" + p.pid()), reattach);
+      var m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(reattach);
+      assertTrue(m.find(), reattach);
+      try (Socket s = new Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
+        assertTrue(s.isConnected());
+      }
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 }
