@@ -27,6 +27,7 @@ fi
 
 LOGS="$ROOT/.cache/test"
 mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log "$LOGS"/*.rc
 START=$(date +%s)
 export TF_ACC=1 CHECKPOINT_DISABLE=1
 PORT=${BUNKER_EMULATOR_PORT:-4566}
