@@ -76,7 +76,7 @@ _unpack_locks = {}
 _slots = [None]
 _running = [0]
 _records = deque(maxlen=200)
-_credentials = {}  # role ARN -> (expiry, dict)
+_credentials = {}  # (role ARN, function ARN) -> (expiry, dict)
 
 
 class ServiceException(JsonRESTError):
@@ -198,14 +198,15 @@ def _code_dir(fn):
 def _role_credentials(fn):
     """Temporary credentials of the execution role, from moto's STS (as Lambda's would be).
 
-    Kept for 15 minutes per role; a key that moto no longer knows (after a reset) is replaced.
+    Kept for 15 minutes per role and function (the session name is the function's name); a key
+    that moto no longer maps to the role's account (after a reset) is replaced.
     """
     from moto.iam.models import get_account_id_from
     from moto.sts.models import sts_backends
     from moto.utilities.utils import get_partition
 
     now = time.time()
-    cached = _credentials.get(fn.role)
+    cached = _credentials.get((fn.role, fn.function_arn))
     if cached and cached[0] > now and get_account_id_from(cached[1]["AWS_ACCESS_KEY_ID"]) \
             == fn.role.split(":")[4]:
         return cached[1]
@@ -215,7 +216,7 @@ def _role_credentials(fn):
     creds = {"AWS_ACCESS_KEY_ID": role.access_key_id,
              "AWS_SECRET_ACCESS_KEY": role.secret_access_key,
              "AWS_SESSION_TOKEN": role.session_token}
-    _credentials[fn.role] = (now + 900, creds)
+    _credentials[(fn.role, fn.function_arn)] = (now + 900, creds)
     return creds
 
 
