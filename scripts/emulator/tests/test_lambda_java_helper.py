@@ -141,3 +141,59 @@ def test_stack_custom_resource_served_by_the_java_helper(client, seeded, admin, 
     assert backup_vault not in names and restore_vault not in names
     assert [r["status"] for r in invocations(admin, fn_arn)] == ["succeeded", "succeeded"]
     print(f"\nhelper create {create_seconds:.1f}s, delete {delete_seconds:.1f}s")
+
+
+def wait_operation(cfn, name, op, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = cfn.describe_stack_set_operation(StackSetName=name, OperationId=op,
+                                                  CallAs="DELEGATED_ADMIN")[
+            "StackSetOperation"]["Status"]
+        if status not in ("RUNNING", "QUEUED"):
+            return status
+        time.sleep(0.5)
+    raise AssertionError(f"operation {op} still running after {timeout}s")
+
+
+def test_stack_set_over_an_ou_served_by_the_java_helper(client, seeded, admin, helper_zip):
+    """The production path: a service-managed StackSet from the central (delegated admin)
+    account over workloads/prod; every member's stack is answered by the helper Lambda."""
+    central = seeded["backup_account_id"]
+    members = seeded["accounts"]["workloads/prod"]
+    prefix = f"ss{uuid.uuid4().hex[:6]}-"
+    topic, central_role, fn_arn, key = central_helper(
+        client, central, seeded["organization_id"], prefix, helper_zip)
+    backup_vault, restore_vault = f"{prefix}backup", f"{prefix}restore"
+    cfn = client("cloudformation", central)
+    name = f"{prefix}workloads"
+    cfn.create_stack_set(StackSetName=name, PermissionModel="SERVICE_MANAGED",
+                         CallAs="DELEGATED_ADMIN", Capabilities=["CAPABILITY_NAMED_IAM"],
+                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False},
+                         TemplateBody=member_template(topic, central_role, key, prefix,
+                                                      backup_vault, restore_vault))
+    targets = {"OrganizationalUnitIds": [seeded["ous"]["workloads/prod"]]}
+    started = time.monotonic()
+    op = cfn.create_stack_instances(StackSetName=name, Regions=["us-east-1"],
+                                    CallAs="DELEGATED_ADMIN", DeploymentTargets=targets)[
+        "OperationId"]
+    assert wait_operation(cfn, name, op) == "SUCCEEDED"
+    create_seconds = time.monotonic() - started
+    for member in members:
+        backup = client("backup", member)
+        for vault in (backup_vault, restore_vault):
+            assert backup.describe_backup_vault(BackupVaultName=vault)["EncryptionKeyArn"] == key
+    assert sorted(r["status"] for r in invocations(admin, fn_arn)) == ["succeeded"] * len(members)
+
+    started = time.monotonic()
+    op = cfn.delete_stack_instances(StackSetName=name, Regions=["us-east-1"], RetainStacks=False,
+                                    CallAs="DELEGATED_ADMIN", DeploymentTargets=targets)[
+        "OperationId"]
+    assert wait_operation(cfn, name, op) == "SUCCEEDED"
+    delete_seconds = time.monotonic() - started
+    for member in members:
+        names = {v["BackupVaultName"]
+                 for v in client("backup", member).list_backup_vaults()["BackupVaultList"]}
+        assert not names & {backup_vault, restore_vault}
+    cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
+    print(f"\nstack set over {len(members)} accounts: create {create_seconds:.1f}s, "
+          f"delete {delete_seconds:.1f}s")
