@@ -42,6 +42,7 @@ import base64
 import datetime
 import fnmatch
 import hashlib
+import io
 import json
 import logging
 import math
@@ -162,8 +163,18 @@ def _runner_classpath(java):
             shutil.rmtree(tmp, ignore_errors=True)
             raise ServiceException(f"Bunker emulator: compiling {RUNNER_SOURCE} failed: "
                                    f"{done.stderr.strip()[:500]}")
-        os.replace(tmp, target)
+        _publish_dir(tmp, target)
     return target
+
+
+def _publish_dir(tmp, target):
+    """Moves a finished directory into place; another server sharing the cache may have won."""
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        if not os.path.isdir(target):
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _code_dir(fn):
@@ -181,15 +192,13 @@ def _code_dir(fn):
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix="unpack-", dir=parent)
         try:
-            import io
-
             with zipfile.ZipFile(io.BytesIO(fn.code_bytes)) as z:
                 z.extractall(tmp)
         except zipfile.BadZipFile as e:
             shutil.rmtree(tmp, ignore_errors=True)
             raise ServiceException(f"Bunker emulator: the code of {fn.function_name} is not a "
                                    f"zip file ({e})")
-        os.replace(tmp, target)
+        _publish_dir(tmp, target)
     return target
 
 
