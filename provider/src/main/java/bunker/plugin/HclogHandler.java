@@ -26,6 +26,9 @@ final class HclogHandler extends Handler {
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", Locale.ROOT);
 
+  /** Held so that the level set on it is not lost to garbage collection. */
+  private static final Logger QUIET = Logger.getLogger("jdk.event.security");
+
   private final PrintStream out;
 
   HclogHandler(PrintStream out, Level level) {
@@ -46,6 +49,8 @@ final class HclogHandler extends Handler {
     }
     root.addHandler(new HclogHandler(err, level));
     root.setLevel(level);
+    // The JDK logs every certificate it parses at debug level, the whole trust store included.
+    QUIET.setLevel(Level.INFO);
   }
 
   static Level levelFrom(Map<String, String> env) {

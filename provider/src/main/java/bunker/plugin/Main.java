@@ -1,13 +1,16 @@
 package bunker.plugin;
 
-import bunker.proto.tfplugin6.ProviderGrpc;
+import bunker.protocol.ProviderService;
+import bunker.provider.BackupProvider;
 import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.PrintStream;
 import java.security.cert.CertificateException;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
@@ -29,11 +32,21 @@ public final class Main {
   /** The provider source address Terraform knows us by. */
   public static final String SOURCE_ADDRESS = "terraform.local/bunker/backup";
 
-  private static final Logger LOG = Logger.getLogger("bunker.plugin");
+  /** A holder, so that java.util.logging starts when first used, not when Main loads. */
+  private static final class Log {
+    static final Logger LOG = Logger.getLogger("bunker.plugin");
+  }
 
   private Main() {}
 
   public static void main(String[] args) {
+    // The certificate is on the path to the handshake line: start it before anything else.
+    Future<ServerIdentity> identity = null;
+    if (PluginEnvironment.MAGIC_COOKIE_VALUE.equals(
+            System.getenv(PluginEnvironment.MAGIC_COOKIE_KEY))
+        && System.getenv("PLUGIN_CLIENT_CERT") != null) {
+      identity = ServerIdentity.generateInBackground();
+    }
     // The real stdout is for the handshake line only; everything else, including any library
     // that prints, goes to stderr from the very first instruction.
     PrintStream stdout = System.out;
@@ -44,27 +57,63 @@ public final class Main {
     Map<String, String> env = System.getenv();
     if (args.length == 1 && args[0].equals("--debug")) {
       HclogHandler.install(env, System.err);
-      System.exit(debug(Main::providerService, stdout));
+      System.exit(debug(providerService(), stdout));
     }
     if (args.length > 0) {
       System.err.println("usage: terraform-provider-backup [--debug]");
       System.exit(2);
     }
-    int code = serve(env, Main::providerService, stdout, System.err, () -> System.exit(0));
-    if (code != 0) {
-      System.exit(code);
+    Optional<PluginServer> server =
+        serve(env, identity, providerService(), stdout, System.err, new Exit());
+    if (server.isEmpty()) {
+      System.exit(1);
+    }
+    // gRPC's threads are daemons: without this wait the JVM would end right after the handshake.
+    try {
+      server.get().awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.exit(0);
+  }
+
+  /**
+   * Ends the process once Terraform's Shutdown has been answered. A class rather than a lambda:
+   * the first lambda of a JVM sets up java.lang.invoke, tens of milliseconds on every start,
+   * unless the AppCDS training run met the very same call site.
+   */
+  static final class Exit implements Runnable {
+    @Override
+    public void run() {
+      System.exit(0);
+    }
+  }
+
+  /** Writes the handshake line, the one and only line of our stdout, and flushes it. */
+  static final class Handshake implements Consumer<String> {
+    private final PrintStream stdout;
+
+    Handshake(PrintStream stdout) {
+      this.stdout = stdout;
+    }
+
+    @Override
+    public void accept(String line) {
+      stdout.println(line);
+      stdout.flush();
     }
   }
 
   /**
    * Runs the go-plugin server side: checks the environment, starts the server, writes the
-   * handshake line to {@code stdout} and returns 0 while the server keeps running; returns 1
-   * (after one line on {@code stderr}) when the process was not started by Terraform.
+   * handshake line to {@code stdout} and returns the running server; returns empty (after one
+   * line on {@code stderr}) when the process was not started by Terraform or cannot serve.
    * {@code exit} runs once Terraform has asked us to shut down.
    */
-  static int serve(
+  static Optional<PluginServer> serve(
       Map<String, String> env,
-      Supplier<BindableService> provider,
+      Future<ServerIdentity> identity,
+      BindableService provider,
       PrintStream stdout,
       PrintStream stderr,
       Runnable exit) {
@@ -74,30 +123,32 @@ public final class Main {
     } catch (PluginEnvironment.Refused e) {
       stderr.println(e.getMessage());
       stderr.flush();
-      return 1;
+      return Optional.empty();
     }
     HclogHandler.install(env, stderr);
     ignoreInterrupts();
     try {
       PluginServer.Builder builder =
-          PluginServer.builder(provider.get())
+          PluginServer.builder(provider)
               .portRange(plugin.minPort(), plugin.maxPort())
+              .onListening(new Handshake(stdout))
               .onShutdown(exit);
       if (plugin.clientCertPem().isPresent()) {
-        builder.mutualTls(ServerIdentity.parsePem(plugin.clientCertPem().get()));
+        builder.mutualTls(ServerIdentity.parsePem(plugin.clientCertPem().get()))
+            .identity(identity);
       }
       PluginServer server = builder.start();
-      stdout.println(server.handshakeLine());
-      stdout.flush();
-      LOG.fine(() -> "serving tfplugin6 on " + server.address());
-      return 0;
+      if (Log.LOG.isLoggable(Level.FINE)) {
+        Log.LOG.fine("serving tfplugin6 on " + server.address());
+      }
+      return Optional.of(server);
     } catch (CertificateException e) {
       stderr.println("PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage());
-      return 1;
+      return Optional.empty();
     } catch (java.io.IOException | RuntimeException e) {
-      LOG.log(Level.SEVERE, "cannot start the provider's gRPC server", e);
+      Log.LOG.log(Level.SEVERE, "cannot start the provider's gRPC server", e);
       stderr.println("terraform-provider-backup cannot start its gRPC server: " + e);
-      return 1;
+      return Optional.empty();
     }
   }
 
@@ -105,8 +156,8 @@ public final class Main {
    * Serves plaintext on a free loopback port and prints how to point Terraform at it. Ctrl-C
    * ends it (interrupts are not ignored in this mode).
    */
-  static int debug(Supplier<BindableService> provider, PrintStream stdout) {
-    try (PluginServer server = PluginServer.builder(provider.get()).start()) {
+  static int debug(BindableService provider, PrintStream stdout) {
+    try (PluginServer server = PluginServer.builder(provider).start()) {
       stdout.println("Provider " + SOURCE_ADDRESS + " is serving in debug mode.");
       stdout.println("Point Terraform at it from another shell with:");
       stdout.println();
@@ -134,14 +185,12 @@ public final class Main {
     try {
       Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
     } catch (IllegalArgumentException e) {
-      LOG.warning("cannot ignore SIGINT on this platform: " + e.getMessage());
+      Log.LOG.warning("cannot ignore SIGINT on this platform: " + e.getMessage());
     }
   }
 
-  /** The provider Terraform talks to. */
+  /** The provider Terraform talks to: tfplugin6 over the {@code backup} provider. */
   static BindableService providerService() {
-    // Placeholder until the protocol layer (bunker.protocol.ProviderService) is merged: every
-    // tfplugin6 call answers UNIMPLEMENTED, which is enough to prove the handshake.
-    return new ProviderGrpc.ProviderImplBase() {};
+    return new ProviderService(new BackupProvider());
   }
 }

@@ -6,6 +6,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.ManagerFactoryParameters;
@@ -28,17 +29,15 @@ final class PinnedClientTrust extends SimpleTrustManagerFactory {
 
   PinnedClientTrust(List<X509Certificate> trusted) {
     this.issuers = trusted.toArray(new X509Certificate[0]);
-    this.pinned =
-        trusted.stream()
-            .map(
-                c -> {
-                  try {
-                    return c.getEncoded();
-                  } catch (CertificateEncodingException e) {
-                    throw new IllegalArgumentException(e);
-                  }
-                })
-            .toList();
+    List<byte[]> encoded = new ArrayList<>();
+    for (X509Certificate c : trusted) {
+      try {
+        encoded.add(c.getEncoded());
+      } catch (CertificateEncodingException e) {
+        throw new IllegalArgumentException(e);
+      }
+    }
+    this.pinned = List.copyOf(encoded);
   }
 
   void check(X509Certificate[] chain) throws CertificateException {

@@ -1,6 +1,5 @@
 package bunker.plugin;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,10 +41,10 @@ public record PluginEnvironment(
     }
     // Terraform builds this list from a Go map, so treat it as an unordered set.
     String versions = env.getOrDefault("PLUGIN_PROTOCOL_VERSIONS", "");
-    boolean offered =
-        Arrays.stream(versions.split(","))
-            .map(String::trim)
-            .anyMatch(v -> v.equals(Integer.toString(PROTOCOL_VERSION)));
+    boolean offered = false;
+    for (String v : versions.split(",")) {
+      offered |= v.trim().equals(Integer.toString(PROTOCOL_VERSION));
+    }
     if (!offered) {
       throw new Refused(
           "terraform-provider-backup speaks plugin protocol 6 only, but the host offered ["

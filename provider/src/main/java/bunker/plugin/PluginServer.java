@@ -9,14 +9,17 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.ServerSocketChannel;
+import java.util.function.Consumer;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,17 +34,26 @@ public final class PluginServer implements AutoCloseable {
   /** go-plugin's client lifts its limits to MaxInt32; grpc-java's default inbound is 4 MiB. */
   static final int MAX_MESSAGE_BYTES = 256 << 20;
 
-  private static final int PORT_ATTEMPTS = 50;
+  private static final String TRUST_STORE = "javax.net.ssl.trustStore";
 
   private final Server server;
   private final InetSocketAddress address;
   private final Optional<ServerIdentity> identity;
+  private final EventLoopGroup[] loops;
 
-  private PluginServer(Server server, InetSocketAddress address, Optional<ServerIdentity> id) {
+  private PluginServer(Server server, InetSocketAddress address, Optional<ServerIdentity> id,
+      EventLoopGroup... loops) {
     this.server = server;
     this.address = address;
     this.identity = id;
+    this.loops = loops;
   }
+
+  private static final Runnable NOTHING =
+      new Runnable() {
+        @Override
+        public void run() {}
+      };
 
   /** Starts configuring a server for {@code provider} (a {@code tfplugin6.Provider} service). */
   public static Builder builder(BindableService provider) {
@@ -76,12 +88,16 @@ public final class PluginServer implements AutoCloseable {
    * CORE|APP|NETWORK|ADDRESS|PROTOCOL|CERT}. The certificate field is empty in plaintext mode.
    */
   public String handshakeLine() {
+    return handshakeLine(address.getPort(), identity.orElse(null));
+  }
+
+  static String handshakeLine(int port, ServerIdentity identity) {
     return "1|"
         + PluginEnvironment.PROTOCOL_VERSION
         + "|tcp|127.0.0.1:"
-        + address.getPort()
+        + port
         + "|grpc|"
-        + identity.map(ServerIdentity::handshakeField).orElse("");
+        + (identity != null ? identity.handshakeField() : "");
   }
 
   /**
@@ -118,16 +134,20 @@ public final class PluginServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (EventLoopGroup g : loops) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   /** Options of a {@link PluginServer}; plaintext on any free port unless told otherwise. */
   public static final class Builder {
     private final BindableService provider;
     private List<X509Certificate> clientCertificates = List.of();
-    private ServerIdentity identity;
+    private Future<ServerIdentity> identity;
     private int minPort;
     private int maxPort;
-    private Runnable onShutdown = () -> {};
+    private Runnable onShutdown = NOTHING;
+    private Consumer<String> onListening;
 
     private Builder(BindableService provider) {
       this.provider = provider;
@@ -145,8 +165,11 @@ public final class PluginServer implements AutoCloseable {
       return this;
     }
 
-    /** Uses this server identity instead of generating one (only with {@link #mutualTls}). */
-    public Builder identity(ServerIdentity identity) {
+    /**
+     * Uses this server identity, possibly still in the making (Main starts it first thing),
+     * instead of generating one; only with {@link #mutualTls}.
+     */
+    public Builder identity(Future<ServerIdentity> identity) {
       this.identity = identity;
       return this;
     }
@@ -158,6 +181,16 @@ public final class PluginServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Receives the handshake line as soon as the socket listens and the certificate exists,
+     * before {@link #start} returns: Terraform may connect while the server is still being
+     * built; the kernel holds the connection until then.
+     */
+    public Builder onListening(Consumer<String> announce) {
+      this.onListening = announce;
+      return this;
+    }
+
     /** What to do after Terraform's {@code GRPCController.Shutdown} has been answered. */
     public Builder onShutdown(Runnable onShutdown) {
       this.onShutdown = onShutdown;
@@ -166,57 +199,62 @@ public final class PluginServer implements AutoCloseable {
 
     /** Binds and starts the server. */
     public PluginServer start() throws IOException {
-      Optional<ServerIdentity> id = Optional.empty();
-      SslContext ssl = null;
+      Future<ServerIdentity> pending = null;
       if (!clientCertificates.isEmpty()) {
-        ServerIdentity serverId = identity != null ? identity : ServerIdentity.generate();
-        id = Optional.of(serverId);
-        ssl = sslContext(serverId);
+        pending = identity != null ? identity : ServerIdentity.generateInBackground();
       }
-      InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-      IOException last = null;
-      for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        int port = pickPort();
-        NettyServerBuilder nb = NettyServerBuilder.forAddress(new InetSocketAddress(loopback, port));
-        if (ssl != null) {
-          nb.sslContext(ssl);
+      ServerSocketChannel listener = Listener.bind(minPort, maxPort);
+      int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+      try {
+        ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
+        announce(port, id);
+        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-boss", true));
+        EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plugin", true));
+        NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
+            .channelFactory(Listener.adopt(listener))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers);
+        if (id != null) {
+          nb.sslContext(sslContext(id));
         }
-        Server server = bind(nb, provider, onShutdown).build();
-        try {
-          server.start();
-        } catch (IOException e) {
-          if (!(e.getCause() instanceof BindException || e instanceof BindException)
-              || (minPort == 0 && maxPort == 0)) {
-            throw e;
-          }
-          last = e; // that port is taken: try another in the range
-          continue;
-        }
-        InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
-        return new PluginServer(server, bound, id);
+        Server server = bind(nb, provider, onShutdown).build().start();
+        return new PluginServer(server, new InetSocketAddress("127.0.0.1", port),
+            Optional.ofNullable(id), boss, workers);
+      } catch (IOException | RuntimeException e) {
+        listener.close();
+        throw e;
       }
-      throw new IOException(
-          "no free port in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT " + minPort + ".." + maxPort, last);
     }
 
-    private int pickPort() {
-      if (minPort == 0 && maxPort == 0) {
-        return 0;
+    private void announce(int port, ServerIdentity id) {
+      if (onListening != null) {
+        onListening.accept(handshakeLine(port, id));
       }
-      // Random rather than sequential: several providers start at once within one range.
-      int lo = minPort == 0 ? 1024 : minPort;
-      int hi = maxPort == 0 ? 65535 : maxPort;
-      return lo + ThreadLocalRandom.current().nextInt(hi - lo + 1);
     }
 
     private SslContext sslContext(ServerIdentity serverId) throws IOException {
       SslContextBuilder b =
-          SslContextBuilder.forServer(serverId.privateKey(), serverId.certificate())
+          SslContextBuilder.forServer(new FixedKeyManager(serverId))
               .trustManager(new PinnedClientTrust(clientCertificates))
               .clientAuth(ClientAuth.REQUIRE)
               .protocols("TLSv1.3", "TLSv1.2");
-      // The JDK provider does ALPN h2 on Java 17; no native library is needed.
-      return GrpcSslContexts.configure(b, SslProvider.JDK).build();
+      // Netty's first SSL context initialises a throw-away default JDK context to list
+      // protocols and ciphers, which loads and checks the JDK's whole CA store: ~90 ms of
+      // every start, for nothing, since we trust one pinned certificate. Point that one
+      // initialisation at no store, then restore the property so that later clients (the
+      // AWS SDK) get the real one. Nothing else makes TLS contexts this early in the process.
+      boolean unset = System.getProperty(TRUST_STORE) == null;
+      if (unset) {
+        System.setProperty(TRUST_STORE, "NONE");
+      }
+      try {
+        // The JDK provider does ALPN h2 on Java 17; no native library is needed.
+        return GrpcSslContexts.configure(b, SslProvider.JDK).build();
+      } finally {
+        if (unset) {
+          System.clearProperty(TRUST_STORE);
+        }
+      }
     }
   }
 }

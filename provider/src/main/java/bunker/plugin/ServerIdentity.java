@@ -1,5 +1,7 @@
 package bunker.plugin;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -8,28 +10,23 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * The AutoMTLS server identity: a fresh ECDSA P-256 key and a self-signed certificate for
@@ -42,44 +39,86 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public record ServerIdentity(PrivateKey privateKey, X509Certificate certificate) {
 
+  private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
+  private static final DateTimeFormatter UTC_TIME =
+      DateTimeFormatter.ofPattern("yyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * Starts {@link #generate()} on its own thread and returns its future: key generation and
+   * signing (the second core's work) overlap with everything else the start-up does.
+   */
+  public static FutureTask<ServerIdentity> generateInBackground() {
+    FutureTask<ServerIdentity> task =
+        new FutureTask<>(
+            new Callable<ServerIdentity>() {
+              @Override
+              public ServerIdentity call() {
+                return generate();
+              }
+            });
+    Thread thread = new Thread(task, "plugin-identity");
+    thread.setDaemon(true);
+    thread.start();
+    return task;
+  }
+
+  /** Waits for a background generation, turning its failure into an unchecked exception. */
+  static ServerIdentity await(Future<ServerIdentity> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while making the TLS certificate", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create the plugin's TLS certificate", e.getCause());
+    }
+  }
+
   /** Generates a key pair and a certificate valid from one minute ago for 30 days. */
   public static ServerIdentity generate() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair keys = generator.generateKeyPair();
-      X500Name name = new X500Name("CN=localhost,O=Bunker");
+      byte[] name = Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8("localhost"))));
+      byte[] algorithm = Der.sequence(Der.oid(ECDSA_WITH_SHA256));
       // A minute of slack for clocks; the process never lives for 30 days.
       Instant now = Instant.now();
-      JcaX509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
+      byte[] extensions =
+          Der.sequence(
+              extension("2.5.29.17", false, // subjectAltName: dNSName [2] "localhost"
+                  Der.sequence(Der.context(2, false, "localhost".getBytes(US_ASCII)))),
+              extension("2.5.29.15", true, // keyUsage: digitalSignature
+                  Der.bitString(7, new byte[] {(byte) 0x80})),
+              extension("2.5.29.37", false, // extKeyUsage: serverAuth, clientAuth
+                  Der.sequence(Der.oid("1.3.6.1.5.5.7.3.1"), Der.oid("1.3.6.1.5.5.7.3.2"))),
+              extension("2.5.29.19", true, Der.sequence())); // basicConstraints: not a CA
+      byte[] tbs =
+          Der.sequence(
+              Der.context(0, true, Der.integer(new byte[] {2})), // v3
+              Der.integer(new BigInteger(127, new SecureRandom()).toByteArray()),
+              algorithm,
               name,
-              new BigInteger(127, new SecureRandom()),
-              Date.from(now.minus(Duration.ofMinutes(1))),
-              Date.from(now.plus(Duration.ofDays(30))),
+              Der.sequence(
+                  Der.utcTime(UTC_TIME.format(now.minus(Duration.ofMinutes(1)))),
+                  Der.utcTime(UTC_TIME.format(now.plus(Duration.ofDays(30))))),
               name,
-              keys.getPublic());
-      builder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-      builder.addExtension(
-          Extension.keyUsage,
-          true,
-          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-      builder.addExtension(
-          Extension.extendedKeyUsage,
-          false,
-          new ExtendedKeyUsage(
-              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      X509CertificateHolder holder =
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
-      X509Certificate cert = parseDer(holder.getEncoded());
-      return new ServerIdentity(keys.getPrivate(), cert);
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+              keys.getPublic().getEncoded(), // already a SubjectPublicKeyInfo
+              Der.context(3, true, extensions));
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(keys.getPrivate());
+      signer.update(tbs);
+      byte[] der = Der.sequence(tbs, algorithm, Der.bitString(0, signer.sign()));
+      return new ServerIdentity(keys.getPrivate(), parseDer(der));
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create the plugin's TLS certificate", e);
     }
+  }
+
+  private static byte[] extension(String oid, boolean critical, byte[] value) {
+    return critical
+        ? Der.sequence(Der.oid(oid), Der.bool(true), Der.octetString(value))
+        : Der.sequence(Der.oid(oid), Der.octetString(value));
   }
 
   /**

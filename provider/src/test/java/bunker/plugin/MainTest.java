@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,11 @@ class MainTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  private int serve(Map<String, String> env, Runnable exit) {
+  private Optional<PluginServer> serve(Map<String, String> env, Runnable exit) {
     return Main.serve(
         env,
-        () -> new ProviderGrpc.ProviderImplBase() {},
+        null,
+        new ProviderGrpc.ProviderImplBase() {},
         new PrintStream(out, true),
         new PrintStream(err, true),
         exit);
@@ -34,8 +36,7 @@ class MainTest {
 
   @Test
   void serve_withoutCookie_exitsOneWithOneLineAndNoStdout() {
-    int code = serve(Map.of("PLUGIN_PROTOCOL_VERSIONS", "6"), () -> {});
-    assertEquals(1, code);
+    assertTrue(serve(Map.of("PLUGIN_PROTOCOL_VERSIONS", "6"), () -> {}).isEmpty());
     assertEquals("", out.toString(StandardCharsets.UTF_8));
     assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count());
   }
@@ -52,7 +53,8 @@ class MainTest {
     env.put("PLUGIN_CLIENT_CERT", terraform.certificatePem());
     env.put("TF_LOG", "off");
     CountDownLatch exited = new CountDownLatch(1);
-    assertEquals(0, serve(env, exited::countDown));
+    Optional<PluginServer> server = serve(env, exited::countDown);
+    assertTrue(server.isPresent());
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(1, lines.size(), lines.toString());
     assertTrue(lines.get(0).matches("1\\|6\\|tcp\\|127\\.0\\.0\\.1:\\d+\\|grpc\\|[A-Za-z0-9+/]{50,}"),
@@ -68,6 +70,7 @@ class MainTest {
       channel.shutdownNow();
     }
     assertTrue(exited.await(5, TimeUnit.SECONDS), "Shutdown did not reach exit");
+    server.get().close();
   }
 
   /** The real process, as a person would start it by hand: one line, exit 1. */

@@ -1,0 +1,91 @@
+package bunker.plugin;
+
+import bunker.proto.goplugin.Empty;
+import bunker.proto.goplugin.GRPCControllerGrpc;
+import bunker.proto.goplugin.health.HealthCheckRequest;
+import bunker.proto.goplugin.health.HealthGrpc;
+import bunker.proto.tfplugin6.ProviderGrpc;
+import bunker.proto.tfplugin6.Tfplugin6;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
+import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The training run for the AppCDS archive that {@code scripts/install-provider.sh} builds: one
+ * provider start-up exactly as Terraform drives it (AutoMTLS handshake, schema, shutdown), so
+ * that the archive holds the classes a real start loads. Run with
+ * {@code -XX:ArchiveClassesAtExit}; it exits 0 when the whole round trip worked.
+ */
+public final class CdsTraining {
+  private CdsTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    ServerIdentity terraform = ServerIdentity.generate();
+    Map<String, String> env = new HashMap<>();
+    env.put(PluginEnvironment.MAGIC_COOKIE_KEY, PluginEnvironment.MAGIC_COOKIE_VALUE);
+    env.put("PLUGIN_PROTOCOL_VERSIONS", "5,6");
+    env.put("PLUGIN_MIN_PORT", "10000");
+    env.put("PLUGIN_MAX_PORT", "25000");
+    env.put("PLUGIN_CLIENT_CERT", terraform.certificatePem());
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    CountDownLatch shutdown = new CountDownLatch(1);
+    if (Main.serve(env, ServerIdentity.generateInBackground(), Main.providerService(),
+            new PrintStream(stdout, true), System.err, shutdown::countDown)
+        .isEmpty()) {
+      System.exit(1);
+    }
+    String line = stdout.toString(StandardCharsets.US_ASCII).trim();
+    String[] parts = line.split("\\|");
+    byte[] der = Base64.getDecoder().decode(parts[5] + "=".repeat((4 - parts[5].length() % 4) % 4));
+    X509Certificate server =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der));
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(parts[3])
+            .overrideAuthority("localhost")
+            .sslContext(
+                GrpcSslContexts.forClient()
+                    .trustManager(server)
+                    .keyManager(terraform.privateKey(), terraform.certificate())
+                    .build())
+            .build();
+    try {
+      HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.newBuilder().setService("plugin").build());
+      try {
+        ProviderGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .getProviderSchema(Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
+      } catch (StatusRuntimeException e) {
+        System.err.println("training: GetProviderSchema answered " + e.getStatus());
+      }
+      GRPCControllerGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .shutdown(Empty.getDefaultInstance());
+    } finally {
+      channel.shutdownNow();
+    }
+    if (!shutdown.await(30, TimeUnit.SECONDS)) {
+      System.err.println("training: Shutdown was not delivered");
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+}

@@ -1,0 +1,96 @@
+package bunker.provider;
+
+import bunker.framework.Attribute;
+import bunker.framework.Block;
+import bunker.framework.Diagnostics;
+import bunker.framework.NestedBlock;
+import bunker.framework.Provider;
+import bunker.framework.Resource;
+import bunker.framework.Schema;
+import bunker.framework.Validators;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The {@code backup} provider ({@code terraform.local/bunker/backup}). Terraform reads its
+ * schema in every process and calls {@link #configure} once per process before any resource
+ * operation; that call must stay cheap and never reach AWS (clients are made lazily).
+ *
+ * <p>The provider block follows hashicorp/aws: nested blocks, every argument optional, the AWS
+ * SDK's default chain filling the rest.
+ */
+public final class BackupProvider implements Provider {
+  /** Service names accepted in {@code endpoints { ... }}: the AWS services the provider calls. */
+  public static final List<String> ENDPOINT_SERVICES =
+      List.of("backup", "cloudformation", "cloudwatchlogs", "eventbridge", "iam", "kms", "lambda",
+          "organizations", "ram", "sfn", "sns", "sts");
+
+  private static final Schema SCHEMA = Schema.of(schemaBlock());
+
+  @Override
+  public String typeName() {
+    return "backup";
+  }
+
+  @Override
+  public Schema schema() {
+    return SCHEMA;
+  }
+
+  @Override
+  public Object configure(ConfigureRequest request, Diagnostics diagnostics) {
+    // Values may be unknown here (a provider block referring to resources not yet created);
+    // nothing is resolved until a resource needs a client.
+    return request.config();
+  }
+
+  @Override
+  public List<Supplier<Resource>> resources() {
+    return List.of();
+  }
+
+  private static Block schemaBlock() {
+    Block.Builder endpoints = Block.builder()
+        .description("Custom endpoint URLs per AWS service, overriding endpoint_url for that "
+            + "service.");
+    for (String service : ENDPOINT_SERVICES) {
+      endpoints.attribute(Attribute.string(service).optional()
+          .description("Endpoint URL for the " + service + " API."));
+    }
+    return Block.builder()
+        .description("Bunker builds an organisation-wide, immutable AWS Backup topology.")
+        .attribute(Attribute.string("region").optional()
+            .description("AWS region of the central (backup) account, e.g. eu-west-1. Defaults "
+                + "to AWS_REGION / the profile's region."))
+        .attribute(Attribute.string("profile").optional()
+            .description("Named profile from the shared AWS config and credentials files."))
+        .attribute(Attribute.string("endpoint_url").optional()
+            .validators(Validators.matches("https?://.+", "an http(s) URL"))
+            .description("One endpoint URL for every AWS service, e.g. an emulator at "
+                + "http://127.0.0.1:4566. Defaults to AWS_ENDPOINT_URL."))
+        .attribute(Attribute.string("central_account_resource_name_prefix").optional()
+            .description("Prefix of the names of everything created in the central account."))
+        .attribute(Attribute.string("member_account_resource_name_prefix").optional()
+            .description("Prefix of the names of everything created in member accounts."))
+        .attribute(Attribute.number("max_retries").optional()
+            .validators(Validators.intBetween(0, 100))
+            .description("Maximum retries of a throttled or failed AWS call (SDK default when "
+                + "unset)."))
+        .block(NestedBlock.single("assume_role", Block.builder()
+            .description("Role to assume in the central account before any call.")
+            .attribute(Attribute.string("role_arn").optional().validators(Validators.arn())
+                .description("ARN of the role to assume."))
+            .attribute(Attribute.string("session_name").optional()
+                .description("Session name of the assumed role."))
+            .attribute(Attribute.string("external_id").optional()
+                .description("External ID the role's trust policy requires."))
+            .build()))
+        .block(NestedBlock.single("endpoints", endpoints.build()))
+        .block(NestedBlock.single("default_tags", Block.builder()
+            .description("Tags added to every taggable object the provider creates.")
+            .attribute(Attribute.stringMap("tags").optional()
+                .description("Tag keys and values."))
+            .build()))
+        .build();
+  }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmarks, appended to docs/benchmarks.md with date, command and machine.
+#   scripts/bench.sh startup [--levers]   process start -> handshake line, p50/p90 over
+#                                         BENCH_RUNS (20) runs: our installed launcher beside
+#                                         hashicorp/aws 5.100.0, interleaved in the same run;
+#                                         --levers also times the JVM flag variants
+#   scripts/bench.sh plan|destroy|scale   not yet
+#   scripts/bench.sh all                  every benchmark that exists
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+MODE=${1:-}
+RUNS=${BENCH_RUNS:-20}
+AWS=/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5
+OURS="$HOME/.terraform.d/plugins/terraform.local/bunker/backup/0.1.0/linux_amd64/terraform-provider-backup_v0.1.0"
+DOC="$ROOT/docs/benchmarks.md"
+
+machine() {
+  local model mem
+  model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+  mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  echo "$(nproc) CPUs ($model), $mem RAM, $(uname -sr), $(java -version 2>&1 | head -1)," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Writes a launcher variant: same class path as the installed one, other JVM flags.
+variant() { # name flags...
+  local name=$1
+  shift
+  local file="$TMP/$name"
+  sed -e "s|^DIR=.*|DIR='$(dirname "$OURS")'|" \
+    -e "s|^exec \"\$JAVA\" \$CDS .*\\\\$|exec \"\$JAVA\" $* \\\\|" "$OURS" >"$file"
+  chmod +x "$file"
+  echo "$name=$file"
+}
+
+startup() {
+  for tool in java mvn python3 openssl; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
+  done
+  [ -x "$AWS" ] || { echo "bench.sh: $AWS not found" >&2; exit 1; }
+  echo "bench.sh: installing the provider" >&2
+  "$ROOT/scripts/install-provider.sh" >/dev/null
+  TMP=$(mktemp -d)
+  trap 'rm -rf "$TMP"' EXIT
+  local targets=("bunker=$OURS" "aws=$AWS")
+  if [ "${1:-}" = --levers ]; then
+    local archive
+    archive=$(sed -n "s/^ARCHIVE='\(.*\)'$/\1/p" "$OURS")
+    targets+=(
+      "$(variant plain-jvm)"
+      "$(variant c1-serial -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)"
+      "$(variant c1-serial-appcds -XX:SharedArchiveFile="$archive" -XX:TieredStopAtLevel=1 \
+        -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr)"
+      "$(variant appcds-only -XX:SharedArchiveFile="$archive" -Xlog:disable \
+        -Xlog:all=warning:stderr)"
+      "$(variant no-cds -Xshare:off -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)"
+    )
+  fi
+  echo "bench.sh: $RUNS interleaved starts of: ${targets[*]%%=*}" >&2
+  local json
+  json=$(python3 "$ROOT/scripts/bench/startup.py" "$RUNS" "${targets[@]}")
+  {
+    echo
+    echo "### startup — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Command: \`scripts/bench.sh startup${1:+ $1}\` ($RUNS runs each, interleaved, after"
+    echo "one warm-up each). Machine: $(machine)."
+    echo
+    echo "| provider | p50 ms | p90 ms | min ms |"
+    echo "|---|---:|---:|---:|"
+    python3 -c '
+import json, sys
+for name, r in json.loads(sys.argv[1]).items():
+    print("| %s | %.0f | %.0f | %.0f |" % (name, r["p50"], r["p90"], min(r["runs"])))' "$json"
+  } | tee -a "$DOC"
+}
+
+case "$MODE" in
+  startup) shift; startup "$@" ;;
+  all) startup ;;
+  plan|destroy|scale) echo "bench.sh: $MODE: not yet" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh startup [--levers] | plan | destroy | scale | all" >&2; exit 2 ;;
+esac

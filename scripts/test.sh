@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The whole suite, what .ci/run calls:
+#   1. mvn -B verify: unit tests (surefire), then *EmuTest (emulator) and *AccTest (the real
+#      terraform; the installed-launcher ones install into provider/target) with failsafe;
+#   2. the emulator's own pytest suite, when scripts/emulator exists.
+# The emulator is started for the run (port BUNKER_EMULATOR_PORT, default 4566) and stopped at
+# exit. Prints one summary line at the end; exits non-zero when anything failed.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+cd "$ROOT"
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "test.sh: $1 not found on PATH ($2)" >&2
+    exit 1
+  fi
+}
+need java "Java 17 or newer is required"
+need mvn "Apache Maven 3.8 or newer is required"
+need python3 "Python 3 with moto 5.2.1 is required for the emulator"
+need terraform "Terraform 1.11 is required for the acceptance tests"
+if ! python3 -c 'import moto' >/dev/null 2>&1; then
+  echo "test.sh: python3 cannot import moto (moto 5.2.1 with its server extras is required)" >&2
+  exit 1
+fi
+
+LOGS="$ROOT/.cache/test"
+mkdir -p "$LOGS"
+START=$(date +%s)
+export TF_ACC=1 CHECKPOINT_DISABLE=1
+PORT=${BUNKER_EMULATOR_PORT:-4566}
+export BUNKER_EMULATOR_PORT=$PORT
+
+emulator="not present"
+if [ -x scripts/emulator.sh ]; then
+  if scripts/emulator.sh start >"$LOGS/emulator-start.log" 2>&1; then
+    trap 'scripts/emulator.sh stop >/dev/null 2>&1' EXIT
+    export BUNKER_EMULATOR_URL="http://127.0.0.1:$PORT"
+    emulator="running on $BUNKER_EMULATOR_URL"
+  else
+    echo "test.sh: scripts/emulator.sh start failed:" >&2
+    cat "$LOGS/emulator-start.log" >&2
+    exit 1
+  fi
+fi
+echo "test.sh: emulator $emulator"
+
+status=0
+echo "test.sh: mvn -B verify (log: .cache/test/maven.log)"
+{ mvn -B -ntp verify 2>&1; echo $? >"$LOGS/maven.rc"; } | tee "$LOGS/maven.log" \
+  | grep -E "Tests run:|FAIL|ERROR|BUILD" | grep -v "^\[INFO\] Tests run: .*, Time elapsed"
+maven=$(cat "$LOGS/maven.rc")
+[ "$maven" = 0 ] || status=1
+
+count() { # sums "Tests run/Failures/Errors/Skipped" over a report directory
+  cat "$1"/*.txt 2>/dev/null | awk -F'[:,]' '/^Tests run:/ {
+    t += $2; f += $4; e += $6; s += $8 } END { printf "%d run, %d failed, %d errors, %d skipped",
+    t, f, e, s }'
+}
+unit=$(count provider/target/surefire-reports)
+integration=$(count provider/target/failsafe-reports)
+
+pytest="not present"
+if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
+  python3 -m pytest -q scripts/emulator/tests >"$LOGS/pytest.log" 2>&1
+  rc=$?
+  if [ "$rc" = 0 ]; then
+    pytest="passed ($(tail -1 "$LOGS/pytest.log"))"
+  elif [ "$rc" = 5 ]; then
+    pytest="no tests collected"
+  else
+    pytest="FAILED ($(tail -1 "$LOGS/pytest.log"); log: .cache/test/pytest.log)"
+    status=1
+  fi
+fi
+
+elapsed=$(( $(date +%s) - START ))
+verdict=PASS
+[ "$status" = 0 ] || verdict=FAIL
+echo "test.sh: $verdict in ${elapsed}s — unit: $unit; emulator+acceptance: $integration;" \
+  "maven exit $maven; emulator pytest: $pytest"
+exit "$status"
