@@ -1,20 +1,27 @@
 package bunker.provider;
 
+import bunker.aws.AwsClients;
 import bunker.framework.Attribute;
 import bunker.framework.Block;
+import bunker.framework.DataSource;
 import bunker.framework.Diagnostics;
 import bunker.framework.NestedBlock;
 import bunker.framework.Provider;
 import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
+import bunker.resource.deployment.BackupDeploymentResource;
+import bunker.resource.keypolicy.SourceKeyPolicyDataSource;
+import bunker.resource.preflight.OrganizationPreflightDataSource;
+import bunker.resource.vault.BackupVaultResource;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The {@code backup} provider ({@code terraform.local/bunker/backup}). Terraform reads its
  * schema in every process and calls {@link #configure} once per process before any resource
- * operation; that call must stay cheap and never reach AWS (clients are made lazily).
+ * operation; that call stays cheap and never reaches AWS ({@link AwsClients} creates its
+ * clients on first use).
  *
  * <p>The provider block follows hashicorp/aws: nested blocks, every argument optional, the AWS
  * SDK's default chain filling the rest.
@@ -40,13 +47,23 @@ public final class BackupProvider implements Provider {
   @Override
   public Object configure(ConfigureRequest request, Diagnostics diagnostics) {
     // Values may be unknown here (a provider block referring to resources not yet created);
-    // nothing is resolved until a resource needs a client.
-    return request.config();
+    // unknown reads as unset, and nothing is resolved until a resource needs a client.
+    return AwsClients.create(ProviderSettings.from(request.config()));
   }
 
   @Override
   public List<Supplier<Resource>> resources() {
-    return List.of();
+    return List.of(BackupDeploymentResource::new, BackupVaultResource::new);
+  }
+
+  @Override
+  public List<Supplier<DataSource>> dataSources() {
+    return List.of(SourceKeyPolicyDataSource::new, OrganizationPreflightDataSource::new);
+  }
+
+  @Override
+  public void stop() {
+    BackupDeploymentResource.stopAll();
   }
 
   private static Block schemaBlock() {

@@ -1,0 +1,185 @@
+package bunker.resource.deployment;
+
+import bunker.aws.AwsClients;
+import bunker.cty.CtyValue;
+import bunker.framework.Diagnostics;
+import bunker.framework.ImportedResource;
+import bunker.framework.ModifyPlan;
+import bunker.framework.Resource;
+import bunker.framework.Schema;
+import bunker.framework.StateResult;
+import bunker.framework.Timeouts;
+import bunker.topology.CentralPlan;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Environment;
+import bunker.topology.Step;
+import bunker.topology.Topology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code backup_deployment}: one organisation-wide AWS Backup deployment (DESIGN.md §3).
+ * Terraform calls {@link #modifyPlan} in every plan, then create/update/delete in apply, read
+ * in every refresh and after import. Create and update converge the central objects level by
+ * level ({@link LevelRunner}); delete tears them down in reverse ({@link Teardown}); the AWS
+ * calls per object are in {@link CentralObjects} and {@link PolicyObjects}.
+ */
+public final class BackupDeploymentResource implements Resource {
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
+
+  private AwsClients aws;
+
+  /** Terraform's StopProvider: every running create, update or delete stops promptly. */
+  public static void stopAll() {
+    LevelRunner.stopAll();
+  }
+
+  @Override
+  public String typeName() {
+    return "backup_deployment";
+  }
+
+  @Override
+  public Schema schema() {
+    return DeploymentSchema.SCHEMA;
+  }
+
+  @Override
+  public void configure(Object providerData, Diagnostics diagnostics) {
+    if (providerData instanceof AwsClients clients) {
+      aws = clients;
+    }
+  }
+
+  @Override
+  public void validateConfig(CtyValue config, Diagnostics diagnostics) {
+    DeploymentModel.validate(config, diagnostics);
+  }
+
+  @Override
+  public void modifyPlan(ModifyPlan plan) {
+    if (plan.planned().isNull()) {
+      return; // destroy
+    }
+    PlanShaping.shape(plan);
+  }
+
+  @Override
+  public StateResult create(CreateRequest request, Diagnostics diags) {
+    CtyValue planned = request.planned();
+    DeploymentState state = new DeploymentState();
+    Duration timeout = Timeouts.get(planned, "create", DEFAULT_TIMEOUT, diags);
+    try (LevelRunner runner = new LevelRunner("creating", timeout)) {
+      DeploymentSpec spec = spec(planned, diags);
+      if (spec == null) {
+        return StateResult.gone(); // nothing was created
+      }
+      runner.run(CentralPlan.of(spec).creationLevels(),
+          new CentralObjects(aws, spec, state)::ensure, diags);
+    }
+    // On failure Terraform saves this partial state tainted; the next apply replaces it.
+    return state.isEmpty() && diags.hasErrors() ? StateResult.gone()
+        : StateResult.of(state.applyTo(planned));
+  }
+
+  @Override
+  public StateResult read(ReadRequest request, Diagnostics diags) {
+    CtyValue prior = request.state();
+    if (DeploymentImport.isSkeleton(prior)) {
+      return new DeploymentImport(aws).read(prior, diags);
+    }
+    DeploymentSpec spec = spec(prior, diags);
+    if (spec == null) {
+      return StateResult.of(prior);
+    }
+    DeploymentState state = DeploymentState.from(prior);
+    CentralObjects objects = new CentralObjects(aws, spec, state);
+    for (Step step : Teardown.everything(spec).steps()) {
+      objects.refresh(step.object(), step.name());
+    }
+    new PolicyObjects(aws, spec, state).refresh(true);
+    if (state.isEmpty()) {
+      diags.addWarning("Backup deployment (" + spec.name() + ") is gone",
+          "None of its objects exists any more; it is removed from state.");
+      return StateResult.gone();
+    }
+    return StateResult.of(state.applyTo(prior));
+  }
+
+  @Override
+  public StateResult update(UpdateRequest request, Diagnostics diags) {
+    CtyValue planned = request.planned();
+    DeploymentState state = DeploymentState.from(request.prior());
+    Duration timeout = Timeouts.get(planned, "update", DEFAULT_TIMEOUT, diags);
+    try (LevelRunner runner = new LevelRunner("updating", timeout)) {
+      DeploymentSpec spec = spec(planned, diags);
+      if (spec == null) {
+        return StateResult.of(request.prior());
+      }
+      Topology desired = CentralPlan.of(spec);
+      CentralObjects objects = new CentralObjects(aws, spec, state);
+      if (runner.run(desired.creationLevels(), objects::ensure, diags)) {
+        // What the configuration no longer wants (the LAG vault, its share) goes last, once
+        // the backup policies stopped copying into it.
+        List<List<Step>> extras = Teardown.everything(spec).deletionLevels().stream()
+            .map(level -> level.stream().filter(s -> desired.step(s.object()).isEmpty())
+                .toList())
+            .filter(level -> !level.isEmpty()).toList();
+        runner.run(extras, objects::delete, diags);
+      }
+      if (!diags.hasErrors() && !request.prior().attr("tags").equals(planned.attr("tags"))) {
+        new Tagging(aws, CentralObjects.tags(aws, spec)).retag(state, spec);
+      }
+    }
+    return StateResult.of(state.applyTo(planned));
+  }
+
+  @Override
+  public void delete(DeleteRequest request, Diagnostics diags) {
+    CtyValue prior = request.prior();
+    Duration timeout = Timeouts.get(prior, "delete", DEFAULT_TIMEOUT, diags);
+    DeploymentSpec spec = spec(prior, diags);
+    if (spec == null) {
+      return;
+    }
+    try (LevelRunner runner = new LevelRunner("deleting", timeout)) {
+      new Teardown(aws, spec, DeploymentState.from(prior)).run(runner, diags);
+    }
+  }
+
+  @Override
+  public List<ImportedResource> importState(String id, Diagnostics diags) {
+    if (!id.matches("[a-zA-Z0-9-]+")) {
+      diags.addError("Invalid import ID", "Expected the deployment name (letters, digits and "
+          + "'-'), got \"" + id + "\".");
+      return List.of();
+    }
+    return List.of(new ImportedResource(typeName(), schema().newObject(Map.of(
+        "id", CtyValue.string(id), "name", CtyValue.string(id))), new byte[0]));
+  }
+
+  /**
+   * The spec of a known value in this account's environment; null with an error diagnostic when
+   * the provider is not configured or AWS cannot tell who we are.
+   */
+  private DeploymentSpec spec(CtyValue value, Diagnostics diags) {
+    if (aws == null) {
+      diags.addError("Provider not configured", "backup_deployment needs the backup provider's "
+          + "AWS clients; this is a bug in the provider.");
+      return null;
+    }
+    DeploymentSpec draft = DeploymentModel.spec(value, DeploymentModel.PLACEHOLDER);
+    try {
+      Environment env = Environments.lookup(aws, draft.sortedTargets(),
+          draft.allowBackupTargetsToRestore() && draft.usesLogicallyAirGappedVault());
+      return DeploymentModel.spec(value, env);
+    } catch (RuntimeException e) {
+      diags.addError("reading the organisation of the central account",
+          LevelRunner.describe(e) + ". The provider needs sts:GetCallerIdentity and "
+              + "organizations:DescribeOrganization (and ListChildren/ListAccountsForParent "
+              + "when the LAG vault is shared) in the central account.");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package bunker.resource.deployment;
+
+import bunker.aws.AwsClients;
+import bunker.aws.backup.BackupVaults;
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import bunker.cty.Json;
+import bunker.framework.Diagnostics;
+import bunker.framework.StateResult;
+import bunker.topology.Arns;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Environment;
+import bunker.topology.Names;
+import bunker.topology.Step;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+
+/**
+ * Import: the first Read after {@code terraform import backup_deployment.x <name>}, whose
+ * state holds only the name. Every object is found by its derived name, and the arguments are
+ * read back from AWS so that the next plan against a matching configuration is empty: plans,
+ * tag key and targets from the backup policies, retention from the vaults, the intermediate
+ * retention from the ingest state machine, admin roles from the standard vault's policy, tags
+ * from the standard vault. Only the default name prefixes can be imported.
+ */
+final class DeploymentImport {
+  private static final Pattern DELETE_AFTER = Pattern.compile("\"DeleteAfterDays\":\\s*(\\d+)");
+
+  private final AwsClients aws;
+
+  DeploymentImport(AwsClients aws) {
+    this.aws = aws;
+  }
+
+  /** An import skeleton: a name, and none of the required arguments yet. */
+  static boolean isSkeleton(CtyValue state) {
+    return state.attr("min_retention_days").isNull() && !state.attr("name").isNull();
+  }
+
+  StateResult read(CtyValue skeleton, Diagnostics diags) {
+    String name = skeleton.attr("name").asString();
+    Environment env;
+    try {
+      env = Environments.lookup(aws, List.of(), false);
+    } catch (RuntimeException e) {
+      diags.addError("reading the organisation of the central account", LevelRunner.describe(e));
+      return StateResult.gone();
+    }
+    DeploymentSpec probe = DeploymentSpec.builder(name, env).build();
+    DeploymentState state = new DeploymentState();
+    CentralObjects objects = new CentralObjects(aws, probe, state);
+    for (Step step : Teardown.everything(probe).steps()) {
+      objects.refresh(step.object(), step.name());
+    }
+    PolicyObjects policies = new PolicyObjects(aws, probe, state);
+    policies.refresh(false);
+    if (state.isEmpty()) {
+      return StateResult.gone(); // Terraform: "Cannot import non-existent remote object"
+    }
+    Names names = Names.of(probe);
+    BackupVaults vaults = objects.vaults();
+    Optional<DescribeBackupVaultResponse> standard = vaults.findByName(names.standardVault());
+    Optional<DescribeBackupVaultResponse> lag = vaults.findByName(names.lagVault());
+    Map<String, CtyValue> v = new LinkedHashMap<>(skeleton.attributes());
+    v.put("id", CtyValue.string(name));
+    v.put("backup_targets", CtyValue.stringSet(new TreeSet<>(policies.targets())));
+    long min = lag.map(DescribeBackupVaultResponse::minRetentionDays)
+        .or(() -> standard.map(DescribeBackupVaultResponse::minRetentionDays)).orElse(7L);
+    long max = lag.map(DescribeBackupVaultResponse::maxRetentionDays)
+        .or(() -> standard.map(DescribeBackupVaultResponse::maxRetentionDays)).orElse(365L);
+    v.put("min_retention_days", CtyValue.number(min));
+    v.put("max_retention_days", CtyValue.number(max));
+    v.put("vault_lock", lock(standard, min, max));
+    String[] tagKey = {null};
+    v.put("plans", plans(policies.contents(), names, tagKey));
+    v.put("backup_tag_key", tagKey[0] == null ? CtyValue.nullOf(CtyType.STRING)
+        : CtyValue.string(tagKey[0]));
+    v.put("intermediate_retention_days", CtyValue.number(intermediateRetention(state)));
+    v.put("allow_backup_targets_to_restore",
+        CtyValue.bool(state.arn(bunker.topology.CentralObject.RESOURCE_SHARE).isPresent()));
+    List<String> admins = adminRoles(vaults, names, env, probe);
+    v.put("admin_role_names", admins.isEmpty() ? CtyValue.nullOf(CtyType.set(CtyType.STRING))
+        : CtyValue.stringSet(admins));
+    Map<String, String> tags = new TreeMap<>(standard.map(s -> vaults.tags(s.backupVaultArn()))
+        .orElse(Map.of()));
+    tags.remove("bunker:deployment");
+    aws.settings().defaultTags().keySet().forEach(tags::remove);
+    v.put("tags", tags.isEmpty() ? CtyValue.nullOf(CtyType.map(CtyType.STRING))
+        : CtyValue.stringMap(tags));
+    v.put("central_resource_prefix", CtyValue.string(DeploymentSpec.DEFAULT_CENTRAL_PREFIX));
+    v.put("member_resource_prefix", CtyValue.string(DeploymentSpec.DEFAULT_MEMBER_PREFIX));
+    v.put("member_deployment_mode", CtyValue.string("stackset"));
+    v.put("member_role_name", CtyValue.string(DeploymentSchema.DEFAULT_MEMBER_ROLE));
+    v.put("force_destroy", CtyValue.FALSE);
+    CtyValue value = CtyValue.object(DeploymentSchema.SCHEMA.impliedType(), v);
+    return StateResult.of(state.applyTo(value));
+  }
+
+  private static CtyValue lock(Optional<DescribeBackupVaultResponse> standard, long min,
+      long max) {
+    if (standard.isEmpty() || !Boolean.TRUE.equals(standard.get().locked())) {
+      return DeploymentModel.lockValue(bunker.topology.VaultLock.compliance((int) min,
+          (int) max));
+    }
+    DescribeBackupVaultResponse s = standard.get();
+    boolean compliance = s.lockDate() != null;
+    int days = compliance && s.creationDate() != null
+        ? (int) Math.round(Duration.between(s.creationDate(), s.lockDate()).toHours() / 24.0) : 3;
+    return DeploymentModel.lockValue(new bunker.topology.VaultLock(compliance
+        ? bunker.topology.VaultLock.Mode.COMPLIANCE : bunker.topology.VaultLock.Mode.GOVERNANCE,
+        compliance ? days : 3, s.minRetentionDays().intValue(),
+        s.maxRetentionDays().intValue()));
+  }
+
+  private int intermediateRetention(DeploymentState state) {
+    return state.arn(bunker.topology.CentralObject.INGEST_STATE_MACHINE)
+        .map(arn -> aws.sfn().describeStateMachine(r -> r.stateMachineArn(arn)).definition())
+        .map(DELETE_AFTER::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1)))
+        .orElse(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS);
+  }
+
+  /** Roles the standard vault's deny statement exempts, minus the deployment's own. */
+  private static List<String> adminRoles(BackupVaults vaults, Names names, Environment env,
+      DeploymentSpec probe) {
+    Optional<String> policy = vaults.findAccessPolicy(names.standardVault());
+    if (policy.isEmpty()) {
+      return List.of();
+    }
+    Arns arns = Arns.of(probe);
+    Set<String> own = Set.of(arns.centralRole(names.backupServiceRole()),
+        arns.centralRole(names.ingestRole()), arns.backupServiceLinkedRole(
+            env.centralAccountId()));
+    String prefix = arns.role(env.centralAccountId(), "");
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("\"(arn:[^\"]+:role/[^\"]+)\"").matcher(policy.get());
+    while (m.find()) {
+      String arn = m.group(1);
+      if (arn.startsWith(prefix) && !own.contains(arn)
+          && !env.deployerPrincipalArns().contains(arn)) {
+        out.add(arn.substring(prefix.length()));
+      }
+    }
+    return out.stream().distinct().sorted().toList();
+  }
+
+  /** The plans map, read back from the policies' content. */
+  @SuppressWarnings("unchecked")
+  private static CtyValue plans(List<String> contents, Names names, String[] tagKey) {
+    CtyType.MapType type = (CtyType.MapType) DeploymentModel.attributeType("plans");
+    CtyType.ObjectType planType = (CtyType.ObjectType) type.element();
+    Map<String, CtyValue> out = new TreeMap<>();
+    String base = names.backupPlan("", false);
+    String prefix = base.substring(0, base.length() - "-std".length());
+    Map<String, Map<String, Object>> std = new TreeMap<>();
+    Set<String> lagPlans = new TreeSet<>();
+    for (String content : contents) {
+      Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
+          content)).get("plans");
+      plans.forEach((key, plan) -> {
+        String planName = key.substring(prefix.length(), key.length() - 4);
+        if (key.endsWith("-lag")) {
+          lagPlans.add(planName);
+        } else {
+          std.put(planName, (Map<String, Object>) plan);
+        }
+      });
+    }
+    std.forEach((planName, plan) -> out.put(planName, PolicyReading.plan(planType, plan,
+        planName, lagPlans.contains(planName), tagKey)));
+    return CtyValue.map(planType, out);
+  }
+}

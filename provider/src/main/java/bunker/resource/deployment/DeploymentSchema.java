@@ -1,0 +1,210 @@
+package bunker.resource.deployment;
+
+import static bunker.framework.PlanModifiers.requiresReplace;
+import static bunker.framework.PlanModifiers.useStateForUnknown;
+
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import bunker.framework.Attribute;
+import bunker.framework.Block;
+import bunker.framework.Nesting;
+import bunker.framework.Schema;
+import bunker.framework.Timeouts;
+import bunker.framework.Validators;
+import bunker.topology.DeploymentSpec;
+import java.util.List;
+
+/**
+ * The schema of {@code backup_deployment}. Nested values are attributes ({@code x = { ... }});
+ * only {@code timeouts} is a block. Every description here is also the text of
+ * docs/resources/deployment.md (a unit test keeps the two in step).
+ */
+final class DeploymentSchema {
+  static final String DEFAULT_MEMBER_ROLE = "OrganizationAccountAccessRole";
+
+  /** Computed attributes, one per central object with an ARN (or id), in creation order. */
+  static final List<String> OBJECT_ATTRIBUTES = List.of("kms_key_arn",
+      "backup_service_role_arn", "ingest_role_arn", "restore_role_arn", "events_role_arn",
+      "intermediate_vault_arn", "standard_vault_arn", "lag_vault_arn", "event_bus_arn",
+      "ingest_log_group_arn", "restore_log_group_arn", "ingest_state_machine_arn",
+      "restore_state_machine_arn", "forward_rule_arn", "ingest_rule_arn", "resource_share_arn");
+
+  static final Schema SCHEMA = Schema.of(block());
+
+  private DeploymentSchema() {}
+
+  private static Block block() {
+    Block.Builder b = Block.builder()
+        .description("An organisation-wide, immutable AWS Backup deployment: central vaults, "
+            + "KMS key, IAM roles, EventBridge bus and rules, Step Functions, RAM share and "
+            + "Organizations backup policies attached to the target OUs.")
+        .attribute(Attribute.string("name").required()
+            .description("Deployment name, part of every AWS name the deployment derives "
+                + "(letters, digits and '-'; checked so every derived name fits AWS limits). "
+                + "Changing it forces a new deployment.")
+            .planModifiers(requiresReplace()))
+        .attribute(Attribute.stringSet("backup_targets").required()
+            .description("Organizational unit ids (ou-...) whose accounts are backed up. "
+                + "Changed in place: backup policies are attached and detached, the RAM share's "
+                + "principals follow.")
+            .validators(Validators.sizeBetween(1, 1000)))
+        .attribute(Attribute.number("min_retention_days").required()
+            .description("Shortest retention any rule may use; also the minimum retention of "
+                + "the logically air-gapped vault. Fixed once created: the vaults' locks make "
+                + "it immutable, so a change is refused at plan time."))
+        .attribute(Attribute.number("max_retention_days").required()
+            .description("Longest retention any rule may use; also the maximum retention of the "
+                + "logically air-gapped vault. Fixed once created, like min_retention_days."))
+        .attribute(Attribute.string("backup_tag_key").optional()
+            .description("Tag key whose value, the plan name, selects resources into a plan. "
+                + "Required when a plan sets require_plan_name_resource_tag."))
+        .attribute(plans())
+        .attribute(vaultLock())
+        .attribute(Attribute.number("intermediate_retention_days")
+            .defaultValue(CtyValue.number(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS))
+            .description("Days a copy stays in the intermediate vault once it has been copied "
+                + "on to the standard vault. Default 7."))
+        .attribute(Attribute.bool("allow_backup_targets_to_restore").defaultValue(CtyValue.FALSE)
+            .description("Share the logically air-gapped vault with the target accounts through "
+                + "RAM so they can restore from it. Takes effect only when a plan uses that "
+                + "vault. Default false."))
+        .attribute(Attribute.stringSet("admin_role_names").optional()
+            .description("IAM role names (not ARNs) exempt from the vaults' deny-delete access "
+                + "policies."))
+        .attribute(Attribute.string("central_resource_prefix")
+            .defaultValue(CtyValue.string(DeploymentSpec.DEFAULT_CENTRAL_PREFIX))
+            .description("Prefix of every name in the central account. Default \""
+                + DeploymentSpec.DEFAULT_CENTRAL_PREFIX + "\". Changing it forces a new "
+                + "deployment.")
+            .planModifiers(requiresReplace()))
+        .attribute(Attribute.string("member_resource_prefix")
+            .defaultValue(CtyValue.string(DeploymentSpec.DEFAULT_MEMBER_PREFIX))
+            .description("Prefix of every name in the workload accounts. Default \""
+                + DeploymentSpec.DEFAULT_MEMBER_PREFIX + "\". Changing it forces a new "
+                + "deployment.")
+            .planModifiers(requiresReplace()))
+        .attribute(Attribute.string("member_deployment_mode").defaultValue(
+                CtyValue.string("stackset"))
+            .validators(Validators.oneOf("stackset", "assume_role"))
+            .description("How workload accounts get their vaults and roles: \"stackset\" "
+                + "(service-managed StackSet, default) or \"assume_role\". This version builds "
+                + "the central account only; workload accounts are not deployed yet."))
+        .attribute(Attribute.string("member_role_name")
+            .defaultValue(CtyValue.string(DEFAULT_MEMBER_ROLE))
+            .description("Role the provider assumes in workload accounts in assume_role mode. "
+                + "Default \"" + DEFAULT_MEMBER_ROLE + "\"."))
+        .attribute(Attribute.bool("force_destroy").defaultValue(CtyValue.FALSE)
+            .description("On destroy, delete every recovery point of the central vaults first. "
+                + "With false (default) a vault holding recovery points stops the destroy "
+                + "before anything is deleted."))
+        .attribute(Attribute.stringMap("tags").optional()
+            .description("Tags on every central object that takes tags."));
+    computed(b);
+    return b.block(Timeouts.block()).build();
+  }
+
+  private static Attribute plans() {
+    Attribute rules = Attribute.nested("rules", Nesting.LIST, List.of(
+        Attribute.string("name").optional().computed()
+            .description("Rule name, unique in its plan. Default: the rule's list index.").build(),
+        Attribute.string("schedule_expression").required()
+            .description("When to back up: an AWS cron or rate expression, e.g. "
+                + "\"cron(0 5 ? * * *)\".").build(),
+        Attribute.number("start_window_minutes").optional()
+            .description("Minutes a backup may wait to start (at least 60); overrides the "
+                + "plan's.").build(),
+        Attribute.number("completion_window_minutes").optional()
+            .description("Minutes a backup may take to complete (at least 60 more than the "
+                + "start window); overrides the plan's.").build(),
+        Attribute.number("delete_after_days").required()
+            .description("Retention of the central copy, within min_retention_days and "
+                + "max_retention_days.").build(),
+        Attribute.number("move_to_cold_storage_after_days").optional()
+            .description("Days until the central copy moves to cold storage (delete_after_days "
+                + "must be at least 90 more).").build(),
+        Attribute.number("local_retention_days").optional()
+            .description("Retention in the workload account's vault. Default: "
+                + "delete_after_days.").build(),
+        Attribute.bool("enable_continuous_backup").defaultValue(CtyValue.FALSE)
+            .description("Point-in-time recovery for supported resources (retention at most 35 "
+                + "days). Default false.").build()))
+        .required()
+        .description("Backup rules of the plan, at least one.").build();
+    return Attribute.nested("plans", Nesting.MAP, List.of(rules,
+            Attribute.bool("use_logically_air_gapped_vault").defaultValue(CtyValue.FALSE)
+                .description("Copy resource types that support it to the logically air-gapped "
+                    + "vault instead of the intermediate vault. Default false.").build(),
+            Attribute.bool("require_plan_name_resource_tag").defaultValue(CtyValue.TRUE)
+                .description("Select only resources tagged backup_tag_key = plan name; false "
+                    + "selects every supported resource. Default true.").build(),
+            Attribute.number("start_window_minutes").optional()
+                .description("Default start window of the plan's rules, in minutes.").build(),
+            Attribute.number("completion_window_minutes").optional()
+                .description("Default completion window of the plan's rules, in minutes.")
+                .build(),
+            Attribute.bool("windows_vss").defaultValue(CtyValue.FALSE)
+                .description("Windows VSS for EC2 backups. Default false.").build()))
+        .required()
+        .description("Backup plans by name; the name is also the tag value that selects "
+            + "resources. Each becomes part of an Organizations backup policy (changed in "
+            + "place).")
+        .build();
+  }
+
+  private static Attribute vaultLock() {
+    return Attribute.nested("vault_lock", Nesting.SINGLE, List.of(
+            Attribute.string("mode").defaultValue(CtyValue.string("compliance"))
+                .validators(Validators.oneOf("compliance", "governance"))
+                .description("\"compliance\" (immutable once the grace time is over, default) or "
+                    + "\"governance\" (removable).").build(),
+            Attribute.number("changeable_for_days").defaultValue(CtyValue.number(3))
+                .description("Grace time of a compliance lock in days (3 to 36500). Default 3.")
+                .build(),
+            Attribute.number("min_retention_days").required()
+                .description("Copies kept fewer days are refused by the standard vault.")
+                .build(),
+            Attribute.number("max_retention_days").required()
+                .description("Copies kept more days are refused by the standard vault.")
+                .build()))
+        .optional().computed()
+        .description("Vault Lock of the standard vault. Default: compliance, 3 days' grace, "
+            + "the deployment's min_retention_days and max_retention_days. Fixed once created.")
+        .build();
+  }
+
+  private static void computed(Block.Builder b) {
+    b.attribute(Attribute.string("id").computed().planModifiers(useStateForUnknown())
+        .description("The deployment name."));
+    String[][] objects = {
+        {"kms_key_arn", "ARN of the customer managed KMS key (rotation on)."},
+        {"backup_service_role_arn", "ARN of the central AWS Backup service role."},
+        {"ingest_role_arn", "ARN of the ingest state machine's role."},
+        {"restore_role_arn", "ARN of the restore state machine's role."},
+        {"events_role_arn", "ARN of the role EventBridge uses for the deployment's rules."},
+        {"intermediate_vault_arn", "ARN of the intermediate vault (workload copies land "
+            + "here)."},
+        {"standard_vault_arn", "ARN of the compliance-locked standard vault."},
+        {"lag_vault_arn", "ARN of the logically air-gapped vault; null when no plan uses it."},
+        {"event_bus_arn", "ARN of the deployment's EventBridge bus."},
+        {"ingest_log_group_arn", "ARN of the ingest state machine's log group."},
+        {"restore_log_group_arn", "ARN of the restore state machine's log group."},
+        {"ingest_state_machine_arn", "ARN of the state machine that copies ingested recovery "
+            + "points to the standard vault."},
+        {"restore_state_machine_arn", "ARN of the restore state machine."},
+        {"forward_rule_arn", "ARN of the rule forwarding AWS Backup events to the bus."},
+        {"ingest_rule_arn", "ARN of the rule starting the ingest state machine."},
+        {"resource_share_arn", "ARN of the RAM share of the logically air-gapped vault; null "
+            + "unless allow_backup_targets_to_restore and a plan uses that vault."},
+    };
+    for (String[] o : objects) {
+      b.attribute(Attribute.string(o[0]).computed().planModifiers(useStateForUnknown())
+          .description(o[1]));
+    }
+    b.attribute(Attribute.builder("backup_policy_ids", CtyType.list(CtyType.STRING)).computed()
+        .description("Ids of the Organizations backup policies (more than one when the plans "
+            + "exceed 10,000 characters)."));
+    b.attribute(Attribute.string("stack_set_id").computed()
+        .description("Id of the workload StackSet; null until workload accounts are deployed "
+            + "(not in this version)."));
+  }
+}

@@ -1,0 +1,115 @@
+package bunker.resource.deployment;
+
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import bunker.topology.CentralObject;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The ARNs (and policy ids) of a deployment's objects as they come into existence. Workers of
+ * one create, update or read record each object the moment AWS answers, from any thread, so a
+ * failure or a stop half-way hands Terraform every object that exists and none is forgotten.
+ */
+final class DeploymentState {
+  /** The attribute holding each object's ARN; objects without one are parts of another. */
+  static final Map<CentralObject, String> ATTRIBUTES = new EnumMap<>(CentralObject.class);
+
+  static {
+    ATTRIBUTES.put(CentralObject.KMS_KEY, "kms_key_arn");
+    ATTRIBUTES.put(CentralObject.BACKUP_SERVICE_ROLE, "backup_service_role_arn");
+    ATTRIBUTES.put(CentralObject.INGEST_ROLE, "ingest_role_arn");
+    ATTRIBUTES.put(CentralObject.RESTORE_ROLE, "restore_role_arn");
+    ATTRIBUTES.put(CentralObject.EVENTS_ROLE, "events_role_arn");
+    ATTRIBUTES.put(CentralObject.INTERMEDIATE_VAULT, "intermediate_vault_arn");
+    ATTRIBUTES.put(CentralObject.STANDARD_VAULT, "standard_vault_arn");
+    ATTRIBUTES.put(CentralObject.LAG_VAULT, "lag_vault_arn");
+    ATTRIBUTES.put(CentralObject.EVENT_BUS, "event_bus_arn");
+    ATTRIBUTES.put(CentralObject.INGEST_LOG_GROUP, "ingest_log_group_arn");
+    ATTRIBUTES.put(CentralObject.RESTORE_LOG_GROUP, "restore_log_group_arn");
+    ATTRIBUTES.put(CentralObject.INGEST_STATE_MACHINE, "ingest_state_machine_arn");
+    ATTRIBUTES.put(CentralObject.RESTORE_STATE_MACHINE, "restore_state_machine_arn");
+    ATTRIBUTES.put(CentralObject.FORWARD_RULE, "forward_rule_arn");
+    ATTRIBUTES.put(CentralObject.INGEST_RULE, "ingest_rule_arn");
+    ATTRIBUTES.put(CentralObject.RESOURCE_SHARE, "resource_share_arn");
+  }
+
+  private static final String POLICIES = "backup_policy_ids";
+
+  private final Map<String, String> arns = new ConcurrentHashMap<>();
+  private volatile List<String> policyIds = List.of();
+  private volatile boolean policiesComplete = true;
+
+  /** Starts from a state (prior or imported): its known ARNs and policy ids. */
+  static DeploymentState from(CtyValue state) {
+    DeploymentState s = new DeploymentState();
+    if (state == null || state.isNull()) {
+      return s;
+    }
+    for (String attr : ATTRIBUTES.values()) {
+      CtyValue v = state.attr(attr);
+      if (v.isKnown() && !v.isNull()) {
+        s.arns.put(attr, v.asString());
+      }
+    }
+    CtyValue ids = state.attr(POLICIES);
+    if (ids.isKnown() && !ids.isNull()) {
+      s.policyIds = ids.elements().stream().map(CtyValue::asString).toList();
+    }
+    return s;
+  }
+
+  void record(CentralObject object, String arn) {
+    arns.put(ATTRIBUTES.get(object), arn);
+  }
+
+  void forget(CentralObject object) {
+    arns.remove(ATTRIBUTES.get(object));
+  }
+
+  Optional<String> arn(CentralObject object) {
+    return Optional.ofNullable(arns.get(ATTRIBUTES.get(object)));
+  }
+
+  void recordPolicies(List<String> ids) {
+    policyIds = List.copyOf(ids);
+  }
+
+  List<String> policyIds() {
+    return policyIds;
+  }
+
+  /** Marks the policies as drifted (one missing or attached elsewhere): the plan re-applies. */
+  void policiesDrifted() {
+    policiesComplete = false;
+  }
+
+  /** True when nothing of the deployment exists any more. */
+  boolean isEmpty() {
+    return arns.isEmpty() && policyIds.isEmpty();
+  }
+
+  /**
+   * {@code base} (the plan or prior state) with every object attribute set from what was
+   * recorded: an ARN, or null for an object that does not exist. Anything else still unknown
+   * becomes null, since Terraform accepts no unknown after apply.
+   */
+  CtyValue applyTo(CtyValue base) {
+    CtyValue out = base;
+    for (String attr : ATTRIBUTES.values()) {
+      String arn = arns.get(attr);
+      out = out.withAttribute(attr, arn == null ? CtyValue.nullOf(CtyType.STRING)
+          : CtyValue.string(arn));
+    }
+    CtyValue ids = policyIds.isEmpty() || !policiesComplete
+        ? CtyValue.nullOf(CtyType.list(CtyType.STRING))
+        : CtyValue.list(CtyType.STRING, policyIds.stream().map(CtyValue::string).toList());
+    out = out.withAttribute(POLICIES, ids)
+        .withAttribute("id", out.attr("name"))
+        .withAttribute("stack_set_id", CtyValue.nullOf(CtyType.STRING));
+    return out.transform((path, v) -> v.isUnknown() ? CtyValue.nullOf(v.type()) : v);
+  }
+}

@@ -1,0 +1,136 @@
+package bunker.resource.deployment;
+
+import bunker.cty.AttributePath;
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import bunker.framework.ModifyPlan;
+import bunker.topology.CentralObject;
+import bunker.topology.CentralPlan;
+import bunker.topology.Topology;
+import bunker.topology.VaultLock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a plan of {@code backup_deployment} shows beyond the configuration: rule names and the
+ * default lock filled in, each object's ARN kept, planned null (no longer wanted) or unknown
+ * (to be created, also when it vanished out of band), and retention changes refused, because
+ * locked vaults cannot be changed or replaced without losing what they protect.
+ */
+final class PlanShaping {
+  /** Attributes whose change alters the backup policies' content or number. */
+  private static final List<String> POLICY_INPUTS = List.of("plans", "backup_tag_key",
+      "backup_targets", "intermediate_retention_days");
+
+  private PlanShaping() {}
+
+  static void shape(ModifyPlan plan) {
+    nameRules(plan);
+    defaultLock(plan);
+    CtyValue name = plan.planned().attr("name");
+    plan.set(AttributePath.of("id"), name);
+    plan.set(AttributePath.of("stack_set_id"), CtyValue.nullOf(CtyType.STRING));
+    if (plan.creating()) {
+      plan.diagnostics().addAttributeWarning(AttributePath.of("member_deployment_mode"),
+          "Workload accounts are not deployed yet",
+          "This version builds the central account and the backup policies only; the "
+              + "workload accounts' vaults and roles (StackSet or assume_role) come in a later "
+              + "version.");
+    } else {
+      refuseRetentionChanges(plan);
+    }
+    planObjects(plan);
+  }
+
+  /** A rule without a name is named after its list index. */
+  private static void nameRules(ModifyPlan plan) {
+    CtyValue plans = plan.planned().attr("plans");
+    if (!plans.isKnown() || plans.isNull()) {
+      return;
+    }
+    for (Map.Entry<String, CtyValue> p : plans.asMap().entrySet()) {
+      CtyValue rules = p.getValue().attr("rules");
+      if (!rules.isKnown() || rules.isNull()) {
+        continue;
+      }
+      for (int i = 0; i < rules.elements().size(); i++) {
+        AttributePath path = AttributePath.of("plans").key(p.getKey()).attr("rules").index(i)
+            .attr("name");
+        CtyValue configured = plan.config().at(path);
+        if (configured.isNull()) {
+          plan.set(path, CtyValue.string(Integer.toString(i)));
+        }
+      }
+    }
+  }
+
+  private static void defaultLock(ModifyPlan plan) {
+    if (!plan.config().attr("vault_lock").isNull()) {
+      return;
+    }
+    CtyValue min = plan.planned().attr("min_retention_days");
+    CtyValue max = plan.planned().attr("max_retention_days");
+    if (min.isKnown() && max.isKnown() && !min.isNull() && !max.isNull()) {
+      plan.set(AttributePath.of("vault_lock"), DeploymentModel.lockValue(
+          VaultLock.compliance(min.asInt(), max.asInt())));
+    }
+  }
+
+  private static void refuseRetentionChanges(ModifyPlan plan) {
+    for (String attr : List.of("min_retention_days", "max_retention_days", "vault_lock")) {
+      CtyValue before = plan.prior().attr(attr);
+      CtyValue after = plan.planned().attr(attr);
+      if (after.isWhollyKnown() && !before.isNull() && !before.equals(after)) {
+        plan.diagnostics().addAttributeError(AttributePath.of(attr),
+            "Retention cannot change on an existing deployment",
+            "The logically air-gapped vault's retention is fixed when it is created and the "
+                + "standard vault's lock becomes immutable after its grace time; replacing "
+                + "them would destroy locked vaults and the backups they protect. Keep the "
+                + "value (" + before + "), or create a second deployment with another name "
+                + "and the new retention next to this one.");
+      }
+    }
+  }
+
+  /** The value with every computed-only attribute null: what the user decides. */
+  static CtyValue arguments(CtyValue value) {
+    CtyValue out = value;
+    for (var a : DeploymentSchema.SCHEMA.block().attributes()) {
+      if (a.computed() && !a.optional()) {
+        out = out.withAttribute(a.name(), CtyValue.nullOf(a.impliedType()));
+      }
+    }
+    return out.withAttribute("timeouts", CtyValue.nullOf(out.attr("timeouts").type()));
+  }
+
+  /**
+   * Per object: null when the configuration no longer wants it, unknown when it must be
+   * created (new, or gone out of band: refresh left its ARN null), else the known ARN.
+   */
+  private static void planObjects(ModifyPlan plan) {
+    CtyValue planned = plan.planned();
+    CtyValue inputs = arguments(planned);
+    Topology wanted = inputs.isWhollyKnown()
+        ? CentralPlan.of(DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER)) : null;
+    for (Map.Entry<CentralObject, String> e : DeploymentState.ATTRIBUTES.entrySet()) {
+      AttributePath path = AttributePath.of(e.getValue());
+      CtyValue prior = plan.prior().attr(e.getValue());
+      if (wanted != null && wanted.step(e.getKey()).isEmpty()) {
+        plan.set(path, CtyValue.nullOf(CtyType.STRING));
+      } else if (plan.creating() || prior.isNull()) {
+        plan.set(path, CtyValue.unknown(CtyType.STRING));
+      } else {
+        plan.set(path, prior);
+      }
+    }
+    AttributePath ids = AttributePath.of("backup_policy_ids");
+    CtyValue priorIds = plan.prior().attr("backup_policy_ids");
+    boolean changed = POLICY_INPUTS.stream()
+        .anyMatch(a -> !plan.prior().attr(a).equals(planned.attr(a)));
+    if (plan.creating() || priorIds.isNull() || changed) {
+      plan.set(ids, CtyValue.unknown(CtyType.list(CtyType.STRING)));
+    } else {
+      plan.set(ids, priorIds);
+    }
+  }
+}

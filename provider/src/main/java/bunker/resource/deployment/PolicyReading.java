@@ -1,0 +1,97 @@
+package bunker.resource.deployment;
+
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one plan of a backup policy (as {@code topology.BackupPolicies} writes it) back into the
+ * {@code plans} value of the schema, for import. Windows equal on every rule are read as the
+ * plan's, the way a configuration usually sets them.
+ */
+final class PolicyReading {
+  private PolicyReading() {}
+
+  @SuppressWarnings("unchecked")
+  static CtyValue plan(CtyType.ObjectType planType, Map<String, Object> plan, String planName,
+      boolean lag, String[] tagKey) {
+    CtyType.ListType rulesType = (CtyType.ListType) planType.attribute("rules");
+    CtyType.ObjectType ruleType = (CtyType.ObjectType) rulesType.element();
+    Map<String, Object> rules = (Map<String, Object>) plan.getOrDefault("rules", Map.of());
+    Set<Object> starts = new HashSet<>();
+    Set<Object> completions = new HashSet<>();
+    rules.values().forEach(r -> {
+      starts.add(assigned(r, "start_backup_window_minutes"));
+      completions.add(assigned(r, "complete_backup_window_minutes"));
+    });
+    boolean planStart = starts.size() == 1;
+    boolean planCompletion = completions.size() == 1;
+    List<CtyValue> ruleValues = new ArrayList<>();
+    rules.forEach((ruleName, r) -> {
+      Map<String, Object> rule = (Map<String, Object>) r;
+      Map<String, Object> copy = (Map<String, Object>) ((Map<String, Object>) rule
+          .getOrDefault("copy_actions", Map.of())).values().stream().findFirst().orElse(Map.of());
+      Object deleteAfter = assigned(copy.get("lifecycle"), "delete_after_days");
+      Object local = assigned(rule.get("lifecycle"), "delete_after_days");
+      Map<String, CtyValue> v = new LinkedHashMap<>();
+      v.put("name", CtyValue.string(ruleName));
+      v.put("schedule_expression", CtyValue.string((String) assigned(rule,
+          "schedule_expression")));
+      v.put("start_window_minutes", planStart ? nullNumber()
+          : number(assigned(rule, "start_backup_window_minutes")));
+      v.put("completion_window_minutes", planCompletion ? nullNumber()
+          : number(assigned(rule, "complete_backup_window_minutes")));
+      v.put("delete_after_days", number(deleteAfter));
+      v.put("move_to_cold_storage_after_days",
+          number(assigned(copy.get("lifecycle"), "move_to_cold_storage_after_days")));
+      v.put("local_retention_days", String.valueOf(local).equals(String.valueOf(deleteAfter))
+          ? nullNumber() : number(local));
+      v.put("enable_continuous_backup", CtyValue.bool(Boolean.TRUE.equals(
+          assigned(rule, "enable_continuous_backup"))));
+      ruleValues.add(CtyValue.object(ruleType, v));
+    });
+    Map<String, Object> selection = (Map<String, Object>) ((Map<String, Object>) ((Map<String,
+        Object>) plan.getOrDefault("selections", Map.of())).getOrDefault("resources", Map.of()))
+        .getOrDefault(planName, Map.of());
+    Object conditions = selection.get("conditions");
+    if (conditions instanceof Map<?, ?> c && c.get("string_equals") instanceof Map<?, ?> eq) {
+      for (Object cond : eq.values()) {
+        String key = String.valueOf(assigned(cond, "condition_key"));
+        if (key.startsWith("aws:ResourceTag/")) {
+          tagKey[0] = key.substring("aws:ResourceTag/".length());
+        }
+      }
+    }
+    Map<String, CtyValue> p = new LinkedHashMap<>();
+    p.put("rules", CtyValue.list(ruleType, ruleValues));
+    p.put("use_logically_air_gapped_vault", CtyValue.bool(lag));
+    p.put("require_plan_name_resource_tag", CtyValue.bool(conditions != null));
+    p.put("start_window_minutes", planStart ? number(starts.iterator().next()) : nullNumber());
+    p.put("completion_window_minutes", planCompletion ? number(completions.iterator().next())
+        : nullNumber());
+    p.put("windows_vss", CtyValue.bool(plan.get("advanced_backup_settings") != null));
+    return CtyValue.object(planType, p);
+  }
+
+  /** The {@code @@assign} value of {@code map[key]}, or null. */
+  @SuppressWarnings("unchecked")
+  private static Object assigned(Object map, String key) {
+    if (!(map instanceof Map<?, ?> m) || !(m.get(key) instanceof Map<?, ?> op)) {
+      return null;
+    }
+    return ((Map<String, Object>) op).get("@@assign");
+  }
+
+  private static CtyValue number(Object v) {
+    return v == null ? nullNumber() : CtyValue.number(String.valueOf(v));
+  }
+
+  private static CtyValue nullNumber() {
+    return CtyValue.nullOf(CtyType.NUMBER);
+  }
+}

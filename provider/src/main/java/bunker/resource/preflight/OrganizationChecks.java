@@ -1,0 +1,189 @@
+package bunker.resource.preflight;
+
+import bunker.aws.AwsErrors;
+import bunker.topology.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.organizations.model.DelegatedAdministrator;
+import software.amazon.awssdk.services.organizations.model.Organization;
+import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSet;
+import software.amazon.awssdk.services.organizations.model.PolicyTypeStatus;
+import software.amazon.awssdk.services.organizations.model.PolicyTypeSummary;
+import software.amazon.awssdk.services.organizations.model.Root;
+
+/**
+ * The organisation prerequisites of a Bunker deployment, checked one by one through the
+ * Organizations and Backup APIs. A check that cannot be made (access denied, say) is a gap whose
+ * detail says why. Used by {@code backup_organization_preflight}.
+ */
+final class OrganizationChecks {
+  static final String BACKUP = "backup.amazonaws.com";
+  static final String STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com";
+  static final String RAM = "ram.amazonaws.com";
+  /** What the backup account must be allowed on backup policies (resource policy check). */
+  static final List<String> POLICY_ACTIONS = List.of("organizations:CreatePolicy",
+      "organizations:UpdatePolicy", "organizations:DeletePolicy", "organizations:AttachPolicy",
+      "organizations:DetachPolicy");
+
+  private final OrganizationsClient orgs;
+  private final BackupClient backup;
+  private final String callerAccount;
+
+  OrganizationChecks(OrganizationsClient orgs, BackupClient backup, String callerAccount) {
+    this.orgs = orgs;
+    this.backup = backup;
+    this.callerAccount = callerAccount;
+  }
+
+  /** Every check, for {@code backupAccount} as the delegated administrator. */
+  List<PreflightCheck> run(String backupAccount) {
+    Organization org;
+    try {
+      org = orgs.describeOrganization().organization();
+    } catch (RuntimeException e) {
+      return List.of(PreflightCheck.gap("organization", "No organisation could be read: "
+          + AwsErrors.message(e), "aws organizations create-organization --feature-set ALL"));
+    }
+    boolean management = callerAccount.equals(org.masterAccountId());
+    boolean backupIsManagement = backupAccount.equals(org.masterAccountId());
+    List<PreflightCheck> checks = new ArrayList<>();
+    checks.add(org.featureSet() == OrganizationFeatureSet.ALL
+        ? PreflightCheck.pass("all_features", "The organisation has all features enabled.")
+        : PreflightCheck.gap("all_features", "The organisation has only consolidated billing "
+            + "features; backup policies need all features.",
+            "aws organizations enable-all-features"));
+    checks.addAll(trustedAccess());
+    checks.add(delegated("delegated_admin_backup", BACKUP, backupAccount, backupIsManagement));
+    checks.add(delegated("delegated_admin_stacksets", STACKSETS, backupAccount,
+        backupIsManagement));
+    checks.add(backupPolicyType());
+    checks.add(resourcePolicy(backupAccount, backupIsManagement));
+    if (management) {
+      checks.add(crossAccountBackup());
+    }
+    return checks;
+  }
+
+  private List<PreflightCheck> trustedAccess() {
+    Set<String> enabled;
+    try {
+      enabled = new java.util.HashSet<>();
+      String token = null;
+      do {
+        String t = token;
+        var page = orgs.listAWSServiceAccessForOrganization(r -> r.nextToken(t));
+        page.enabledServicePrincipals().forEach(p -> enabled.add(p.servicePrincipal()));
+        token = page.nextToken();
+      } while (token != null && !token.isEmpty());
+    } catch (RuntimeException e) {
+      String why = "Trusted access could not be read: " + AwsErrors.message(e);
+      return List.of(PreflightCheck.gap("trusted_access_backup", why, enable(BACKUP)),
+          PreflightCheck.gap("trusted_access_stacksets", why, enable(STACKSETS)),
+          PreflightCheck.gap("trusted_access_ram", why, "aws ram enable-sharing-with-aws-organization"));
+    }
+    return List.of(
+        trusted("trusted_access_backup", BACKUP, enabled, enable(BACKUP)),
+        trusted("trusted_access_stacksets", STACKSETS, enabled, enable(STACKSETS)),
+        trusted("trusted_access_ram", RAM, enabled, "aws ram enable-sharing-with-aws-organization"));
+  }
+
+  private static PreflightCheck trusted(String name, String principal, Set<String> enabled,
+      String fix) {
+    return enabled.contains(principal)
+        ? PreflightCheck.pass(name, "Trusted access is enabled for " + principal + ".")
+        : PreflightCheck.gap(name, "Trusted access is not enabled for " + principal + ".", fix);
+  }
+
+  private static String enable(String principal) {
+    return "aws organizations enable-aws-service-access --service-principal " + principal;
+  }
+
+  private PreflightCheck delegated(String name, String principal, String account,
+      boolean isManagement) {
+    if (isManagement) {
+      return PreflightCheck.pass(name, "Account " + account + " is the management account, "
+          + "which needs no delegation for " + principal + ".");
+    }
+    String fix = "aws organizations register-delegated-administrator --account-id " + account
+        + " --service-principal " + principal;
+    try {
+      List<String> admins = orgs.listDelegatedAdministratorsPaginator(
+              r -> r.servicePrincipal(principal)).delegatedAdministrators().stream()
+          .map(DelegatedAdministrator::id).toList();
+      return admins.contains(account)
+          ? PreflightCheck.pass(name, "Account " + account + " is a delegated administrator "
+              + "for " + principal + ".")
+          : PreflightCheck.gap(name, "Account " + account + " is not a delegated administrator "
+              + "for " + principal + (admins.isEmpty() ? "" : " (delegated: " + admins + ")")
+              + ".", fix);
+    } catch (RuntimeException e) {
+      return PreflightCheck.gap(name, "Delegated administrators for " + principal + " could not "
+          + "be read: " + AwsErrors.message(e), fix);
+    }
+  }
+
+  private PreflightCheck backupPolicyType() {
+    String name = "backup_policy_enabled";
+    try {
+      Root root = orgs.listRoots().roots().get(0);
+      boolean on = root.policyTypes().stream().anyMatch(
+          (PolicyTypeSummary t) -> "BACKUP_POLICY".equals(t.typeAsString())
+              && t.status() == PolicyTypeStatus.ENABLED);
+      return on ? PreflightCheck.pass(name, "BACKUP_POLICY is enabled on root " + root.id() + ".")
+          : PreflightCheck.gap(name, "BACKUP_POLICY is not enabled on root " + root.id() + ".",
+              "aws organizations enable-policy-type --root-id " + root.id()
+                  + " --policy-type BACKUP_POLICY");
+    } catch (RuntimeException e) {
+      return PreflightCheck.gap(name, "The organisation root could not be read: "
+          + AwsErrors.message(e), "aws organizations enable-policy-type --root-id <root id> "
+          + "--policy-type BACKUP_POLICY");
+    }
+  }
+
+  private PreflightCheck resourcePolicy(String account, boolean isManagement) {
+    String name = "resource_policy";
+    if (isManagement) {
+      return PreflightCheck.pass(name, "Account " + account + " is the management account, "
+          + "which manages backup policies without a resource policy.");
+    }
+    String fix = "aws organizations put-resource-policy --content '"
+        + Json.write(DelegationPolicy.document(account)) + "'";
+    String content;
+    try {
+      content = orgs.describeResourcePolicy(r -> { }).resourcePolicy().content();
+    } catch (RuntimeException e) {
+      if (AwsErrors.hasCode(e, "ResourcePolicyNotFoundException")) {
+        return PreflightCheck.gap(name, "The organisation has no resource policy, so account "
+            + account + " cannot manage backup policies.", fix);
+      }
+      return PreflightCheck.gap(name, "The organisation's resource policy could not be read: "
+          + AwsErrors.message(e), fix);
+    }
+    List<String> missing = DelegationPolicy.missingActions(content, account, POLICY_ACTIONS);
+    return missing.isEmpty()
+        ? PreflightCheck.pass(name, "The organisation's resource policy lets account " + account
+            + " manage backup policies.")
+        : PreflightCheck.gap(name, "The organisation's resource policy does not let account "
+            + account + " do " + missing + ".", fix);
+  }
+
+  private PreflightCheck crossAccountBackup() {
+    String name = "cross_account_backup";
+    String fix = "aws backup update-global-settings --global-settings "
+        + "isCrossAccountBackupEnabled=true";
+    try {
+      Map<String, String> settings = backup.describeGlobalSettings(r -> { }).globalSettings();
+      return "true".equalsIgnoreCase(settings.get("isCrossAccountBackupEnabled"))
+          ? PreflightCheck.pass(name, "Cross-account backup is enabled.")
+          : PreflightCheck.gap(name, "Cross-account backup (isCrossAccountBackupEnabled) is not "
+              + "enabled, so copies to the central account fail.", fix);
+    } catch (RuntimeException e) {
+      return PreflightCheck.gap(name, "Backup global settings could not be read: "
+          + AwsErrors.message(e), fix);
+    }
+  }
+}

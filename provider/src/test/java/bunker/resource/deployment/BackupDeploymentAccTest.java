@@ -1,0 +1,226 @@
+package bunker.resource.deployment;
+
+import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
+import static bunker.resource.deployment.DeploymentEmulator.central;
+import static bunker.resource.deployment.DeploymentEmulator.list;
+import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.quickstart;
+import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.acc.Acceptance;
+import bunker.acc.TfState;
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.aws.backup.BackupVaults;
+import bunker.aws.organizations.BackupPolicies;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Names;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code backup_deployment} through the real Terraform against the emulator, the central
+ * account reached by assuming OrganizationAccountAccessRole in the seeded backup account.
+ * Step configs are {@code examples/quickstart/main.tf} with its variables filled in.
+ */
+class BackupDeploymentAccTest {
+  private static final String R = "backup_deployment.this";
+
+  private static Map<String, String> vars(String name, String targets, boolean force) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("name", quote(name));
+    v.put("backup_targets", targets);
+    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("force_destroy", Boolean.toString(force));
+    return v;
+  }
+
+  /** Default prefixes leave 11 characters for the name: "d" and six hex digits. */
+  private static String shortName() {
+    return "d" + java.util.UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private static Names names(String name) {
+    return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        name);
+  }
+
+  private static Set<String> policyTargets(TfState state, String address) {
+    BackupPolicies policies = new BackupPolicies(central().organizations());
+    Set<String> out = new HashSet<>();
+    @SuppressWarnings("unchecked")
+    List<String> ids = (List<String>) state.attr(address, "backup_policy_ids");
+    ids.forEach(id -> out.addAll(policies.targets(id)));
+    return out;
+  }
+
+  @Test
+  void basic_drift_update_import_rename() {
+    String prod = ou("workloads/prod");
+    String dev = ou("workloads/dev");
+    String name = shortName();
+    String renamed = name + "-b";
+    AtomicReference<String> firstKey = new AtomicReference<>();
+    AtomicReference<String> secondKey = new AtomicReference<>();
+    Acceptance.steps()
+        .checkDestroy(state -> {
+          assertNothingLeft(name, firstKey.get());
+          assertNothingLeft(renamed, secondKey.get());
+        })
+        .config(quickstart(vars(name, list(prod), false)))
+        .check(state -> {
+          assertEquals(name, state.string(R, "id"));
+          for (String attr : DeploymentSchema.OBJECT_ATTRIBUTES) {
+            assertNotNull(state.attr(R, attr), attr);
+          }
+          assertTrue(state.string(R, "lag_vault_arn").endsWith(":backup-vault:"
+              + names(name).lagVault()));
+          assertEquals(Set.of(prod), policyTargets(state, R));
+          firstKey.set(state.string(R, "kms_key_arn"));
+        })
+        // Drift: the intermediate vault vanishes out of band; the next plan re-creates it.
+        .config(quickstart(vars(name, list(prod), false)))
+        .check(state -> {
+          BackupVaults vaults = new BackupVaults(central().backup());
+          vaults.deleteAccessPolicy(names(name).intermediateVault());
+          vaults.delete(names(name).intermediateVault());
+        })
+        .expectNonEmptyPlan()
+        .config(quickstart(vars(name, list(prod), false)))
+        .check(state -> assertTrue(new BackupVaults(central().backup())
+            .findByName(names(name).intermediateVault()).isPresent(), "vault not re-created"))
+        // In place: another OU, and a rule changed.
+        .config(quickstart(vars(name, list(prod, dev), false))
+            .replace("delete_after_days   = 35", "delete_after_days   = 42"))
+        .check(state -> {
+          assertEquals(firstKey.get(), state.string(R, "kms_key_arn"), "replaced, not updated");
+          assertEquals(Set.of(prod, dev), policyTargets(state, R));
+          String id = (String) ((List<?>) state.attr(R, "backup_policy_ids")).get(0);
+          String content = central().organizations().describePolicy(r -> r.policyId(id))
+              .policy().content();
+          assertTrue(content.contains("\"42\""), content);
+        })
+        .importStep(R, "force_destroy")
+        // Replacement: a new name is a new deployment; the old one is gone.
+        .config(quickstart(vars(renamed, list(prod, dev), false))
+            .replace("delete_after_days   = 35", "delete_after_days   = 42"))
+        .check(state -> {
+          assertEquals(renamed, state.string(R, "id"));
+          assertNothingLeft(name, firstKey.get());
+          secondKey.set(state.string(R, "kms_key_arn"));
+        })
+        .run();
+  }
+
+  @Test
+  void forceDestroy_withRecoveryPoints() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    Acceptance.steps()
+        .checkDestroy(state -> assertNothingLeft(name, key.get()))
+        .config(quickstart(vars(name, list(ou("workloads/prod")), true)))
+        .check(state -> {
+          key.set(state.string(R, "kms_key_arn"));
+          DeploymentEmulator.addPoints(names(name).intermediateVault(), 120);
+          DeploymentEmulator.addPoints(names(name).standardVault(), 80);
+          BackupVaults vaults = new BackupVaults(central().backup());
+          assertEquals(120L, vaults.findByName(names(name).intermediateVault()).orElseThrow()
+              .numberOfRecoveryPoints());
+        })
+        .run();
+  }
+
+  @Test
+  void failureHalfwayThroughCreate_keepsPartialState_thenConverges() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    String hcl = quickstart(vars(name, list(ou("workloads/prod")), false));
+    Emulator.admin("POST", "/faults", "{\"rules\": [{\"service\": \"states\", \"operation\": "
+        + "\"CreateStateMachine\", \"fault\": \"error\", \"status\": 400, \"code\": "
+        + "\"ValidationException\", \"message\": \"injected by the test\", \"max_count\": 2}]}");
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .config(hcl)
+          .expectError("creating Step Functions State Machine.*injected by the test")
+          .command(List.of("show", "-no-color"), out -> {
+            assertTrue(out.contains("# " + R + ": (tainted)"), out);
+            assertTrue(out.contains(names(name).standardVault()), out);
+            assertTrue(out.contains("kms_key_arn"), out);
+            assertFalse(out.contains(names(name).ingestStateMachine() + "\""), out);
+          })
+          .config(hcl)
+          .check(state -> {
+            key.set(state.string(R, "kms_key_arn"));
+            assertNotNull(state.attr(R, "ingest_state_machine_arn"));
+          })
+          .run();
+    } finally {
+      Emulator.admin("DELETE", "/faults", null);
+    }
+  }
+
+  @Test
+  void twoDeployments_grantOnlyTheirOwnOus() {
+    String a = shortName();
+    String b = a + "-2"; // shares a's name as a prefix: must still stay apart
+    String prod = ou("workloads/prod");
+    String dev = ou("workloads/dev");
+    String hcl = quickstart(vars(a, list(prod), false)) + "\n"
+        + "resource \"backup_deployment\" \"other\" {\n"
+        + "  name               = " + quote(b) + "\n"
+        + "  backup_targets     = [" + quote(dev) + "]\n"
+        + "  min_retention_days = 7\n  max_retention_days = 30\n"
+        + "  backup_tag_key     = \"backup-plan\"\n"
+        + "  plans = { weekly = { rules = [{ schedule_expression = \"cron(0 1 ? * 1 *)\","
+        + " delete_after_days = 14 }] } }\n}\n";
+    Acceptance.steps()
+        .checkDestroy(state -> {
+          assertNothingLeft(a, null);
+          assertNothingLeft(b, null);
+        })
+        .config(hcl)
+        .check(state -> {
+          assertEquals(Set.of(prod), policyTargets(state, R));
+          assertEquals(Set.of(dev), policyTargets(state, "backup_deployment.other"));
+          AwsClients aws = central();
+          BackupVaults vaults = new BackupVaults(aws.backup());
+          String aPolicy = vaults.findAccessPolicy(names(a).intermediateVault()).orElseThrow();
+          String bPolicy = vaults.findAccessPolicy(names(b).intermediateVault()).orElseThrow();
+          assertTrue(aPolicy.contains(prod) && !aPolicy.contains(dev), aPolicy);
+          assertTrue(bPolicy.contains(dev) && !bPolicy.contains(prod), bPolicy);
+          assertNull(state.attr("backup_deployment.other", "lag_vault_arn"));
+          assertEquals(1, ((List<?>) state.attr(R, "backup_policy_ids")).size());
+        })
+        .run();
+  }
+
+  @Test
+  void invalidInput_reportsAttributePaths_createsNothing() {
+    String name = shortName();
+    String hcl = quickstart(vars(name, list(ou("workloads/prod")), false))
+        .replace("delete_after_days   = 35", "delete_after_days   = 400")
+        .replace("completion_window_minutes = 180", "completion_window_minutes = 90")
+        .replace("backup_tag_key     = \"backup-plan\"\n", "");
+    Acceptance.steps()
+        .config(hcl)
+        // Terraform quotes the source line only for top-level attributes; nested paths show
+        // the resource (the paths themselves are checked in DeploymentModelTest).
+        .expectError("(?s)(?=.*Retention outside the deployment's bounds.*delete_after_days is "
+            + "400)(?=.*Completion window too short.*completion_window_minutes \\(90\\))"
+            + "(?=.*Missing backup tag key)")
+        .run();
+    assertFalse(new BackupVaults(central().backup()).findByName(names(name).standardVault())
+        .isPresent(), "an invalid configuration created something");
+  }
+}

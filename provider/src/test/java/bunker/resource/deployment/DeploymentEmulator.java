@@ -1,0 +1,176 @@
+package bunker.resource.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.aws.backup.BackupVaults;
+import bunker.aws.events.EventBuses;
+import bunker.aws.iam.Roles;
+import bunker.aws.logs.LogGroups;
+import bunker.aws.ram.ResourceShares;
+import bunker.cty.Json;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Names;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.organizations.model.PolicyType;
+
+/**
+ * What the deployment acceptance tests need from the emulator: the seeded organisation, clients
+ * acting in the central (backup) account, the quickstart example with variables filled in, and
+ * the check that nothing of a deployment is left in any service.
+ */
+final class DeploymentEmulator {
+  static final String ROLE = "OrganizationAccountAccessRole";
+
+  private static Map<String, Object> seed;
+
+  private DeploymentEmulator() {}
+
+  /** {@code scripts/emulator.sh seed} against the emulator of BUNKER_EMULATOR_URL (idempotent). */
+  @SuppressWarnings("unchecked")
+  static synchronized Map<String, Object> seed() {
+    if (seed == null) {
+      String url = Emulator.url();
+      // The provider runs in this JVM: the SDK reads these like AWS_* variables.
+      System.setProperty("aws.accessKeyId", "test");
+      System.setProperty("aws.secretAccessKey", "test");
+      System.setProperty("aws.region", Emulator.REGION);
+      System.setProperty("aws.endpointUrl", url);
+      try {
+        ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
+            .directory(repoRoot().toFile());
+        pb.environment().put("BUNKER_EMULATOR_PORT",
+            Integer.toString(URI.create(url).getPort()));
+        Process p = pb.redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
+        seed = (Map<String, Object>) Json.parse(out);
+      } catch (IOException e) {
+        throw new AssertionError("cannot run scripts/emulator.sh seed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    return seed;
+  }
+
+  static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    return Files.exists(p.resolve("scripts/emulator.sh")) ? p : p.getParent();
+  }
+
+  @SuppressWarnings("unchecked")
+  static String ou(String path) {
+    return ((Map<String, String>) seed().get("ous")).get(path);
+  }
+
+  static String backupAccount() {
+    return (String) seed().get("backup_account_id");
+  }
+
+  static String centralRoleArn() {
+    return "arn:aws:iam::" + backupAccount() + ":role/" + ROLE;
+  }
+
+  /** Clients acting in the central account, as the provider does. */
+  static AwsClients central() {
+    seed();
+    return Emulator.clients().forAccount(backupAccount(), ROLE);
+  }
+
+  /**
+   * The quickstart example with defaults for its variables: each {@code variable "x" {} } block
+   * gets {@code default = <hcl>} (replacing one it has).
+   */
+  static String quickstart(Map<String, String> variables) {
+    try {
+      String hcl = Files.readString(repoRoot().resolve("examples/quickstart/main.tf"));
+      for (Map.Entry<String, String> v : variables.entrySet()) {
+        String head = "variable \"" + v.getKey() + "\" {";
+        int start = hcl.indexOf(head);
+        assertTrue(start >= 0, "examples/quickstart has no variable " + v.getKey());
+        int end = hcl.indexOf("\n}", start);
+        String block = hcl.substring(start, end).replaceAll("\n\\s*default\\s*=.*", "");
+        hcl = hcl.substring(0, start) + block + "\n  default = " + v.getValue()
+            + hcl.substring(end);
+      }
+      return hcl;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String list(String... items) {
+    List<String> quoted = new ArrayList<>();
+    for (String i : items) {
+      quoted.add("\"" + i + "\"");
+    }
+    return "[" + String.join(", ", quoted) + "]";
+  }
+
+  static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+
+  /** Adds {@code count} recovery points to a central vault through the bulk route. */
+  static void addPoints(String vault, int count) {
+    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + backupAccount()
+        + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
+        + "\", \"count\": " + count + "}");
+  }
+
+  /** Fails unless no object of the deployment {@code name} exists in any service. */
+  static void assertNothingLeft(String name, String kmsKeyArn) {
+    AwsClients aws = central();
+    Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        name);
+    List<String> left = new ArrayList<>();
+    BackupVaults vaults = new BackupVaults(aws.backup());
+    for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {
+      vaults.findByName(v).ifPresent(x -> left.add("vault " + v));
+    }
+    Roles roles = new Roles(aws.iam());
+    for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
+        n.eventsRole())) {
+      roles.findByName(r).ifPresent(x -> left.add("role " + r));
+    }
+    EventBuses buses = new EventBuses(aws.eventBridge());
+    buses.findByName(n.eventBus()).ifPresent(x -> left.add("bus " + n.eventBus()));
+    buses.findRule("default", n.forwardRule()).ifPresent(x -> left.add("rule "
+        + n.forwardRule()));
+    aws.sfn().listStateMachines().stateMachines().stream()
+        .filter(m -> m.name().equals(n.ingestStateMachine())
+            || m.name().equals(n.restoreStateMachine()))
+        .forEach(m -> left.add("state machine " + m.name()));
+    LogGroups logs = new LogGroups(aws.logs());
+    for (String g : List.of(n.ingestLogGroup(), n.restoreLogGroup())) {
+      logs.findByName(g).ifPresent(x -> left.add("log group " + g));
+    }
+    new ResourceShares(aws.ram()).findByName(n.resourceShare())
+        .ifPresent(x -> left.add("RAM share " + n.resourceShare()));
+    aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
+        .flatMap(p -> p.policies().stream())
+        .filter(p -> PolicyObjects.description(name).equals(p.description()))
+        .forEach(p -> left.add("backup policy " + p.name()));
+    if (kmsKeyArn != null) {
+      KeyState state = aws.kms().describeKey(r -> r.keyId(kmsKeyArn)).keyMetadata().keyState();
+      if (state != KeyState.PENDING_DELETION) {
+        left.add("KMS key " + kmsKeyArn + " in state " + state);
+      }
+    }
+    aws.kms().listAliases().aliases().stream().filter(a -> a.aliasName().equals(n.keyAlias()))
+        .forEach(a -> left.add("KMS alias " + a.aliasName()));
+    assertTrue(left.isEmpty(), "left behind by deployment " + name + ": " + left);
+  }
+}

@@ -1,0 +1,92 @@
+package bunker.resource.keypolicy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.cty.AttributePath;
+import bunker.cty.CtyValue;
+import bunker.framework.Diagnostic;
+import bunker.framework.Diagnostics;
+import bunker.topology.json.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SourceKeyPolicyTest {
+  private static final String CENTRAL = "111111111111";
+  private static final String WORKLOAD = "222222222222";
+
+  private static CtyValue config(Map<String, CtyValue> values) {
+    return SourceKeyPolicyDataSource.SCHEMA.newObject(values);
+  }
+
+  @Test
+  void deploymentRoleName_usesTopologyNames() {
+    assertEquals("mb-prod-backup-service-role",
+        SourceKeyPolicy.deploymentRoleName("mb-", "prod"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void document_rootThenBackupUseThenGrants() {
+    SourceKeyPolicy p = new SourceKeyPolicy("aws", WORKLOAD, CENTRAL, List.of("r1"));
+    Map<String, Object> doc = Json.parseObject(p.json());
+    List<Map<String, Object>> st = (List<Map<String, Object>>) doc.get("Statement");
+    assertEquals(3, st.size());
+    assertEquals(Map.of("AWS", "arn:aws:iam::" + WORKLOAD + ":root"), st.get(0).get("Principal"));
+    assertEquals("kms:*", st.get(0).get("Action"));
+    List<String> principals = List.of("arn:aws:iam::" + WORKLOAD + ":role/r1",
+        "arn:aws:iam::" + CENTRAL
+            + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup");
+    assertEquals(Map.of("ArnLike", Map.of("aws:PrincipalArn", principals)),
+        st.get(1).get("Condition"));
+    assertEquals(List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt",
+        "kms:GenerateDataKey*", "kms:ReEncrypt*"), st.get(1).get("Action"));
+    Map<String, Object> grants = (Map<String, Object>) st.get(2).get("Condition");
+    assertEquals(Map.of("kms:GrantIsForAWSResource", "true"), grants.get("Bool"));
+    assertTrue(((List<String>) st.get(2).get("Action")).contains("kms:CreateGrant"));
+    assertEquals(Json.parse(p.statementsJson()), st.subList(1, 3));
+  }
+
+  @Test
+  void read_deploymentName_derivesRoleAndRendersJson() {
+    SourceKeyPolicyDataSource ds = new SourceKeyPolicyDataSource();
+    Diagnostics d = new Diagnostics();
+    CtyValue out = ds.read(config(Map.of("central_account_id", CtyValue.string(CENTRAL),
+        "account_id", CtyValue.string(WORKLOAD), "deployment_name", CtyValue.string("prod"),
+        "member_account_resource_name_prefix", CtyValue.string("mb-"))), d);
+    assertTrue(d.isEmpty(), d.toString());
+    assertEquals(CtyValue.stringList(List.of("arn:aws:iam::" + WORKLOAD
+        + ":role/mb-prod-backup-service-role", "arn:aws:iam::" + CENTRAL
+        + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup")),
+        out.attr("principal_arns"));
+    assertTrue(out.attr("json").asString().contains("mb-prod-backup-service-role"));
+    assertTrue(out.isWhollyKnown());
+  }
+
+  @Test
+  void read_noAccountAndNoProvider_errors() {
+    Diagnostics d = new Diagnostics();
+    CtyValue out = new SourceKeyPolicyDataSource().read(config(Map.of(
+        "central_account_id", CtyValue.string(CENTRAL),
+        "role_names", CtyValue.stringList(List.of("r")))), d);
+    assertNull(out);
+    assertTrue(d.hasErrors());
+  }
+
+  @Test
+  void validate_bothOrNeitherRoleSource_reportsPath() {
+    SourceKeyPolicyDataSource ds = new SourceKeyPolicyDataSource();
+    Diagnostics both = new Diagnostics();
+    ds.validateConfig(config(Map.of("central_account_id", CtyValue.string(CENTRAL),
+        "role_names", CtyValue.stringList(List.of("r")),
+        "deployment_name", CtyValue.string("d"))), both);
+    assertEquals(List.of(AttributePath.of("deployment_name")),
+        both.all().stream().map(Diagnostic::path).toList());
+    Diagnostics neither = new Diagnostics();
+    ds.validateConfig(config(Map.of("central_account_id", CtyValue.string(CENTRAL))), neither);
+    assertEquals(List.of(AttributePath.of("role_names")),
+        neither.all().stream().map(Diagnostic::path).toList());
+  }
+}

@@ -1,0 +1,110 @@
+package bunker.resource.preflight;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.acc.Acceptance;
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.topology.json.Json;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSet;
+
+/**
+ * The preflight through Terraform: an organisation made with nothing prepared reports every
+ * gap (and fails with fail_on_gap); the seeded organisation reports none. Both reset the
+ * emulator, so the organisation is the one the test made; the seeded one is left behind.
+ */
+class OrganizationPreflightAccTest {
+  private static final Set<String> ALL = Set.of("all_features", "trusted_access_backup",
+      "trusted_access_stacksets", "trusted_access_ram", "delegated_admin_backup",
+      "delegated_admin_stacksets", "backup_policy_enabled", "resource_policy",
+      "cross_account_backup");
+
+  private static String config(String backupAccount, boolean failOnGap) {
+    return "provider \"backup\" {\n  endpoint_url = \"" + Emulator.url() + "\"\n  region = \""
+        + Emulator.REGION + "\"\n}\n\n"
+        + "data \"backup_organization_preflight\" \"p\" {\n  backup_account_id = \""
+        + backupAccount + "\"\n  fail_on_gap = " + failOnGap + "\n}\n\n"
+        + "output \"checks\" {\n  value = data.backup_organization_preflight.p.checks\n}\n"
+        + "output \"ready\" {\n  value = data.backup_organization_preflight.p.ready\n}\n";
+  }
+
+  private static void reset() {
+    Emulator.admin("POST", "/reset", null);
+    try {
+      java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(Emulator.url() + "/moto-api/reset"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot reset the emulator", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String> failing(Object checks) {
+    Set<String> out = new TreeSet<>();
+    for (Object c : (List<Object>) checks) {
+      Map<String, Object> m = (Map<String, Object>) c;
+      if (!Boolean.TRUE.equals(m.get("ok"))) {
+        out.add((String) m.get("name"));
+        assertTrue(((String) m.get("fix_command")).startsWith("aws "), m.toString());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void unpreparedOrganization_reportsEveryGap() {
+    reset();
+    AwsClients aws = Emulator.clients();
+    aws.organizations().createOrganization(r -> r.featureSet(
+        OrganizationFeatureSet.CONSOLIDATED_BILLING));
+    String backupAccount = aws.organizations().createAccount(r -> r.accountName("backup")
+        .email("backup@bunker.example.com")).createAccountStatus().accountId();
+    Acceptance.steps()
+        // Errors first: the last config is what the final destroy reads again.
+        .config(config(backupAccount, true))
+        .expectError("Organization preflight: trusted_access_backup.*aws organizations "
+            + "enable-aws-service-access --service-principal\\s+backup.amazonaws.com")
+        .config(config(backupAccount, false))
+        .check(state -> {
+          assertEquals(ALL, failing(state.output("checks")));
+          assertEquals(Boolean.FALSE, state.output("ready"));
+        })
+        .run();
+  }
+
+  @Test
+  void seededOrganization_reportsNoGap() throws Exception {
+    reset();
+    ProcessBuilder seed = new ProcessBuilder(Path.of("..", "scripts", "emulator.sh").toString(),
+        "seed");
+    // emulator.sh finds the emulator by port; without it, it would start one on 4566.
+    seed.environment().put("BUNKER_EMULATOR_PORT",
+        String.valueOf(java.net.URI.create(Emulator.url()).getPort()));
+    seed.environment().put("AWS_REGION", Emulator.REGION);
+    Process p = seed.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
+    String backupAccount = (String) Json.parseObject(out).get("backup_account_id");
+    AwsClients aws = Emulator.clients();
+    // The seed leaves Backup's global settings alone; the management account turns on
+    // cross-account backup, as docs/data-sources/organization_preflight.md tells users to.
+    aws.backup().updateGlobalSettings(r -> r.globalSettings(
+        Map.of("isCrossAccountBackupEnabled", "true")));
+    Acceptance.steps()
+        .config(config(backupAccount, true))
+        .check(state -> {
+          assertEquals(Set.of(), failing(state.output("checks")));
+          assertEquals(Boolean.TRUE, state.output("ready"));
+        })
+        .run();
+  }
+}

@@ -1,0 +1,162 @@
+package bunker.resource.vault;
+
+import static bunker.resource.vault.VaultTesting.lock;
+import static bunker.resource.vault.VaultTesting.proposed;
+import static bunker.resource.vault.VaultTesting.vault;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.cty.AttributePath;
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import bunker.framework.FrameworkServer;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BackupVaultPlanTest {
+  private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+  private static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+  private final FrameworkServer server = VaultTesting.server(NOW);
+
+  /** A standard vault as Read leaves it. */
+  private static CtyValue state(Object... extra) {
+    Object[] base = {"id", "v1", "name", "v1", "vault_type", "standard",
+        "kms_key_arn", "arn:aws:kms:eu-west-2:123456789012:key/k", "force_destroy", false,
+        "arn", "arn:aws:backup:eu-west-2:123456789012:backup-vault:v1", "recovery_points", 0L,
+        "vault_state", "AVAILABLE", "locked", false};
+    Object[] all = new Object[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return vault(all);
+  }
+
+  private FrameworkServer.PlanResult plan(CtyValue prior, CtyValue config) {
+    return server.planResourceChange("backup_vault", prior, proposed(config, prior), config,
+        new byte[0]);
+  }
+
+  @Test
+  void plan_create_computedUnknownDefaultsSet() {
+    CtyValue config = vault("name", "v1");
+    FrameworkServer.PlanResult r = server.planResourceChange("backup_vault",
+        CtyValue.nullOf(BackupVaultSchema.SCHEMA.impliedType()), config, config, new byte[0]);
+    assertTrue(r.planned().attr("arn").isUnknown());
+    assertTrue(r.planned().attr("kms_key_arn").isUnknown());
+    assertEquals(CtyValue.string("standard"), r.planned().attr("vault_type"));
+    assertEquals(CtyValue.FALSE, r.planned().attr("force_destroy"));
+  }
+
+  @Test
+  void plan_unchanged_plansPrior() {
+    CtyValue prior = state("access_policy", POLICY);
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "access_policy", POLICY));
+    assertEquals(prior, r.planned());
+  }
+
+  @Test
+  void plan_policyReformatted_noChange() {
+    CtyValue prior = state("access_policy", POLICY);
+    String pretty = "{\n  \"Statement\": [],\n  \"Version\": \"2012-10-17\"\n}\n";
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "access_policy", pretty));
+    assertEquals(prior, r.planned());
+    assertTrue(r.diagnostics().isEmpty(), r.diagnostics().toString());
+  }
+
+  @Test
+  void plan_policyChanged_updateInPlaceKeepsComputed() {
+    CtyValue prior = state("access_policy", POLICY);
+    String other = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+        + "\"Principal\":\"*\",\"Action\":\"backup:DeleteBackupVault\",\"Resource\":\"*\"}]}";
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "access_policy", other));
+    assertEquals(CtyValue.string(other), r.planned().attr("access_policy"));
+    assertEquals(prior.attr("arn"), r.planned().attr("arn"));
+    assertEquals(prior.attr("kms_key_arn"), r.planned().attr("kms_key_arn"));
+    assertEquals(prior.attr("locked"), r.planned().attr("locked"));
+    assertEquals(List.of(), changedReplacePaths(prior, r));
+  }
+
+  @Test
+  void plan_nameChanged_requiresReplace() {
+    FrameworkServer.PlanResult r = plan(state(), vault("name", "v2"));
+    assertTrue(r.requiresReplace().contains(AttributePath.of("name")), r.requiresReplace()
+        .toString());
+  }
+
+  @Test
+  void plan_kmsKeyConfiguredDifferently_requiresReplace() {
+    FrameworkServer.PlanResult r = plan(state(), vault("name", "v1",
+        "kms_key_arn", "arn:aws:kms:eu-west-2:123456789012:key/other"));
+    assertTrue(r.requiresReplace().contains(AttributePath.of("kms_key_arn")));
+  }
+
+  @Test
+  void plan_lagRetentionChanged_requiresReplace() {
+    CtyValue prior = state("vault_type", BackupVaultSchema.LOGICALLY_AIR_GAPPED,
+        "kms_key_arn", CtyValue.nullOf(CtyType.STRING),
+        "min_retention_days", 7L, "max_retention_days", 30L);
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "vault_type",
+        BackupVaultSchema.LOGICALLY_AIR_GAPPED, "min_retention_days", 7L,
+        "max_retention_days", 60L));
+    assertTrue(r.requiresReplace().contains(AttributePath.of("max_retention_days")));
+  }
+
+  @Test
+  void plan_lagUnchanged_emptyEvenWithoutKey() {
+    CtyValue prior = state("vault_type", BackupVaultSchema.LOGICALLY_AIR_GAPPED,
+        "kms_key_arn", CtyValue.nullOf(CtyType.STRING),
+        "min_retention_days", 7L, "max_retention_days", 30L,
+        "locked", true, "lock_date", "2026-01-01T00:00:00Z");
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "vault_type",
+        BackupVaultSchema.LOGICALLY_AIR_GAPPED, "min_retention_days", 7L,
+        "max_retention_days", 30L));
+    assertEquals(prior, r.planned());
+  }
+
+  @Test
+  void plan_lockChangeBeforeLockDate_inPlaceWithLockDateUnknown() {
+    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
+        "lock_date", "2026-11-24T12:00:00Z");
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock",
+        lock(1L, 60L, 3L)));
+    assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()), r.diagnostics()
+        .toString());
+    assertTrue(r.planned().attr("lock_date").isUnknown());
+    assertEquals(List.of(), changedReplacePaths(prior, r));
+  }
+
+  @Test
+  void plan_lockChangeAfterLockDate_refusedAtLock() {
+    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
+        "lock_date", "2026-11-20T12:00:00Z");
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock",
+        lock(1L, 60L, 3L)));
+    assertTrue(r.diagnostics().stream().anyMatch(d -> d.isError()
+        && d.path().equals(AttributePath.of("lock"))
+        && d.detail().contains("2026-11-20T12:00:00Z")), r.diagnostics().toString());
+  }
+
+  @Test
+  void plan_lockRemovedAfterLockDate_refused() {
+    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
+        "lock_date", "2026-11-20T12:00:00Z");
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1"));
+    assertTrue(r.diagnostics().stream().anyMatch(d -> d.isError()), r.diagnostics().toString());
+  }
+
+  @Test
+  void plan_governanceLockChange_allowed() {
+    CtyValue prior = state("lock", lock(1L, 30L, null), "locked", true);
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1"));
+    assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()));
+    assertTrue(r.planned().attr("lock").isNull());
+  }
+
+  /** Replace paths whose value really changes (what Terraform keeps of requires_replace). */
+  private static List<AttributePath> changedReplacePaths(CtyValue prior,
+      FrameworkServer.PlanResult r) {
+    return r.requiresReplace().stream()
+        .filter(p -> !prior.at(p).equals(r.planned().at(p))).toList();
+  }
+}
