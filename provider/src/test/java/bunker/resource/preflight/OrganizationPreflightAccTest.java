@@ -17,10 +17,16 @@ import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSe
 
 /**
  * The preflight through Terraform: an organisation made with nothing prepared reports every
- * gap (and fails with fail_on_gap); the seeded organisation reports none. Both reset the
- * emulator, so the organisation is the one the test made; the seeded one is left behind.
+ * gap (and fails with fail_on_gap); the seeded organisation reports none. Each test resets the
+ * emulator before (so the organisation is the one it made) and after (so tests that create an
+ * organisation of their own find none).
  */
 class OrganizationPreflightAccTest {
+  @org.junit.jupiter.api.AfterEach
+  void resetAfter() {
+    reset();
+  }
+
   private static final Set<String> ALL = Set.of("all_features", "trusted_access_backup",
       "trusted_access_stacksets", "trusted_access_ram", "delegated_admin_backup",
       "delegated_admin_stacksets", "backup_policy_enabled", "resource_policy",
