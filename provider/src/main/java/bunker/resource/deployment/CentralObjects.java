@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+import software.amazon.awssdk.services.backup.model.VaultState;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
@@ -268,12 +269,15 @@ final class CentralObjects {
   private void ensureLagVault(Duration timeout) {
     String name = names.lagVault();
     Optional<DescribeBackupVaultResponse> vault = lagVaults().findByName(name);
-    if (vault.isEmpty()) {
+    if (vault.isPresent()) {
+      state.record(CentralObject.LAG_VAULT, vault.get().backupVaultArn());
+      if (vault.get().vaultState() == VaultState.AVAILABLE) {
+        return;
+      }
+    } else {
       String arn = lagVaults().create(new LogicallyAirGappedVaults.Spec(name,
           spec.minRetentionDays(), spec.maxRetentionDays(), tags, null)).backupVaultArn();
       state.record(CentralObject.LAG_VAULT, arn); // exists from here on, even while CREATING
-    } else {
-      state.record(CentralObject.LAG_VAULT, vault.get().backupVaultArn());
     }
     lagVaults().waitUntilAvailable(name, timeout);
   }

@@ -126,9 +126,11 @@ class BackupDeploymentAccTest {
   void forceDestroy_withRecoveryPoints() {
     String name = shortName();
     AtomicReference<String> key = new AtomicReference<>();
+    String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
+        + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n";
     Acceptance.steps()
         .checkDestroy(state -> assertNothingLeft(name, key.get()))
-        .config(quickstart(vars(name, list(ou("workloads/prod")), true)))
+        .config(quickstart(vars(name, list(ou("workloads/prod")), false)))
         .check(state -> {
           key.set(state.string(R, "kms_key_arn"));
           DeploymentEmulator.addPoints(names(name).intermediateVault(), 120);
@@ -137,6 +139,13 @@ class BackupDeploymentAccTest {
           assertEquals(120L, vaults.findByName(names(name).intermediateVault()).orElseThrow()
               .numberOfRecoveryPoints());
         })
+        // Without force_destroy the destroy stops before touching anything, naming the vaults.
+        .config(providerOnly)
+        .expectError("(?s)(?=.*" + names(name).intermediateVault() + "\\) is not empty.*120 "
+            + "recovery)(?=.*" + names(name).standardVault() + "\\) is not empty.*80 recovery)")
+        // Everything is still there (the refresh plan is empty); now allow the destroy.
+        .config(quickstart(vars(name, list(ou("workloads/prod")), true)))
+        .check(state -> assertTrue(state.attr(R, "force_destroy").equals(Boolean.TRUE)))
         .run();
   }
 
