@@ -304,7 +304,16 @@ def verdict(ok):
 def header(mode, command, extra):
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     return (f"\n### {mode} — {when}\n\nCommand: `{command}` ({extra}). "
-            f"Machine: {os.environ.get('BENCH_MACHINE', 'unknown')}.\n")
+            f"Commit: {commit()}. Machine: {os.environ.get('BENCH_MACHINE', 'unknown')}.\n")
+
+
+def commit():
+    """The measured tree: HEAD's short id, '+changes' when the work tree differs."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True,
+                              text=True).stdout.strip()
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def warnings_of(output):
