@@ -67,7 +67,9 @@ class DeployedPoliciesAccTest {
   /** Every policy document of the deployment, as AWS (the emulator) holds it. */
   private static Map<String, String> deployed(AwsClients aws, Names n) {
     Map<String, String> docs = new LinkedHashMap<>();
-    docs.put("KMS key policy", aws.kms().getKeyPolicy(r -> r.keyId(n.keyAlias())
+    // By key id: moto's GetKeyPolicy does not resolve aliases.
+    String keyId = aws.kms().describeKey(r -> r.keyId(n.keyAlias())).keyMetadata().keyId();
+    docs.put("KMS key policy", aws.kms().getKeyPolicy(r -> r.keyId(keyId)
         .policyName("default")).policy());
     for (String role : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
         n.eventsRole())) {
