@@ -90,7 +90,9 @@ class WorkloadAccountsAccTest {
     Names n = names(name);
     String prod = ou("workloads/prod");
     String dev = ou("workloads/dev");
-    String hcl = quickstart(vars(name, list(prod, dev), "assume_role", true));
+    String hcl = quickstart(vars(name, list(prod, dev), "assume_role", false));
+    String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
+        + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n";
     List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
     AtomicReference<String> joiner = new AtomicReference<>();
     AtomicReference<String> key = new AtomicReference<>();
@@ -123,6 +125,19 @@ class WorkloadAccountsAccTest {
           // Recovery points in member vaults of two accounts, as AWS Backup would leave them.
           addPoints(seeded.get(0), n.workloadBackupVault(), 40);
           addPoints(joiner.get(), n.workloadRestoreVault(), 5);
+          assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
+              .count(n.workloadBackupVault()));
+        })
+        // Without force_destroy the destroy stops before touching anything, naming the vaults.
+        .config(providerOnly)
+        // (Terraform wraps diagnostics at 78 columns: any space may be a line break.)
+        .expectError("(?s)(?=.*" + n.workloadBackupVault() + "\\)\\s+in\\s+account\\s+"
+            + seeded.get(0) + "\\s+holds\\s+40\\s+recovery)(?=.*" + n.workloadRestoreVault()
+            + "\\)\\s+in\\s+account\\s+\\d{12}\\s+holds\\s+5\\s+recovery)")
+        // Still all there (the refreshing plan is empty); now destroy with force_destroy.
+        .config(quickstart(vars(name, list(prod, dev), "assume_role", true)))
+        .check(state -> {
+          assertEquals(Boolean.TRUE, state.attr(R, "force_destroy"));
           assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
               .count(n.workloadBackupVault()));
         })
