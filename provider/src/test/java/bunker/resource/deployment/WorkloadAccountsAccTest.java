@@ -250,7 +250,13 @@ class WorkloadAccountsAccTest {
           assertEquals("SERVICE_MANAGED", set.permissionModelAsString());
           assertTrue(set.autoDeployment().enabled());
           assertFalse(set.autoDeployment().retainStacksOnAccountRemoval());
+          // The targets are right when the instances are exactly the accounts under the two
+          // OUs (the emulator reports the OUs neither on the set nor on its instances).
+          assertEquals(accountsUnder(prod, dev), instanceAccounts(n.stackSet()));
           assertTrue(instanceAccounts(n.stackSet()).containsAll(seeded));
+          assertEquals(1, central().cloudFormation().listStackInstancesPaginator(r -> r
+              .stackSetName(n.stackSet()).callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
+              .map(StackInstanceSummary::region).distinct().count(), "one region");
           Map<String, Map<String, Object>> members = members(state);
           for (String account : seeded) {
             assertEquals("CURRENT", members.get(account).get("status"), members.toString());
@@ -283,6 +289,16 @@ class WorkloadAccountsAccTest {
     central().cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
         .callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
         .map(StackInstanceSummary::account).forEach(out::add);
+    return out;
+  }
+
+  private static Set<String> accountsUnder(String... ous) {
+    Set<String> out = new TreeSet<>();
+    OrganizationsClient orgs = Emulator.clients().organizations();
+    for (String o : ous) {
+      orgs.listAccountsForParentPaginator(r -> r.parentId(o)).stream()
+          .flatMap(page -> page.accounts().stream()).forEach(a -> out.add(a.id()));
+    }
     return out;
   }
 
