@@ -60,14 +60,16 @@ class ProviderKillAccTest {
         Map<String, Set<String>> made = Inventory.of(Emu.central()).minus(before);
         Map<String, Set<String>> expected = new java.util.TreeMap<>(Map.of(
             "backup vaults", Set.of(n.intermediateVault(), n.standardVault(), n.lagVault()),
+            // the default member mode is stackset: the shared deployment helper lives here too
             "IAM roles", Set.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-                n.eventsRole()),
+                n.eventsRole(), n.helperLambdaRole()),
             "EventBridge buses", Set.of(n.eventBus()),
             "EventBridge rules", Set.of("default/" + n.forwardRule(),
                 n.eventBus() + "/" + n.ingestRule()),
             "Step Functions state machines", Set.of(n.ingestStateMachine(),
                 n.restoreStateMachine()),
-            "CloudWatch log groups", Set.of(n.ingestLogGroup(), n.restoreLogGroup()),
+            "CloudWatch log groups", Set.of(n.ingestLogGroup(), n.restoreLogGroup(),
+                n.helperLogGroup()),
             "RAM shares", Set.of(n.resourceShare()),
             "Organizations backup policies", Set.of(n.backupPolicy(0, 1)),
             "KMS aliases", Set.of(n.keyAlias())));
