@@ -1,12 +1,17 @@
-# Quickstart: one backup deployment in the central (backup) account, over two OUs, with two
-# plans. On the local emulator:
+# Quickstart: one backup deployment over the seeded OUs, with two plans: the central (backup)
+# account's vaults, key, roles, bus, state machines and backup policies, and in every account
+# under the OUs a backup vault, a restore vault, their roles and an event forwarding rule.
+# On the local emulator:
 #
 #   scripts/emulator.sh start && scripts/emulator.sh seed     # prints OU and account ids
 #   eval "$(scripts/emulator.sh env)"                         # endpoint, test credentials, region
-#   terraform apply -var 'backup_targets=["ou-…"]' -var 'central_role_arn=arn:aws:iam::<backup account>:role/OrganizationAccountAccessRole'
+#   terraform apply -var 'backup_targets=["ou-…","ou-…"]' -var 'central_role_arn=arn:aws:iam::<backup account>:role/OrganizationAccountAccessRole'
 #
-# This version builds the central account and the Organizations backup policies; the workload
-# accounts' part (StackSet) follows in a later version.
+# member_deployment_mode defaults to "assume_role" HERE (the resource's own default is
+# "stackset"): the local emulator cannot yet run the deployment helper Lambda that the
+# StackSet's custom resource calls, so stackset mode only works against AWS for now. Against
+# AWS, use -var 'member_deployment_mode=stackset' (see docs/guides/prerequisites.md for what
+# the management account must delegate for each mode).
 
 terraform {
   required_providers {
@@ -32,9 +37,21 @@ variable "name" {
 }
 
 variable "force_destroy" {
-  description = "Delete the central vaults' recovery points on destroy."
+  description = "Delete the recovery points of the central and workload vaults on destroy."
   type        = bool
   default     = false
+}
+
+variable "member_deployment_mode" {
+  description = "How workload accounts are deployed: \"stackset\" or \"assume_role\"."
+  type        = string
+  default     = "assume_role"
+}
+
+variable "member_role_name" {
+  description = "Role assumed in each workload account in assume_role mode."
+  type        = string
+  default     = "OrganizationAccountAccessRole"
 }
 
 provider "backup" {
@@ -50,6 +67,9 @@ resource "backup_deployment" "this" {
   max_retention_days = 365
   backup_tag_key     = "backup-plan"
   force_destroy      = var.force_destroy
+
+  member_deployment_mode = var.member_deployment_mode
+  member_role_name       = var.member_role_name
 
   plans = {
     daily = {
@@ -84,5 +104,11 @@ output "deployment" {
     lag_vault_arn          = backup_deployment.this.lag_vault_arn
     kms_key_arn            = backup_deployment.this.kms_key_arn
     backup_policy_ids      = backup_deployment.this.backup_policy_ids
+    stack_set_id           = backup_deployment.this.stack_set_id
   }
+}
+
+output "member_accounts" {
+  description = "Per workload account: status and the ARNs of its vaults, roles and rule."
+  value       = backup_deployment.this.member_accounts
 }

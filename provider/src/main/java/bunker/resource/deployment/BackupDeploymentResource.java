@@ -9,6 +9,7 @@ import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.StateResult;
 import bunker.framework.Timeouts;
+import bunker.topology.CentralObject;
 import bunker.topology.CentralPlan;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
@@ -21,12 +22,17 @@ import java.util.Map;
 /**
  * {@code backup_deployment}: one organisation-wide AWS Backup deployment (DESIGN.md §3).
  * Terraform calls {@link #modifyPlan} in every plan, then create/update/delete in apply, read
- * in every refresh and after import. Create and update converge the central objects level by
- * level ({@link LevelRunner}); delete tears them down in reverse ({@link Teardown}); the AWS
- * calls per object are in {@link CentralObjects} and {@link PolicyObjects}.
+ * in every refresh and after import. Create and update converge the deployment level by level
+ * ({@link LevelRunner}): central objects, then the workload accounts ({@link WorkloadObjects}),
+ * the backup policies last; delete tears them down in reverse ({@link Teardown}): policies
+ * first, then the workload accounts, then the central objects. The AWS calls per object are in
+ * {@link CentralObjects}, {@link PolicyObjects} and the {@code workload} package. The workload
+ * state travels in the private state; {@code member_accounts} and {@code stack_set_id} show it.
  */
 public final class BackupDeploymentResource implements Resource {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
+  /** A refresh visits every workload account; it must not hang a plan. */
+  static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
 
   private AwsClients aws;
 
@@ -75,12 +81,27 @@ public final class BackupDeploymentResource implements Resource {
       if (spec == null) {
         return StateResult.gone(); // nothing was created
       }
-      runner.run(CentralPlan.of(spec).creationLevels(),
-          new CentralObjects(aws, spec, state)::ensure, diags);
+      runner.run(CentralPlan.of(spec).creationLevels(), ensure(spec, state, planned), diags);
     }
     // On failure Terraform saves this partial state tainted; the next apply replaces it.
     return state.isEmpty() && diags.hasErrors() ? StateResult.gone()
-        : StateResult.of(state.applyTo(planned));
+        : StateResult.of(state.applyTo(planned), state.privateBytes());
+  }
+
+  /**
+   * The work of each creation step: the central objects', and the workload accounts' in the
+   * topology's StackSet step (after the key, bus and roles, before the backup policies).
+   */
+  private LevelRunner.Work ensure(DeploymentSpec spec, DeploymentState state, CtyValue value) {
+    CentralObjects objects = new CentralObjects(aws, spec, state);
+    WorkloadObjects workload = new WorkloadObjects(aws, spec, state, value);
+    return (step, left) -> {
+      if (step.object() == CentralObject.STACK_SET) {
+        workload.ensure(left);
+      } else {
+        objects.ensure(step, left);
+      }
+    };
   }
 
   @Override
@@ -93,24 +114,30 @@ public final class BackupDeploymentResource implements Resource {
     if (spec == null) {
       return StateResult.of(prior);
     }
-    DeploymentState state = DeploymentState.from(prior);
+    DeploymentState state = DeploymentState.from(prior, request.privateState());
     CentralObjects objects = new CentralObjects(aws, spec, state);
     for (Step step : Teardown.everything(spec).steps()) {
       objects.refresh(step.object(), step.name());
     }
     new PolicyObjects(aws, spec, state).refresh(true);
+    try {
+      new WorkloadObjects(aws, spec, state, prior).refresh(READ_TIMEOUT);
+    } catch (RuntimeException e) {
+      diags.addError("reading the workload accounts", LevelRunner.describe(e));
+      return StateResult.of(prior);
+    }
     if (state.isEmpty()) {
       diags.addWarning("Backup deployment (" + spec.name() + ") is gone",
           "None of its objects exists any more; it is removed from state.");
       return StateResult.gone();
     }
-    return StateResult.of(state.applyTo(prior));
+    return StateResult.of(state.applyTo(prior), state.privateBytes());
   }
 
   @Override
   public StateResult update(UpdateRequest request, Diagnostics diags) {
     CtyValue planned = request.planned();
-    DeploymentState state = DeploymentState.from(request.prior());
+    DeploymentState state = DeploymentState.from(request.prior(), request.plannedPrivate());
     Duration timeout = Timeouts.get(planned, "update", DEFAULT_TIMEOUT, diags);
     try (LevelRunner runner = new LevelRunner("updating", timeout)) {
       DeploymentSpec spec = spec(planned, diags);
@@ -119,7 +146,7 @@ public final class BackupDeploymentResource implements Resource {
       }
       Topology desired = CentralPlan.of(spec);
       CentralObjects objects = new CentralObjects(aws, spec, state);
-      if (runner.run(desired.creationLevels(), objects::ensure, diags)) {
+      if (runner.run(desired.creationLevels(), ensure(spec, state, planned), diags)) {
         // What the configuration no longer wants (the LAG vault, its share) goes last, once
         // the backup policies stopped copying into it.
         List<List<Step>> extras = Teardown.everything(spec).deletionLevels().stream()
@@ -132,7 +159,7 @@ public final class BackupDeploymentResource implements Resource {
         new Tagging(aws, CentralObjects.tags(aws, spec)).retag(state, spec);
       }
     }
-    return StateResult.of(state.applyTo(planned));
+    return StateResult.of(state.applyTo(planned), state.privateBytes());
   }
 
   @Override
@@ -144,7 +171,9 @@ public final class BackupDeploymentResource implements Resource {
       return;
     }
     try (LevelRunner runner = new LevelRunner("deleting", timeout)) {
-      new Teardown(aws, spec, DeploymentState.from(prior)).run(runner, diags);
+      DeploymentState state = DeploymentState.from(prior, request.privateState());
+      new Teardown(aws, spec, state, new WorkloadObjects(aws, spec, state, prior))
+          .run(runner, diags);
     }
   }
 

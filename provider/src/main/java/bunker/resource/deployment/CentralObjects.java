@@ -69,6 +69,9 @@ final class CentralObjects {
 
   /** A human label of the step, in the aws provider's voice: {@code Backup Vault (name)}. */
   static String label(Step step) {
+    if (step.object() == CentralObject.STACK_SET) {
+      return "the workload accounts"; // StackSet or assume_role: the failures name each account
+    }
     String kind = switch (step.object()) {
       case KMS_KEY -> "KMS Key";
       case KMS_ALIAS -> "KMS Alias";
@@ -84,7 +87,7 @@ final class CentralObjects {
       case INGEST_STATE_MACHINE, RESTORE_STATE_MACHINE -> "Step Functions State Machine";
       case FORWARD_RULE, INGEST_RULE -> "EventBridge Rule";
       case RESOURCE_SHARE -> "RAM Resource Share";
-      case STACK_SET -> "CloudFormation StackSet";
+      case STACK_SET -> "Workload Accounts"; // not reached (above)
       case BACKUP_POLICIES -> "Organizations Backup Policy";
     };
     return kind + " (" + step.name() + ")";
@@ -133,7 +136,7 @@ final class CentralObjects {
       case INGEST_RULE -> ensureRule(step, names.eventBus(), EventDocuments.ingestPattern(spec),
           arns.stateMachine(names.ingestStateMachine()));
       case RESOURCE_SHARE -> ensureShare();
-      case STACK_SET -> { } // workload accounts: not in this version (see member_deployment_mode)
+      case STACK_SET -> { } // the workload accounts: WorkloadObjects, called by the resource
       case BACKUP_POLICIES -> new PolicyObjects(aws, spec, state).ensure();
     }
   }
@@ -203,7 +206,7 @@ final class CentralObjects {
           .or(() -> shares().findByName(name).map(s -> s.resourceShareArn()))
           .ifPresent(arn -> shares().delete(arn));
       case BACKUP_POLICIES -> new PolicyObjects(aws, spec, state).deleteAll();
-      default -> { } // parts go with their object; the StackSet is not built yet
+      default -> { } // parts go with their object; the workload accounts: WorkloadObjects
     }
     if (DeploymentState.ATTRIBUTES.containsKey(step.object())) {
       state.forget(step.object());

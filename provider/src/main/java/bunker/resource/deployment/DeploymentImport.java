@@ -7,6 +7,9 @@ import bunker.cty.CtyValue;
 import bunker.cty.Json;
 import bunker.framework.Diagnostics;
 import bunker.framework.StateResult;
+import bunker.resource.deployment.workload.MemberAccount;
+import bunker.resource.deployment.workload.MemberMode;
+import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
@@ -31,7 +34,8 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
  * read back from AWS so that the next plan against a matching configuration is empty: plans,
  * tag key and targets from the backup policies, retention from the vaults, the intermediate
  * retention from the ingest state machine, admin roles from the standard vault's policy, tags
- * from the standard vault. Only the default name prefixes can be imported.
+ * from the standard vault, the member mode and the workload accounts from the StackSet or the
+ * accounts' objects. Only the default name prefixes can be imported.
  */
 final class DeploymentImport {
   private static final Pattern DELETE_AFTER = Pattern.compile("\"DeleteAfterDays\":\\s*(\\d+)");
@@ -99,11 +103,41 @@ final class DeploymentImport {
         : CtyValue.stringMap(tags));
     v.put("central_resource_prefix", CtyValue.string(DeploymentSpec.DEFAULT_CENTRAL_PREFIX));
     v.put("member_resource_prefix", CtyValue.string(DeploymentSpec.DEFAULT_MEMBER_PREFIX));
-    v.put("member_deployment_mode", CtyValue.string("stackset"));
+    v.put("member_deployment_mode", CtyValue.string(MemberMode.STACKSET.value()));
     v.put("member_role_name", CtyValue.string(DeploymentSchema.DEFAULT_MEMBER_ROLE));
     v.put("force_destroy", CtyValue.FALSE);
     CtyValue value = CtyValue.object(DeploymentSchema.SCHEMA.impliedType(), v);
-    return StateResult.of(state.applyTo(value));
+    try {
+      value = readWorkload(value, env, state);
+    } catch (RuntimeException e) {
+      diags.addError("reading the workload accounts", LevelRunner.describe(e));
+      return StateResult.gone();
+    }
+    return StateResult.of(state.applyTo(value), state.privateBytes());
+  }
+
+  /**
+   * The workload part, found by its names: the deployment's StackSet means stackset mode;
+   * otherwise objects of the deployment in accounts under the targets (reached with the default
+   * member role) mean assume_role mode; with neither, the default mode and nothing deployed.
+   */
+  private CtyValue readWorkload(CtyValue value, Environment env, DeploymentState state) {
+    DeploymentSpec spec = DeploymentModel.spec(value, env);
+    Duration timeout = BackupDeploymentResource.READ_TIMEOUT;
+    new WorkloadObjects(aws, spec, state, value).refresh(timeout);
+    WorkloadState stackSet = state.workload();
+    if (!stackSet.stackSetId().isEmpty()) {
+      return value;
+    }
+    CtyValue assumeRole = value.withAttribute("member_deployment_mode",
+        CtyValue.string(MemberMode.ASSUME_ROLE.value()));
+    new WorkloadObjects(aws, spec, state, assumeRole).refresh(timeout);
+    if (state.workload().accounts().values().stream()
+        .anyMatch(MemberAccount::mayHoldObjects)) {
+      return assumeRole;
+    }
+    state.recordWorkload(stackSet);
+    return value;
   }
 
   private static CtyValue lock(Optional<DescribeBackupVaultResponse> standard, long min,

@@ -37,7 +37,9 @@ final class DeploymentSchema {
     Block.Builder b = Block.builder()
         .description("An organisation-wide, immutable AWS Backup deployment: central vaults, "
             + "KMS key, IAM roles, EventBridge bus and rules, Step Functions, RAM share and "
-            + "Organizations backup policies attached to the target OUs.")
+            + "Organizations backup policies attached to the target OUs; and in every account "
+            + "under those OUs a backup vault, a restore vault, their roles and a rule "
+            + "forwarding AWS Backup events to the central bus.")
         .attribute(Attribute.string("name").required()
             .description("Deployment name, part of every AWS name the deployment derives "
                 + "(letters, digits and '-'; checked so every derived name fits AWS limits). "
@@ -86,19 +88,25 @@ final class DeploymentSchema {
         .attribute(Attribute.string("member_deployment_mode").defaultValue(
                 CtyValue.string("stackset"))
             .validators(Validators.oneOf("stackset", "assume_role"))
-            .description("How workload accounts get their vaults and roles: \"stackset\" "
-                + "(service-managed StackSet, default) or \"assume_role\". This version builds "
-                + "the central account only; workload accounts are not deployed yet."))
+            .description("How workload accounts get their vaults, roles and event rule: "
+                + "\"stackset\" (default: a service-managed StackSet with auto-deployment, whose "
+                + "custom resource is served by the deployment helper Lambda in the central "
+                + "account) or \"assume_role\" (the provider assumes member_role_name in each "
+                + "account and manages the objects itself). Changing it forces a new deployment.")
+            .planModifiers(requiresReplace()))
         .attribute(Attribute.string("member_role_name")
             .defaultValue(CtyValue.string(DEFAULT_MEMBER_ROLE))
-            .description("Role the provider assumes in workload accounts in assume_role mode. "
-                + "Default \"" + DEFAULT_MEMBER_ROLE + "\"."))
+            .description("Role the provider assumes in every workload account in assume_role "
+                + "mode (it stays exempt from the workload vaults' deny-delete policy). Default \""
+                + DEFAULT_MEMBER_ROLE + "\". Changed in place."))
         .attribute(Attribute.bool("force_destroy").defaultValue(CtyValue.FALSE)
-            .description("On destroy, delete every recovery point of the central vaults first. "
-                + "With false (default) a vault holding recovery points stops the destroy "
-                + "before anything is deleted."))
+            .description("On destroy, delete every recovery point of the central vaults and of "
+                + "the workload accounts' vaults first. With false (default) a vault holding "
+                + "recovery points stops the destroy: central vaults before anything is deleted, "
+                + "a workload vault before anything in its account is deleted."))
         .attribute(Attribute.stringMap("tags").optional()
-            .description("Tags on every central object that takes tags."));
+            .description("Tags on every object that takes tags, central and in the workload "
+                + "accounts."));
     computed(b);
     return b.block(Timeouts.block()).build();
   }
@@ -204,7 +212,13 @@ final class DeploymentSchema {
         .description("Ids of the Organizations backup policies (more than one when the plans "
             + "exceed 10,000 characters)."));
     b.attribute(Attribute.string("stack_set_id").computed()
-        .description("Id of the workload StackSet; null until workload accounts are deployed "
-            + "(not in this version)."));
+        .description("Id of the workload StackSet (stackset mode); null in assume_role mode."));
+    b.attribute(Attribute.builder("member_accounts", WorkloadObjects.MEMBERS_TYPE).computed()
+        .description("The workload accounts, by account id: status (stackset mode: the stack "
+            + "instance's status, CURRENT when deployed; assume_role mode: DEPLOYED, or PENDING, "
+            + "DRIFTED, LEFT, FAILED, UNREACHABLE), the ARNs of backup_vault, restore_vault, "
+            + "backup_service_role, restore_role, event_forwarder_role and event_forwarder_rule, "
+            + "and detail (why the account is not deployed). An account that joins or leaves "
+            + "the target OUs, or drifts, shows as a change in the next plan."));
   }
 }

@@ -2,6 +2,8 @@ package bunker.resource.deployment;
 
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
+import bunker.resource.deployment.workload.MemberAccount;
+import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
 import java.util.EnumMap;
 import java.util.List;
@@ -42,13 +44,20 @@ final class DeploymentState {
   private final Map<String, String> arns = new ConcurrentHashMap<>();
   private volatile List<String> policyIds = List.of();
   private volatile boolean policiesComplete = true;
+  private volatile WorkloadState workload;
 
   /** Starts from a state (prior or imported): its known ARNs and policy ids. */
   static DeploymentState from(CtyValue state) {
+    return from(state, null);
+  }
+
+  /** As {@link #from(CtyValue)}, with the workload state from the private bytes or attributes. */
+  static DeploymentState from(CtyValue state, byte[] privateState) {
     DeploymentState s = new DeploymentState();
     if (state == null || state.isNull()) {
       return s;
     }
+    s.workload = WorkloadObjects.from(state, privateState);
     for (String attr : ATTRIBUTES.values()) {
       CtyValue v = state.attr(attr);
       if (v.isKnown() && !v.isNull()) {
@@ -87,9 +96,25 @@ final class DeploymentState {
     policiesComplete = false;
   }
 
-  /** True when nothing of the deployment exists any more. */
+  void recordWorkload(WorkloadState value) {
+    workload = value;
+  }
+
+  /** The workload accounts' state; null before the workload step ran or was read. */
+  WorkloadState workload() {
+    return workload;
+  }
+
+  /** True when nothing of the deployment exists any more (central or in workload accounts). */
   boolean isEmpty() {
-    return arns.isEmpty() && policyIds.isEmpty();
+    return arns.isEmpty() && policyIds.isEmpty() && (workload == null
+        || workload.stackSetId().isEmpty() && workload.accounts().values().stream()
+            .noneMatch(MemberAccount::mayHoldObjects));
+  }
+
+  /** The private bytes to save with the state: the workload state, or null to keep them. */
+  byte[] privateBytes() {
+    return workload == null ? null : WorkloadObjects.privateBytes(workload);
   }
 
   /**
@@ -109,7 +134,9 @@ final class DeploymentState {
         : CtyValue.list(CtyType.STRING, policyIds.stream().map(CtyValue::string).toList());
     out = out.withAttribute(POLICIES, ids)
         .withAttribute("id", out.attr("name"))
-        .withAttribute("stack_set_id", CtyValue.nullOf(CtyType.STRING));
+        .withAttribute("stack_set_id", workload == null || workload.stackSetId().isEmpty()
+            ? CtyValue.nullOf(CtyType.STRING) : CtyValue.string(workload.stackSetId()))
+        .withAttribute("member_accounts", WorkloadObjects.memberAccounts(workload));
     return out.transform((path, v) -> v.isUnknown() ? CtyValue.nullOf(v.type()) : v);
   }
 }

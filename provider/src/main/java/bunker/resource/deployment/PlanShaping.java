@@ -4,6 +4,9 @@ import bunker.cty.AttributePath;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.framework.ModifyPlan;
+import bunker.resource.deployment.workload.MemberMode;
+import bunker.resource.deployment.workload.WorkloadRequest;
+import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
 import bunker.topology.CentralPlan;
 import bunker.topology.Topology;
@@ -29,17 +32,53 @@ final class PlanShaping {
     defaultLock(plan);
     CtyValue name = plan.planned().attr("name");
     plan.set(AttributePath.of("id"), name);
-    plan.set(AttributePath.of("stack_set_id"), CtyValue.nullOf(CtyType.STRING));
-    if (plan.creating()) {
-      plan.diagnostics().addAttributeWarning(AttributePath.of("member_deployment_mode"),
-          "Workload accounts are not deployed yet",
-          "This version builds the central account and the backup policies only; the "
-              + "workload accounts' vaults and roles (StackSet or assume_role) come in a later "
-              + "version.");
-    } else {
+    if (!plan.creating()) {
       refuseRetentionChanges(plan);
     }
     planObjects(plan);
+    planWorkload(plan);
+  }
+
+  /**
+   * {@code member_accounts} keeps its refreshed value only when nothing would change in the
+   * workload accounts: no argument changed (an update re-runs the workload step, whose result
+   * can differ in details) and the refreshed workload state (private bytes) is converged with
+   * the configuration. Otherwise it is unknown, so an account that joined or left the target
+   * OUs, or drifted, shows as an update and the apply converges it. {@code stack_set_id} keeps a
+   * known id (a set is not replaced in place) and is null in assume_role mode.
+   */
+  private static void planWorkload(ModifyPlan plan) {
+    CtyValue planned = plan.planned();
+    AttributePath members = AttributePath.of("member_accounts");
+    AttributePath setId = AttributePath.of("stack_set_id");
+    boolean assumeRole = planned.attr("member_deployment_mode").isKnown()
+        && WorkloadObjects.mode(planned) == MemberMode.ASSUME_ROLE;
+    CtyValue priorId = plan.creating() ? CtyValue.nullOf(CtyType.STRING)
+        : plan.prior().attr("stack_set_id");
+    if (assumeRole) {
+      plan.set(setId, CtyValue.nullOf(CtyType.STRING));
+    } else if (!priorId.isNull() && WorkloadObjects.mode(plan.prior()) == MemberMode.STACKSET) {
+      plan.set(setId, priorId);
+    } else {
+      plan.set(setId, CtyValue.unknown(CtyType.STRING));
+    }
+    if (plan.creating() || !converged(plan)) {
+      plan.set(members, CtyValue.unknown(WorkloadObjects.MEMBERS_TYPE));
+    } else {
+      plan.set(members, plan.prior().attr("member_accounts"));
+    }
+  }
+
+  private static boolean converged(ModifyPlan plan) {
+    CtyValue inputs = arguments(plan.planned());
+    if (!inputs.isWhollyKnown() || !inputs.equals(arguments(plan.prior()))) {
+      return false;
+    }
+    WorkloadState workload = WorkloadObjects.from(plan.prior(), plan.privateState());
+    WorkloadRequest request = new WorkloadRequest(DeploymentModel.spec(inputs,
+        DeploymentModel.PLACEHOLDER), "", "", WorkloadObjects.mode(inputs),
+        inputs.attr("member_role_name").stringOr(null), false, null);
+    return workload.isConvergedWith(request);
   }
 
   /** A rule without a name is named after its list index. */

@@ -22,9 +22,11 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.VaultType;
 
 /**
- * Destroys a deployment: first checks every vault (nothing is touched if one cannot go), then
- * detaches and deletes the backup policies, empties the vaults in parallel when
- * {@code force_destroy} is set, and deletes everything else in reverse creation order. Objects
+ * Destroys a deployment: first checks every central vault (nothing is touched if one cannot go),
+ * then detaches and deletes the backup policies, removes the workload accounts' part (stack
+ * instances before the central helper; member vaults emptied under {@code force_destroy}),
+ * empties the central vaults in parallel when {@code force_destroy} is set, and deletes
+ * everything else in reverse creation order. Objects
  * are found by their derived names too, so one created but never recorded is not left behind.
  */
 final class Teardown {
@@ -32,12 +34,15 @@ final class Teardown {
   private final DeploymentSpec spec;
   private final DeploymentState state;
   private final CentralObjects objects;
+  private final WorkloadObjects workload;
 
-  Teardown(AwsClients aws, DeploymentSpec spec, DeploymentState state) {
+  Teardown(AwsClients aws, DeploymentSpec spec, DeploymentState state,
+      WorkloadObjects workload) {
     this.aws = aws;
     this.spec = spec;
     this.state = state;
     this.objects = new CentralObjects(aws, spec, state);
+    this.workload = workload;
   }
 
   /**
@@ -65,6 +70,12 @@ final class Teardown {
     if (!runner.runLevel(List.of(policies), objects::delete, diags)) {
       return;
     }
+    // The workload accounts next, alone: their stacks call the central helper and their rules
+    // point at the central bus, so everything central stays until they are gone.
+    Step members = all.step(CentralObject.STACK_SET).orElseThrow();
+    if (!runner.runLevel(List.of(members), (step, left) -> workload.delete(left), diags)) {
+      return;
+    }
     if (spec.forceDestroy() && !vaults.isEmpty()) {
       List<Step> emptying = vaults.stream()
           .map(v -> new Step(CentralObject.STANDARD_VAULT, v, java.util.Set.of())).toList();
@@ -72,7 +83,10 @@ final class Teardown {
         return;
       }
     }
-    runner.run(all.deletionLevels(), objects::delete, diags);
+    runner.run(all.deletionLevels().stream()
+        .map(level -> level.stream().filter(s -> s.object() != CentralObject.STACK_SET
+            && s.object() != CentralObject.BACKUP_POLICIES).toList())
+        .filter(level -> !level.isEmpty()).toList(), objects::delete, diags);
   }
 
   private void empty(String vault, java.time.Duration timeout) {

@@ -1,0 +1,223 @@
+package bunker.resource.deployment;
+
+import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
+import static bunker.resource.deployment.DeploymentEmulator.central;
+import static bunker.resource.deployment.DeploymentEmulator.list;
+import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.quickstart;
+import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.acc.Acceptance;
+import bunker.acc.TfState;
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.aws.backup.BackupVaults;
+import bunker.aws.backup.RecoveryPoints;
+import bunker.aws.events.EventBuses;
+import bunker.aws.iam.Roles;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Names;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.model.CallAs;
+import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
+import software.amazon.awssdk.services.cloudformation.model.StackSet;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+
+/**
+ * The workload accounts of {@code backup_deployment} through the real Terraform against the
+ * emulator: what every account under the target OUs gets, an account joining an OU between two
+ * applies, force destroy with recovery points in member vaults, and the StackSet of stackset
+ * mode. Step configs are {@code examples/quickstart/main.tf} with its variables filled in.
+ */
+class WorkloadAccountsAccTest {
+  private static final String R = "backup_deployment.this";
+
+  private static Map<String, String> vars(String name, String targets, String mode,
+      boolean force) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("name", quote(name));
+    v.put("backup_targets", targets);
+    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("force_destroy", Boolean.toString(force));
+    v.put("member_deployment_mode", quote(mode));
+    return v;
+  }
+
+  private static String shortName() {
+    return "w" + java.util.UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private static Names names(String name) {
+    return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> seededAccounts(String... ous) {
+    Map<String, List<String>> accounts = (Map<String, List<String>>) DeploymentEmulator.seed()
+        .get("accounts");
+    List<String> out = new ArrayList<>();
+    for (String o : ous) {
+      out.addAll(accounts.get(o));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> members(TfState state) {
+    return (Map<String, Map<String, Object>>) state.attr(R, "member_accounts");
+  }
+
+  private static AwsClients member(String account) {
+    return Emulator.clients().forAccount(account, DeploymentEmulator.ROLE);
+  }
+
+  @Test
+  void assumeRole_everyAccount_joinerInNextPlan_forceDestroyWithPoints() {
+    String name = shortName();
+    Names n = names(name);
+    String prod = ou("workloads/prod");
+    String dev = ou("workloads/dev");
+    String hcl = quickstart(vars(name, list(prod, dev), "assume_role", true));
+    List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
+    AtomicReference<String> joiner = new AtomicReference<>();
+    AtomicReference<String> key = new AtomicReference<>();
+    Acceptance.steps()
+        .checkDestroy(state -> {
+          assertNothingLeft(name, key.get());
+          List<String> all = new ArrayList<>(seeded);
+          all.add(joiner.get());
+          assertNothingInMembers(n, all);
+          leaveOrganisationTree(joiner.get(), dev);
+        })
+        .config(hcl)
+        .check(state -> {
+          key.set(state.string(R, "kms_key_arn"));
+          assertNull(state.attr(R, "stack_set_id"));
+          Map<String, Map<String, Object>> members = members(state);
+          assertTrue(members.keySet().containsAll(seeded), members.keySet().toString());
+          assertFalse(members.containsKey(DeploymentEmulator.backupAccount()));
+          for (String account : seeded) {
+            assertDeployed(state, n, account, members.get(account));
+          }
+          // A new account moved into dev: the next (refreshing) plan must show it.
+          joiner.set(newAccountIn(dev));
+        })
+        .expectNonEmptyPlan()
+        .config(hcl)
+        .check(state -> {
+          Map<String, Object> joined = members(state).get(joiner.get());
+          assertDeployed(state, n, joiner.get(), joined);
+          // Recovery points in member vaults of two accounts, as AWS Backup would leave them.
+          addPoints(seeded.get(0), n.workloadBackupVault(), 40);
+          addPoints(joiner.get(), n.workloadRestoreVault(), 5);
+          assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
+              .count(n.workloadBackupVault()));
+        })
+        .run();
+  }
+
+  /** Status DEPLOYED, the recorded ARNs are the objects that exist in the account. */
+  private static void assertDeployed(TfState state, Names n, String account,
+      Map<String, Object> recorded) {
+    assertTrue(recorded != null, "no member_accounts entry for " + account);
+    assertEquals("DEPLOYED", recorded.get("status"), recorded.toString());
+    AwsClients m = member(account);
+    BackupVaults vaults = new BackupVaults(m.backup());
+    assertEquals(recorded.get("backup_vault_arn"), vaults.findByName(n.workloadBackupVault())
+        .orElseThrow().backupVaultArn());
+    assertEquals(state.string(R, "kms_key_arn"), vaults.findByName(n.workloadBackupVault())
+        .orElseThrow().encryptionKeyArn());
+    assertEquals(recorded.get("restore_vault_arn"), vaults.findByName(n.workloadRestoreVault())
+        .orElseThrow().backupVaultArn());
+    Roles roles = new Roles(m.iam());
+    assertEquals(recorded.get("backup_service_role_arn"),
+        roles.findByName(n.workloadBackupServiceRole()).orElseThrow().arn());
+    assertEquals(recorded.get("restore_role_arn"),
+        roles.findByName(n.workloadRestoreRole()).orElseThrow().arn());
+    assertEquals(recorded.get("event_forwarder_role_arn"),
+        roles.findByName(n.workloadForwarderRole()).orElseThrow().arn());
+    assertEquals(recorded.get("event_forwarder_rule_arn"), new EventBuses(m.eventBridge())
+        .findRule("default", n.workloadForwarderRule()).orElseThrow().arn());
+    assertEquals(state.string(R, "event_bus_arn"), m.eventBridge().listTargetsByRule(
+        r -> r.rule(n.workloadForwarderRule())).targets().get(0).arn());
+  }
+
+  private static void assertNothingInMembers(Names n, List<String> accounts) {
+    List<String> left = new ArrayList<>();
+    for (String account : accounts) {
+      AwsClients m = member(account);
+      BackupVaults vaults = new BackupVaults(m.backup());
+      for (String v : List.of(n.workloadBackupVault(), n.workloadRestoreVault())) {
+        vaults.findByName(v).ifPresent(x -> left.add(account + " vault " + v));
+      }
+      Roles roles = new Roles(m.iam());
+      for (String r : List.of(n.workloadBackupServiceRole(), n.workloadRestoreRole(),
+          n.workloadForwarderRole())) {
+        roles.findByName(r).ifPresent(x -> left.add(account + " role " + r));
+      }
+      new EventBuses(m.eventBridge()).findRule("default", n.workloadForwarderRule())
+          .ifPresent(x -> left.add(account + " rule " + n.workloadForwarderRule()));
+    }
+    assertTrue(left.isEmpty(), "left in workload accounts: " + left);
+  }
+
+  private static void addPoints(String account, String vault, int count) {
+    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + account
+        + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
+        + "\", \"count\": " + count + "}");
+  }
+
+  /** A new account of the organisation, moved from the root into {@code ouId}. */
+  private static String newAccountIn(String ouId) {
+    OrganizationsClient orgs = Emulator.clients().organizations();
+    String accountName = Emulator.uniqueName("joiner");
+    String id = orgs.createAccount(r -> r.accountName(accountName)
+        .email(accountName + "@example.com")).createAccountStatus().accountId();
+    String root = orgs.listRoots().roots().get(0).id();
+    orgs.moveAccount(r -> r.accountId(id).sourceParentId(root).destinationParentId(ouId));
+    return id;
+  }
+
+  /** Moves a test's account back to the root, so later tests see the seeded OUs only. */
+  private static void leaveOrganisationTree(String account, String ouId) {
+    if (account == null) {
+      return;
+    }
+    OrganizationsClient orgs = Emulator.clients().organizations();
+    String root = orgs.listRoots().roots().get(0).id();
+    orgs.moveAccount(r -> r.accountId(account).sourceParentId(ouId).destinationParentId(root));
+  }
+
+  // ---- stackset mode ----
+
+  private static StackSet stackSet(String name) {
+    return central().cloudFormation().describeStackSet(r -> r.stackSetName(name)
+        .callAs(CallAs.DELEGATED_ADMIN)).stackSet();
+  }
+
+  private static Set<String> instanceAccounts(String name) {
+    Set<String> out = new TreeSet<>();
+    central().cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
+        .callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
+        .map(StackInstanceSummary::account).forEach(out::add);
+    return out;
+  }
+
+  private static boolean stackSetGone(String name) {
+    return central().cloudFormation().listStackSets(r -> r.callAs(CallAs.DELEGATED_ADMIN))
+        .summaries().stream().noneMatch(s -> s.stackSetName().equals(name)
+            && !"DELETED".equals(s.statusAsString()));
+  }
+}
