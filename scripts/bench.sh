@@ -74,6 +74,30 @@ import json, sys
 for name, r in json.loads(sys.argv[1]).items():
     print("| %s | %.0f | %.0f | %.0f |" % (name, r["p50"], r["p90"], min(r["runs"])))' "$json"
   } | tee -a "$DOC"
+  first_rpc
+}
+
+# Process start -> first answered RPC (go-plugin's health check over AutoMTLS), ours and aws.
+first_rpc() {
+  local lib cp json
+  lib=$(dirname "$OURS")/lib
+  cp=$(printf '%s:' "$lib"/*.jar)
+  echo "bench.sh: $RUNS interleaved starts to the first answered RPC" >&2
+  json=$(java -cp "$cp" "$ROOT/scripts/bench/FirstRpc.java" "$RUNS" "bunker=$OURS" "aws=$AWS" \
+    2>/dev/null | tail -1)
+  {
+    echo
+    echo "Same run, process start -> first answered RPC (\`scripts/bench/FirstRpc.java\`: the"
+    echo "health check over AutoMTLS, measured from a Java client whose own TLS work is in both"
+    echo "figures). Load average now $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo
+    echo "| provider | p50 ms | p90 ms | min ms |"
+    echo "|---|---:|---:|---:|"
+    python3 -c '
+import json, sys
+for name, r in json.loads(sys.argv[1]).items():
+    print("| %s | %.0f | %.0f | %.0f |" % (name, r["p50"], r["p90"], r["min"]))' "$json"
+  } | tee -a "$DOC"
 }
 
 case "$MODE" in

@@ -129,6 +129,9 @@ else
   changed=1
 fi
 
+if [ "$CDS" = 0 ] && [ "$changed" = 1 ]; then
+  rm -f "$ARCHIVE" # made for other jars: the JVM would only reject it at every start
+fi
 if [ "$CDS" = 1 ] && { [ "$changed" = 1 ] || [ ! -s "$ARCHIVE" ]; }; then
   mkdir -p "$CACHE"
   rm -f "$ARCHIVE"

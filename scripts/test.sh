@@ -27,6 +27,7 @@ fi
 
 LOGS="$ROOT/.cache/test"
 mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log "$LOGS"/*.rc
 START=$(date +%s)
 export TF_ACC=1 CHECKPOINT_DISABLE=1
 PORT=${BUNKER_EMULATOR_PORT:-4566}
@@ -47,22 +48,12 @@ fi
 echo "test.sh: emulator $emulator"
 
 status=0
-echo "test.sh: mvn -B verify (log: .cache/test/maven.log)"
-{ mvn -B -ntp verify 2>&1; echo $? >"$LOGS/maven.rc"; } | tee "$LOGS/maven.log" \
-  | grep -E "Tests run:|FAIL|ERROR|BUILD" | grep -v "^\[INFO\] Tests run: .*, Time elapsed"
-maven=$(cat "$LOGS/maven.rc")
-[ "$maven" = 0 ] || status=1
 
-count() { # sums "Tests run/Failures/Errors/Skipped" over a report directory
-  cat "$1"/*.txt 2>/dev/null | awk -F'[:,]' '/^Tests run:/ {
-    t += $2; f += $4; e += $6; s += $8 } END { printf "%d run, %d failed, %d errors, %d skipped",
-    t, f, e, s }'
-}
-unit=$(count provider/target/surefire-reports)
-integration=$(count provider/target/failsafe-reports)
-
+# The emulator's own tests first, on a fresh emulator, then a reset so the Java suites start
+# from a clean organisation too.
 pytest="not present"
 if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
+  echo "test.sh: emulator pytest (log: .cache/test/pytest.log)"
   python3 -m pytest -q scripts/emulator/tests >"$LOGS/pytest.log" 2>&1
   rc=$?
   if [ "$rc" = 0 ]; then
@@ -73,11 +64,41 @@ if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
     pytest="FAILED ($(tail -1 "$LOGS/pytest.log"); log: .cache/test/pytest.log)"
     status=1
   fi
+  echo "test.sh: emulator pytest $pytest"
+  scripts/emulator.sh reset >/dev/null
 fi
+
+# Package first: the provider's emulator tests deploy the helper Lambda's zip, which the helper
+# module (built after the provider) produces.
+echo "test.sh: mvn -B package -DskipTests, then mvn -B verify (log: .cache/test/maven.log)"
+{ { mvn -B -ntp -DskipTests package && mvn -B -ntp verify; } 2>&1; echo $? >"$LOGS/maven.rc"; } \
+  | tee "$LOGS/maven.log" \
+  | grep -E "Tests run:|FAIL|ERROR|BUILD" | grep -v "^\[INFO\] Tests run: .*, Time elapsed"
+maven=$(cat "$LOGS/maven.rc")
+[ "$maven" = 0 ] || status=1
+
+count() { # sums "Tests run/Failures/Errors/Skipped" over report directories
+  cat "$@" 2>/dev/null | awk -F'[:,]' '/^Tests run:/ {
+    t += $2; f += $4; e += $6; s += $8 } END { printf "%d run, %d failed, %d errors, %d skipped",
+    t, f, e, s }'
+}
+unit=$(count provider/target/surefire-reports/*.txt helper/target/surefire-reports/*.txt)
+integration=$(count provider/target/failsafe-reports/*.txt helper/target/failsafe-reports/*.txt)
 
 elapsed=$(( $(date +%s) - START ))
 verdict=PASS
 [ "$status" = 0 ] || verdict=FAIL
 echo "test.sh: $verdict in ${elapsed}s — unit: $unit; emulator+acceptance: $integration;" \
   "maven exit $maven; emulator pytest: $pytest"
+# One plain closing line, what CI reads: JUnit (surefire + failsafe) and pytest together.
+totals() {
+  cat provider/target/{surefire,failsafe}-reports/*.txt helper/target/{surefire,failsafe}-reports/*.txt \
+    2>/dev/null | awk -F'[:,]' '/^Tests run:/ { t += $2; f += $4 + $6; s += $8 }
+    END { printf "%d %d", t - f - s, f }'
+}
+read -r jpass jfail <<<"$(totals)"
+ppass=$(grep -oE '[0-9]+ passed' "$LOGS/pytest.log" 2>/dev/null | tail -1 | cut -d' ' -f1)
+pfail=$(grep -oE '[0-9]+ (failed|error)' "$LOGS/pytest.log" 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+[ "$status" = 0 ] || [ $((jfail + pfail)) -gt 0 ] || pfail=$((pfail + 1))  # a failure no report counted
+echo "tests: $((jpass + ${ppass:-0})) passed, $((jfail + pfail)) failed"
 exit "$status"
