@@ -4,6 +4,8 @@
 #   ~/.terraform.d/plugins/terraform.local/bunker/backup/0.1.0/linux_amd64/
 #     terraform-provider-backup_v0.1.0   POSIX sh launcher that execs java
 #     lib/*.jar                          the provider jar and its runtime jars
+#     lib/bunker-deployment-helper-0.1.0.zip  the deployment helper Lambda's package (stackset
+#                                        mode uploads it; HelperCode looks beside its own jar)
 # plus an AppCDS archive (start-up speed) kept OUTSIDE the package directory, because
 # Terraform's h1: lock hash covers every file in it. Jars are reproducible and only replaced
 # when their bytes change, so reinstalling unchanged sources keeps the hash.
@@ -73,10 +75,20 @@ for j in "$TARGET"/lib/*.jar; do
   wanted+=("$name")
   put "$j" "$DEST/lib/$name"
 done
+# The helper Lambda's package: built with the provider by the same `mvn package` at the root.
+HELPER_ZIP="$ROOT/helper/target/bunker-deployment-helper-$VERSION.zip"
+extra=()  # kept in lib/ but not on the class path
+if [ -f "$HELPER_ZIP" ]; then
+  extra+=("$(basename "$HELPER_ZIP")")
+  put "$HELPER_ZIP" "$DEST/lib/$(basename "$HELPER_ZIP")"
+else
+  echo "install-provider.sh: $HELPER_ZIP is missing; member_deployment_mode = \"stackset\"" \
+    "will fail until it is built (run without --skip-build)" >&2
+fi
 for f in "$DEST"/lib/*; do
   name=$(basename "$f")
   keep=0
-  for w in "${wanted[@]}"; do [ "$w" = "$name" ] && keep=1 && break; done
+  for w in "${wanted[@]}" "${extra[@]}"; do [ "$w" = "$name" ] && keep=1 && break; done
   if [ "$keep" = 0 ]; then rm -f "$f"; changed=1; fi
 done
 

@@ -7,11 +7,11 @@
 #   eval "$(scripts/emulator.sh env)"                         # endpoint, test credentials, region
 #   terraform apply -var 'backup_targets=["ou-…","ou-…"]' -var 'central_role_arn=arn:aws:iam::<backup account>:role/OrganizationAccountAccessRole'
 #
-# member_deployment_mode defaults to "assume_role" HERE (the resource's own default is
-# "stackset"): the local emulator cannot yet run the deployment helper Lambda that the
-# StackSet's custom resource calls, so stackset mode only works against AWS for now. Against
-# AWS, use -var 'member_deployment_mode=stackset' (see docs/guides/prerequisites.md for what
-# the management account must delegate for each mode).
+# Workload accounts are deployed in the default mode, "stackset": a service-managed StackSet
+# whose custom resource is served by the deployment helper Lambda (Java) in the central account;
+# the emulator runs that Lambda for real. -var 'member_deployment_mode=assume_role' makes the
+# provider assume member_role_name in each account instead. What the management account must
+# delegate for each mode: docs/guides/prerequisites.md.
 
 terraform {
   required_providers {
@@ -45,7 +45,7 @@ variable "force_destroy" {
 variable "member_deployment_mode" {
   description = "How workload accounts are deployed: \"stackset\" or \"assume_role\"."
   type        = string
-  default     = "assume_role"
+  default     = "stackset"
 }
 
 variable "member_role_name" {

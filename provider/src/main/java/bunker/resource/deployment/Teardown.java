@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.VaultType;
 
 /**
- * Destroys a deployment: first checks every central vault (nothing is touched if one cannot go),
+ * Destroys a deployment: first checks every central vault and (assume_role mode) every workload
+ * vault (nothing is touched if one cannot go),
  * then detaches and deletes the backup policies, removes the workload accounts' part (stack
  * instances before the central helper; member vaults emptied under {@code force_destroy}),
  * empties the central vaults in parallel when {@code force_destroy} is set, and deletes
@@ -62,6 +63,7 @@ final class Teardown {
 
   void run(LevelRunner runner, Diagnostics diags) {
     List<String> vaults = presentVaults(diags);
+    workload.checkDeletable(runner.remaining(), diags);
     if (diags.hasErrors()) {
       return; // refused before anything was touched
     }

@@ -3,6 +3,7 @@ package bunker.resource.deployment;
 import bunker.aws.AwsClients;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
+import bunker.framework.Diagnostics;
 import bunker.resource.deployment.workload.MemberAccount;
 import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadAccounts;
@@ -86,6 +87,16 @@ final class WorkloadObjects {
       state.recordWorkload(e.partialState());
       throw e;
     }
+  }
+
+  /**
+   * Adds an error for each workload vault that holds recovery points when the destroy may not
+   * delete them (assume_role mode without force_destroy), before anything is touched.
+   */
+  void checkDeletable(Duration timeout, Diagnostics diags) {
+    accounts().deleteRefusals(request(timeout), current()).forEach((account, why) ->
+        diags.addError("Workload account " + account + " is not empty", why + ". Nothing was "
+            + "deleted."));
   }
 
   private WorkloadState current() {

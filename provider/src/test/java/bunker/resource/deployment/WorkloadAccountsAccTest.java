@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
@@ -89,7 +90,9 @@ class WorkloadAccountsAccTest {
     Names n = names(name);
     String prod = ou("workloads/prod");
     String dev = ou("workloads/dev");
-    String hcl = quickstart(vars(name, list(prod, dev), "assume_role", true));
+    String hcl = quickstart(vars(name, list(prod, dev), "assume_role", false));
+    String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
+        + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n";
     List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
     AtomicReference<String> joiner = new AtomicReference<>();
     AtomicReference<String> key = new AtomicReference<>();
@@ -122,6 +125,19 @@ class WorkloadAccountsAccTest {
           // Recovery points in member vaults of two accounts, as AWS Backup would leave them.
           addPoints(seeded.get(0), n.workloadBackupVault(), 40);
           addPoints(joiner.get(), n.workloadRestoreVault(), 5);
+          assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
+              .count(n.workloadBackupVault()));
+        })
+        // Without force_destroy the destroy stops before touching anything, naming the vaults.
+        .config(providerOnly)
+        // (Terraform wraps diagnostics at 78 columns: any space may be a line break.)
+        .expectError("(?s)(?=.*" + n.workloadBackupVault() + "\\)\\s+in\\s+account\\s+"
+            + seeded.get(0) + "\\s+holds\\s+40\\s+recovery)(?=.*" + n.workloadRestoreVault()
+            + "\\)\\s+in\\s+account\\s+\\d{12}\\s+holds\\s+5\\s+recovery)")
+        // Still all there (the refreshing plan is empty); now destroy with force_destroy.
+        .config(quickstart(vars(name, list(prod, dev), "assume_role", true)))
+        .check(state -> {
+          assertEquals(Boolean.TRUE, state.attr(R, "force_destroy"));
           assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
               .count(n.workloadBackupVault()));
         })
@@ -202,6 +218,67 @@ class WorkloadAccountsAccTest {
 
   // ---- stackset mode ----
 
+  /**
+   * The default mode: the deployment helper (topic, Lambda) in the central account, a
+   * service-managed StackSet with auto-deployment targeting both OUs, one instance per account,
+   * and the custom resource served by the helper Lambda creating the member vaults; destroy
+   * removes the instances (the helper empties and deletes the vaults), the set and the helper.
+   */
+  @Test
+  void stackSet_setInstancesHelperAndMemberVaults() {
+    // Without Java Lambdas the custom resource's request waits for an answer for the whole
+    // ServiceTimeout (an hour): nothing to show then but a hang.
+    Assumptions.assumeTrue(emulatorRunsJavaLambdas(), "this emulator does not run java17 "
+        + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
+    String name = shortName();
+    Names n = names(name);
+    String prod = ou("workloads/prod");
+    String dev = ou("workloads/dev");
+    List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
+    AtomicReference<String> key = new AtomicReference<>();
+    Acceptance.steps()
+        .checkDestroy(state -> {
+          assertNothingLeft(name, key.get());
+          assertTrue(stackSetGone(n.stackSet()), "StackSet deleted");
+          assertNothingInMembers(n, seeded);
+        })
+        .config(quickstart(vars(name, list(prod, dev), "stackset", true)))
+        .check(state -> {
+          key.set(state.string(R, "kms_key_arn"));
+          StackSet set = stackSet(n.stackSet());
+          assertEquals(set.stackSetId(), state.string(R, "stack_set_id"));
+          assertEquals("SERVICE_MANAGED", set.permissionModelAsString());
+          assertTrue(set.autoDeployment().enabled());
+          assertFalse(set.autoDeployment().retainStacksOnAccountRemoval());
+          // The targets are right when the instances are exactly the accounts under the two
+          // OUs (the emulator reports the OUs neither on the set nor on its instances).
+          assertEquals(accountsUnder(prod, dev), instanceAccounts(n.stackSet()));
+          assertTrue(instanceAccounts(n.stackSet()).containsAll(seeded));
+          assertEquals(1, central().cloudFormation().listStackInstancesPaginator(r -> r
+              .stackSetName(n.stackSet()).callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
+              .map(StackInstanceSummary::region).distinct().count(), "one region");
+          Map<String, Map<String, Object>> members = members(state);
+          for (String account : seeded) {
+            assertEquals("CURRENT", members.get(account).get("status"), members.toString());
+            BackupVaults vaults = new BackupVaults(member(account).backup());
+            assertEquals(members.get(account).get("backup_vault_arn"), vaults.findByName(
+                n.workloadBackupVault()).orElseThrow().backupVaultArn());
+            assertTrue(vaults.findByName(n.workloadRestoreVault()).isPresent());
+          }
+          addPoints(seeded.get(0), n.workloadBackupVault(), 10);
+        })
+        .run();
+  }
+
+  private static boolean emulatorRunsJavaLambdas() {
+    try {
+      Object status = bunker.cty.Json.parse(Emulator.admin("GET", "/lambda/java", null));
+      return status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
+    } catch (RuntimeException | AssertionError e) {
+      return false;
+    }
+  }
+
   private static StackSet stackSet(String name) {
     return central().cloudFormation().describeStackSet(r -> r.stackSetName(name)
         .callAs(CallAs.DELEGATED_ADMIN)).stackSet();
@@ -212,6 +289,16 @@ class WorkloadAccountsAccTest {
     central().cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
         .callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
         .map(StackInstanceSummary::account).forEach(out::add);
+    return out;
+  }
+
+  private static Set<String> accountsUnder(String... ous) {
+    Set<String> out = new TreeSet<>();
+    OrganizationsClient orgs = Emulator.clients().organizations();
+    for (String o : ous) {
+      orgs.listAccountsForParentPaginator(r -> r.parentId(o)).stream()
+          .flatMap(page -> page.accounts().stream()).forEach(a -> out.add(a.id()));
+    }
     return out;
   }
 

@@ -129,6 +129,29 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
     }
   }
 
+  @Override
+  public Map<String, String> deleteRefusals(WorkloadRequest request, WorkloadState state) {
+    if (request.forceDestroy()) {
+      return Map.of();
+    }
+    Set<String> visit = new LinkedHashSet<>();
+    state.accounts().forEach((account, known) -> {
+      if (known.mayHoldObjects()) {
+        visit.add(account);
+      }
+    });
+    MemberObjects objects = objects(request);
+    Map<String, String> refusals = new TreeMap<>();
+    Fanout.run(visit, request.timeout(), account -> objects.nonEmptyVaults(account,
+        member(request, account))).forEach((account, outcome) -> {
+          // An account that cannot be read is left to the delete, which reports it.
+          if (outcome.ok() && !outcome.value().isEmpty()) {
+            refusals.put(account, String.join("; ", outcome.value()));
+          }
+        });
+    return refusals;
+  }
+
   private TargetAccounts targets() {
     return new TargetAccounts(new OrganizationUnits(central.organizations()));
   }

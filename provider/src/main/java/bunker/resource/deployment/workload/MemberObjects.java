@@ -123,16 +123,16 @@ final class MemberObjects {
   void remove(String account, AwsClients member, boolean forceDestroy) {
     BackupVaults vaults = new BackupVaults(member.backup(), waiters);
     RecoveryPoints points = RecoveryPoints.of(member);
+    if (!forceDestroy) {
+      List<String> refusals = nonEmptyVaults(account, member);
+      if (!refusals.isEmpty()) {
+        throw new IllegalStateException(String.join("; ", refusals));
+      }
+    }
     List<String> present = new ArrayList<>();
     for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
       if (vaults.findByName(vault).isPresent()) {
         present.add(vault);
-        int count = forceDestroy ? 0 : points.count(vault);
-        if (count > 0) {
-          throw new IllegalStateException("Backup Vault (" + vault + ") in account " + account
-              + " holds " + count + " recovery points; set force_destroy = true to delete them"
-              + " with the deployment, or move them out first");
-        }
       }
     }
     for (String vault : present) {
@@ -149,6 +149,25 @@ final class MemberObjects {
     roles.delete(names.workloadForwarderRole());
     roles.delete(names.workloadRestoreRole());
     roles.delete(names.workloadBackupServiceRole());
+  }
+
+  /**
+   * One message per vault of the deployment in the account that holds recovery points: what
+   * stops a delete without force destroy. Empty when none does.
+   */
+  List<String> nonEmptyVaults(String account, AwsClients member) {
+    BackupVaults vaults = new BackupVaults(member.backup(), waiters);
+    RecoveryPoints points = RecoveryPoints.of(member);
+    List<String> out = new ArrayList<>();
+    for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
+      int count = vaults.findByName(vault).isPresent() ? points.count(vault) : 0;
+      if (count > 0) {
+        out.add("Backup Vault (" + vault + ") in account " + account + " holds " + count
+            + " recovery points; set force_destroy = true to delete them with the deployment,"
+            + " or move them out first");
+      }
+    }
+    return out;
   }
 
   /** The access policy of both vaults; the role the provider assumes stays exempt. */

@@ -80,7 +80,9 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       } else {
         state = state.withStackSet(name, found.get().stackSetId(), as.toString());
         deployed = deployedOus(found.get(), name, as, state.targets());
-        if (!sameTemplate(found.get().templateBody(), body)) {
+        // The same template again re-runs every instance: how an instance left OUTDATED or
+        // INOPERABLE by a failed operation is retried.
+        if (!sameTemplate(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
           step = "updating StackSet (" + name + ")";
           sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
         }
@@ -88,6 +90,12 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       }
       List<String> desired = spec.sortedTargets();
       List<String> add = minus(desired, deployed);
+      if (add.isEmpty() && anyAccountWithoutInstance(prior)) {
+        // Accounts auto-deployment has not reached: instances for the same OUs again deploy
+        // to the accounts that have none.
+        add = new ArrayList<>(desired);
+        deployed.removeAll(desired);
+      }
       if (!add.isEmpty()) {
         step = "adding StackSet (" + name + ") instances for " + add;
         sets.waitForOperation(name, sets.createInstances(name, add, regions(spec)),
@@ -156,6 +164,16 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     } catch (RuntimeException e) {
       throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
     }
+  }
+
+  private static boolean anyInstanceFailed(WorkloadState prior) {
+    return prior.accounts().values().stream().anyMatch(a -> !a.isConverged()
+        && !a.status().equals(MemberAccount.STATUS_PENDING));
+  }
+
+  private static boolean anyAccountWithoutInstance(WorkloadState prior) {
+    return prior.accounts().values().stream()
+        .anyMatch(a -> a.status().equals(MemberAccount.STATUS_PENDING));
   }
 
   /**

@@ -2,6 +2,7 @@ package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Waiters;
+import java.util.Map;
 
 /**
  * The workload accounts of one deployment, as one component: the deployment resource calls
@@ -40,6 +41,16 @@ public interface WorkloadAccounts {
    * @throws WorkloadException with what is left when something could not be removed
    */
   void delete(WorkloadRequest request, WorkloadState state);
+
+  /**
+   * Checked before a destroy touches anything: without {@code request.forceDestroy()}, one
+   * message per workload vault that holds recovery points (account id → message), which the
+   * delete would refuse. Empty when nothing stops the delete, or when the mode cannot tell ahead
+   * (stackset: the helper refuses in the account itself when the stack is deleted).
+   */
+  default Map<String, String> deleteRefusals(WorkloadRequest request, WorkloadState state) {
+    return Map.of();
+  }
 
   /** The implementation for a mode, acting with {@code central}'s credentials. */
   static WorkloadAccounts of(MemberMode mode, AwsClients central) {

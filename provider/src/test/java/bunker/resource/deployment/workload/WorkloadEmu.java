@@ -87,6 +87,16 @@ final class WorkloadEmu {
     return management.organizations().listRoots().roots().get(0).id();
   }
 
+  /** Whether the emulator runs Java Lambdas (the helper answering custom resources). */
+  static boolean runsJavaLambdas() {
+    try {
+      Object status = Json.parse(Emulator.admin("GET", "/lambda/java", null));
+      return status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
+    } catch (RuntimeException | AssertionError e) {
+      return false;
+    }
+  }
+
   /** Puts {@code count} COMPLETED recovery points into a vault of {@code account}. */
   static void addRecoveryPoints(String account, String vault, int count) {
     Emulator.admin("POST", "/backup/recovery-points", Json.write(Map.of("account_id", account,
