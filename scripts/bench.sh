@@ -4,8 +4,11 @@
 #                                         BENCH_RUNS (20) runs: our installed launcher beside
 #                                         hashicorp/aws 5.100.0, interleaved in the same run;
 #                                         --levers also times the JVM flag variants
-#   scripts/bench.sh plan|destroy|scale   not yet
-#   scripts/bench.sh all                  every benchmark that exists
+#   scripts/bench.sh plan|destroy|scale   Bunker beside hashicorp/aws on one emulator (port
+#                                         BENCH_EMULATOR_PORT, 4610; started and stopped here
+#                                         if not running): scripts/bench/{plan,destroy,scale}.py,
+#                                         run counts and latency from BENCH_* (see those files)
+#   scripts/bench.sh all                  every benchmark
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -100,9 +103,38 @@ for name, r in json.loads(sys.argv[1]).items():
   } | tee -a "$DOC"
 }
 
+# plan, destroy, scale: our provider installed into .cache/bench/plugins (so other work that
+# reinstalls ~/.terraform.d meanwhile cannot change what is measured), the emulator up.
+versus() {
+  local mode=$1
+  for tool in java mvn python3 terraform; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
+  done
+  if [ "${BENCH_SKIP_INSTALL:-0}" != 1 ]; then
+    echo "bench.sh: installing the provider into .cache/bench/plugins" >&2
+    "$ROOT/scripts/install-provider.sh" --plugin-dir "$ROOT/.cache/bench/plugins" >/dev/null
+    export BENCH_SKIP_INSTALL=1 # once per invocation (all)
+  fi
+  export BENCH_EMULATOR_PORT=${BENCH_EMULATOR_PORT:-4610}
+  local started=0
+  if ! BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" status >/dev/null; then
+    BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" start >&2
+    started=1
+  fi
+  BENCH_MACHINE=$(machine)
+  export BENCH_MACHINE
+  local status=0 out
+  out=$(python3 "$ROOT/scripts/bench/$mode.py") || status=$?
+  if [ "$started" = 1 ]; then
+    BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" stop >&2
+  fi
+  [ "$status" = 0 ] || { echo "bench.sh: $mode failed (exit $status)" >&2; exit "$status"; }
+  echo "$out" | tee -a "$DOC"
+}
+
 case "$MODE" in
   startup) shift; startup "$@" ;;
-  all) startup ;;
-  plan|destroy|scale) echo "bench.sh: $MODE: not yet" >&2; exit 2 ;;
+  all) startup; versus plan; versus destroy; versus scale ;;
+  plan|destroy|scale) versus "$MODE" ;;
   *) echo "usage: scripts/bench.sh startup [--levers] | plan | destroy | scale | all" >&2; exit 2 ;;
 esac

@@ -169,6 +169,29 @@ def install():
         _refuse_invalid(self._get_param("definition"))
         return orig_update(self)
 
+    def list_state_machine_versions(self):
+        # Missing in moto 5.2.1 (answered 500); hashicorp/aws reads it for every state machine.
+        # Newest version first, as AWS lists them; an unpublished machine has none.
+        arn = self._get_param("stateMachineArn")
+        if not arn:
+            raise ValidationException("stateMachineArn is required")
+        machine = self.stepfunction_backend.describe_state_machine(arn)
+        if getattr(machine, "source_arn", None):
+            raise ValidationException(f"Invalid Arn: 'State machine version ARN given: {arn}'")
+        max_results = int(self._get_param("maxResults") or 1000)
+        if not 0 <= max_results <= 1000:
+            raise ValidationException("maxResults must be between 0 and 1000")
+        versions = sorted(getattr(machine, "versions", {}).values(),
+                          key=lambda v: v.version, reverse=True)
+        start = int(self._get_param("nextToken") or 0)
+        page = versions[start:start + (max_results or 1000)]
+        result = {"stateMachineVersions": [
+            {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in page]}
+        if start + len(page) < len(versions):
+            result["nextToken"] = str(start + len(page))
+        return ActionResult(result)
+
     R.validate_state_machine_definition = validate_state_machine_definition
+    R.list_state_machine_versions = list_state_machine_versions
     R.create_state_machine = create_state_machine
     R.update_state_machine = update_state_machine

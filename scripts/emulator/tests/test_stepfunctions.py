@@ -86,3 +86,23 @@ def test_create_and_update_refuse_invalid_definition(aws):
         assert got["loggingConfiguration"]["level"] == "ALL"
     finally:
         sfn.delete_state_machine(stateMachineArn=arn)
+
+
+def test_list_state_machine_versions_unpublished_and_missing_machine(aws):
+    import json as _json
+    sfn = aws("stepfunctions")
+    iam_role = "arn:aws:iam::123456789012:role/bunker-test-sfn-versions"
+    definition = _json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    arn = sfn.create_state_machine(name="bunker-test-versions", definition=definition,
+                                   roleArn=iam_role)["stateMachineArn"]
+    try:
+        # moto 5.2.1 cannot publish versions, so an unpublished machine lists none
+        assert sfn.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"] == []
+        missing = arn.replace("bunker-test-versions", "bunker-test-no-such-machine")
+        try:
+            sfn.list_state_machine_versions(stateMachineArn=missing)
+            raise AssertionError("a missing state machine must be refused")
+        except sfn.exceptions.StateMachineDoesNotExist:
+            pass
+    finally:
+        sfn.delete_state_machine(stateMachineArn=arn)

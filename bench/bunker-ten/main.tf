@@ -1,0 +1,90 @@
+# Ten backup_deployments on the local emulator: examples/quickstart's spec (plans "daily" and
+# "monthly", the latter on the logically air-gapped vault, restore sharing on). The counterpart
+# of bench/aws-equivalent; scripts/bench.sh fills the variables from `scripts/emulator.sh seed`.
+# This is bench/bunker-one with ten deployments in one apply (scripts/bench.sh scale).
+
+terraform {
+  required_providers {
+    backup = { source = "terraform.local/bunker/backup", version = "0.1.0" }
+  }
+}
+
+variable "endpoint" {
+  type    = string
+  default = "http://127.0.0.1:4610"
+}
+variable "names" {
+  description = "Deployment names (one backup_deployment each)."
+  type        = list(string)
+  default     = ["ten0", "ten1", "ten2", "ten3", "ten4", "ten5", "ten6", "ten7", "ten8", "ten9"]
+}
+variable "backup_targets" { type = set(string) }
+variable "central_account_id" { type = string }
+variable "management_account_id" {
+  description = "Unused here (the provider learns it); the aws side needs it."
+  type        = string
+  default     = ""
+}
+variable "organization_id" {
+  description = "Unused here (the provider learns it); the aws side needs it."
+  type        = string
+  default     = ""
+}
+variable "member_deployment_mode" {
+  description = "null leaves the attribute unset (its default, \"stackset\")."
+  type        = string
+  default     = null
+}
+variable "force_destroy" {
+  type    = bool
+  default = false
+}
+
+provider "backup" {
+  region       = "us-east-1"
+  endpoint_url = var.endpoint
+  assume_role {
+    role_arn = "arn:aws:iam::${var.central_account_id}:role/OrganizationAccountAccessRole"
+  }
+}
+
+resource "backup_deployment" "this" {
+  for_each = toset(var.names)
+
+  name                   = each.value
+  backup_targets         = var.backup_targets
+  min_retention_days     = 7
+  max_retention_days     = 365
+  backup_tag_key         = "backup-plan"
+  member_deployment_mode = var.member_deployment_mode
+  force_destroy          = var.force_destroy
+
+  plans = {
+    daily = {
+      rules = [{
+        schedule_expression = "cron(0 5 ? * * *)"
+        delete_after_days   = 35
+      }]
+      start_window_minutes      = 60
+      completion_window_minutes = 180
+    }
+    monthly = {
+      use_logically_air_gapped_vault = true
+      rules = [{
+        name                = "first-of-month"
+        schedule_expression = "cron(0 3 1 * ? *)"
+        delete_after_days   = 365
+      }]
+    }
+  }
+
+  allow_backup_targets_to_restore = true
+
+  tags = {
+    project = "bunker-bench"
+  }
+}
+
+output "standard_vault_arns" {
+  value = { for k, d in backup_deployment.this : k => d.standard_vault_arn }
+}
