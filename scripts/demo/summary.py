@@ -119,12 +119,23 @@ def central_lines(s, d, ou_names):
     return lines
 
 
-def member_lines(d, accounts_by_ou):
+def member_lines(central, d, accounts_by_ou):
     members = d.get("member_accounts") or {}
-    mode = d.get("member_deployment_mode")
-    how = (f"the provider assumed {d.get('member_role_name')} in each"
-           if mode == "assume_role" else f"StackSet {d.get('stack_set_id')}")
-    lines = [f"Workload accounts ({mode}: {how})"]
+    if d.get("member_deployment_mode") == "assume_role":
+        lines = [f"Workload accounts (assume_role mode: the provider assumed "
+                 f"{d.get('member_role_name')} in each)"]
+    else:
+        name = (d.get("stack_set_id") or "").split(":")[0]
+        try:
+            ss = central.client("cloudformation").describe_stack_set(
+                StackSetName=name, CallAs="DELEGATED_ADMIN")["StackSet"]
+            auto = ss.get("AutoDeployment", {}).get("Enabled")
+            state = f"{ss['Status'].lower()}, {ss.get('PermissionModel', '').lower()}" + (
+                ", auto-deployment on" if auto else "")
+        except ClientError as e:
+            state = f"MISSING ({e.response['Error']['Code']})"
+        lines = [f"Workload accounts (stackset mode: StackSet {name}, {state};",
+                 "  its custom resource, the deployment helper Lambda, made the vaults)"]
     ou_of = {a: ou for ou, accts in accounts_by_ou.items() for a in accts}
     for account, m in sorted(members.items()):
         backup = session(account).client("backup")
@@ -160,7 +171,7 @@ def main():
     print(f"  targets: {', '.join(ou_names.get(o, o) for o in sorted(d['backup_targets']))}")
     for line in central_lines(session(central), d, ou_names):
         print(line)
-    for line in member_lines(d, seed["accounts"]):
+    for line in member_lines(session(central), d, seed["accounts"]):
         print(line)
 
 
