@@ -114,8 +114,11 @@ ARCHIVE="$CACHE/terraform-provider-backup_v${VERSION}_$KEY.jsa"
 
 # JVM flags, each measured in docs/benchmarks.md: C1 only and the serial collector start
 # faster and are plenty for a process that mostly waits on AWS. -Xlog keeps JVM warnings (CDS
-# mismatch, for instance) off stdout, which belongs to the handshake line.
-JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xlog:disable -Xlog:all=warning:stderr"
+# mismatch, for instance) off stdout, which belongs to the handshake line. -Xmx128m: without a
+# cap the JVM may take a quarter of RAM and a plan's provider peaked at ~245 MiB RSS; with it,
+# ~175 MiB (docs/benchmarks.md), under the 200 MiB target. The provider's heap holds schemas,
+# state and pages of recovery points, far below that.
+JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xmx128m -Xlog:disable -Xlog:all=warning:stderr"
 
 LAUNCHER="$DEST/terraform-provider-backup_v$VERSION"
 cat > "$LAUNCHER.tmp.$$" <<LAUNCH

@@ -20,7 +20,8 @@ import java.util.Optional;
  *     ({@code backup}, {@code kms}, {@code iam}, {@code sts}, {@code organizations},
  *     {@code events}, {@code sfn}, {@code ram}, {@code cloudformation}, {@code logs},
  *     {@code sns}, {@code lambda}); they win over {@code endpointUrl}
- * @param maxRetries retries after the first attempt; negative = the SDK's default
+ * @param maxRetries retries after the first attempt; negative = {@link
+ *     AwsClients#DEFAULT_MAX_RETRIES}
  * @param retryMode {@code standard} or {@code adaptive}; empty = standard
  * @param defaultTags tags added to everything this provider creates
  */

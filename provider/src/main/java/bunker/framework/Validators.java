@@ -67,6 +67,12 @@ public final class Validators {
             + ", got " + Json.write(s));
   }
 
+  /** A whole number, of any size: counts of days or minutes, whose ranges are checked apart. */
+  public static Validator wholeNumber() {
+    return of("whole number", v -> v.asBigDecimal().stripTrailingZeros().scale() > 0
+        ? "must be a whole number, got " + v.asBigDecimal().toPlainString() : null);
+  }
+
   /** A whole number in [min, max]. */
   public static Validator intBetween(long min, long max) {
     return of("whole number between " + min + " and " + max, v -> {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -29,6 +30,16 @@ final class HclogHandler extends Handler {
   /** Held so that the level set on it is not lost to garbage collection. */
   private static final Logger QUIET = Logger.getLogger("jdk.event.security");
 
+  /**
+   * Apache HttpClient's wire and header logs. At debug they hold every request's
+   * X-Amz-Security-Token and every STS response body, i.e. the session token and the secret
+   * key of the assumed role: they must never reach Terraform's log, whatever TF_LOG says.
+   */
+  static final List<String> SECRET_LOGGERS = List.of("org.apache.http.wire",
+      "org.apache.http.headers");
+  private static final List<Logger> SILENCED = SECRET_LOGGERS.stream().map(Logger::getLogger)
+      .toList();
+
   private final PrintStream out;
 
   HclogHandler(PrintStream out, Level level) {
@@ -51,6 +62,12 @@ final class HclogHandler extends Handler {
     root.setLevel(level);
     // The JDK logs every certificate it parses at debug level, the whole trust store included.
     QUIET.setLevel(Level.INFO);
+    SILENCED.forEach(l -> l.setLevel(Level.OFF));
+  }
+
+  /** A logger whose records may carry credentials (also when someone re-enables it). */
+  static boolean isSecret(String loggerName) {
+    return loggerName != null && SECRET_LOGGERS.stream().anyMatch(loggerName::startsWith);
   }
 
   static Level levelFrom(Map<String, String> env) {
@@ -77,7 +94,7 @@ final class HclogHandler extends Handler {
 
   @Override
   public void publish(LogRecord record) {
-    if (!isLoggable(record)) {
+    if (!isLoggable(record) || isSecret(record.getLoggerName())) {
       return;
     }
     String message = record.getMessage();

@@ -38,11 +38,29 @@ final class ToProto {
         .setSeverity(d.isError() ? Tfplugin6.Diagnostic.Severity.ERROR
             : Tfplugin6.Diagnostic.Severity.WARNING)
         .setSummary(d.summary())
-        .setDetail(d.detail());
+        .setDetail(withUnplaceablePath(d));
     if (!d.path().isRoot()) {
       b.setAttribute(path(d.path()));
     }
     return b.build();
+  }
+
+  /**
+   * The detail, naming the attribute when Terraform cannot point at it. Terraform places a
+   * diagnostic on {@code attr} or {@code attr[key]} (and on attributes of nested blocks), but a
+   * path into a nested attribute's value, such as {@code plans["daily"].rules[0].name}, falls
+   * back to the resource's first line: without the path in the text the user could not tell
+   * which plan or rule is meant.
+   */
+  static String withUnplaceablePath(Diagnostic d) {
+    List<AttributePath.Step> steps = d.path().steps();
+    boolean placeable = steps.size() < 2
+        || (steps.size() == 2 && !(steps.get(1) instanceof AttributePath.AttributeName));
+    if (placeable || d.detail().contains(d.path().toString())) {
+      return d.detail();
+    }
+    String at = "Attribute: " + d.path();
+    return d.detail().isEmpty() ? at : d.detail() + "\n\n" + at;
   }
 
   static Tfplugin6.AttributePath path(AttributePath p) {

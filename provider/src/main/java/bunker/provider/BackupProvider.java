@@ -91,8 +91,8 @@ public final class BackupProvider implements Provider {
             .description("Prefix of the names of everything created in member accounts."))
         .attribute(Attribute.number("max_retries").optional()
             .validators(Validators.intBetween(0, 100))
-            .description("Maximum retries of a throttled or failed AWS call (SDK default when "
-                + "unset)."))
+            .description("Maximum retries of a throttled or failed AWS call (default "
+                + AwsClients.DEFAULT_MAX_RETRIES + ")."))
         .block(NestedBlock.single("assume_role", Block.builder()
             .description("Role to assume in the central account before any call.")
             .attribute(Attribute.string("role_arn").optional().validators(Validators.arn())

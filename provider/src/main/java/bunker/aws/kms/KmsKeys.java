@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.KeyManagerType;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
@@ -59,6 +60,26 @@ public final class KmsKeys {
       }
       throw e;
     }
+  }
+
+  /**
+   * The enabled (not pending deletion) customer managed key carrying tag {@code key = value},
+   * e.g. one whose creator died before it could give the key its alias. ListKeys plus
+   * ListResourceTags per key: use it only when the alias lookup found nothing.
+   */
+  public Optional<KeyMetadata> findByTag(String key, String value) {
+    for (var k : kms.listKeysPaginator(r -> { }).keys()) {
+      Optional<KeyMetadata> meta = findById(k.keyId());
+      if (meta.isEmpty() || meta.get().keyManager() != KeyManagerType.CUSTOMER) {
+        continue;
+      }
+      boolean tagged = kms.listResourceTags(r -> r.keyId(k.keyId())).tags().stream()
+          .anyMatch(t -> t.tagKey().equals(key) && t.tagValue().equals(value));
+      if (tagged) {
+        return meta;
+      }
+    }
+    return Optional.empty();
   }
 
   /** GetKeyRotationStatus. */

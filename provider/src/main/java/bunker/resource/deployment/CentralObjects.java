@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.sfn.model.StateMachineType;
  * {@link PolicyObjects}.
  */
 final class CentralObjects {
+  /** The tag every central object carries with the deployment's name. */
+  static final String DEPLOYMENT_TAG = "bunker:deployment";
+
   /** Days the state machines' logs are kept. */
   static final int LOG_RETENTION_DAYS = 90;
   /** Days before a scheduled KMS key deletion happens: KMS's shortest window. */
@@ -63,7 +66,7 @@ final class CentralObjects {
   static Map<String, String> tags(AwsClients aws, DeploymentSpec spec) {
     Map<String, String> t = new TreeMap<>(aws.settings().defaultTags());
     t.putAll(spec.tags());
-    t.put("bunker:deployment", spec.name());
+    t.put(DEPLOYMENT_TAG, spec.name());
     return t;
   }
 
@@ -179,7 +182,7 @@ final class CentralObjects {
     String name = step.name();
     switch (step.object()) {
       case KMS_KEY -> {
-        Optional<String> key = state.arn(CentralObject.KMS_KEY).or(() -> findKey()
+        Optional<String> key = state.arn(CentralObject.KMS_KEY).or(() -> findKeyOrOrphan()
             .map(KeyMetadata::arn));
         // By key id: AWS takes the ARN too, but moto 5.2.1's ScheduleKeyDeletion does not.
         key.ifPresent(k -> keys().delete(k.substring(k.lastIndexOf('/') + 1),
@@ -216,7 +219,7 @@ final class CentralObjects {
   // ---- ensure, per kind ----
 
   private void ensureKey() {
-    Optional<KeyMetadata> key = findKey();
+    Optional<KeyMetadata> key = findKeyOrOrphan();
     if (key.isPresent()) {
       state.record(CentralObject.KMS_KEY, key.get().arn());
       keys().putPolicy(key.get().keyId(), KeyPolicy.render(spec));
@@ -225,6 +228,15 @@ final class CentralObjects {
     KeyMetadata created = keys().create("Bunker backup deployment " + spec.name(),
         KeyPolicy.render(spec), tags);
     state.record(CentralObject.KMS_KEY, created.arn());
+  }
+
+  /**
+   * {@link #findKey()}, else the key only our tag names: a create that died (SIGKILL, power
+   * loss) between CreateKey and CreateAlias left it, and adopting it is what keeps it from
+   * being orphaned. Lists every key of the account, so only create and delete ask for it.
+   */
+  private Optional<KeyMetadata> findKeyOrOrphan() {
+    return findKey().or(() -> keys().findByTag(DEPLOYMENT_TAG, spec.name()));
   }
 
   /** The key by its recorded ARN, else by the deployment's alias; never one pending deletion. */

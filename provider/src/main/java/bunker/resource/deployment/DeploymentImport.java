@@ -97,7 +97,7 @@ final class DeploymentImport {
         : CtyValue.stringSet(admins));
     Map<String, String> tags = new TreeMap<>(standard.map(s -> vaults.tags(s.backupVaultArn()))
         .orElse(Map.of()));
-    tags.remove("bunker:deployment");
+    tags.remove(CentralObjects.DEPLOYMENT_TAG);
     aws.settings().defaultTags().keySet().forEach(tags::remove);
     v.put("tags", tags.isEmpty() ? CtyValue.nullOf(CtyType.map(CtyType.STRING))
         : CtyValue.stringMap(tags));

@@ -64,7 +64,9 @@ final class DeploymentModel {
    * it now could only guess, so nothing is reported for it.
    */
   static void validate(CtyValue config, Diagnostics diags) {
-    if (!config.isWhollyKnown()) {
+    // An attribute already refused (a fraction of a day, a lock mode that does not exist)
+    // cannot be read into a spec; its own diagnostic says what is wrong.
+    if (!config.isWhollyKnown() || diags.hasErrors()) {
       return;
     }
     for (Violation v : DeploymentRules.check(spec(config, PLACEHOLDER))) {

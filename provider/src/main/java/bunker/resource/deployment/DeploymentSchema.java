@@ -50,11 +50,11 @@ final class DeploymentSchema {
                 + "Changed in place: backup policies are attached and detached, the RAM share's "
                 + "principals follow.")
             .validators(Validators.sizeBetween(1, 1000)))
-        .attribute(Attribute.number("min_retention_days").required()
+        .attribute(Attribute.number("min_retention_days").validators(Validators.wholeNumber()).required()
             .description("Shortest retention any rule may use; also the minimum retention of "
                 + "the logically air-gapped vault. Fixed once created: the vaults' locks make "
                 + "it immutable, so a change is refused at plan time."))
-        .attribute(Attribute.number("max_retention_days").required()
+        .attribute(Attribute.number("max_retention_days").validators(Validators.wholeNumber()).required()
             .description("Longest retention any rule may use; also the maximum retention of the "
                 + "logically air-gapped vault. Fixed once created, like min_retention_days."))
         .attribute(Attribute.string("backup_tag_key").optional()
@@ -62,7 +62,7 @@ final class DeploymentSchema {
                 + "Required when a plan sets require_plan_name_resource_tag."))
         .attribute(plans())
         .attribute(vaultLock())
-        .attribute(Attribute.number("intermediate_retention_days")
+        .attribute(Attribute.number("intermediate_retention_days").validators(Validators.wholeNumber())
             .defaultValue(CtyValue.number(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS))
             .description("Days a copy stays in the intermediate vault once it has been copied "
                 + "on to the standard vault. Default 7."))
@@ -118,19 +118,19 @@ final class DeploymentSchema {
         Attribute.string("schedule_expression").required()
             .description("When to back up: an AWS cron or rate expression, e.g. "
                 + "\"cron(0 5 ? * * *)\".").build(),
-        Attribute.number("start_window_minutes").optional()
+        Attribute.number("start_window_minutes").validators(Validators.wholeNumber()).optional()
             .description("Minutes a backup may wait to start (at least 60); overrides the "
                 + "plan's.").build(),
-        Attribute.number("completion_window_minutes").optional()
+        Attribute.number("completion_window_minutes").validators(Validators.wholeNumber()).optional()
             .description("Minutes a backup may take to complete (at least 60 more than the "
                 + "start window); overrides the plan's.").build(),
-        Attribute.number("delete_after_days").required()
+        Attribute.number("delete_after_days").validators(Validators.wholeNumber()).required()
             .description("Retention of the central copy, within min_retention_days and "
                 + "max_retention_days.").build(),
-        Attribute.number("move_to_cold_storage_after_days").optional()
+        Attribute.number("move_to_cold_storage_after_days").validators(Validators.wholeNumber()).optional()
             .description("Days until the central copy moves to cold storage (delete_after_days "
                 + "must be at least 90 more).").build(),
-        Attribute.number("local_retention_days").optional()
+        Attribute.number("local_retention_days").validators(Validators.wholeNumber()).optional()
             .description("Retention in the workload account's vault. Default: "
                 + "delete_after_days.").build(),
         Attribute.bool("enable_continuous_backup").defaultValue(CtyValue.FALSE)
@@ -145,9 +145,9 @@ final class DeploymentSchema {
             Attribute.bool("require_plan_name_resource_tag").defaultValue(CtyValue.TRUE)
                 .description("Select only resources tagged backup_tag_key = plan name; false "
                     + "selects every supported resource. Default true.").build(),
-            Attribute.number("start_window_minutes").optional()
+            Attribute.number("start_window_minutes").validators(Validators.wholeNumber()).optional()
                 .description("Default start window of the plan's rules, in minutes.").build(),
-            Attribute.number("completion_window_minutes").optional()
+            Attribute.number("completion_window_minutes").validators(Validators.wholeNumber()).optional()
                 .description("Default completion window of the plan's rules, in minutes.")
                 .build(),
             Attribute.bool("windows_vss").defaultValue(CtyValue.FALSE)
@@ -165,13 +165,13 @@ final class DeploymentSchema {
                 .validators(Validators.oneOf("compliance", "governance"))
                 .description("\"compliance\" (immutable once the grace time is over, default) or "
                     + "\"governance\" (removable).").build(),
-            Attribute.number("changeable_for_days").defaultValue(CtyValue.number(3))
+            Attribute.number("changeable_for_days").validators(Validators.wholeNumber()).defaultValue(CtyValue.number(3))
                 .description("Grace time of a compliance lock in days (3 to 36500). Default 3.")
                 .build(),
-            Attribute.number("min_retention_days").required()
+            Attribute.number("min_retention_days").validators(Validators.wholeNumber()).required()
                 .description("Copies kept fewer days are refused by the standard vault.")
                 .build(),
-            Attribute.number("max_retention_days").required()
+            Attribute.number("max_retention_days").validators(Validators.wholeNumber()).required()
                 .description("Copies kept more days are refused by the standard vault.")
                 .build()))
         .optional().computed()

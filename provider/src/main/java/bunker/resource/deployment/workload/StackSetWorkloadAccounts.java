@@ -42,8 +42,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   /**
-   * With another template renderer: for emulator tests only, because the emulator cannot serve
-   * a custom resource whose ServiceToken is an SNS topic (stated in the test).
+   * With another template renderer: for emulator tests only (the template without its custom
+   * resource runs without the helper Lambda, which keeps instance tests fast).
    */
   StackSetWorkloadAccounts(AwsClients central, Waiters waiters, HelperDeployment helper,
       Function<WorkloadRequest, String> template) {

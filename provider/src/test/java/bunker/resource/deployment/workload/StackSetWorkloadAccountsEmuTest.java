@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.Waiters;
+import bunker.aws.backup.BackupVaults;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import bunker.topology.WorkloadTemplate;
@@ -47,29 +48,33 @@ class StackSetWorkloadAccountsEmuTest {
   }
 
   /**
-   * The real template: the set, its configuration and CallAs. Its instances need the helper to
-   * answer the custom resource through SNS, which the emulator cannot do yet (moto resolves every
-   * ServiceToken as a Lambda function); when instance creation fails there, the partial state
-   * must still name the set, and delete must clean it up.
+   * The real template: the set, its configuration and CallAs, and its custom resource served by
+   * the helper Lambda through SNS (the emulator runs the Java Lambda), which creates the member
+   * vaults; delete removes them with the set and, as the last user, the helper.
    */
   @Test
   void apply_realTemplate_delegatedAdminSetWithAutoDeploymentAndLintCleanTemplate()
       throws Exception {
-    // The emulator now publishes the custom resource's request to the topic and waits for the
-    // answer (up to the hour-long ServiceTimeout): without Java Lambdas nobody answers.
+    // The custom resource's request waits for the helper's answer (up to the hour-long
+    // ServiceTimeout): without Java Lambdas in the emulator nobody answers.
     Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java17 "
         + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
     DeploymentSpec spec = uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
     String name = Names.of(spec).stackSet();
-    WorkloadState state;
-    try {
-      state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
-    } catch (WorkloadException e) {
-      state = e.partialState();
-      assertTrue(e.failures().containsKey("stackset"), e.getMessage());
+    WorkloadState state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+    Names names = Names.of(spec);
+    for (String account : emu.accounts("workloads/dev")) {
+      assertEquals(MemberAccount.INSTANCE_CURRENT, state.accounts().get(account).status());
+      BackupVaults vaults = new BackupVaults(emu.central.forAccount(account, WorkloadEmu.ROLE)
+          .backup());
+      assertEquals(state.accounts().get(account).backupVaultArn(),
+          vaults.findByName(names.workloadBackupVault()).orElseThrow().backupVaultArn());
+      assertEquals(request.kmsKeyArn(), vaults.findByName(names.workloadBackupVault())
+          .orElseThrow().encryptionKeyArn());
     }
+    assertTrue(state.isConvergedWith(request), state.toString());
     assertEquals("DELEGATED_ADMIN", state.callAs());
     assertEquals(name, state.stackSetName());
     assertFalse(state.stackSetId().isEmpty(), "the partial state names the set");
@@ -85,6 +90,10 @@ class StackSetWorkloadAccountsEmuTest {
 
     workload.delete(request, state);
     assertStackSetGone(name);
+    for (String account : emu.accounts("workloads/dev")) {
+      assertTrue(new BackupVaults(emu.central.forAccount(account, WorkloadEmu.ROLE).backup())
+          .findByName(names.workloadBackupVault()).isEmpty(), "member vault deleted");
+    }
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     assertTrue(helper.find(spec).isEmpty(), "the last user's delete removes the helper");
     WorkloadState gone = workload.read(request, state);
@@ -94,7 +103,8 @@ class StackSetWorkloadAccountsEmuTest {
 
   /**
    * Instances, OU changes and auto-deployment, with the real template minus its custom resource
-   * (see above): what the StackSet does in the accounts is the same for every other resource.
+   * (fast: no Lambda runs): what the StackSet does in the accounts is the same for every other
+   * resource.
    */
   @Test
   void lifecycle_instances_addRemoveOusAndAutoDeployment() {

@@ -1,0 +1,181 @@
+package bunker.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.cty.Json;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The emulator as the reliability tests use it: the seeded organisation, clients in the central
+ * (backup) account, fault rules and call statistics of the admin API, and a small central-only
+ * deployment configuration.
+ */
+final class Emu {
+  static final String ROLE = "OrganizationAccountAccessRole";
+
+  private static Map<String, Object> seed;
+
+  private Emu() {}
+
+  /** {@code scripts/emulator.sh seed} against BUNKER_EMULATOR_URL (idempotent), once per JVM. */
+  @SuppressWarnings("unchecked")
+  static synchronized Map<String, Object> seed() {
+    if (seed == null) {
+      String url = Emulator.url();
+      // The reattached provider runs in this JVM: the SDK reads these like AWS_* variables.
+      System.setProperty("aws.accessKeyId", "test");
+      System.setProperty("aws.secretAccessKey", "test");
+      System.setProperty("aws.region", Emulator.REGION);
+      try {
+        ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
+            .directory(repoRoot().toFile());
+        pb.environment().put("BUNKER_EMULATOR_PORT", Integer.toString(URI.create(url).getPort()));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
+        seed = (Map<String, Object>) Json.parse(out);
+      } catch (IOException e) {
+        throw new AssertionError("cannot run scripts/emulator.sh seed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    return seed;
+  }
+
+  static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("scripts/emulator.sh"))) {
+        return p;
+      }
+    }
+    throw new AssertionError("scripts/emulator.sh not found above " + Path.of("").toAbsolutePath());
+  }
+
+  @SuppressWarnings("unchecked")
+  static String ou(String path) {
+    return ((Map<String, String>) seed().get("ous")).get(path);
+  }
+
+  static String backupAccount() {
+    return (String) seed().get("backup_account_id");
+  }
+
+  static String centralRoleArn() {
+    return "arn:aws:iam::" + backupAccount() + ":role/" + ROLE;
+  }
+
+  /** Clients acting in the central account, as the provider does. */
+  static AwsClients central() {
+    seed();
+    return Emulator.clients().forAccount(backupAccount(), ROLE);
+  }
+
+  /** Default prefixes leave 11 characters for a deployment name: a letter and six hex digits. */
+  static String shortName(char letter) {
+    return letter + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  // ---- admin API ----
+
+  /** Replaces the fault rules. */
+  static void faults(String json) {
+    Emulator.admin("POST", "/faults", json);
+  }
+
+  /** Clears every fault rule (always in a finally: a leftover rule breaks later tests). */
+  static void clearFaults() {
+    Emulator.admin("DELETE", "/faults", null);
+  }
+
+  static void resetStats() {
+    Emulator.admin("DELETE", "/stats", null);
+  }
+
+  /** Calls and injected faults since the last reset. */
+  record Stats(Map<String, Long> calls, Map<String, Long> faults, long total) {
+    long faultCount(String kind) {
+      return faults.entrySet().stream().filter(e -> e.getKey().endsWith("." + kind))
+          .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Calls that change something (Create/Put/Delete/…), by operation. */
+    Map<String, Long> mutating() {
+      Map<String, Long> out = new TreeMap<>();
+      calls.forEach((op, n) -> {
+        String name = op.substring(op.indexOf('.') + 1);
+        if (name.matches("(Create|Put|Delete|Update|Attach|Detach|Tag|Untag|Schedule|Enable"
+            + "|Disable|Associate|Disassociate|Start|Cancel|Set|Register|Deregister).*")) {
+          out.put(op, n);
+        }
+      });
+      return out;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Stats stats() {
+    Map<String, Object> root = (Map<String, Object>) Json.parse(
+        Emulator.admin("GET", "/stats", null));
+    return new Stats(longs((Map<String, Object>) root.get("calls")),
+        longs((Map<String, Object>) root.get("faults")),
+        ((BigDecimal) root.get("total")).longValue());
+  }
+
+  private static Map<String, Long> longs(Map<String, Object> in) {
+    Map<String, Long> out = new TreeMap<>();
+    if (in != null) {
+      in.forEach((k, v) -> out.put(k, ((BigDecimal) v).longValue()));
+    }
+    return out;
+  }
+
+  // ---- configurations ----
+
+  /** The provider block: this emulator, region, the central account by assume_role. */
+  static String providerBlock() {
+    return "provider \"backup\" {\n"
+        + "  region       = \"" + Emulator.REGION + "\"\n"
+        + "  endpoint_url = \"" + Emulator.url() + "\"\n"
+        + "  assume_role {\n    role_arn = \"" + centralRoleArn() + "\"\n  }\n}\n";
+  }
+
+  /**
+   * A central deployment with every kind of central object: two plans (one copying to the
+   * logically air-gapped vault, so the vault and its RAM share exist), the standard vault's
+   * lock, roles, bus, rules, state machines, log groups and backup policies.
+   */
+  static String deployment(String name, boolean forceDestroy) {
+    return providerBlock() + "\nresource \"backup_deployment\" \"this\" {\n"
+        + "  name               = \"" + name + "\"\n"
+        + "  backup_targets     = [\"" + ou("workloads/prod") + "\"]\n"
+        + "  min_retention_days = 7\n"
+        + "  max_retention_days = 365\n"
+        + "  backup_tag_key     = \"backup-plan\"\n"
+        + "  force_destroy      = " + forceDestroy + "\n"
+        + "  allow_backup_targets_to_restore = true\n"
+        + "  plans = {\n"
+        + "    daily = {\n"
+        + "      rules = [{ schedule_expression = \"cron(0 5 ? * * *)\", delete_after_days = 35 }]\n"
+        + "    }\n"
+        + "    monthly = {\n"
+        + "      use_logically_air_gapped_vault = true\n"
+        + "      rules = [{ name = \"first\", schedule_expression = \"cron(0 3 1 * ? *)\","
+        + " delete_after_days = 365 }]\n"
+        + "    }\n"
+        + "  }\n"
+        + "  tags = { purpose = \"reliability\" }\n"
+        + "}\n";
+  }
+}
