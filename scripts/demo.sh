@@ -1,66 +1,191 @@
 #!/usr/bin/env bash
-# The main job, at this stage of the project: install the provider and let Terraform load it.
-#   scripts/demo.sh           install, then terraform init / validate / plan on a config that
-#                             makes no AWS call, and show what the provider offers
-#   scripts/demo.sh destroy   nothing to destroy yet
-# It will grow into: apply examples/quickstart on the emulator and print its outputs.
+# The main job: a whole backup deployment on the local emulator, in one command.
+#
+#   scripts/demo.sh           check the tools, start the emulator and seed its organisation,
+#                             build and install the provider, apply examples/quickstart (one
+#                             deployment over the seeded OUs, two plans) and print what exists,
+#                             read back from the emulator. A second run changes nothing.
+#   scripts/demo.sh destroy   destroy the deployment and stop the emulator.
+#
+# Port: BUNKER_EMULATOR_PORT (default 4566). Work directory: .cache/demo/ (Terraform state,
+# logs, the seed). Nothing outside the repository is touched except the provider install in
+# ~/.terraform.d/plugins (scripts/install-provider.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
-for tool in java mvn terraform; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "demo.sh: $tool not found on PATH" >&2
-    exit 1
-  fi
-done
-
-if [ "${1:-}" = destroy ]; then
-  echo "demo.sh: nothing to destroy: the demo does not create anything yet"
-  exit 0
-fi
-
-echo "==> Installing the provider (scripts/install-provider.sh)"
-LAUNCHER=$("$ROOT/scripts/install-provider.sh")
-echo "    $LAUNCHER"
-
+PORT=${BUNKER_EMULATOR_PORT:-4566}
+export BUNKER_EMULATOR_PORT=$PORT
 WORK="$ROOT/.cache/demo"
-mkdir -p "$WORK"
-cat >"$WORK/main.tf" <<'HCL'
-terraform {
-  required_providers {
-    backup = { source = "terraform.local/bunker/backup" }
-  }
+TF_DIR="$WORK/quickstart"
+EMULATOR="$ROOT/scripts/emulator.sh"
+
+say() { printf '==> %s\n' "$*"; }
+die() { echo "demo.sh: $*" >&2; exit 1; }
+
+# One line naming everything that is missing, before anything starts.
+check_tools() {
+  local missing=()
+  if command -v java >/dev/null 2>&1; then
+    local v
+    v=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    if [ "${v%%.*}" -lt 17 ] 2>/dev/null; then missing+=("Java 17+ (found Java $v)"); fi
+  else
+    missing+=("java (Java 17+)")
+  fi
+  command -v mvn >/dev/null 2>&1 || missing+=("mvn (Maven 3.8+)")
+  command -v terraform >/dev/null 2>&1 || missing+=("terraform (1.11)")
+  if ! command -v python3 >/dev/null 2>&1; then
+    missing+=("python3 (with moto 5.2.1, boto3)")
+  else
+    local mods
+    mods=$(python3 -c '
+import importlib.util
+print(" ".join(m for m in ("moto", "boto3", "flask") if not importlib.util.find_spec(m)))' \
+      2>/dev/null || echo "moto boto3 flask")
+    [ -z "$mods" ] || missing+=("python3 modules: $mods (moto 5.2.1 with its server extras)")
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    local joined
+    joined=$(printf '%s; ' "${missing[@]}")
+    die "missing: ${joined%; } — see README.md, Requirements"
+  fi
 }
 
-# Pointing at an emulator is configuration only; nothing here calls AWS yet.
-provider "backup" {
-  region       = "eu-west-1"
-  endpoint_url = "http://127.0.0.1:4566"
+# run_long LABEL LOG CMD...: runs CMD with its output in LOG, printing the elapsed time every
+# 10 seconds; on failure shows the log's last lines.
+run_long() {
+  local label=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  local pid=$! start=$SECONDS
+  local next=$((start + 10))
+  printf '    %s ' "$label"
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if (( SECONDS >= next )); then
+      printf '%ss ' "$((SECONDS - start))"
+      next=$((next + 10))
+    fi
+  done
+  if wait "$pid"; then
+    printf 'done (%ss)\n' "$((SECONDS - start))"
+  else
+    printf 'FAILED\n'
+    tail -n 25 "$log" >&2
+    die "$label failed; whole log: ${log#"$ROOT"/}"
+  fi
 }
 
-output "provider_source" {
-  value = "terraform.local/bunker/backup"
+# Terraform as the demo runs it: pointed at the emulator, test credentials, no user CLI config
+# (an empty one: the implied local mirror ~/.terraform.d/plugins finds the provider).
+terraform_env() {
+  eval "$("$EMULATOR" env)"
+  unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+  : >"$WORK/empty.tfrc"
+  export TF_CLI_CONFIG_FILE="$WORK/empty.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 }
-HCL
-# A rebuilt jar changes the package hash that the lock file records: start from a fresh lock.
-rm -rf "$WORK/.terraform" "$WORK/.terraform.lock.hcl"
-export CHECKPOINT_DISABLE=1
-# A TF_CLI_CONFIG_FILE naming a missing file only earns a warning on every command.
-if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then
-  unset TF_CLI_CONFIG_FILE
-fi
 
-cd "$WORK"
-echo "==> terraform init (finds the provider in ~/.terraform.d/plugins, no CLI config needed)"
-terraform init -input=false -no-color | grep -E "Installing|Installed|initialized" || true
-echo "==> terraform validate"
-terraform validate -no-color
-echo "==> terraform plan"
-terraform plan -input=false -no-color | grep -E "Changes to Outputs|provider_source|No changes|Plan:" || true
-echo "==> terraform providers schema -json: what the provider block accepts"
-terraform providers schema -json | python3 -c '
+# Shows Terraform's own progress lines, keeps everything in the log.
+terraform_progress() {
+  local log=$1
+  shift
+  set +e
+  terraform "$@" -no-color -input=false 2>&1 | tee "$log" | grep --line-buffered -E \
+    "Creating|Still |complete|Modifying|Destroying|No changes|Error|error|Warning" \
+    | sed -u 's/^/    /'
+  local rc=${PIPESTATUS[0]}
+  set -e
+  [ "$rc" = 0 ] || die "terraform $1 failed; whole log: ${log#"$ROOT"/}"
+}
+
+destroy() {
+  if [ ! -f "$TF_DIR/terraform.tfstate" ]; then
+    say "No demo state in ${TF_DIR#"$ROOT"/}: nothing to destroy"
+  elif ! "$EMULATOR" status >/dev/null 2>&1; then
+    say "The emulator is not running on port $PORT: it kept everything in memory, so nothing"
+    echo "    is left to destroy; removing the stale demo state"
+    rm -f "$TF_DIR"/terraform.tfstate*
+  else
+    command -v terraform >/dev/null 2>&1 || die "missing: terraform (1.11)"
+    terraform_env
+    cd "$TF_DIR"
+    [ -d .terraform ] || terraform init -input=false -no-color >"$WORK/init.log" 2>&1 \
+      || die "terraform init failed; see .cache/demo/init.log"
+    say "terraform destroy (log: .cache/demo/destroy.log)"
+    terraform_progress "$WORK/destroy.log" destroy -auto-approve
+    rm -f "$TF_DIR"/terraform.tfstate*
+  fi
+  say "Stopping the emulator"
+  echo "    $("$EMULATOR" stop)"
+}
+
+apply() {
+  check_tools
+  mkdir -p "$WORK"
+
+  say "Starting the emulator (scripts/emulator.sh start, port $PORT)"
+  local fresh=1
+  if "$EMULATOR" status >/dev/null 2>&1; then fresh=0; fi
+  echo "    $("$EMULATOR" start)"
+  if [ "$fresh" = 1 ] && [ -f "$TF_DIR/terraform.tfstate" ]; then
+    # The emulator keeps its state in memory: a new one knows nothing of the old deployment.
+    echo "    (a new emulator: the previous demo state is stale, starting over)"
+    rm -f "$TF_DIR"/terraform.tfstate*
+  fi
+
+  say "Seeding the organisation (scripts/emulator.sh seed)"
+  "$EMULATOR" seed >"$WORK/seed.json" 2>"$WORK/seed.log" \
+    || { cat "$WORK/seed.log" >&2; die "seed failed"; }
+  python3 - "$WORK/seed.json" <<'EOF'
 import json, sys
-p = json.load(sys.stdin)["provider_schemas"]["terraform.local/bunker/backup"]["provider"]["block"]
-print("    attributes:", ", ".join(sorted(p["attributes"])))
-print("    blocks:    ", ", ".join(sorted(p.get("block_types", {}))))'
-echo "demo.sh: done: the provider was installed, initialised, validated and planned in $WORK"
+s = json.load(open(sys.argv[1]))
+print(f"    organisation {s['organization_id']}, management account {s['management_account_id']},"
+      f" backup account {s['backup_account_id']}")
+for path, ou in s["ous"].items():
+    accounts = s["accounts"].get(path, [])
+    print(f"    {path:<15} {ou}" + (f"  accounts {', '.join(accounts)}" if accounts else ""))
+EOF
+
+  say "Building and installing the provider (scripts/install-provider.sh; the first build" \
+    "downloads Maven dependencies)"
+  run_long "maven build + install" "$WORK/install.log" "$ROOT/scripts/install-provider.sh"
+  echo "    installed: $(tail -n 1 "$WORK/install.log" | sed 's/\x1b\[[0-9;]*m//g')"
+
+  mkdir -p "$TF_DIR"
+  cp "$ROOT"/examples/quickstart/*.tf "$TF_DIR/"
+  # The seeded OUs and the central account's role; force_destroy so that `demo.sh destroy`
+  # also works after you have put recovery points into the vaults.
+  python3 - "$WORK/seed.json" "$TF_DIR/terraform.tfvars.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+json.dump({
+    "backup_targets": [s["ous"]["workloads/prod"], s["ous"]["workloads/dev"]],
+    "central_role_arn":
+        f"arn:aws:iam::{s['backup_account_id']}:role/OrganizationAccountAccessRole",
+    "force_destroy": True,
+}, open(sys.argv[2], "w"), indent=2)
+EOF
+
+  terraform_env
+  cd "$TF_DIR"
+  say "terraform init (.cache/demo/quickstart)"
+  # A rebuilt provider has a new package hash: record it afresh rather than fail the check.
+  rm -rf .terraform/providers .terraform.lock.hcl
+  terraform init -input=false -no-color >"$WORK/init.log" 2>&1 \
+    || { tail -n 20 "$WORK/init.log" >&2; die "terraform init failed; see .cache/demo/init.log"; }
+  say "terraform apply examples/quickstart (log: .cache/demo/apply.log)"
+  terraform_progress "$WORK/apply.log" apply -auto-approve
+
+  say "What exists now, read back from the emulator"
+  echo
+  python3 "$ROOT/scripts/demo/summary.py" "$TF_DIR" "$WORK/seed.json" | sed 's/^/  /'
+  echo
+  say "Done. Run it again: nothing changes. Remove everything and stop the emulator:"
+  echo "    ./scripts/demo.sh destroy"
+}
+
+case "${1:-}" in
+  "") apply ;;
+  destroy) destroy ;;
+  *) echo "usage: scripts/demo.sh [destroy]" >&2; exit 2 ;;
+esac

@@ -74,6 +74,9 @@ public final class Acceptance {
   private boolean launcher;
   private Consumer<TfState> checkDestroy = state -> { };
   private String name = callerName();
+  private final Map<String, String> extraEnv = new HashMap<>();
+  private String cliConfig;
+  private Path files;
 
   private Acceptance() {}
 
@@ -91,6 +94,34 @@ public final class Acceptance {
   /** Use the installed launcher (real process, handshake, mTLS) instead of reattach. */
   public Acceptance viaLauncher() {
     this.launcher = true;
+    return this;
+  }
+
+  /**
+   * An environment variable for every {@code terraform} command (and so for the providers
+   * Terraform starts, e.g. hashicorp/aws; the reattached provider runs in this JVM).
+   */
+  public Acceptance env(String key, String value) {
+    extraEnv.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+    return this;
+  }
+
+  /**
+   * The CLI configuration ({@code TF_CLI_CONFIG_FILE}) instead of an empty one, e.g. a
+   * filesystem mirror for other providers; {@code terraform init} then runs before the first
+   * step.
+   */
+  public Acceptance cliConfig(String content) {
+    this.cliConfig = Objects.requireNonNull(content);
+    return this;
+  }
+
+  /**
+   * Copies every file under {@code dir} except {@code main.tf} (local modules, for instance)
+   * into the working directories; {@code terraform init} then runs before the first step.
+   */
+  public Acceptance files(Path dir) {
+    this.files = Objects.requireNonNull(dir);
     return this;
   }
 
@@ -180,11 +211,12 @@ public final class Acceptance {
         Files.writeString(cli, LauncherInstall.cliConfig());
       } else {
         // An empty CLI config keeps the user's own (mirrors, overrides) out of the test.
-        Files.writeString(cli, "");
+        Files.writeString(cli, cliConfig == null ? "" : cliConfig);
         server = PluginServer.builder(new ProviderService(provider.get())).start();
         env.put("TF_REATTACH_PROVIDERS", server.reattachJson(SOURCE));
       }
       env.put("TF_CLI_CONFIG_FILE", cli.toString());
+      env.putAll(extraEnv);
       new Runner(root, env).run();
     } catch (IOException e) {
       throw new AssertionError("cannot prepare " + root, e);
@@ -210,6 +242,12 @@ public final class Acceptance {
       this.root = root;
       this.env = env;
       this.work = new Terraform(Files.createDirectories(root.resolve("work")), env);
+      copyFiles(work.dir());
+    }
+
+    /** Modules or providers other than the reattached one need an init. */
+    private boolean needsInit() {
+      return launcher || files != null || cliConfig != null;
     }
 
     void run() {
@@ -314,7 +352,8 @@ public final class Acceptance {
         throw new AssertionError(e);
       }
       writeConfig(imp.dir(), lastHcl);
-      if (launcher) {
+      copyFiles(imp.dir());
+      if (needsInit()) {
         imp.ok("init", "-no-color", "-input=false");
       }
       Terraform.Result r = imp.run("import", "-no-color", "-input=false", step.address, id);
@@ -345,7 +384,7 @@ public final class Acceptance {
 
     private void init(Terraform tf) {
       // Reattached providers need no init; the launcher is found through the CLI config.
-      if (launcher && !initialised) {
+      if (needsInit() && !initialised) {
         tf.ok("init", "-no-color", "-input=false");
         initialised = true;
       }
@@ -353,6 +392,29 @@ public final class Acceptance {
 
     private TfState show(Terraform tf) {
       return new TfState(tf.ok("show", "-json", "-no-color").stdout());
+    }
+  }
+
+  private void copyFiles(Path to) {
+    if (files == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(files)) {
+      for (Path from : (Iterable<Path>) all::iterator) {
+        Path rel = files.relativize(from);
+        if (rel.toString().isEmpty() || rel.toString().equals("main.tf")
+            || rel.startsWith(".terraform") || rel.toString().startsWith("terraform.tfstate")) {
+          continue;
+        }
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to.resolve(rel.toString()));
+        } else {
+          Files.copy(from, to.resolve(rel.toString()),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot copy " + files + " to " + to, e);
     }
   }
 

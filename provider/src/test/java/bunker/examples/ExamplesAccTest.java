@@ -1,0 +1,273 @@
+package bunker.examples;
+
+import static bunker.examples.ExampleEmulator.accounts;
+import static bunker.examples.ExampleEmulator.backupAccount;
+import static bunker.examples.ExampleEmulator.in;
+import static bunker.examples.ExampleEmulator.list;
+import static bunker.examples.ExampleEmulator.mainTf;
+import static bunker.examples.ExampleEmulator.ou;
+import static bunker.examples.ExampleEmulator.quote;
+import static bunker.examples.ExampleEmulator.roleArn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.acc.Acceptance;
+import bunker.acc.TfState;
+import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import bunker.aws.backup.BackupVaults;
+import bunker.aws.iam.Roles;
+import bunker.aws.organizations.BackupPolicies;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Names;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.model.KeyState;
+
+/**
+ * Every directory under {@code examples/} is applied and destroyed against the emulator by some
+ * acceptance test, through the real Terraform: the ones below here, the others where
+ * {@link #EXAMPLES} says. Each apply is followed by empty plans (with and without refresh) and
+ * the destroy by a check that nothing is left in AWS.
+ */
+class ExamplesAccTest {
+  /**
+   * Every example, and the test source that applies it (relative to provider/src/test/java).
+   * A new example directory without an entry here fails {@link #everyExampleHasATest}.
+   */
+  static final Map<String, String> EXAMPLES = Map.of(
+      "quickstart", "bunker/resource/deployment/DeploymentEmulator.java",
+      "import-existing-vault", "bunker/resource/vault/ImportVaultAccTest.java",
+      "multi-deployment", "bunker/examples/ExamplesAccTest.java",
+      "compose-with-aws", "bunker/examples/ExamplesAccTest.java");
+
+  private static final String PROD = "module.prod.backup_deployment.this";
+  private static final String DEV = "module.dev.backup_deployment.this";
+
+  private static String shortName(String letter) {
+    return letter + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private static Names names(String deployment) {
+    return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        deployment);
+  }
+
+  @Test
+  void everyExampleHasATest() throws IOException {
+    Set<String> dirs;
+    try (Stream<Path> s = Files.list(ExampleEmulator.repoRoot().resolve("examples"))) {
+      dirs = s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+    assertEquals(new TreeSet<>(EXAMPLES.keySet()), dirs, "examples/ and EXAMPLES differ");
+    for (Map.Entry<String, String> e : EXAMPLES.entrySet()) {
+      Path test = Path.of("src", "test", "java", e.getValue());
+      assertTrue(Files.readString(test).contains(e.getKey()),
+          e.getValue() + " does not read examples/" + e.getKey());
+      assertTrue(Files.exists(ExampleEmulator.example(e.getKey()).resolve("main.tf")));
+    }
+  }
+
+  @Test
+  void examplesAreFormatted() throws Exception {
+    Process p = new ProcessBuilder("terraform", "fmt", "-check", "-recursive", "-diff",
+        "-no-color", "examples").directory(ExampleEmulator.repoRoot().toFile())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), "terraform fmt -check examples:\n" + out);
+  }
+
+  @Test
+  void multiDeployment_twoSecurityBoundaries() {
+    String prod = shortName("p");
+    String dev = shortName("v");
+    String prodOu = ou("workloads/prod");
+    String devOu = ou("workloads/dev");
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("prod_ous", list(prodOu));
+    vars.put("dev_ous", list(devOu));
+    vars.put("central_role_arn", quote(roleArn(backupAccount())));
+    vars.put("prod_name", quote(prod));
+    vars.put("dev_name", quote(dev));
+    String hcl = mainTf("multi-deployment", vars);
+    AtomicReference<List<String>> keys = new AtomicReference<>(List.of());
+    Acceptance.steps()
+        .files(ExampleEmulator.example("multi-deployment"))
+        .checkDestroy(state -> {
+          assertNothingLeft(prod, accounts("workloads/prod"));
+          assertNothingLeft(dev, accounts("workloads/dev"));
+          assertKeysPendingDeletion(in(backupAccount()), keys.get());
+        })
+        .config(hcl)
+        .check(state -> {
+          keys.set(List.of(state.string(PROD, "kms_key_arn"), state.string(DEV, "kms_key_arn")));
+          // Each deployment enrolled exactly the accounts of its own OU ...
+          assertEquals(Set.copyOf(accounts("workloads/prod")), memberAccounts(state, PROD));
+          assertEquals(Set.copyOf(accounts("workloads/dev")), memberAccounts(state, DEV));
+          // ... attached its backup policies to its own OU only ...
+          assertEquals(Set.of(prodOu), policyTargets(state, PROD));
+          assertEquals(Set.of(devOu), policyTargets(state, DEV));
+          // ... and grants copies into its vaults to its own OU only.
+          BackupVaults central = new BackupVaults(in(backupAccount()).backup());
+          String p = central.findAccessPolicy(names(prod).intermediateVault()).orElseThrow();
+          String d = central.findAccessPolicy(names(dev).intermediateVault()).orElseThrow();
+          assertTrue(p.contains(prodOu) && !p.contains(devOu), p);
+          assertTrue(d.contains(devOu) && !d.contains(prodOu), d);
+          assertTrue(!state.string(PROD, "kms_key_arn").equals(state.string(DEV, "kms_key_arn")));
+          // The catalogue's monthly plan uses the air-gapped vault; dev does not offer it.
+          assertTrue(state.string(PROD, "lag_vault_arn").endsWith(names(prod).lagVault()));
+          assertNull(state.attr(DEV, "lag_vault_arn"));
+          // Workload vaults exist in each deployment's accounts and nowhere else.
+          for (String account : accounts("workloads/prod")) {
+            BackupVaults member = new BackupVaults(in(account).backup());
+            assertTrue(member.findByName(names(prod).workloadBackupVault()).isPresent());
+            assertTrue(member.findByName(names(dev).workloadBackupVault()).isEmpty());
+          }
+        })
+        // The module refuses a plan that is not in the catalogue, before touching anything.
+        .config(hcl.replace("plans              = [\"daily\"]",
+            "plans              = [\"daily\", \"hourly\"]"))
+        .expectError("Plans not in the catalogue: hourly")
+        .config(hcl)
+        .run();
+  }
+
+  @Test
+  void composeWithAws_bunkerBesideHashicorpAws() throws IOException {
+    String name = "cmp-" + UUID.randomUUID().toString().substring(0, 6);
+    String central = backupAccount();
+    String workload = accounts("workloads/prod").get(0);
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("central_role_arn", quote(roleArn(central)));
+    vars.put("workload_role_arn", quote(roleArn(workload)));
+    vars.put("name", quote(name));
+    String vault = name + "-vault";
+    AtomicReference<TfState> applied = new AtomicReference<>();
+    Acceptance.steps()
+        .cliConfig(readmeCliConfig())
+        .env("AWS_ENDPOINT_URL", Emulator.url())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", Emulator.REGION)
+        .checkDestroy(state -> {
+          AwsClients aws = in(central);
+          assertTrue(new BackupVaults(aws.backup()).findByName(vault).isEmpty(), vault);
+          String planId = (String) applied.get().attr("aws_backup_plan.app", "id");
+          assertTrue(aws.backup().listBackupPlans().backupPlansList().stream()
+              .noneMatch(p -> p.backupPlanId().equals(planId)), "backup plan left");
+          assertTrue(new Roles(aws.iam()).findByName(name + "-backup-service-role").isEmpty());
+          assertTrue(aws.sns().listTopics().topics().stream()
+              .noneMatch(t -> t.topicArn().endsWith(":" + name + "-backup-events")));
+          assertKeysPendingDeletion(aws, List.of(
+              applied.get().string("aws_kms_key.vault", "arn")));
+          assertKeysPendingDeletion(in(workload), List.of(
+              applied.get().string("aws_kms_key.workload", "arn")));
+        })
+        .config(mainTf("compose-with-aws", vars))
+        .check(state -> {
+          applied.set(state);
+          AwsClients aws = in(central);
+          var described = new BackupVaults(aws.backup()).findByName(vault).orElseThrow();
+          // The Bunker vault is encrypted by the aws key and locked ...
+          assertEquals(state.string("aws_kms_key.vault", "arn"), described.encryptionKeyArn());
+          assertEquals(Boolean.TRUE, described.locked());
+          // ... notifies the aws topic ...
+          assertEquals(state.string("aws_sns_topic.backup_events", "arn"), aws.backup()
+              .getBackupVaultNotifications(r -> r.backupVaultName(vault)).snsTopicArn());
+          // ... and is the target of the aws plan, which has the selection.
+          String planId = state.string("aws_backup_plan.app", "id");
+          assertEquals(vault, aws.backup().getBackupPlan(r -> r.backupPlanId(planId))
+              .backupPlan().rules().get(0).targetBackupVaultName());
+          assertEquals(1, aws.backup().listBackupSelections(r -> r.backupPlanId(planId))
+              .backupSelectionsList().size());
+          // The workload key, in the workload account, lets the deployment's role and the
+          // central account's Backup service-linked role use it.
+          String keyArn = state.string("aws_kms_key.workload", "arn");
+          assertTrue(keyArn.contains(":" + workload + ":key/"), keyArn);
+          String policy = in(workload).kms().getKeyPolicy(r -> r.keyId(keyArn)
+              .policyName("default")).policy();
+          String role = "arn:aws:iam::" + workload + ":role/"
+              + names("quickstart").workloadBackupServiceRole();
+          assertTrue(policy.contains(role), "no " + role + " in " + policy);
+          assertTrue(policy.contains("arn:aws:iam::" + central
+              + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"), policy);
+        })
+        .run();
+  }
+
+  /**
+   * The CLI configuration exactly as examples/compose-with-aws/README.md tells a reader to
+   * write it (the heredoc), with $HOME expanded as the shell would.
+   */
+  private static String readmeCliConfig() throws IOException {
+    String readme = Files.readString(ExampleEmulator.example("compose-with-aws")
+        .resolve("README.md"));
+    String start = "<<EOF\n";
+    int from = readme.indexOf(start);
+    int to = readme.indexOf("\nEOF\n", from);
+    assertTrue(from > 0 && to > from, "no heredoc in the README");
+    String config = readme.substring(from + start.length(), to + 1);
+    assertTrue(config.contains("/opt/tf-plugins"), config);
+    return config.replace("$HOME", System.getProperty("user.home"));
+  }
+
+  private static Set<String> memberAccounts(TfState state, String address) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> members = (Map<String, Object>) state.attr(address, "member_accounts");
+    return members.keySet();
+  }
+
+  private static Set<String> policyTargets(TfState state, String address) {
+    BackupPolicies policies = new BackupPolicies(in(backupAccount()).organizations());
+    Set<String> out = new HashSet<>();
+    @SuppressWarnings("unchecked")
+    List<String> ids = (List<String>) state.attr(address, "backup_policy_ids");
+    ids.forEach(id -> out.addAll(policies.targets(id)));
+    return out;
+  }
+
+  /** No vault of the deployment, central or in its workload accounts, and no policy. */
+  private static void assertNothingLeft(String deployment, List<String> memberAccounts) {
+    Names n = names(deployment);
+    List<String> left = new ArrayList<>();
+    AwsClients central = in(backupAccount());
+    BackupVaults vaults = new BackupVaults(central.backup());
+    for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {
+      vaults.findByName(v).ifPresent(x -> left.add("central vault " + v));
+    }
+    new Roles(central.iam()).findByName(n.backupServiceRole())
+        .ifPresent(r -> left.add("role " + r.roleName()));
+    central.organizations().listPolicies(r -> r.filter("BACKUP_POLICY")).policies().stream()
+        .filter(p -> p.name().startsWith(n.backupPolicy(0, 1)))
+        .forEach(p -> left.add("backup policy " + p.name()));
+    for (String account : memberAccounts) {
+      BackupVaults member = new BackupVaults(in(account).backup());
+      for (String v : List.of(n.workloadBackupVault(), n.workloadRestoreVault())) {
+        member.findByName(v).ifPresent(x -> left.add(account + " vault " + v));
+      }
+    }
+    assertEquals(List.of(), left, "left behind by " + deployment);
+  }
+
+  private static void assertKeysPendingDeletion(AwsClients aws, List<String> keyArns) {
+    for (String arn : keyArns) {
+      KeyState state = aws.kms().describeKey(r -> r.keyId(arn)).keyMetadata().keyState();
+      assertEquals(KeyState.PENDING_DELETION, state, arn);
+    }
+  }
+}
