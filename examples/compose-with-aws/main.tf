@@ -99,9 +99,8 @@ data "backup_source_key_policy" "workload" {
   central_account_id = data.aws_caller_identity.central.account_id
   account_id         = data.aws_caller_identity.workload.account_id
   deployment_name    = var.deployment_name
-  # The data source's own default is "", not backup_deployment's member_resource_prefix
-  # default: name the deployment's prefix so the role ARNs match what the deployment creates.
-  member_account_resource_name_prefix = "orgdeploy-immutable-aws-backup-"
+  # member_account_resource_name_prefix defaults to the provider's, the prefix the
+  # deployments use, so the role ARNs match what the deployment creates.
 }
 
 resource "aws_kms_key" "workload" {

@@ -1,6 +1,7 @@
 package bunker.provider;
 
 import bunker.aws.AwsClients;
+import bunker.cty.CtyValue;
 import bunker.framework.Attribute;
 import bunker.framework.Block;
 import bunker.framework.DataSource;
@@ -10,10 +11,12 @@ import bunker.framework.Provider;
 import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
+import bunker.resource.ProviderData;
 import bunker.resource.deployment.BackupDeploymentResource;
 import bunker.resource.keypolicy.SourceKeyPolicyDataSource;
 import bunker.resource.preflight.OrganizationPreflightDataSource;
 import bunker.resource.vault.BackupVaultResource;
+import bunker.topology.DeploymentSpec;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -21,7 +24,8 @@ import java.util.function.Supplier;
  * The {@code backup} provider ({@code terraform.local/bunker/backup}). Terraform reads its
  * schema in every process and calls {@link #configure} once per process before any resource
  * operation; that call stays cheap and never reaches AWS ({@link AwsClients} creates its
- * clients on first use).
+ * clients on first use). It hands resources a {@link ProviderData}: the clients and the name
+ * prefixes that are the defaults of the resources' own.
  *
  * <p>The provider block follows hashicorp/aws: nested blocks, every argument optional, the AWS
  * SDK's default chain filling the rest.
@@ -48,7 +52,10 @@ public final class BackupProvider implements Provider {
   public Object configure(ConfigureRequest request, Diagnostics diagnostics) {
     // Values may be unknown here (a provider block referring to resources not yet created);
     // unknown reads as unset, and nothing is resolved until a resource needs a client.
-    return AwsClients.create(ProviderSettings.from(request.config()));
+    CtyValue config = request.config();
+    return new ProviderData(AwsClients.create(ProviderSettings.from(config)),
+        ProviderSettings.prefix(config, "central_account_resource_name_prefix"),
+        ProviderSettings.prefix(config, "member_account_resource_name_prefix"));
   }
 
   @Override
@@ -86,9 +93,16 @@ public final class BackupProvider implements Provider {
             .description("One endpoint URL for every AWS service, e.g. an emulator at "
                 + "http://127.0.0.1:4566. Defaults to AWS_ENDPOINT_URL."))
         .attribute(Attribute.string("central_account_resource_name_prefix").optional()
-            .description("Prefix of the names of everything created in the central account."))
+            .validators(Validators.matches("[a-zA-Z0-9-]*", "letters, digits and '-'"))
+            .description("Default of backup_deployment.central_resource_prefix, the prefix of "
+                + "the names in the central account. Default \""
+                + DeploymentSpec.DEFAULT_CENTRAL_PREFIX + "\"."))
         .attribute(Attribute.string("member_account_resource_name_prefix").optional()
-            .description("Prefix of the names of everything created in member accounts."))
+            .validators(Validators.matches("[a-zA-Z0-9-]*", "letters, digits and '-'"))
+            .description("Default of backup_deployment.member_resource_prefix and of "
+                + "backup_source_key_policy.member_account_resource_name_prefix, the prefix of "
+                + "the names in workload accounts. Default \""
+                + DeploymentSpec.DEFAULT_MEMBER_PREFIX + "\"."))
         .attribute(Attribute.number("max_retries").optional()
             .validators(Validators.intBetween(0, 100))
             .description("Maximum retries of a throttled or failed AWS call (default "

@@ -28,6 +28,15 @@ final class ProviderSettings {
         known(retries) ? retries.asInt() : -1, "", defaultTags(config.attr("default_tags")));
   }
 
+  /** A name prefix of the provider block; null when unset or unknown (the default applies). */
+  static String prefix(CtyValue config, String attribute) {
+    if (config == null || !config.isKnown() || config.isNull()) {
+      return null;
+    }
+    CtyValue v = config.attr(attribute);
+    return known(v) ? v.asString() : null;
+  }
+
   private static Map<String, String> defaultTags(CtyValue block) {
     if (!known(block)) {
       return Map.of();

@@ -9,6 +9,7 @@ import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.StateResult;
 import bunker.framework.Timeouts;
+import bunker.resource.ProviderData;
 import bunker.topology.CentralObject;
 import bunker.topology.CentralPlan;
 import bunker.topology.DeploymentSpec;
@@ -35,6 +36,8 @@ public final class BackupDeploymentResource implements Resource {
   static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
 
   private AwsClients aws;
+  /** The provider's name prefixes, the defaults of this resource's; defaults until configured. */
+  private ProviderData provider = new ProviderData(null, null, null);
 
   /** Terraform's StopProvider: every running create, update or delete stops promptly. */
   public static void stopAll() {
@@ -53,8 +56,9 @@ public final class BackupDeploymentResource implements Resource {
 
   @Override
   public void configure(Object providerData, Diagnostics diagnostics) {
-    if (providerData instanceof AwsClients clients) {
-      aws = clients;
+    if (providerData instanceof ProviderData data) {
+      provider = data;
+      aws = data.aws();
     }
   }
 
@@ -68,7 +72,7 @@ public final class BackupDeploymentResource implements Resource {
     if (plan.planned().isNull()) {
       return; // destroy
     }
-    PlanShaping.shape(plan);
+    PlanShaping.shape(plan, provider);
   }
 
   @Override
@@ -108,7 +112,7 @@ public final class BackupDeploymentResource implements Resource {
   public StateResult read(ReadRequest request, Diagnostics diags) {
     CtyValue prior = request.state();
     if (DeploymentImport.isSkeleton(prior)) {
-      return new DeploymentImport(aws).read(prior, diags);
+      return new DeploymentImport(aws, provider).read(prior, diags);
     }
     DeploymentSpec spec = spec(prior, diags);
     if (spec == null) {

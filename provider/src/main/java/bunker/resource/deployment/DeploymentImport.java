@@ -7,6 +7,7 @@ import bunker.cty.CtyValue;
 import bunker.cty.Json;
 import bunker.framework.Diagnostics;
 import bunker.framework.StateResult;
+import bunker.resource.ProviderData;
 import bunker.resource.deployment.workload.MemberAccount;
 import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadState;
@@ -35,15 +36,20 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
  * tag key and targets from the backup policies, retention from the vaults, the intermediate
  * retention from the ingest state machine, admin roles from the standard vault's policy, tags
  * from the standard vault, the member mode and the workload accounts from the StackSet or the
- * accounts' objects. Only the default name prefixes can be imported.
+ * accounts' objects. The names are found with the provider's name prefixes (its
+ * {@code central_account_resource_name_prefix} and {@code member_account_resource_name_prefix},
+ * else the defaults); a deployment with other prefixes is imported by a provider configured
+ * with them.
  */
 final class DeploymentImport {
   private static final Pattern DELETE_AFTER = Pattern.compile("\"DeleteAfterDays\":\\s*(\\d+)");
 
   private final AwsClients aws;
+  private final ProviderData provider;
 
-  DeploymentImport(AwsClients aws) {
+  DeploymentImport(AwsClients aws, ProviderData provider) {
     this.aws = aws;
+    this.provider = provider;
   }
 
   /** An import skeleton: a name, and none of the required arguments yet. */
@@ -60,7 +66,8 @@ final class DeploymentImport {
       diags.addError("reading the organisation of the central account", LevelRunner.describe(e));
       return StateResult.gone();
     }
-    DeploymentSpec probe = DeploymentSpec.builder(name, env).build();
+    DeploymentSpec probe = DeploymentSpec.builder(name, env)
+        .centralPrefix(provider.centralPrefix()).memberPrefix(provider.memberPrefix()).build();
     DeploymentState state = new DeploymentState();
     CentralObjects objects = new CentralObjects(aws, probe, state);
     for (Step step : Teardown.everything(probe).steps()) {
@@ -101,8 +108,8 @@ final class DeploymentImport {
     aws.settings().defaultTags().keySet().forEach(tags::remove);
     v.put("tags", tags.isEmpty() ? CtyValue.nullOf(CtyType.map(CtyType.STRING))
         : CtyValue.stringMap(tags));
-    v.put("central_resource_prefix", CtyValue.string(DeploymentSpec.DEFAULT_CENTRAL_PREFIX));
-    v.put("member_resource_prefix", CtyValue.string(DeploymentSpec.DEFAULT_MEMBER_PREFIX));
+    v.put("central_resource_prefix", CtyValue.string(provider.centralPrefix()));
+    v.put("member_resource_prefix", CtyValue.string(provider.memberPrefix()));
     v.put("member_deployment_mode", CtyValue.string(MemberMode.STACKSET.value()));
     v.put("member_role_name", CtyValue.string(DeploymentSchema.DEFAULT_MEMBER_ROLE));
     v.put("force_destroy", CtyValue.FALSE);

@@ -69,9 +69,27 @@ final class DeploymentModel {
     if (!config.isWhollyKnown() || diags.hasErrors()) {
       return;
     }
-    for (Violation v : DeploymentRules.check(spec(config, PLACEHOLDER))) {
+    for (Violation v : DeploymentRules.check(spec(withLenientPrefixes(config), PLACEHOLDER))) {
       diags.addAttributeError(path(v.path()), v.summary(), v.detail());
     }
+  }
+
+  /**
+   * A prefix left unset is the provider's, which validation cannot see: it checks with the one
+   * that lets the most names through (no prefix, or one letter where the name itself does not
+   * start with one), and the plan checks again with the real one (PlanShaping).
+   */
+  private static CtyValue withLenientPrefixes(CtyValue config) {
+    String name = config.attr("name").stringOr("");
+    String lenient = !name.isEmpty() && Character.isLetter(name.charAt(0)) ? "" : "a";
+    CtyValue out = config;
+    if (config.attr("central_resource_prefix").isNull()) {
+      out = out.withAttribute("central_resource_prefix", CtyValue.string(""));
+    }
+    if (config.attr("member_resource_prefix").isNull()) {
+      out = out.withAttribute("member_resource_prefix", CtyValue.string(lenient));
+    }
+    return out;
   }
 
   /**

@@ -73,18 +73,19 @@ final class DeploymentSchema {
         .attribute(Attribute.stringSet("admin_role_names").optional()
             .description("IAM role names (not ARNs) exempt from the vaults' deny-delete access "
                 + "policies."))
-        .attribute(Attribute.string("central_resource_prefix")
-            .defaultValue(CtyValue.string(DeploymentSpec.DEFAULT_CENTRAL_PREFIX))
-            .description("Prefix of every name in the central account. Default \""
+        // Unset, the provider's prefix is planned (PlanShaping), which also forces the
+        // replacement when the planned value changes: an attribute plan modifier would see the
+        // not-yet-filled unknown and force it on every update.
+        .attribute(Attribute.string("central_resource_prefix").optional().computed()
+            .description("Prefix of every name in the central account. Default: the "
+                + "provider's central_account_resource_name_prefix, else \""
                 + DeploymentSpec.DEFAULT_CENTRAL_PREFIX + "\". Changing it forces a new "
-                + "deployment.")
-            .planModifiers(requiresReplace()))
-        .attribute(Attribute.string("member_resource_prefix")
-            .defaultValue(CtyValue.string(DeploymentSpec.DEFAULT_MEMBER_PREFIX))
-            .description("Prefix of every name in the workload accounts. Default \""
+                + "deployment."))
+        .attribute(Attribute.string("member_resource_prefix").optional().computed()
+            .description("Prefix of every name in the workload accounts. Default: the "
+                + "provider's member_account_resource_name_prefix, else \""
                 + DeploymentSpec.DEFAULT_MEMBER_PREFIX + "\". Changing it forces a new "
-                + "deployment.")
-            .planModifiers(requiresReplace()))
+                + "deployment."))
         .attribute(Attribute.string("member_deployment_mode").defaultValue(
                 CtyValue.string("stackset"))
             .validators(Validators.oneOf("stackset", "assume_role"))

@@ -4,19 +4,22 @@ import bunker.cty.AttributePath;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.framework.ModifyPlan;
+import bunker.resource.ProviderData;
 import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadRequest;
 import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
 import bunker.topology.CentralPlan;
+import bunker.topology.DeploymentRules;
 import bunker.topology.Topology;
 import bunker.topology.VaultLock;
+import bunker.topology.Violation;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a plan of {@code backup_deployment} shows beyond the configuration: rule names and the
- * default lock filled in, each object's ARN kept, planned null (no longer wanted) or unknown
+ * What a plan of {@code backup_deployment} shows beyond the configuration: the provider's name
+ * prefixes, rule names and the default lock filled in, each object's ARN kept, planned null (no longer wanted) or unknown
  * (to be created, also when it vanished out of band), and retention changes refused, because
  * locked vaults cannot be changed or replaced without losing what they protect.
  */
@@ -27,9 +30,14 @@ final class PlanShaping {
 
   private PlanShaping() {}
 
-  static void shape(ModifyPlan plan) {
+  static void shape(ModifyPlan plan, ProviderData provider) {
+    prefix(plan, "central_resource_prefix", provider.centralPrefix());
+    prefix(plan, "member_resource_prefix", provider.memberPrefix());
     nameRules(plan);
     defaultLock(plan);
+    if (!checkDefaultedPrefixes(plan)) {
+      return;
+    }
     CtyValue name = plan.planned().attr("name");
     plan.set(AttributePath.of("id"), name);
     if (!plan.creating()) {
@@ -79,6 +87,42 @@ final class PlanShaping {
         DeploymentModel.PLACEHOLDER), "", "", WorkloadObjects.mode(inputs),
         inputs.attr("member_role_name").stringOr(null), false, null);
     return workload.isConvergedWith(request);
+  }
+
+  /**
+   * An unset prefix is the provider's. A planned change forces a new deployment, as every name
+   * derives from the prefixes; this is decided here, once the value is filled in, because an
+   * attribute plan modifier would still see "known after apply".
+   */
+  private static void prefix(ModifyPlan plan, String attribute, String providerDefault) {
+    AttributePath path = AttributePath.of(attribute);
+    if (plan.config().attr(attribute).isNull()) {
+      plan.set(path, CtyValue.string(providerDefault));
+    }
+    if (!plan.creating() && !plan.planned().attr(attribute).equals(plan.prior().attr(attribute))) {
+      plan.requireReplace(path);
+    }
+  }
+
+  /**
+   * Validation could not know a prefix left to the provider (DeploymentModel.validate checks
+   * with the most lenient one), so the derived names are checked here with the real prefixes.
+   * Returns false when the configuration is refused.
+   */
+  private static boolean checkDefaultedPrefixes(ModifyPlan plan) {
+    boolean defaulted = plan.config().attr("central_resource_prefix").isNull()
+        || plan.config().attr("member_resource_prefix").isNull();
+    CtyValue inputs = arguments(plan.planned());
+    if (!defaulted || !inputs.isWhollyKnown()) {
+      return true;
+    }
+    List<Violation> violations = DeploymentRules.check(
+        DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER));
+    for (Violation v : violations) {
+      plan.diagnostics().addAttributeError(DeploymentModel.path(v.path()), v.summary(),
+          v.detail());
+    }
+    return violations.isEmpty();
   }
 
   /** A rule without a name is named after its list index. */

@@ -11,6 +11,8 @@ import bunker.framework.DataSource;
 import bunker.framework.Diagnostics;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
+import bunker.resource.ProviderData;
+import bunker.topology.DeploymentSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +47,10 @@ public final class SourceKeyPolicyDataSource implements DataSource {
               + "deployment's workload Backup service role, <prefix><name>-backup-service-role.")
           .validators(Validators.stringLength(1, 40)))
       .attribute(Attribute.string("member_account_resource_name_prefix").optional()
-          .description("The prefix the deployment gives names in workload accounts (the "
-              + "provider's member_account_resource_name_prefix); default empty."))
+          .description("The prefix the deployment gives names in workload accounts (its "
+              + "member_resource_prefix). Default: the provider's "
+              + "member_account_resource_name_prefix, else \""
+              + DeploymentSpec.DEFAULT_MEMBER_PREFIX + "\", as the deployments use."))
       .attribute(Attribute.string("partition").optional()
           .description("AWS partition of the ARNs; default \"aws\".")
           .validators(Validators.oneOf("aws", "aws-cn", "aws-us-gov")))
@@ -62,6 +66,7 @@ public final class SourceKeyPolicyDataSource implements DataSource {
       .build());
 
   private AwsClients aws;
+  private String memberPrefix = DeploymentSpec.DEFAULT_MEMBER_PREFIX;
 
   @Override
   public String typeName() {
@@ -75,7 +80,10 @@ public final class SourceKeyPolicyDataSource implements DataSource {
 
   @Override
   public void configure(Object providerData, Diagnostics diagnostics) {
-    aws = providerData instanceof AwsClients c ? c : null;
+    aws = ProviderData.awsOf(providerData);
+    if (providerData instanceof ProviderData data) {
+      memberPrefix = data.memberPrefix();
+    }
   }
 
   @Override
@@ -111,7 +119,7 @@ public final class SourceKeyPolicyDataSource implements DataSource {
       config.attr("role_names").elements().forEach(e -> roles.add(e.asString()));
     } else {
       String prefix = str(config.attr("member_account_resource_name_prefix"));
-      roles.add(SourceKeyPolicy.deploymentRoleName(prefix == null ? "" : prefix,
+      roles.add(SourceKeyPolicy.deploymentRoleName(prefix == null ? memberPrefix : prefix,
           config.attr("deployment_name").asString()));
     }
     String partition = str(config.attr("partition"));

@@ -12,6 +12,7 @@ import bunker.framework.Diagnostics;
 import bunker.framework.Nesting;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
+import bunker.resource.ProviderData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class OrganizationPreflightDataSource implements DataSource {
 
   @Override
   public void configure(Object providerData, Diagnostics diagnostics) {
-    aws = providerData instanceof AwsClients c ? c : null;
+    aws = ProviderData.awsOf(providerData);
   }
 
   @Override

@@ -18,6 +18,7 @@ import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.StateResult;
 import bunker.framework.Timeouts;
+import bunker.resource.ProviderData;
 import bunker.resource.vault.BackupVaultModel.Lock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public final class BackupVaultResource implements Resource {
 
   @Override
   public void configure(Object providerData, Diagnostics diagnostics) {
-    aws = providerData instanceof AwsClients c ? c : null;
+    aws = ProviderData.awsOf(providerData);
   }
 
   @Override

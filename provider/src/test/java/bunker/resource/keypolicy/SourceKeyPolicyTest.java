@@ -8,6 +8,8 @@ import bunker.cty.AttributePath;
 import bunker.cty.CtyValue;
 import bunker.framework.Diagnostic;
 import bunker.framework.Diagnostics;
+import bunker.resource.ProviderData;
+import bunker.topology.DeploymentSpec;
 import bunker.topology.json.Json;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,33 @@ class SourceKeyPolicyTest {
         out.attr("principal_arns"));
     assertTrue(out.attr("json").asString().contains("mb-prod-backup-service-role"));
     assertTrue(out.isWhollyKnown());
+  }
+
+  private static String roleOf(SourceKeyPolicyDataSource ds, Map<String, CtyValue> extra) {
+    Map<String, CtyValue> values = new java.util.HashMap<>(Map.of(
+        "central_account_id", CtyValue.string(CENTRAL), "account_id", CtyValue.string(WORKLOAD),
+        "deployment_name", CtyValue.string("prod")));
+    values.putAll(extra);
+    Diagnostics d = new Diagnostics();
+    CtyValue out = ds.read(config(values), d);
+    assertTrue(d.isEmpty(), d.toString());
+    return out.attr("principal_arns").elements().get(0).asString();
+  }
+
+  @Test
+  void read_prefixUnset_isTheDeploymentsDefaultMemberPrefix() {
+    assertEquals("arn:aws:iam::" + WORKLOAD + ":role/" + DeploymentSpec.DEFAULT_MEMBER_PREFIX
+        + "prod-backup-service-role", roleOf(new SourceKeyPolicyDataSource(), Map.of()));
+  }
+
+  @Test
+  void read_prefixUnset_isTheProvidersMemberPrefix_explicitWins() {
+    SourceKeyPolicyDataSource ds = new SourceKeyPolicyDataSource();
+    ds.configure(new ProviderData(null, "c-", "acme-"), new Diagnostics());
+    assertEquals("arn:aws:iam::" + WORKLOAD + ":role/acme-prod-backup-service-role",
+        roleOf(ds, Map.of()));
+    assertEquals("arn:aws:iam::" + WORKLOAD + ":role/mb-prod-backup-service-role",
+        roleOf(ds, Map.of("member_account_resource_name_prefix", CtyValue.string("mb-"))));
   }
 
   @Test
