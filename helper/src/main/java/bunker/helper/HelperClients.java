@@ -26,6 +26,13 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * connections and unexpired credentials. One HTTP client (the JDK's HttpURLConnection) for all.
  */
 public final class HelperClients implements AutoCloseable {
+  /**
+   * Attempts per call, as the provider's default (10 retries): the helper answers one
+   * CloudFormation request with some twenty calls, and the SDK's default three attempts let a
+   * throttling burst fail the whole stack operation.
+   */
+  private static final int MAX_ATTEMPTS = 11;
+
   /** Backup and IAM clients acting in one workload account. */
   public record Account(BackupClient backup, BackupClient bulkBackup, IamClient iam) {}
 
@@ -91,7 +98,8 @@ public final class HelperClients implements AutoCloseable {
 
   private static ClientOverrideConfiguration standardRetries() {
     return ClientOverrideConfiguration.builder()
-        .retryStrategy(AwsRetryStrategy.standardRetryStrategy()).build();
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(MAX_ATTEMPTS).build()).build();
   }
 
   /**
@@ -105,6 +113,7 @@ public final class HelperClients implements AutoCloseable {
             .throttlingBackoffStrategy(
                 BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(2)))
             .circuitBreakerEnabled(false)
+            .maxAttempts(MAX_ATTEMPTS)
             .build())
         .build();
   }

@@ -31,6 +31,9 @@ import software.amazon.awssdk.services.cloudformation.model.StackSet;
  * account, DELEGATED_ADMIN otherwise. A StackSet runs one operation at a time: each is awaited.
  */
 final class StackSetWorkloadAccounts implements WorkloadAccounts {
+  /** Tries of a StackSet instance delete whose operation FAILED. */
+  private static final int DELETE_ATTEMPTS = 3;
+
   private final AwsClients central;
   private final Waiters waiters;
   private final HelperDeployment helper;
@@ -152,8 +155,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
           all.addAll(state.targets());
           all.addAll(spec.sortedTargets());
           step = "deleting StackSet (" + name + ") instances";
-          sets.waitForOperation(name, sets.deleteInstances(name, new ArrayList<>(all),
-              regions(spec)), request.timeout());
+          deleteInstances(sets, name, new ArrayList<>(all), spec, request);
         }
         step = "deleting StackSet (" + name + ")";
         sets.delete(name);
@@ -163,6 +165,26 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       helper.release(spec);
     } catch (RuntimeException e) {
       throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
+    }
+  }
+
+  /**
+   * DeleteStackInstances, again after a FAILED operation: a member stack's delete can fail for a
+   * passing reason (its custom resource's helper throttled past its retries), and the same
+   * request then succeeds; CloudFormation itself never retries an operation.
+   */
+  private static void deleteInstances(StackSets sets, String name, List<String> ous,
+      DeploymentSpec spec, WorkloadRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        sets.waitForOperation(name, sets.deleteInstances(name, ous, regions(spec)),
+            request.timeout());
+        return;
+      } catch (Waiters.FailedException e) {
+        if (attempt >= DELETE_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
   }
 
