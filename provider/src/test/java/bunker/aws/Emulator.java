@@ -1,12 +1,19 @@
 package bunker.aws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import bunker.cty.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -36,6 +43,44 @@ public final class Emulator {
           + "): start it with scripts/emulator.sh start");
     }
     return url;
+  }
+
+  /**
+   * Runs {@code scripts/emulator.sh seed} against this emulator (idempotent) and returns its
+   * JSON; sets the test credentials and region the in-JVM provider's SDK reads. Not cached
+   * here: each test helper keeps its own copy, so one seeded after a test reset the emulator
+   * is a fresh one.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> seedOrganisation() {
+    String url = url();
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    System.setProperty("aws.region", REGION);
+    try {
+      ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
+          .directory(repoRoot().toFile());
+      pb.environment().put("BUNKER_EMULATOR_PORT", Integer.toString(URI.create(url).getPort()));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
+      return (Map<String, Object>) Json.parse(out);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run scripts/emulator.sh seed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The repository's root: the nearest directory above the working one with the scripts. */
+  public static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("scripts/emulator.sh"))) {
+        return p;
+      }
+    }
+    throw new AssertionError("scripts/emulator.sh not found above " + Path.of("").toAbsolutePath());
   }
 
   /** Clients for the emulator's default account, with fake credentials. */

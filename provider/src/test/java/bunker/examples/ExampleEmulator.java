@@ -1,14 +1,10 @@
 package bunker.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
-import bunker.cty.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,36 +23,17 @@ final class ExampleEmulator {
   private ExampleEmulator() {}
 
   /** Seeds once per JVM (idempotent) and points the in-JVM provider's SDK at the emulator. */
-  @SuppressWarnings("unchecked")
   static synchronized Map<String, Object> seed() {
     if (seed == null) {
-      String url = Emulator.url();
-      System.setProperty("aws.accessKeyId", "test");
-      System.setProperty("aws.secretAccessKey", "test");
-      System.setProperty("aws.region", Emulator.REGION);
-      System.setProperty("aws.endpointUrl", url);
-      try {
-        ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
-            .directory(repoRoot().toFile());
-        pb.environment().put("BUNKER_EMULATOR_PORT",
-            Integer.toString(URI.create(url).getPort()));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
-        seed = (Map<String, Object>) Json.parse(out);
-      } catch (IOException e) {
-        throw new AssertionError("cannot run scripts/emulator.sh seed", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      seed = Emulator.seedOrganisation();
+      // The provider runs in this JVM: the SDK reads this like AWS_ENDPOINT_URL.
+      System.setProperty("aws.endpointUrl", Emulator.url());
     }
     return seed;
   }
 
   static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    return Files.exists(p.resolve("scripts/emulator.sh")) ? p : p.getParent();
+    return Emulator.repoRoot();
   }
 
   static Path example(String name) {

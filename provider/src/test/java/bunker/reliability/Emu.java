@@ -1,15 +1,10 @@
 package bunker.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.cty.Json;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,39 +23,15 @@ final class Emu {
   private Emu() {}
 
   /** {@code scripts/emulator.sh seed} against BUNKER_EMULATOR_URL (idempotent), once per JVM. */
-  @SuppressWarnings("unchecked")
   static synchronized Map<String, Object> seed() {
     if (seed == null) {
-      String url = Emulator.url();
-      // The reattached provider runs in this JVM: the SDK reads these like AWS_* variables.
-      System.setProperty("aws.accessKeyId", "test");
-      System.setProperty("aws.secretAccessKey", "test");
-      System.setProperty("aws.region", Emulator.REGION);
-      try {
-        ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
-            .directory(repoRoot().toFile());
-        pb.environment().put("BUNKER_EMULATOR_PORT", Integer.toString(URI.create(url).getPort()));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
-        seed = (Map<String, Object>) Json.parse(out);
-      } catch (IOException e) {
-        throw new AssertionError("cannot run scripts/emulator.sh seed", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      seed = Emulator.seedOrganisation();
     }
     return seed;
   }
 
   static Path repoRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("scripts/emulator.sh"))) {
-        return p;
-      }
-    }
-    throw new AssertionError("scripts/emulator.sh not found above " + Path.of("").toAbsolutePath());
+    return Emulator.repoRoot();
   }
 
   @SuppressWarnings("unchecked")

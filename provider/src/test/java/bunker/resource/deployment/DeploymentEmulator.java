@@ -1,6 +1,5 @@
 package bunker.resource.deployment;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AwsClients;
@@ -10,12 +9,9 @@ import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
 import bunker.aws.logs.LogGroups;
 import bunker.aws.ram.ResourceShares;
-import bunker.cty.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,37 +33,17 @@ final class DeploymentEmulator {
   private DeploymentEmulator() {}
 
   /** {@code scripts/emulator.sh seed} against the emulator of BUNKER_EMULATOR_URL (idempotent). */
-  @SuppressWarnings("unchecked")
   static synchronized Map<String, Object> seed() {
     if (seed == null) {
-      String url = Emulator.url();
-      // The provider runs in this JVM: the SDK reads these like AWS_* variables.
-      System.setProperty("aws.accessKeyId", "test");
-      System.setProperty("aws.secretAccessKey", "test");
-      System.setProperty("aws.region", Emulator.REGION);
-      System.setProperty("aws.endpointUrl", url);
-      try {
-        ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
-            .directory(repoRoot().toFile());
-        pb.environment().put("BUNKER_EMULATOR_PORT",
-            Integer.toString(URI.create(url).getPort()));
-        Process p = pb.redirectErrorStream(false).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
-        seed = (Map<String, Object>) Json.parse(out);
-      } catch (IOException e) {
-        throw new AssertionError("cannot run scripts/emulator.sh seed", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      seed = Emulator.seedOrganisation();
+      // The provider runs in this JVM: the SDK reads this like AWS_ENDPOINT_URL.
+      System.setProperty("aws.endpointUrl", Emulator.url());
     }
     return seed;
   }
 
   static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    return Files.exists(p.resolve("scripts/emulator.sh")) ? p : p.getParent();
+    return Emulator.repoRoot();
   }
 
   @SuppressWarnings("unchecked")
