@@ -107,7 +107,7 @@ def unique():
 @pytest.fixture
 def account_id():
     """A fresh 12-digit account id: moto keeps state per account, so tests stay apart."""
-    return str(random.randint(10**11, 10**12 - 1))
+    return fresh_account_id()
 
 
 @pytest.fixture
@@ -130,6 +130,33 @@ def client(endpoint, strict_config):
             def add_header(request, **_):
                 request.headers["x-moto-account-id"] = account_id
             c.meta.events.register("before-sign.*.*", add_header)
+        return c
+
+    return make
+
+
+def error_code(excinfo):
+    """The AWS error code of a botocore ClientError caught by pytest.raises."""
+    return excinfo.value.response["Error"]["Code"]
+
+
+def fresh_account_id():
+    """A 12-digit account id no other test uses: moto keeps state per account."""
+    return str(random.randint(10**11, 10**12 - 1))
+
+
+@pytest.fixture
+def as_account(endpoint, client_config):
+    """as_account(service, account_id): a client that acts as the account through moto's
+    x-moto-account-id header. Cheaper than AssumeRole for throw-away management accounts (no
+    IAM store is built for them); the AssumeRole path is exercised by the `aws` fixture."""
+
+    def make(service, account_id):
+        c = boto3.client(service, region_name=REGION, endpoint_url=endpoint,
+                         config=client_config, aws_access_key_id="test",
+                         aws_secret_access_key="test")
+        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
+                               __setitem__("x-moto-account-id", account_id))
         return c
 
     return make

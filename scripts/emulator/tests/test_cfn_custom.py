@@ -310,7 +310,7 @@ def test_lambda_token_still_goes_to_lambda(client, account_id):
 
 # ---- StackSet instance in a member account, topic in the central (delegated admin) account ---
 
-from test_cloudformation import as_account, org  # noqa: E402,F401  (fixtures)
+from test_cloudformation import org  # noqa: E402,F401  (fixture)
 
 
 def test_stack_set_instance_waits_for_central_helper(org, as_account, provider):

@@ -1,11 +1,10 @@
 """CloudFormation extension: AWS::Backup::BackupVault and service-managed StackSets."""
 import json
-import random
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+from conftest import error_code, fresh_account_id
 
 REGION = "us-east-1"
 VAULT_TEMPLATE = json.dumps({
@@ -19,28 +18,8 @@ VAULT_TEMPLATE = json.dumps({
 })
 
 
-def fresh():
-    return str(random.randint(10**11, 10**12 - 1))
-
-
-def code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def as_account(endpoint, client_config):
-    def make(service, account_id):
-        c = boto3.client(service, region_name=REGION, endpoint_url=endpoint,
-                         config=client_config, aws_access_key_id="test",
-                         aws_secret_access_key="test")
-        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
-                               __setitem__("x-moto-account-id", account_id))
-        return c
-    return make
-
-
 def test_stack_creates_and_deletes_backup_vault(as_account):
-    acct = fresh()
+    acct = fresh_account_id()
     cfn, backup = as_account("cloudformation", acct), as_account("backup", acct)
     cfn.create_stack(StackName="v", TemplateBody=VAULT_TEMPLATE)
     stack = cfn.describe_stacks(StackName="v")["Stacks"][0]
@@ -56,12 +35,12 @@ def test_stack_creates_and_deletes_backup_vault(as_account):
     cfn.delete_stack(StackName="v")
     with pytest.raises(ClientError) as e:
         backup.describe_backup_vault(BackupVaultName="member-vault")
-    assert code(e) == "ResourceNotFoundException"
+    assert error_code(e) == "ResourceNotFoundException"
 
 
 @pytest.fixture
 def org(as_account):
-    mgmt = fresh()
+    mgmt = fresh_account_id()
     o = as_account("organizations", mgmt)
     o.create_organization(FeatureSet="ALL")
     root = o.list_roots()["Roots"][0]["Id"]
@@ -139,7 +118,7 @@ def test_service_managed_stack_set_lifecycle(org, as_account):
 
     with pytest.raises(ClientError) as e:
         cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
-    assert code(e) == "StackSetNotEmptyException"
+    assert error_code(e) == "StackSetNotEmptyException"
 
     cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
                                CallAs="DELEGATED_ADMIN",
@@ -149,7 +128,7 @@ def test_service_managed_stack_set_lifecycle(org, as_account):
     cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
     with pytest.raises(ClientError) as e:
         cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
-    assert code(e) == "StackSetNotFoundException"
+    assert error_code(e) == "StackSetNotFoundException"
 
 
 def test_retain_on_account_removal(org, as_account):
@@ -168,7 +147,7 @@ def test_call_as_delegated_admin_refused_for_others(org, as_account):
     cfn = as_account("cloudformation", org["outside"])
     with pytest.raises(ClientError) as e:
         create_set(cfn, "nope")
-    assert code(e) == "ValidationError"
+    assert error_code(e) == "ValidationError"
     assert "delegated administrator" in e.value.response["Error"]["Message"]
 
 
@@ -177,4 +156,4 @@ def test_service_managed_requires_auto_deployment(org, as_account):
     with pytest.raises(ClientError) as e:
         cfn.create_stack_set(StackSetName="no-auto", TemplateBody=VAULT_TEMPLATE,
                              PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN")
-    assert code(e) == "ValidationError"
+    assert error_code(e) == "ValidationError"

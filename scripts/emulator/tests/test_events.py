@@ -1,31 +1,18 @@
 """EventBridge extension: Step Functions / SNS targets, cross-account forwarding, bus policy."""
 import json
-import random
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+from conftest import fresh_account_id
 
 REGION = "us-east-1"
 PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
 
 
 @pytest.fixture
-def as_account(endpoint, client_config):
-    def make(service, account_id):
-        c = boto3.client(service, region_name=REGION, endpoint_url=endpoint,
-                         config=client_config, aws_access_key_id="test",
-                         aws_secret_access_key="test")
-        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
-                               __setitem__("x-moto-account-id", account_id))
-        return c
-    return make
-
-
-@pytest.fixture
 def accounts():
-    return [str(random.randint(10**11, 10**12 - 1)) for _ in range(2)]
+    return [fresh_account_id() for _ in range(2)]
 
 
 def machine(sfn, account):

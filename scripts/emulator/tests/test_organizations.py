@@ -4,11 +4,10 @@ Every test builds its own organisation in a fresh management account (any 12 dig
 emulator), so the tests neither see nor disturb the seeded organisation.
 """
 import json
-import random
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+from conftest import error_code, fresh_account_id
 
 BACKUP_POLICY = {
     "plans": {
@@ -22,31 +21,6 @@ BACKUP_POLICY = {
         }
     }
 }
-
-
-def fresh_account_id():
-    return str(random.randint(10**11, 10**12 - 1))
-
-
-def code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def as_account(endpoint, client_config):
-    """as_account(service, account_id): a client that acts as the account through moto's
-    x-moto-account-id header. Cheaper than AssumeRole for throw-away management accounts (no
-    IAM store is built for them); the AssumeRole path itself is exercised with members below."""
-
-    def make(service, account_id):
-        c = boto3.client(service, region_name="us-east-1", endpoint_url=endpoint,
-                         config=client_config, aws_access_key_id="test",
-                         aws_secret_access_key="test")
-        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
-                               __setitem__("x-moto-account-id", account_id))
-        return c
-
-    return make
 
 
 @pytest.fixture
@@ -83,14 +57,14 @@ def test_backup_policy_lifecycle(org):
 
     with pytest.raises(ClientError) as e:
         o.attach_policy(PolicyId=pid, TargetId=org["ou"]["Id"])
-    assert code(e) == "PolicyTypeNotEnabledException"
+    assert error_code(e) == "PolicyTypeNotEnabledException"
 
     o.enable_policy_type(RootId=org["root"], PolicyType="BACKUP_POLICY")
     o.attach_policy(PolicyId=pid, TargetId=org["ou"]["Id"])
     o.attach_policy(PolicyId=pid, TargetId=org["member"])
     with pytest.raises(ClientError) as e:
         o.attach_policy(PolicyId=pid, TargetId=org["ou"]["Id"])
-    assert code(e) == "DuplicatePolicyAttachmentException"
+    assert error_code(e) == "DuplicatePolicyAttachmentException"
 
     listed = o.list_policies_for_target(TargetId=org["ou"]["Id"], Filter="BACKUP_POLICY")
     assert [p["Id"] for p in listed["Policies"]] == [pid]
@@ -100,17 +74,17 @@ def test_backup_policy_lifecycle(org):
 
     with pytest.raises(ClientError) as e:
         o.delete_policy(PolicyId=pid)
-    assert code(e) == "PolicyInUseException"
+    assert error_code(e) == "PolicyInUseException"
 
     o.detach_policy(PolicyId=pid, TargetId=org["ou"]["Id"])
     with pytest.raises(ClientError) as e:
         o.detach_policy(PolicyId=pid, TargetId=org["ou"]["Id"])
-    assert code(e) == "PolicyNotAttachedException"
+    assert error_code(e) == "PolicyNotAttachedException"
     o.detach_policy(PolicyId=pid, TargetId=org["member"])
     o.delete_policy(PolicyId=pid)
     with pytest.raises(ClientError) as e:
         o.describe_policy(PolicyId=pid)
-    assert code(e) == "PolicyNotFoundException"
+    assert error_code(e) == "PolicyNotFoundException"
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"rules": {}}',
@@ -118,26 +92,26 @@ def test_backup_policy_lifecycle(org):
 def test_backup_policy_malformed(org, content):
     with pytest.raises(ClientError) as e:
         create_backup_policy(org["client"], content=content)
-    assert code(e) == "MalformedPolicyDocumentException"
+    assert error_code(e) == "MalformedPolicyDocumentException"
 
 
 def test_backup_policy_too_large(org):
     big = {"plans": {"p": {"tags": {"@@assign": "x" * 10_000}}}}
     with pytest.raises(ClientError) as e:
         create_backup_policy(org["client"], content=json.dumps(big))
-    assert code(e) == "ConstraintViolationException"
+    assert error_code(e) == "ConstraintViolationException"
     assert e.value.response.get("Reason") == "POLICY_CONTENT_LIMIT_EXCEEDED"
     pid = create_backup_policy(org["client"])["PolicySummary"]["Id"]
     with pytest.raises(ClientError) as e:
         org["client"].update_policy(PolicyId=pid, Content=json.dumps(big))
-    assert code(e) == "ConstraintViolationException"
+    assert error_code(e) == "ConstraintViolationException"
 
 
 def test_delegated_administrators(org):
     o, member = org["client"], org["member"]
     with pytest.raises(ClientError) as e:
         o.register_delegated_administrator(AccountId=member, ServicePrincipal="nope.amazonaws.com")
-    assert code(e) == "InvalidInputException"
+    assert error_code(e) == "InvalidInputException"
     assert o.list_delegated_administrators()["DelegatedAdministrators"] == []
 
     for sp in ("backup.amazonaws.com", "member.org.stacksets.cloudformation.amazonaws.com"):
@@ -146,7 +120,7 @@ def test_delegated_administrators(org):
     with pytest.raises(ClientError) as e:
         o.register_delegated_administrator(AccountId=member,
                                            ServicePrincipal="backup.amazonaws.com")
-    assert code(e) == "AccountAlreadyRegisteredException"
+    assert error_code(e) == "AccountAlreadyRegisteredException"
     admins = o.list_delegated_administrators(ServicePrincipal="backup.amazonaws.com")
     assert [a["Id"] for a in admins["DelegatedAdministrators"]] == [member]
     services = o.list_delegated_services_for_account(AccountId=member)["DelegatedServices"]
@@ -160,13 +134,13 @@ def test_resource_policy_crud(org):
     o = org["client"]
     with pytest.raises(ClientError) as e:
         o.describe_resource_policy()
-    assert code(e) == "ResourcePolicyNotFoundException"
+    assert error_code(e) == "ResourcePolicyNotFoundException"
     with pytest.raises(ClientError) as e:
         o.delete_resource_policy()
-    assert code(e) == "ResourcePolicyNotFoundException"
+    assert error_code(e) == "ResourcePolicyNotFoundException"
     with pytest.raises(ClientError) as e:
         o.put_resource_policy(Content="{nope")
-    assert code(e) == "MalformedPolicyDocumentException"
+    assert error_code(e) == "MalformedPolicyDocumentException"
 
     doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
                                                     "Action": "organizations:List*",
@@ -180,7 +154,7 @@ def test_resource_policy_crud(org):
     o.delete_resource_policy()
     with pytest.raises(ClientError) as e:
         o.describe_resource_policy()
-    assert code(e) == "ResourcePolicyNotFoundException"
+    assert error_code(e) == "ResourcePolicyNotFoundException"
 
 
 def delegation_policy(member_id, mgmt_id):
@@ -210,7 +184,7 @@ def test_member_without_delegation_is_denied(org, as_account):
                  lambda: m.create_organizational_unit(ParentId=org["root"], Name="x")):
         with pytest.raises(ClientError) as e:
             call()
-        assert code(e) == "AccessDeniedException"
+        assert error_code(e) == "AccessDeniedException"
     # Any member may describe its own organisation.
     assert m.describe_organization()["Organization"]["MasterAccountId"] == org["mgmt"]
 
@@ -225,11 +199,11 @@ def test_delegated_admin_reads_but_needs_resource_policy_to_write(org, as_accoun
     assert m.list_roots()["Roots"][0]["Id"] == org["root"]
     with pytest.raises(ClientError) as e:
         create_backup_policy(m)
-    assert code(e) == "AccessDeniedException"
+    assert error_code(e) == "AccessDeniedException"
     with pytest.raises(ClientError) as e:
         m.register_delegated_administrator(AccountId=member,
                                            ServicePrincipal="ram.amazonaws.com")
-    assert code(e) == "AccessDeniedException"
+    assert error_code(e) == "AccessDeniedException"
 
 
 def test_resource_policy_lets_member_manage_backup_policies(org, as_account):
@@ -249,11 +223,11 @@ def test_resource_policy_lets_member_manage_backup_policies(org, as_account):
     with pytest.raises(ClientError) as e:
         m.create_policy(Name="tag", Description="d", Type="TAG_POLICY",
                         Content=json.dumps({"tags": {}}))
-    assert code(e) == "AccessDeniedException"
+    assert error_code(e) == "AccessDeniedException"
     # Management-only operations stay so whatever the policy says.
     with pytest.raises(ClientError) as e:
         m.put_resource_policy(Content=json.dumps(delegation_policy(member, org["mgmt"])))
-    assert code(e) == "AccessDeniedException"
+    assert error_code(e) == "AccessDeniedException"
 
 
 def test_nested_ous_and_move_account(org):

@@ -1,31 +1,10 @@
 """RAM extension: sharing a backup vault from a member (central backup) account with OUs."""
-import random
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+from conftest import error_code, fresh_account_id
 
 REGION = "us-east-1"
-
-
-def fresh_account_id():
-    return str(random.randint(10**11, 10**12 - 1))
-
-
-def code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def as_account(endpoint, client_config):
-    def make(service, account_id):
-        c = boto3.client(service, region_name=REGION, endpoint_url=endpoint,
-                         config=client_config, aws_access_key_id="test",
-                         aws_secret_access_key="test")
-        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
-                               __setitem__("x-moto-account-id", account_id))
-        return c
-    return make
 
 
 @pytest.fixture
@@ -54,7 +33,7 @@ def test_ou_principal_needs_sharing_enabled(org, as_account):
     ram = as_account("ram", org["central"])
     with pytest.raises(ClientError) as e:
         ram.create_resource_share(name="s", principals=[org["prod"]["Arn"]])
-    assert code(e) == "OperationNotPermittedException"
+    assert error_code(e) == "OperationNotPermittedException"
     # Enabling it from the management account turns on RAM's trusted access in Organizations.
     assert as_account("ram", org["mgmt"]).enable_sharing_with_aws_organization()["returnValue"]
     enabled = org["orgs"].list_aws_service_access_for_organization()["EnabledServicePrincipals"]
@@ -133,7 +112,7 @@ def test_associate_and_disassociate(org, as_account):
 
     with pytest.raises(ClientError) as e:
         ram.disassociate_resource_share(resourceShareArn=arn, principals=[org["member"]])
-    assert code(e) == "UnknownResourceException"
+    assert error_code(e) == "UnknownResourceException"
 
 
 def test_errors(org, as_account):
@@ -142,23 +121,23 @@ def test_errors(org, as_account):
     missing_vault = org["vault"].rsplit(":", 1)[0] + ":nope"
     with pytest.raises(ClientError) as e:
         ram.create_resource_share(name="x", resourceArns=[missing_vault])
-    assert code(e) == "UnknownResourceException"
+    assert error_code(e) == "UnknownResourceException"
     with pytest.raises(ClientError) as e:
         ram.create_resource_share(name="x", resourceArns=["arn:aws:backup:us-east-1:1:oops"])
-    assert code(e) == "MalformedArnException"
+    assert error_code(e) == "MalformedArnException"
     with pytest.raises(ClientError) as e:
         ram.create_resource_share(name="x", principals=["999999999999"],
                                   allowExternalPrincipals=False)
-    assert code(e) == "OperationNotPermittedException"
+    assert error_code(e) == "OperationNotPermittedException"
     bogus = f"arn:aws:ram:{REGION}:{org['central']}:resource-share/nope"
     with pytest.raises(ClientError) as e:
         ram.associate_resource_share(resourceShareArn=bogus, principals=[org["member"]])
-    assert code(e) == "UnknownResourceException"
+    assert error_code(e) == "UnknownResourceException"
     with pytest.raises(ClientError) as e:
         ram.list_resource_share_permissions(resourceShareArn=bogus)
-    assert code(e) == "UnknownResourceException"
+    assert error_code(e) == "UnknownResourceException"
     arn = ram.create_resource_share(name="d")["resourceShare"]["resourceShareArn"]
     ram.delete_resource_share(resourceShareArn=arn)
     with pytest.raises(ClientError) as e:
         ram.associate_resource_share(resourceShareArn=arn, principals=[org["member"]])
-    assert code(e) == "InvalidStateTransitionException"
+    assert error_code(e) == "InvalidStateTransitionException"
