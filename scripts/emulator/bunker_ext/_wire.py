@@ -7,6 +7,7 @@ model's request URIs (REST protocols), the way AWS front ends route them.
 """
 import io
 import json
+import os
 import re
 import threading
 import uuid
@@ -199,3 +200,22 @@ def server_error(service, protocol, status=500, code=None, message=None):
     if protocol in ("json", "rest-json"):
         return _json_error(status, code, message, protocol)
     return _xml_error(status, code, message, protocol, False)
+
+
+def server_url(argv, override_env):
+    """The URL this server answers at, for callers that must reach it back (custom-resource
+    responses, Lambda functions' SDK calls): the environment variable ``override_env`` if set,
+    else the host and port of the server's own ``-H``/``-p`` arguments (a wildcard host becomes
+    loopback)."""
+    if os.environ.get(override_env):
+        return os.environ[override_env].rstrip("/")
+    host, port = "127.0.0.1", "5000"
+    for i, arg in enumerate(argv):
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if arg in ("-H", "--host") and nxt:
+            host = nxt
+        elif arg in ("-p", "--port") and nxt:
+            port = nxt
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"

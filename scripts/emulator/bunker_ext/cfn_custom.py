@@ -42,7 +42,7 @@ from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 from moto.core.common_models import CloudFormationModel
 
-from . import _admin, _cfn_engine as E, _clock
+from . import _admin, _cfn_engine as E, _clock, _wire
 
 log = logging.getLogger("bunker_ext.cfn_custom")
 SUBJECT = "AWS CloudFormation custom resource request"
@@ -427,28 +427,10 @@ def _reset():
 
 # ---- install --------------------------------------------------------------------------------
 
-def _server_base_url(argv):
-    """Where helpers PUT responses: BUNKER_CFN_RESPONSE_BASE_URL, else the server's -H/-p."""
-    import os
-
-    if os.environ.get("BUNKER_CFN_RESPONSE_BASE_URL"):
-        return os.environ["BUNKER_CFN_RESPONSE_BASE_URL"].rstrip("/")
-    host, port = "127.0.0.1", "5000"
-    for i, arg in enumerate(argv):
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if arg in ("-H", "--host") and nxt:
-            host = nxt
-        elif arg in ("-p", "--port") and nxt:
-            port = nxt
-    if host in ("0.0.0.0", "::"):
-        host = "127.0.0.1"
-    return f"http://{host}:{port}"
-
-
 def install():
     from . import _cfn_stacks
 
     _load_settings()
-    _base_url[0] = _server_base_url(sys.argv[1:])
+    _base_url[0] = _wire.server_url(sys.argv[1:], "BUNKER_CFN_RESPONSE_BASE_URL")
     _cfn_stacks.install(sys.modules[__name__], _ctx, OperationInProgress)
     threading.Thread(target=_tick, daemon=True, name="cfn-custom-timeouts").start()

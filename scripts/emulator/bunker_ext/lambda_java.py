@@ -60,7 +60,7 @@ from collections import deque
 
 from moto.core.exceptions import JsonRESTError
 
-from . import _admin
+from . import _admin, _wire
 
 log = logging.getLogger("bunker_ext.lambda_java")
 
@@ -104,25 +104,9 @@ def _load_settings():
         "retry_delays": [float(x) for x in retry.split(",") if x.strip()],
         "cache_dir": os.environ.get("BUNKER_EMULATOR_CACHE_DIR",
                                     os.path.join(ROOT, ".cache", "emulator")),
-        "endpoint_url": _endpoint_url(sys.argv[1:]),
+        "endpoint_url": _wire.server_url(sys.argv[1:], "BUNKER_EMULATOR_LAMBDA_ENDPOINT_URL"),
     })
     _slots[0] = threading.BoundedSemaphore(_settings["concurrency"])
-
-
-def _endpoint_url(argv):
-    """The URL functions call back: BUNKER_EMULATOR_LAMBDA_ENDPOINT_URL, else the server's -H/-p."""
-    if os.environ.get("BUNKER_EMULATOR_LAMBDA_ENDPOINT_URL"):
-        return os.environ["BUNKER_EMULATOR_LAMBDA_ENDPOINT_URL"].rstrip("/")
-    host, port = "127.0.0.1", "5000"
-    for i, arg in enumerate(argv):
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if arg in ("-H", "--host") and nxt:
-            host = nxt
-        elif arg in ("-p", "--port") and nxt:
-            port = nxt
-    if host in ("0.0.0.0", "::"):
-        host = "127.0.0.1"
-    return f"http://{host}:{port}"
 
 
 def handles(fn):
