@@ -1,5 +1,6 @@
 package bunker.resource.deployment.workload;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -19,7 +20,7 @@ public record AccountPoints(String account, Map<String, Long> vaults, String err
     boolean mustExist) {
   public AccountPoints {
     Objects.requireNonNull(account, "account");
-    vaults = Map.copyOf(new TreeMap<>(vaults));
+    vaults = Collections.unmodifiableMap(new TreeMap<>(vaults)); // sorted: stable diagnostics
     error = Objects.requireNonNullElse(error, "");
   }
 
