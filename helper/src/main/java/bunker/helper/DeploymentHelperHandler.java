@@ -53,7 +53,13 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     Consumer<String> log = line -> context.getLogger().log(line + "\n");
-    List<String> messages = messages(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+    String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+    Map<String, Object> root = Json.parseObject(event);
+    if (PointCountRequest.isOne(root)) {
+      output.write(Json.write(countPoints(root, context, log)).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    List<String> messages = messages(event);
     List<String> statuses = new ArrayList<>();
     IOException undelivered = null;
     for (String message : messages) {
@@ -68,6 +74,26 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
     if (undelivered != null) {
       throw undelivered;
     }
+  }
+
+  /**
+   * The provider's direct, read-only {@link PointCountRequest}: answered in the invocation's
+   * result, not through a response URL. Only a direct invoke can ask it (an SNS message is
+   * always taken for a CloudFormation request), so the topic's publishers cannot.
+   */
+  private Map<String, Object> countPoints(Map<String, Object> event, Context context,
+      Consumer<String> log) {
+    PointCountRequest request;
+    try {
+      request = PointCountRequest.parse(event);
+    } catch (IllegalArgumentException e) {
+      log.accept("refusing a malformed request: " + e.getMessage());
+      return Map.of("Error", e.getMessage());
+    }
+    Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
+    Duration margin = remaining.dividedBy(4).compareTo(MAX_MARGIN) < 0 ? remaining.dividedBy(4)
+        : MAX_MARGIN;
+    return new PointCounter(opener, log).count(request, Deadline.in(remaining.minus(margin)));
   }
 
   /** Handles one request and sends its response; returns the status sent. */

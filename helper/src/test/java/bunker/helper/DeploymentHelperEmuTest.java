@@ -271,6 +271,28 @@ class DeploymentHelperEmuTest {
   }
 
   @Test
+  void countRecoveryPoints_directInvoke_countsExistingVaultsOnlyAndTouchesNothing()
+      throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    call("Create", null, p, null);
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    Emulator.bulkPoints(account, backupName, 25);
+    String request = Json.write(Map.of("BunkerRequest", "CountRecoveryPoints",
+        "Region", Requests.REGION, "Partition", "aws", "Accounts", java.util.List.of(Map.of(
+            "AccountId", account, "HelperRoleArn", role,
+            "VaultNames", java.util.List.of(backupName, restoreName, "never-made")))));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(request.getBytes()), out,
+        new FakeContext(60_000));
+
+    assertEquals(Map.of("Accounts", Map.of(account, Map.of("Vaults", Map.of(backupName, 25L,
+        restoreName, 0L)))), Json.parseObject(out.toString()));
+    assertEquals(25, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals(Json.normalize(policy("P")), Json.normalize(accessPolicy(backupName)));
+  }
+
+  @Test
   void delete_withPointsForced_emptiesAndDeletesBothVaults() throws Exception {
     Map<String, Object> p = props("", key, policy("P"), true);
     String id = (String) call("Create", null, p, null).get("PhysicalResourceId");

@@ -10,11 +10,11 @@ import java.util.Collections;
 import java.util.List;
 
 /** A Lambda context whose deadline is {@code budgetMillis} from creation; logs are kept. */
-final class FakeContext implements Context {
+public final class FakeContext implements Context {
   final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private final long deadlineMillis;
 
-  FakeContext(long budgetMillis) {
+  public FakeContext(long budgetMillis) {
     this.deadlineMillis = System.currentTimeMillis() + budgetMillis;
   }
 

@@ -145,11 +145,14 @@ public final class Acceptance {
     return this;
   }
 
-  /** The current config or import step must fail, with output matching {@code regex}. */
+  /**
+   * The current config, import or command step must fail, with output matching {@code regex}
+   * (a command step then still hands its output to its consumer).
+   */
   public Acceptance expectError(String regex) {
     Step s = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-    if (s == null || s.kind == Kind.COMMAND) {
-      throw new IllegalStateException("expectError needs a config or import step before it");
+    if (s == null) {
+      throw new IllegalStateException("expectError needs a step before it");
     }
     s.expectError = Pattern.compile(regex, Pattern.DOTALL);
     return this;
@@ -298,7 +301,16 @@ public final class Acceptance {
         default:
           writeConfig(work.dir(), lastHcl == null ? "" : lastHcl);
           init(work);
-          step.onOutput.accept(work.ok(step.args.toArray(new String[0])).output());
+          if (step.expectError == null) {
+            step.onOutput.accept(work.ok(step.args.toArray(new String[0])).output());
+            break;
+          }
+          Terraform.Result r = work.run(step.args.toArray(new String[0]));
+          assertTrue(r.exitCode() != 0, "expected an error, " + step.args + " succeeded:\n"
+              + r.output());
+          assertTrue(step.expectError.matcher(r.output()).find(),
+              "error output does not match /" + step.expectError + "/:\n" + r.output());
+          step.onOutput.accept(r.output());
       }
     }
 

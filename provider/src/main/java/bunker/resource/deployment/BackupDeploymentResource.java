@@ -153,6 +153,11 @@ public final class BackupDeploymentResource implements Resource {
       if (spec == null) {
         return StateResult.of(request.prior());
       }
+      // Accounts the update removes lose their vaults: refused before anything is touched.
+      new WorkloadObjects(aws, spec, state, planned).checkRemovable(runner.remaining(), diags);
+      if (diags.hasErrors()) {
+        return StateResult.of(request.prior(), request.plannedPrivate());
+      }
       Topology desired = CentralPlan.of(spec);
       CentralObjects objects = new CentralObjects(aws, spec, state);
       if (runner.run(desired.creationLevels(), ensure(spec, state, planned), diags)) {

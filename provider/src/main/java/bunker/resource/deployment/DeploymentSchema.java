@@ -103,8 +103,9 @@ final class DeploymentSchema {
         .attribute(Attribute.bool("force_destroy").defaultValue(CtyValue.FALSE)
             .description("On destroy, delete every recovery point of the central vaults and of "
                 + "the workload accounts' vaults first. With false (default) a vault holding "
-                + "recovery points stops the destroy: central vaults before anything is deleted, "
-                + "a workload vault before anything in its account is deleted."))
+                + "recovery points stops the destroy before anything is deleted (central and "
+                + "workload vaults, in both member modes), and stops an update that removes a "
+                + "target OU before anything is changed."))
         .attribute(Attribute.stringMap("tags").optional()
             .description("Tags on every object that takes tags, central and in the workload "
                 + "accounts."));

@@ -4,6 +4,7 @@ import bunker.aws.AwsClients;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.framework.Diagnostics;
+import bunker.resource.deployment.workload.Finding;
 import bunker.resource.deployment.workload.MemberAccount;
 import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadAccounts;
@@ -17,6 +18,7 @@ import bunker.topology.DeploymentSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -90,13 +92,30 @@ final class WorkloadObjects {
   }
 
   /**
-   * Adds an error for each workload vault that holds recovery points when the destroy may not
-   * delete them (assume_role mode without force_destroy), before anything is touched.
+   * Before a destroy touches anything: an error for each workload vault that holds recovery
+   * points while force_destroy is false (both modes), and for each account that could not be
+   * checked where the vaults must exist; warnings for the rest that could not be checked.
    */
   void checkDeletable(Duration timeout, Diagnostics diags) {
-    accounts().deleteRefusals(request(timeout), current()).forEach((account, why) ->
-        diags.addError("Workload account " + account + " is not empty", why + ". Nothing was "
-            + "deleted."));
+    report(accounts().checkDelete(request(timeout), current()), diags);
+  }
+
+  /**
+   * Before an update touches anything: the same check for the accounts the update removes the
+   * deployment from (a target OU taken out of backup_targets).
+   */
+  void checkRemovable(Duration timeout, Diagnostics diags) {
+    report(accounts().checkApply(request(timeout), current()), diags);
+  }
+
+  private static void report(List<Finding> findings, Diagnostics diags) {
+    for (Finding f : findings) {
+      if (f.error()) {
+        diags.addError(f.summary(), f.detail());
+      } else {
+        diags.addWarning(f.summary(), f.detail());
+      }
+    }
   }
 
   private WorkloadState current() {

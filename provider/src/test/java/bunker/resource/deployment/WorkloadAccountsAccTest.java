@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
 class WorkloadAccountsAccTest {
   private static final String R = "backup_deployment.this";
 
-  private static Map<String, String> vars(String name, String targets, String mode,
+  static Map<String, String> vars(String name, String targets, String mode,
       boolean force) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
@@ -55,17 +55,17 @@ class WorkloadAccountsAccTest {
     return v;
   }
 
-  private static String shortName() {
+  static String shortName() {
     return "w" + java.util.UUID.randomUUID().toString().substring(0, 6);
   }
 
-  private static Names names(String name) {
+  static Names names(String name) {
     return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
         name);
   }
 
   @SuppressWarnings("unchecked")
-  private static List<String> seededAccounts(String... ous) {
+  static List<String> seededAccounts(String... ous) {
     Map<String, List<String>> accounts = (Map<String, List<String>>) DeploymentEmulator.seed()
         .get("accounts");
     List<String> out = new ArrayList<>();
@@ -80,7 +80,7 @@ class WorkloadAccountsAccTest {
     return (Map<String, Map<String, Object>>) state.attr(R, "member_accounts");
   }
 
-  private static AwsClients member(String account) {
+  static AwsClients member(String account) {
     return Emulator.clients().forAccount(account, DeploymentEmulator.ROLE);
   }
 
@@ -131,9 +131,9 @@ class WorkloadAccountsAccTest {
         // Without force_destroy the destroy stops before touching anything, naming the vaults.
         .config(providerOnly)
         // (Terraform wraps diagnostics at 78 columns: any space may be a line break.)
-        .expectError("(?s)(?=.*" + n.workloadBackupVault() + "\\)\\s+in\\s+account\\s+"
-            + seeded.get(0) + "\\s+holds\\s+40\\s+recovery)(?=.*" + n.workloadRestoreVault()
-            + "\\)\\s+in\\s+account\\s+\\d{12}\\s+holds\\s+5\\s+recovery)")
+        .expectError("(?s)(?=.*Account\\s+" + seeded.get(0) + ",\\s+vault\\s+"
+            + n.workloadBackupVault() + ":\\s+40\\s+recovery)(?=.*vault\\s+"
+            + n.workloadRestoreVault() + ":\\s+5\\s+recovery)")
         // Still all there (the refreshing plan is empty); now destroy with force_destroy.
         .config(quickstart(vars(name, list(prod, dev), "assume_role", true)))
         .check(state -> {
@@ -170,7 +170,7 @@ class WorkloadAccountsAccTest {
         r -> r.rule(n.workloadForwarderRule())).targets().get(0).arn());
   }
 
-  private static void assertNothingInMembers(Names n, List<String> accounts) {
+  static void assertNothingInMembers(Names n, List<String> accounts) {
     List<String> left = new ArrayList<>();
     for (String account : accounts) {
       AwsClients m = member(account);
@@ -189,7 +189,7 @@ class WorkloadAccountsAccTest {
     assertTrue(left.isEmpty(), "left in workload accounts: " + left);
   }
 
-  private static void addPoints(String account, String vault, int count) {
+  static void addPoints(String account, String vault, int count) {
     Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + account
         + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
         + "\", \"count\": " + count + "}");
@@ -270,7 +270,7 @@ class WorkloadAccountsAccTest {
         .run();
   }
 
-  private static boolean emulatorRunsJavaLambdas() {
+  static boolean emulatorRunsJavaLambdas() {
     try {
       Object status = bunker.cty.Json.parse(Emulator.admin("GET", "/lambda/java", null));
       return status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
@@ -284,7 +284,7 @@ class WorkloadAccountsAccTest {
         .callAs(CallAs.DELEGATED_ADMIN)).stackSet();
   }
 
-  private static Set<String> instanceAccounts(String name) {
+  static Set<String> instanceAccounts(String name) {
     Set<String> out = new TreeSet<>();
     central().cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
         .callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
@@ -302,7 +302,7 @@ class WorkloadAccountsAccTest {
     return out;
   }
 
-  private static boolean stackSetGone(String name) {
+  static boolean stackSetGone(String name) {
     return central().cloudFormation().listStackSets(r -> r.callAs(CallAs.DELEGATED_ADMIN))
         .summaries().stream().noneMatch(s -> s.stackSetName().equals(name)
             && !"DELETED".equals(s.statusAsString()));

@@ -5,6 +5,8 @@ import bunker.aws.Waiters;
 import bunker.aws.organizations.OrganizationUnits;
 import bunker.resource.deployment.workload.Fanout.Outcome;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -130,9 +132,9 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
   }
 
   @Override
-  public Map<String, String> deleteRefusals(WorkloadRequest request, WorkloadState state) {
+  public List<Finding> checkDelete(WorkloadRequest request, WorkloadState state) {
     if (request.forceDestroy()) {
-      return Map.of();
+      return List.of();
     }
     Set<String> visit = new LinkedHashSet<>();
     state.accounts().forEach((account, known) -> {
@@ -140,16 +142,34 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
         visit.add(account);
       }
     });
+    return check(request, visit, VaultCheck.Operation.DESTROY);
+  }
+
+  @Override
+  public List<Finding> checkApply(WorkloadRequest request, WorkloadState prior) {
+    if (request.forceDestroy()) {
+      return List.of();
+    }
+    AccountDiff diff = AccountDiff.of(targets().of(request.spec()), prior.accounts());
+    return check(request, diff.toRemove(), VaultCheck.Operation.REMOVE_ACCOUNTS);
+  }
+
+  /**
+   * Counts in each account as the member role. An account that cannot be read is a warning:
+   * the removal there needs the same role, so it fails in that account without deleting its
+   * vaults.
+   */
+  private List<Finding> check(WorkloadRequest request, Collection<String> accounts,
+      VaultCheck.Operation operation) {
     MemberObjects objects = objects(request);
-    Map<String, String> refusals = new TreeMap<>();
-    Fanout.run(visit, request.timeout(), account -> objects.nonEmptyVaults(account,
-        member(request, account))).forEach((account, outcome) -> {
-          // An account that cannot be read is left to the delete, which reports it.
-          if (outcome.ok() && !outcome.value().isEmpty()) {
-            refusals.put(account, String.join("; ", outcome.value()));
-          }
-        });
-    return refusals;
+    List<AccountPoints> counted = new ArrayList<>();
+    Fanout.run(accounts, request.timeout(), account -> objects.pointCounts(
+        member(request, account))).forEach((account, outcome) -> counted.add(outcome.ok()
+            ? AccountPoints.counted(account, outcome.value(), false)
+            : AccountPoints.unreadable(account, outcome.message(), false)));
+    return VaultCheck.findings(counted, operation, "The provider reads each account as the role "
+        + request.memberRoleName() + " (member_role_name), which the central account must be"
+        + " allowed to assume.");
   }
 
   private TargetAccounts targets() {

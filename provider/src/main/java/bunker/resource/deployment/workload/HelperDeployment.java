@@ -90,6 +90,42 @@ public final class HelperDeployment {
     }
   }
 
+  /**
+   * Brings an existing helper function's code up to this provider's package, changing nothing
+   * else (no topic, role or user tag): what a destroy does before it asks the helper to count.
+   * Nothing when the function is absent or already current; a missing package is left to the
+   * caller's request, which then says the helper did not answer.
+   */
+  public void refreshCode(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    synchronized (lock(Arns.of(spec).helperTopic())) {
+      Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
+      if (existing.isEmpty()) {
+        return;
+      }
+      byte[] zip;
+      try {
+        zip = code.bytes();
+      } catch (RuntimeException e) {
+        return;
+      }
+      if (!HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
+        central.lambda().updateFunctionCode(r -> r.functionName(names.helperFunction())
+            .zipFile(SdkBytes.fromByteArray(zip)));
+        waiters.retry("updating Lambda Function (" + names.helperFunction() + ") code",
+            Duration.ofMinutes(2), Duration.ofSeconds(1), e -> e instanceof IllegalStateException,
+            () -> {
+              String status = String.valueOf(findFunction(names.helperFunction())
+                  .map(FunctionConfiguration::lastUpdateStatusAsString).orElse(""));
+              if (status.equals("InProgress")) {
+                throw new IllegalStateException("still updating");
+              }
+              return status;
+            });
+      }
+    }
+  }
+
   /** The topic's ARN when the helper's topic exists. */
   public Optional<String> find(DeploymentSpec spec) {
     String topicArn = Arns.of(spec).helperTopic();

@@ -156,15 +156,27 @@ final class MemberObjects {
    * stops a delete without force destroy. Empty when none does.
    */
   List<String> nonEmptyVaults(String account, AwsClients member) {
-    BackupVaults vaults = new BackupVaults(member.backup(), waiters);
-    RecoveryPoints points = RecoveryPoints.of(member);
     List<String> out = new ArrayList<>();
-    for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
-      int count = vaults.findByName(vault).isPresent() ? points.count(vault) : 0;
+    for (Map.Entry<String, Long> e : pointCounts(member).entrySet()) {
+      String vault = e.getKey();
+      long count = e.getValue();
       if (count > 0) {
         out.add("Backup Vault (" + vault + ") in account " + account + " holds " + count
             + " recovery points; set force_destroy = true to delete them with the deployment,"
             + " or move them out first");
+      }
+    }
+    return out;
+  }
+
+  /** Vault name → recovery points, for the deployment's vaults that exist in the account. */
+  Map<String, Long> pointCounts(AwsClients member) {
+    BackupVaults vaults = new BackupVaults(member.backup(), waiters);
+    RecoveryPoints points = RecoveryPoints.of(member);
+    Map<String, Long> out = new TreeMap<>();
+    for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
+      if (vaults.findByName(vault).isPresent()) {
+        out.put(vault, (long) points.count(vault));
       }
     }
     return out;

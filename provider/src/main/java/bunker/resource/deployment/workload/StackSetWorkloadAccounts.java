@@ -168,6 +168,71 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     }
   }
 
+  @Override
+  public List<Finding> checkDelete(WorkloadRequest request, WorkloadState state) {
+    if (request.forceDestroy()) {
+      return List.of();
+    }
+    String name = Names.of(request.spec()).stackSet();
+    CallAs as = callAs(request.spec().environment());
+    if (new StackSets(central.cloudFormation(), waiters, as).findByName(name).isEmpty()) {
+      return List.of();
+    }
+    return check(request, instanceStatus(name, as, null), VaultCheck.Operation.DESTROY);
+  }
+
+  /**
+   * The accounts whose stack instances the apply would delete: those under an OU with
+   * instances that is no longer a target (and not under a remaining target).
+   */
+  @Override
+  public List<Finding> checkApply(WorkloadRequest request, WorkloadState prior) {
+    if (request.forceDestroy()) {
+      return List.of();
+    }
+    DeploymentSpec spec = request.spec();
+    String name = Names.of(spec).stackSet();
+    CallAs as = callAs(spec.environment());
+    Optional<StackSet> found = new StackSets(central.cloudFormation(), waiters, as)
+        .findByName(name);
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    List<String> removed = minus(deployedOus(found.get(), name, as, prior.targets()),
+        spec.sortedTargets());
+    if (removed.isEmpty()) {
+      return List.of();
+    }
+    TargetAccounts targets = new TargetAccounts(new OrganizationUnits(central.organizations()));
+    Set<String> leaving = targets.under(removed, spec.environment());
+    leaving.removeAll(targets.of(spec));
+    return check(request, instanceStatus(name, as, leaving), VaultCheck.Operation.REMOVE_ACCOUNTS);
+  }
+
+  /** Account → whether its instance is CURRENT, for the instances of {@code only} (all: null). */
+  private Map<String, Boolean> instanceStatus(String name, CallAs as, Set<String> only) {
+    Map<String, Boolean> out = new TreeMap<>();
+    for (StackInstanceSummary i : instances(name, as)) {
+      if (only == null || only.contains(i.account())) {
+        out.merge(i.account(), MemberAccount.INSTANCE_CURRENT.equals(i.statusAsString()),
+            Boolean::logicalAnd);
+      }
+    }
+    return out;
+  }
+
+  private List<Finding> check(WorkloadRequest request, Map<String, Boolean> accounts,
+      VaultCheck.Operation operation) {
+    if (accounts.isEmpty()) {
+      return List.of();
+    }
+    // A helper older than this provider does not know the count request: bring its code up to
+    // date first (what every apply does too), so the check can be made.
+    helper.refreshCode(request.spec());
+    return VaultCheck.findings(new HelperPointCounts(central).count(request.spec(), accounts),
+        operation, HelperPointCounts.reader(request.spec()));
+  }
+
   /**
    * DeleteStackInstances, again after a FAILED operation: a member stack's delete can fail for a
    * passing reason (its custom resource's helper throttled past its retries), and the same

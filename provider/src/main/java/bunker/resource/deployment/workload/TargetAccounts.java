@@ -3,6 +3,7 @@ package bunker.resource.deployment.workload;
 import bunker.aws.organizations.OrganizationUnits;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,15 +24,20 @@ final class TargetAccounts {
 
   /** Sorted account ids. */
   Set<String> of(DeploymentSpec spec) {
+    return under(spec.sortedTargets(), spec.environment());
+  }
+
+  /** Sorted ids of the accounts under {@code ous} (nested OUs included), as {@link #of}. */
+  Set<String> under(Collection<String> ous, Environment env) {
     Set<String> ids = new TreeSet<>();
-    for (String ou : spec.sortedTargets()) {
+    for (String ou : ous) {
       for (Account a : units.accountsUnder(ou)) {
         if (a.status() == null || a.status() == AccountStatus.ACTIVE) {
           ids.add(a.id());
         }
       }
     }
-    return exclude(ids, spec.environment());
+    return exclude(ids, env);
   }
 
   /** The ids without the management and central accounts. */

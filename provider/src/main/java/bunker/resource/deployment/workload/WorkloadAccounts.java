@@ -2,7 +2,7 @@ package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Waiters;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The workload accounts of one deployment, as one component: the deployment resource calls
@@ -43,13 +43,21 @@ public interface WorkloadAccounts {
   void delete(WorkloadRequest request, WorkloadState state);
 
   /**
-   * Checked before a destroy touches anything: without {@code request.forceDestroy()}, one
-   * message per workload vault that holds recovery points (account id → message), which the
-   * delete would refuse. Empty when nothing stops the delete, or when the mode cannot tell ahead
-   * (stackset: the helper refuses in the account itself when the stack is deleted).
+   * Checked before a destroy touches anything: without {@code request.forceDestroy()}, an error
+   * per workload vault that holds recovery points (the delete would refuse it), and per account
+   * that could not be checked (an error, or a warning where the vaults may not exist). Empty
+   * with force destroy, or when nothing stops the delete.
    */
-  default Map<String, String> deleteRefusals(WorkloadRequest request, WorkloadState state) {
-    return Map.of();
+  default List<Finding> checkDelete(WorkloadRequest request, WorkloadState state) {
+    return List.of();
+  }
+
+  /**
+   * Checked before an update touches anything: as {@link #checkDelete}, for the accounts the
+   * {@link #apply} would remove the deployment from (a target OU taken out of the targets).
+   */
+  default List<Finding> checkApply(WorkloadRequest request, WorkloadState prior) {
+    return List.of();
   }
 
   /** The implementation for a mode, acting with {@code central}'s credentials. */
