@@ -281,6 +281,24 @@ def delete_instance(instances, inst, keep_resources=False):
     inst.delete()
 
 
+def update_instance_stacks(stackset, instances):
+    """Deploys the set's current template and parameters to the instances' stacks, as the
+    StackSets execution role, and makes the set's last operation (the update) track them: it
+    stays RUNNING while a stack updates and ends FAILED when one fails, as on AWS. moto itself
+    only changes the set's template, so the instances' stacks kept the old one."""
+    params = stackset.parameters or []
+    if isinstance(params, list):
+        params = {p["ParameterKey"]: p["ParameterValue"] for p in params}
+    for inst in instances:
+        stack = getattr(inst, "stack", None)
+        if stack is None:
+            continue
+        inst.template = stackset.template
+        stack.update(stackset.template, parameters=dict(params))
+    if stackset.operations:
+        _op_instances[stackset.operations[-1]["OperationId"]] = list(instances)
+
+
 def _refresh(op):
     insts = _op_instances.get(op["OperationId"])
     if not insts:

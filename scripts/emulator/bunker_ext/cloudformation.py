@@ -24,6 +24,9 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
   * With AutoDeployment enabled, an account that is created in / moved into a target OU gets
     instances in the regions the set was deployed to; an account moved out loses them unless
     RetainStacksOnAccountRemoval is true.
+  * UpdateStackSet changed only the set's template; the instances' stacks kept the old one. It
+    now deploys the new template and parameters to every instance (or to the accounts / OUs and
+    regions it names), and its operation runs until those stacks are updated.
   * DeleteStackSet on a set with instances stays StackSetNotEmptyException (moto); on a missing
     set it is StackSetNotFoundException (moto returned 200).
 Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
@@ -253,9 +256,17 @@ def _patch_responses():
     orig_update_set = R.update_stack_set
 
     def update_stack_set(self):
+        from ._cfn_stacks import check_idle, update_instance_stacks
+
+        check_idle(self.cloudformation_backend.describe_stack_set(
+            self._get_param("StackSetName")))  # before anything changes
         result = orig_update_set(self)
         stackset = self.cloudformation_backend.describe_stack_set(
             self._get_param("StackSetName"))
+        params = self._get_params()
+        if any(params.get(k) for k in ("TemplateBody", "TemplateURL", "Parameters",
+                                       "UsePreviousTemplate")):
+            update_instance_stacks(stackset, _update_targets(stackset, params))
         auto = self._get_params().get("AutoDeployment")
         if auto and stackset.permission_model == "SERVICE_MANAGED":
             stackset.auto_deployment = {
@@ -310,6 +321,21 @@ def _patch_responses():
         return orig_delete_set(self, name)
 
     B.delete_stack_set = delete_stack_set
+
+
+def _update_targets(stackset, params):
+    """The instances an UpdateStackSet deploys the new template to: those of the accounts (or
+    OUs) and regions it names, else every instance of the set (AWS: "To update all the stack
+    instances associated with this stack set, don't specify the Accounts or Regions")."""
+    targets = params.get("DeploymentTargets") or {}
+    accounts = list(params.get("Accounts") or targets.get("Accounts") or [])
+    if targets.get("OrganizationalUnitIds"):
+        accounts += _accounts_in(stackset.instances.org_backend,
+                                 targets["OrganizationalUnitIds"])
+    regions = params.get("Regions") or []
+    return [i for i in stackset.instances.stack_instances
+            if (not accounts or i.account_id in accounts)
+            and (not regions or i.region_name in regions)]
 
 
 def _drop_instances(stackset, accounts, regions, keep_resources):

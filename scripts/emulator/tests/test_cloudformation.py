@@ -157,3 +157,46 @@ def test_service_managed_requires_auto_deployment(org, as_account):
         cfn.create_stack_set(StackSetName="no-auto", TemplateBody=VAULT_TEMPLATE,
                              PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN")
     assert error_code(e) == "ValidationError"
+
+
+PARAMETER_TEMPLATE = """{
+  "Parameters": {"Value": {"Type": "String"}},
+  "Resources": {"P": {"Type": "AWS::SSM::Parameter",
+                      "Properties": {"Name": "bunker-stackset-probe", "Type": "String",
+                                     "Value": {"Ref": "Value"}}}}
+}"""
+
+
+def probe_value(as_account, account):
+    return as_account("ssm", account).get_parameter(Name="bunker-stackset-probe")[
+        "Parameter"]["Value"]
+
+
+def test_update_stack_set_deploys_to_every_instance_unless_targets_are_named(org, as_account):
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"upd-{uuid.uuid4().hex[:6]}"
+    cfn.create_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
+                         Parameters=[{"ParameterKey": "Value", "ParameterValue": "v1"}],
+                         PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
+                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["workloads"],
+                                                                            org["other"]]})
+    members = [org["p1"], org["outside"]]
+    assert [probe_value(as_account, a) for a in members] == ["v1", "v1"]
+
+    # No accounts, regions or targets: AWS updates every instance of the set.
+    op = cfn.update_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
+                              CallAs="DELEGATED_ADMIN",
+                              Parameters=[{"ParameterKey": "Value", "ParameterValue": "v2"}])
+    assert [probe_value(as_account, a) for a in members] == ["v2", "v2"]
+    got = cfn.describe_stack_set_operation(StackSetName=name, OperationId=op["OperationId"],
+                                           CallAs="DELEGATED_ADMIN")["StackSetOperation"]
+    assert (got["Action"], got["Status"]) == ("UPDATE", "SUCCEEDED")
+
+    # Named targets: only the instances of that OU take the new template.
+    cfn.update_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
+                         CallAs="DELEGATED_ADMIN", Regions=[REGION],
+                         DeploymentTargets={"OrganizationalUnitIds": [org["other"]]},
+                         Parameters=[{"ParameterKey": "Value", "ParameterValue": "v3"}])
+    assert [probe_value(as_account, a) for a in members] == ["v2", "v3"]
