@@ -80,14 +80,12 @@ class MemberVaultCheckAccTest {
             + n.workloadBackupVault() + ":\\s+40\\s+recovery\\s+point)(?=.*Account\\s+"
             + devAccounts.get(0) + ",\\s+vault\\s+" + n.workloadRestoreVault()
             + ":\\s+5\\s+recovery\\s+point)(?=.*force_destroy\\s+=\\s+true)")
-        // The other way on: the vaults emptied, the harness's destroy (still without
-        // force_destroy) passes the check and leaves nothing. (force_destroy = true + apply
-        // cannot be shown here: the emulator's UpdateStackSet does not update the instances'
-        // stacks, so their custom resource keeps ForceDestroy=false; see the report.)
-        .command(List.of("version"), output -> {
-          empty(prodAccounts.get(0), n.workloadBackupVault());
-          empty(devAccounts.get(0), n.workloadRestoreVault());
-        })
+        // force_destroy = true, applied (the StackSet update reaches every member stack's
+        // custom resource), touches no point; the harness's destroy then empties the member
+        // vaults and leaves nothing.
+        .config(quickstart(vars(name, list(prod, dev), "stackset", true)))
+        .check(state -> assertEquals(before.get(), census(name, n, all),
+            "applying force_destroy = true changed objects"))
         .run();
   }
 
@@ -124,10 +122,10 @@ class MemberVaultCheckAccTest {
           assertEquals(before.get(), census(name, n, all), "the refused update changed something");
           assertTrue(output.contains(dev), "the state still targets " + dev + ":\n" + output);
         })
-        // Emptied, the same removal goes through (force_destroy = true + apply: see above).
-        .command(List.of("version"), output -> empty(devAccounts.get(0),
-            n.workloadBackupVault()))
-        .config(quickstart(vars(name, list(prod), "stackset", false)))
+        // With force_destroy = true applied first, the same removal goes through: dev's
+        // stacks delete and their vaults go, points and all.
+        .config(quickstart(vars(name, list(prod, dev), "stackset", true)))
+        .config(quickstart(vars(name, list(prod), "stackset", true)))
         .check(state -> {
           assertEquals(new TreeSet<>(prodAccounts), instanceAccounts(n.stackSet()));
           assertNothingInMembers(n, devAccounts);
@@ -135,13 +133,6 @@ class MemberVaultCheckAccTest {
           assertCounts(now, 1, prodAccounts.size(), prodAccounts.size() * 2);
         })
         .run();
-  }
-
-  /** Deletes every recovery point of a member vault, as its owner would by hand. */
-  private static void empty(String account, String vault) {
-    RecoveryPoints.of(member(account)).emptyVault(vault,
-        bunker.aws.backup.EmptyOptions.defaults(), progress -> { }).throwIfNotEmpty();
-    assertEquals(0, RecoveryPoints.of(member(account)).count(vault));
   }
 
   private static void requireJavaLambdas() {
