@@ -267,6 +267,19 @@ class WorkloadAccountsAccTest {
           }
           addPoints(seeded.get(0), n.workloadBackupVault(), 10);
         })
+        // An in-place update reaches every member stack: a new admin role is exempted in each
+        // workload vault's deny policy.
+        .config(quickstart(vars(name, list(prod, dev), "stackset", true)).replace(
+            "force_destroy      = var.force_destroy",
+            "force_destroy      = var.force_destroy\n  admin_role_names   = [\"BreakGlass\"]"))
+        .check(state -> {
+          for (String account : seeded) {
+            String policy = new BackupVaults(member(account).backup())
+                .findAccessPolicy(n.workloadBackupVault()).orElseThrow();
+            assertTrue(policy.contains(":iam::" + account + ":role/BreakGlass"),
+                "account " + account + ": " + policy);
+          }
+        })
         .run();
   }
 
