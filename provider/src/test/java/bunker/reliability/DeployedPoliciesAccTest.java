@@ -34,7 +34,7 @@ class DeployedPoliciesAccTest {
   void deployedPolicies_passThePolicyChecks() {
     String name = Emu.shortName('p');
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
-        name);
+        name, 7, 365);
     try (Tf tf = Tf.reattach("policies")) {
       tf.config(Emu.deployment(name, true));
       try {
@@ -72,7 +72,7 @@ class DeployedPoliciesAccTest {
     docs.put("KMS key policy", aws.kms().getKeyPolicy(r -> r.keyId(keyId)
         .policyName("default")).policy());
     for (String role : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.eventsRole())) {
+        n.ingestEventsRole(), n.forwardRole())) {
       docs.put(role + " trust", decode(aws.iam().getRole(r -> r.roleName(role)).role()
           .assumeRolePolicyDocument()));
       for (String policy : aws.iam().listRolePolicies(r -> r.roleName(role)).policyNames()) {

@@ -78,7 +78,8 @@ final class CentralObjects {
     String kind = switch (step.object()) {
       case KMS_KEY -> "KMS Key";
       case KMS_ALIAS -> "KMS Alias";
-      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, EVENTS_ROLE -> "IAM Role";
+      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, INGEST_EVENTS_ROLE,
+          FORWARD_ROLE -> "IAM Role";
       case INTERMEDIATE_VAULT, STANDARD_VAULT -> "Backup Vault";
       case LAG_VAULT -> "Backup Logically Air Gapped Vault";
       case INTERMEDIATE_VAULT_POLICY, STANDARD_VAULT_POLICY, LAG_VAULT_POLICY ->
@@ -113,8 +114,10 @@ final class CentralObjects {
       case RESTORE_ROLE -> ensureRole(step, RolePolicies.stateMachineTrust(spec,
           names.restoreStateMachine()), List.of(), Map.of("restore",
           RolePolicies.restorePolicy(spec)));
-      case EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
-          Map.of("events", RolePolicies.eventsPolicy(spec)));
+      case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+          Map.of("start-ingest", RolePolicies.ingestEventsPolicy(spec)));
+      case FORWARD_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+          Map.of("put-events", RolePolicies.forwardPolicy(spec)));
       case INTERMEDIATE_VAULT -> ensureVault(step, state.arn(CentralObject.KMS_KEY).orElse(""));
       case STANDARD_VAULT -> ensureVault(step, "");
       case LAG_VAULT -> ensureLagVault(timeout);
@@ -135,9 +138,9 @@ final class CentralObjects {
           bunker.topology.StateMachines.restore(spec), names.restoreRole(),
           names.restoreLogGroup());
       case FORWARD_RULE -> ensureRule(step, "default", EventDocuments.centralForwardPattern(spec),
-          arns.eventBus());
+          arns.eventBus(), names.forwardRole());
       case INGEST_RULE -> ensureRule(step, names.eventBus(), EventDocuments.ingestPattern(spec),
-          arns.stateMachine(names.ingestStateMachine()));
+          arns.stateMachine(names.ingestStateMachine()), names.ingestEventsRole());
       case RESOURCE_SHARE -> ensureShare();
       case STACK_SET -> { } // the workload accounts: WorkloadObjects, called by the resource
       case BACKUP_POLICIES -> new PolicyObjects(aws, spec, state).ensure();
@@ -151,7 +154,8 @@ final class CentralObjects {
   boolean refresh(CentralObject object, String name) {
     Optional<String> arn = switch (object) {
       case KMS_KEY -> findKey().map(KeyMetadata::arn);
-      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, EVENTS_ROLE ->
+      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, INGEST_EVENTS_ROLE,
+          FORWARD_ROLE ->
           roles().findByName(name).map(r -> r.arn());
       case INTERMEDIATE_VAULT, STANDARD_VAULT -> vaults().findStandardByName(name)
           .map(DescribeBackupVaultResponse::backupVaultArn);
@@ -193,7 +197,8 @@ final class CentralObjects {
         findKey().ifPresent(k -> state.record(CentralObject.KMS_KEY, k.arn()));
         keys().deleteAlias(name);
       }
-      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, EVENTS_ROLE -> roles().delete(name);
+      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, INGEST_EVENTS_ROLE,
+          FORWARD_ROLE -> roles().delete(name);
       case INTERMEDIATE_VAULT, STANDARD_VAULT, LAG_VAULT -> {
         // Our own deny-delete policy would refuse the deleter unless it is exempt: drop it.
         vaults().deleteAccessPolicy(name);
@@ -331,11 +336,12 @@ final class CentralObjects {
         definition, roleArn, StateMachineType.STANDARD, arns.logGroup(logGroup), tags)));
   }
 
-  private void ensureRule(Step step, String bus, String pattern, String targetArn) {
+  private void ensureRule(Step step, String bus, String pattern, String targetArn,
+      String roleName) {
     String arn = buses().putRule(bus, step.name(), pattern, "Bunker deployment " + spec.name());
     state.record(step.object(), arn);
     buses().putTargets(bus, step.name(), List.of(EventBuses.target("bunker", targetArn,
-        arns.centralRole(names.eventsRole()))));
+        arns.centralRole(roleName))));
   }
 
   private void ensureShare() {

@@ -200,21 +200,19 @@ final class DeploymentImport {
     CtyType.MapType type = (CtyType.MapType) DeploymentModel.attributeType("plans");
     CtyType.ObjectType planType = (CtyType.ObjectType) type.element();
     Map<String, CtyValue> out = new TreeMap<>();
-    String base = names.backupPlan("", false);
-    String prefix = base.substring(0, base.length() - "-std".length());
     Map<String, Map<String, Object>> std = new TreeMap<>();
     Set<String> lagPlans = new TreeSet<>();
     for (String content : contents) {
       Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
           content)).get("plans");
-      plans.forEach((key, plan) -> {
-        String planName = key.substring(prefix.length(), key.length() - 4);
-        if (key.endsWith("-lag")) {
-          lagPlans.add(planName);
-        } else {
-          std.put(planName, (Map<String, Object>) plan);
-        }
-      });
+      plans.forEach((key, plan) -> PolicyReading.planKey(names.backupPlanPrefix(), key)
+          .ifPresent(k -> {
+            if (k.kind().equals("lag")) {
+              lagPlans.add(k.plan());
+            } else if (k.kind().equals("std")) {
+              std.put(k.plan(), (Map<String, Object>) plan);
+            } // "pitr": the seed module's local continuous-backup plan; no counterpart here
+          }));
     }
     std.forEach((planName, plan) -> out.put(planName, PolicyReading.plan(planType, plan,
         planName, lagPlans.contains(planName), tagKey)));

@@ -24,7 +24,8 @@ final class DeploymentSchema {
 
   /** Computed attributes, one per central object with an ARN (or id), in creation order. */
   static final List<String> OBJECT_ATTRIBUTES = List.of("kms_key_arn",
-      "backup_service_role_arn", "ingest_role_arn", "restore_role_arn", "events_role_arn",
+      "backup_service_role_arn", "ingest_role_arn", "restore_role_arn",
+      "ingest_events_role_arn", "forward_role_arn",
       "intermediate_vault_arn", "standard_vault_arn", "lag_vault_arn", "event_bus_arn",
       "ingest_log_group_arn", "restore_log_group_arn", "ingest_state_machine_arn",
       "restore_state_machine_arn", "forward_rule_arn", "ingest_rule_arn", "resource_share_arn");
@@ -189,7 +190,10 @@ final class DeploymentSchema {
         {"backup_service_role_arn", "ARN of the central AWS Backup service role."},
         {"ingest_role_arn", "ARN of the ingest state machine's role."},
         {"restore_role_arn", "ARN of the restore state machine's role."},
-        {"events_role_arn", "ARN of the role EventBridge uses for the deployment's rules."},
+        {"ingest_events_role_arn", "ARN of the role the ingest rule uses to start the ingest "
+            + "state machine."},
+        {"forward_role_arn", "ARN of the role the forwarding rule uses to put events on the "
+            + "deployment's bus."},
         {"intermediate_vault_arn", "ARN of the intermediate vault (workload copies land "
             + "here)."},
         {"standard_vault_arn", "ARN of the compliance-locked standard vault."},

@@ -25,7 +25,8 @@ final class DeploymentState {
     ATTRIBUTES.put(CentralObject.BACKUP_SERVICE_ROLE, "backup_service_role_arn");
     ATTRIBUTES.put(CentralObject.INGEST_ROLE, "ingest_role_arn");
     ATTRIBUTES.put(CentralObject.RESTORE_ROLE, "restore_role_arn");
-    ATTRIBUTES.put(CentralObject.EVENTS_ROLE, "events_role_arn");
+    ATTRIBUTES.put(CentralObject.INGEST_EVENTS_ROLE, "ingest_events_role_arn");
+    ATTRIBUTES.put(CentralObject.FORWARD_ROLE, "forward_role_arn");
     ATTRIBUTES.put(CentralObject.INTERMEDIATE_VAULT, "intermediate_vault_arn");
     ATTRIBUTES.put(CentralObject.STANDARD_VAULT, "standard_vault_arn");
     ATTRIBUTES.put(CentralObject.LAG_VAULT, "lag_vault_arn");

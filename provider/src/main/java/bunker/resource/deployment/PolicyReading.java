@@ -7,7 +7,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads one plan of a backup policy (as {@code topology.BackupPolicies} writes it) back into the
@@ -15,7 +18,26 @@ import java.util.Set;
  * plan's, the way a configuration usually sets them.
  */
 final class PolicyReading {
+  /**
+   * A plan key after the deployment's {@code C-} prefix: {@code <plan>-<std|lag|pitr>}, then the
+   * region code ({@code -euw2}) that Bunker and the seed module write; older keys had none.
+   */
+  private static final Pattern PLAN_KEY =
+      Pattern.compile("(.+)-(std|lag|pitr)(?:-[a-z]{2,4}\\d{1,2})?");
+
+  /** A policy plan key read apart: deployment plan name and kind (std, lag or pitr). */
+  record PlanKey(String plan, String kind) {}
+
   private PolicyReading() {}
+
+  /** The plan and kind of policy plan {@code key}, or empty when it is not this deployment's. */
+  static Optional<PlanKey> planKey(String prefix, String key) {
+    if (!key.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    Matcher m = PLAN_KEY.matcher(key.substring(prefix.length()));
+    return m.matches() ? Optional.of(new PlanKey(m.group(1), m.group(2))) : Optional.empty();
+  }
 
   @SuppressWarnings("unchecked")
   static CtyValue plan(CtyType.ObjectType planType, Map<String, Object> plan, String planName,
