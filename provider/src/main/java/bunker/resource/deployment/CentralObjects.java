@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.VaultState;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.ram.model.ResourceShareAssociationType;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
 /**
@@ -353,11 +354,28 @@ final class CentralObjects {
       return;
     }
     state.record(CentralObject.RESOURCE_SHARE, arn.get());
+    shareNewVaults(arn.get(), share.resourceArns());
     List<String> current = shares().principals(arn.get());
     shares().associatePrincipals(arn.get(), share.principals().stream()
         .filter(p -> !current.contains(p)).toList());
     shares().disassociatePrincipals(arn.get(), current.stream()
         .filter(p -> !share.principals().contains(p)).toList());
+  }
+
+  /**
+   * Adds the current LAG vault to the share. Earlier generations stay shared: their recovery
+   * points remain restorable from the workload accounts until they expire.
+   */
+  private void shareNewVaults(String shareArn, List<String> vaultArns) {
+    List<String> shared = aws.ram().getResourceShareAssociationsPaginator(r -> r
+            .resourceShareArns(shareArn).associationType(ResourceShareAssociationType.RESOURCE))
+        .stream().flatMap(page -> page.resourceShareAssociations().stream())
+        .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
+        .map(a -> a.associatedEntity()).toList();
+    List<String> missing = vaultArns.stream().filter(a -> !shared.contains(a)).toList();
+    if (!missing.isEmpty()) {
+      aws.ram().associateResourceShare(r -> r.resourceShareArn(shareArn).resourceArns(missing));
+    }
   }
 
   // ---- clients ----

@@ -53,11 +53,12 @@ final class DeploymentSchema {
             .validators(Validators.sizeBetween(1, 1000)))
         .attribute(Attribute.number("min_retention_days").validators(Validators.wholeNumber()).required()
             .description("Shortest retention any rule may use; also the minimum retention of "
-                + "the logically air-gapped vault. Fixed once created: the vaults' locks make "
-                + "it immutable, so a change is refused at plan time."))
+                + "the logically air-gapped vault C-lag-<min>-<max>. A change makes a new vault "
+                + "generation current and keeps the old locked vaults (see vault_generations)."))
         .attribute(Attribute.number("max_retention_days").validators(Validators.wholeNumber()).required()
             .description("Longest retention any rule may use; also the maximum retention of the "
-                + "logically air-gapped vault. Fixed once created, like min_retention_days."))
+                + "logically air-gapped vault. A change rolls to a new vault generation, like "
+                + "min_retention_days."))
         .attribute(Attribute.string("backup_tag_key").optional()
             .description("Tag key whose value, the plan name, selects resources into a plan. "
                 + "Required when a plan sets require_plan_name_resource_tag."))
@@ -178,7 +179,11 @@ final class DeploymentSchema {
                 .build()))
         .optional().computed()
         .description("Vault Lock of the standard vault. Default: compliance, 3 days' grace, "
-            + "the deployment's min_retention_days and max_retention_days. Fixed once created.")
+            + "the deployment's min_retention_days and max_retention_days. The standard vault is "
+            + "named after the lock's bounds, so changing them rolls to a new vault generation; "
+            + "a change of mode or grace days is made in place while the compliance lock is in "
+            + "its grace time (or is a governance lock), and refused at plan time once it is "
+            + "immutable.")
         .build();
   }
 
@@ -196,8 +201,10 @@ final class DeploymentSchema {
             + "deployment's bus."},
         {"intermediate_vault_arn", "ARN of the intermediate vault (workload copies land "
             + "here)."},
-        {"standard_vault_arn", "ARN of the compliance-locked standard vault."},
-        {"lag_vault_arn", "ARN of the logically air-gapped vault; null when no plan uses it."},
+        {"standard_vault_arn", "ARN of the current compliance-locked standard vault, "
+            + "C-standard-<min>-<max> after its lock's bounds."},
+        {"lag_vault_arn", "ARN of the current logically air-gapped vault, C-lag-<min>-<max>; "
+            + "null when no plan uses it."},
         {"event_bus_arn", "ARN of the deployment's EventBridge bus."},
         {"ingest_log_group_arn", "ARN of the ingest state machine's log group."},
         {"restore_log_group_arn", "ARN of the restore state machine's log group."},
@@ -216,6 +223,13 @@ final class DeploymentSchema {
     b.attribute(Attribute.builder("backup_policy_ids", CtyType.list(CtyType.STRING)).computed()
         .description("Ids of the Organizations backup policies (more than one when the plans "
             + "exceed 10,000 characters)."));
+    b.attribute(Attribute.builder("vault_generations", VaultGenerations.LIST_TYPE).computed()
+        .description("Every locked vault of the deployment, one per retention generation: name, "
+            + "arn, kind (standard or logically_air_gapped), min_retention_days, "
+            + "max_retention_days, current, and lock_date (when a standard vault's compliance "
+            + "lock becomes immutable). A change of retention makes a new generation current and "
+            + "keeps the old vaults with their recovery points; going back to earlier bounds "
+            + "makes that generation current again. Destroy removes every generation."));
     b.attribute(Attribute.string("stack_set_id").computed()
         .description("Id of the workload StackSet (stackset mode); null in assume_role mode."));
     b.attribute(Attribute.builder("member_accounts", WorkloadObjects.MEMBERS_TYPE).computed()
