@@ -55,7 +55,8 @@ class DeployedPoliciesAccTest {
         Figures.record("policies", "checked " + docs.size() + " deployed documents "
             + docs.keySet() + " and " + sharePrincipals.size() + " RAM principals; problems: "
             + problems.size());
-        assertEquals(12, docs.size(), docs.keySet().toString());
+        // key, 5 roles (trust + inline, the backup service role trust only), 3 vaults, bus
+        assertEquals(14, docs.size(), docs.keySet().toString());
         assertTrue(!sharePrincipals.isEmpty(), "the RAM share has no principals");
         assertTrue(problems.isEmpty(), String.join("\n", problems));
       } finally {

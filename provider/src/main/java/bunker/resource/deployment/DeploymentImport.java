@@ -66,9 +66,9 @@ final class DeploymentImport {
       diags.addError("reading the organisation of the central account", LevelRunner.describe(e));
       return StateResult.gone();
     }
-    DeploymentSpec probe = DeploymentSpec.builder(name, env)
-        .centralPrefix(provider.centralPrefix()).memberPrefix(provider.memberPrefix()).build();
+    DeploymentSpec probe = probe(name, env);
     DeploymentState state = new DeploymentState();
+    state.recordGenerations(VaultGenerations.find(aws, probe));
     CentralObjects objects = new CentralObjects(aws, probe, state);
     for (Step step : Teardown.everything(probe).steps()) {
       objects.refresh(step.object(), step.name());
@@ -120,7 +120,58 @@ final class DeploymentImport {
       diags.addError("reading the workload accounts", LevelRunner.describe(e));
       return StateResult.gone();
     }
+    // Current as the configuration read back decides (its plans say whether LAG is in use).
+    state.recordGenerations(VaultGenerations.find(aws, DeploymentModel.spec(value, env)));
     return StateResult.of(state.applyTo(value), state.privateBytes());
+  }
+
+  /**
+   * A spec to find the deployment's objects by name: its prefixes, and retention bounds that
+   * name its current vault generations. The current generation of each kind is the one the
+   * ingest state machine or the backup policies name (a seed-module deployment, or Bunker's),
+   * else the newest; its bounds are in its name.
+   */
+  private DeploymentSpec probe(String name, Environment env) {
+    DeploymentSpec.Builder b = DeploymentSpec.builder(name, env)
+        .centralPrefix(provider.centralPrefix()).memberPrefix(provider.memberPrefix());
+    DeploymentSpec bare = b.build();
+    Names names = Names.of(bare);
+    List<VaultGenerations.Generation> gens = VaultGenerations.find(aws, names, List.of());
+    StringBuilder refs = new StringBuilder();
+    new PolicyObjects(aws, bare, new DeploymentState()).contents().forEach(refs::append);
+    try {
+      String ingest = Arns.of(bare).stateMachine(names.ingestStateMachine());
+      refs.append(aws.sfn().describeStateMachine(r -> r.stateMachineArn(ingest)).definition());
+    } catch (software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException e) {
+      // no ingest machine: the policies and the vaults' ages decide
+    }
+    Optional<VaultGenerations.Generation> std = current(gens, VaultGenerations.STANDARD, refs);
+    Optional<VaultGenerations.Generation> lag = current(gens, VaultGenerations.LAG, refs);
+    Optional<VaultGenerations.Generation> bounds = lag.or(() -> std);
+    bounds.ifPresent(g -> b.minRetentionDays(g.minRetentionDays())
+        .maxRetentionDays(g.maxRetentionDays()));
+    DeploymentSpec withBounds = b.build();
+    std.ifPresent(g -> b.vaultLock(new bunker.topology.VaultLock(
+        withBounds.vaultLock().mode(), withBounds.vaultLock().changeableForDays(),
+        g.minRetentionDays(), g.maxRetentionDays())));
+    return b.build();
+  }
+
+  /** The generation of {@code kind} that {@code refs} names, else the newest one. */
+  private Optional<VaultGenerations.Generation> current(List<VaultGenerations.Generation> gens,
+      String kind, CharSequence refs) {
+    List<VaultGenerations.Generation> ofKind = gens.stream()
+        .filter(g -> g.kind().equals(kind)).toList();
+    Optional<VaultGenerations.Generation> named = ofKind.stream()
+        .filter(g -> Pattern.compile(Pattern.quote(g.name()) + "(?![0-9A-Za-z_-])")
+            .matcher(refs).find())
+        .findFirst();
+    if (named.isPresent() || ofKind.isEmpty()) {
+      return named;
+    }
+    BackupVaults vaults = new BackupVaults(aws.backup());
+    return ofKind.stream().max(java.util.Comparator.comparing(g -> vaults.findByName(g.name())
+        .map(DescribeBackupVaultResponse::creationDate).orElse(java.time.Instant.EPOCH)));
   }
 
   /**

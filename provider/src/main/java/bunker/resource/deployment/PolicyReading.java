@@ -60,6 +60,12 @@ final class PolicyReading {
           .getOrDefault("copy_actions", Map.of())).values().stream().findFirst().orElse(Map.of());
       Object deleteAfter = assigned(copy.get("lifecycle"), "delete_after_days");
       Object local = assigned(rule.get("lifecycle"), "delete_after_days");
+      if (deleteAfter == null) {
+        // The seed module's form: copies inherit the rule's lifecycle (the final retention)
+        // and a recovery point tag tells its ingest machine how long the local copy stays.
+        deleteAfter = local;
+        local = localRetentionTag(rule).orElse(deleteAfter);
+      }
       Map<String, CtyValue> v = new LinkedHashMap<>();
       v.put("name", CtyValue.string(ruleName));
       v.put("schedule_expression", CtyValue.string((String) assigned(rule,
@@ -77,9 +83,12 @@ final class PolicyReading {
           assigned(rule, "enable_continuous_backup"))));
       ruleValues.add(CtyValue.object(ruleType, v));
     });
-    Map<String, Object> selection = (Map<String, Object>) ((Map<String, Object>) ((Map<String,
-        Object>) plan.getOrDefault("selections", Map.of())).getOrDefault("resources", Map.of()))
-        .getOrDefault(planName, Map.of());
+    Map<String, Object> resources = (Map<String, Object>) ((Map<String, Object>) plan
+        .getOrDefault("selections", Map.of())).getOrDefault("resources", Map.of());
+    // Bunker keys its selection by the plan name; the seed module by what it selects
+    // ("supported-resources-with-tag" or "all-supported-resources"). A plan has one.
+    Map<String, Object> selection = (Map<String, Object>) resources.getOrDefault(planName,
+        resources.values().stream().findFirst().orElse(Map.of()));
     Object conditions = selection.get("conditions");
     if (conditions instanceof Map<?, ?> c && c.get("string_equals") instanceof Map<?, ?> eq) {
       for (Object cond : eq.values()) {
@@ -98,6 +107,20 @@ final class PolicyReading {
         : nullNumber());
     p.put("windows_vss", CtyValue.bool(plan.get("advanced_backup_settings") != null));
     return CtyValue.object(planType, p);
+  }
+
+  /** The seed module's {@code BackupLocalRetentionDays} recovery point tag of a rule, if any. */
+  @SuppressWarnings("unchecked")
+  private static Optional<Object> localRetentionTag(Map<String, Object> rule) {
+    if (!(rule.get("recovery_point_tags") instanceof Map<?, ?> tags)) {
+      return Optional.empty();
+    }
+    for (Object tag : tags.values()) {
+      if ("BackupLocalRetentionDays".equals(assigned(tag, "tag_key"))) {
+        return Optional.ofNullable(assigned(tag, "tag_value"));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The {@code @@assign} value of {@code map[key]}, or null. */
