@@ -35,11 +35,15 @@ class VaultGenerationsAccTest {
 
   /** The quickstart with its max retention as a variable, so a plan can try another value. */
   private static String config(String name, int max) {
+    return config(name, max, true);
+  }
+
+  private static String config(String name, int max, boolean force) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
     v.put("backup_targets", list(ou("workloads/prod")));
     v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
-    v.put("force_destroy", "true");
+    v.put("force_destroy", Boolean.toString(force));
     String hcl = quickstart(v);
     assertTrue(hcl.contains("max_retention_days = 365"), "the quickstart changed");
     return hcl.replace("max_retention_days = 365", "max_retention_days = var.max_retention")
@@ -112,12 +116,25 @@ class VaultGenerationsAccTest {
           assertTrue(shared.stream().anyMatch(a -> a.endsWith(newLag)), shared.toString());
           assertTrue(shared.stream().anyMatch(a -> a.endsWith(oldLag)), shared.toString());
         })
+        // Without force_destroy, a destroy stops before touching anything, naming the kept
+        // generation and its points: the up-front check covers every generation.
+        .config(config(name, 400, false))
+        .config("provider \"backup\" {\n  assume_role {\n    role_arn = "
+            + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n")
+        .expectError("(?s)Backup Vault \\(" + oldStd + "\\) is not empty.*25 recovery")
         // Back to the earlier bounds: that generation is current again, same vault.
         .config(config(name, 365))
         .check(state -> {
           assertEquals(oldStdArn.get(), state.string(R, "standard_vault_arn"));
           assertEquals(List.of(oldStd + " current", newStd + " kept", oldLag + " current",
               newLag + " kept"), generations(state));
+          // A kept generation deleted out of band (it is empty) drops out at the next refresh.
+          vaults.delete(newStd);
+        })
+        .command(List.of("apply", "-refresh-only", "-auto-approve", "-no-color"), out -> { })
+        .command(List.of("show", "-no-color"), out -> {
+          assertFalse(out.contains("\"" + newStd + "\""), out);
+          assertTrue(out.contains("\"" + newLag + "\""), out);
         })
         .run();
   }
