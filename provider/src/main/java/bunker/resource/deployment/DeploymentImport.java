@@ -39,7 +39,10 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
  * accounts' objects. The names are found with the provider's name prefixes (its
  * {@code central_account_resource_name_prefix} and {@code member_account_resource_name_prefix},
  * else the defaults); a deployment with other prefixes is imported by a provider configured
- * with them.
+ * with them. The names are the seed module's, so a deployment it built is imported the same way:
+ * its vault generations are found by listing ({@link #probe}), its policy {@code C} has no
+ * description ({@link PolicyObjects}) and its plans are in its own key format
+ * ({@link PolicyReading}).
  */
 final class DeploymentImport {
   private static final Pattern DELETE_AFTER = Pattern.compile("\"DeleteAfterDays\":\\s*(\\d+)");
