@@ -78,7 +78,7 @@ def members(count):
 
 def workload_vault_exists(account, name):
     backup = c.boto("backup", account)
-    vault = f"orgdeploy-immutable-aws-backup-{name}-backup"
+    vault = f"orgdeploy-immutable-aws-backup-{name}-cmk"
     try:
         backup.describe_backup_vault(BackupVaultName=vault)
         return True

@@ -9,14 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CustomResourceRequestTest {
-  private static final Map<String, Object> PROPS = Requests.properties("prod", "m-prod-backup",
-      "m-prod-restore", "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Statement\":[]}",
+  private static final Map<String, Object> PROPS = Requests.properties("prod", "m-prod-cmk",
+      "m-prod-default", "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Statement\":[]}",
       "arn:aws:iam::490927470633:role/m-prod-deployment-helper", false);
 
   @Test
   void parse_updateRequest_readsEveryField() {
     String json = Requests.request("Update", "https://s3/resp?sig=1", "490927470633",
-        "bunker:prod:490927470633:m-prod-backup:m-prod-restore", PROPS, Map.of("ForceDestroy",
+        "bunker:prod:490927470633:m-prod-cmk:m-prod-default", PROPS, Map.of("ForceDestroy",
             "true"));
     CustomResourceRequest r = CustomResourceRequest.parse(json);
     Map<String, Object> raw = Json.parseObject(json);
@@ -26,9 +26,9 @@ class CustomResourceRequestTest {
     assertEquals(raw.get("RequestId"), r.requestId());
     assertEquals("Custom::BunkerWorkloadVaults", r.resourceType());
     assertEquals("WorkloadVaults", r.logicalResourceId());
-    assertEquals("bunker:prod:490927470633:m-prod-backup:m-prod-restore",
+    assertEquals("bunker:prod:490927470633:m-prod-cmk:m-prod-default",
         r.physicalResourceId());
-    assertEquals("m-prod-backup", r.properties().get("BackupVaultName"));
+    assertEquals("m-prod-cmk", r.properties().get("BackupVaultName"));
     assertEquals(Map.of("ForceDestroy", "true"), r.oldProperties());
     assertEquals("490927470633", r.accountId());
     assertEquals("eu-west-2", r.region());

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The Lambda entry point without AWS: event parsing, response delivery, failures, deadline. */
 class DeploymentHelperHandlerTest {
   private static final String ACCOUNT = "490927470633";
-  private static final Map<String, Object> PROPS = Requests.properties("prod", "m-prod-backup",
-      "m-prod-restore", "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Statement\":[]}",
+  private static final Map<String, Object> PROPS = Requests.properties("prod", "m-prod-cmk",
+      "m-prod-default", "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Statement\":[]}",
       "arn:aws:iam::490927470633:role/m-prod-deployment-helper", false);
 
   private ResponseCatcher catcher;
@@ -132,7 +132,7 @@ class DeploymentHelperHandlerTest {
     assertTrue(((String) doc.get("Reason")).contains("ran out of time"),
         (String) doc.get("Reason"));
     // a Create cut short answers with the resource's id, so the rollback's Delete cleans up
-    assertEquals("bunker:prod:490927470633:m-prod-backup:m-prod-restore",
+    assertEquals("bunker:prod:490927470633:m-prod-cmk:m-prod-default",
         doc.get("PhysicalResourceId"));
   }
 

@@ -41,8 +41,8 @@ class LambdaZipEmuTest {
           launcher.resolve(c + ".class"));
     }
     String account = Emulator.freshAccount();
-    Map<String, Object> props = Requests.properties("zip", "bunker-zip-" + account + "-backup",
-        "bunker-zip-" + account + "-restore", "arn:aws:kms:eu-west-2:220551619043:key/"
+    Map<String, Object> props = Requests.properties("zip", "bunker-zip-" + account + "-cmk",
+        "bunker-zip-" + account + "-default", "arn:aws:kms:eu-west-2:220551619043:key/"
             + UUID.randomUUID(), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
             + "\"Principal\":\"*\",\"Action\":\"backup:DeleteBackupVault\",\"Resource\":\"*\"}]}",
         "arn:aws:iam::" + account + ":role/bunker-zip-deployment-helper", false);

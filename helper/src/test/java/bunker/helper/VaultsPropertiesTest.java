@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class VaultsPropertiesTest {
   private static Map<String, Object> props(boolean force) {
-    return new HashMap<>(Requests.properties("prod", "m-prod-backup", "m-prod-restore",
+    return new HashMap<>(Requests.properties("prod", "m-prod-cmk", "m-prod-default",
         "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Version\":\"2012-10-17\"}",
         "arn:aws:iam::490927470633:role/m-prod-deployment-helper", force));
   }
@@ -20,10 +20,10 @@ class VaultsPropertiesTest {
   @Test
   void from_templateProperties_readsAll() {
     VaultsProperties p = VaultsProperties.from(props(true));
-    assertEquals(new VaultsProperties("prod", "m-prod-backup", "m-prod-restore",
+    assertEquals(new VaultsProperties("prod", "m-prod-cmk", "m-prod-default",
         "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Version\":\"2012-10-17\"}",
         "arn:aws:iam::490927470633:role/m-prod-deployment-helper", true), p);
-    assertEquals(List.of("m-prod-backup", "m-prod-restore"), p.vaultNames());
+    assertEquals(List.of("m-prod-cmk", "m-prod-default"), p.vaultNames());
   }
 
   @Test
@@ -58,14 +58,14 @@ class VaultsPropertiesTest {
   @Test
   void from_sameNameForBothVaults_refuses() {
     Map<String, Object> p = props(false);
-    p.put("RestoreVaultName", "m-prod-backup");
+    p.put("RestoreVaultName", "m-prod-cmk");
     assertThrows(IllegalArgumentException.class, () -> VaultsProperties.from(p));
   }
 
   @Test
   void physicalId_namesDeploymentAccountAndVaults() {
     VaultsProperties p = VaultsProperties.from(props(false));
-    assertEquals("bunker:prod:490927470633:m-prod-backup:m-prod-restore",
+    assertEquals("bunker:prod:490927470633:m-prod-cmk:m-prod-default",
         p.physicalId("490927470633"));
     assertTrue(PhysicalIds.ownsVaults(p.physicalId("1")));
   }

@@ -2,10 +2,11 @@ package bunker.topology;
 
 import static bunker.topology.CentralObject.BACKUP_POLICIES;
 import static bunker.topology.CentralObject.BACKUP_SERVICE_ROLE;
-import static bunker.topology.CentralObject.EVENTS_ROLE;
 import static bunker.topology.CentralObject.EVENT_BUS;
 import static bunker.topology.CentralObject.EVENT_BUS_POLICY;
+import static bunker.topology.CentralObject.FORWARD_ROLE;
 import static bunker.topology.CentralObject.FORWARD_RULE;
+import static bunker.topology.CentralObject.INGEST_EVENTS_ROLE;
 import static bunker.topology.CentralObject.INGEST_LOG_GROUP;
 import static bunker.topology.CentralObject.INGEST_ROLE;
 import static bunker.topology.CentralObject.INGEST_RULE;
@@ -50,7 +51,8 @@ public final class CentralPlan {
     steps.add(step(BACKUP_SERVICE_ROLE, n.backupServiceRole()));
     steps.add(step(INGEST_ROLE, n.ingestRole()));
     steps.add(step(RESTORE_ROLE, n.restoreRole()));
-    steps.add(step(EVENTS_ROLE, n.eventsRole()));
+    steps.add(step(INGEST_EVENTS_ROLE, n.ingestEventsRole()));
+    steps.add(step(FORWARD_ROLE, n.forwardRole()));
     steps.add(step(INTERMEDIATE_VAULT, n.intermediateVault(), KMS_KEY));
     steps.add(step(INTERMEDIATE_VAULT_POLICY, n.intermediateVault(), INTERMEDIATE_VAULT));
     steps.add(step(STANDARD_VAULT, n.standardVault()));
@@ -68,8 +70,9 @@ public final class CentralPlan {
         BACKUP_SERVICE_ROLE, INTERMEDIATE_VAULT, STANDARD_VAULT));
     steps.add(step(RESTORE_STATE_MACHINE, n.restoreStateMachine(), RESTORE_ROLE,
         RESTORE_LOG_GROUP, BACKUP_SERVICE_ROLE, INTERMEDIATE_VAULT, STANDARD_VAULT));
-    steps.add(step(FORWARD_RULE, n.forwardRule(), EVENT_BUS, EVENTS_ROLE));
-    steps.add(step(INGEST_RULE, n.ingestRule(), EVENT_BUS, EVENTS_ROLE, INGEST_STATE_MACHINE));
+    steps.add(step(FORWARD_RULE, n.forwardRule(), EVENT_BUS, FORWARD_ROLE));
+    steps.add(step(INGEST_RULE, n.ingestRule(), EVENT_BUS, INGEST_EVENTS_ROLE,
+        INGEST_STATE_MACHINE));
     if (lag && spec.allowBackupTargetsToRestore()) {
       steps.add(step(RESOURCE_SHARE, n.resourceShare(), LAG_VAULT));
     }

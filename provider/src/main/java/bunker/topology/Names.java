@@ -3,54 +3,98 @@ package bunker.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every AWS name one deployment uses, derived from its name and the two prefixes in one place,
- * so the resource, the AWS layer, the documents and the validation agree. With {@code C} =
- * central prefix + name and {@code M} = member prefix + name: vaults {@code C-lag},
- * {@code C-intermediate}, {@code C-standard}; key alias {@code alias/C}; bus {@code C}; and so on
- * (see {@link #all()}).
+ * so the resource, the AWS layer, the documents and the validation agree. The names are the seed
+ * module's for every object both have, so that {@code terraform import} adopts a deployment the
+ * seed module built. With {@code C} = central prefix + name and {@code M} = member prefix + name:
+ * vaults {@code C-intermediate}, {@code C-standard-<min>-<max>} and {@code C-lag-<min>-<max>}
+ * (one per vault generation: the retention bounds are in the name because a locked vault's
+ * bounds cannot change); key alias {@code alias/C}; bus, backup policy and RAM share {@code C};
+ * state machines {@code C-backup-ingest} / {@code C-backup-restore}; StackSet {@code M}; and so
+ * on (see {@link #all()}).
  */
 public final class Names {
+  /** The numeric suffix of a vault generation: {@code -<min>-<max>}. */
+  private static final Pattern GENERATION = Pattern.compile("-(\\d{1,5})-(\\d{1,5})");
 
   private final String central;
   private final String member;
   private final String centralPrefix;
+  private final String region;
+  /** Bounds of the current standard (lock) and LAG generations; null when not known here. */
+  private final int[] standard;
+  private final int[] lag;
 
-  private Names(String centralPrefix, String memberPrefix, String name) {
+  private Names(String centralPrefix, String memberPrefix, String name, String region,
+      int[] standard, int[] lag) {
     this.centralPrefix = Objects.requireNonNull(centralPrefix, "centralPrefix");
     this.central = centralPrefix + Objects.requireNonNull(name, "name");
     this.member = Objects.requireNonNull(memberPrefix, "memberPrefix") + name;
+    this.region = region;
+    this.standard = standard;
+    this.lag = lag;
   }
 
   public static Names of(DeploymentSpec spec) {
-    return new Names(spec.centralPrefix(), spec.memberPrefix(), spec.name());
+    VaultLock lock = spec.vaultLock();
+    return new Names(spec.centralPrefix(), spec.memberPrefix(), spec.name(),
+        spec.environment().region(),
+        new int[] {lock.minRetentionDays(), lock.maxRetentionDays()},
+        new int[] {spec.minRetentionDays(), spec.maxRetentionDays()});
   }
 
+  /**
+   * Names without a spec: the current vault generations and the backup plans (which need the
+   * retention and the region) are then only available through their explicit forms.
+   */
   public static Names of(String centralPrefix, String memberPrefix, String name) {
-    return new Names(centralPrefix, memberPrefix, name);
+    return new Names(centralPrefix, memberPrefix, name, null, null, null);
+  }
+
+  /** Names whose current standard and LAG vaults both have the bounds {@code min}/{@code max}. */
+  public static Names of(String centralPrefix, String memberPrefix, String name, int min,
+      int max) {
+    return new Names(centralPrefix, memberPrefix, name, null, new int[] {min, max},
+        new int[] {min, max});
   }
 
   // Central account.
-  public String lagVault() { return central + "-lag"; }
+  /** The current logically air-gapped vault: the deployment's min/max retention. */
+  public String lagVault() { return lagVault(bound(lag, 0), bound(lag, 1)); }
+  public String lagVault(int min, int max) { return lagVaultPrefix() + min + "-" + max; }
+  /** Every LAG generation's name starts with this; the rest is {@code <min>-<max>}. */
+  public String lagVaultPrefix() { return central + "-lag-"; }
   public String intermediateVault() { return central + "-intermediate"; }
-  public String standardVault() { return central + "-standard"; }
+  /** The current standard vault: the min/max of its Vault Lock. */
+  public String standardVault() { return standardVault(bound(standard, 0), bound(standard, 1)); }
+  public String standardVault(int min, int max) {
+    return standardVaultPrefix() + min + "-" + max;
+  }
+  /** Every standard generation's name starts with this; the rest is {@code <min>-<max>}. */
+  public String standardVaultPrefix() { return central + "-standard-"; }
   public String keyAlias() { return "alias/" + central; }
   public String backupServiceRole() { return central + "-backup-service-role"; }
-  public String ingestRole() { return central + "-ingest-sfn"; }
-  public String restoreRole() { return central + "-restore-sfn"; }
-  /** Role EventBridge uses to put events on the bus and start the ingest machine. */
-  public String eventsRole() { return central + "-events"; }
+  public String ingestRole() { return central + "-backup-ingest-sfn"; }
+  public String restoreRole() { return central + "-backup-restore-sfn"; }
+  /** Role the ingest rule uses to start the ingest machine. */
+  public String ingestEventsRole() { return central + "-backup-ingest-eventbridge"; }
+  /** Role the forwarding rule uses to put events on {@link #eventBus()}. */
+  public String forwardRole() { return "default-to-" + central + "-event-bus"; }
   public String eventBus() { return central; }
   /** Rule on the central default bus that forwards AWS Backup events to {@link #eventBus()}. */
-  public String forwardRule() { return central + "-forward"; }
+  public String forwardRule() { return "backup-events-to-" + central + "-event-bus"; }
   /** Rule on {@link #eventBus()} that starts the ingest machine. */
-  public String ingestRule() { return central + "-ingest"; }
-  public String ingestStateMachine() { return central + "-ingest"; }
-  public String restoreStateMachine() { return central + "-restore"; }
+  public String ingestRule() { return central + "-backup-ingest"; }
+  public String ingestStateMachine() { return central + "-backup-ingest"; }
+  public String restoreStateMachine() { return central + "-backup-restore"; }
   public String ingestLogGroup() { return "/aws/vendedlogs/states/" + ingestStateMachine(); }
   public String restoreLogGroup() { return "/aws/vendedlogs/states/" + restoreStateMachine(); }
-  public String resourceShare() { return central + "-lag"; }
+  public String resourceShare() { return central; }
 
   /** Name of backup policy {@code index} (0-based) of {@code count}: C, or C-1..C-n if split. */
   public String backupPolicy(int index, int count) {
@@ -59,10 +103,68 @@ public final class Names {
 
   /**
    * Key of a generated plan inside the backup policy (it becomes the backup plan's name in every
-   * workload account): {@code C-<plan>-std} or {@code C-<plan>-lag}.
+   * workload account): {@code C-<plan>-std-<region code>} or {@code C-<plan>-lag-<region code>},
+   * e.g. {@code …-daily-std-euw2}.
    */
   public String backupPlan(String plan, boolean logicallyAirGapped) {
-    return central + "-" + plan + (logicallyAirGapped ? "-lag" : "-std");
+    return backupPlanPrefix() + plan + (logicallyAirGapped ? "-lag-" : "-std-")
+        + regionCode(Objects.requireNonNull(region, "region"));
+  }
+
+  /** What every plan key of this deployment starts with: {@code C-}. */
+  public String backupPlanPrefix() { return central + "-"; }
+
+  /**
+   * The short code of a region in plan keys: the area, the initials of its direction and the
+   * number ({@code eu-west-2} → {@code euw2}, {@code ap-southeast-1} → {@code apse1},
+   * {@code us-gov-west-1} → {@code ugw1}), the abbreviation AWS uses in its billing codes.
+   */
+  public static String regionCode(String region) {
+    String[] parts = region.split("-");
+    StringBuilder code = new StringBuilder();
+    int i = 0;
+    if (parts.length == 4) { // us-gov-west-1, cn-north-1 has three parts
+      code.append(parts[0].charAt(0)).append(parts[1].charAt(0));
+      i = 2;
+    } else {
+      code.append(parts[0]);
+      i = 1;
+    }
+    for (; i < parts.length - 1; i++) {
+      String dir = parts[i];
+      for (String word : List.of("north", "south", "east", "west", "central")) {
+        if (dir.startsWith(word)) {
+          code.append(word.charAt(0));
+          dir = dir.substring(word.length());
+        }
+      }
+      if (!dir.isEmpty()) {
+        code.append(dir.charAt(0));
+      }
+    }
+    return code.append(parts[parts.length - 1]).toString();
+  }
+
+  /**
+   * The {@code [min, max]} of a vault generation named {@code prefix<min>-<max>}, or empty when
+   * {@code vaultName} is not one (another deployment whose name starts the same way, say).
+   */
+  public static Optional<int[]> generation(String prefix, String vaultName) {
+    if (!vaultName.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    Matcher m = GENERATION.matcher("-" + vaultName.substring(prefix.length()));
+    return m.matches()
+        ? Optional.of(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))})
+        : Optional.empty();
+  }
+
+  private static int bound(int[] bounds, int i) {
+    if (bounds == null) {
+      throw new IllegalStateException("vault generation names need the retention: use "
+          + "Names.of(spec) or the (min, max) form");
+    }
+    return bounds[i];
   }
 
   /** Shared by all deployments with this central prefix: the custom-resource helper. */
@@ -73,10 +175,14 @@ public final class Names {
 
   // Workload accounts (StackSet).
   public String stackSet() { return member; }
-  public String workloadBackupVault() { return member + "-backup"; }
-  public String workloadRestoreVault() { return member + "-restore"; }
+  public String workloadBackupVault() { return member + "-cmk"; }
+  public String workloadRestoreVault() { return member + "-default"; }
   public String workloadBackupServiceRole() { return member + "-backup-service-role"; }
-  public String workloadRestoreRole() { return member + "-restore-role"; }
+  /**
+   * The restore role in every workload account. It carries the central prefix, as the seed
+   * module's does, so that SCPs aimed at member-prefixed roles leave it alone.
+   */
+  public String workloadRestoreRole() { return central + "-backup-service-restore-role"; }
   public String workloadForwarderRole() { return member + "-event-forwarder"; }
   public String workloadForwarderRule() { return member + "-event-forwarder"; }
   public String workloadHelperRole() { return member + "-deployment-helper"; }
@@ -92,7 +198,8 @@ public final class Names {
     names.add(new DerivedName("backup service role", backupServiceRole(), NameLimit.IAM_ROLE));
     names.add(new DerivedName("ingest state machine role", ingestRole(), NameLimit.IAM_ROLE));
     names.add(new DerivedName("restore state machine role", restoreRole(), NameLimit.IAM_ROLE));
-    names.add(new DerivedName("EventBridge role", eventsRole(), NameLimit.IAM_ROLE));
+    names.add(new DerivedName("ingest rule role", ingestEventsRole(), NameLimit.IAM_ROLE));
+    names.add(new DerivedName("forwarding rule role", forwardRole(), NameLimit.IAM_ROLE));
     names.add(new DerivedName("event bus", eventBus(), NameLimit.EVENT_BUS));
     names.add(new DerivedName("forwarding rule", forwardRule(), NameLimit.EVENT_RULE));
     names.add(new DerivedName("ingest rule", ingestRule(), NameLimit.EVENT_RULE));

@@ -72,20 +72,23 @@ public final class RolePolicies {
             "logs:UpdateLogDelivery"), "*", null));
   }
 
-  /** Trust of the EventBridge role: events.amazonaws.com from this account. */
+  /** Trust of the EventBridge roles: events.amazonaws.com from this account. */
   public static String eventsTrust(DeploymentSpec spec) {
     return Json.write(Iam.serviceTrust("events.amazonaws.com",
         spec.environment().centralAccountId(), null));
   }
 
-  /** The EventBridge role may forward to the deployment bus and start the ingest machine. */
-  public static String eventsPolicy(DeploymentSpec spec) {
-    Names names = Names.of(spec);
-    Arns arns = Arns.of(spec);
+  /** The forwarding rule's role may put events on the deployment bus, nothing else. */
+  public static String forwardPolicy(DeploymentSpec spec) {
     return Json.write(Iam.document(List.of(
-        allow("PutEventsOnDeploymentBus", null, List.of("events:PutEvents"), arns.eventBus(),
-            null),
+        allow("PutEventsOnDeploymentBus", null, List.of("events:PutEvents"),
+            Arns.of(spec).eventBus(), null))));
+  }
+
+  /** The ingest rule's role may start the ingest machine, nothing else. */
+  public static String ingestEventsPolicy(DeploymentSpec spec) {
+    return Json.write(Iam.document(List.of(
         allow("StartIngest", null, List.of("states:StartExecution"),
-            arns.stateMachine(names.ingestStateMachine()), null))));
+            Arns.of(spec).stateMachine(Names.of(spec).ingestStateMachine()), null))));
   }
 }

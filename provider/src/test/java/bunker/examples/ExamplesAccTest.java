@@ -64,7 +64,7 @@ class ExamplesAccTest {
 
   private static Names names(String deployment) {
     return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
-        deployment);
+        deployment, 7, 365); // the examples' prod retention
   }
 
   @Test
@@ -247,9 +247,12 @@ class ExamplesAccTest {
     List<String> left = new ArrayList<>();
     AwsClients central = in(backupAccount());
     BackupVaults vaults = new BackupVaults(central.backup());
-    for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {
-      vaults.findByName(v).ifPresent(x -> left.add("central vault " + v));
-    }
+    central.backup().listBackupVaultsPaginator().backupVaultList().stream()
+        .map(v -> v.backupVaultName())
+        .filter(v -> v.equals(n.intermediateVault())
+            || Names.generation(n.standardVaultPrefix(), v).isPresent()
+            || Names.generation(n.lagVaultPrefix(), v).isPresent())
+        .forEach(v -> left.add("central vault " + v));
     new Roles(central.iam()).findByName(n.backupServiceRole())
         .ifPresent(r -> left.add("role " + r.roleName()));
     central.organizations().listPolicies(r -> r.filter("BACKUP_POLICY")).policies().stream()

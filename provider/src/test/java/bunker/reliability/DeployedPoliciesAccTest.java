@@ -34,7 +34,7 @@ class DeployedPoliciesAccTest {
   void deployedPolicies_passThePolicyChecks() {
     String name = Emu.shortName('p');
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
-        name);
+        name, 7, 365);
     try (Tf tf = Tf.reattach("policies")) {
       tf.config(Emu.deployment(name, true));
       try {
@@ -55,7 +55,8 @@ class DeployedPoliciesAccTest {
         Figures.record("policies", "checked " + docs.size() + " deployed documents "
             + docs.keySet() + " and " + sharePrincipals.size() + " RAM principals; problems: "
             + problems.size());
-        assertEquals(12, docs.size(), docs.keySet().toString());
+        // key, 5 roles (trust + inline, the backup service role trust only), 3 vaults, bus
+        assertEquals(14, docs.size(), docs.keySet().toString());
         assertTrue(!sharePrincipals.isEmpty(), "the RAM share has no principals");
         assertTrue(problems.isEmpty(), String.join("\n", problems));
       } finally {
@@ -72,7 +73,7 @@ class DeployedPoliciesAccTest {
     docs.put("KMS key policy", aws.kms().getKeyPolicy(r -> r.keyId(keyId)
         .policyName("default")).policy());
     for (String role : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.eventsRole())) {
+        n.ingestEventsRole(), n.forwardRole())) {
       docs.put(role + " trust", decode(aws.iam().getRole(r -> r.roleName(role)).role()
           .assumeRolePolicyDocument()));
       for (String policy : aws.iam().listRolePolicies(r -> r.roleName(role)).policyNames()) {

@@ -30,7 +30,7 @@ class ProviderKillAccTest {
   void sigkillDuringCreate_nextApplyAdoptsEverything_destroyLeavesNothing() {
     String name = Emu.shortName('k');
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
-        name);
+        name, 7, 365);
     Inventory before = Inventory.of(Emu.central());
     try (Tf tf = Tf.launcher("kill")) {
       tf.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test")
@@ -62,7 +62,7 @@ class ProviderKillAccTest {
             "backup vaults", Set.of(n.intermediateVault(), n.standardVault(), n.lagVault()),
             // the default member mode is stackset: the shared deployment helper lives here too
             "IAM roles", Set.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-                n.eventsRole(), n.helperLambdaRole()),
+                n.ingestEventsRole(), n.forwardRole(), n.helperLambdaRole()),
             "EventBridge buses", Set.of(n.eventBus()),
             "EventBridge rules", Set.of("default/" + n.forwardRule(),
                 n.eventBus() + "/" + n.ingestRule()),

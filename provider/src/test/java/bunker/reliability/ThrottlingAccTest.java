@@ -51,12 +51,12 @@ class ThrottlingAccTest {
         Emu.clearFaults();
         Map<String, Set<String>> made = Inventory.of(Emu.central()).minus(before);
         Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX,
-            DeploymentSpec.DEFAULT_MEMBER_PREFIX, name);
+            DeploymentSpec.DEFAULT_MEMBER_PREFIX, name, 7, 365);
         assertEquals(Set.of(n.intermediateVault(), n.standardVault(), n.lagVault()),
             made.get("backup vaults"), made.toString());
         assertEquals(1, made.get("KMS keys (not pending deletion)").size(), made.toString());
         // four central roles and, in the default stackset mode, the shared deployment helper's
-        assertEquals(Set.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(), n.eventsRole(),
+        assertEquals(Set.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(), n.ingestEventsRole(), n.forwardRole(),
             n.helperLambdaRole()), made.get("IAM roles"), made.toString());
         assertEquals(Set.of(n.resourceShare()), made.get("RAM shares"), made.toString());
         assertEquals(2, made.get("Step Functions state machines").size(), made.toString());

@@ -36,8 +36,8 @@ class BackupPoliciesTest {
     assertEquals(1, policies.size());
     assertEquals("bunker-prod", policies.get(0).name());
     assertEquals(List.of("airgapped", "standard"), policies.get(0).plans());
-    assertEquals(List.of("bunker-prod-airgapped-lag", "bunker-prod-airgapped-std",
-            "bunker-prod-standard-std"),
+    assertEquals(List.of("bunker-prod-airgapped-lag-euw2", "bunker-prod-airgapped-std-euw2",
+            "bunker-prod-standard-std-euw2"),
         List.copyOf(PolicyChecksTest.asMap(Json.parseObject(policies.get(0).content())
             .get("plans")).keySet()));
   }
@@ -94,7 +94,7 @@ class BackupPoliciesTest {
         Fixtures.spec().plans().get("standard").withRequirePlanNameResourceTag(false));
     Map<String, Object> plan = PolicyChecksTest.asMap(PolicyChecksTest.asMap(Json.parseObject(
         BackupPolicies.render(spec).get(0).content()).get("plans"))
-        .get("bunker-prod-standard-std"));
+        .get("bunker-prod-standard-std-euw2"));
     Map<String, Object> selection = PolicyChecksTest.asMap(PolicyChecksTest.asMap(
         PolicyChecksTest.asMap(plan.get("selections")).get("resources")).get("standard"));
     assertEquals(Map.of("@@assign", List.of("*")), selection.get("resource_types"));

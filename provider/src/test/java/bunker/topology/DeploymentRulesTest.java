@@ -145,9 +145,10 @@ class DeploymentRulesTest {
 
   @Test
   void check_longestNameThatFits_passes_andOneMore_fails() {
-    // "bunker-" + name + "-intermediate" must fit a vault name's 50 characters; every other
-    // derived name (roles 64, the workload vaults with "bunker-m-") is looser.
-    int longest = 50 - "bunker-".length() - "-intermediate".length();
+    // "bunker-" + name + "-standard-7-400" (the fixture's lock) must fit a vault name's 50
+    // characters; every other derived name (roles 64, the workload vaults with "bunker-m-") is
+    // looser.
+    int longest = 50 - "bunker-".length() - "-standard-7-400".length();
     DeploymentSpec.Builder shortPlan = spec().toBuilder().plans(Map.of("p", Plan.of(DAILY)));
     DeploymentSpec fits = shortPlan.name("n".repeat(longest)).build();
     assertEquals(List.of(), DeploymentRules.check(fits));
@@ -160,8 +161,8 @@ class DeploymentRulesTest {
 
   @Test
   void check_planNameAtTheBackupPlanLimit_passes_andOneMore_fails() {
-    // "bunker-prod-" + plan + "-lag" is the backup plan name, at most 50 characters.
-    String fits = "p".repeat(50 - "bunker-prod-".length() - "-lag".length());
+    // "bunker-prod-" + plan + "-lag-euw2" is the backup plan name, at most 50 characters.
+    String fits = "p".repeat(50 - "bunker-prod-".length() - "-lag-euw2".length());
     assertEquals(List.of(), DeploymentRules.check(withPlan(fits, Plan.of(DAILY))));
     assertEquals(List.of(List.of("plans", fits + "p")), DeploymentRules.check(
         withPlan(fits + "p", Plan.of(DAILY))).stream().map(Violation::path).toList());

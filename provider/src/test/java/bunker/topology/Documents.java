@@ -20,7 +20,8 @@ final class Documents {
     docs.put("ingest-role-policy", RolePolicies.ingestPolicy(spec));
     docs.put("restore-role-policy", RolePolicies.restorePolicy(spec));
     docs.put("events-role-trust", RolePolicies.eventsTrust(spec));
-    docs.put("events-role-policy", RolePolicies.eventsPolicy(spec));
+    docs.put("forward-role-policy", RolePolicies.forwardPolicy(spec));
+    docs.put("ingest-events-role-policy", RolePolicies.ingestEventsPolicy(spec));
     docs.put("bus-policy", EventDocuments.busPolicy(spec));
     docs.put("ingest-pattern", EventDocuments.ingestPattern(spec));
     docs.put("central-forward-pattern", EventDocuments.centralForwardPattern(spec));

@@ -54,7 +54,8 @@ class TopologyTest {
         .map(l -> l.stream().map(Step::object).toList()).toList();
     assertEquals(List.of(
         List.of(CentralObject.KMS_KEY, CentralObject.BACKUP_SERVICE_ROLE,
-            CentralObject.INGEST_ROLE, CentralObject.RESTORE_ROLE, CentralObject.EVENTS_ROLE,
+            CentralObject.INGEST_ROLE, CentralObject.RESTORE_ROLE,
+            CentralObject.INGEST_EVENTS_ROLE, CentralObject.FORWARD_ROLE,
             CentralObject.STANDARD_VAULT, CentralObject.LAG_VAULT, CentralObject.EVENT_BUS,
             CentralObject.INGEST_LOG_GROUP, CentralObject.RESTORE_LOG_GROUP),
         List.of(CentralObject.KMS_ALIAS, CentralObject.INTERMEDIATE_VAULT,

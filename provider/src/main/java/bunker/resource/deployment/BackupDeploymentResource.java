@@ -86,6 +86,7 @@ public final class BackupDeploymentResource implements Resource {
         return StateResult.gone(); // nothing was created
       }
       runner.run(CentralPlan.of(spec).creationLevels(), ensure(spec, state, planned), diags);
+      findGenerations(spec, state, diags);
     }
     // On failure Terraform saves this partial state tainted; the next apply replaces it.
     return state.isEmpty() && diags.hasErrors() ? StateResult.gone()
@@ -129,6 +130,9 @@ public final class BackupDeploymentResource implements Resource {
       }
     }
     new PolicyObjects(aws, spec, state).refresh(true);
+    if (!findGenerations(spec, state, diags)) {
+      return StateResult.of(prior);
+    }
     try {
       new WorkloadObjects(aws, spec, state, prior).refresh(READ_TIMEOUT);
     } catch (RuntimeException e) {
@@ -169,6 +173,7 @@ public final class BackupDeploymentResource implements Resource {
             .filter(level -> !level.isEmpty()).toList();
         runner.run(extras, objects::delete, diags);
       }
+      findGenerations(spec, state, diags);
       if (!diags.hasErrors() && !request.prior().attr("tags").equals(planned.attr("tags"))) {
         new Tagging(aws, CentralObjects.tags(aws, spec)).retag(state, spec);
       }
@@ -200,6 +205,22 @@ public final class BackupDeploymentResource implements Resource {
     }
     return List.of(new ImportedResource(typeName(), schema().newObject(Map.of(
         "id", CtyValue.string(id), "name", CtyValue.string(id))), new byte[0]));
+  }
+
+  /**
+   * Records the deployment's vault generations as they are in AWS (the old ones an update keeps,
+   * the current ones by the spec's names). Returns false, with an error, when they cannot be
+   * listed.
+   */
+  private boolean findGenerations(DeploymentSpec spec, DeploymentState state,
+      Diagnostics diags) {
+    try {
+      state.recordGenerations(VaultGenerations.find(aws, spec));
+      return true;
+    } catch (RuntimeException e) {
+      diags.addError("listing the vault generations", LevelRunner.describe(e));
+      return false;
+    }
   }
 
   /**

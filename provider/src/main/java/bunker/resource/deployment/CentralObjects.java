@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.VaultState;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.ram.model.ResourceShareAssociationType;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
 /**
@@ -78,7 +79,8 @@ final class CentralObjects {
     String kind = switch (step.object()) {
       case KMS_KEY -> "KMS Key";
       case KMS_ALIAS -> "KMS Alias";
-      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, EVENTS_ROLE -> "IAM Role";
+      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, INGEST_EVENTS_ROLE,
+          FORWARD_ROLE -> "IAM Role";
       case INTERMEDIATE_VAULT, STANDARD_VAULT -> "Backup Vault";
       case LAG_VAULT -> "Backup Logically Air Gapped Vault";
       case INTERMEDIATE_VAULT_POLICY, STANDARD_VAULT_POLICY, LAG_VAULT_POLICY ->
@@ -113,8 +115,10 @@ final class CentralObjects {
       case RESTORE_ROLE -> ensureRole(step, RolePolicies.stateMachineTrust(spec,
           names.restoreStateMachine()), List.of(), Map.of("restore",
           RolePolicies.restorePolicy(spec)));
-      case EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
-          Map.of("events", RolePolicies.eventsPolicy(spec)));
+      case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+          Map.of("start-ingest", RolePolicies.ingestEventsPolicy(spec)));
+      case FORWARD_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+          Map.of("put-events", RolePolicies.forwardPolicy(spec)));
       case INTERMEDIATE_VAULT -> ensureVault(step, state.arn(CentralObject.KMS_KEY).orElse(""));
       case STANDARD_VAULT -> ensureVault(step, "");
       case LAG_VAULT -> ensureLagVault(timeout);
@@ -135,9 +139,9 @@ final class CentralObjects {
           bunker.topology.StateMachines.restore(spec), names.restoreRole(),
           names.restoreLogGroup());
       case FORWARD_RULE -> ensureRule(step, "default", EventDocuments.centralForwardPattern(spec),
-          arns.eventBus());
+          arns.eventBus(), names.forwardRole());
       case INGEST_RULE -> ensureRule(step, names.eventBus(), EventDocuments.ingestPattern(spec),
-          arns.stateMachine(names.ingestStateMachine()));
+          arns.stateMachine(names.ingestStateMachine()), names.ingestEventsRole());
       case RESOURCE_SHARE -> ensureShare();
       case STACK_SET -> { } // the workload accounts: WorkloadObjects, called by the resource
       case BACKUP_POLICIES -> new PolicyObjects(aws, spec, state).ensure();
@@ -151,7 +155,8 @@ final class CentralObjects {
   boolean refresh(CentralObject object, String name) {
     Optional<String> arn = switch (object) {
       case KMS_KEY -> findKey().map(KeyMetadata::arn);
-      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, EVENTS_ROLE ->
+      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, INGEST_EVENTS_ROLE,
+          FORWARD_ROLE ->
           roles().findByName(name).map(r -> r.arn());
       case INTERMEDIATE_VAULT, STANDARD_VAULT -> vaults().findStandardByName(name)
           .map(DescribeBackupVaultResponse::backupVaultArn);
@@ -193,7 +198,8 @@ final class CentralObjects {
         findKey().ifPresent(k -> state.record(CentralObject.KMS_KEY, k.arn()));
         keys().deleteAlias(name);
       }
-      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, EVENTS_ROLE -> roles().delete(name);
+      case BACKUP_SERVICE_ROLE, INGEST_ROLE, RESTORE_ROLE, INGEST_EVENTS_ROLE,
+          FORWARD_ROLE -> roles().delete(name);
       case INTERMEDIATE_VAULT, STANDARD_VAULT, LAG_VAULT -> {
         // Our own deny-delete policy would refuse the deleter unless it is exempt: drop it.
         vaults().deleteAccessPolicy(name);
@@ -331,11 +337,12 @@ final class CentralObjects {
         definition, roleArn, StateMachineType.STANDARD, arns.logGroup(logGroup), tags)));
   }
 
-  private void ensureRule(Step step, String bus, String pattern, String targetArn) {
+  private void ensureRule(Step step, String bus, String pattern, String targetArn,
+      String roleName) {
     String arn = buses().putRule(bus, step.name(), pattern, "Bunker deployment " + spec.name());
     state.record(step.object(), arn);
     buses().putTargets(bus, step.name(), List.of(EventBuses.target("bunker", targetArn,
-        arns.centralRole(names.eventsRole()))));
+        arns.centralRole(roleName))));
   }
 
   private void ensureShare() {
@@ -347,11 +354,28 @@ final class CentralObjects {
       return;
     }
     state.record(CentralObject.RESOURCE_SHARE, arn.get());
+    shareNewVaults(arn.get(), share.resourceArns());
     List<String> current = shares().principals(arn.get());
     shares().associatePrincipals(arn.get(), share.principals().stream()
         .filter(p -> !current.contains(p)).toList());
     shares().disassociatePrincipals(arn.get(), current.stream()
         .filter(p -> !share.principals().contains(p)).toList());
+  }
+
+  /**
+   * Adds the current LAG vault to the share. Earlier generations stay shared: their recovery
+   * points remain restorable from the workload accounts until they expire.
+   */
+  private void shareNewVaults(String shareArn, List<String> vaultArns) {
+    List<String> shared = aws.ram().getResourceShareAssociationsPaginator(r -> r
+            .resourceShareArns(shareArn).associationType(ResourceShareAssociationType.RESOURCE))
+        .stream().flatMap(page -> page.resourceShareAssociations().stream())
+        .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
+        .map(a -> a.associatedEntity()).toList();
+    List<String> missing = vaultArns.stream().filter(a -> !shared.contains(a)).toList();
+    if (!missing.isEmpty()) {
+      aws.ram().associateResourceShare(r -> r.resourceShareArn(shareArn).resourceArns(missing));
+    }
   }
 
   // ---- clients ----

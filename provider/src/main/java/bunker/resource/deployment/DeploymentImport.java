@@ -39,7 +39,10 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
  * accounts' objects. The names are found with the provider's name prefixes (its
  * {@code central_account_resource_name_prefix} and {@code member_account_resource_name_prefix},
  * else the defaults); a deployment with other prefixes is imported by a provider configured
- * with them.
+ * with them. The names are the seed module's, so a deployment it built is imported the same way:
+ * its vault generations are found by listing ({@link #probe}), its policy {@code C} has no
+ * description ({@link PolicyObjects}) and its plans are in its own key format
+ * ({@link PolicyReading}).
  */
 final class DeploymentImport {
   private static final Pattern DELETE_AFTER = Pattern.compile("\"DeleteAfterDays\":\\s*(\\d+)");
@@ -66,9 +69,9 @@ final class DeploymentImport {
       diags.addError("reading the organisation of the central account", LevelRunner.describe(e));
       return StateResult.gone();
     }
-    DeploymentSpec probe = DeploymentSpec.builder(name, env)
-        .centralPrefix(provider.centralPrefix()).memberPrefix(provider.memberPrefix()).build();
+    DeploymentSpec probe = probe(name, env);
     DeploymentState state = new DeploymentState();
+    state.recordGenerations(VaultGenerations.find(aws, probe));
     CentralObjects objects = new CentralObjects(aws, probe, state);
     for (Step step : Teardown.everything(probe).steps()) {
       objects.refresh(step.object(), step.name());
@@ -120,7 +123,58 @@ final class DeploymentImport {
       diags.addError("reading the workload accounts", LevelRunner.describe(e));
       return StateResult.gone();
     }
+    // Current as the configuration read back decides (its plans say whether LAG is in use).
+    state.recordGenerations(VaultGenerations.find(aws, DeploymentModel.spec(value, env)));
     return StateResult.of(state.applyTo(value), state.privateBytes());
+  }
+
+  /**
+   * A spec to find the deployment's objects by name: its prefixes, and retention bounds that
+   * name its current vault generations. The current generation of each kind is the one the
+   * ingest state machine or the backup policies name (a seed-module deployment, or Bunker's),
+   * else the newest; its bounds are in its name.
+   */
+  private DeploymentSpec probe(String name, Environment env) {
+    DeploymentSpec.Builder b = DeploymentSpec.builder(name, env)
+        .centralPrefix(provider.centralPrefix()).memberPrefix(provider.memberPrefix());
+    DeploymentSpec bare = b.build();
+    Names names = Names.of(bare);
+    List<VaultGenerations.Generation> gens = VaultGenerations.find(aws, names, List.of());
+    StringBuilder refs = new StringBuilder();
+    new PolicyObjects(aws, bare, new DeploymentState()).contents().forEach(refs::append);
+    try {
+      String ingest = Arns.of(bare).stateMachine(names.ingestStateMachine());
+      refs.append(aws.sfn().describeStateMachine(r -> r.stateMachineArn(ingest)).definition());
+    } catch (software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException e) {
+      // no ingest machine: the policies and the vaults' ages decide
+    }
+    Optional<VaultGenerations.Generation> std = current(gens, VaultGenerations.STANDARD, refs);
+    Optional<VaultGenerations.Generation> lag = current(gens, VaultGenerations.LAG, refs);
+    Optional<VaultGenerations.Generation> bounds = lag.or(() -> std);
+    bounds.ifPresent(g -> b.minRetentionDays(g.minRetentionDays())
+        .maxRetentionDays(g.maxRetentionDays()));
+    DeploymentSpec withBounds = b.build();
+    std.ifPresent(g -> b.vaultLock(new bunker.topology.VaultLock(
+        withBounds.vaultLock().mode(), withBounds.vaultLock().changeableForDays(),
+        g.minRetentionDays(), g.maxRetentionDays())));
+    return b.build();
+  }
+
+  /** The generation of {@code kind} that {@code refs} names, else the newest one. */
+  private Optional<VaultGenerations.Generation> current(List<VaultGenerations.Generation> gens,
+      String kind, CharSequence refs) {
+    List<VaultGenerations.Generation> ofKind = gens.stream()
+        .filter(g -> g.kind().equals(kind)).toList();
+    Optional<VaultGenerations.Generation> named = ofKind.stream()
+        .filter(g -> Pattern.compile(Pattern.quote(g.name()) + "(?![0-9A-Za-z_-])")
+            .matcher(refs).find())
+        .findFirst();
+    if (named.isPresent() || ofKind.isEmpty()) {
+      return named;
+    }
+    BackupVaults vaults = new BackupVaults(aws.backup());
+    return ofKind.stream().max(java.util.Comparator.comparing(g -> vaults.findByName(g.name())
+        .map(DescribeBackupVaultResponse::creationDate).orElse(java.time.Instant.EPOCH)));
   }
 
   /**
@@ -200,21 +254,19 @@ final class DeploymentImport {
     CtyType.MapType type = (CtyType.MapType) DeploymentModel.attributeType("plans");
     CtyType.ObjectType planType = (CtyType.ObjectType) type.element();
     Map<String, CtyValue> out = new TreeMap<>();
-    String base = names.backupPlan("", false);
-    String prefix = base.substring(0, base.length() - "-std".length());
     Map<String, Map<String, Object>> std = new TreeMap<>();
     Set<String> lagPlans = new TreeSet<>();
     for (String content : contents) {
       Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
           content)).get("plans");
-      plans.forEach((key, plan) -> {
-        String planName = key.substring(prefix.length(), key.length() - 4);
-        if (key.endsWith("-lag")) {
-          lagPlans.add(planName);
-        } else {
-          std.put(planName, (Map<String, Object>) plan);
-        }
-      });
+      plans.forEach((key, plan) -> PolicyReading.planKey(names.backupPlanPrefix(), key)
+          .ifPresent(k -> {
+            if (k.kind().equals("lag")) {
+              lagPlans.add(k.plan());
+            } else if (k.kind().equals("std")) {
+              std.put(k.plan(), (Map<String, Object>) plan);
+            } // "pitr": the seed module's local continuous-backup plan; no counterpart here
+          }));
     }
     std.forEach((planName, plan) -> out.put(planName, PolicyReading.plan(planType, plan,
         planName, lagPlans.contains(planName), tagKey)));

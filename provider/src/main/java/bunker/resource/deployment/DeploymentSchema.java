@@ -24,7 +24,8 @@ final class DeploymentSchema {
 
   /** Computed attributes, one per central object with an ARN (or id), in creation order. */
   static final List<String> OBJECT_ATTRIBUTES = List.of("kms_key_arn",
-      "backup_service_role_arn", "ingest_role_arn", "restore_role_arn", "events_role_arn",
+      "backup_service_role_arn", "ingest_role_arn", "restore_role_arn",
+      "ingest_events_role_arn", "forward_role_arn",
       "intermediate_vault_arn", "standard_vault_arn", "lag_vault_arn", "event_bus_arn",
       "ingest_log_group_arn", "restore_log_group_arn", "ingest_state_machine_arn",
       "restore_state_machine_arn", "forward_rule_arn", "ingest_rule_arn", "resource_share_arn");
@@ -52,11 +53,12 @@ final class DeploymentSchema {
             .validators(Validators.sizeBetween(1, 1000)))
         .attribute(Attribute.number("min_retention_days").validators(Validators.wholeNumber()).required()
             .description("Shortest retention any rule may use; also the minimum retention of "
-                + "the logically air-gapped vault. Fixed once created: the vaults' locks make "
-                + "it immutable, so a change is refused at plan time."))
+                + "the logically air-gapped vault C-lag-<min>-<max>. A change makes a new vault "
+                + "generation current and keeps the old locked vaults (see vault_generations)."))
         .attribute(Attribute.number("max_retention_days").validators(Validators.wholeNumber()).required()
             .description("Longest retention any rule may use; also the maximum retention of the "
-                + "logically air-gapped vault. Fixed once created, like min_retention_days."))
+                + "logically air-gapped vault. A change rolls to a new vault generation, like "
+                + "min_retention_days."))
         .attribute(Attribute.string("backup_tag_key").optional()
             .description("Tag key whose value, the plan name, selects resources into a plan. "
                 + "Required when a plan sets require_plan_name_resource_tag."))
@@ -178,7 +180,11 @@ final class DeploymentSchema {
                 .build()))
         .optional().computed()
         .description("Vault Lock of the standard vault. Default: compliance, 3 days' grace, "
-            + "the deployment's min_retention_days and max_retention_days. Fixed once created.")
+            + "the deployment's min_retention_days and max_retention_days. The standard vault is "
+            + "named after the lock's bounds, so changing them rolls to a new vault generation; "
+            + "a change of mode or grace days is made in place while the compliance lock is in "
+            + "its grace time (or is a governance lock), and refused at plan time once it is "
+            + "immutable.")
         .build();
   }
 
@@ -190,11 +196,16 @@ final class DeploymentSchema {
         {"backup_service_role_arn", "ARN of the central AWS Backup service role."},
         {"ingest_role_arn", "ARN of the ingest state machine's role."},
         {"restore_role_arn", "ARN of the restore state machine's role."},
-        {"events_role_arn", "ARN of the role EventBridge uses for the deployment's rules."},
+        {"ingest_events_role_arn", "ARN of the role the ingest rule uses to start the ingest "
+            + "state machine."},
+        {"forward_role_arn", "ARN of the role the forwarding rule uses to put events on the "
+            + "deployment's bus."},
         {"intermediate_vault_arn", "ARN of the intermediate vault (workload copies land "
             + "here)."},
-        {"standard_vault_arn", "ARN of the compliance-locked standard vault."},
-        {"lag_vault_arn", "ARN of the logically air-gapped vault; null when no plan uses it."},
+        {"standard_vault_arn", "ARN of the current compliance-locked standard vault, "
+            + "C-standard-<min>-<max> after its lock's bounds."},
+        {"lag_vault_arn", "ARN of the current logically air-gapped vault, C-lag-<min>-<max>; "
+            + "null when no plan uses it."},
         {"event_bus_arn", "ARN of the deployment's EventBridge bus."},
         {"ingest_log_group_arn", "ARN of the ingest state machine's log group."},
         {"restore_log_group_arn", "ARN of the restore state machine's log group."},
@@ -213,6 +224,13 @@ final class DeploymentSchema {
     b.attribute(Attribute.builder("backup_policy_ids", CtyType.list(CtyType.STRING)).computed()
         .description("Ids of the Organizations backup policies (more than one when the plans "
             + "exceed 10,000 characters)."));
+    b.attribute(Attribute.builder("vault_generations", VaultGenerations.LIST_TYPE).computed()
+        .description("Every locked vault of the deployment, one per retention generation: name, "
+            + "arn, kind (standard or logically_air_gapped), min_retention_days, "
+            + "max_retention_days, current, and lock_date (when a standard vault's compliance "
+            + "lock becomes immutable). A change of retention makes a new generation current and "
+            + "keeps the old vaults with their recovery points; going back to earlier bounds "
+            + "makes that generation current again. Destroy removes every generation."));
     b.attribute(Attribute.string("stack_set_id").computed()
         .description("Id of the workload StackSet (stackset mode); null in assume_role mode."));
     b.attribute(Attribute.builder("member_accounts", WorkloadObjects.MEMBERS_TYPE).computed()

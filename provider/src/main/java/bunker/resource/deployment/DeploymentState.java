@@ -25,7 +25,8 @@ final class DeploymentState {
     ATTRIBUTES.put(CentralObject.BACKUP_SERVICE_ROLE, "backup_service_role_arn");
     ATTRIBUTES.put(CentralObject.INGEST_ROLE, "ingest_role_arn");
     ATTRIBUTES.put(CentralObject.RESTORE_ROLE, "restore_role_arn");
-    ATTRIBUTES.put(CentralObject.EVENTS_ROLE, "events_role_arn");
+    ATTRIBUTES.put(CentralObject.INGEST_EVENTS_ROLE, "ingest_events_role_arn");
+    ATTRIBUTES.put(CentralObject.FORWARD_ROLE, "forward_role_arn");
     ATTRIBUTES.put(CentralObject.INTERMEDIATE_VAULT, "intermediate_vault_arn");
     ATTRIBUTES.put(CentralObject.STANDARD_VAULT, "standard_vault_arn");
     ATTRIBUTES.put(CentralObject.LAG_VAULT, "lag_vault_arn");
@@ -40,11 +41,13 @@ final class DeploymentState {
   }
 
   private static final String POLICIES = "backup_policy_ids";
+  private static final String GENERATIONS = "vault_generations";
 
   private final Map<String, String> arns = new ConcurrentHashMap<>();
   private volatile List<String> policyIds = List.of();
   private volatile boolean policiesComplete = true;
   private volatile WorkloadState workload;
+  private volatile List<VaultGenerations.Generation> generations = List.of();
 
   /** Starts from a state (prior or imported): its known ARNs and policy ids. */
   static DeploymentState from(CtyValue state) {
@@ -64,6 +67,7 @@ final class DeploymentState {
         s.arns.put(attr, v.asString());
       }
     }
+    s.generations = VaultGenerations.from(state.attr(GENERATIONS));
     CtyValue ids = state.attr(POLICIES);
     if (ids.isKnown() && !ids.isNull()) {
       s.policyIds = ids.elements().stream().map(CtyValue::asString).toList();
@@ -96,6 +100,15 @@ final class DeploymentState {
     policiesComplete = false;
   }
 
+  void recordGenerations(List<VaultGenerations.Generation> value) {
+    generations = List.copyOf(value);
+  }
+
+  /** The vault generations last found (or those of the state this started from). */
+  List<VaultGenerations.Generation> generations() {
+    return generations;
+  }
+
   void recordWorkload(WorkloadState value) {
     workload = value;
   }
@@ -107,7 +120,7 @@ final class DeploymentState {
 
   /** True when nothing of the deployment exists any more (central or in workload accounts). */
   boolean isEmpty() {
-    return arns.isEmpty() && policyIds.isEmpty() && (workload == null
+    return arns.isEmpty() && policyIds.isEmpty() && generations.isEmpty() && (workload == null
         || workload.stackSetId().isEmpty() && workload.accounts().values().stream()
             .noneMatch(MemberAccount::mayHoldObjects));
   }
@@ -133,6 +146,7 @@ final class DeploymentState {
         ? CtyValue.nullOf(CtyType.list(CtyType.STRING))
         : CtyValue.list(CtyType.STRING, policyIds.stream().map(CtyValue::string).toList());
     out = out.withAttribute(POLICIES, ids)
+        .withAttribute(GENERATIONS, VaultGenerations.value(generations))
         .withAttribute("id", out.attr("name"))
         .withAttribute("stack_set_id", workload == null || workload.stackSetId().isEmpty()
             ? CtyValue.nullOf(CtyType.STRING) : CtyValue.string(workload.stackSetId()))

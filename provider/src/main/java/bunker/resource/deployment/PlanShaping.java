@@ -19,9 +19,11 @@ import java.util.Map;
 
 /**
  * What a plan of {@code backup_deployment} shows beyond the configuration: the provider's name
- * prefixes, rule names and the default lock filled in, each object's ARN kept, planned null (no longer wanted) or unknown
- * (to be created, also when it vanished out of band), and retention changes refused, because
- * locked vaults cannot be changed or replaced without losing what they protect.
+ * prefixes, rule names and the default lock filled in, each object's ARN kept, planned null (no
+ * longer wanted) or unknown (to be created, also when it vanished out of band), and the vault
+ * generations ({@link GenerationPlanning}): a retention change rolls to a new locked vault and
+ * keeps the old one, because locked vaults cannot be changed or replaced without losing what
+ * they protect.
  */
 final class PlanShaping {
   /** Attributes whose change alters the backup policies' content or number. */
@@ -40,10 +42,8 @@ final class PlanShaping {
     }
     CtyValue name = plan.planned().attr("name");
     plan.set(AttributePath.of("id"), name);
-    if (!plan.creating()) {
-      refuseRetentionChanges(plan);
-    }
     planObjects(plan);
+    GenerationPlanning.plan(plan);
     planWorkload(plan);
   }
 
@@ -156,22 +156,6 @@ final class PlanShaping {
     if (min.isKnown() && max.isKnown() && !min.isNull() && !max.isNull()) {
       plan.set(AttributePath.of("vault_lock"), DeploymentModel.lockValue(
           VaultLock.compliance(min.asInt(), max.asInt())));
-    }
-  }
-
-  private static void refuseRetentionChanges(ModifyPlan plan) {
-    for (String attr : List.of("min_retention_days", "max_retention_days", "vault_lock")) {
-      CtyValue before = plan.prior().attr(attr);
-      CtyValue after = plan.planned().attr(attr);
-      if (after.isWhollyKnown() && !before.isNull() && !before.equals(after)) {
-        plan.diagnostics().addAttributeError(AttributePath.of(attr),
-            "Retention cannot change on an existing deployment",
-            "The logically air-gapped vault's retention is fixed when it is created and the "
-                + "standard vault's lock becomes immutable after its grace time; replacing "
-                + "them would destroy locked vaults and the backups they protect. Keep the "
-                + "value (" + before + "), or create a second deployment with another name "
-                + "and the new retention next to this one.");
-      }
     }
   }
 

@@ -129,7 +129,10 @@ final class PolicyObjects {
     aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
         .flatMap(page -> page.policies().stream())
         .filter(p -> (p.name().equals(base) || p.name().startsWith(base + "-"))
-            && description.equals(p.description()))
+            && description.equals(p.description())
+            // The seed module's single policy: exactly C, without a description (a Bunker
+            // policy of another deployment named C always carries its own description).
+            || p.name().equals(base) && (p.description() == null || p.description().isEmpty()))
         .forEach(p -> out.put(p.name(), p.id()));
     return new LinkedHashMap<>(out);
   }

@@ -7,7 +7,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads one plan of a backup policy (as {@code topology.BackupPolicies} writes it) back into the
@@ -15,7 +18,26 @@ import java.util.Set;
  * plan's, the way a configuration usually sets them.
  */
 final class PolicyReading {
+  /**
+   * A plan key after the deployment's {@code C-} prefix: {@code <plan>-<std|lag|pitr>}, then the
+   * region code ({@code -euw2}) that Bunker and the seed module write; older keys had none.
+   */
+  private static final Pattern PLAN_KEY =
+      Pattern.compile("(.+)-(std|lag|pitr)(?:-[a-z]{2,4}\\d{1,2})?");
+
+  /** A policy plan key read apart: deployment plan name and kind (std, lag or pitr). */
+  record PlanKey(String plan, String kind) {}
+
   private PolicyReading() {}
+
+  /** The plan and kind of policy plan {@code key}, or empty when it is not this deployment's. */
+  static Optional<PlanKey> planKey(String prefix, String key) {
+    if (!key.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    Matcher m = PLAN_KEY.matcher(key.substring(prefix.length()));
+    return m.matches() ? Optional.of(new PlanKey(m.group(1), m.group(2))) : Optional.empty();
+  }
 
   @SuppressWarnings("unchecked")
   static CtyValue plan(CtyType.ObjectType planType, Map<String, Object> plan, String planName,
@@ -38,6 +60,12 @@ final class PolicyReading {
           .getOrDefault("copy_actions", Map.of())).values().stream().findFirst().orElse(Map.of());
       Object deleteAfter = assigned(copy.get("lifecycle"), "delete_after_days");
       Object local = assigned(rule.get("lifecycle"), "delete_after_days");
+      if (deleteAfter == null) {
+        // The seed module's form: copies inherit the rule's lifecycle (the final retention)
+        // and a recovery point tag tells its ingest machine how long the local copy stays.
+        deleteAfter = local;
+        local = localRetentionTag(rule).orElse(deleteAfter);
+      }
       Map<String, CtyValue> v = new LinkedHashMap<>();
       v.put("name", CtyValue.string(ruleName));
       v.put("schedule_expression", CtyValue.string((String) assigned(rule,
@@ -55,9 +83,12 @@ final class PolicyReading {
           assigned(rule, "enable_continuous_backup"))));
       ruleValues.add(CtyValue.object(ruleType, v));
     });
-    Map<String, Object> selection = (Map<String, Object>) ((Map<String, Object>) ((Map<String,
-        Object>) plan.getOrDefault("selections", Map.of())).getOrDefault("resources", Map.of()))
-        .getOrDefault(planName, Map.of());
+    Map<String, Object> resources = (Map<String, Object>) ((Map<String, Object>) plan
+        .getOrDefault("selections", Map.of())).getOrDefault("resources", Map.of());
+    // Bunker keys its selection by the plan name; the seed module by what it selects
+    // ("supported-resources-with-tag" or "all-supported-resources"). A plan has one.
+    Map<String, Object> selection = (Map<String, Object>) resources.getOrDefault(planName,
+        resources.values().stream().findFirst().orElse(Map.of()));
     Object conditions = selection.get("conditions");
     if (conditions instanceof Map<?, ?> c && c.get("string_equals") instanceof Map<?, ?> eq) {
       for (Object cond : eq.values()) {
@@ -76,6 +107,20 @@ final class PolicyReading {
         : nullNumber());
     p.put("windows_vss", CtyValue.bool(plan.get("advanced_backup_settings") != null));
     return CtyValue.object(planType, p);
+  }
+
+  /** The seed module's {@code BackupLocalRetentionDays} recovery point tag of a rule, if any. */
+  @SuppressWarnings("unchecked")
+  private static Optional<Object> localRetentionTag(Map<String, Object> rule) {
+    if (!(rule.get("recovery_point_tags") instanceof Map<?, ?> tags)) {
+      return Optional.empty();
+    }
+    for (Object tag : tags.values()) {
+      if ("BackupLocalRetentionDays".equals(assigned(tag, "tag_key"))) {
+        return Optional.ofNullable(assigned(tag, "tag_value"));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The {@code @@assign} value of {@code map[key]}, or null. */

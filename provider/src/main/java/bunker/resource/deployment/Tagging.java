@@ -31,7 +31,7 @@ final class Tagging {
     }
     state.arn(CentralObject.KMS_KEY).ifPresent(this::kms);
     for (String role : List.of(names.backupServiceRole(), names.ingestRole(),
-        names.restoreRole(), names.eventsRole())) {
+        names.restoreRole(), names.ingestEventsRole(), names.forwardRole())) {
       iam(role);
     }
     arn(state, CentralObject.EVENT_BUS).ifPresent(this::events);

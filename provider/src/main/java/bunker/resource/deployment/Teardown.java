@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.VaultType;
 
@@ -85,10 +87,18 @@ final class Teardown {
         return;
       }
     }
-    runner.run(all.deletionLevels().stream()
+    List<List<Step>> levels = new ArrayList<>(all.deletionLevels().stream()
         .map(level -> level.stream().filter(s -> s.object() != CentralObject.STACK_SET
             && s.object() != CentralObject.BACKUP_POLICIES).toList())
-        .filter(level -> !level.isEmpty()).toList(), objects::delete, diags);
+        .filter(level -> !level.isEmpty()).toList());
+    // Earlier vault generations (retention changes keep them) go last, like the current ones.
+    Set<String> current = all.steps().stream().map(Step::name).collect(Collectors.toSet());
+    List<Step> retired = vaults.stream().filter(v -> !current.contains(v))
+        .map(v -> new Step(CentralObject.LAG_VAULT, v, Set.of())).toList();
+    if (!retired.isEmpty()) {
+      levels.add(retired);
+    }
+    runner.run(levels, objects::delete, diags);
   }
 
   private void empty(String vault, java.time.Duration timeout) {
@@ -105,8 +115,10 @@ final class Teardown {
   private List<String> presentVaults(Diagnostics diags) {
     Names names = Names.of(spec);
     List<String> present = new ArrayList<>();
-    for (String name : List.of(names.lagVault(), names.intermediateVault(),
-        names.standardVault())) {
+    List<String> candidates = new ArrayList<>(List.of(names.intermediateVault()));
+    // Every vault generation, current and kept, by listing: a retention change keeps old ones.
+    VaultGenerations.find(aws, spec).forEach(g -> candidates.add(g.name()));
+    for (String name : candidates) {
       Optional<DescribeBackupVaultResponse> v = objects.vaults().findByName(name);
       if (v.isEmpty()) {
         continue;

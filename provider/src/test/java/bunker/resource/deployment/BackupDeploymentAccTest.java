@@ -52,7 +52,7 @@ class BackupDeploymentAccTest {
 
   private static Names names(String name) {
     return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
-        name);
+        name, 7, 365); // the quickstart's retention
   }
 
   private static Set<String> policyTargets(TfState state, String address) {

@@ -113,12 +113,16 @@ final class DeploymentEmulator {
         name);
     List<String> left = new ArrayList<>();
     BackupVaults vaults = new BackupVaults(aws.backup());
-    for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {
-      vaults.findByName(v).ifPresent(x -> left.add("vault " + v));
-    }
+    // Every vault generation counts: the name ends in its retention, so list by prefix.
+    aws.backup().listBackupVaultsPaginator().backupVaultList().stream()
+        .map(v -> v.backupVaultName())
+        .filter(v -> v.equals(n.intermediateVault())
+            || Names.generation(n.standardVaultPrefix(), v).isPresent()
+            || Names.generation(n.lagVaultPrefix(), v).isPresent())
+        .forEach(v -> left.add("vault " + v));
     Roles roles = new Roles(aws.iam());
     for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.eventsRole())) {
+        n.ingestEventsRole(), n.forwardRole())) {
       roles.findByName(r).ifPresent(x -> left.add("role " + r));
     }
     EventBuses buses = new EventBuses(aws.eventBridge());

@@ -110,7 +110,7 @@ class AccountDiffTest {
   void expected_stacksetArns_followNames() {
     MemberAccount a = StackSetWorkloadAccounts.expected(request(MemberMode.STACKSET,
         "111111111111").spec(), "333333333333", "CURRENT", "ignored");
-    assertEquals("arn:aws:backup:eu-west-2:333333333333:backup-vault:m-prod-backup",
+    assertEquals("arn:aws:backup:eu-west-2:333333333333:backup-vault:m-prod-cmk",
         a.backupVaultArn());
     assertEquals("arn:aws:iam::333333333333:role/m-prod-backup-service-role",
         a.backupServiceRoleArn());

@@ -1,0 +1,60 @@
+package bunker.resource.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.cty.CtyType;
+import bunker.cty.CtyValue;
+import bunker.cty.Json;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Reading backup policy plans back for import, in Bunker's and in the seed module's form. */
+class PolicyReadingTest {
+  private static final String C = "immutable-aws-backup-prod-";
+
+  @Test
+  void planKey_readsRegionCodedAndPlainKeys_onlyOfThisDeployment() {
+    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "std")),
+        PolicyReading.planKey(C, C + "daily-std-euw2"));
+    assertEquals(Optional.of(new PolicyReading.PlanKey("long-term", "lag")),
+        PolicyReading.planKey(C, C + "long-term-lag-apse2"));
+    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "pitr")),
+        PolicyReading.planKey(C, C + "daily-pitr-use1"));
+    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "std")),
+        PolicyReading.planKey(C, C + "daily-std"));
+    assertTrue(PolicyReading.planKey(C, "immutable-aws-backup-dev-daily-std-euw2").isEmpty());
+    assertTrue(PolicyReading.planKey(C, C + "daily-weekly").isEmpty());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void plan_seedModuleForm_readsRetentionFromTheRuleAndTagFromAnySelection() {
+    String rule = "{\"schedule_expression\": {\"@@assign\": \"cron(0 5 ? * * *)\"},"
+        + "\"start_backup_window_minutes\": {\"@@assign\": \"60\"},"
+        + "\"complete_backup_window_minutes\": {\"@@assign\": \"180\"},"
+        + "\"lifecycle\": {\"delete_after_days\": {\"@@assign\": \"35\"}},"
+        + "\"copy_actions\": {\"arn:v\": {\"target_backup_vault_arn\": {\"@@assign\": \"arn:v\"}}},"
+        + "\"recovery_point_tags\": {\"BackupLocalRetentionDays\": {"
+        + "\"tag_key\": {\"@@assign\": \"BackupLocalRetentionDays\"},"
+        + "\"tag_value\": {\"@@assign\": \"3\"}}}}";
+    String plan = "{\"rules\": {\"0\": " + rule + "}, \"selections\": {\"resources\": {"
+        + "\"supported-resources-with-tag\": {\"conditions\": {\"string_equals\": {\"x\": {"
+        + "\"condition_key\": {\"@@assign\": \"aws:ResourceTag/backup-plan\"},"
+        + "\"condition_value\": {\"@@assign\": \"daily\"}}}}}}}}";
+    CtyType.ObjectType planType = (CtyType.ObjectType) ((CtyType.MapType)
+        DeploymentModel.attributeType("plans")).element();
+    String[] tagKey = {null};
+    CtyValue read = PolicyReading.plan(planType, (Map<String, Object>) Json.parse(plan),
+        "daily", false, tagKey);
+    CtyValue r = read.attr("rules").elements().get(0);
+    assertEquals("0", r.attr("name").asString());
+    assertEquals(35, r.attr("delete_after_days").asInt());
+    assertEquals(3, r.attr("local_retention_days").asInt());
+    assertEquals(60, read.attr("start_window_minutes").asInt());
+    assertEquals(180, read.attr("completion_window_minutes").asInt());
+    assertTrue(read.attr("require_plan_name_resource_tag").asBoolean());
+    assertEquals("backup-plan", tagKey[0]);
+  }
+}

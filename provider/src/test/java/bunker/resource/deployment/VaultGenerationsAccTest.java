@@ -1,0 +1,152 @@
+package bunker.resource.deployment;
+
+import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
+import static bunker.resource.deployment.DeploymentEmulator.central;
+import static bunker.resource.deployment.DeploymentEmulator.list;
+import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.quickstart;
+import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.acc.Acceptance;
+import bunker.acc.TfState;
+import bunker.aws.AwsClients;
+import bunker.aws.backup.BackupVaults;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Names;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A retention change on a live deployment, through the real Terraform: the locked vaults are
+ * never replaced; the new bounds get new vaults ({@code C-standard-7-400}, {@code C-lag-7-400})
+ * that everything points at, the old ones stay with their recovery points, the plan says so,
+ * going back reuses the old generation, and destroy removes every generation.
+ */
+class VaultGenerationsAccTest {
+  private static final String R = "backup_deployment.this";
+
+  /** The quickstart with its max retention as a variable, so a plan can try another value. */
+  private static String config(String name, int max) {
+    return config(name, max, true);
+  }
+
+  private static String config(String name, int max, boolean force) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("name", quote(name));
+    v.put("backup_targets", list(ou("workloads/prod")));
+    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("force_destroy", Boolean.toString(force));
+    String hcl = quickstart(v);
+    assertTrue(hcl.contains("max_retention_days = 365"), "the quickstart changed");
+    return hcl.replace("max_retention_days = 365", "max_retention_days = var.max_retention")
+        + "\nvariable \"max_retention\" {\n  type    = number\n  default = " + max + "\n}\n";
+  }
+
+  private static Names names(String name) {
+    return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        name);
+  }
+
+  @Test
+  void retentionChange_rollsToANewGeneration_keepsTheOld_destroyRemovesAll() {
+    String name = "g" + UUID.randomUUID().toString().substring(0, 6);
+    Names n = names(name);
+    String oldStd = n.standardVault(7, 365);
+    String newStd = n.standardVault(7, 400);
+    String oldLag = n.lagVault(7, 365);
+    String newLag = n.lagVault(7, 400);
+    AtomicReference<String> oldStdArn = new AtomicReference<>();
+    AtomicReference<String> key = new AtomicReference<>();
+    BackupVaults vaults = new BackupVaults(central().backup());
+    Acceptance.steps()
+        .checkDestroy(state -> assertNothingLeft(name, key.get()))
+        .config(config(name, 365))
+        .check(state -> {
+          key.set(state.string(R, "kms_key_arn"));
+          oldStdArn.set(state.string(R, "standard_vault_arn"));
+          assertTrue(oldStdArn.get().endsWith(":backup-vault:" + oldStd), oldStdArn.get());
+          assertEquals(List.of(oldStd + " current", oldLag + " current"), generations(state));
+          DeploymentEmulator.addPoints(oldStd, 25);
+        })
+        // The plan of the change names the new vaults and the kept ones, before any apply.
+        .command(List.of("plan", "-no-color", "-input=false", "-var", "max_retention=400"),
+            out -> {
+              String flat = out.replaceAll("\\s+", " "); // Terraform wraps diagnostics
+              assertTrue(flat.contains("Warning: New vault generation: " + newStd + ", "
+                  + newLag), out);
+              assertTrue(flat.contains("Kept, with their recovery points: " + oldStd + ", "
+                  + oldLag), out);
+              assertTrue(out.contains("\"" + newStd + "\""), out);
+              assertFalse(out.contains("must be replaced"), out);
+            })
+        .config(config(name, 400))
+        .check(state -> {
+          String std = state.string(R, "standard_vault_arn");
+          assertTrue(std.endsWith(":backup-vault:" + newStd), std);
+          assertTrue(state.string(R, "lag_vault_arn").endsWith(":backup-vault:" + newLag));
+          assertEquals(List.of(oldStd + " kept", newStd + " current", oldLag + " kept",
+              newLag + " current"), generations(state));
+          // The old vault is still there with its points, under its lock.
+          assertEquals(25L, vaults.findByName(oldStd).orElseThrow().numberOfRecoveryPoints());
+          assertEquals(400L, vaults.findByName(newStd).orElseThrow().maxRetentionDays());
+          // The ingest machine copies into the new vault; the backup policy targets the new
+          // LAG vault; the RAM share holds both LAG generations.
+          AwsClients aws = central();
+          String definition = aws.sfn().describeStateMachine(r -> r.stateMachineArn(
+              state.string(R, "ingest_state_machine_arn"))).definition();
+          assertTrue(definition.contains(std), definition);
+          assertFalse(definition.contains(oldStdArn.get()), definition);
+          String policyId = ((List<?>) state.attr(R, "backup_policy_ids")).get(0).toString();
+          String content = aws.organizations().describePolicy(r -> r.policyId(policyId))
+              .policy().content();
+          assertTrue(content.contains(":backup-vault:" + newLag + "\""), content);
+          assertFalse(content.contains(":backup-vault:" + oldLag + "\""), content);
+          List<String> shared = aws.ram().getResourceShareAssociations(r -> r
+                  .associationType("RESOURCE")
+                  .resourceShareArns(state.string(R, "resource_share_arn")))
+              .resourceShareAssociations().stream().map(a -> a.associatedEntity()).toList();
+          assertTrue(shared.stream().anyMatch(a -> a.endsWith(newLag)), shared.toString());
+          assertTrue(shared.stream().anyMatch(a -> a.endsWith(oldLag)), shared.toString());
+        })
+        // Without force_destroy, a destroy stops before touching anything, naming the kept
+        // generation and its points: the up-front check covers every generation.
+        .config(config(name, 400, false))
+        .config("provider \"backup\" {\n  assume_role {\n    role_arn = "
+            + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n")
+        .expectError("(?s)Backup Vault \\(" + oldStd + "\\) is not empty.*25 recovery")
+        // Back to the earlier bounds: that generation is current again, same vault.
+        .config(config(name, 365))
+        .check(state -> {
+          assertEquals(oldStdArn.get(), state.string(R, "standard_vault_arn"));
+          assertEquals(List.of(oldStd + " current", newStd + " kept", oldLag + " current",
+              newLag + " kept"), generations(state));
+          // A kept generation deleted out of band (it is empty) drops out at the next refresh.
+          vaults.delete(newStd);
+        })
+        .command(List.of("apply", "-refresh-only", "-auto-approve", "-no-color"), out -> { })
+        .command(List.of("show", "-no-color"), out -> {
+          assertFalse(out.contains("\"" + newStd + "\""), out);
+          assertTrue(out.contains("\"" + newLag + "\""), out);
+        })
+        .run();
+  }
+
+  /** "name current|kept" per generation, in the attribute's order. */
+  @SuppressWarnings("unchecked")
+  private static List<String> generations(TfState state) {
+    List<String> out = new ArrayList<>();
+    for (Object o : (List<Object>) state.attr(R, "vault_generations")) {
+      Map<String, Object> g = (Map<String, Object>) o;
+      out.add(g.get("name") + (Boolean.TRUE.equals(g.get("current")) ? " current" : " kept"));
+    }
+    return out;
+  }
+}
