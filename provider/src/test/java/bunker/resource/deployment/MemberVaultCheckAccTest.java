@@ -24,6 +24,7 @@ import bunker.aws.backup.RecoveryPoints;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
 import bunker.aws.logs.LogGroups;
+import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ class MemberVaultCheckAccTest {
   void stackSet_destroyWithMemberPoints_refusedBeforeAnythingIsTouched() {
     requireJavaLambdas();
     String name = shortName();
-    Names n = names(name);
+    Names n = quickstartNames(name);
     String prod = ou("workloads/prod");
     String dev = ou("workloads/dev");
     List<String> prodAccounts = seededAccounts("workloads/prod");
@@ -93,7 +94,7 @@ class MemberVaultCheckAccTest {
   void stackSet_removeOuWithMemberPoints_refusedBeforeAnythingIsTouched() {
     requireJavaLambdas();
     String name = shortName();
-    Names n = names(name);
+    Names n = quickstartNames(name);
     String prod = ou("workloads/prod");
     String dev = ou("workloads/dev");
     List<String> devAccounts = seededAccounts("workloads/dev");
@@ -135,6 +136,12 @@ class MemberVaultCheckAccTest {
         .run();
   }
 
+  /** The quickstart's names: its vaults' generation is min 7, max 365 days. */
+  private static Names quickstartNames(String name) {
+    return Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        name, 7, 365);
+  }
+
   private static void requireJavaLambdas() {
     Assumptions.assumeTrue(WorkloadAccountsAccTest.emulatorRunsJavaLambdas(), "this emulator "
         + "does not run java17 Lambdas: the helper cannot answer the custom resource");
@@ -154,7 +161,7 @@ class MemberVaultCheckAccTest {
     }
     Roles roles = new Roles(aws.iam());
     for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.eventsRole(), n.helperLambdaRole())) {
+        n.ingestEventsRole(), n.forwardRole(), n.helperLambdaRole())) {
       roles.findByName(r).ifPresent(x -> out.add("central role " + r));
     }
     EventBuses buses = new EventBuses(aws.eventBridge());
