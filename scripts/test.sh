@@ -70,6 +70,9 @@ fi
 
 # Package first: the provider's emulator tests deploy the helper Lambda's zip, which the helper
 # module (built after the provider) produces.
+# Reports of an earlier run (a single test class run by hand, say) would be counted below.
+rm -rf provider/target/surefire-reports provider/target/failsafe-reports \
+  helper/target/surefire-reports helper/target/failsafe-reports
 echo "test.sh: mvn -B package -DskipTests, then mvn -B verify (log: .cache/test/maven.log)"
 { { mvn -B -ntp -DskipTests package && mvn -B -ntp verify; } 2>&1; echo $? >"$LOGS/maven.rc"; } \
   | tee "$LOGS/maven.log" \

@@ -294,14 +294,22 @@ def update_instance_stacks(stackset, instances):
         if stack is None:
             continue
         inst.template = stackset.template
+        # A stack whose first custom resource comes with this update had no engine principal.
+        stack.bunker_principal = execution_principal(inst.account_id, stackset.permission_model)
         stack.update(stackset.template, parameters=dict(params))
     if stackset.operations:
         _op_instances[stackset.operations[-1]["OperationId"]] = list(instances)
 
 
+_finished = {}  # operation id -> its final status: later work on the stacks does not change it
+
+
 def _refresh(op):
     insts = _op_instances.get(op["OperationId"])
     if not insts:
+        return op
+    if op["OperationId"] in _finished:
+        op["Status"] = _finished[op["OperationId"]]
         return op
     statuses = [getattr(getattr(i, "stack", None), "status", "CREATE_COMPLETE") for i in insts]
     if any(E.IN_PROGRESS.match(s or "") for s in statuses):
@@ -310,6 +318,8 @@ def _refresh(op):
         op["Status"] = "FAILED"
     else:
         op["Status"] = "SUCCEEDED"
+    if op["Status"] != "RUNNING":
+        _finished[op["OperationId"]] = op["Status"]
     return op
 
 
