@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
@@ -249,6 +250,10 @@ public final class PluginServer implements AutoCloseable {
             .channelFactory(Listener.adopt(listener))
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers);
+        // No census on the class path: without these gRPC looks for it anyway, and each miss
+        // walks every jar of the class path and builds a logged exception, on every start.
+        InternalNettyServerBuilder.setStatsEnabled(nb, false);
+        InternalNettyServerBuilder.setTracingEnabled(nb, false);
         if (id != null) {
           nb.sslContext(sslContext(id));
         }
