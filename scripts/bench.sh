@@ -15,7 +15,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 MODE=${1:-}
 RUNS=${BENCH_RUNS:-20}
 AWS=/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5
-OURS="$HOME/.terraform.d/plugins/terraform.local/bunker/backup/0.1.0/linux_amd64/terraform-provider-backup_v0.1.0"
+# Installed into the bench's own plugin directory (as plan/destroy/scale do), not the shared
+# ~/.terraform.d, so that other work on the machine neither sees nor swaps it mid-run.
+PLUGINS="$ROOT/.cache/bench/plugins"
+OURS="$PLUGINS/terraform.local/bunker/backup/0.1.0/linux_amd64/terraform-provider-backup_v0.1.0"
 DOC="$ROOT/docs/benchmarks.md"
 
 machine() {
@@ -42,8 +45,8 @@ startup() {
     command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
   done
   [ -x "$AWS" ] || { echo "bench.sh: $AWS not found" >&2; exit 1; }
-  echo "bench.sh: installing the provider" >&2
-  "$ROOT/scripts/install-provider.sh" >/dev/null
+  echo "bench.sh: installing the provider into .cache/bench/plugins" >&2
+  "$ROOT/scripts/install-provider.sh" --plugin-dir "$PLUGINS" >/dev/null
   TMP=$(mktemp -d)
   trap 'rm -rf "$TMP"' EXIT
   local targets=("bunker=$OURS" "aws=$AWS")
@@ -112,7 +115,7 @@ versus() {
   done
   if [ "${BENCH_SKIP_INSTALL:-0}" != 1 ]; then
     echo "bench.sh: installing the provider into .cache/bench/plugins" >&2
-    "$ROOT/scripts/install-provider.sh" --plugin-dir "$ROOT/.cache/bench/plugins" >/dev/null
+    "$ROOT/scripts/install-provider.sh" --plugin-dir "$PLUGINS" >/dev/null
     export BENCH_SKIP_INSTALL=1 # once per invocation (all)
   fi
   export BENCH_EMULATOR_PORT=${BENCH_EMULATOR_PORT:-4610}

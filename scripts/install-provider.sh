@@ -114,11 +114,14 @@ ARCHIVE="$CACHE/terraform-provider-backup_v${VERSION}_$KEY.jsa"
 
 # JVM flags, each measured in docs/benchmarks.md: C1 only and the serial collector start
 # faster and are plenty for a process that mostly waits on AWS. -Xlog keeps JVM warnings (CDS
-# mismatch, for instance) off stdout, which belongs to the handshake line. -Xmx128m: without a
-# cap the JVM may take a quarter of RAM and a plan's provider peaked at ~245 MiB RSS; with it,
-# ~175 MiB (docs/benchmarks.md), under the 200 MiB target. The provider's heap holds schemas,
-# state and pages of recovery points, far below that.
-JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xmx128m -Xlog:disable -Xlog:all=warning:stderr"
+# mismatch, for instance) off stdout, which belongs to the handshake line. Memory: without a
+# cap the JVM may take a quarter of RAM; -Xmx96m holds the largest live set measured (the
+# deployment helper's 9.6 MB package on its way to Lambda, ~65 MB of arrays: -Xmx64m ran out)
+# with room to spare. jdk.nio.maxCachedBufferSize: the JDK otherwise keeps, per thread and for
+# good, a direct buffer as large as the largest file read through NIO (that package: 9.6 MB).
+# MALLOC_ARENA_MAX (launcher): glibc gives each busy thread its own malloc arena and rarely
+# hands memory back; ten deployments in one apply grew ~80 MB of them.
+JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xmx96m -Djdk.nio.maxCachedBufferSize=262144 -Xlog:disable -Xlog:all=warning:stderr"
 
 LAUNCHER="$DEST/terraform-provider-backup_v$VERSION"
 cat > "$LAUNCHER.tmp.$$" <<LAUNCH
@@ -132,6 +135,8 @@ JAVA='$JAVA_BIN'
 ARCHIVE='$ARCHIVE'
 CDS=
 [ -r "\$ARCHIVE" ] && CDS="-XX:SharedArchiveFile=\$ARCHIVE"
+: "\${MALLOC_ARENA_MAX:=2}"
+export MALLOC_ARENA_MAX
 exec "\$JAVA" \$CDS $JVM_FLAGS \\
   -cp "$CLASSPATH_SH" \\
   bunker.plugin.Main "\$@"

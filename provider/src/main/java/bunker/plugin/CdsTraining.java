@@ -1,5 +1,6 @@
 package bunker.plugin;
 
+import bunker.aws.AwsClientsWarmUp;
 import bunker.proto.goplugin.Empty;
 import bunker.proto.goplugin.GRPCControllerGrpc;
 import bunker.proto.goplugin.health.HealthCheckRequest;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The training run for the AppCDS archive that {@code scripts/install-provider.sh} builds: one
- * provider start-up exactly as Terraform drives it (AutoMTLS handshake, schema, shutdown), so
- * that the archive holds the classes a real start loads. Run with
+ * provider start-up exactly as Terraform drives it (AutoMTLS handshake, schema, shutdown), then
+ * the AWS SDK's first calls ({@link AwsClientsWarmUp}, on loopback), so that the archive holds
+ * the classes a real start and its first refresh load. Run with
  * {@code -XX:ArchiveClassesAtExit}; it exits 0 when the whole round trip worked.
  */
 public final class CdsTraining {
@@ -85,6 +87,14 @@ public final class CdsTraining {
     if (!shutdown.await(30, TimeUnit.SECONDS)) {
       System.err.println("training: Shutdown was not delivered");
       System.exit(1);
+    }
+    // The SDK's first calls, as the first refresh of a process makes them; a failure here
+    // only leaves those classes out of the archive.
+    try {
+      System.err.println("training: AWS warm-up calls failed: " + AwsClientsWarmUp.run());
+    } catch (java.io.IOException | RuntimeException | LinkageError e) {
+      // LinkageError: a JDK image without jdk.httpserver; the archive just lacks the SDK.
+      System.err.println("training: AWS warm-up skipped: " + e);
     }
     System.exit(0);
   }

@@ -140,6 +140,38 @@ class PluginServerTest {
   }
 
   @Test
+  void controllerShutdown_endsTheEventLoopsBeforeOnShutdown() throws Exception {
+    // A JVM exit waits up to 300 ms for threads in native code (an idle event loop sits in
+    // epoll_wait): by the time onShutdown may exit, no loop of this server may be alive.
+    List<String> aliveAtShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable onShutdown = new Runnable() {
+      @Override
+      public void run() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+          if (t.isAlive() && t.getName().matches("plugin(-boss)?-\\d+-\\d+")) {
+            aliveAtShutdown.add(t.getName());
+          }
+        }
+        stopped.countDown();
+      }
+    };
+    try (PluginServer server = tls().onShutdown(onShutdown).start()) {
+      ManagedChannel channel = client(server.handshakeLine(), TERRAFORM);
+      try {
+        health(channel); // a connection, so that a worker loop is running
+        GRPCControllerGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .shutdown(Empty.getDefaultInstance());
+        assertTrue(stopped.await(5, TimeUnit.SECONDS), "onShutdown did not run");
+        assertEquals(List.of(), aliveAtShutdown);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void portRange_isHonoured() throws Exception {
     try (PluginServer server = tls().portRange(23100, 23199).start()) {
       int port = server.address().getPort();

@@ -89,7 +89,7 @@ class ProviderServiceTest {
     assertEquals(Tfplugin6.Schema.NestedBlock.NestingMode.SINGLE,
         thing.getBlock().getBlockTypes(0).getNesting());
     assertFalse(r.getServerCapabilities().getPlanDestroy());
-    assertFalse(r.getServerCapabilities().getGetProviderSchemaOptional());
+    assertTrue(r.getServerCapabilities().getGetProviderSchemaOptional());
     assertTrue(r.getDiagnosticsList().isEmpty());
   }
 
