@@ -1,7 +1,7 @@
 # One backup_deployment on the local emulator: examples/quickstart's spec (plans "daily" and
 # "monthly", the latter on the logically air-gapped vault, restore sharing on). The counterpart
 # of bench/aws-equivalent; scripts/bench.sh fills the variables from `scripts/emulator.sh seed`.
-# bench/bunker-ten is the same with ten names.
+# scripts/bench.sh scale applies it with ten names as well (its `names` variable).
 
 terraform {
   required_providers {

@@ -1,7 +1,7 @@
 """`scripts/bench.sh scale`: how apply time grows.
 
-1. One deployment (bench/bunker-one) and then ten more in one apply (bench/bunker-ten) on a
-   freshly seeded emulator, BENCH_SCALE_RUNS (3) times; target: ten ≤ 2× one. The same for the
+1. One deployment and then ten more in one apply (bench/bunker-one both times, with one and
+   with ten `names`) on a freshly seeded emulator, BENCH_SCALE_RUNS (3) times; target: ten ≤ 2× one. The same for the
    hashicorp/aws equivalent (bench/aws-equivalent with one and ten module instances),
    BENCH_SCALE_AWS_RUNS (1) times, for comparison (0 skips it).
 2. One deployment with member_deployment_mode = "assume_role" over an OU of 1, 10 and 50 member
@@ -90,7 +90,7 @@ def main():
     bunker = []
     for i in range(RUNS):
         print(f"scale: bunker 1 and 10, run {i + 1}/{RUNS}", file=sys.stderr)
-        bunker.append(one_and_ten("bunker-one", "bunker-ten", ["one"], TEN, "bunker", {},
+        bunker.append(one_and_ten("bunker-one", "bunker-one", ["one"], TEN, "bunker", {},
                                   ten_first=i % 2 == 1))
     aws = []
     machines = c.state_machine_versions_served()
