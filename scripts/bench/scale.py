@@ -2,8 +2,8 @@
 
 1. One deployment and then ten more in one apply (bench/bunker-one both times, with one and
    with ten `names`) on a freshly seeded emulator, BENCH_SCALE_RUNS (3) times; target: ten ≤ 2×
-   one. The same for the hashicorp/aws equivalent (bench/aws-equivalent with one and ten module instances),
-   BENCH_SCALE_AWS_RUNS (1) times, for comparison (0 skips it).
+   one. The same for the hashicorp/aws equivalent (bench/aws-equivalent with one and ten module
+   instances), BENCH_SCALE_AWS_RUNS (1) times, for comparison (0 skips it).
 2. One deployment with member_deployment_mode = "assume_role" over an OU of 1, 10 and 50 member
    accounts (BENCH_MEMBER_COUNTS), each in its own OU created for the purpose; whether the
    workload vaults were really made is checked in the first and last member account.
