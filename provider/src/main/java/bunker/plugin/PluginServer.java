@@ -149,7 +149,13 @@ public final class PluginServer implements AutoCloseable {
    * before it closes the connection.
    */
   private static final class Quiesce implements Runnable {
+    /** A loop still busy after this is ended by Netty regardless. */
     private static final long WAIT_MS = 500;
+    /**
+     * How long to wait for that end: longer than {@link #WAIT_MS}, so that a loop Netty ends at
+     * its deadline on a busy machine is not missed by a wait that expires at the same moment.
+     */
+    private static final long AWAIT_MS = 2_000;
     private final Runnable then;
     private final EventLoopGroup[] loops;
 
@@ -165,7 +171,7 @@ public final class PluginServer implements AutoCloseable {
       }
       try {
         for (EventLoopGroup g : loops) {
-          g.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS);
+          g.awaitTermination(AWAIT_MS, TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
