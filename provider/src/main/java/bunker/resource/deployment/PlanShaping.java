@@ -72,9 +72,31 @@ final class PlanShaping {
     }
     if (plan.creating() || !converged(plan)) {
       plan.set(members, CtyValue.unknown(WorkloadObjects.MEMBERS_TYPE));
+      warnForeignStackSet(plan);
     } else {
       plan.set(members, plan.prior().attr("member_accounts"));
     }
+  }
+
+  /**
+   * A StackSet adopted by import whose template Bunker did not render (the seed module's) gets
+   * Bunker's template in this apply: its member stacks then drop the seed module's vault custom
+   * resources, whose Delete goes to the seed module's helper. Said in the plan, before anything
+   * happens, because of what that helper does with it.
+   */
+  private static void warnForeignStackSet(ModifyPlan plan) {
+    if (plan.creating() || WorkloadObjects.mode(plan.prior()) != MemberMode.STACKSET
+        || !WorkloadObjects.from(plan.prior(), plan.privateState()).templateForeign()) {
+      return;
+    }
+    plan.diagnostics().addWarning("The StackSet's template was not made by Bunker",
+        "This apply replaces the template of StackSet "
+            + plan.prior().attr("stack_set_id").stringOr("") + " with Bunker's. If the seed "
+            + "module made it, its member stacks hold BackupVault and RestoreVault custom "
+            + "resources whose removal is sent to the seed module's deployment helper, which "
+            + "destroys the workload vaults with their recovery points. Read \"The workload "
+            + "side is not migrated safely yet\" in docs/guides/migrating-from-the-seed-module"
+            + ".md before applying.");
   }
 
   private static boolean converged(ModifyPlan plan) {

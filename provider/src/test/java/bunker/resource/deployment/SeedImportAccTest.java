@@ -80,6 +80,9 @@ class SeedImportAccTest {
           "-input=false");
       assertEquals(Set.of("member_accounts"), changedAttributes(plan), plan);
       assertTrue(plan.contains("0 to add, 1 to change, 0 to destroy"), plan);
+      // ... and says that the template is not Bunker's, with what that means.
+      assertTrue(plan.matches("(?s).*Warning: The StackSet's template was not made by Bunker"
+          + ".*migrating-from-the-seed-module.*"), plan);
 
       // The same with an import block, in a fresh directory.
       Path block = Files.createDirectories(root.resolve("import-block"));
@@ -91,10 +94,12 @@ class SeedImportAccTest {
           blockPlan);
       assertEquals(Set.of("member_accounts"), changedAttributes(blockPlan), blockPlan);
 
-      // Apply the workload change; then nothing is left to do, and the seed-only objects
-      // were not touched.
+      // Apply the workload change; then nothing is left to do (and no warning: the template is
+      // Bunker's now), and the seed-only objects were not touched.
       ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
-      run(work, env, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
+      String after = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color",
+          "-input=false");
+      assertFalse(after.contains("was not made by Bunker"), after);
       assertEquals(Map.of("rule log-to-cloudwatch", true, "log group /aws/events/C", true,
           "role -states", true), estate.seedOnlyObjects());
 

@@ -132,9 +132,11 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       return WorkloadState.empty(MemberMode.STACKSET).withStackSet(name, "", as.toString())
           .withHelperTopicArn(topic);
     }
-    boolean current = sameTemplate(found.get().templateBody(), template.apply(request));
+    String body = found.get().templateBody();
+    boolean current = sameTemplate(body, template.apply(request));
     return state.withStackSet(name, found.get().stackSetId(), as.toString())
         .withTargets(deployedOus(found.get(), name, as, state.targets()), current)
+        .withTemplateForeign(body != null && !body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE))
         .withHelperTopicArn(topic)
         .withAccounts(accounts(request, instances(name, as)));
   }

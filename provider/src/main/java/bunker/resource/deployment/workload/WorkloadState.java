@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param callAs {@code SELF} or {@code DELEGATED_ADMIN} (stackset mode), else ""
  * @param targets OU ids the workload objects were deployed for (StackSet instances' OUs), sorted
  * @param templateCurrent stackset mode: the set's template is the one the request renders
+ * @param templateForeign stackset mode: the set's template is not one Bunker renders at all (a
+ *     StackSet of the same name made by the seed module, adopted by import)
  * @param helperTopicArn the deployment helper's topic (stackset mode), else ""
  * @param accounts account id → what is there, sorted by account id
  */
@@ -29,6 +31,7 @@ public record WorkloadState(
     String callAs,
     List<String> targets,
     boolean templateCurrent,
+    boolean templateForeign,
     String helperTopicArn,
     SortedMap<String, MemberAccount> accounts) {
 
@@ -44,7 +47,7 @@ public record WorkloadState(
 
   /** Nothing deployed yet (before the first apply). */
   public static WorkloadState empty(MemberMode mode) {
-    return new WorkloadState(mode, "", "", "", List.of(), false, "", new TreeMap<>());
+    return new WorkloadState(mode, "", "", "", List.of(), false, false, "", new TreeMap<>());
   }
 
   /**
@@ -67,21 +70,27 @@ public record WorkloadState(
 
   public WorkloadState withAccounts(Map<String, MemberAccount> value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, templateCurrent,
-        helperTopicArn, new TreeMap<>(value));
+        templateForeign, helperTopicArn, new TreeMap<>(value));
   }
 
   public WorkloadState withStackSet(String name, String id, String as) {
-    return new WorkloadState(mode, name, id, as, targets, templateCurrent, helperTopicArn,
-        accounts);
+    return new WorkloadState(mode, name, id, as, targets, templateCurrent, templateForeign,
+        helperTopicArn, accounts);
   }
 
   public WorkloadState withTargets(List<String> value, boolean isTemplateCurrent) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, value, isTemplateCurrent,
-        helperTopicArn, accounts);
+        templateForeign, helperTopicArn, accounts);
+  }
+
+  /** The same, marked as holding (or not) a template Bunker did not render. */
+  public WorkloadState withTemplateForeign(boolean value) {
+    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, templateCurrent,
+        value, helperTopicArn, accounts);
   }
 
   public WorkloadState withHelperTopicArn(String value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, templateCurrent,
-        value, accounts);
+        templateForeign, value, accounts);
   }
 }

@@ -25,6 +25,7 @@ public final class WorkloadStateJson {
     doc.put("call_as", s.callAs());
     doc.put("targets", s.targets());
     doc.put("template_current", s.templateCurrent());
+    doc.put("template_foreign", s.templateForeign());
     doc.put("helper_topic_arn", s.helperTopicArn());
     doc.put("member_accounts", accounts);
     return Json.write(doc);
@@ -61,7 +62,8 @@ public final class WorkloadStateJson {
     ((List<Object>) doc.getOrDefault("targets", List.of())).forEach(t -> targets.add((String) t));
     return new WorkloadState(MemberMode.of(str(doc, "mode")), str(doc, "stack_set_name"),
         str(doc, "stack_set_id"), str(doc, "call_as"), targets,
-        Boolean.TRUE.equals(doc.get("template_current")), str(doc, "helper_topic_arn"),
+        Boolean.TRUE.equals(doc.get("template_current")),
+        Boolean.TRUE.equals(doc.get("template_foreign")), str(doc, "helper_topic_arn"),
         accounts);
   }
 

@@ -20,6 +20,15 @@ class WorkloadStateJsonTest {
   }
 
   @Test
+  void writeRead_foreignTemplate_roundTrips() {
+    WorkloadState s = WorkloadState.empty(MemberMode.STACKSET)
+        .withStackSet("m-prod", "m-prod:1", "SELF").withTemplateForeign(true);
+    WorkloadState back = WorkloadStateJson.read(WorkloadStateJson.write(s));
+    assertEquals(true, back.templateForeign());
+    assertEquals(s, back);
+  }
+
+  @Test
   void writeRead_emptyAssumeRole_roundTrips() {
     WorkloadState s = WorkloadState.empty(MemberMode.ASSUME_ROLE);
     assertEquals(s, WorkloadStateJson.read(WorkloadStateJson.write(s)));
