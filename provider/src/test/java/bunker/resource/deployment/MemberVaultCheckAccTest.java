@@ -47,45 +47,68 @@ class MemberVaultCheckAccTest {
   private static final List<String> DESTROY = List.of("destroy", "-auto-approve", "-no-color",
       "-input=false");
 
+  /**
+   * A stackset-mode deployment over workloads/prod and workloads/dev without force_destroy, its
+   * destroy checked to leave nothing; {@code points} puts recovery points into member vaults
+   * after the first apply, and {@link #before} then holds the census.
+   */
+  private static final class Estate {
+    final String name = shortName();
+    final Names n = quickstartNames(name);
+    final String prod = ou("workloads/prod");
+    final String dev = ou("workloads/dev");
+    final List<String> prodAccounts = seededAccounts("workloads/prod");
+    final List<String> devAccounts = seededAccounts("workloads/dev");
+    final List<String> all = seededAccounts("workloads/prod", "workloads/dev");
+    final AtomicReference<String> key = new AtomicReference<>();
+    final AtomicReference<List<String>> before = new AtomicReference<>();
+
+    String config(boolean force, String... ous) {
+      return quickstart(vars(name, list(ous), "stackset", force));
+    }
+
+    List<String> census() {
+      return MemberVaultCheckAccTest.census(name, n, all);
+    }
+
+    Acceptance applied(Runnable points) {
+      return Acceptance.steps()
+          .checkDestroy(state -> {
+            assertNothingLeft(name, key.get());
+            assertTrue(stackSetGone(n.stackSet()), "StackSet deleted");
+            assertNothingInMembers(n, all);
+          })
+          .config(config(false, prod, dev))
+          .check(state -> {
+            key.set(state.string(R, "kms_key_arn"));
+            points.run();
+            before.set(census());
+            assertCounts(before.get(), 2, all.size(), all.size() * 2);
+          });
+    }
+  }
+
   @Test
   void stackSet_destroyWithMemberPoints_refusedBeforeAnythingIsTouched() {
     requireJavaLambdas();
-    String name = shortName();
-    Names n = quickstartNames(name);
-    String prod = ou("workloads/prod");
-    String dev = ou("workloads/dev");
-    List<String> prodAccounts = seededAccounts("workloads/prod");
-    List<String> devAccounts = seededAccounts("workloads/dev");
-    List<String> all = seededAccounts("workloads/prod", "workloads/dev");
-    AtomicReference<String> key = new AtomicReference<>();
-    AtomicReference<List<String>> before = new AtomicReference<>();
-    Acceptance.steps()
-        .checkDestroy(state -> {
-          assertNothingLeft(name, key.get());
-          assertTrue(stackSetGone(n.stackSet()), "StackSet deleted");
-          assertNothingInMembers(n, all);
-        })
-        .config(quickstart(vars(name, list(prod, dev), "stackset", false)))
-        .check(state -> {
-          key.set(state.string(R, "kms_key_arn"));
-          addPoints(prodAccounts.get(0), n.workloadBackupVault(), 40);
-          addPoints(devAccounts.get(0), n.workloadRestoreVault(), 5);
-          before.set(census(name, n, all));
-          assertCounts(before.get(), 2, all.size(), all.size() * 2);
-        })
-        .command(DESTROY, output -> {
-          List<String> after = census(name, n, all);
-          assertEquals(before.get(), after, "the refused destroy changed something");
-        })
-        .expectError("(?s)(?=.*Account\\s+" + prodAccounts.get(0) + ",\\s+vault\\s+"
-            + n.workloadBackupVault() + ":\\s+40\\s+recovery\\s+point)(?=.*Account\\s+"
-            + devAccounts.get(0) + ",\\s+vault\\s+" + n.workloadRestoreVault()
+    Estate e = new Estate();
+    String prodAccount = e.prodAccounts.get(0);
+    String devAccount = e.devAccounts.get(0);
+    e.applied(() -> {
+      addPoints(prodAccount, e.n.workloadBackupVault(), 40);
+      addPoints(devAccount, e.n.workloadRestoreVault(), 5);
+    })
+        .command(DESTROY, output -> assertEquals(e.before.get(), e.census(),
+            "the refused destroy changed something"))
+        .expectError("(?s)(?=.*Account\\s+" + prodAccount + ",\\s+vault\\s+"
+            + e.n.workloadBackupVault() + ":\\s+40\\s+recovery\\s+point)(?=.*Account\\s+"
+            + devAccount + ",\\s+vault\\s+" + e.n.workloadRestoreVault()
             + ":\\s+5\\s+recovery\\s+point)(?=.*force_destroy\\s+=\\s+true)")
         // force_destroy = true, applied (the StackSet update reaches every member stack's
         // custom resource), touches no point; the harness's destroy then empties the member
         // vaults and leaves nothing.
-        .config(quickstart(vars(name, list(prod, dev), "stackset", true)))
-        .check(state -> assertEquals(before.get(), census(name, n, all),
+        .config(e.config(true, e.prod, e.dev))
+        .check(state -> assertEquals(e.before.get(), e.census(),
             "applying force_destroy = true changed objects"))
         .run();
   }
@@ -93,45 +116,27 @@ class MemberVaultCheckAccTest {
   @Test
   void stackSet_removeOuWithMemberPoints_refusedBeforeAnythingIsTouched() {
     requireJavaLambdas();
-    String name = shortName();
-    Names n = quickstartNames(name);
-    String prod = ou("workloads/prod");
-    String dev = ou("workloads/dev");
-    List<String> devAccounts = seededAccounts("workloads/dev");
-    List<String> prodAccounts = seededAccounts("workloads/prod");
-    List<String> all = seededAccounts("workloads/prod", "workloads/dev");
-    AtomicReference<String> key = new AtomicReference<>();
-    AtomicReference<List<String>> before = new AtomicReference<>();
-    Acceptance.steps()
-        .checkDestroy(state -> {
-          assertNothingLeft(name, key.get());
-          assertTrue(stackSetGone(n.stackSet()), "StackSet deleted");
-          assertNothingInMembers(n, all);
-        })
-        .config(quickstart(vars(name, list(prod, dev), "stackset", false)))
-        .check(state -> {
-          key.set(state.string(R, "kms_key_arn"));
-          addPoints(devAccounts.get(0), n.workloadBackupVault(), 7);
-          before.set(census(name, n, all));
-          assertCounts(before.get(), 2, all.size(), all.size() * 2);
-        })
+    Estate e = new Estate();
+    String devAccount = e.devAccounts.get(0);
+    e.applied(() -> addPoints(devAccount, e.n.workloadBackupVault(), 7))
         // dev leaves the targets: its accounts would lose their vaults.
-        .config(quickstart(vars(name, list(prod), "stackset", false)))
-        .expectError("(?s)Account\\s+" + devAccounts.get(0) + ",\\s+vault\\s+"
-            + n.workloadBackupVault() + ":\\s+7\\s+recovery\\s+point.*Nothing\\s+was\\s+changed")
+        .config(e.config(false, e.prod))
+        .expectError("(?s)Account\\s+" + devAccount + ",\\s+vault\\s+"
+            + e.n.workloadBackupVault() + ":\\s+7\\s+recovery\\s+point.*Nothing\\s+was"
+            + "\\s+changed")
         .command(List.of("state", "show", "-no-color", R), output -> {
-          assertEquals(before.get(), census(name, n, all), "the refused update changed something");
-          assertTrue(output.contains(dev), "the state still targets " + dev + ":\n" + output);
+          assertEquals(e.before.get(), e.census(), "the refused update changed something");
+          assertTrue(output.contains(e.dev), "the state still targets " + e.dev + ":\n"
+              + output);
         })
         // With force_destroy = true applied first, the same removal goes through: dev's
         // stacks delete and their vaults go, points and all.
-        .config(quickstart(vars(name, list(prod, dev), "stackset", true)))
-        .config(quickstart(vars(name, list(prod), "stackset", true)))
+        .config(e.config(true, e.prod, e.dev))
+        .config(e.config(true, e.prod))
         .check(state -> {
-          assertEquals(new TreeSet<>(prodAccounts), instanceAccounts(n.stackSet()));
-          assertNothingInMembers(n, devAccounts);
-          List<String> now = census(name, n, all);
-          assertCounts(now, 1, prodAccounts.size(), prodAccounts.size() * 2);
+          assertEquals(new TreeSet<>(e.prodAccounts), instanceAccounts(e.n.stackSet()));
+          assertNothingInMembers(e.n, e.devAccounts);
+          assertCounts(e.census(), 1, e.prodAccounts.size(), e.prodAccounts.size() * 2);
         })
         .run();
   }
