@@ -136,7 +136,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     boolean current = sameTemplate(body, template.apply(request));
     return state.withStackSet(name, found.get().stackSetId(), as.toString())
         .withTargets(deployedOus(found.get(), name, as, state.targets()), current)
-        .withTemplateForeign(body != null && !body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE))
+        .withTemplateForeign(!current && body != null
+            && !body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE))
         .withHelperTopicArn(topic)
         .withAccounts(accounts(request, instances(name, as)));
   }
