@@ -155,7 +155,7 @@ public final class PluginServer implements AutoCloseable {
      * How long to wait for that end: longer than {@link #WAIT_MS}, so that a loop Netty ends at
      * its deadline on a busy machine is not missed by a wait that expires at the same moment.
      */
-    private static final long AWAIT_MS = 2_000;
+    private static final long AWAIT_MS = 1_000;
     private final Runnable then;
     private final EventLoopGroup[] loops;
 
