@@ -79,24 +79,34 @@ final class PlanShaping {
   }
 
   /**
-   * A StackSet adopted by import whose template Bunker did not render (the seed module's) gets
-   * Bunker's template in this apply: its member stacks then drop the seed module's vault custom
-   * resources, whose Delete goes to the seed module's helper. Said in the plan, before anything
-   * happens, because of what that helper does with it.
+   * A StackSet adopted by import whose template Bunker did not render gets Bunker's template in
+   * this apply. Said in the plan, before anything happens: for the seed module's, what the move
+   * does with the seed module's helper and vault resources; for any other, that CloudFormation
+   * deletes what Bunker's template does not have.
    */
   private static void warnForeignStackSet(ModifyPlan plan) {
-    if (plan.creating() || WorkloadObjects.mode(plan.prior()) != MemberMode.STACKSET
-        || !WorkloadObjects.from(plan.prior(), plan.privateState()).templateForeign()) {
+    if (plan.creating() || WorkloadObjects.mode(plan.prior()) != MemberMode.STACKSET) {
       return;
     }
-    plan.diagnostics().addWarning("The StackSet's template was not made by Bunker",
-        "This apply replaces the template of StackSet "
-            + plan.prior().attr("stack_set_id").stringOr("") + " with Bunker's. If the seed "
-            + "module made it, its member stacks hold BackupVault and RestoreVault custom "
-            + "resources whose removal is sent to the seed module's deployment helper, which "
-            + "destroys the workload vaults with their recovery points. Read \"The workload "
-            + "side is not migrated safely yet\" in docs/guides/migrating-from-the-seed-module"
-            + ".md before applying.");
+    String set = "StackSet " + plan.prior().attr("stack_set_id").stringOr("");
+    switch (WorkloadObjects.from(plan.prior(), plan.privateState()).template()) {
+      case SEED_MODULE -> plan.diagnostics().addWarning(
+          "The workload accounts move from the seed module's template to Bunker's",
+          "This apply replaces the template of " + set + ", made by the seed module, with "
+              + "Bunker's. First the deployment helper function of the same name becomes "
+              + "Bunker's (Java) helper and is the topic's only subscriber; then CloudFormation "
+              + "removes the seed module's BackupVault and RestoreVault custom resources, whose "
+              + "Delete Bunker's helper answers without deleting anything, and Bunker's vault "
+              + "resource adopts the vaults with their recovery points. See \"Moving the "
+              + "workload accounts\" in docs/guides/migrating-from-the-seed-module.md.");
+      case FOREIGN -> plan.diagnostics().addWarning(
+          "The StackSet's template was not made by Bunker",
+          "This apply replaces the template of " + set + " with Bunker's: CloudFormation "
+              + "deletes from every member stack the resources Bunker's template does not "
+              + "have, and custom resources among them receive a Delete. Check what that "
+              + "template holds before applying.");
+      default -> { }
+    }
   }
 
   private static boolean converged(ModifyPlan plan) {

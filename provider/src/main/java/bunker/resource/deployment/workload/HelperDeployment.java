@@ -45,6 +45,8 @@ public final class HelperDeployment {
   private static final int TIMEOUT_SECONDS = 900;
   private static final int MEMORY_MB = 1024;
   private static final int LOG_RETENTION_DAYS = 90;
+  private static final String DESCRIPTION =
+      "Bunker deployment helper: workload vaults of the StackSets";
 
   private final AwsClients central;
   private final HelperCode code;
@@ -93,7 +95,8 @@ public final class HelperDeployment {
   /**
    * Brings an existing helper function's code up to this provider's package, changing nothing
    * else (no topic, role or user tag): what a destroy does before it asks the helper to count.
-   * Nothing when the function is absent or already current; a missing package is left to the
+   * Nothing when the function is absent, already current, or not a Java function at all (the
+   * seed module's: {@link #ensure} converts that one); a missing package is left to the
    * caller's request, which then says the helper did not answer.
    */
   public void refreshCode(DeploymentSpec spec) {
@@ -109,19 +112,11 @@ public final class HelperDeployment {
       } catch (RuntimeException e) {
         return;
       }
-      if (!HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
+      if (HelperCode.RUNTIME.equals(existing.get().runtimeAsString())
+          && !HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
         central.lambda().updateFunctionCode(r -> r.functionName(names.helperFunction())
             .zipFile(SdkBytes.fromByteArray(zip)));
-        waiters.retry("updating Lambda Function (" + names.helperFunction() + ") code",
-            Duration.ofMinutes(2), Duration.ofSeconds(1), e -> e instanceof IllegalStateException,
-            () -> {
-              String status = String.valueOf(findFunction(names.helperFunction())
-                  .map(FunctionConfiguration::lastUpdateStatusAsString).orElse(""));
-              if (status.equals("InProgress")) {
-                throw new IllegalStateException("still updating");
-              }
-              return status;
-            });
+        awaitUpdate(names.helperFunction(), "code");
       }
     }
   }
@@ -203,11 +198,23 @@ public final class HelperDeployment {
     LambdaClient lambda = central.lambda();
     Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
     if (existing.isPresent()) {
-      if (!HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
+      FunctionConfiguration f = existing.get();
+      if (!isBunkers(f, roleArn)) {
+        // The seed module's helper has this name (Python, Terraform in a Lambda): it becomes
+        // Bunker's before any member stack is moved, so the seed module's vault resources that
+        // CloudFormation then removes reach Bunker's helper, which releases them.
+        lambda.updateFunctionConfiguration(r -> r.functionName(names.helperFunction())
+            .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
+            .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
+            .environment(e -> e.variables(Map.of())).description(DESCRIPTION));
+        awaitUpdate(names.helperFunction(), "configuration");
+      }
+      if (!HelperCode.sha256(zip).equals(f.codeSha256())) {
         lambda.updateFunctionCode(r -> r.functionName(names.helperFunction())
             .zipFile(SdkBytes.fromByteArray(zip)));
+        awaitUpdate(names.helperFunction(), "code");
       }
-      return existing.get().functionArn();
+      return f.functionArn();
     }
     // A role Lambda has not seen yet: "The role defined for the function cannot be assumed".
     return waiters.retry("creating Lambda Function (" + names.helperFunction() + ")",
@@ -218,8 +225,30 @@ public final class HelperDeployment {
             .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
             .code(c -> c.zipFile(SdkBytes.fromByteArray(zip)))
             .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
-            .description("Bunker deployment helper: workload vaults of the StackSets")
+            .description(DESCRIPTION)
             .tags(tags(spec))).functionArn());
+  }
+
+  /** Whether {@code f} runs as Bunker's helper: its runtime, handler, role and limits. */
+  private static boolean isBunkers(FunctionConfiguration f, String roleArn) {
+    return HelperCode.RUNTIME.equals(f.runtimeAsString())
+        && HelperCode.HANDLER.equals(f.handler()) && roleArn.equals(f.role())
+        && Integer.valueOf(TIMEOUT_SECONDS).equals(f.timeout())
+        && Integer.valueOf(MEMORY_MB).equals(f.memorySize());
+  }
+
+  /** Lambda refuses the next change while one is in progress ("ResourceConflictException"). */
+  private void awaitUpdate(String function, String what) {
+    waiters.retry("updating Lambda Function (" + function + ") " + what,
+        Duration.ofMinutes(2), Duration.ofSeconds(1), e -> e instanceof IllegalStateException,
+        () -> {
+          String status = String.valueOf(findFunction(function)
+              .map(FunctionConfiguration::lastUpdateStatusAsString).orElse(""));
+          if (status.equals("InProgress")) {
+            throw new IllegalStateException("still updating");
+          }
+          return status;
+        });
   }
 
   private Optional<FunctionConfiguration> findFunction(String name) {
@@ -243,8 +272,18 @@ public final class HelperDeployment {
         throw e;
       }
     }
-    boolean subscribed = central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn))
-        .subscriptions().stream().anyMatch(s -> functionArn.equals(s.endpoint()));
+    // The topic is the member stacks' ServiceToken: every subscriber would answer their
+    // requests, so the helper's function is the only one (the seed module's helper may have
+    // subscribed something else, which deletes the workload vaults on a Delete).
+    boolean subscribed = false;
+    for (var s : central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn))
+        .subscriptions()) {
+      if (functionArn.equals(s.endpoint()) && "lambda".equals(s.protocol())) {
+        subscribed = true;
+      } else if (s.subscriptionArn().startsWith("arn:")) { // not "PendingConfirmation"
+        central.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
+      }
+    }
     if (!subscribed) {
       central.sns().subscribe(r -> r.topicArn(topicArn).protocol("lambda")
           .endpoint(functionArn));

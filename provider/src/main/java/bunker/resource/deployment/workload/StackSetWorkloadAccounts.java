@@ -78,18 +78,19 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       if (found.isEmpty()) {
         step = "creating StackSet (" + name + ")";
         state = state.withStackSet(name, sets.create(name, body, Map.of(), tags(spec)),
-            as.toString()).withTargets(List.of(), true);
+            as.toString()).withTargets(List.of()).withTemplate(StackSetTemplate.CURRENT);
         deployed.clear();
       } else {
         state = state.withStackSet(name, found.get().stackSetId(), as.toString());
         deployed = deployedOus(found.get(), name, as, state.targets());
         // The same template again re-runs every instance: how an instance left OUTDATED or
-        // INOPERABLE by a failed operation is retried.
+        // INOPERABLE by a failed operation is retried. A seed module's template is replaced
+        // here too, the helper having taken over the seed module's above.
         if (!sameTemplate(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
           step = "updating StackSet (" + name + ")";
           sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
         }
-        state = state.withTargets(deployed, true);
+        state = state.withTargets(deployed).withTemplate(StackSetTemplate.CURRENT);
       }
       List<String> desired = spec.sortedTargets();
       List<String> add = minus(desired, deployed);
@@ -104,14 +105,14 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         sets.waitForOperation(name, sets.createInstances(name, add, regions(spec)),
             request.timeout());
         deployed.addAll(add);
-        state = state.withTargets(deployed, true);
+        state = state.withTargets(deployed);
       }
       List<String> remove = minus(deployed, desired);
       if (!remove.isEmpty()) {
         step = "removing StackSet (" + name + ") instances for " + remove;
         sets.waitForOperation(name, sets.deleteInstances(name, remove, regions(spec)),
             request.timeout());
-        state = state.withTargets(desired, true);
+        state = state.withTargets(desired);
       }
       step = "reading StackSet (" + name + ") instances";
       return state.withAccounts(accounts(request, instances(name, as)));
@@ -132,12 +133,9 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       return WorkloadState.empty(MemberMode.STACKSET).withStackSet(name, "", as.toString())
           .withHelperTopicArn(topic);
     }
-    String body = found.get().templateBody();
-    boolean current = sameTemplate(body, template.apply(request));
     return state.withStackSet(name, found.get().stackSetId(), as.toString())
-        .withTargets(deployedOus(found.get(), name, as, state.targets()), current)
-        .withTemplateForeign(!current && body != null
-            && !body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE))
+        .withTargets(deployedOus(found.get(), name, as, state.targets()))
+        .withTemplate(classify(found.get(), template.apply(request), Names.of(spec)))
         .withHelperTopicArn(topic)
         .withAccounts(accounts(request, instances(name, as)));
   }
@@ -148,8 +146,10 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     String name = Names.of(spec).stackSet();
     CallAs as = callAs(spec.environment());
     StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
-    String step = "reading StackSet (" + name + ")";
+    String step = "moving StackSet (" + name + ") from the seed module's template to Bunker's";
     try {
+      takeOverSeedModule(request, sets);
+      step = "reading StackSet (" + name + ")";
       Optional<StackSet> found = sets.findByName(name);
       if (found.isPresent()) {
         List<String> ous = deployedOus(found.get(), name, as, state.targets());
@@ -178,9 +178,11 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     }
     String name = Names.of(request.spec()).stackSet();
     CallAs as = callAs(request.spec().environment());
-    if (new StackSets(central.cloudFormation(), waiters, as).findByName(name).isEmpty()) {
+    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
+    if (sets.findByName(name).isEmpty()) {
       return List.of();
     }
+    takeOverSeedModule(request, sets);
     return check(request, instanceStatus(name, as, null), VaultCheck.Operation.DESTROY);
   }
 
@@ -196,8 +198,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     DeploymentSpec spec = request.spec();
     String name = Names.of(spec).stackSet();
     CallAs as = callAs(spec.environment());
-    Optional<StackSet> found = new StackSets(central.cloudFormation(), waiters, as)
-        .findByName(name);
+    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
+    Optional<StackSet> found = sets.findByName(name);
     if (found.isEmpty()) {
       return List.of();
     }
@@ -206,10 +208,45 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     if (removed.isEmpty()) {
       return List.of();
     }
+    takeOverSeedModule(request, sets);
     TargetAccounts targets = new TargetAccounts(new OrganizationUnits(central.organizations()));
     Set<String> leaving = targets.under(removed, spec.environment());
     leaving.removeAll(targets.of(spec));
     return check(request, instanceStatus(name, as, leaving), VaultCheck.Operation.REMOVE_ACCOUNTS);
+  }
+
+  /**
+   * A set still running the seed module's template is moved to Bunker's before a destroy or an
+   * account removal, which the apply would do first anyway: only Bunker's member stacks give the
+   * helper a role to count and empty the workload vaults with. Nothing is deleted by the move:
+   * {@link HelperDeployment#ensure} makes the seed module's helper function Bunker's first, so the
+   * seed module's vault resources that CloudFormation removes are released, and Bunker's vault
+   * resource adopts the vaults with their recovery points.
+   */
+  private void takeOverSeedModule(WorkloadRequest request, StackSets sets) {
+    DeploymentSpec spec = request.spec();
+    String name = Names.of(spec).stackSet();
+    Optional<StackSet> found = sets.findByName(name);
+    String body = template.apply(request);
+    if (found.isEmpty()
+        || classify(found.get(), body, Names.of(spec)) != StackSetTemplate.SEED_MODULE) {
+      return;
+    }
+    helper.ensure(spec);
+    sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
+  }
+
+  /** Whose template {@code set} runs, compared with the {@code desired} one. */
+  static StackSetTemplate classify(StackSet set, String desired, Names names) {
+    String body = set.templateBody();
+    if (sameTemplate(body, desired)) {
+      return StackSetTemplate.CURRENT;
+    }
+    if (body != null && body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE)) {
+      return StackSetTemplate.OUTDATED;
+    }
+    return SeedModuleTemplate.matches(set, names) ? StackSetTemplate.SEED_MODULE
+        : StackSetTemplate.FOREIGN;
   }
 
   /** Account → whether its instance is CURRENT, for the instances of {@code only} (all: null). */

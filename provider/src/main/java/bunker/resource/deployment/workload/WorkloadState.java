@@ -18,9 +18,8 @@ import java.util.TreeMap;
  * @param stackSetId the StackSet's id ("" in assume_role mode, before it exists, or once gone)
  * @param callAs {@code SELF} or {@code DELEGATED_ADMIN} (stackset mode), else ""
  * @param targets OU ids the workload objects were deployed for (StackSet instances' OUs), sorted
- * @param templateCurrent stackset mode: the set's template is the one the request renders
- * @param templateForeign stackset mode: the set's template is not one Bunker renders at all (a
- *     StackSet of the same name made by the seed module, adopted by import)
+ * @param template stackset mode: whose template the set runs ({@link StackSetTemplate#NONE}
+ *     before it exists and in assume_role mode)
  * @param helperTopicArn the deployment helper's topic (stackset mode), else ""
  * @param accounts account id → what is there, sorted by account id
  */
@@ -30,8 +29,7 @@ public record WorkloadState(
     String stackSetId,
     String callAs,
     List<String> targets,
-    boolean templateCurrent,
-    boolean templateForeign,
+    StackSetTemplate template,
     String helperTopicArn,
     SortedMap<String, MemberAccount> accounts) {
 
@@ -40,6 +38,7 @@ public record WorkloadState(
     stackSetName = Objects.requireNonNullElse(stackSetName, "");
     stackSetId = Objects.requireNonNullElse(stackSetId, "");
     callAs = Objects.requireNonNullElse(callAs, "");
+    template = Objects.requireNonNullElse(template, StackSetTemplate.NONE);
     targets = targets.stream().distinct().sorted().toList();
     helperTopicArn = Objects.requireNonNullElse(helperTopicArn, "");
     accounts = Collections.unmodifiableSortedMap(new TreeMap<>(accounts));
@@ -47,13 +46,14 @@ public record WorkloadState(
 
   /** Nothing deployed yet (before the first apply). */
   public static WorkloadState empty(MemberMode mode) {
-    return new WorkloadState(mode, "", "", "", List.of(), false, false, "", new TreeMap<>());
+    return new WorkloadState(mode, "", "", "", List.of(), StackSetTemplate.NONE, "",
+        new TreeMap<>());
   }
 
   /**
    * Whether an apply of {@code request} would change nothing: every account deployed, no
-   * account left behind, and in stackset mode the set exists with the request's template and
-   * targets. The resource's plan marks {@code member_accounts} (and {@code stack_set_id})
+   * account left behind, and in stackset mode the set exists with the request's template (or
+   * the seed module's, adopted as it is: {@link StackSetTemplate#serves}) and targets. The resource's plan marks {@code member_accounts} (and {@code stack_set_id})
    * unknown when this is false, so a joined or departed account shows in the next plan.
    */
   public boolean isConvergedWith(WorkloadRequest request) {
@@ -62,35 +62,34 @@ public record WorkloadState(
       return false;
     }
     if (mode == MemberMode.STACKSET) {
-      return !stackSetId.isEmpty() && templateCurrent
+      return !stackSetId.isEmpty() && template.serves()
           && targets.equals(request.spec().sortedTargets());
     }
     return true;
   }
 
   public WorkloadState withAccounts(Map<String, MemberAccount> value) {
-    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, templateCurrent,
-        templateForeign, helperTopicArn, new TreeMap<>(value));
+    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, template,
+        helperTopicArn, new TreeMap<>(value));
   }
 
   public WorkloadState withStackSet(String name, String id, String as) {
-    return new WorkloadState(mode, name, id, as, targets, templateCurrent, templateForeign,
+    return new WorkloadState(mode, name, id, as, targets, template, helperTopicArn,
+        accounts);
+  }
+
+  public WorkloadState withTargets(List<String> value) {
+    return new WorkloadState(mode, stackSetName, stackSetId, callAs, value, template,
         helperTopicArn, accounts);
   }
 
-  public WorkloadState withTargets(List<String> value, boolean isTemplateCurrent) {
-    return new WorkloadState(mode, stackSetName, stackSetId, callAs, value, isTemplateCurrent,
-        templateForeign, helperTopicArn, accounts);
-  }
-
-  /** The same, marked as holding (or not) a template Bunker did not render. */
-  public WorkloadState withTemplateForeign(boolean value) {
-    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, templateCurrent,
-        value, helperTopicArn, accounts);
+  public WorkloadState withTemplate(StackSetTemplate value) {
+    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, value,
+        helperTopicArn, accounts);
   }
 
   public WorkloadState withHelperTopicArn(String value) {
-    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, templateCurrent,
-        templateForeign, value, accounts);
+    return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, template,
+        value, accounts);
   }
 }

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * {@link WorkloadState} as JSON text, for the resource's private state (the parts that have no
- * attribute: mode, targets, template flag, helper topic, CallAs) or for all of it. Keys are
+ * attribute: mode, targets, template kind, helper topic, CallAs) or for all of it. Keys are
  * snake_case like the attributes; {@link #read} accepts what {@link #write} wrote.
  */
 public final class WorkloadStateJson {
@@ -24,8 +24,7 @@ public final class WorkloadStateJson {
     doc.put("stack_set_id", s.stackSetId());
     doc.put("call_as", s.callAs());
     doc.put("targets", s.targets());
-    doc.put("template_current", s.templateCurrent());
-    doc.put("template_foreign", s.templateForeign());
+    doc.put("template", s.template().name());
     doc.put("helper_topic_arn", s.helperTopicArn());
     doc.put("member_accounts", accounts);
     return Json.write(doc);
@@ -62,9 +61,21 @@ public final class WorkloadStateJson {
     ((List<Object>) doc.getOrDefault("targets", List.of())).forEach(t -> targets.add((String) t));
     return new WorkloadState(MemberMode.of(str(doc, "mode")), str(doc, "stack_set_name"),
         str(doc, "stack_set_id"), str(doc, "call_as"), targets,
-        Boolean.TRUE.equals(doc.get("template_current")),
-        Boolean.TRUE.equals(doc.get("template_foreign")), str(doc, "helper_topic_arn"),
-        accounts);
+        template(doc), str(doc, "helper_topic_arn"), accounts);
+  }
+
+  /** The template kind; state written before it existed had two flags instead. */
+  private static StackSetTemplate template(Map<String, Object> doc) {
+    if (doc.get("template") != null) {
+      return StackSetTemplate.valueOf(str(doc, "template"));
+    }
+    if (Boolean.TRUE.equals(doc.get("template_current"))) {
+      return StackSetTemplate.CURRENT;
+    }
+    if (Boolean.TRUE.equals(doc.get("template_foreign"))) {
+      return StackSetTemplate.FOREIGN;
+    }
+    return str(doc, "stack_set_id").isEmpty() ? StackSetTemplate.NONE : StackSetTemplate.OUTDATED;
   }
 
   private static String str(Map<String, ?> m, String key) {

@@ -8,11 +8,15 @@ import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
+import bunker.aws.iam.Roles;
 import bunker.topology.DeploymentSpec;
+import bunker.topology.HelperDocuments;
 import bunker.topology.Names;
 import bunker.topology.WorkloadTemplate;
 import bunker.topology.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +25,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
@@ -204,6 +211,66 @@ class StackSetWorkloadAccountsEmuTest {
     assertTrue(helper.find(b).isEmpty());
     assertTrue(emu.central.lambda().listFunctions().functions().stream()
         .noneMatch(f -> f.functionName().equals(Names.of(b).helperFunction())));
+  }
+
+  /**
+   * The seed module's helper has the helper's names: a Python function (with its own role and
+   * an environment) subscribed to the topic, here with a second subscriber too. ensure makes the
+   * function Bunker's (runtime, handler, role, limits, code, no environment) and its
+   * subscription the topic's only one.
+   */
+  @Test
+  void ensure_seedModulesHelperWithTheSameNames_becomesBunkersAndTheOnlySubscriber() {
+    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("hs", List.of(emu.ou("workloads/dev"))));
+    Names names = Names.of(spec);
+    String seedRole = new Roles(emu.central.iam()).create(
+        new Roles.Spec(names.helperLambdaRole() + "-lambda", "/", "",
+            HelperDocuments.lambdaTrust(spec.environment()), List.of(),
+            Map.of(), Map.of())).arn();
+    String topic = emu.central.sns().createTopic(r -> r.name(names.helperTopic())).topicArn();
+    String seedFunction = emu.central.lambda().createFunction(r -> r
+        .functionName(names.helperFunction()).runtime("python3.12").handler("main.handler")
+        .role(seedRole).timeout(900).memorySize(512)
+        .environment(e -> e.variables(Map.of("TERRAFORM_STATE_BUCKET", "seed-state")))
+        .code(c -> c.zipFile(SdkBytes.fromByteArray(
+            pythonZip())))).functionArn();
+    emu.central.sns().subscribe(r -> r.topicArn(topic).protocol("lambda")
+        .endpoint(seedFunction));
+    emu.central.sns().subscribe(r -> r.topicArn(topic).protocol("http")
+        .endpoint("http://127.0.0.1:9/seed-helper"));
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    try {
+      assertEquals(topic, helper.ensure(spec));
+      assertHelper(spec, topic);
+      FunctionConfiguration fn = emu.central.lambda().getFunction(r -> r.functionName(
+          names.helperFunction())).configuration();
+      assertEquals(seedFunction, fn.functionArn(), "the same function, converted");
+      assertEquals(900, fn.timeout());
+      assertEquals(1024, fn.memorySize());
+      assertTrue(fn.environment() == null || fn.environment().variables().isEmpty(),
+          String.valueOf(fn.environment()));
+      assertEquals(HelperCode.sha256(HelperCode.locate().bytes()), fn.codeSha256());
+      assertEquals(List.of("lambda " + seedFunction), emu.central.sns()
+          .listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions().stream()
+          .map(s -> s.protocol() + " " + s.endpoint()).toList());
+    } finally {
+      helper.release(spec);
+      new Roles(emu.central.iam()).delete(names.helperLambdaRole() + "-lambda");
+    }
+  }
+
+  private static byte[] pythonZip() {
+    try (var bytes = new ByteArrayOutputStream();
+        var zip = new ZipOutputStream(bytes)) {
+      zip.putNextEntry(new ZipEntry("main.py"));
+      zip.write("def handler(event, context):\n    return None\n".getBytes(
+          StandardCharsets.UTF_8));
+      zip.closeEntry();
+      zip.finish();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static DeploymentSpec uniqueCentralPrefix(DeploymentSpec spec) {

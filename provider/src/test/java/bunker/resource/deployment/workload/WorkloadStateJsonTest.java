@@ -11,7 +11,7 @@ class WorkloadStateJsonTest {
   void writeRead_fullState_roundTrips() {
     WorkloadState s = WorkloadState.empty(MemberMode.STACKSET)
         .withStackSet("m-prod", "m-prod:1", "DELEGATED_ADMIN")
-        .withTargets(List.of("ou-2", "ou-1"), true)
+        .withTargets(List.of("ou-2", "ou-1")).withTemplate(StackSetTemplate.CURRENT)
         .withHelperTopicArn("arn:aws:sns:eu-west-2:111111111111:c-deployment-helper")
         .withAccounts(Map.of(
             "333333333333", new MemberAccount("CURRENT", "v", "r", "br", "rr", "fr", "rule", ""),
@@ -20,12 +20,27 @@ class WorkloadStateJsonTest {
   }
 
   @Test
-  void writeRead_foreignTemplate_roundTrips() {
-    WorkloadState s = WorkloadState.empty(MemberMode.STACKSET)
-        .withStackSet("m-prod", "m-prod:1", "SELF").withTemplateForeign(true);
-    WorkloadState back = WorkloadStateJson.read(WorkloadStateJson.write(s));
-    assertEquals(true, back.templateForeign());
-    assertEquals(s, back);
+  void writeRead_everyTemplateKind_roundTrips() {
+    for (StackSetTemplate kind : StackSetTemplate.values()) {
+      WorkloadState s = WorkloadState.empty(MemberMode.STACKSET)
+          .withStackSet("m-prod", "m-prod:1", "SELF").withTemplate(kind);
+      WorkloadState back = WorkloadStateJson.read(WorkloadStateJson.write(s));
+      assertEquals(kind, back.template());
+      assertEquals(s, back);
+    }
+  }
+
+  @Test
+  void read_stateWithTheEarlierTemplateFlags_keepsItsMeaning() {
+    String base = "{\"mode\":\"stackset\",\"stack_set_id\":\"m-prod:1\",";
+    assertEquals(StackSetTemplate.CURRENT, WorkloadStateJson.read(base
+        + "\"template_current\":true,\"template_foreign\":false}").template());
+    assertEquals(StackSetTemplate.FOREIGN, WorkloadStateJson.read(base
+        + "\"template_current\":false,\"template_foreign\":true}").template());
+    assertEquals(StackSetTemplate.OUTDATED, WorkloadStateJson.read(base
+        + "\"template_current\":false,\"template_foreign\":false}").template());
+    assertEquals(StackSetTemplate.NONE,
+        WorkloadStateJson.read("{\"mode\":\"stackset\"}").template());
   }
 
   @Test
