@@ -376,7 +376,7 @@ def start_update(stack, custom, template, parameters):
     stack.template = template
     stack._parse_template()
     rm._template = new_dict
-    if parameters:
+    if parameters is not None:
         rm.input_parameters = parameters
     rm.load_mapping()
     rm.load_parameters()

@@ -74,6 +74,16 @@ def _patch_stack(custom, ctx):
         E.start_delete(self, custom, _fire_delete_callbacks)
 
     def update(self, template, role_arn=None, parameters=None, tags=None):
+        # moto keeps the previous parameter values when none are passed, also those the new
+        # template no longer declares, and then fails loading them (KeyError, HTTP 500). The
+        # values for the new template: the ones passed, else the previous ones it declares.
+        # (New dicts: an update rolled back restores the previous ones.)
+        declared = (self.parse_template(template) or {}).get("Parameters") or {}
+        if not parameters:
+            previous = getattr(self.resource_map, "input_parameters", None) or {}
+            parameters = {k: v for k, v in previous.items() if k in declared}
+            if not _engine(self) and not E.has_custom(self.parse_template(template)):
+                self.resource_map.input_parameters = dict(parameters)
         if not (_engine(self) or E.has_custom(self.parse_template(template))):
             return orig_update(self, template, role_arn, parameters, tags)
         if E.IN_PROGRESS.match(self.status or ""):
@@ -83,8 +93,7 @@ def _patch_stack(custom, ctx):
         self.role_arn = role_arn
         if tags is not None:
             self.tags = tags
-        if parameters:
-            self.parameters = parameters
+        self.parameters = parameters
         E.start_update(self, custom, template, parameters)
 
     def verify_readiness(self):
@@ -289,6 +298,15 @@ def update_instance_stacks(stackset, instances):
     params = stackset.parameters or []
     if isinstance(params, list):
         params = {p["ParameterKey"]: p["ParameterValue"] for p in params}
+    # A parameter the new template no longer declares is dropped (AWS refuses one passed with
+    # the request: "Parameters: [...] do not exist in the template"; moto kept the old values).
+    declared = (cfn_models.Stack.parse_template(stackset.template) or {}).get(
+        "Parameters") or {}
+    params = {k: v for k, v in params.items() if k in declared}
+    if isinstance(stackset.parameters, list):
+        stackset.parameters = [p for p in stackset.parameters if p["ParameterKey"] in declared]
+    elif isinstance(stackset.parameters, dict):
+        stackset.parameters = params
     for inst in instances:
         stack = getattr(inst, "stack", None)
         if stack is None:

@@ -27,6 +27,8 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
   * UpdateStackSet changed only the set's template; the instances' stacks kept the old one. It
     now deploys the new template and parameters to every instance (or to the accounts / OUs and
     regions it names), and its operation runs until those stacks are updated.
+  * DescribeStackSet gave no OrganizationalUnitIds; for a service-managed set it lists the OUs
+    instances were created for (and no longer those whose instances were deleted).
   * DeleteStackSet on a set with instances stays StackSetNotEmptyException (moto); on a missing
     set it is StackSetNotFoundException (moto returned 200).
 Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
@@ -196,6 +198,12 @@ def _patch_instances():
         return [i.to_dict() for i in new]
 
     SI.create_instances = create_instances
+
+    def organizational_unit_ids(self):
+        # DescribeStackSet: the OUs the set was deployed to (service-managed).
+        return sorted(getattr(self.instances, "bunker_target_ous", set()))
+
+    cfn_models.StackSet.organizational_unit_ids = property(organizational_unit_ids)
 
 
 def _call_as_check(response):

@@ -101,6 +101,8 @@ def test_service_managed_stack_set_lifecycle(org, as_account):
                                DeploymentTargets={"OrganizationalUnitIds": [org["workloads"]]})
     # The nested prod OU is included; the management account never is.
     assert instances(cfn, name) == [org["p1"]]
+    assert cfn.describe_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")["StackSet"][
+        "OrganizationalUnitIds"] == [org["workloads"]]
     assert vault_exists(as_account, org["p1"])
     assert not vault_exists(as_account, org["outside"])
 
@@ -124,6 +126,8 @@ def test_service_managed_stack_set_lifecycle(org, as_account):
                                CallAs="DELEGATED_ADMIN",
                                DeploymentTargets={"OrganizationalUnitIds": [org["workloads"]]})
     assert instances(cfn, name) == []
+    assert cfn.describe_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")["StackSet"].get(
+        "OrganizationalUnitIds", []) == []
     assert not vault_exists(as_account, org["p1"])
     cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
     with pytest.raises(ClientError) as e:
@@ -200,3 +204,25 @@ def test_update_stack_set_deploys_to_every_instance_unless_targets_are_named(org
                          DeploymentTargets={"OrganizationalUnitIds": [org["other"]]},
                          Parameters=[{"ParameterKey": "Value", "ParameterValue": "v3"}])
     assert [probe_value(as_account, a) for a in members] == ["v2", "v3"]
+
+
+def test_update_stack_set_to_a_template_without_the_parameters_drops_them(org, as_account):
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"nop-{uuid.uuid4().hex[:6]}"
+    cfn.create_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
+                         Parameters=[{"ParameterKey": "Value", "ParameterValue": "v1"}],
+                         PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
+                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["workloads"]]})
+    assert probe_value(as_account, org["p1"]) == "v1"
+
+    fixed = PARAMETER_TEMPLATE.replace('{"Ref": "Value"}', '"fixed"')
+    fixed = json.dumps({k: v for k, v in json.loads(fixed).items() if k != "Parameters"})
+    op = cfn.update_stack_set(StackSetName=name, TemplateBody=fixed, CallAs="DELEGATED_ADMIN")
+    got = cfn.describe_stack_set_operation(StackSetName=name, OperationId=op["OperationId"],
+                                           CallAs="DELEGATED_ADMIN")["StackSetOperation"]
+    assert (got["Action"], got["Status"]) == ("UPDATE", "SUCCEEDED")
+    assert probe_value(as_account, org["p1"]) == "fixed"
+    assert cfn.describe_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")["StackSet"].get(
+        "Parameters", []) == []

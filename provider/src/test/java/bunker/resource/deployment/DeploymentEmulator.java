@@ -108,9 +108,13 @@ final class DeploymentEmulator {
 
   /** Fails unless no object of the deployment {@code name} exists in any service. */
   static void assertNothingLeft(String name, String kmsKeyArn) {
+    assertNothingLeft(Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX,
+        DeploymentSpec.DEFAULT_MEMBER_PREFIX, name), name, kmsKeyArn);
+  }
+
+  /** The same for a deployment whose names are {@code n} (other prefixes). */
+  static void assertNothingLeft(Names n, String name, String kmsKeyArn) {
     AwsClients aws = central();
-    Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
-        name);
     List<String> left = new ArrayList<>();
     BackupVaults vaults = new BackupVaults(aws.backup());
     // Every vault generation counts: the name ends in its retention, so list by prefix.

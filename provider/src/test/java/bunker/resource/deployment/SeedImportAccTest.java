@@ -14,6 +14,7 @@ import bunker.cty.Json;
 import bunker.plugin.PluginServer;
 import bunker.protocol.ProviderService;
 import bunker.provider.BackupProvider;
+import bunker.resource.deployment.workload.HelperCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,50 +24,66 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /**
- * Adopting a deployment the seed module built ({@link SeedModuleEstate}) with the real
- * Terraform: {@code terraform import} and an {@code import {}} block with the matching
- * configuration (the quickstart) plan no change to any central object, and find the retained
- * vault generation; the one change planned is the workload StackSet's template, which becomes
- * Bunker's. After that apply the plan is empty, the seed-only objects are untouched, and a
- * destroy with {@code force_destroy} (once those are removed by hand, as the migration guide
- * says) leaves nothing of the deployment.
+ * Adopting a deployment the seed module built ({@link SeedModuleEstate}, with its member stacks,
+ * its helper and recovery points in the workload vaults) with the real Terraform:
+ * {@code terraform import} and an {@code import {}} block with the matching configuration (the
+ * quickstart with the seed module's central prefix) plan no change at all, and find the retained
+ * vault generation. The first apply that changes the deployment moves the workload accounts to
+ * Bunker's template without deleting anything: the seed module's helper (the stand-in) gets no
+ * request, every workload vault keeps its points, and the plan is empty again. A destroy with
+ * {@code force_destroy} — straight after the import too — leaves nothing of the deployment,
+ * workload vaults included.
  */
 class SeedImportAccTest {
   private static final String R = "backup_deployment.this";
 
-  private static String config(String name, boolean force) {
+  private static String config(SeedModuleEstate estate, boolean force) {
     Map<String, String> v = new LinkedHashMap<>();
-    v.put("name", quote(name));
+    v.put("name", quote(estate.name));
     v.put("backup_targets", list(ou("workloads/prod")));
     v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
-    return quickstart(v); // it has its required_providers block
+    String hcl = quickstart(v); // it has its required_providers block
+    // The seed module's prefix, on the provider: import finds the deployment by name with it.
+    String provider = "provider \"backup\" {\n";
+    assertTrue(hcl.contains(provider), "examples/quickstart has no provider block");
+    return hcl.replace(provider, provider + "  central_account_resource_name_prefix = \""
+        + estate.centralPrefix + "\"\n");
+  }
+
+  private static SeedModuleEstate estate() {
+    String id = UUID.randomUUID().toString().substring(0, 4);
+    // Five characters: the seed module's member helper role name (M-deployment-helper-<region>)
+    // must fit IAM's 64 with the default member prefix.
+    return new SeedModuleEstate("s" + id, ou("workloads/prod"), "sd" + id + "-");
   }
 
   @Test
-  void importSeedModuleDeployment_centralPlanEmpty_retainedGenerationListed_destroyLeavesNothing()
+  void importSeedModuleDeployment_planEmpty_nextChangeMovesWorkloadKeepingPoints_destroyLeavesNothing()
       throws Exception {
-    String name = "s" + UUID.randomUUID().toString().substring(0, 6);
-    SeedModuleEstate estate = new SeedModuleEstate(name, ou("workloads/prod"));
-    estate.build();
-    Path root = Files.createTempDirectory(Path.of("target"), "seed-import-").toAbsolutePath();
-    Path cli = Files.writeString(root.resolve("cli.tfrc"), "");
-    try (PluginServer server = PluginServer.builder(new ProviderService(new BackupProvider()))
-        .start()) {
-      Map<String, String> env = Map.of("TF_REATTACH_PROVIDERS",
-          server.reattachJson("terraform.local/bunker/backup"), "TF_CLI_CONFIG_FILE",
-          cli.toString());
+    try (SeedModuleEstate estate = estate();
+        PluginServer server = PluginServer.builder(new ProviderService(new BackupProvider()))
+            .start()) {
+      estate.build();
+      Map<String, Map<String, Integer>> memberVaults = estate.memberVaults();
+      assertEquals(expectedMemberVaults(estate, SeedModuleEstate.MEMBER_POINTS), memberVaults);
+      int served = estate.workload.served.size();
+      assertTrue(served >= 3 * estate.targetAccounts().size(), estate.workload.served.toString());
+      Path root = Files.createTempDirectory(Path.of("target"), "seed-import-").toAbsolutePath();
+      Map<String, String> env = env(server, root);
       Path work = Files.createDirectories(root.resolve("work"));
-      Files.writeString(work.resolve("main.tf"), config(name, false));
-      ok(work, env, "import", "-no-color", "-input=false", R, name);
+      Files.writeString(work.resolve("main.tf"), config(estate, false));
+      ok(work, env, "import", "-no-color", "-input=false", R, estate.name);
 
       Map<String, Object> state = resource(ok(work, env, "show", "-json", "-no-color"));
       assertTrue(((String) state.get("standard_vault_arn")).endsWith(
@@ -75,47 +92,126 @@ class SeedImportAccTest {
               estate.names.standardVault() + " current", estate.names.lagVault() + " current"),
           generations(state));
 
-      // The plan changes nothing central: only the workload StackSet's template (Bunker's).
-      String plan = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
+      // Nothing to change: the seed module's member stacks serve as they are.
+      String plan = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color",
           "-input=false");
-      assertEquals(Set.of("member_accounts"), changedAttributes(plan), plan);
-      assertTrue(plan.contains("0 to add, 1 to change, 0 to destroy"), plan);
-      // ... and says that the template is not Bunker's, with what that means.
-      assertTrue(plan.matches("(?s).*Warning: The StackSet's template was not made by Bunker"
-          + ".*migrating-from-the-seed-module.*"), plan);
+      assertTrue(plan.contains("No changes."), plan);
 
       // The same with an import block, in a fresh directory.
       Path block = Files.createDirectories(root.resolve("import-block"));
-      Files.writeString(block.resolve("main.tf"), config(name, false)
-          + "\nimport {\n  to = " + R + "\n  id = \"" + name + "\"\n}\n");
+      Files.writeString(block.resolve("main.tf"), config(estate, false)
+          + "\nimport {\n  to = " + R + "\n  id = \"" + estate.name + "\"\n}\n");
       String blockPlan = run(block, env, 2, "plan", "-detailed-exitcode", "-no-color",
           "-input=false");
-      assertTrue(blockPlan.contains("1 to import, 0 to add, 1 to change, 0 to destroy"),
+      assertTrue(blockPlan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
           blockPlan);
-      assertEquals(Set.of("member_accounts"), changedAttributes(blockPlan), blockPlan);
 
-      // Apply the workload change; then nothing is left to do (and no warning: the template is
-      // Bunker's now), and the seed-only objects were not touched.
+      // The first change moves the workload accounts to Bunker's template, and says so.
+      Files.writeString(work.resolve("main.tf"), config(estate, true));
+      String change = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
+          "-input=false");
+      assertEquals(Set.of("force_destroy", "member_accounts"), changedAttributes(change), change);
+      assertTrue(change.matches("(?s).*Warning: The workload accounts move from the seed "
+          + "module's template to Bunker's.*migrating-from-the-seed-module.*"), change);
       ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
+
+      // Nothing was deleted or sent to the seed module's helper; Bunker's helper is the
+      // function of that name and the topic's only subscriber; the member stacks are Bunker's.
+      assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
+      assertEquals(memberVaults, estate.memberVaults());
+      assertHelperIsBunkers(estate);
+      String template = central().cloudFormation().describeStackSet(r -> r
+          .stackSetName(estate.names.stackSet()).callAs("DELEGATED_ADMIN")).stackSet()
+          .templateBody();
+      assertTrue(template.contains("Custom::BunkerWorkloadVaults"), template);
       String after = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color",
           "-input=false");
-      assertFalse(after.contains("was not made by Bunker"), after);
+      assertFalse(after.contains("Warning"), after);
       assertEquals(Map.of("rule log-to-cloudwatch", true, "log group /aws/events/C", true,
-          "role -states", true), estate.seedOnlyObjects());
+          "role -states", true, "role -lambda", true), estate.seedOnlyObjects());
 
-      Files.writeString(work.resolve("main.tf"), config(name, true));
-      ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
       state = resource(ok(work, env, "show", "-json", "-no-color"));
-      String key = (String) state.get("kms_key_arn");
       estate.deleteSeedOnlyObjects();
       ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
-      assertNothingLeft(name, key);
-      assertFalse(central().organizations().listPolicies(r -> r.filter("BACKUP_POLICY"))
-          .policies().stream().anyMatch(p -> p.name().equals(estate.c())), "policy C left");
-      assertFalse(central().cloudFormation().listStackSets(r -> r.callAs("DELEGATED_ADMIN"))
-          .summaries().stream().anyMatch(s -> s.stackSetName().equals(estate.names.stackSet())
-              && !"DELETED".equals(s.statusAsString())), "StackSet M left");
+      assertAllGone(estate, (String) state.get("kms_key_arn"));
     }
+  }
+
+  /**
+   * A destroy straight after the import moves the workload accounts to Bunker's template first
+   * (the seed module's helper would otherwise get the member stacks' deletes): without
+   * force_destroy it is refused naming the workload vaults with points, having deleted nothing;
+   * with it, nothing is left.
+   */
+  @Test
+  void importSeedModuleDeployment_thenDestroy_refusedWithPoints_thenForceDestroyLeavesNothing()
+      throws Exception {
+    try (SeedModuleEstate estate = estate();
+        PluginServer server = PluginServer.builder(new ProviderService(new BackupProvider()))
+            .start()) {
+      estate.build();
+      Map<String, Map<String, Integer>> memberVaults = estate.memberVaults();
+      int served = estate.workload.served.size();
+      Path root = Files.createTempDirectory(Path.of("target"), "seed-destroy-").toAbsolutePath();
+      Map<String, String> env = env(server, root);
+      Path work = Files.createDirectories(root.resolve("work"));
+      Files.writeString(work.resolve("main.tf"), config(estate, false));
+      ok(work, env, "import", "-no-color", "-input=false", R, estate.name);
+      String key = (String) resource(ok(work, env, "show", "-json", "-no-color"))
+          .get("kms_key_arn");
+      estate.deleteSeedOnlyObjects();
+
+      String refused = run(work, env, 1, "destroy", "-auto-approve", "-no-color",
+          "-input=false");
+      assertTrue(refused.contains(estate.names.workloadBackupVault()) && refused.contains(
+          SeedModuleEstate.MEMBER_POINTS + " recovery point"), refused);
+      assertEquals(memberVaults, estate.memberVaults(), "nothing deleted");
+      assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
+      assertHelperIsBunkers(estate);
+
+      Files.writeString(work.resolve("main.tf"), config(estate, true));
+      ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
+      assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
+      assertAllGone(estate, key);
+    }
+  }
+
+  private static Map<String, Map<String, Integer>> expectedMemberVaults(SeedModuleEstate estate,
+      int points) {
+    Map<String, Map<String, Integer>> out = new TreeMap<>();
+    for (String account : estate.targetAccounts()) {
+      out.put(account, points < 0 ? Map.of() : Map.of(estate.names.workloadBackupVault(), points,
+          estate.names.workloadRestoreVault(), points));
+    }
+    return out;
+  }
+
+  private static void assertHelperIsBunkers(SeedModuleEstate estate) {
+    FunctionConfiguration fn = central().lambda().getFunction(r -> r.functionName(
+        estate.names.helperFunction())).configuration();
+    assertEquals(HelperCode.RUNTIME, fn.runtimeAsString());
+    assertTrue(fn.role().endsWith(":role/" + estate.names.helperLambdaRole()), fn.role());
+    assertEquals(List.of("lambda " + fn.functionArn()), central().sns()
+        .listSubscriptionsByTopic(r -> r.topicArn(estate.helperTopic)).subscriptions().stream()
+        .map(s -> s.protocol() + " " + s.endpoint()).toList());
+  }
+
+  private static void assertAllGone(SeedModuleEstate estate, String key) {
+    assertNothingLeft(estate.names, estate.name, key);
+    assertEquals(expectedMemberVaults(estate, -1), estate.memberVaults());
+    assertFalse(central().organizations().listPolicies(r -> r.filter("BACKUP_POLICY"))
+        .policies().stream().anyMatch(p -> p.name().equals(estate.c())), "policy C left");
+    assertFalse(central().cloudFormation().listStackSets(r -> r.callAs("DELEGATED_ADMIN"))
+        .summaries().stream().anyMatch(s -> s.stackSetName().equals(estate.names.stackSet())
+            && !"DELETED".equals(s.statusAsString())), "StackSet M left");
+    assertTrue(central().lambda().listFunctions().functions().stream()
+        .noneMatch(f -> f.functionName().equals(estate.names.helperFunction())), "helper left");
+  }
+
+  private static Map<String, String> env(PluginServer server, Path root) throws IOException {
+    Path cli = Files.writeString(root.resolve("cli.tfrc"), "");
+    return Map.of("TF_REATTACH_PROVIDERS", server.reattachJson("terraform.local/bunker/backup"),
+        "TF_CLI_CONFIG_FILE", cli.toString());
   }
 
   /** Attribute names the plan marks {@code ~} directly inside the resource block. */

@@ -34,28 +34,48 @@ import software.amazon.awssdk.services.sfn.model.StateMachineType;
  * log group and the {@code C-backup-ingest-sfn-states} role. (The seed module's Terraform state
  * bucket is left out: the provider carries no S3 client to make one with.)
  *
- * <p>The workload side is reduced to the StackSet {@code M} with the member backup service role
- * and instances in the target OU: the seed module's member vaults are made by Terraform running
- * in its helper Lambda, which is out of the emulator's reach.
+ * <p>The workload side is the StackSet {@code M} with the seed module's member template and
+ * parameters ({@link SeedModuleWorkload}), deployed to the target OU, and the seed module's
+ * deployment helper: its topic (the member stacks' ServiceToken), its Python function and role
+ * (which the emulator cannot run) and, serving the topic in their place, the stand-in of
+ * {@link SeedModuleWorkload}, which made each member account's {@code M-cmk} and
+ * {@code M-default}; {@link #MEMBER_POINTS} recovery points are then put into each.
  */
-final class SeedModuleEstate {
+final class SeedModuleEstate implements AutoCloseable {
   /** Recovery points the retained generation holds. */
   static final int RETAINED_POINTS = 15;
+  /** Recovery points each workload vault holds. */
+  static final int MEMBER_POINTS = 3;
 
   final String name;
   final Names names;
   final String ou;
+  final String centralPrefix;
+  final SeedModuleWorkload workload = new SeedModuleWorkload();
+  /** The helper topic ARN (the member stacks' ServiceToken), once built. */
+  String helperTopic;
   private final AwsClients aws;
   private final String region = Emulator.REGION;
   private final String account;
 
-  SeedModuleEstate(String name, String ou) {
+  /**
+   * @param centralPrefix the seed module's central_account_resource_name_prefix (the helper's
+   *     names derive from it alone, so a prefix of its own keeps this seed module's helper apart
+   *     from the helper of other tests' deployments)
+   */
+  SeedModuleEstate(String name, String ou, String centralPrefix) {
     this.name = name;
     this.ou = ou;
+    this.centralPrefix = centralPrefix;
     this.aws = DeploymentEmulator.central();
     this.account = DeploymentEmulator.backupAccount();
-    this.names = Names.of(bunker.topology.DeploymentSpec.DEFAULT_CENTRAL_PREFIX,
-        bunker.topology.DeploymentSpec.DEFAULT_MEMBER_PREFIX, name, 7, 365);
+    this.names = Names.of(centralPrefix, bunker.topology.DeploymentSpec.DEFAULT_MEMBER_PREFIX,
+        name, 7, 365);
+  }
+
+  @Override
+  public void close() {
+    workload.close();
   }
 
   String c() {
@@ -137,16 +157,103 @@ final class SeedModuleEstate {
     BackupPolicies policies = new BackupPolicies(aws.organizations());
     String policyId = policies.create(c(), "", policyContent(), Map.of());
     policies.attach(policyId, ou);
-    // The StackSet M with the member backup service role, deployed to the OU.
+    // The seed module's helper, then the StackSet M with its member template, deployed to the
+    // OU; the stand-in makes the workload vaults, which then receive recovery points.
+    String topic = seedHelper();
     StackSets sets = new StackSets(aws.cloudFormation(), bunker.aws.Waiters.system(),
         CallAs.DELEGATED_ADMIN);
-    sets.create(names.stackSet(), memberTemplate(), Map.of(), Map.of());
+    sets.create(names.stackSet(), SeedModuleWorkload.template(), memberParameters(keyArn),
+        Map.of());
     String op = sets.createInstances(names.stackSet(), List.of(ou), List.of(region));
     sets.waitForOperation(names.stackSet(), op, Duration.ofMinutes(5));
+    for (String member : targetAccounts()) {
+      for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
+        Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + member
+            + "\", \"region\": \"" + region + "\", \"vault_name\": \"" + vault
+            + "\", \"count\": " + MEMBER_POINTS + "}");
+      }
+    }
+    this.helperTopic = topic;
+  }
+
+  /**
+   * Topic (with the policy that lets the StackSet execution roles publish), the Python function
+   * and its {@code -lambda} role, its log group; the stand-in subscribed to the topic.
+   */
+  private String seedHelper() {
+    String topic = aws.sns().createTopic(r -> r.name(names.helperTopic())).topicArn();
+    bunker.topology.Environment env = new bunker.topology.Environment("aws", region, account,
+        (String) DeploymentEmulator.seed().get("organization_id"),
+        (String) DeploymentEmulator.seed().get("management_account_id"), List.of(), List.of());
+    aws.sns().setTopicAttributes(r -> r.topicArn(topic).attributeName("Policy")
+        .attributeValue(bunker.topology.HelperDocuments.topicPolicy(env, topic)));
+    String role = new Roles(aws.iam()).create(new Roles.Spec(seedLambdaRole(), "/", "",
+        bunker.topology.HelperDocuments.lambdaTrust(env), List.of(), Map.of(), Map.of())).arn();
+    aws.lambda().createFunction(r -> r.functionName(names.helperFunction())
+        .runtime("python3.12").handler("deployment_helper.lambda_handler").role(role)
+        .timeout(900).memorySize(1024)
+        .environment(e -> e.variables(Map.of("TERRAFORM_STATE_BUCKET", "seed-state")))
+        .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+            pythonPackage()))));
+    new LogGroups(aws.logs()).create(names.helperLogGroup(), 90, Map.of());
+    aws.sns().subscribe(r -> r.topicArn(topic).protocol("http")
+        .endpoint(workload.endpoint()));
+    return topic;
+  }
+
+  /** The seed module's helper execution role: the function's name + "-lambda". */
+  String seedLambdaRole() {
+    return names.helperFunction() + "-lambda";
+  }
+
+  private Map<String, String> memberParameters(String keyArn) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("BackupVaultName", names.workloadBackupVault());
+    p.put("RestoreVaultName", names.workloadRestoreVault());
+    p.put("KmsKeyId", keyArn);
+    p.put("CentralAccountId", account);
+    p.put("DeploymentHelperTopicName", names.helperTopic());
+    p.put("DeploymentHelperRoleNamePrefix", names.workloadHelperRole());
+    p.put("BackupServiceRoleName", names.workloadBackupServiceRole());
+    p.put("BackupServiceRestoreRoleName", names.workloadRestoreRole());
+    p.put("EventBridgeRuleName", names.workloadForwarderRule());
+    p.put("EventBusName", c());
+    return p;
+  }
+
+  private static byte[] pythonPackage() {
+    try (var bytes = new java.io.ByteArrayOutputStream();
+        var zip = new java.util.zip.ZipOutputStream(bytes)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("deployment_helper.py"));
+      zip.write("def lambda_handler(event, context):\n    pass\n".getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+      zip.finish();
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Each member account of the OU → its workload vaults that exist, with their point counts. */
+  Map<String, Map<String, Integer>> memberVaults() {
+    Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
+    for (String member : targetAccounts()) {
+      AwsClients clients = Emulator.clients().forAccount(member, DeploymentEmulator.ROLE);
+      BackupVaults vaults = new BackupVaults(clients.backup());
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
+        if (vaults.findByName(vault).isPresent()) {
+          counts.put(vault, bunker.aws.backup.RecoveryPoints.of(clients).count(vault));
+        }
+      }
+      out.put(member, counts);
+    }
+    return out;
   }
 
   @SuppressWarnings("unchecked")
-  private List<String> targetAccounts() {
+  List<String> targetAccounts() {
     Map<String, List<String>> accounts =
         (Map<String, List<String>>) DeploymentEmulator.seed().get("accounts");
     return accounts.get("workloads/prod");
@@ -241,15 +348,6 @@ final class SeedModuleEstate {
     return obj("@@assign", v);
   }
 
-  private String memberTemplate() {
-    return Json.write(obj("AWSTemplateFormatVersion", "2010-09-09", "Resources", obj(
-        "BackupServiceRole", obj("Type", "AWS::IAM::Role", "Properties", obj(
-            "RoleName", names.workloadBackupServiceRole(),
-            "AssumeRolePolicyDocument", obj("Version", "2012-10-17", "Statement", List.of(obj(
-                "Effect", "Allow", "Principal", obj("Service", "backup.amazonaws.com"),
-                "Action", "sts:AssumeRole"))))))));
-  }
-
   /** Deletes what Bunker leaves alone (the migration guide's manual step). */
   void deleteSeedOnlyObjects() {
     EventBuses buses = new EventBuses(aws.eventBridge());
@@ -257,6 +355,7 @@ final class SeedModuleEstate {
     buses.deleteRule(c(), "log-to-cloudwatch");
     new LogGroups(aws.logs()).delete("/aws/events/" + c());
     new Roles(aws.iam()).delete(c() + "-backup-ingest-sfn-states");
+    new Roles(aws.iam()).delete(seedLambdaRole());
   }
 
   /** The seed-only objects, each present or not. */
@@ -268,6 +367,7 @@ final class SeedModuleEstate {
         + c()).isPresent());
     out.put("role -states", new Roles(aws.iam()).findByName(c() + "-backup-ingest-sfn-states")
         .isPresent());
+    out.put("role -lambda", new Roles(aws.iam()).findByName(seedLambdaRole()).isPresent());
     return out;
   }
 }
