@@ -75,8 +75,10 @@ public final class StateMachines {
    * The restore machine. Its source is checked against an explicit list of vault names, never a
    * pattern: {@code C-standard-*} would also match {@code C-standard-1-standard-7-35}, the
    * standard vault of a deployment whose name extends this one's, and deployments must not
-   * reach each other's backups. AWS refuses a recovery point that is not in the named source
-   * vault, so the list bounds which points the machine can copy out.
+   * reach each other's backups. StartCopyJob names the vault the point is copied out of, so the
+   * list bounds which points the machine can copy out, provided AWS refuses a point that is
+   * not in that vault (what the API implies; not verified against AWS, the emulator runs no
+   * executions).
    *
    * @param standardGenerations names of this deployment's standard vault generations (current
    *     and kept); the current one is added when missing, and a name that is not a standard
