@@ -4,6 +4,8 @@ import static bunker.topology.Iam.allow;
 import static bunker.topology.json.Json.obj;
 
 import bunker.topology.json.Json;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -43,17 +45,38 @@ public final class RolePolicies {
 
   /** Inline policy of the ingest machine's role. */
   public static String ingestPolicy(DeploymentSpec spec) {
-    return Json.write(Iam.document(stateMachineStatements(spec, true)));
+    return Json.write(Iam.document(stateMachineStatements(spec, true, List.of())));
   }
 
-  /** Inline policy of the restore machine's role. */
+  /** {@link #restorePolicy(DeploymentSpec, Collection)} with the current standard vault only. */
   public static String restorePolicy(DeploymentSpec spec) {
-    return Json.write(Iam.document(stateMachineStatements(spec, false)));
+    return restorePolicy(spec, List.of());
   }
 
-  static List<Map<String, Object>> stateMachineStatements(DeploymentSpec spec, boolean ingest) {
+  /**
+   * Inline policy of the restore machine's role; the vaults it may read are the intermediate
+   * vault and every standard generation the machine copies from
+   * ({@link StateMachines#restoreSources}), each by its ARN. StartCopyJob itself cannot be
+   * narrowed to source vaults: its only resource is the recovery point, whose ARN does not name
+   * the vault; the machine's definition holds that boundary.
+   */
+  public static String restorePolicy(DeploymentSpec spec,
+      Collection<String> standardGenerations) {
+    return Json.write(Iam.document(stateMachineStatements(spec, false, standardGenerations)));
+  }
+
+  static List<Map<String, Object>> stateMachineStatements(DeploymentSpec spec, boolean ingest,
+      Collection<String> standardGenerations) {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
+    List<String> vaults = new ArrayList<>();
+    vaults.add(arns.intermediateVault());
+    if (ingest) {
+      vaults.add(arns.standardVault());
+    } else {
+      StateMachines.restoreSources(spec, standardGenerations).forEach(v -> vaults.add(
+          arns.vault(v)));
+    }
     List<String> copyActions = ingest
         ? List.of("backup:DescribeCopyJob", "backup:StartCopyJob",
             "backup:UpdateRecoveryPointLifecycle")
@@ -64,7 +87,7 @@ public final class RolePolicies {
             arns.centralRole(names.backupServiceRole()),
             obj("StringEquals", obj("iam:PassedToService", "backup.amazonaws.com"))),
         allow("ReadDeploymentVaults", null, List.of("backup:DescribeBackupVault"),
-            List.of(arns.intermediateVault(), arns.standardVault()), null),
+            vaults, null),
         // Step Functions' vended-logs delivery needs these on "*" (no resource-level support).
         allow("DeliverExecutionLogs", null, List.of("logs:CreateLogDelivery",
             "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",

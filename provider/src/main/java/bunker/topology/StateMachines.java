@@ -3,9 +3,11 @@ package bunker.topology;
 import static bunker.topology.json.Json.obj;
 
 import bunker.topology.json.Json;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The two Step Functions definitions (Amazon States Language, JSONPath), both STANDARD machines
@@ -16,9 +18,12 @@ import java.util.Map;
  *       the intermediate vault: copy that recovery point to the standard vault (re-encrypting it
  *       under the vault's AWS managed key, so the copy survives the CMK), poll the copy job, then
  *       shorten the intermediate point's retention to {@code intermediate_retention_days}.
- *   <li>restore — input {@code {"recoveryPointArn", "destinationAccountId"}}: copy a point from
- *       the standard vault to the intermediate vault (back under the deployment key, which
- *       workload accounts may use), then to the workload account's restore vault.
+ *   <li>restore — input {@code {"recoveryPointArn", "destinationAccountId",
+ *       "sourceBackupVaultName"?}}: copy a point from one of the deployment's standard vault
+ *       generations (the current one when no source is given) to the intermediate vault (back
+ *       under the deployment key, which workload accounts may use), then to the workload
+ *       account's restore vault; a point already in the intermediate vault skips the first
+ *       copy. Any other source fails with {@code InvalidInput}.
  * </ul>
  *
  * <p>Every AWS call retries throttling and transient Backup errors with exponential backoff and
@@ -61,21 +66,62 @@ public final class StateMachines {
         "CopyToStandardVault", states));
   }
 
+  /** {@link #restore(DeploymentSpec, Collection)} with the current standard vault only. */
   public static String restore(DeploymentSpec spec) {
+    return restore(spec, List.of());
+  }
+
+  /**
+   * The restore machine. Its source is checked against an explicit list of vault names, never a
+   * pattern: {@code C-standard-*} would also match {@code C-standard-1-standard-7-35}, the
+   * standard vault of a deployment whose name extends this one's, and deployments must not
+   * reach each other's backups. StartCopyJob names the vault the point is copied out of, so the
+   * list bounds which points the machine can copy out, provided AWS refuses a point that is
+   * not in that vault (what the API implies; not verified against AWS, the emulator runs no
+   * executions).
+   *
+   * @param standardGenerations names of this deployment's standard vault generations (current
+   *     and kept); the current one is added when missing, and a name that is not a standard
+   *     generation of this deployment is refused
+   */
+  public static String restore(DeploymentSpec spec, Collection<String> standardGenerations) {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
+    List<String> sources = restoreSources(spec, standardGenerations);
     String role = arns.centralRole(names.backupServiceRole());
     Map<String, Object> lifecycle = obj("DeleteAfterDays", spec.intermediateRetentionDays());
     Map<String, Object> states = new LinkedHashMap<>();
     states.put("CheckInput", obj("Type", "Choice",
+        // Presence first: a type test on an absent path is a runtime error, not a mismatch.
         "Choices", List.of(obj("And", List.of(
+                obj("Variable", "$.recoveryPointArn", "IsPresent", true),
                 obj("Variable", "$.recoveryPointArn", "IsString", true),
+                obj("Variable", "$.destinationAccountId", "IsPresent", true),
                 obj("Variable", "$.destinationAccountId", "IsString", true)),
-            "Next", "CopyToIntermediateVault")),
+            "Next", "CheckSource")),
         "Default", "InvalidInput"));
+    // The first matching rule wins: an absent source is settled before any comparison (on a
+    // missing path that fails the execution with States.Runtime instead of naming the error).
+    String source = "$.sourceBackupVaultName";
+    List<Map<String, Object>> standard = sources.stream()
+        .map(v -> obj("Variable", source, "StringEquals", v)).toList();
+    states.put("CheckSource", obj("Type", "Choice",
+        "Choices", List.of(
+            obj("Variable", source, "IsPresent", false, "Next", "UseCurrentStandardVault"),
+            standard.size() == 1 ? withNext(standard.get(0), "CopyToIntermediateVault")
+                : obj("Or", standard, "Next", "CopyToIntermediateVault"),
+            obj("Variable", source, "StringEquals", names.intermediateVault(),
+                "Next", "UseIntermediateRecoveryPoint")),
+        "Default", "InvalidSource"));
+    states.put("UseCurrentStandardVault", obj("Type", "Pass", "Result", names.standardVault(),
+        "ResultPath", source, "Next", "CopyToIntermediateVault"));
+    // A point already in the intermediate vault is under the deployment key: skip the first copy.
+    states.put("UseIntermediateRecoveryPoint", obj("Type", "Pass",
+        "Parameters", obj("CopyJob", obj("DestinationRecoveryPointArn.$", "$.recoveryPointArn")),
+        "ResultPath", "$.intermediateCopy", "Next", "CopyToWorkloadVault"));
     states.put("CopyToIntermediateVault", task(spec, "startCopyJob", obj(
             "RecoveryPointArn.$", "$.recoveryPointArn",
-            "SourceBackupVaultName", names.standardVault(),
+            "SourceBackupVaultName.$", source,
             "DestinationBackupVaultArn", arns.intermediateVault(),
             "IamRoleArn", role,
             "IdempotencyToken.$", "States.Format('{}-intermediate', $$.Execution.Name)",
@@ -104,14 +150,41 @@ public final class StateMachines {
         "End", true));
     states.put("InvalidInput", obj("Type", "Fail", "Error", "InvalidInput",
         "Cause", "Input must be {\"recoveryPointArn\": \"arn:…\", \"destinationAccountId\": "
-            + "\"123456789012\"}."));
+            + "\"123456789012\"}, optionally with \"sourceBackupVaultName\" (default "
+            + names.standardVault() + ")."));
+    states.put("InvalidSource", obj("Type", "Fail", "Error", "InvalidInput",
+        "Cause", "sourceBackupVaultName must be a vault of this deployment: "
+            + String.join(", ", sources) + " (standard vault generations) or "
+            + names.intermediateVault() + "; leave it out for the current standard vault, "
+            + names.standardVault() + "."));
     states.put("CopyFailed", obj("Type", "Fail", "Error", "CopyJobFailed",
         "Cause", "A restore copy ended in a state other than COMPLETED; see the copy job's "
             + "StatusMessage."));
     states.put("RestoreFailed", failFromCatch());
-    return Json.write(machine("Copies a recovery point from " + names.standardVault()
-        + " to a workload account's " + names.workloadRestoreVault() + " vault.", "CheckInput",
-        states));
+    return Json.write(machine("Copies a recovery point from one of " + String.join(", ", sources)
+        + " or " + names.intermediateVault() + " to a workload account's "
+        + names.workloadRestoreVault() + " vault.", "CheckInput", states));
+  }
+
+  /**
+   * The standard vaults a restore may copy from, sorted: {@code standardGenerations} and the
+   * current standard vault. A name that is not one of this deployment's standard generations
+   * ({@code C-standard-<min>-<max>} exactly) is a bug in the caller, refused here so that no
+   * other deployment's vault can reach a definition or a policy.
+   */
+  public static List<String> restoreSources(DeploymentSpec spec,
+      Collection<String> standardGenerations) {
+    Names names = Names.of(spec);
+    TreeSet<String> sources = new TreeSet<>();
+    for (String vault : standardGenerations) {
+      if (Names.generation(names.standardVaultPrefix(), vault).isEmpty()) {
+        throw new IllegalArgumentException(vault + " is not a standard vault generation of "
+            + "deployment " + spec.name() + " (" + names.standardVaultPrefix() + "<min>-<max>)");
+      }
+      sources.add(vault);
+    }
+    sources.add(names.standardVault());
+    return List.copyOf(sources);
   }
 
   private static Map<String, Object> machine(String comment, String startAt,
@@ -159,6 +232,12 @@ public final class StateMachines {
         "Next", onError)));
     task.put("Next", next);
     return task;
+  }
+
+  private static Map<String, Object> withNext(Map<String, Object> rule, String next) {
+    Map<String, Object> out = new LinkedHashMap<>(rule);
+    out.put("Next", next);
+    return out;
   }
 
   private static Map<String, Object> failFromCatch() {

@@ -44,6 +44,8 @@ class CfnLintTest {
     Map<String, Object> resources = new LinkedHashMap<>();
     resources.put("Ingest", machine(StateMachines.ingest(spec)));
     resources.put("Restore", machine(StateMachines.restore(spec)));
+    resources.put("RestoreFromGenerations", machine(StateMachines.restore(spec,
+        List.of("bunker-prod-standard-7-365", "bunker-prod-standard-14-35"))));
     assertLintClean(Json.write(obj("AWSTemplateFormatVersion", "2010-09-09",
         "Resources", resources)), "machines");
   }

@@ -114,7 +114,7 @@ final class CentralObjects {
           RolePolicies.ingestPolicy(spec)));
       case RESTORE_ROLE -> ensureRole(step, RolePolicies.stateMachineTrust(spec,
           names.restoreStateMachine()), List.of(), Map.of("restore",
-          RolePolicies.restorePolicy(spec)));
+          RolePolicies.restorePolicy(spec, restoreSources())));
       case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
           Map.of("start-ingest", RolePolicies.ingestEventsPolicy(spec)));
       case FORWARD_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
@@ -136,7 +136,7 @@ final class CentralObjects {
       case INGEST_STATE_MACHINE -> ensureMachine(step, bunker.topology.StateMachines.ingest(spec),
           names.ingestRole(), names.ingestLogGroup());
       case RESTORE_STATE_MACHINE -> ensureMachine(step,
-          bunker.topology.StateMachines.restore(spec), names.restoreRole(),
+          bunker.topology.StateMachines.restore(spec, restoreSources()), names.restoreRole(),
           names.restoreLogGroup());
       case FORWARD_RULE -> ensureRule(step, "default", EventDocuments.centralForwardPattern(spec),
           arns.eventBus(), names.forwardRole());
@@ -335,6 +335,19 @@ final class CentralObjects {
     }
     state.record(step.object(), machines().create(new StateMachines.Spec(step.name(),
         definition, roleArn, StateMachineType.STANDARD, arns.logGroup(logGroup), tags)));
+  }
+
+  /**
+   * The standard vault generations the restore machine and its role name: every one of this
+   * deployment in AWS now, found by listing as {@code vault_generations} is (a retention change
+   * keeps the old vaults with their points, destroy removes them all). The topology adds the
+   * current vault, which this apply may not have made yet. Each update renders both again, so
+   * a new generation is added in the apply that makes it current.
+   */
+  private List<String> restoreSources() {
+    return VaultGenerations.find(aws, names, List.of()).stream()
+        .filter(g -> g.kind().equals(VaultGenerations.STANDARD))
+        .map(VaultGenerations.Generation::name).toList();
   }
 
   private void ensureRule(Step step, String bus, String pattern, String targetArn,

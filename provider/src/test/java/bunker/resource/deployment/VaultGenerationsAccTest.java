@@ -16,6 +16,8 @@ import bunker.aws.AwsClients;
 import bunker.aws.backup.BackupVaults;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,11 @@ import org.junit.jupiter.api.Test;
  * A retention change on a live deployment, through the real Terraform: the locked vaults are
  * never replaced; the new bounds get new vaults ({@code C-standard-7-400}, {@code C-lag-7-400})
  * that everything points at, the old ones stay with their recovery points, the plan says so,
- * going back reuses the old generation, and destroy removes every generation.
+ * going back reuses the old generation, and destroy removes every generation. The restore state
+ * machine and its role name every generation, kept and current, by its exact name (a vault of
+ * another deployment whose name extends this one's never), so points in a kept vault stay
+ * restorable; the emulator checks the definition's structure on every create and update (it does
+ * not run executions).
  */
 class VaultGenerationsAccTest {
   private static final String R = "backup_deployment.this";
@@ -66,8 +72,17 @@ class VaultGenerationsAccTest {
     AtomicReference<String> oldStdArn = new AtomicReference<>();
     AtomicReference<String> key = new AtomicReference<>();
     BackupVaults vaults = new BackupVaults(central().backup());
+    // Matched by C-standard-* but no generation of this deployment: the shape of another
+    // deployment's vault whose name extends this one's (with default prefixes the real
+    // "<name>-standard-x" deployment's vault names would pass 50 characters).
+    String neighbour = n.standardVaultPrefix() + "x-7-365";
     Acceptance.steps()
-        .checkDestroy(state -> assertNothingLeft(name, key.get()))
+        .checkDestroy(state -> {
+          assertNothingLeft(name, key.get());
+          // Not this deployment's: the destroy left it alone.
+          assertTrue(vaults.findByName(neighbour).isPresent(), neighbour);
+          vaults.delete(neighbour);
+        })
         .config(config(name, 365))
         .check(state -> {
           key.set(state.string(R, "kms_key_arn"));
@@ -75,6 +90,8 @@ class VaultGenerationsAccTest {
           assertTrue(oldStdArn.get().endsWith(":backup-vault:" + oldStd), oldStdArn.get());
           assertEquals(List.of(oldStd + " current", oldLag + " current"), generations(state));
           DeploymentEmulator.addPoints(oldStd, 25);
+          assertRestoreSources(state, n, List.of(oldStd), List.of(newStd));
+          vaults.create(new BackupVaults.Spec(neighbour, "", Map.of(), null));
         })
         // The plan of the change names the new vaults and the kept ones, before any apply.
         .command(List.of("plan", "-no-color", "-input=false", "-var", "max_retention=400"),
@@ -115,6 +132,8 @@ class VaultGenerationsAccTest {
               .resourceShareAssociations().stream().map(a -> a.associatedEntity()).toList();
           assertTrue(shared.stream().anyMatch(a -> a.endsWith(newLag)), shared.toString());
           assertTrue(shared.stream().anyMatch(a -> a.endsWith(oldLag)), shared.toString());
+          // The restore machine copies from either standard generation, never the neighbour's.
+          assertRestoreSources(state, n, List.of(oldStd, newStd), List.of(neighbour));
         })
         // Without force_destroy, a destroy stops before touching anything, naming the kept
         // generation and its points: the up-front check covers every generation.
@@ -128,6 +147,7 @@ class VaultGenerationsAccTest {
           assertEquals(oldStdArn.get(), state.string(R, "standard_vault_arn"));
           assertEquals(List.of(oldStd + " current", newStd + " kept", oldLag + " current",
               newLag + " kept"), generations(state));
+          assertRestoreSources(state, n, List.of(oldStd, newStd), List.of(neighbour));
           // A kept generation deleted out of band (it is empty) drops out at the next refresh.
           vaults.delete(newStd);
         })
@@ -137,6 +157,36 @@ class VaultGenerationsAccTest {
           assertTrue(out.contains("\"" + newLag + "\""), out);
         })
         .run();
+  }
+
+  /**
+   * The restore machine's definition accepts exactly {@code named} as standard sources (and the
+   * current one by default), its role may read each of them by ARN, and neither document names
+   * {@code absent} or a vault-name pattern.
+   */
+  private static void assertRestoreSources(TfState state, Names n, List<String> named,
+      List<String> absent) {
+    AwsClients aws = central();
+    String definition = aws.sfn().describeStateMachine(r -> r.stateMachineArn(
+        state.string(R, "restore_state_machine_arn"))).definition();
+    String policy = URLDecoder.decode(aws.iam().getRolePolicy(r -> r.roleName(n.restoreRole())
+        .policyName("restore")).policyDocument(), StandardCharsets.UTF_8);
+    String vaultArn = state.string(R, "intermediate_vault_arn").replace(n.intermediateVault(),
+        "");
+    String current = state.string(R, "standard_vault_arn");
+    for (String vault : named) {
+      assertTrue(definition.contains("\"StringEquals\":\"" + vault + "\""), definition);
+      assertTrue(policy.contains("\"" + vaultArn + vault + "\""), policy);
+    }
+    assertTrue(definition.contains("\"Result\":\"" + current.substring(vaultArn.length())
+        + "\""), definition);
+    for (String vault : absent) {
+      assertFalse(definition.contains(vault), definition);
+      assertFalse(policy.contains(vault), policy);
+    }
+    for (String doc : List.of(definition, policy)) {
+      assertFalse(doc.contains("standard-*"), doc);
+    }
   }
 
   /** "name current|kept" per generation, in the attribute's order. */
