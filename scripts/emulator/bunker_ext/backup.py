@@ -55,6 +55,9 @@ def create_backup_vault(self):
     vault = backend.create_backup_vault(name, body.get("BackupVaultTags"),
                                         body.get("EncryptionKeyArn"),
                                         body.get("CreatorRequestId"))
+    # On the extension's clock, like LockDate: a lock's grace time reads the same after a test
+    # moved the clock (moto stamps wall time).
+    vault.creation_date = _clock.now()
     S.state_of(backend).vaults[name] = S.VaultExtra(STANDARD, 0.0, None)
     return {"BackupVaultName": name, "BackupVaultArn": vault.backup_vault_arn,
             "CreationDate": vault.creation_date}
@@ -81,6 +84,7 @@ def create_logically_air_gapped_backup_vault(self):
     vault = backend.create_backup_vault(name, body.get("BackupVaultTags"),
                                         body.get("EncryptionKeyArn"),
                                         body.get("CreatorRequestId"))
+    vault.creation_date = _clock.now()
     # Always in compliance-mode Vault Lock, immutable from the start.
     vault.locked = True
     vault.min_retention_days, vault.max_retention_days = low, high

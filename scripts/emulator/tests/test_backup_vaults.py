@@ -183,6 +183,19 @@ def test_compliance_lock_grace_time(backup, unique, admin):
     assert backup.describe_backup_vault(BackupVaultName=name)["MaxRetentionDays"] == 60
 
 
+def test_lock_grace_time_reads_the_same_after_the_clock_moved(backup, unique, admin):
+    # CreationDate and LockDate are on one clock: LockDate - CreationDate is the grace time
+    # asked for, also once a test has moved the clock forward.
+    admin.ok("POST", "/clock", {"advance_days": 4})
+    name = unique("graced")
+    backup.create_backup_vault(BackupVaultName=name)
+    backup.put_backup_vault_lock_configuration(BackupVaultName=name, MinRetentionDays=7,
+                                               MaxRetentionDays=30, ChangeableForDays=3)
+    d = backup.describe_backup_vault(BackupVaultName=name)
+    grace = d["LockDate"].timestamp() - d["CreationDate"].timestamp()
+    assert 3 * 86400 - 60 <= grace <= 3 * 86400 + 60
+
+
 def test_governance_lock_can_be_removed(backup, unique):
     name = unique("gov")
     backup.create_backup_vault(BackupVaultName=name)
