@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.iam.IamClient;
  * The workload account's side of {@code Custom::BunkerWorkloadVaults}: the backup vault (under the
  * deployment's customer managed key), the restore vault (under the account's AWS managed key
  * {@code aws/backup}, as in {@code assume_role} mode and in the seed module), both with the
- * deny-delete access policy, and AWS Backup's service-linked role. Create and Update converge to the
- * properties; Delete removes the policy, empties (through the provider's shared
+ * deny-delete access policy, and AWS Backup's service-linked role. Create and Update converge to
+ * the properties; Delete removes the policy, empties (through the provider's shared
  * {@link bunker.aws.backup.VaultEmptier}) and deletes. Every method is idempotent: an SNS
  * redelivery or a CloudFormation retry finds the work done and says so.
  */
@@ -50,8 +50,9 @@ final class WorkloadVaults {
    * exists under the deployment's key is adopted (a redelivered request); under another key it
    * is refused and left alone. An existing restore vault is adopted whatever its key: one made
    * by the seed module or by {@code assume_role} mode is under {@code aws/backup}, one made by an
-   * earlier Bunker under the deployment's key, and restores work into either. On failure, vaults this call created are deleted again (they are new, hence
-   * empty), so a failed Create leaves nothing behind.
+   * earlier Bunker under the deployment's key, and restores work into either. On failure, vaults
+   * this call created are deleted again (they are new, hence empty), so a failed Create leaves
+   * nothing behind.
    *
    * @return the resource's attributes (vault names and ARNs)
    */
