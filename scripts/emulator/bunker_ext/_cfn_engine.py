@@ -24,6 +24,8 @@ import threading
 from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation.models import Event
 
+from . import _cfn_names as names
+
 log = logging.getLogger("bunker_ext.cfn_engine")
 lock = threading.RLock()  # guards every run; cfn_custom takes it for responses and timeouts
 
@@ -252,6 +254,9 @@ class Run:
         resource_event(self.stack, name, rtype, "CREATE_IN_PROGRESS")
         if self.custom.handles(self, name, body):
             return self.custom.start(self, ("create", name, body))
+        taken = names.conflict(rm, rtype, body)
+        if taken:
+            return taken
         rm.bunker_allow.add(name)
         res = rm[name]
         if res is None:  # a type moto does not model: moto skips it, so do we

@@ -1,7 +1,9 @@
 """Patches of moto's stacks, stack instances and StackSet operations for asynchronous runs.
 
 A stack whose template holds a custom resource is run by ``_cfn_engine`` (create, update,
-delete); every other stack keeps moto's synchronous path. What the patches make visible:
+delete), and so is every stack update (creates before the clean-up's deletes, with rollback, as
+on AWS); the create and delete of other stacks keep moto's synchronous path, until an update
+moves the stack onto the engine. What the patches make visible:
 DescribeStacks/ListStacks status, DescribeStackEvents, ListStackResources /
 DescribeStackResources per-resource status, outputs only once the stack is complete; stack
 instances OUTDATED/RUNNING while their stack works, FAILED (StatusReason from the failing
@@ -52,7 +54,7 @@ def _patch_resource_types():
 def _patch_stack(custom, ctx):
     S = cfn_models.Stack
     orig_init, orig_create = S.__init__, S.create_resources
-    orig_delete, orig_update, orig_ready = S.delete, S.update, S.verify_readiness
+    orig_delete, orig_ready = S.delete, S.verify_readiness
     orig_outputs, orig_resources = S.outputs, S.stack_resources
 
     def __init__(self, *args, **kwargs):
@@ -74,18 +76,17 @@ def _patch_stack(custom, ctx):
         E.start_delete(self, custom, _fire_delete_callbacks)
 
     def update(self, template, role_arn=None, parameters=None, tags=None):
+        # Every update runs on the engine, custom resources or not: moto's own update deletes
+        # the removed resources first, so a named object moved to another logical ID was
+        # deleted and made again where AWS creates first, meets the name and rolls back.
         # moto keeps the previous parameter values when none are passed, also those the new
         # template no longer declares, and then fails loading them (KeyError, HTTP 500). The
         # values for the new template: the ones passed, else the previous ones it declares.
-        # (New dicts: an update rolled back restores the previous ones.)
+        # (A new dict: an update rolled back restores the previous ones.)
         declared = (self.parse_template(template) or {}).get("Parameters") or {}
         if not parameters:
             previous = getattr(self.resource_map, "input_parameters", None) or {}
             parameters = {k: v for k, v in previous.items() if k in declared}
-            if not _engine(self) and not E.has_custom(self.parse_template(template)):
-                self.resource_map.input_parameters = dict(parameters)
-        if not (_engine(self) or E.has_custom(self.parse_template(template))):
-            return orig_update(self, template, role_arn, parameters, tags)
         if E.IN_PROGRESS.match(self.status or ""):
             raise ValidationError(message=f"Stack:{self.stack_id} is in {self.status} state "
                                           f"and can not be updated.")

@@ -117,7 +117,10 @@ def test_stack_custom_resource_served_by_the_java_helper(client, seeded, admin, 
                for o in cfn.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
     for name in (backup_vault, restore_vault):
         vault = backup.describe_backup_vault(BackupVaultName=name)
-        assert vault["EncryptionKeyArn"] == key
+        if name == backup_vault:
+            assert vault["EncryptionKeyArn"] == key
+        else:  # the restore vault is made under the member account's aws/backup key
+            assert vault["EncryptionKeyArn"].split(":")[4] == member, vault["EncryptionKeyArn"]
         assert vault["BackupVaultArn"].split(":")[4] == member
         policy = json.loads(backup.get_backup_vault_access_policy(BackupVaultName=name)["Policy"])
         assert policy["Statement"][0]["Sid"] == "DenyDeletes"
@@ -180,8 +183,11 @@ def test_stack_set_over_an_ou_served_by_the_java_helper(client, seeded, admin, h
     create_seconds = time.monotonic() - started
     for member in members:
         backup = client("backup", member)
-        for vault in (backup_vault, restore_vault):
-            assert backup.describe_backup_vault(BackupVaultName=vault)["EncryptionKeyArn"] == key
+        assert backup.describe_backup_vault(BackupVaultName=backup_vault)[
+            "EncryptionKeyArn"] == key
+        restore_key = backup.describe_backup_vault(BackupVaultName=restore_vault)[
+            "EncryptionKeyArn"]
+        assert restore_key.split(":")[4] == member, "aws/backup: " + restore_key
     assert sorted(r["status"] for r in invocations(admin, fn_arn)) == ["succeeded"] * len(members)
 
     started = time.monotonic()

@@ -78,12 +78,21 @@ public final class DeploymentHelper {
 
   private CustomResourceResponse delete(CustomResourceRequest request, Deadline deadline) {
     String id = request.physicalResourceId();
-    if (!PhysicalIds.ownsVaults(id)
-        || !WorkloadTemplate.VAULTS_RESOURCE_TYPE.equals(request.resourceType())) {
-      // The rollback of a Create that failed (it removed what it made), or not ours at all.
+    String answerId = id.isEmpty() ? failedId(request) : id;
+    if (!WorkloadTemplate.VAULTS_RESOURCE_TYPE.equals(request.resourceType())) {
+      // Another template's custom resource whose service token is now ours: the seed module's
+      // vaults and service-linked role, removed from the stack when Bunker's template replaces
+      // the seed's. Deleting here would destroy the vaults Bunker goes on using.
+      log.accept("released " + request.resourceType() + " " + request.logicalResourceId()
+          + " (physical id \"" + id + "\"): not a " + WorkloadTemplate.VAULTS_RESOURCE_TYPE
+          + ", so it leaves the stack without being deleted; its vaults and roles, if any, are"
+          + " left in place");
+      return CustomResourceResponse.success(request, answerId, Map.of());
+    }
+    if (!PhysicalIds.ownsVaults(id)) {
+      // The rollback of a Create that failed: that Create removed what it made.
       log.accept("nothing to delete for physical id \"" + id + "\"");
-      return CustomResourceResponse.success(request, id.isEmpty() ? failedId(request) : id,
-          Map.of());
+      return CustomResourceResponse.success(request, answerId, Map.of());
     }
     VaultsProperties p = VaultsProperties.from(request.properties());
     vaults(request, p, deadline).delete(p);
@@ -99,8 +108,11 @@ public final class DeploymentHelper {
 
   private static void checkType(CustomResourceRequest request) {
     if (!WorkloadTemplate.VAULTS_RESOURCE_TYPE.equals(request.resourceType())) {
-      throw new HelperFailure("the deployment helper serves " + WorkloadTemplate.VAULTS_RESOURCE_TYPE
-          + ", not \"" + request.resourceType() + "\"");
+      throw new HelperFailure("the deployment helper serves "
+          + WorkloadTemplate.VAULTS_RESOURCE_TYPE + ", not \"" + request.resourceType() + "\" ("
+          + request.logicalResourceId() + "): it cannot " + request.requestType().wire()
+          + " one. Only a Delete of another type is answered, releasing the resource and leaving"
+          + " its objects in place; deploy Bunker's own template to the stack.");
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param deploymentName the backup_deployment's name
  * @param backupVaultName the workload backup vault (filled by the deployment's backup plans)
  * @param restoreVaultName the vault restores are copied into
- * @param encryptionKeyArn the deployment's customer managed key, for both vaults
+ * @param encryptionKeyArn the deployment's customer managed key, for the backup vault (the
+ *     restore vault is made under the account's AWS managed key {@code aws/backup})
  * @param accessPolicy the vaults' deny-delete access policy, as JSON text
  * @param helperRoleArn the role in the workload account the helper assumes
  * @param forceDestroy whether Delete empties a vault that still holds recovery points

@@ -16,10 +16,11 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
- * The workload account's side of {@code Custom::BunkerWorkloadVaults}: the backup vault and the
- * restore vault (both under the deployment's customer managed key, both with the deny-delete
- * access policy) and AWS Backup's service-linked role. Create and Update converge to the
- * properties; Delete removes the policy, empties (through the provider's shared
+ * The workload account's side of {@code Custom::BunkerWorkloadVaults}: the backup vault (under the
+ * deployment's customer managed key), the restore vault (under the account's AWS managed key
+ * {@code aws/backup}, as in {@code assume_role} mode and in the seed module), both with the
+ * deny-delete access policy, and AWS Backup's service-linked role. Create and Update converge to
+ * the properties; Delete removes the policy, empties (through the provider's shared
  * {@link bunker.aws.backup.VaultEmptier}) and deletes. Every method is idempotent: an SNS
  * redelivery or a CloudFormation retry finds the work done and says so.
  */
@@ -27,6 +28,8 @@ final class WorkloadVaults {
   static final String BACKUP_SERVICE = "backup.amazonaws.com";
   /** How long DeleteBackupVault may keep saying "contains recovery points" after emptying. */
   private static final Duration NON_EMPTY_GRACE = Duration.ofSeconds(30);
+  /** For {@link #ensureVault}: create under AWS Backup's default key, adopt under any key. */
+  private static final String ANY_KEY = "";
 
   private final BackupVaults vaults;
   private final RecoveryPoints points;
@@ -43,10 +46,13 @@ final class WorkloadVaults {
   }
 
   /**
-   * Create: the service-linked role, both vaults, their policy. A vault that already exists
-   * under the same key is adopted (a redelivered request); under another key it is refused and
-   * left alone. On failure, vaults this call created are deleted again (they are new, hence
-   * empty), so a failed Create leaves nothing behind.
+   * Create: the service-linked role, both vaults, their policy. A backup vault that already
+   * exists under the deployment's key is adopted (a redelivered request); under another key it
+   * is refused and left alone. An existing restore vault is adopted whatever its key: one made
+   * by the seed module or by {@code assume_role} mode is under {@code aws/backup}, one made by an
+   * earlier Bunker under the deployment's key, and restores work into either. On failure, vaults
+   * this call created are deleted again (they are new, hence empty), so a failed Create leaves
+   * nothing behind.
    *
    * @return the resource's attributes (vault names and ARNs)
    */
@@ -58,28 +64,27 @@ final class WorkloadVaults {
   /**
    * Update: converges to {@code now}. New vault names are a replacement: the new vaults are
    * made here and CloudFormation deletes the old ones afterwards. A new key cannot be set on an
-   * existing vault (AWS Backup has no such call), so an empty vault is deleted and made again
-   * under the new key, and one holding recovery points makes the update fail before anything is
-   * changed: its backups stay where they are.
+   * existing vault (AWS Backup has no such call), so an empty backup vault is deleted and made
+   * again under the new key, and one holding recovery points makes the update fail before
+   * anything is changed: its backups stay where they are. The restore vault keeps whatever key
+   * it has (see {@link #create}).
    */
   Map<String, String> update(VaultsProperties old, VaultsProperties now) {
-    List<String> rekey = new ArrayList<>();
-    for (String name : now.vaultNames()) {
-      Optional<DescribeBackupVaultResponse> v = vaults.findByName(name);
-      if (v.isPresent() && !sameKey(v.get(), now.encryptionKeyArn())) {
-        int count = points.count(name);
-        if (count > 0) {
-          throw new HelperFailure("Backup Vault (" + name + ") is encrypted with "
-              + v.get().encryptionKeyArn() + " and holds " + count + " recovery point(s); AWS"
-              + " Backup cannot change a vault's key, and the helper does not delete backups to"
-              + " change it. Keep the old key, or rename the vault (the old one is then deleted"
-              + " as the resource is replaced), or empty it first. Nothing was changed.");
-        }
-        rekey.add(name);
+    String name = now.backupVaultName();
+    Optional<DescribeBackupVaultResponse> v = vaults.findByName(name);
+    boolean rekey = v.isPresent() && !sameKey(v.get(), now.encryptionKeyArn());
+    if (rekey) {
+      int count = points.count(name);
+      if (count > 0) {
+        throw new HelperFailure("Backup Vault (" + name + ") is encrypted with "
+            + v.get().encryptionKeyArn() + " and holds " + count + " recovery point(s); AWS"
+            + " Backup cannot change a vault's key, and the helper does not delete backups to"
+            + " change it. Keep the old key, or rename the vault (the old one is then deleted"
+            + " as the resource is replaced), or empty it first. Nothing was changed.");
       }
     }
     ensureServiceLinkedRole();
-    for (String name : rekey) {
+    if (rekey) {
       log.accept("re-creating empty Backup Vault (" + name + ") under key "
           + now.encryptionKeyArn());
       vaults.deleteAccessPolicy(name);
@@ -139,8 +144,7 @@ final class WorkloadVaults {
       data.put("BackupVaultName", p.backupVaultName());
       data.put("BackupVaultArn", ensureVault(p.backupVaultName(), p.encryptionKeyArn(), created));
       data.put("RestoreVaultName", p.restoreVaultName());
-      data.put("RestoreVaultArn",
-          ensureVault(p.restoreVaultName(), p.encryptionKeyArn(), created));
+      data.put("RestoreVaultArn", ensureVault(p.restoreVaultName(), ANY_KEY, created));
       for (String name : p.vaultNames()) {
         vaults.putAccessPolicy(name, p.accessPolicy());
       }
@@ -159,7 +163,11 @@ final class WorkloadVaults {
     }
   }
 
-  /** The vault's ARN, creating it when absent; an existing vault must use {@code keyArn}. */
+  /**
+   * The vault's ARN, creating it when absent (under {@code keyArn}, or under {@code aws/backup}
+   * when it is {@link #ANY_KEY}); an existing vault must use {@code keyArn} unless that is
+   * {@link #ANY_KEY}.
+   */
   private String ensureVault(String name, String keyArn, List<String> created) {
     Optional<DescribeBackupVaultResponse> found = vaults.findByName(name);
     if (found.isEmpty()) {
@@ -167,7 +175,8 @@ final class WorkloadVaults {
         String arn = vaults.create(new BackupVaults.Spec(name, keyArn, Map.of(), ""))
             .backupVaultArn();
         created.add(name);
-        log.accept("created Backup Vault (" + name + ")");
+        log.accept("created Backup Vault (" + name + ") under "
+            + (keyArn.equals(ANY_KEY) ? "the AWS managed key aws/backup" : "key " + keyArn));
         return arn;
       } catch (RuntimeException e) {
         if (!AwsErrors.hasCode(e, "AlreadyExistsException")) {
@@ -180,7 +189,7 @@ final class WorkloadVaults {
       }
     }
     DescribeBackupVaultResponse v = found.get();
-    if (!sameKey(v, keyArn)) {
+    if (!keyArn.equals(ANY_KEY) && !sameKey(v, keyArn)) {
       throw new HelperFailure("Backup Vault (" + name + ") already exists in this account,"
           + " encrypted with " + v.encryptionKeyArn() + " instead of the deployment's key "
           + keyArn + "; the helper leaves it alone. Delete or rename it, then retry.");

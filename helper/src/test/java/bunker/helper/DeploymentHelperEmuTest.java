@@ -114,6 +114,11 @@ class DeploymentHelperEmuTest {
     return doc;
   }
 
+  /** The ARN prefix of this account's keys: AWS Backup's default key aws/backup is one. */
+  private String awsManagedKeyPrefix() {
+    return "arn:aws:kms:" + Requests.REGION + ":" + account + ":key/";
+  }
+
   private String idOf(Map<String, Object> p) {
     return "bunker:" + deployment + ":" + account + ":" + p.get("BackupVaultName") + ":"
         + p.get("RestoreVaultName");
@@ -136,7 +141,9 @@ class DeploymentHelperEmuTest {
         doc.get("Data"));
     assertTrue(backup.backupVaultArn().contains(":" + account + ":"), backup.backupVaultArn());
     assertEquals(key, backup.encryptionKeyArn());
-    assertEquals(key, restore.encryptionKeyArn());
+    assertTrue(restore.encryptionKeyArn().startsWith(awsManagedKeyPrefix()),
+        "the restore vault is under aws/backup, as in assume_role mode: "
+        + restore.encryptionKeyArn());
     assertEquals(Json.normalize(policy("Protect")), Json.normalize(accessPolicy(backupName)));
     assertEquals(Json.normalize(policy("Protect")), Json.normalize(accessPolicy(restoreName)));
     assertEquals("/aws-service-role/backup.amazonaws.com/", workload().iam()
@@ -172,6 +179,70 @@ class DeploymentHelperEmuTest {
     Map<String, Object> rollback = call("Delete", (String) doc.get("PhysicalResourceId"), p, null);
     assertEquals("SUCCESS", rollback.get("Status"));
     assertTrue(vault(backupName).isPresent());
+  }
+
+  @Test
+  void create_restoreVaultExistsUnderAnyKey_adoptsIt() throws Exception {
+    // an earlier Bunker made the restore vault under the deployment's key; it is kept as it is
+    Map<String, Object> p = props("", key, policy("Protect"), false);
+    String restoreName = (String) p.get("RestoreVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName)
+        .encryptionKeyArn(key));
+
+    Map<String, Object> doc = call("Create", null, p, null);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(key, vault(restoreName).orElseThrow().encryptionKeyArn());
+    assertEquals(Json.normalize(policy("Protect")), Json.normalize(accessPolicy(restoreName)));
+  }
+
+  /**
+   * The hand-over from the seed module, in the order CloudFormation runs it: Bunker's template
+   * replaces the seed's, its WorkloadVaults Create finds the seed's vaults (backup vault under
+   * the deployment's key, restore vault under aws/backup, the seed's policy) and adopts them;
+   * the clean-up then deletes the seed's Custom::TerraformDeployment resources, whose Delete
+   * (their service token is Bunker's now) leaves the vaults and their points in place.
+   */
+  @Test
+  void seedHandOver_adoptsSeedVaultsAndReleasesTheSeedResources() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), false);
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
+        .encryptionKeyArn(key));
+    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName));
+    String restoreKey = vault(restoreName).orElseThrow().encryptionKeyArn();
+    for (String name : new String[] {backupName, restoreName}) {
+      workload().backup().putBackupVaultAccessPolicy(r -> r.backupVaultName(name)
+          .policy(policy("Seed")));
+    }
+    Emulator.bulkPoints(account, backupName, 5);
+    Emulator.bulkPoints(account, restoreName, 2);
+
+    Map<String, Object> doc = call("Create", null, p, null);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(key, vault(backupName).orElseThrow().encryptionKeyArn());
+    assertEquals(restoreKey, vault(restoreName).orElseThrow().encryptionKeyArn());
+    assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(backupName)));
+    assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(restoreName)));
+
+    for (String[] seed : new String[][] {{"BackupVault", backupName, key},
+        {"RestoreVault", restoreName, null}}) {
+      String seedId = Requests.seedStateUri(account, seed[0]);
+      String request = Requests.request("Delete", "Custom::TerraformDeployment", seed[0],
+          catcher.url(UUID.randomUUID().toString()), account, seedId,
+          Requests.seedVaultProperties(seed[1], seed[2]), null);
+      handler.handleRequest(new ByteArrayInputStream(Requests.snsEvent(request).getBytes()),
+          new ByteArrayOutputStream(), new FakeContext(60_000));
+      Map<String, Object> released = catcher.next().json();
+      assertEquals("SUCCESS", released.get("Status"), String.valueOf(released.get("Reason")));
+      assertEquals(seedId, released.get("PhysicalResourceId"));
+    }
+    assertEquals(5, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals(2, vault(restoreName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(backupName)));
+    assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(restoreName)));
   }
 
   @Test
@@ -213,9 +284,11 @@ class DeploymentHelperEmuTest {
   }
 
   @Test
-  void update_newKeyOnEmptyVaults_recreatesThemUnderIt() throws Exception {
+  void update_newKeyOnEmptyVaults_recreatesTheBackupVaultUnderIt() throws Exception {
     Map<String, Object> old = props("", key, policy("P"), false);
     String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    DescribeBackupVaultResponse restoreBefore = vault((String) old.get("RestoreVaultName"))
+        .orElseThrow();
     String newKey = newKey();
     Map<String, Object> now = props("", newKey, policy("P"), false);
 
@@ -225,10 +298,37 @@ class DeploymentHelperEmuTest {
     assertEquals(id, doc.get("PhysicalResourceId"));
     assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
         .encryptionKeyArn());
-    assertEquals(newKey, vault((String) now.get("RestoreVaultName")).orElseThrow()
-        .encryptionKeyArn());
+    DescribeBackupVaultResponse restore = vault((String) now.get("RestoreVaultName"))
+        .orElseThrow();
+    assertEquals(restoreBefore.creationDate(), restore.creationDate(), "not re-created");
+    assertEquals(restoreBefore.encryptionKeyArn(), restore.encryptionKeyArn());
+    assertTrue(restore.encryptionKeyArn().startsWith(awsManagedKeyPrefix()),
+        "the restore vault keeps aws/backup: " + restore.encryptionKeyArn());
     assertEquals(Json.normalize(policy("P")),
         Json.normalize(accessPolicy((String) now.get("BackupVaultName"))));
+  }
+
+  @Test
+  void update_newKey_leavesRestoreVaultUnderTheOldKeyWithItsPoints() throws Exception {
+    // an earlier Bunker's restore vault, under the deployment's key, holding restored copies
+    Map<String, Object> old = props("", key, policy("P"), false);
+    String restoreName = (String) old.get("RestoreVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName)
+        .encryptionKeyArn(key));
+    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    Emulator.bulkPoints(account, restoreName, 4);
+    String newKey = newKey();
+    Map<String, Object> now = props("", newKey, policy("Q"), false);
+
+    Map<String, Object> doc = call("Update", id, now, old);
+
+    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
+        .encryptionKeyArn());
+    DescribeBackupVaultResponse restore = vault(restoreName).orElseThrow();
+    assertEquals(key, restore.encryptionKeyArn());
+    assertEquals(4, restore.numberOfRecoveryPoints());
+    assertEquals(Json.normalize(policy("Q")), Json.normalize(accessPolicy(restoreName)));
   }
 
   @Test

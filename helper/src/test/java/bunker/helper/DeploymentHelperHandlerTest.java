@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /** The Lambda entry point without AWS: event parsing, response delivery, failures, deadline. */
 class DeploymentHelperHandlerTest {
   private static final String ACCOUNT = "490927470633";
+  private static final String KEY = "arn:aws:kms:eu-west-2:220551619043:key/k1";
   private static final Map<String, Object> PROPS = Requests.properties("prod", "m-prod-cmk",
-      "m-prod-default", "arn:aws:kms:eu-west-2:220551619043:key/k1", "{\"Statement\":[]}",
+      "m-prod-default", KEY, "{\"Statement\":[]}",
       "arn:aws:iam::490927470633:role/m-prod-deployment-helper", false);
 
   private ResponseCatcher catcher;
@@ -109,6 +110,73 @@ class DeploymentHelperHandlerTest {
     Map<String, Object> doc = catcher.next().json();
     assertEquals("SUCCESS", doc.get("Status"));
     assertEquals("bunker-failed:earlier", doc.get("PhysicalResourceId"));
+  }
+
+  /**
+   * The hand-over from the seed module: Bunker's template replaces the seed's, so CloudFormation's
+   * clean-up deletes the seed's vault and service-linked-role resources, and (their service
+   * token now naming Bunker's topic) the Delete reaches this helper. It must answer SUCCESS and
+   * touch nothing: the vaults they name are the ones Bunker adopts.
+   */
+  @Test
+  void handleRequest_seedResourceDeletes_releaseThemWithoutTouchingAws() throws Exception {
+    record Seed(String type, String logicalId, String physicalId, Map<String, Object> props) {}
+    List<Seed> seeds = List.of(
+        new Seed("Custom::TerraformDeployment", "BackupVault",
+            Requests.seedStateUri(ACCOUNT, "BackupVault"),
+            Requests.seedVaultProperties("m-prod-cmk", KEY)),
+        new Seed("Custom::TerraformDeployment", "RestoreVault",
+            Requests.seedStateUri(ACCOUNT, "RestoreVault"),
+            Requests.seedVaultProperties("m-prod-default", null)),
+        // the seed's service-linked-role handler answers without an id: its log stream's name
+        new Seed("Custom::AWS__IAM__ServiceLinkedRole", "BackupServiceLinkedRole",
+            "2026/11/20/[$LATEST]0a1b2c3d4e5f",
+            Map.of("ServiceToken", "arn:aws:sns:eu-west-2:220551619043:seed-deployment-helper",
+                "ServiceTimeout", "120")));
+    int n = 0;
+    for (Seed seed : seeds) {
+      String path = "seed" + n++;
+      String request = Requests.request("Delete", seed.type(), seed.logicalId(),
+          catcher.url(path), ACCOUNT, seed.physicalId(), seed.props(), null);
+      FakeContext ctx = new FakeContext(60_000);
+      String out = invoke(handler((role, region, partition) -> fail("must not reach AWS")),
+          Requests.snsEvent(request), ctx);
+
+      Map<String, Object> doc = catcher.next().json();
+      assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+      assertEquals(seed.physicalId(), doc.get("PhysicalResourceId"), "the seed's id echoed");
+      assertEquals(seed.logicalId(), doc.get("LogicalResourceId"));
+      assertEquals(Map.of(), doc.get("Data"));
+      assertEquals("{\"responses\":[\"SUCCESS\"]}", out);
+      String released = "released " + seed.type() + " " + seed.logicalId() + " (physical id \""
+          + seed.physicalId() + "\")";
+      assertTrue(ctx.lines.stream().anyMatch(l -> l.startsWith(released)
+          && l.contains("without being deleted") && l.contains("left in place")), ctx.lines
+          .toString());
+      assertTrue(ctx.lines.stream().noneMatch(l -> l.startsWith("deleted")
+          || l.startsWith("nothing to delete")), ctx.lines.toString());
+    }
+  }
+
+  @Test
+  void handleRequest_seedResourceCreateOrUpdate_failsNamingTheType() throws Exception {
+    Map<String, Object> props = Requests.seedVaultProperties("m-prod-cmk", KEY);
+    String id = Requests.seedStateUri(ACCOUNT, "BackupVault");
+    String[][] cases = {{"Create", null}, {"Update", id}};
+    for (String[] c : cases) {
+      String request = Requests.request(c[0], "Custom::TerraformDeployment", "BackupVault",
+          catcher.url(c[0]), ACCOUNT, c[1], props, c[1] == null ? null : props);
+      invoke(handler((role, region, partition) -> fail("must not reach AWS")),
+          Requests.snsEvent(request), new FakeContext(60_000));
+      Map<String, Object> doc = catcher.next().json();
+      assertEquals("FAILED", doc.get("Status"));
+      String reason = (String) doc.get("Reason");
+      assertTrue(reason.startsWith("the deployment helper serves Custom::BunkerWorkloadVaults,"
+          + " not \"Custom::TerraformDeployment\" (BackupVault): it cannot " + c[0] + " one."),
+          reason);
+      assertEquals(c[1] == null ? "bunker-failed:" + Json.parseObject(request).get("RequestId")
+          : id, doc.get("PhysicalResourceId"));
+    }
   }
 
   @Test

@@ -34,14 +34,22 @@ final class Requests {
 
   static String request(String type, String responseUrl, String account, String physicalId,
       Map<String, Object> props, Map<String, Object> oldProps) {
+    return request(type, "Custom::BunkerWorkloadVaults", "WorkloadVaults", responseUrl, account,
+        physicalId, props, oldProps);
+  }
+
+  /** A request for another template's custom resource type (the seed module's, say). */
+  static String request(String type, String resourceType, String logicalId, String responseUrl,
+      String account, String physicalId, Map<String, Object> props,
+      Map<String, Object> oldProps) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("RequestType", type);
     r.put("ServiceToken", props.get("ServiceToken"));
     r.put("ResponseURL", responseUrl);
     r.put("StackId", stackId(account));
     r.put("RequestId", UUID.randomUUID().toString());
-    r.put("LogicalResourceId", "WorkloadVaults");
-    r.put("ResourceType", "Custom::BunkerWorkloadVaults");
+    r.put("LogicalResourceId", logicalId);
+    r.put("ResourceType", resourceType);
     if (physicalId != null) {
       r.put("PhysicalResourceId", physicalId);
     }
@@ -50,6 +58,31 @@ final class Requests {
       r.put("OldResourceProperties", oldProps);
     }
     return Json.write(r);
+  }
+
+  /**
+   * The properties of the seed module's vault resource ({@code Custom::TerraformDeployment}):
+   * the Terraform variables of its vault stack, as CloudFormation sends them (values as text).
+   */
+  static Map<String, Object> seedVaultProperties(String vaultName, String keyArn) {
+    Map<String, Object> tfvars = new LinkedHashMap<>();
+    tfvars.put("BackupVaultName", vaultName);
+    tfvars.put("ForceDestroy", "true");
+    if (keyArn != null) {
+      tfvars.put("EncryptionKeyArn", keyArn);
+    }
+    tfvars.put("AccessPolicy", "{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("ServiceToken", "arn:aws:sns:" + REGION + ":220551619043:seed-deployment-helper");
+    p.put("ServiceTimeout", "120");
+    p.put("TFVARS", tfvars);
+    return p;
+  }
+
+  /** The seed module's Terraform state URI for one stack resource: its PhysicalResourceId. */
+  static String seedStateUri(String account, String logicalId) {
+    return "s3://seed-deployment-state/stackset-deploy/" + account + "/" + REGION + "/"
+        + UUID.randomUUID() + "/" + logicalId + ".tfstate";
   }
 
   /** The Lambda event SNS delivers: one record whose Message is the request JSON. */

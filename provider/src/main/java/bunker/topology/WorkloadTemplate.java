@@ -16,6 +16,12 @@ import java.util.Map;
  * {@code Custom::BunkerWorkloadVaults} resource that the helper (SNS topic + Lambda in the central
  * account) turns into the workload backup and restore vaults — a custom resource because
  * CloudFormation cannot delete a vault that still holds recovery points.
+ *
+ * <p>Objects the seed module's member template makes under the same names keep the seed's logical
+ * IDs ({@code BackupServiceRole}, {@code BackupServiceRestoreRole}, {@code EventBridgeRole},
+ * {@code EventBridgeRule}, {@code DeploymentHelperRole}): when this template replaces the seed's
+ * in a StackSet, CloudFormation matches resources by logical ID and updates them in place, where
+ * a new ID would mean creating a second object with a name that exists, failing the update.
  */
 public final class WorkloadTemplate {
 
@@ -44,23 +50,23 @@ public final class WorkloadTemplate {
         trust("backup.amazonaws.com", ACCOUNT), List.of(
             arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForBackup"),
             arns.managedPolicy("AWSBackupServiceRolePolicyForS3Backup")), null));
-    resources.put("RestoreRole", role(spec, names.workloadRestoreRole(),
+    resources.put("BackupServiceRestoreRole", role(spec, names.workloadRestoreRole(),
         "Pass this role to AWS Backup to restore from the deployment's vaults.",
         trust("backup.amazonaws.com", ACCOUNT), List.of(
             arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
             arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore")), null));
-    resources.put("EventForwarderRole", role(spec, names.workloadForwarderRole(),
+    resources.put("EventBridgeRole", role(spec, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
         trust("events.amazonaws.com", ACCOUNT), null, List.of(inlinePolicy("put-central-events",
             List.of(allow("PutEventsOnCentralBus", null, List.of("events:PutEvents"),
                 arns.eventBus(), null))))));
-    resources.put("EventForwarderRule", obj("Type", "AWS::Events::Rule", "Properties", obj(
+    resources.put("EventBridgeRule", obj("Type", "AWS::Events::Rule", "Properties", obj(
         "Name", names.workloadForwarderRule(),
         "Description", "Forwards AWS Backup job events to the central bus " + names.eventBus(),
         "EventPattern", Json.parse(EventDocuments.workloadForwardPattern(spec)),
         "State", "ENABLED",
         "Targets", List.of(obj("Id", "central-bus", "Arn", arns.eventBus(),
-            "RoleArn", obj("Fn::GetAtt", List.of("EventForwarderRole", "Arn")))))));
+            "RoleArn", obj("Fn::GetAtt", List.of("EventBridgeRole", "Arn")))))));
     resources.put("DeploymentHelperRole", role(spec, names.workloadHelperRole(),
         "The central deployment helper manages this account's deployment vaults with this role.",
         helperTrust(spec), null, List.of(inlinePolicy("manage-deployment-vaults",

@@ -32,23 +32,54 @@ class WorkloadRolesTest {
   void backupAndRestoreRoles_matchTemplate() {
     assertEquals(templateTrust("BackupServiceRole"),
         Json.parse(WorkloadRoles.backupTrust(ACCOUNT)));
-    assertEquals(templateTrust("RestoreRole"), Json.parse(WorkloadRoles.backupTrust(ACCOUNT)));
+    assertEquals(templateTrust("BackupServiceRestoreRole"),
+        Json.parse(WorkloadRoles.backupTrust(ACCOUNT)));
     assertEquals(templateRole("BackupServiceRole").get("ManagedPolicyArns"),
         WorkloadRoles.backupManagedPolicies(Fixtures.spec()));
-    assertEquals(templateRole("RestoreRole").get("ManagedPolicyArns"),
+    assertEquals(templateRole("BackupServiceRestoreRole").get("ManagedPolicyArns"),
         WorkloadRoles.restoreManagedPolicies(Fixtures.spec()));
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void forwarderRole_matchesTemplate() {
-    assertEquals(templateTrust("EventForwarderRole"),
+    assertEquals(templateTrust("EventBridgeRole"),
         Json.parse(WorkloadRoles.eventsTrust(ACCOUNT)));
     Map<String, Object> inline = (Map<String, Object>)
-        ((List<Object>) templateRole("EventForwarderRole").get("Policies")).get(0);
+        ((List<Object>) templateRole("EventBridgeRole").get("Policies")).get(0);
     assertEquals(WorkloadRoles.FORWARDER_POLICY_NAME, inline.get("PolicyName"));
     assertEquals(inline.get("PolicyDocument"),
         Json.parse(WorkloadRoles.forwarderPolicy(Fixtures.spec())));
+  }
+
+  /**
+   * Objects the seed module's member template also makes carry the seed's logical IDs: when the
+   * StackSet's template is replaced, CloudFormation matches resources by logical ID, and an
+   * object under a new ID would be created beside the seed's (same name: "already exists").
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void template_sharedObjects_useTheSeedModulesLogicalIds() {
+    Names n = Names.of(Fixtures.spec());
+    Map<String, Object> resources = (Map<String, Object>) WorkloadTemplate.document(
+        Fixtures.spec(), Documents.KEY_ARN).get("Resources");
+    Map<String, String> seed = Map.of(
+        "BackupServiceRole", n.workloadBackupServiceRole(),
+        "BackupServiceRestoreRole", n.workloadRestoreRole(),
+        "EventBridgeRole", n.workloadForwarderRole(),
+        "EventBridgeRule", n.workloadForwarderRule(),
+        "DeploymentHelperRole", n.workloadHelperRole());
+    seed.forEach((logicalId, name) -> {
+      Map<String, Object> props = templateRole(logicalId);
+      assertEquals(name, props.containsKey("RoleName") ? props.get("RoleName")
+          : props.get("Name"), logicalId);
+    });
+    assertEquals(java.util.Set.of("BackupServiceRole", "BackupServiceRestoreRole",
+        "EventBridgeRole", "EventBridgeRule", "DeploymentHelperRole", "WorkloadVaults"),
+        resources.keySet());
+    Map<String, Object> target = (Map<String, Object>) ((List<Object>) templateRole(
+        "EventBridgeRule").get("Targets")).get(0);
+    assertEquals(Map.of("Fn::GetAtt", List.of("EventBridgeRole", "Arn")), target.get("RoleArn"));
   }
 
   @Test

@@ -30,6 +30,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
@@ -155,8 +156,13 @@ class WorkloadAccountsAccTest {
         .orElseThrow().backupVaultArn());
     assertEquals(state.string(R, "kms_key_arn"), vaults.findByName(n.workloadBackupVault())
         .orElseThrow().encryptionKeyArn());
-    assertEquals(recorded.get("restore_vault_arn"), vaults.findByName(n.workloadRestoreVault())
-        .orElseThrow().backupVaultArn());
+    DescribeBackupVaultResponse restore = vaults.findByName(n.workloadRestoreVault())
+        .orElseThrow();
+    assertEquals(recorded.get("restore_vault_arn"), restore.backupVaultArn());
+    // both modes make the restore vault under the account's AWS managed key aws/backup
+    assertTrue(restore.encryptionKeyArn().contains(":" + account + ":key/")
+        && !restore.encryptionKeyArn().equals(state.string(R, "kms_key_arn")),
+        restore.encryptionKeyArn());
     Roles roles = new Roles(m.iam());
     assertEquals(recorded.get("backup_service_role_arn"),
         roles.findByName(n.workloadBackupServiceRole()).orElseThrow().arn());

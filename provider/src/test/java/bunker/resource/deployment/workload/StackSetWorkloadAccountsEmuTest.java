@@ -80,6 +80,9 @@ class StackSetWorkloadAccountsEmuTest {
           vaults.findByName(names.workloadBackupVault()).orElseThrow().backupVaultArn());
       assertEquals(request.kmsKeyArn(), vaults.findByName(names.workloadBackupVault())
           .orElseThrow().encryptionKeyArn());
+      String restoreKey = vaults.findByName(names.workloadRestoreVault()).orElseThrow()
+          .encryptionKeyArn();
+      assertTrue(restoreKey.contains(":" + account + ":key/"), "aws/backup: " + restoreKey);
     }
     assertTrue(state.isConvergedWith(request), state.toString());
     assertEquals("DELEGATED_ADMIN", state.callAs());
