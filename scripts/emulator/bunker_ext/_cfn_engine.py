@@ -146,6 +146,7 @@ class Run:
         self.done_steps = []
         self.failed = []
         self.cancelled = False
+        self.renamed = {}  # logical id -> the resource a rename replaced (UPDATE)
         stack.bunker_run = self
 
     @property
@@ -214,6 +215,9 @@ class Run:
                            physical=physical_of(self.rm._parsed_resources.get(name)))
             if self.custom.handles(self, name, body):
                 return self.custom.start(self, step)
+            current = self.rm._parsed_resources.get(name)
+            if action == "update" and names.renamed(self.rm, rtype, body, current):
+                return self._replace(name, body, current)
             new = cfn_parsing.parse_and_update_resource(
                 name, body, self.rm, account_id=self.rm._account_id,
                 region_name=self.rm._region_name)
@@ -238,6 +242,23 @@ class Run:
         if action == "delete":
             self.rm._parsed_resources.pop(name, None)
         resource_event(self.stack, name, rtype, "DELETE_COMPLETE", physical=physical_of(res))
+        return None
+
+    def _replace(self, name, body, old):
+        """A new explicit name: CloudFormation makes the resource anew (the name must be free)
+        and deletes the old one in the clean-up, or in the rollback keeps the old one."""
+        rtype = body["Type"]
+        taken = names.conflict(self.rm, rtype, body)
+        if taken:
+            return taken
+        new = cfn_parsing.parse_and_create_resource(
+            name, body, self.rm, account_id=self.rm._account_id,
+            region_name=self.rm._region_name)
+        self.rm._parsed_resources[name] = new
+        self.renamed[name] = old
+        self.replaced.append(("delete-old", name, dict(body, __old__=old)))
+        resource_event(self.stack, name, rtype, "UPDATE_COMPLETE", physical=physical_of(new),
+                       res=new)
         return None
 
     def _create(self, name, body):
@@ -424,8 +445,16 @@ def start_update_rollback(update_run):
     failed = update_run.failed[-1] if update_run.failed else None
     if failed and failed[0] == "create" and failed[1] in rm._parsed_resources:
         made.append(failed)  # a failed custom resource still gets its Delete
-    steps = [("revert", name, rjson[name]) for action, name, _ in
-             reversed(update_run.done_steps) if action == "update"]
+    steps, unmade = [], []
+    for action, name, _ in reversed(update_run.done_steps):
+        if action != "update":
+            continue
+        if name in update_run.renamed:  # the old one is back; the new one goes in the cleanup
+            unmade.append(("delete-old", name, dict(rjson[name],
+                                                    __old__=rm._parsed_resources.get(name))))
+            rm._parsed_resources[name] = update_run.renamed[name]
+        else:
+            steps.append(("revert", name, rjson[name]))
     run = Run(stack, "UPDATE_ROLLBACK", steps, update_run.custom)
-    run.added = [("delete", name, body) for _, name, body in reversed(made)]
+    run.added = unmade + [("delete", name, body) for _, name, body in reversed(made)]
     run.advance()

@@ -14,13 +14,15 @@ CloudFormation's handlers report it:
 
 That matters most for updates: a named object moved to another logical ID is created under the
 new ID while the old ID still holds it (the old one goes only in the clean-up), so the update
-fails and rolls back, as on AWS.
+fails and rolls back, as on AWS. A new name under the same logical ID is a replacement
+(``renamed``): the engine makes the new object first and deletes the old one in the clean-up;
+moto updated the object in place and failed to find it under the new name (NoSuchEntity).
 """
 from moto.cloudformation import parsing as cfn_parsing
 
 
 def _role(rm, props):
-    name = _resolved(rm, props.get("RoleName"))
+    name = resolved(rm, props.get("RoleName"))
     if not name:
         return None  # CloudFormation makes up a unique name
     from moto.iam.models import iam_backends
@@ -32,12 +34,12 @@ def _role(rm, props):
 
 
 def _rule(rm, props):
-    name = _resolved(rm, props.get("Name"))
+    name = resolved(rm, props.get("Name"))
     if not name:
         return None
     from moto.events.models import events_backends
     backend = events_backends[rm._account_id][rm._region_name]
-    bus = str(_resolved(rm, props.get("EventBusName")) or "default").split(":event-bus/")[-1]
+    bus = str(resolved(rm, props.get("EventBusName")) or "default").split(":event-bus/")[-1]
     event_bus = backend.event_buses.get(bus)
     if event_bus is not None and name in event_bus.rules:
         return (f"Resource of type 'AWS::Events::Rule' with identifier '{name}' already "
@@ -46,9 +48,21 @@ def _rule(rm, props):
 
 
 _CHECKS = {"AWS::IAM::Role": _role, "AWS::Events::Rule": _rule}
+# The property holding the explicit name; a change of it is a replacement (the resource types'
+# "Update requires: Replacement").
+NAME_PROPERTY = {"AWS::IAM::Role": "RoleName", "AWS::Events::Rule": "Name"}
 
 
-def _resolved(rm, value):
+def renamed(rm, rtype, body, old):
+    """Whether updating ``old`` to ``body`` changes its explicit name (a replacement)."""
+    prop = NAME_PROPERTY.get(rtype)
+    if prop is None or old is None:
+        return False
+    wanted = resolved(rm, (body.get("Properties") or {}).get(prop))
+    return bool(wanted) and wanted != getattr(old, "name", wanted)
+
+
+def resolved(rm, value):
     if value is None or isinstance(value, str):
         return value
     return cfn_parsing.clean_json(value, rm)

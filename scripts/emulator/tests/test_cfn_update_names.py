@@ -160,3 +160,43 @@ def test_new_logical_id_with_a_new_name_creates_then_cleans_up_the_old(client, s
         cfn.describe_stack_events(StackName=name)["StackEvents"])]
     assert order.index(("B", "CREATE_COMPLETE")) < order.index(("A", "DELETE_IN_PROGRESS")), \
         "AWS creates the new resource before the clean-up deletes the old"
+
+
+@pytest.mark.parametrize("custom", [False, True], ids=["plain", "with-custom-resource"])
+def test_same_logical_id_new_name_replaces_the_object(client, stack, unique, custom):
+    # RoleName / Name are "Update requires: Replacement": the new object is made first, the old
+    # one deleted in the clean-up.
+    old_role, new_role, old_rule, new_rule = unique("r"), unique("r"), unique("e"), unique("e")
+    cfn, account, name, token = stack({"R": role(old_role, "first"),
+                                       "E": rule(old_rule, ["aws.backup"])}, custom)
+    iam, events = client("iam", account), client("events", account)
+
+    cfn.update_stack(StackName=name, TemplateBody=body({
+        "R": role(new_role, "second"), "E": rule(new_rule, ["aws.backup"])}, token),
+        Capabilities=["CAPABILITY_NAMED_IAM"])
+
+    assert wait_final(cfn, name) == "UPDATE_COMPLETE", failures(cfn, name)
+    ids = resource_ids(cfn, name)
+    assert (ids["R"], ids["E"]) == (new_role, new_rule)
+    assert iam.get_role(RoleName=new_role)["Role"]["Description"] == "second"
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_role(RoleName=old_role)
+    assert [r["Name"] for r in events.list_rules()["Rules"]
+            if r["Name"] in (old_rule, new_rule)] == [new_rule]
+
+
+def test_same_logical_id_new_name_that_is_taken_rolls_back_keeping_the_old(client, stack,
+                                                                          unique):
+    old_role, taken = unique("r"), unique("r")
+    cfn, account, name, _ = stack({"R": role(old_role, "first")})
+    iam = client("iam", account)
+    iam.create_role(RoleName=taken, AssumeRolePolicyDocument=json.dumps(TRUST))
+
+    cfn.update_stack(StackName=name, TemplateBody=body({"R": role(taken, "second")}),
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+
+    assert wait_final(cfn, name) == "UPDATE_ROLLBACK_COMPLETE"
+    assert ("R", "AWS::IAM::Role", f"{taken} already exists") in failures(cfn, name)
+    assert resource_ids(cfn, name) == {"R": old_role}
+    assert iam.get_role(RoleName=old_role)["Role"]["Description"] == "first"
+    assert iam.get_role(RoleName=taken)["Role"].get("Description") is None

@@ -141,7 +141,7 @@ class SeedImportAccTest {
    * A destroy straight after the import moves the workload accounts to Bunker's template first
    * (the seed module's helper would otherwise get the member stacks' deletes): without
    * force_destroy it is refused naming the workload vaults with points, having deleted nothing;
-   * with it, nothing is left.
+   * with force_destroy applied, the destroy leaves nothing.
    */
   @Test
   void importSeedModuleDeployment_thenDestroy_refusedWithPoints_thenForceDestroyLeavesNothing()
@@ -163,13 +163,16 @@ class SeedImportAccTest {
 
       String refused = run(work, env, 1, "destroy", "-auto-approve", "-no-color",
           "-input=false");
-      assertTrue(refused.contains(estate.names.workloadBackupVault()) && refused.contains(
-          SeedModuleEstate.MEMBER_POINTS + " recovery point"), refused);
+      assertTrue(refused.matches("(?s).*vault " + estate.names.workloadBackupVault() + ": "
+          + SeedModuleEstate.MEMBER_POINTS + "\\s+recovery point.*"), refused);
       assertEquals(memberVaults, estate.memberVaults(), "nothing deleted");
       assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
       assertHelperIsBunkers(estate);
 
+      // As the diagnostic says: force_destroy applied, then the destroy.
       Files.writeString(work.resolve("main.tf"), config(estate, true));
+      ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
+      assertEquals(memberVaults, estate.memberVaults(), "nothing deleted by the apply");
       ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
       assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
       assertAllGone(estate, key);

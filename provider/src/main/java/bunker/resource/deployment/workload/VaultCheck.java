@@ -82,7 +82,7 @@ final class VaultCheck {
     return Finding.error("Backup Vault (" + vault + ") in workload account " + account
         + " is not empty", "Account " + account + ", vault " + vault + ": " + points
         + " recovery point(s). " + operation.nothingDone + " (checked before anything was"
-        + " touched). Set force_destroy = true and run terraform apply to delete them with the"
+        + " deleted). Set force_destroy = true and run terraform apply to delete them with the"
         + " vaults, or delete them from the vault yourself; then " + operation.retry + ".");
   }
 }
