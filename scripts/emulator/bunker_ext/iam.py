@@ -8,7 +8,12 @@ an existing role was 409 EntityAlreadyExists; AWS answers 400 InvalidInput ("Ser
 helpers and Bunker treat as "already there".
 When moto loaded the AWS managed policies (MOTO_IAM_LOAD_MANAGED_POLICIES=true), the role also
 gets the managed policy AWS attaches to it, so ListAttachedRolePolicies looks as on AWS.
+
+AWS::IAM::Role updated in place by a stack changed only its description and session duration;
+its trust policy, inline policies and tags now follow the template too.
 """
+import json
+
 from moto.iam import models as iam_models
 from moto.iam.exceptions import InvalidInput
 
@@ -39,6 +44,38 @@ def install():
         return role
 
     B.create_service_linked_role = create_service_linked_role
+    iam_models.Role.update_from_cloudformation_json = classmethod(_update_role_from_cfn)
+
+
+def _update_role_from_cfn(cls, original_resource, new_resource_name, cloudformation_json,
+                          account_id, region_name):
+    """AWS::IAM::Role updated in place (same RoleName): trust policy, description, maximum
+    session duration, inline policies and tags follow the template. moto changed only the
+    description and session duration, so a stack update left the role trusting, and allowed,
+    what it did before. (ManagedPolicyArns moto ignores on create too.)"""
+    from moto.utilities.utils import get_partition
+
+    backend = iam_models.iam_backends[account_id][get_partition(region_name)]
+    props = cloudformation_json["Properties"]
+    name = original_resource.name
+    trust = props.get("AssumeRolePolicyDocument")
+    if trust is not None:
+        backend.update_assume_role_policy(
+            name, trust if isinstance(trust, str) else json.dumps(trust))
+    role = backend.update_role(name, props.get("Description", ""),
+                               props.get("MaxSessionDuration", 3600))
+    wanted = {p["PolicyName"]: p["PolicyDocument"] for p in props.get("Policies") or []}
+    for policy in [p for p in role.policies if p not in wanted]:
+        backend.delete_role_policy(name, policy)
+    for policy, document in wanted.items():
+        role.put_policy(policy, document)
+    tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
+    stale = [t["Key"] for t in role.tags if t["Key"] not in tags]
+    if stale:
+        backend.untag_role(name, stale)
+    if tags:
+        backend.tag_role(name, [{"Key": k, "Value": v} for k, v in tags.items()])
+    return role
 
 
 def _role_name(service_name, suffix):

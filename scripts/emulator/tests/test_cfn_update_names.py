@@ -200,3 +200,37 @@ def test_same_logical_id_new_name_that_is_taken_rolls_back_keeping_the_old(clien
     assert resource_ids(cfn, name) == {"R": old_role}
     assert iam.get_role(RoleName=old_role)["Role"]["Description"] == "first"
     assert iam.get_role(RoleName=taken)["Role"].get("Description") is None
+
+
+def test_role_updated_in_place_takes_the_new_trust_inline_policies_and_tags(client, stack,
+                                                                            unique):
+    role_name = unique("r")
+    first = dict(role(role_name, "first"))
+    first["Properties"] = dict(first["Properties"], Policies=[
+        {"PolicyName": "old", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}}],
+        Tags=[{"Key": "gone", "Value": "1"}])
+    cfn, account, name, _ = stack({"R": first})
+    iam = client("iam", account)
+    role_id = iam.get_role(RoleName=role_name)["Role"]["RoleId"]
+
+    events_trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]}
+    second = {"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": role_name, "Description": "second", "AssumeRolePolicyDocument": events_trust,
+        "Policies": [{"PolicyName": "new", "PolicyDocument": {"Version": "2012-10-17",
+                      "Statement": [{"Effect": "Allow", "Action": "events:PutEvents",
+                                     "Resource": "*"}]}}],
+        "Tags": [{"Key": "kept", "Value": "2"}]}}
+    cfn.update_stack(StackName=name, TemplateBody=body({"R": second}),
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+
+    assert wait_final(cfn, name) == "UPDATE_COMPLETE", failures(cfn, name)
+    got = iam.get_role(RoleName=role_name)["Role"]
+    assert got["RoleId"] == role_id, "updated in place"
+    doc = got["AssumeRolePolicyDocument"]
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    assert doc["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    assert iam.list_role_policies(RoleName=role_name)["PolicyNames"] == ["new"]
+    assert iam.list_role_tags(RoleName=role_name)["Tags"] == [{"Key": "kept", "Value": "2"}]

@@ -47,7 +47,8 @@ public final class HelperDocuments {
         allow("WriteOwnLogs", null, List.of("logs:CreateLogStream", "logs:PutLogEvents"),
             List.of(logGroup, logGroup + ":log-stream:*"), null),
         allow("AssumeWorkloadHelperRoles", null, List.of("sts:AssumeRole"),
-            "arn:" + p + ":iam::*:role/*-deployment-helper",
+            List.of("arn:" + p + ":iam::*:role/*-deployment-helper",
+                "arn:" + p + ":iam::*:role/*-deployment-helper-" + env.region()),
             obj("StringEquals", obj("aws:ResourceOrgID", env.organizationId()))))));
   }
 }

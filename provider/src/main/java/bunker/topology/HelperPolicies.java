@@ -72,7 +72,9 @@ public final class HelperPolicies {
         + ":log-group:/aws/lambda/" + functionName(spec);
     return Json.write(Iam.document(List.of(
         allow("AssumeWorkloadHelperRoles", null, List.of("sts:AssumeRole"),
-            "arn:" + p + ":iam::*:role/" + spec.memberPrefix() + "*-deployment-helper",
+            List.of("arn:" + p + ":iam::*:role/" + spec.memberPrefix() + "*-deployment-helper",
+                "arn:" + p + ":iam::*:role/" + spec.memberPrefix() + "*-deployment-helper-"
+                    + env.region()),
             obj("StringEquals", obj("aws:ResourceOrgID", env.organizationId()))),
         allow("CreateOwnLogGroup", null, List.of("logs:CreateLogGroup"), logGroup, null),
         allow("WriteOwnLogs", null, List.of("logs:CreateLogStream", "logs:PutLogEvents"),

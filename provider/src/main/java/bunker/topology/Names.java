@@ -185,7 +185,18 @@ public final class Names {
   public String workloadRestoreRole() { return central + "-backup-service-restore-role"; }
   public String workloadForwarderRole() { return member + "-event-forwarder"; }
   public String workloadForwarderRule() { return member + "-event-forwarder"; }
-  public String workloadHelperRole() { return member + "-deployment-helper"; }
+  /**
+   * The role the central helper assumes in each workload account: the seed module's name,
+   * {@code M-deployment-helper-<region>}, where it fits IAM's 64 characters (it does for every
+   * deployment the seed module made: its vault policies exempt exactly that role, so Bunker's
+   * helper, taking over, may replace them), else {@code M-deployment-helper}. Without a region
+   * (the explicit forms of {@link #of}) the latter.
+   */
+  public String workloadHelperRole() {
+    String base = member + "-deployment-helper";
+    String regional = base + "-" + region;
+    return region != null && regional.length() <= NameLimit.IAM_ROLE.maxLength() ? regional : base;
+  }
 
   /** Every deployment-level name with its limit; plan-level names come from the plans. */
   public List<DerivedName> all() {

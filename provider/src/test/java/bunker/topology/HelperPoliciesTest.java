@@ -53,9 +53,10 @@ class HelperPoliciesTest {
     assertEquals(Set.of("sts:AssumeRole", "logs:CreateLogGroup", "logs:CreateLogStream",
         "logs:PutLogEvents"), actions(policy));
     Map<String, Object> assume = statements(policy).get(0);
-    String roles = (String) assume.get("Resource");
-    assertTrue(roles.startsWith("arn:aws:iam::*:role/") && roles.endsWith("*-deployment-helper"),
-        roles);
+    assertEquals(List.of("arn:aws:iam::*:role/" + Fixtures.spec().memberPrefix()
+            + "*-deployment-helper", "arn:aws:iam::*:role/" + Fixtures.spec().memberPrefix()
+            + "*-deployment-helper-" + Fixtures.spec().environment().region()),
+        assume.get("Resource"));
     assertEquals(Map.of("StringEquals", Map.of("aws:ResourceOrgID", Fixtures.ORG)),
         assume.get("Condition"));
     assertTrue(((String) statements(policy).get(1).get("Resource"))

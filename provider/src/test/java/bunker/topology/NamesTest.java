@@ -44,6 +44,20 @@ class NamesTest {
   }
 
   @Test
+  void workloadHelperRole_theSeedModulesRegionalNameWhereItFits() {
+    Environment env = Fixtures.spec().environment();
+    DeploymentSpec shortName = DeploymentSpec.builder("prod", env).build();
+    assertEquals("orgdeploy-immutable-aws-backup-prod-deployment-helper-" + env.region(),
+        Names.of(shortName).workloadHelperRole());
+    // 31 + 11 + 18 + 10 characters: past IAM's 64 with the region, so without it.
+    DeploymentSpec longName = DeploymentSpec.builder("quickstart1", env).build();
+    assertEquals("orgdeploy-immutable-aws-backup-quickstart1-deployment-helper",
+        Names.of(longName).workloadHelperRole());
+    assertEquals("m-prod-deployment-helper",
+        Names.of("c-", "m-", "prod").workloadHelperRole(), "no region: no suffix");
+  }
+
+  @Test
   void arns_useTheEnvironment() {
     Arns a = Arns.of(Fixtures.spec());
     assertEquals("arn:aws:backup:eu-west-2:111111111111:backup-vault:bunker-prod-lag-7-400",

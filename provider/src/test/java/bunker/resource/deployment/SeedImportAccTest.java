@@ -6,6 +6,7 @@ import static bunker.resource.deployment.DeploymentEmulator.list;
 import static bunker.resource.deployment.DeploymentEmulator.ou;
 import static bunker.resource.deployment.DeploymentEmulator.quickstart;
 import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static bunker.resource.deployment.WorkloadAccountsAccTest.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,6 +80,7 @@ class SeedImportAccTest {
       assertEquals(expectedMemberVaults(estate, SeedModuleEstate.MEMBER_POINTS), memberVaults);
       int served = estate.workload.served.size();
       assertTrue(served >= 3 * estate.targetAccounts().size(), estate.workload.served.toString());
+      Map<String, String> helperRoles = memberHelperRoleIds(estate);
       Path root = Files.createTempDirectory(Path.of("target"), "seed-import-").toAbsolutePath();
       Map<String, String> env = env(server, root);
       Path work = Files.createDirectories(root.resolve("work"));
@@ -120,6 +122,15 @@ class SeedImportAccTest {
       assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
       assertEquals(memberVaults, estate.memberVaults());
       assertHelperIsBunkers(estate);
+      // The seed module's member helper role, which its vault policies exempt, was updated in
+      // place (same role, now trusting Bunker's helper), not replaced.
+      assertEquals(helperRoles, memberHelperRoleIds(estate));
+      for (String account : estate.targetAccounts()) {
+        String trust = java.net.URLDecoder.decode(member(account).iam().getRole(r -> r
+            .roleName(estate.seedMemberHelperRole())).role().assumeRolePolicyDocument(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(trust.contains(":role/" + estate.names.helperLambdaRole() + "\""), trust);
+      }
       String template = central().cloudFormation().describeStackSet(r -> r
           .stackSetName(estate.names.stackSet()).callAs("DELEGATED_ADMIN")).stackSet()
           .templateBody();
@@ -185,6 +196,16 @@ class SeedImportAccTest {
     for (String account : estate.targetAccounts()) {
       out.put(account, points < 0 ? Map.of() : Map.of(estate.names.workloadBackupVault(), points,
           estate.names.workloadRestoreVault(), points));
+    }
+    return out;
+  }
+
+  /** Account → RoleId of the seed module's member helper role there. */
+  private static Map<String, String> memberHelperRoleIds(SeedModuleEstate estate) {
+    Map<String, String> out = new TreeMap<>();
+    for (String account : estate.targetAccounts()) {
+      out.put(account, member(account).iam().getRole(r -> r.roleName(
+          estate.seedMemberHelperRole())).role().roleId());
     }
     return out;
   }

@@ -201,6 +201,11 @@ final class SeedModuleEstate implements AutoCloseable {
     return topic;
   }
 
+  /** The seed module's helper role in each workload account: M-deployment-helper-<region>. */
+  String seedMemberHelperRole() {
+    return names.workloadHelperRole() + "-" + region;
+  }
+
   /** The seed module's helper execution role: the function's name + "-lambda". */
   String seedLambdaRole() {
     return names.helperFunction() + "-lambda";
