@@ -46,13 +46,13 @@ public final class Emulator {
   }
 
   /**
-   * Runs {@code scripts/emulator.sh seed} against this emulator (idempotent) and returns its
-   * JSON; sets the test credentials and region the in-JVM provider's SDK reads. Not cached
-   * here: each test helper keeps its own copy, so one seeded after a test reset the emulator
+   * Runs {@code scripts/emulator.sh seed} against this emulator (idempotent) and returns the
+   * organisation; sets the test credentials and region the in-JVM provider's SDK reads. Not
+   * cached here: each test helper keeps its own, so one seeded after a test reset the emulator
    * is a fresh one.
    */
   @SuppressWarnings("unchecked")
-  public static Map<String, Object> seedOrganisation() {
+  public static SeededOrganisation seedOrganisation() {
     String url = url();
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");
@@ -64,7 +64,7 @@ public final class Emulator {
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
-      return (Map<String, Object>) Json.parse(out);
+      return new SeededOrganisation((Map<String, Object>) Json.parse(out));
     } catch (IOException e) {
       throw new AssertionError("cannot run scripts/emulator.sh seed", e);
     } catch (InterruptedException e) {

@@ -2,12 +2,11 @@ package bunker.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
+import bunker.aws.SeededOrganisation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,20 +15,18 @@ import java.util.Map;
  * its variables.
  */
 final class ExampleEmulator {
-  static final String ROLE = "OrganizationAccountAccessRole";
-
-  private static Map<String, Object> seed;
+  private static SeededOrganisation org;
 
   private ExampleEmulator() {}
 
   /** Seeds once per JVM (idempotent) and points the in-JVM provider's SDK at the emulator. */
-  static synchronized Map<String, Object> seed() {
-    if (seed == null) {
-      seed = Emulator.seedOrganisation();
+  static synchronized SeededOrganisation org() {
+    if (org == null) {
+      org = Emulator.seedOrganisation();
       // The provider runs in this JVM: the SDK reads this like AWS_ENDPOINT_URL.
       System.setProperty("aws.endpointUrl", Emulator.url());
     }
-    return seed;
+    return org;
   }
 
   static Path repoRoot() {
@@ -38,30 +35,6 @@ final class ExampleEmulator {
 
   static Path example(String name) {
     return repoRoot().resolve("examples").resolve(name);
-  }
-
-  @SuppressWarnings("unchecked")
-  static String ou(String path) {
-    return ((Map<String, String>) seed().get("ous")).get(path);
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<String> accounts(String ouPath) {
-    return ((Map<String, List<String>>) seed().get("accounts")).get(ouPath);
-  }
-
-  static String backupAccount() {
-    return (String) seed().get("backup_account_id");
-  }
-
-  static String roleArn(String account) {
-    return "arn:aws:iam::" + account + ":role/" + ROLE;
-  }
-
-  /** Clients acting in {@code account}, through its OrganizationAccountAccessRole. */
-  static AwsClients in(String account) {
-    seed();
-    return Emulator.clients().forAccount(account, ROLE);
   }
 
   /**

@@ -1,13 +1,9 @@
 package bunker.examples;
 
-import static bunker.examples.ExampleEmulator.accounts;
-import static bunker.examples.ExampleEmulator.backupAccount;
-import static bunker.examples.ExampleEmulator.in;
 import static bunker.examples.ExampleEmulator.list;
 import static bunker.examples.ExampleEmulator.mainTf;
-import static bunker.examples.ExampleEmulator.ou;
+import static bunker.examples.ExampleEmulator.org;
 import static bunker.examples.ExampleEmulator.quote;
-import static bunker.examples.ExampleEmulator.roleArn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,12 +92,12 @@ class ExamplesAccTest {
   void multiDeployment_twoSecurityBoundaries() {
     String prod = shortName("p");
     String dev = shortName("v");
-    String prodOu = ou("workloads/prod");
-    String devOu = ou("workloads/dev");
+    String prodOu = org().ou("workloads/prod");
+    String devOu = org().ou("workloads/dev");
     Map<String, String> vars = new LinkedHashMap<>();
     vars.put("prod_ous", list(prodOu));
     vars.put("dev_ous", list(devOu));
-    vars.put("central_role_arn", quote(roleArn(backupAccount())));
+    vars.put("central_role_arn", quote(org().centralRoleArn()));
     vars.put("prod_name", quote(prod));
     vars.put("dev_name", quote(dev));
     String hcl = mainTf("multi-deployment", vars);
@@ -109,21 +105,21 @@ class ExamplesAccTest {
     Acceptance.steps()
         .files(ExampleEmulator.example("multi-deployment"))
         .checkDestroy(state -> {
-          assertNothingLeft(prod, accounts("workloads/prod"));
-          assertNothingLeft(dev, accounts("workloads/dev"));
-          assertKeysPendingDeletion(in(backupAccount()), keys.get());
+          assertNothingLeft(prod, org().accounts("workloads/prod"));
+          assertNothingLeft(dev, org().accounts("workloads/dev"));
+          assertKeysPendingDeletion(org().central(), keys.get());
         })
         .config(hcl)
         .check(state -> {
           keys.set(List.of(state.string(PROD, "kms_key_arn"), state.string(DEV, "kms_key_arn")));
           // Each deployment enrolled exactly the accounts of its own OU ...
-          assertEquals(Set.copyOf(accounts("workloads/prod")), memberAccounts(state, PROD));
-          assertEquals(Set.copyOf(accounts("workloads/dev")), memberAccounts(state, DEV));
+          assertEquals(Set.copyOf(org().accounts("workloads/prod")), memberAccounts(state, PROD));
+          assertEquals(Set.copyOf(org().accounts("workloads/dev")), memberAccounts(state, DEV));
           // ... attached its backup policies to its own OU only ...
           assertEquals(Set.of(prodOu), policyTargets(state, PROD));
           assertEquals(Set.of(devOu), policyTargets(state, DEV));
           // ... and grants copies into its vaults to its own OU only.
-          BackupVaults central = new BackupVaults(in(backupAccount()).backup());
+          BackupVaults central = new BackupVaults(org().central().backup());
           String p = central.findAccessPolicy(names(prod).intermediateVault()).orElseThrow();
           String d = central.findAccessPolicy(names(dev).intermediateVault()).orElseThrow();
           assertTrue(p.contains(prodOu) && !p.contains(devOu), p);
@@ -133,8 +129,8 @@ class ExamplesAccTest {
           assertTrue(state.string(PROD, "lag_vault_arn").endsWith(names(prod).lagVault()));
           assertNull(state.attr(DEV, "lag_vault_arn"));
           // Workload vaults exist in each deployment's accounts and nowhere else.
-          for (String account : accounts("workloads/prod")) {
-            BackupVaults member = new BackupVaults(in(account).backup());
+          for (String account : org().accounts("workloads/prod")) {
+            BackupVaults member = new BackupVaults(org().in(account).backup());
             assertTrue(member.findByName(names(prod).workloadBackupVault()).isPresent());
             assertTrue(member.findByName(names(dev).workloadBackupVault()).isEmpty());
           }
@@ -150,11 +146,11 @@ class ExamplesAccTest {
   @Test
   void composeWithAws_bunkerBesideHashicorpAws() throws IOException {
     String name = "cmp-" + UUID.randomUUID().toString().substring(0, 6);
-    String central = backupAccount();
-    String workload = accounts("workloads/prod").get(0);
+    String central = org().backupAccount();
+    String workload = org().accounts("workloads/prod").get(0);
     Map<String, String> vars = new LinkedHashMap<>();
-    vars.put("central_role_arn", quote(roleArn(central)));
-    vars.put("workload_role_arn", quote(roleArn(workload)));
+    vars.put("central_role_arn", quote(org().roleArn(central)));
+    vars.put("workload_role_arn", quote(org().roleArn(workload)));
     vars.put("name", quote(name));
     String vault = name + "-vault";
     AtomicReference<TfState> applied = new AtomicReference<>();
@@ -165,7 +161,7 @@ class ExamplesAccTest {
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", Emulator.REGION)
         .checkDestroy(state -> {
-          AwsClients aws = in(central);
+          AwsClients aws = org().in(central);
           assertTrue(new BackupVaults(aws.backup()).findByName(vault).isEmpty(), vault);
           String planId = (String) applied.get().attr("aws_backup_plan.app", "id");
           assertTrue(aws.backup().listBackupPlans().backupPlansList().stream()
@@ -175,13 +171,13 @@ class ExamplesAccTest {
               .noneMatch(t -> t.topicArn().endsWith(":" + name + "-backup-events")));
           assertKeysPendingDeletion(aws, List.of(
               applied.get().string("aws_kms_key.vault", "arn")));
-          assertKeysPendingDeletion(in(workload), List.of(
+          assertKeysPendingDeletion(org().in(workload), List.of(
               applied.get().string("aws_kms_key.workload", "arn")));
         })
         .config(mainTf("compose-with-aws", vars))
         .check(state -> {
           applied.set(state);
-          AwsClients aws = in(central);
+          AwsClients aws = org().in(central);
           var described = new BackupVaults(aws.backup()).findByName(vault).orElseThrow();
           // The Bunker vault is encrypted by the aws key and locked ...
           assertEquals(state.string("aws_kms_key.vault", "arn"), described.encryptionKeyArn());
@@ -199,7 +195,7 @@ class ExamplesAccTest {
           // central account's Backup service-linked role use it.
           String keyArn = state.string("aws_kms_key.workload", "arn");
           assertTrue(keyArn.contains(":" + workload + ":key/"), keyArn);
-          String policy = in(workload).kms().getKeyPolicy(r -> r.keyId(keyArn)
+          String policy = org().in(workload).kms().getKeyPolicy(r -> r.keyId(keyArn)
               .policyName("default")).policy();
           String role = "arn:aws:iam::" + workload + ":role/"
               + names("quickstart").workloadBackupServiceRole();
@@ -233,7 +229,7 @@ class ExamplesAccTest {
   }
 
   private static Set<String> policyTargets(TfState state, String address) {
-    BackupPolicies policies = new BackupPolicies(in(backupAccount()).organizations());
+    BackupPolicies policies = new BackupPolicies(org().central().organizations());
     Set<String> out = new HashSet<>();
     @SuppressWarnings("unchecked")
     List<String> ids = (List<String>) state.attr(address, "backup_policy_ids");
@@ -245,7 +241,7 @@ class ExamplesAccTest {
   private static void assertNothingLeft(String deployment, List<String> memberAccounts) {
     Names n = names(deployment);
     List<String> left = new ArrayList<>();
-    AwsClients central = in(backupAccount());
+    AwsClients central = org().central();
     BackupVaults vaults = new BackupVaults(central.backup());
     central.backup().listBackupVaultsPaginator().backupVaultList().stream()
         .map(v -> v.backupVaultName())
@@ -259,7 +255,7 @@ class ExamplesAccTest {
         .filter(p -> p.name().startsWith(n.backupPolicy(0, 1)))
         .forEach(p -> left.add("backup policy " + p.name()));
     for (String account : memberAccounts) {
-      BackupVaults member = new BackupVaults(in(account).backup());
+      BackupVaults member = new BackupVaults(org().in(account).backup());
       for (String v : List.of(n.workloadBackupVault(), n.workloadRestoreVault())) {
         member.findByName(v).ifPresent(x -> left.add(account + " vault " + v));
       }

@@ -271,14 +271,14 @@ class BadConfigAccTest {
 
   @Test
   void everyBadConfiguration_failsAtItsAttribute_andCreatesNothing() {
-    Inventory before = Inventory.of(Emu.central());
+    Inventory before = Inventory.of(Emu.org().central());
     List<String> failures = new ArrayList<>();
     int runs = 0;
     long start = System.nanoTime();
     Emu.resetStats();
     try (Tf tf = Tf.reattach("bad-config")) {
-      String deployment = Emu.providerBlock() + DEPLOYMENT.formatted(Emu.ou("workloads/prod"));
-      String targets = TARGETS.replace("%TARGET%", Emu.ou("workloads/prod"));
+      String deployment = Emu.providerBlock() + DEPLOYMENT.formatted(Emu.org().ou("workloads/prod"));
+      String targets = TARGETS.replace("%TARGET%", Emu.org().ou("workloads/prod"));
       for (Case c : deploymentCases()) {
         runs++;
         check(tf, deployment, c.withTargets(targets), failures);
@@ -303,7 +303,7 @@ class BadConfigAccTest {
     assertTrue(failures.isEmpty(), failures.size() + " of " + runs + " cases:\n"
         + String.join("\n", failures));
     assertEquals(Map.of(), stats.mutating(), "a bad configuration reached AWS");
-    assertEquals(Map.of(), Inventory.of(Emu.central()).minus(before));
+    assertEquals(Map.of(), Inventory.of(Emu.org().central()).minus(before));
   }
 
   @SuppressWarnings("unchecked")

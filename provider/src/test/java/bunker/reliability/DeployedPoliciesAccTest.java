@@ -39,12 +39,12 @@ class DeployedPoliciesAccTest {
       tf.config(Emu.deployment(name, true));
       try {
         tf.ok("apply", "-auto-approve", "-no-color");
-        Map<String, String> docs = deployed(Emu.central(), n);
+        Map<String, String> docs = deployed(Emu.org().central(), n);
         List<String> problems = new ArrayList<>();
         docs.forEach((what, text) -> check(what, text, problems));
-        List<String> sharePrincipals = Emu.central().ram().getResourceShareAssociations(r -> r
+        List<String> sharePrincipals = Emu.org().central().ram().getResourceShareAssociations(r -> r
             .associationType(ResourceShareAssociationType.PRINCIPAL).resourceShareArns(
-                Emu.central().ram().getResourceShares(q -> q.resourceOwner("SELF")
+                Emu.org().central().ram().getResourceShares(q -> q.resourceOwner("SELF")
                     .name(n.resourceShare())).resourceShares().get(0).resourceShareArn()))
             .resourceShareAssociations().stream().map(a -> a.associatedEntity()).toList();
         for (String p : sharePrincipals) {
@@ -145,7 +145,7 @@ class DeployedPoliciesAccTest {
       }
     }));
     return !arns.isEmpty() && arns.stream().allMatch(a -> a.startsWith("arn:aws:iam::"
-        + Emu.backupAccount() + ":"));
+        + Emu.org().backupAccount() + ":"));
   }
 
   private static boolean isRoot(Map<String, Object> s) {
@@ -168,18 +168,12 @@ class DeployedPoliciesAccTest {
     return out;
   }
 
-  @SuppressWarnings("unchecked")
   private static Set<String> orgAccounts() {
-    Map<String, Object> seed = Emu.seed();
-    Set<String> out = new HashSet<>();
-    out.add((String) seed.get("management_account_id"));
-    out.add((String) seed.get("backup_account_id"));
-    ((Map<String, List<String>>) seed.get("accounts")).values().forEach(out::addAll);
-    return out;
+    return Emu.org().allAccounts();
   }
 
   private static String orgId() {
-    return (String) Emu.seed().get("organization_id");
+    return Emu.org().organizationId();
   }
 
   private static List<String> strings(Object value) {

@@ -1,8 +1,7 @@
 package bunker.reliability;
 
-
-import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
+import bunker.aws.SeededOrganisation;
 import bunker.cty.Json;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -16,41 +15,20 @@ import java.util.UUID;
  * deployment configuration.
  */
 final class Emu {
-  static final String ROLE = "OrganizationAccountAccessRole";
-
-  private static Map<String, Object> seed;
+  private static SeededOrganisation org;
 
   private Emu() {}
 
   /** {@code scripts/emulator.sh seed} against BUNKER_EMULATOR_URL (idempotent), once per JVM. */
-  static synchronized Map<String, Object> seed() {
-    if (seed == null) {
-      seed = Emulator.seedOrganisation();
+  static synchronized SeededOrganisation org() {
+    if (org == null) {
+      org = Emulator.seedOrganisation();
     }
-    return seed;
+    return org;
   }
 
   static Path repoRoot() {
     return Emulator.repoRoot();
-  }
-
-  @SuppressWarnings("unchecked")
-  static String ou(String path) {
-    return ((Map<String, String>) seed().get("ous")).get(path);
-  }
-
-  static String backupAccount() {
-    return (String) seed().get("backup_account_id");
-  }
-
-  static String centralRoleArn() {
-    return "arn:aws:iam::" + backupAccount() + ":role/" + ROLE;
-  }
-
-  /** Clients acting in the central account, as the provider does. */
-  static AwsClients central() {
-    seed();
-    return Emulator.clients().forAccount(backupAccount(), ROLE);
   }
 
   /** Default prefixes leave 11 characters for a deployment name: a letter and six hex digits. */
@@ -119,7 +97,7 @@ final class Emu {
     return "provider \"backup\" {\n"
         + "  region       = \"" + Emulator.REGION + "\"\n"
         + "  endpoint_url = \"" + Emulator.url() + "\"\n"
-        + "  assume_role {\n    role_arn = \"" + centralRoleArn() + "\"\n  }\n}\n";
+        + "  assume_role {\n    role_arn = \"" + org().centralRoleArn() + "\"\n  }\n}\n";
   }
 
   /**
@@ -130,7 +108,7 @@ final class Emu {
   static String deployment(String name, boolean forceDestroy) {
     return providerBlock() + "\nresource \"backup_deployment\" \"this\" {\n"
         + "  name               = \"" + name + "\"\n"
-        + "  backup_targets     = [\"" + ou("workloads/prod") + "\"]\n"
+        + "  backup_targets     = [\"" + org().ou("workloads/prod") + "\"]\n"
         + "  min_retention_days = 7\n"
         + "  max_retention_days = 365\n"
         + "  backup_tag_key     = \"backup-plan\"\n"

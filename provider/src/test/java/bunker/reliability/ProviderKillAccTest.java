@@ -31,7 +31,7 @@ class ProviderKillAccTest {
     String name = Emu.shortName('k');
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
         name, 7, 365);
-    Inventory before = Inventory.of(Emu.central());
+    Inventory before = Inventory.of(Emu.org().central());
     try (Tf tf = Tf.launcher("kill")) {
       tf.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test")
           .env("AWS_REGION", Emulator.REGION);
@@ -42,7 +42,7 @@ class ProviderKillAccTest {
         killWhen(tf, "kms.CreateKey", st -> st.calls().containsKey("kms.CreateKey"));
         for (int calls : KILL_AFTER_CALLS) {
           killWhen(tf, calls + " calls", st -> st.total() >= calls);
-          Map<String, Set<String>> made = Inventory.of(Emu.central()).minus(before);
+          Map<String, Set<String>> made = Inventory.of(Emu.org().central()).minus(before);
           Figures.record("kill", "after kill at " + calls + " calls the account holds "
               + made.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size())
                   .toList());
@@ -57,7 +57,7 @@ class ProviderKillAccTest {
         Tf.Result plan = tf.run("plan", "-detailed-exitcode", "-no-color");
         assertEquals(0, plan.exitCode(), "plan after the converging apply:\n" + plan.describe());
 
-        Map<String, Set<String>> made = Inventory.of(Emu.central()).minus(before);
+        Map<String, Set<String>> made = Inventory.of(Emu.org().central()).minus(before);
         Map<String, Set<String>> expected = new java.util.TreeMap<>(Map.of(
             "backup vaults", Set.of(n.intermediateVault(), n.standardVault(), n.lagVault()),
             // the default member mode is stackset: the shared deployment helper lives here too
@@ -85,7 +85,7 @@ class ProviderKillAccTest {
             + "(orphans, now scheduled for deletion by the test): " + orphans);
         assertEquals(0, destroy.exitCode(), destroy.describe());
       }
-      Map<String, Set<String>> left = Inventory.of(Emu.central()).minus(before);
+      Map<String, Set<String>> left = Inventory.of(Emu.org().central()).minus(before);
       assertTrue(left.isEmpty(), "left behind after destroy: " + left);
     }
   }
@@ -95,7 +95,7 @@ class ProviderKillAccTest {
    * orphan cannot outlive the test; returns how many there were.
    */
   private static int deleteKeysTagged(String name) {
-    var kms = Emu.central().kms();
+    var kms = Emu.org().central().kms();
     int n = 0;
     for (var k : kms.listKeysPaginator(r -> { }).keys()) {
       var meta = kms.describeKey(r -> r.keyId(k.keyId())).keyMetadata();

@@ -32,7 +32,7 @@ class SecretsAccTest {
     String secret = "relSecret" + UUID.randomUUID().toString().replace("-", "");
     String token = "relToken" + UUID.randomUUID().toString().replace("-", "");
     String name = Emulator.uniqueName("rel-secret");
-    Emu.seed();
+    Emu.org();
     try (Tf tf = Tf.launcher("secrets")) {
       tf.env("AWS_ACCESS_KEY_ID", "AKIARELIABILITYTEST1").env("AWS_SECRET_ACCESS_KEY", secret)
           .env("AWS_SESSION_TOKEN", token).env("AWS_REGION", Emulator.REGION)

@@ -32,7 +32,7 @@ class ThrottlingAccTest {
   @Test
   void deployment_applyPlanDestroy_underThrottlingAndServerErrors() {
     String name = Emu.shortName('t');
-    Inventory before = Inventory.of(Emu.central());
+    Inventory before = Inventory.of(Emu.org().central());
     try (Tf tf = Tf.reattach("throttle-deployment")) {
       tf.config(Emu.deployment(name, true));
       try {
@@ -49,7 +49,7 @@ class ThrottlingAccTest {
         assertEquals(0, plan.exitCode(), "plan after apply not empty:\n" + plan.describe());
 
         Emu.clearFaults();
-        Map<String, Set<String>> made = Inventory.of(Emu.central()).minus(before);
+        Map<String, Set<String>> made = Inventory.of(Emu.org().central()).minus(before);
         Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX,
             DeploymentSpec.DEFAULT_MEMBER_PREFIX, name, 7, 365);
         assertEquals(Set.of(n.intermediateVault(), n.standardVault(), n.lagVault()),
@@ -75,7 +75,7 @@ class ThrottlingAccTest {
         Emu.clearFaults();
         tf.run("destroy", "-auto-approve", "-no-color"); // cleans up after a failure
       }
-      Map<String, Set<String>> left = Inventory.of(Emu.central()).minus(before);
+      Map<String, Set<String>> left = Inventory.of(Emu.org().central()).minus(before);
       assertTrue(left.isEmpty(), "left behind after destroy: " + left);
     }
   }
@@ -84,7 +84,7 @@ class ThrottlingAccTest {
   void vault_forceDestroyWithPoints_underThrottlingAndServerErrors() {
     String name = Emulator.uniqueName("rel-throttle");
     int points = 400;
-    Inventory before = Inventory.of(Emu.central());
+    Inventory before = Inventory.of(Emu.org().central());
     try (Tf tf = Tf.reattach("throttle-vault")) {
       tf.config(Emu.providerBlock() + "\nresource \"backup_vault\" \"v\" {\n  name = \"" + name
           + "\"\n  force_destroy = true\n  tags = { purpose = \"reliability\" }\n}\n");
@@ -94,7 +94,7 @@ class ThrottlingAccTest {
         Tf.Result apply = tf.run("apply", "-auto-approve", "-no-color");
         assertEquals(0, apply.exitCode(), apply.describe());
         Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \""
-            + Emu.backupAccount() + "\", \"region\": \"" + Emulator.REGION
+            + Emu.org().backupAccount() + "\", \"region\": \"" + Emulator.REGION
             + "\", \"vault_name\": \"" + name + "\", \"count\": " + points + "}");
         Tf.Result plan = tf.run("plan", "-refresh=false", "-detailed-exitcode", "-no-color");
         assertEquals(0, plan.exitCode(), plan.describe());
@@ -112,7 +112,7 @@ class ThrottlingAccTest {
         Emu.clearFaults();
         tf.run("destroy", "-auto-approve", "-no-color");
       }
-      Map<String, Set<String>> left = Inventory.of(Emu.central()).minus(before);
+      Map<String, Set<String>> left = Inventory.of(Emu.org().central()).minus(before);
       assertTrue(left.isEmpty(), "left behind after destroy: " + left);
     }
   }

@@ -1,9 +1,8 @@
 package bunker.resource.deployment;
 
 import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.central;
 import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.org;
 import static bunker.resource.deployment.DeploymentEmulator.quickstart;
 import static bunker.resource.deployment.DeploymentEmulator.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +39,7 @@ class BackupDeploymentAccTest {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
     v.put("backup_targets", targets);
-    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     return v;
   }
@@ -56,7 +55,7 @@ class BackupDeploymentAccTest {
   }
 
   private static Set<String> policyTargets(TfState state, String address) {
-    BackupPolicies policies = new BackupPolicies(central().organizations());
+    BackupPolicies policies = new BackupPolicies(org().central().organizations());
     Set<String> out = new HashSet<>();
     @SuppressWarnings("unchecked")
     List<String> ids = (List<String>) state.attr(address, "backup_policy_ids");
@@ -66,8 +65,8 @@ class BackupDeploymentAccTest {
 
   @Test
   void basic_drift_update_import_rename() {
-    String prod = ou("workloads/prod");
-    String dev = ou("workloads/dev");
+    String prod = org().ou("workloads/prod");
+    String dev = org().ou("workloads/dev");
     String name = shortName();
     String renamed = name + "-b";
     AtomicReference<String> firstKey = new AtomicReference<>();
@@ -91,13 +90,13 @@ class BackupDeploymentAccTest {
         // Drift: the intermediate vault vanishes out of band; the next plan re-creates it.
         .config(quickstart(vars(name, list(prod), false)))
         .check(state -> {
-          BackupVaults vaults = new BackupVaults(central().backup());
+          BackupVaults vaults = new BackupVaults(org().central().backup());
           vaults.deleteAccessPolicy(names(name).intermediateVault());
           vaults.delete(names(name).intermediateVault());
         })
         .expectNonEmptyPlan()
         .config(quickstart(vars(name, list(prod), false)))
-        .check(state -> assertTrue(new BackupVaults(central().backup())
+        .check(state -> assertTrue(new BackupVaults(org().central().backup())
             .findByName(names(name).intermediateVault()).isPresent(), "vault not re-created"))
         // In place: another OU, and a rule changed.
         .config(quickstart(vars(name, list(prod, dev), false))
@@ -106,7 +105,7 @@ class BackupDeploymentAccTest {
           assertEquals(firstKey.get(), state.string(R, "kms_key_arn"), "replaced, not updated");
           assertEquals(Set.of(prod, dev), policyTargets(state, R));
           String id = (String) ((List<?>) state.attr(R, "backup_policy_ids")).get(0);
-          String content = central().organizations().describePolicy(r -> r.policyId(id))
+          String content = org().central().organizations().describePolicy(r -> r.policyId(id))
               .policy().content();
           assertTrue(content.contains("\"42\""), content);
         })
@@ -127,15 +126,15 @@ class BackupDeploymentAccTest {
     String name = shortName();
     AtomicReference<String> key = new AtomicReference<>();
     String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
-        + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n";
+        + quote(DeploymentEmulator.org().centralRoleArn()) + "\n  }\n}\n";
     Acceptance.steps()
         .checkDestroy(state -> assertNothingLeft(name, key.get()))
-        .config(quickstart(vars(name, list(ou("workloads/prod")), false)))
+        .config(quickstart(vars(name, list(org().ou("workloads/prod")), false)))
         .check(state -> {
           key.set(state.string(R, "kms_key_arn"));
           DeploymentEmulator.addPoints(names(name).intermediateVault(), 120);
           DeploymentEmulator.addPoints(names(name).standardVault(), 80);
-          BackupVaults vaults = new BackupVaults(central().backup());
+          BackupVaults vaults = new BackupVaults(org().central().backup());
           assertEquals(120L, vaults.findByName(names(name).intermediateVault()).orElseThrow()
               .numberOfRecoveryPoints());
         })
@@ -144,7 +143,7 @@ class BackupDeploymentAccTest {
         .expectError("(?s)(?=.*" + names(name).intermediateVault() + "\\) is not empty.*120 "
             + "recovery)(?=.*" + names(name).standardVault() + "\\) is not empty.*80 recovery)")
         // Everything is still there (the refresh plan is empty); now allow the destroy.
-        .config(quickstart(vars(name, list(ou("workloads/prod")), true)))
+        .config(quickstart(vars(name, list(org().ou("workloads/prod")), true)))
         .check(state -> assertTrue(state.attr(R, "force_destroy").equals(Boolean.TRUE)))
         .run();
   }
@@ -153,7 +152,7 @@ class BackupDeploymentAccTest {
   void failureHalfwayThroughCreate_keepsPartialState_thenConverges() {
     String name = shortName();
     AtomicReference<String> key = new AtomicReference<>();
-    String hcl = quickstart(vars(name, list(ou("workloads/prod")), false));
+    String hcl = quickstart(vars(name, list(org().ou("workloads/prod")), false));
     Emulator.admin("POST", "/faults", "{\"rules\": [{\"service\": \"states\", \"operation\": "
         + "\"CreateStateMachine\", \"fault\": \"error\", \"status\": 400, \"code\": "
         + "\"ValidationException\", \"message\": \"injected by the test\", \"max_count\": 2}]}");
@@ -183,8 +182,8 @@ class BackupDeploymentAccTest {
   void twoDeployments_grantOnlyTheirOwnOus() {
     String a = shortName();
     String b = a + "-2"; // shares a's name as a prefix: must still stay apart
-    String prod = ou("workloads/prod");
-    String dev = ou("workloads/dev");
+    String prod = org().ou("workloads/prod");
+    String dev = org().ou("workloads/dev");
     String hcl = quickstart(vars(a, list(prod), false)) + "\n"
         + "resource \"backup_deployment\" \"other\" {\n"
         + "  name               = " + quote(b) + "\n"
@@ -203,7 +202,7 @@ class BackupDeploymentAccTest {
         .check(state -> {
           assertEquals(Set.of(prod), policyTargets(state, R));
           assertEquals(Set.of(dev), policyTargets(state, "backup_deployment.other"));
-          AwsClients aws = central();
+          AwsClients aws = org().central();
           BackupVaults vaults = new BackupVaults(aws.backup());
           String aPolicy = vaults.findAccessPolicy(names(a).intermediateVault()).orElseThrow();
           String bPolicy = vaults.findAccessPolicy(names(b).intermediateVault()).orElseThrow();
@@ -218,7 +217,7 @@ class BackupDeploymentAccTest {
   @Test
   void invalidInput_reportsAttributePaths_createsNothing() {
     String name = shortName();
-    String hcl = quickstart(vars(name, list(ou("workloads/prod")), false))
+    String hcl = quickstart(vars(name, list(org().ou("workloads/prod")), false))
         .replace("delete_after_days   = 35", "delete_after_days   = 400")
         .replace("completion_window_minutes = 180", "completion_window_minutes = 90")
         .replace("backup_tag_key     = \"backup-plan\"\n", "");
@@ -230,7 +229,7 @@ class BackupDeploymentAccTest {
             + "400)(?=.*Completion window too short.*completion_window_minutes \\(90\\))"
             + "(?=.*Missing backup tag key)")
         .run();
-    assertFalse(new BackupVaults(central().backup()).findByName(names(name).standardVault())
+    assertFalse(new BackupVaults(org().central().backup()).findByName(names(name).standardVault())
         .isPresent(), "an invalid configuration created something");
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
+import bunker.aws.SeededOrganisation;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
@@ -26,43 +27,25 @@ import software.amazon.awssdk.services.organizations.model.PolicyType;
  * the check that nothing of a deployment is left in any service.
  */
 final class DeploymentEmulator {
-  static final String ROLE = "OrganizationAccountAccessRole";
-
-  private static Map<String, Object> seed;
+  private static SeededOrganisation org;
 
   private DeploymentEmulator() {}
 
-  /** {@code scripts/emulator.sh seed} against the emulator of BUNKER_EMULATOR_URL (idempotent). */
-  static synchronized Map<String, Object> seed() {
-    if (seed == null) {
-      seed = Emulator.seedOrganisation();
+  /**
+   * {@code scripts/emulator.sh seed} against the emulator of BUNKER_EMULATOR_URL (idempotent),
+   * once per JVM; points the in-JVM provider's SDK at the emulator.
+   */
+  static synchronized SeededOrganisation org() {
+    if (org == null) {
+      org = Emulator.seedOrganisation();
       // The provider runs in this JVM: the SDK reads this like AWS_ENDPOINT_URL.
       System.setProperty("aws.endpointUrl", Emulator.url());
     }
-    return seed;
+    return org;
   }
 
   static Path repoRoot() {
     return Emulator.repoRoot();
-  }
-
-  @SuppressWarnings("unchecked")
-  static String ou(String path) {
-    return ((Map<String, String>) seed().get("ous")).get(path);
-  }
-
-  static String backupAccount() {
-    return (String) seed().get("backup_account_id");
-  }
-
-  static String centralRoleArn() {
-    return "arn:aws:iam::" + backupAccount() + ":role/" + ROLE;
-  }
-
-  /** Clients acting in the central account, as the provider does. */
-  static AwsClients central() {
-    seed();
-    return Emulator.clients().forAccount(backupAccount(), ROLE);
   }
 
   /**
@@ -101,7 +84,7 @@ final class DeploymentEmulator {
 
   /** Adds {@code count} recovery points to a central vault through the bulk route. */
   static void addPoints(String vault, int count) {
-    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + backupAccount()
+    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + org().backupAccount()
         + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
         + "\", \"count\": " + count + "}");
   }
@@ -114,7 +97,7 @@ final class DeploymentEmulator {
 
   /** The same for a deployment whose names are {@code n} (other prefixes). */
   static void assertNothingLeft(Names n, String name, String kmsKeyArn) {
-    AwsClients aws = central();
+    AwsClients aws = org().central();
     List<String> left = new ArrayList<>();
     BackupVaults vaults = new BackupVaults(aws.backup());
     // Every vault generation counts: the name ends in its retention, so list by prefix.

@@ -1,9 +1,8 @@
 package bunker.resource.deployment;
 
 import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.central;
 import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.org;
 import static bunker.resource.deployment.DeploymentEmulator.quickstart;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.addPoints;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.assertNothingInMembers;
@@ -55,8 +54,8 @@ class MemberVaultCheckAccTest {
   private static final class Estate {
     final String name = shortName();
     final Names n = quickstartNames(name);
-    final String prod = ou("workloads/prod");
-    final String dev = ou("workloads/dev");
+    final String prod = org().ou("workloads/prod");
+    final String dev = org().ou("workloads/dev");
     final List<String> prodAccounts = seededAccounts("workloads/prod");
     final List<String> devAccounts = seededAccounts("workloads/dev");
     final List<String> all = seededAccounts("workloads/prod", "workloads/dev");
@@ -158,7 +157,7 @@ class MemberVaultCheckAccTest {
    * member vaults with their point counts.
    */
   static List<String> census(String name, Names n, List<String> accounts) {
-    AwsClients aws = central();
+    AwsClients aws = org().central();
     List<String> out = new ArrayList<>();
     BackupVaults vaults = new BackupVaults(aws.backup());
     for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {

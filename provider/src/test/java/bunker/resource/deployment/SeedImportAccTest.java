@@ -1,9 +1,8 @@
 package bunker.resource.deployment;
 
 import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.central;
 import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.org;
 import static bunker.resource.deployment.DeploymentEmulator.quickstart;
 import static bunker.resource.deployment.DeploymentEmulator.quote;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.member;
@@ -17,6 +16,7 @@ import bunker.protocol.ProviderService;
 import bunker.provider.BackupProvider;
 import bunker.resource.deployment.workload.HelperCode;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +31,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
@@ -51,8 +53,8 @@ class SeedImportAccTest {
   private static String config(SeedModuleEstate estate, boolean force) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(estate.name));
-    v.put("backup_targets", list(ou("workloads/prod")));
-    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("backup_targets", list(org().ou("workloads/prod")));
+    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     String hcl = quickstart(v); // it has its required_providers block
     // The seed module's prefix, on the provider: import finds the deployment by name with it.
@@ -62,90 +64,107 @@ class SeedImportAccTest {
         + estate.centralPrefix + "\"\n");
   }
 
-  private static SeedModuleEstate estate() {
+  private SeedModuleEstate estate;
+  private PluginServer server;
+  private Path root;
+  private Path work;
+  private Map<String, String> env;
+  /** The workload vaults as the seed module left them, and the stand-in's request count. */
+  private Map<String, Map<String, Integer>> memberVaults;
+  private int served;
+
+  /**
+   * A seed-module estate (the name has five characters: the seed module's member helper role
+   * name, M-deployment-helper-<region>, must fit IAM's 64 with the default member prefix), a
+   * provider, and a working directory with the matching configuration, imported.
+   */
+  @BeforeEach
+  void importSeedModuleEstate() throws Exception {
     String id = UUID.randomUUID().toString().substring(0, 4);
-    // Five characters: the seed module's member helper role name (M-deployment-helper-<region>)
-    // must fit IAM's 64 with the default member prefix.
-    return new SeedModuleEstate("s" + id, ou("workloads/prod"), "sd" + id + "-");
+    estate = new SeedModuleEstate("s" + id, org().ou("workloads/prod"), "sd" + id + "-");
+    estate.build();
+    memberVaults = estate.memberVaults();
+    assertEquals(expectedMemberVaults(estate, SeedModuleEstate.MEMBER_POINTS), memberVaults);
+    served = estate.workload.served.size();
+    assertTrue(served >= 3 * estate.targetAccounts().size(), estate.workload.served.toString());
+    server = PluginServer.builder(new ProviderService(new BackupProvider())).start();
+    root = Files.createTempDirectory(Path.of("target"), "seed-import-").toAbsolutePath();
+    Path cli = Files.writeString(root.resolve("cli.tfrc"), "");
+    env = Map.of("TF_REATTACH_PROVIDERS", server.reattachJson("terraform.local/bunker/backup"),
+        "TF_CLI_CONFIG_FILE", cli.toString());
+    work = Files.createDirectories(root.resolve("work"));
+    Files.writeString(work.resolve("main.tf"), config(estate, false));
+    ok(work, env, "import", "-no-color", "-input=false", R, estate.name);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    estate.close();
   }
 
   @Test
   void importSeedModuleDeployment_planEmpty_nextChangeMovesWorkloadKeepingPoints_destroyLeavesNothing()
       throws Exception {
-    try (SeedModuleEstate estate = estate();
-        PluginServer server = PluginServer.builder(new ProviderService(new BackupProvider()))
-            .start()) {
-      estate.build();
-      Map<String, Map<String, Integer>> memberVaults = estate.memberVaults();
-      assertEquals(expectedMemberVaults(estate, SeedModuleEstate.MEMBER_POINTS), memberVaults);
-      int served = estate.workload.served.size();
-      assertTrue(served >= 3 * estate.targetAccounts().size(), estate.workload.served.toString());
-      Map<String, String> helperRoles = memberHelperRoleIds(estate);
-      Path root = Files.createTempDirectory(Path.of("target"), "seed-import-").toAbsolutePath();
-      Map<String, String> env = env(server, root);
-      Path work = Files.createDirectories(root.resolve("work"));
-      Files.writeString(work.resolve("main.tf"), config(estate, false));
-      ok(work, env, "import", "-no-color", "-input=false", R, estate.name);
+    Map<String, String> helperRoles = memberHelperRoleIds(estate);
+    Map<String, Object> state = resource(ok(work, env, "show", "-json", "-no-color"));
+    assertTrue(((String) state.get("standard_vault_arn")).endsWith(
+        ":backup-vault:" + estate.names.standardVault()), state.toString());
+    assertEquals(List.of(estate.names.standardVault(7, 180) + " kept",
+            estate.names.standardVault() + " current", estate.names.lagVault() + " current"),
+        generations(state));
 
-      Map<String, Object> state = resource(ok(work, env, "show", "-json", "-no-color"));
-      assertTrue(((String) state.get("standard_vault_arn")).endsWith(
-          ":backup-vault:" + estate.names.standardVault()), state.toString());
-      assertEquals(List.of(estate.names.standardVault(7, 180) + " kept",
-              estate.names.standardVault() + " current", estate.names.lagVault() + " current"),
-          generations(state));
+    // Nothing to change: the seed module's member stacks serve as they are.
+    String plan = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
+    assertTrue(plan.contains("No changes."), plan);
 
-      // Nothing to change: the seed module's member stacks serve as they are.
-      String plan = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color",
-          "-input=false");
-      assertTrue(plan.contains("No changes."), plan);
+    // The same with an import block, in a fresh directory.
+    Path block = Files.createDirectories(root.resolve("import-block"));
+    Files.writeString(block.resolve("main.tf"), config(estate, false)
+        + "\nimport {\n  to = " + R + "\n  id = \"" + estate.name + "\"\n}\n");
+    String blockPlan = run(block, env, 2, "plan", "-detailed-exitcode", "-no-color",
+        "-input=false");
+    assertTrue(blockPlan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        blockPlan);
 
-      // The same with an import block, in a fresh directory.
-      Path block = Files.createDirectories(root.resolve("import-block"));
-      Files.writeString(block.resolve("main.tf"), config(estate, false)
-          + "\nimport {\n  to = " + R + "\n  id = \"" + estate.name + "\"\n}\n");
-      String blockPlan = run(block, env, 2, "plan", "-detailed-exitcode", "-no-color",
-          "-input=false");
-      assertTrue(blockPlan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-          blockPlan);
+    // The first change moves the workload accounts to Bunker's template, and says so.
+    Files.writeString(work.resolve("main.tf"), config(estate, true));
+    String change = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
+        "-input=false");
+    assertEquals(Set.of("force_destroy", "member_accounts"), changedAttributes(change), change);
+    assertTrue(change.matches("(?s).*Warning: The workload accounts move from the seed "
+        + "module's template to Bunker's.*migrating-from-the-seed-module.*"), change);
+    ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
 
-      // The first change moves the workload accounts to Bunker's template, and says so.
-      Files.writeString(work.resolve("main.tf"), config(estate, true));
-      String change = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
-          "-input=false");
-      assertEquals(Set.of("force_destroy", "member_accounts"), changedAttributes(change), change);
-      assertTrue(change.matches("(?s).*Warning: The workload accounts move from the seed "
-          + "module's template to Bunker's.*migrating-from-the-seed-module.*"), change);
-      ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
-
-      // Nothing was deleted or sent to the seed module's helper; Bunker's helper is the
-      // function of that name and the topic's only subscriber; the member stacks are Bunker's.
-      assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
-      assertEquals(memberVaults, estate.memberVaults());
-      assertHelperIsBunkers(estate);
-      // The seed module's member helper role, which its vault policies exempt, was updated in
-      // place (same role, now trusting Bunker's helper), not replaced.
-      assertEquals(helperRoles, memberHelperRoleIds(estate));
-      for (String account : estate.targetAccounts()) {
-        String trust = java.net.URLDecoder.decode(member(account).iam().getRole(r -> r
-            .roleName(estate.seedMemberHelperRole())).role().assumeRolePolicyDocument(),
-            java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(trust.contains(":role/" + estate.names.helperLambdaRole() + "\""), trust);
-      }
-      String template = central().cloudFormation().describeStackSet(r -> r
-          .stackSetName(estate.names.stackSet()).callAs("DELEGATED_ADMIN")).stackSet()
-          .templateBody();
-      assertTrue(template.contains("Custom::BunkerWorkloadVaults"), template);
-      String after = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color",
-          "-input=false");
-      assertFalse(after.contains("Warning"), after);
-      assertEquals(Map.of("rule log-to-cloudwatch", true, "log group /aws/events/C", true,
-          "role -states", true, "role -lambda", true), estate.seedOnlyObjects());
-
-      state = resource(ok(work, env, "show", "-json", "-no-color"));
-      estate.deleteSeedOnlyObjects();
-      ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
-      assertAllGone(estate, (String) state.get("kms_key_arn"));
+    // Nothing was deleted or sent to the seed module's helper; Bunker's helper is the function
+    // of that name and the topic's only subscriber; the member stacks are Bunker's.
+    assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
+    assertEquals(memberVaults, estate.memberVaults());
+    assertHelperIsBunkers(estate);
+    // The seed module's member helper role, which its vault policies exempt, was updated in
+    // place (same role, now trusting Bunker's helper), not replaced.
+    assertEquals(helperRoles, memberHelperRoleIds(estate));
+    for (String account : estate.targetAccounts()) {
+      String trust = URLDecoder.decode(member(account).iam().getRole(r -> r
+          .roleName(estate.seedMemberHelperRole())).role().assumeRolePolicyDocument(),
+          StandardCharsets.UTF_8);
+      assertTrue(trust.contains(":role/" + estate.names.helperLambdaRole() + "\""), trust);
     }
+    String template = org().central().cloudFormation().describeStackSet(r -> r
+        .stackSetName(estate.names.stackSet()).callAs("DELEGATED_ADMIN")).stackSet()
+        .templateBody();
+    assertTrue(template.contains("Custom::BunkerWorkloadVaults"), template);
+    String after = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
+    assertFalse(after.contains("Warning"), after);
+    assertEquals(Map.of("rule log-to-cloudwatch", true, "log group /aws/events/C", true,
+        "role -states", true, "role -lambda", true), estate.seedOnlyObjects());
+
+    state = resource(ok(work, env, "show", "-json", "-no-color"));
+    estate.deleteSeedOnlyObjects();
+    ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
+    assertAllGone(estate, (String) state.get("kms_key_arn"));
   }
 
   /**
@@ -157,37 +176,24 @@ class SeedImportAccTest {
   @Test
   void importSeedModuleDeployment_thenDestroy_refusedWithPoints_thenForceDestroyLeavesNothing()
       throws Exception {
-    try (SeedModuleEstate estate = estate();
-        PluginServer server = PluginServer.builder(new ProviderService(new BackupProvider()))
-            .start()) {
-      estate.build();
-      Map<String, Map<String, Integer>> memberVaults = estate.memberVaults();
-      int served = estate.workload.served.size();
-      Path root = Files.createTempDirectory(Path.of("target"), "seed-destroy-").toAbsolutePath();
-      Map<String, String> env = env(server, root);
-      Path work = Files.createDirectories(root.resolve("work"));
-      Files.writeString(work.resolve("main.tf"), config(estate, false));
-      ok(work, env, "import", "-no-color", "-input=false", R, estate.name);
-      String key = (String) resource(ok(work, env, "show", "-json", "-no-color"))
-          .get("kms_key_arn");
-      estate.deleteSeedOnlyObjects();
+    String key = (String) resource(ok(work, env, "show", "-json", "-no-color"))
+        .get("kms_key_arn");
+    estate.deleteSeedOnlyObjects();
 
-      String refused = run(work, env, 1, "destroy", "-auto-approve", "-no-color",
-          "-input=false");
-      assertTrue(refused.matches("(?s).*vault " + estate.names.workloadBackupVault() + ": "
-          + SeedModuleEstate.MEMBER_POINTS + "\\s+recovery point.*"), refused);
-      assertEquals(memberVaults, estate.memberVaults(), "nothing deleted");
-      assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
-      assertHelperIsBunkers(estate);
+    String refused = run(work, env, 1, "destroy", "-auto-approve", "-no-color", "-input=false");
+    assertTrue(refused.matches("(?s).*vault " + estate.names.workloadBackupVault() + ": "
+        + SeedModuleEstate.MEMBER_POINTS + "\\s+recovery point.*"), refused);
+    assertEquals(memberVaults, estate.memberVaults(), "nothing deleted");
+    assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
+    assertHelperIsBunkers(estate);
 
-      // As the diagnostic says: force_destroy applied, then the destroy.
-      Files.writeString(work.resolve("main.tf"), config(estate, true));
-      ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
-      assertEquals(memberVaults, estate.memberVaults(), "nothing deleted by the apply");
-      ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
-      assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
-      assertAllGone(estate, key);
-    }
+    // As the diagnostic says: force_destroy applied, then the destroy.
+    Files.writeString(work.resolve("main.tf"), config(estate, true));
+    ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
+    assertEquals(memberVaults, estate.memberVaults(), "nothing deleted by the apply");
+    ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
+    assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
+    assertAllGone(estate, key);
   }
 
   private static Map<String, Map<String, Integer>> expectedMemberVaults(SeedModuleEstate estate,
@@ -211,11 +217,11 @@ class SeedImportAccTest {
   }
 
   private static void assertHelperIsBunkers(SeedModuleEstate estate) {
-    FunctionConfiguration fn = central().lambda().getFunction(r -> r.functionName(
+    FunctionConfiguration fn = org().central().lambda().getFunction(r -> r.functionName(
         estate.names.helperFunction())).configuration();
     assertEquals(HelperCode.RUNTIME, fn.runtimeAsString());
     assertTrue(fn.role().endsWith(":role/" + estate.names.helperLambdaRole()), fn.role());
-    assertEquals(List.of("lambda " + fn.functionArn()), central().sns()
+    assertEquals(List.of("lambda " + fn.functionArn()), org().central().sns()
         .listSubscriptionsByTopic(r -> r.topicArn(estate.helperTopic)).subscriptions().stream()
         .map(s -> s.protocol() + " " + s.endpoint()).toList());
   }
@@ -223,20 +229,15 @@ class SeedImportAccTest {
   private static void assertAllGone(SeedModuleEstate estate, String key) {
     assertNothingLeft(estate.names, estate.name, key);
     assertEquals(expectedMemberVaults(estate, -1), estate.memberVaults());
-    assertFalse(central().organizations().listPolicies(r -> r.filter("BACKUP_POLICY"))
+    assertFalse(org().central().organizations().listPolicies(r -> r.filter("BACKUP_POLICY"))
         .policies().stream().anyMatch(p -> p.name().equals(estate.c())), "policy C left");
-    assertFalse(central().cloudFormation().listStackSets(r -> r.callAs("DELEGATED_ADMIN"))
+    assertFalse(org().central().cloudFormation().listStackSets(r -> r.callAs("DELEGATED_ADMIN"))
         .summaries().stream().anyMatch(s -> s.stackSetName().equals(estate.names.stackSet())
             && !"DELETED".equals(s.statusAsString())), "StackSet M left");
-    assertTrue(central().lambda().listFunctions().functions().stream()
+    assertTrue(org().central().lambda().listFunctions().functions().stream()
         .noneMatch(f -> f.functionName().equals(estate.names.helperFunction())), "helper left");
   }
 
-  private static Map<String, String> env(PluginServer server, Path root) throws IOException {
-    Path cli = Files.writeString(root.resolve("cli.tfrc"), "");
-    return Map.of("TF_REATTACH_PROVIDERS", server.reattachJson("terraform.local/bunker/backup"),
-        "TF_CLI_CONFIG_FILE", cli.toString());
-  }
 
   /** Attribute names the plan marks {@code ~} directly inside the resource block. */
   static Set<String> changedAttributes(String plan) {

@@ -67,8 +67,8 @@ final class SeedModuleEstate implements AutoCloseable {
     this.name = name;
     this.ou = ou;
     this.centralPrefix = centralPrefix;
-    this.aws = DeploymentEmulator.central();
-    this.account = DeploymentEmulator.backupAccount();
+    this.aws = DeploymentEmulator.org().central();
+    this.account = DeploymentEmulator.org().backupAccount();
     this.names = Names.of(centralPrefix, bunker.topology.DeploymentSpec.DEFAULT_MEMBER_PREFIX,
         name, 7, 365);
   }
@@ -183,8 +183,8 @@ final class SeedModuleEstate implements AutoCloseable {
   private String seedHelper() {
     String topic = aws.sns().createTopic(r -> r.name(names.helperTopic())).topicArn();
     bunker.topology.Environment env = new bunker.topology.Environment("aws", region, account,
-        (String) DeploymentEmulator.seed().get("organization_id"),
-        (String) DeploymentEmulator.seed().get("management_account_id"), List.of(), List.of());
+        DeploymentEmulator.org().organizationId(),
+        DeploymentEmulator.org().managementAccount(), List.of(), List.of());
     aws.sns().setTopicAttributes(r -> r.topicArn(topic).attributeName("Policy")
         .attributeValue(bunker.topology.HelperDocuments.topicPolicy(env, topic)));
     String role = new Roles(aws.iam()).create(new Roles.Spec(seedLambdaRole(), "/", "",
@@ -244,7 +244,7 @@ final class SeedModuleEstate implements AutoCloseable {
   Map<String, Map<String, Integer>> memberVaults() {
     Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
     for (String member : targetAccounts()) {
-      AwsClients clients = Emulator.clients().forAccount(member, DeploymentEmulator.ROLE);
+      AwsClients clients = DeploymentEmulator.org().in(member);
       BackupVaults vaults = new BackupVaults(clients.backup());
       Map<String, Integer> counts = new java.util.TreeMap<>();
       for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
@@ -257,11 +257,8 @@ final class SeedModuleEstate implements AutoCloseable {
     return out;
   }
 
-  @SuppressWarnings("unchecked")
   List<String> targetAccounts() {
-    Map<String, List<String>> accounts =
-        (Map<String, List<String>>) DeploymentEmulator.seed().get("accounts");
-    return accounts.get("workloads/prod");
+    return DeploymentEmulator.org().accounts("workloads/prod");
   }
 
   private void role(Roles roles, String roleName, String service) {

@@ -1,9 +1,8 @@
 package bunker.resource.deployment;
 
 import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.central;
 import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.org;
 import static bunker.resource.deployment.DeploymentEmulator.quickstart;
 import static bunker.resource.deployment.DeploymentEmulator.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,8 +46,8 @@ class VaultGenerationsAccTest {
   private static String config(String name, int max, boolean force) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
-    v.put("backup_targets", list(ou("workloads/prod")));
-    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("backup_targets", list(org().ou("workloads/prod")));
+    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     String hcl = quickstart(v);
     assertTrue(hcl.contains("max_retention_days = 365"), "the quickstart changed");
@@ -71,7 +70,7 @@ class VaultGenerationsAccTest {
     String newLag = n.lagVault(7, 400);
     AtomicReference<String> oldStdArn = new AtomicReference<>();
     AtomicReference<String> key = new AtomicReference<>();
-    BackupVaults vaults = new BackupVaults(central().backup());
+    BackupVaults vaults = new BackupVaults(org().central().backup());
     // Matched by C-standard-* but no generation of this deployment: the shape of another
     // deployment's vault whose name extends this one's (with default prefixes the real
     // "<name>-standard-x" deployment's vault names would pass 50 characters).
@@ -116,7 +115,7 @@ class VaultGenerationsAccTest {
           assertEquals(400L, vaults.findByName(newStd).orElseThrow().maxRetentionDays());
           // The ingest machine copies into the new vault; the backup policy targets the new
           // LAG vault; the RAM share holds both LAG generations.
-          AwsClients aws = central();
+          AwsClients aws = org().central();
           String definition = aws.sfn().describeStateMachine(r -> r.stateMachineArn(
               state.string(R, "ingest_state_machine_arn"))).definition();
           assertTrue(definition.contains(std), definition);
@@ -139,7 +138,7 @@ class VaultGenerationsAccTest {
         // generation and its points: the up-front check covers every generation.
         .config(config(name, 400, false))
         .config("provider \"backup\" {\n  assume_role {\n    role_arn = "
-            + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n")
+            + quote(DeploymentEmulator.org().centralRoleArn()) + "\n  }\n}\n")
         .expectError("(?s)Backup Vault \\(" + oldStd + "\\) is not empty.*25 recovery")
         // Back to the earlier bounds: that generation is current again, same vault.
         .config(config(name, 365))
@@ -166,7 +165,7 @@ class VaultGenerationsAccTest {
    */
   private static void assertRestoreSources(TfState state, Names n, List<String> named,
       List<String> absent) {
-    AwsClients aws = central();
+    AwsClients aws = org().central();
     String definition = aws.sfn().describeStateMachine(r -> r.stateMachineArn(
         state.string(R, "restore_state_machine_arn"))).definition();
     String policy = URLDecoder.decode(aws.iam().getRolePolicy(r -> r.roleName(n.restoreRole())

@@ -1,9 +1,8 @@
 package bunker.resource.deployment;
 
 import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.central;
 import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.ou;
+import static bunker.resource.deployment.DeploymentEmulator.org;
 import static bunker.resource.deployment.DeploymentEmulator.quickstart;
 import static bunker.resource.deployment.DeploymentEmulator.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +49,7 @@ class WorkloadAccountsAccTest {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
     v.put("backup_targets", targets);
-    v.put("central_role_arn", quote(DeploymentEmulator.centralRoleArn()));
+    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     v.put("member_deployment_mode", quote(mode));
     return v;
@@ -65,13 +64,10 @@ class WorkloadAccountsAccTest {
         name);
   }
 
-  @SuppressWarnings("unchecked")
   static List<String> seededAccounts(String... ous) {
-    Map<String, List<String>> accounts = (Map<String, List<String>>) DeploymentEmulator.seed()
-        .get("accounts");
     List<String> out = new ArrayList<>();
     for (String o : ous) {
-      out.addAll(accounts.get(o));
+      out.addAll(org().accounts(o));
     }
     return out;
   }
@@ -82,18 +78,18 @@ class WorkloadAccountsAccTest {
   }
 
   static AwsClients member(String account) {
-    return Emulator.clients().forAccount(account, DeploymentEmulator.ROLE);
+    return DeploymentEmulator.org().in(account);
   }
 
   @Test
   void assumeRole_everyAccount_joinerInNextPlan_forceDestroyWithPoints() {
     String name = shortName();
     Names n = names(name);
-    String prod = ou("workloads/prod");
-    String dev = ou("workloads/dev");
+    String prod = org().ou("workloads/prod");
+    String dev = org().ou("workloads/dev");
     String hcl = quickstart(vars(name, list(prod, dev), "assume_role", false));
     String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
-        + quote(DeploymentEmulator.centralRoleArn()) + "\n  }\n}\n";
+        + quote(DeploymentEmulator.org().centralRoleArn()) + "\n  }\n}\n";
     List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
     AtomicReference<String> joiner = new AtomicReference<>();
     AtomicReference<String> key = new AtomicReference<>();
@@ -111,7 +107,7 @@ class WorkloadAccountsAccTest {
           assertNull(state.attr(R, "stack_set_id"));
           Map<String, Map<String, Object>> members = members(state);
           assertTrue(members.keySet().containsAll(seeded), members.keySet().toString());
-          assertFalse(members.containsKey(DeploymentEmulator.backupAccount()));
+          assertFalse(members.containsKey(DeploymentEmulator.org().backupAccount()));
           for (String account : seeded) {
             assertDeployed(state, n, account, members.get(account));
           }
@@ -238,8 +234,8 @@ class WorkloadAccountsAccTest {
         + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
     String name = shortName();
     Names n = names(name);
-    String prod = ou("workloads/prod");
-    String dev = ou("workloads/dev");
+    String prod = org().ou("workloads/prod");
+    String dev = org().ou("workloads/dev");
     List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
     AtomicReference<String> key = new AtomicReference<>();
     Acceptance.steps()
@@ -260,7 +256,7 @@ class WorkloadAccountsAccTest {
           // OUs (the emulator reports the OUs neither on the set nor on its instances).
           assertEquals(accountsUnder(prod, dev), instanceAccounts(n.stackSet()));
           assertTrue(instanceAccounts(n.stackSet()).containsAll(seeded));
-          assertEquals(1, central().cloudFormation().listStackInstancesPaginator(r -> r
+          assertEquals(1, org().central().cloudFormation().listStackInstancesPaginator(r -> r
               .stackSetName(n.stackSet()).callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
               .map(StackInstanceSummary::region).distinct().count(), "one region");
           Map<String, Map<String, Object>> members = members(state);
@@ -299,13 +295,13 @@ class WorkloadAccountsAccTest {
   }
 
   private static StackSet stackSet(String name) {
-    return central().cloudFormation().describeStackSet(r -> r.stackSetName(name)
+    return org().central().cloudFormation().describeStackSet(r -> r.stackSetName(name)
         .callAs(CallAs.DELEGATED_ADMIN)).stackSet();
   }
 
   static Set<String> instanceAccounts(String name) {
     Set<String> out = new TreeSet<>();
-    central().cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
+    org().central().cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
         .callAs(CallAs.DELEGATED_ADMIN)).summaries().stream()
         .map(StackInstanceSummary::account).forEach(out::add);
     return out;
@@ -322,7 +318,7 @@ class WorkloadAccountsAccTest {
   }
 
   static boolean stackSetGone(String name) {
-    return central().cloudFormation().listStackSets(r -> r.callAs(CallAs.DELEGATED_ADMIN))
+    return org().central().cloudFormation().listStackSets(r -> r.callAs(CallAs.DELEGATED_ADMIN))
         .summaries().stream().noneMatch(s -> s.stackSetName().equals(name)
             && !"DELETED".equals(s.statusAsString()));
   }

@@ -49,8 +49,8 @@ class AssumeRoleWorkloadAccountsEmuTest {
 
     WorkloadState state = workload.apply(request, WorkloadState.empty(MemberMode.ASSUME_ROLE));
     assertTrue(state.accounts().keySet().containsAll(seeded), state.accounts().toString());
-    assertFalse(state.accounts().containsKey(emu.str("backup_account_id")));
-    assertFalse(state.accounts().containsKey(emu.str("management_account_id")));
+    assertFalse(state.accounts().containsKey(emu.org.backupAccount()));
+    assertFalse(state.accounts().containsKey(emu.org.managementAccount()));
     for (String account : state.accounts().keySet()) {
       assertEquals(MemberAccount.STATUS_DEPLOYED, state.accounts().get(account).status());
       assertDeployed(request, account, state.accounts().get(account));
@@ -112,7 +112,7 @@ class AssumeRoleWorkloadAccountsEmuTest {
   }
 
   private AwsClients member(String account) {
-    return emu.central.forAccount(account, WorkloadEmu.ROLE);
+    return emu.org.in(account);
   }
 
   private void assertDeployed(WorkloadRequest request, String account, MemberAccount recorded) {

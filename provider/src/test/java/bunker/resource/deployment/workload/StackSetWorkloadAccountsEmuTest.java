@@ -74,7 +74,7 @@ class StackSetWorkloadAccountsEmuTest {
     Names names = Names.of(spec);
     for (String account : emu.accounts("workloads/dev")) {
       assertEquals(MemberAccount.INSTANCE_CURRENT, state.accounts().get(account).status());
-      BackupVaults vaults = new BackupVaults(emu.central.forAccount(account, WorkloadEmu.ROLE)
+      BackupVaults vaults = new BackupVaults(emu.org.in(account)
           .backup());
       assertEquals(state.accounts().get(account).backupVaultArn(),
           vaults.findByName(names.workloadBackupVault()).orElseThrow().backupVaultArn());
@@ -101,7 +101,7 @@ class StackSetWorkloadAccountsEmuTest {
     workload.delete(request, state);
     assertStackSetGone(name);
     for (String account : emu.accounts("workloads/dev")) {
-      assertTrue(new BackupVaults(emu.central.forAccount(account, WorkloadEmu.ROLE).backup())
+      assertTrue(new BackupVaults(emu.org.in(account).backup())
           .findByName(names.workloadBackupVault()).isEmpty(), "member vault deleted");
     }
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
@@ -132,7 +132,7 @@ class StackSetWorkloadAccountsEmuTest {
     Set<String> deployed = instanceAccounts(name);
     assertTrue(deployed.containsAll(expected), "one instance per account of both OUs: "
         + deployed);
-    assertFalse(deployed.contains(emu.str("management_account_id")));
+    assertFalse(deployed.contains(emu.org.managementAccount()));
     assertTrue(instances(name).stream().allMatch(i -> i.region().equals(Emulator.REGION)));
     assertEquals(deployed, state.accounts().keySet());
     assertTrue(state.isConvergedWith(request), state.toString());
@@ -180,8 +180,8 @@ class StackSetWorkloadAccountsEmuTest {
   void apply_inManagementAccount_callsAsSelf() {
     DeploymentSpec base = emu.spec("self", List.of(emu.ou("workloads/dev")));
     bunker.topology.Environment mgmt = new bunker.topology.Environment("aws", Emulator.REGION,
-        emu.str("management_account_id"), emu.str("organization_id"),
-        emu.str("management_account_id"), List.of(), List.of());
+        emu.org.managementAccount(), emu.org.organizationId(),
+        emu.org.managementAccount(), List.of(), List.of());
     DeploymentSpec spec = uniqueCentralPrefix(DeploymentSpec.builder(base.name(), mgmt)
         .centralPrefix(base.centralPrefix()).memberPrefix(base.memberPrefix())
         .backupTargets(base.backupTargets()).build());

@@ -1,18 +1,12 @@
 package bunker.resource.deployment.workload;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
+import bunker.aws.SeededOrganisation;
 import bunker.aws.events.EventBuses;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,33 +17,27 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
  * deployment's central objects in its backup account, for the workload emulator tests.
  */
 final class WorkloadEmu {
-  static final String ROLE = "OrganizationAccountAccessRole";
+  static final String ROLE = SeededOrganisation.ROLE;
 
   final AwsClients management;
   final AwsClients central;
-  final Map<String, Object> seed;
+  final SeededOrganisation org;
   final Environment env;
 
   WorkloadEmu() {
     this.management = Emulator.clients();
-    this.seed = runSeed();
-    this.central = management.forAccount(str("backup_account_id"), ROLE);
-    this.env = new Environment("aws", Emulator.REGION, str("backup_account_id"),
-        str("organization_id"), str("management_account_id"), List.of(), List.of());
+    this.org = Emulator.seedOrganisation();
+    this.central = org.central();
+    this.env = new Environment("aws", Emulator.REGION, org.backupAccount(),
+        org.organizationId(), org.managementAccount(), List.of(), List.of());
   }
 
-  String str(String key) {
-    return (String) seed.get(key);
-  }
-
-  @SuppressWarnings("unchecked")
   String ou(String path) {
-    return ((Map<String, String>) seed.get("ous")).get(path);
+    return org.ou(path);
   }
 
-  @SuppressWarnings("unchecked")
   List<String> accounts(String path) {
-    return ((Map<String, List<String>>) seed.get("accounts")).get(path);
+    return org.accounts(path);
   }
 
   /** A deployment named uniquely for this run, targeting {@code ous}. */
@@ -101,35 +89,5 @@ final class WorkloadEmu {
   static void addRecoveryPoints(String account, String vault, int count) {
     Emulator.admin("POST", "/backup/recovery-points", Json.write(Map.of("account_id", account,
         "region", Emulator.REGION, "vault_name", vault, "count", count)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> runSeed() {
-    Path script = repoRoot().resolve("scripts/emulator/seed.py");
-    try {
-      ProcessBuilder pb = new ProcessBuilder("python3", script.toString());
-      pb.environment().put("BUNKER_EMULATOR_URL", Emulator.url());
-      pb.environment().put("AWS_REGION", Emulator.REGION);
-      pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, p.waitFor(), "seed.py failed: " + out);
-      return (Map<String, Object>) Json.parse(out);
-    } catch (IOException e) {
-      throw new IllegalStateException("running " + script, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static Path repoRoot() {
-    for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("scripts/emulator/seed.py"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("no scripts/emulator/seed.py above " + Paths.get("")
-        .toAbsolutePath());
   }
 }

@@ -1,0 +1,71 @@
+package bunker.aws;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The organisation {@code scripts/emulator.sh seed} made (its JSON, see DESIGN.md "Seed JSON"):
+ * OU and account ids by path, and clients acting in its accounts through the role
+ * Organizations creates in every member account.
+ *
+ * @param json the seed's JSON document as parsed
+ */
+public record SeededOrganisation(Map<String, Object> json) {
+  /** The role the emulator's seeded accounts trust the management account with. */
+  public static final String ROLE = "OrganizationAccountAccessRole";
+
+  /** The id of the OU at {@code path}, e.g. {@code workloads/prod}. */
+  @SuppressWarnings("unchecked")
+  public String ou(String path) {
+    return ((Map<String, String>) json.get("ous")).get(path);
+  }
+
+  /** The member accounts directly in the OU at {@code path}. */
+  @SuppressWarnings("unchecked")
+  public List<String> accounts(String path) {
+    return ((Map<String, List<String>>) json.get("accounts")).get(path);
+  }
+
+  /** The backup (delegated administrator) account: the deployments' central account. */
+  public String backupAccount() {
+    return (String) json.get("backup_account_id");
+  }
+
+  public String managementAccount() {
+    return (String) json.get("management_account_id");
+  }
+
+  public String organizationId() {
+    return (String) json.get("organization_id");
+  }
+
+  /** Every account of the organisation: management, backup and the seeded members. */
+  @SuppressWarnings("unchecked")
+  public Set<String> allAccounts() {
+    Set<String> out = new TreeSet<>(List.of(managementAccount(), backupAccount()));
+    ((Map<String, List<String>>) json.get("accounts")).values().forEach(out::addAll);
+    return out;
+  }
+
+  /** {@link #ROLE} in {@code account}. */
+  public String roleArn(String account) {
+    return "arn:aws:iam::" + account + ":role/" + ROLE;
+  }
+
+  /** {@link #ROLE} in the backup account: what the provider assumes in the tests. */
+  public String centralRoleArn() {
+    return roleArn(backupAccount());
+  }
+
+  /** Clients acting in {@code account} through {@link #ROLE}. */
+  public AwsClients in(String account) {
+    return Emulator.clients().forAccount(account, ROLE);
+  }
+
+  /** Clients acting in the backup account, as the provider does. */
+  public AwsClients central() {
+    return in(backupAccount());
+  }
+}
