@@ -171,6 +171,16 @@ PARAMETER_TEMPLATE = """{
 }"""
 
 
+def create_parameter_set(cfn, name, ous):
+    """A service-managed set of PARAMETER_TEMPLATE with Value v1, deployed to ``ous``."""
+    cfn.create_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
+                         Parameters=[{"ParameterKey": "Value", "ParameterValue": "v1"}],
+                         PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
+                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": ous})
+
+
 def probe_value(as_account, account):
     return as_account("ssm", account).get_parameter(Name="bunker-stackset-probe")[
         "Parameter"]["Value"]
@@ -179,13 +189,7 @@ def probe_value(as_account, account):
 def test_update_stack_set_deploys_to_every_instance_unless_targets_are_named(org, as_account):
     cfn = as_account("cloudformation", org["backup"])
     name = f"upd-{uuid.uuid4().hex[:6]}"
-    cfn.create_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
-                         Parameters=[{"ParameterKey": "Value", "ParameterValue": "v1"}],
-                         PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
-                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
-    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
-                               DeploymentTargets={"OrganizationalUnitIds": [org["workloads"],
-                                                                            org["other"]]})
+    create_parameter_set(cfn, name, [org["workloads"], org["other"]])
     members = [org["p1"], org["outside"]]
     assert [probe_value(as_account, a) for a in members] == ["v1", "v1"]
 
@@ -209,12 +213,7 @@ def test_update_stack_set_deploys_to_every_instance_unless_targets_are_named(org
 def test_update_stack_set_to_a_template_without_the_parameters_drops_them(org, as_account):
     cfn = as_account("cloudformation", org["backup"])
     name = f"nop-{uuid.uuid4().hex[:6]}"
-    cfn.create_stack_set(StackSetName=name, TemplateBody=PARAMETER_TEMPLATE,
-                         Parameters=[{"ParameterKey": "Value", "ParameterValue": "v1"}],
-                         PermissionModel="SERVICE_MANAGED", CallAs="DELEGATED_ADMIN",
-                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
-    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
-                               DeploymentTargets={"OrganizationalUnitIds": [org["workloads"]]})
+    create_parameter_set(cfn, name, [org["workloads"]])
     assert probe_value(as_account, org["p1"]) == "v1"
 
     fixed = PARAMETER_TEMPLATE.replace('{"Ref": "Value"}', '"fixed"')

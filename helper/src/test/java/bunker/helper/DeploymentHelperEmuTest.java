@@ -184,10 +184,8 @@ class DeploymentHelperEmuTest {
   @Test
   void create_restoreVaultExistsUnderAnyKey_adoptsIt() throws Exception {
     // an earlier Bunker made the restore vault under the deployment's key; it is kept as it is
-    Map<String, Object> p = props("", key, policy("Protect"), false);
+    Map<String, Object> p = propsWithRestoreVaultUnderTheKey("Protect");
     String restoreName = (String) p.get("RestoreVaultName");
-    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName)
-        .encryptionKeyArn(key));
 
     Map<String, Object> doc = call("Create", null, p, null);
 
@@ -311,10 +309,8 @@ class DeploymentHelperEmuTest {
   @Test
   void update_newKey_leavesRestoreVaultUnderTheOldKeyWithItsPoints() throws Exception {
     // an earlier Bunker's restore vault, under the deployment's key, holding restored copies
-    Map<String, Object> old = props("", key, policy("P"), false);
+    Map<String, Object> old = propsWithRestoreVaultUnderTheKey("P");
     String restoreName = (String) old.get("RestoreVaultName");
-    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName)
-        .encryptionKeyArn(key));
     String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
     Emulator.bulkPoints(account, restoreName, 4);
     String newKey = newKey();
@@ -428,5 +424,14 @@ class DeploymentHelperEmuTest {
     Map<String, Object> doc = call("Delete", idOf(p), p, null);
     assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
     assertEquals(idOf(p), doc.get("PhysicalResourceId"));
+  }
+
+  /** Properties, with the restore vault already there under the deployment's key. */
+  private Map<String, Object> propsWithRestoreVaultUnderTheKey(String policySid) {
+    Map<String, Object> p = props("", key, policy(policySid), false);
+    String restoreName = (String) p.get("RestoreVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName)
+        .encryptionKeyArn(key));
+    return p;
   }
 }
