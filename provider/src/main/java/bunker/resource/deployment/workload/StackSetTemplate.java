@@ -1,5 +1,10 @@
 package bunker.resource.deployment.workload;
 
+import bunker.topology.Names;
+import bunker.topology.WorkloadTemplate;
+import bunker.topology.json.Json;
+import software.amazon.awssdk.services.cloudformation.model.StackSet;
+
 /**
  * Whose template a deployment's StackSet runs ({@code stackset} mode), as the last read or apply
  * found it. It decides whether the next plan shows a workload change and what that plan says.
@@ -24,5 +29,29 @@ public enum StackSetTemplate {
   /** Whether the set needs no template change for the deployment as configured. */
   public boolean serves() {
     return this == CURRENT || this == SEED_MODULE;
+  }
+
+  /** Whose template {@code set} runs, compared with the {@code desired} one. */
+  static StackSetTemplate of(StackSet set, String desired, Names names) {
+    String body = set.templateBody();
+    if (same(body, desired)) {
+      return CURRENT;
+    }
+    if (body != null && body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE)) {
+      return OUTDATED;
+    }
+    return SeedModuleTemplate.matches(set, names) ? SEED_MODULE : FOREIGN;
+  }
+
+  /** Whether two template bodies are the same JSON (key order and spacing aside). */
+  static boolean same(String actual, String desired) {
+    if (actual == null) {
+      return false;
+    }
+    try {
+      return Json.parse(actual).equals(Json.parse(desired));
+    } catch (RuntimeException e) {
+      return false; // not JSON (someone replaced it with YAML): not ours
+    }
   }
 }

@@ -10,7 +10,6 @@ import bunker.topology.Environment;
 import bunker.topology.Names;
 import bunker.topology.WorkloadRoles;
 import bunker.topology.WorkloadTemplate;
-import bunker.topology.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +85,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         // The same template again re-runs every instance: how an instance left OUTDATED or
         // INOPERABLE by a failed operation is retried. A seed module's template is replaced
         // here too, the helper having taken over the seed module's above.
-        if (!sameTemplate(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
+        if (!StackSetTemplate.same(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
           step = "updating StackSet (" + name + ")";
           sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
         }
@@ -135,7 +134,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     }
     return state.withStackSet(name, found.get().stackSetId(), as.toString())
         .withTargets(deployedOus(found.get(), name, as, state.targets()))
-        .withTemplate(classify(found.get(), template.apply(request), Names.of(spec)))
+        .withTemplate(StackSetTemplate.of(found.get(), template.apply(request), Names.of(spec)))
         .withHelperTopicArn(topic)
         .withAccounts(accounts(request, instances(name, as)));
   }
@@ -229,24 +228,11 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     Optional<StackSet> found = sets.findByName(name);
     String body = template.apply(request);
     if (found.isEmpty()
-        || classify(found.get(), body, Names.of(spec)) != StackSetTemplate.SEED_MODULE) {
+        || StackSetTemplate.of(found.get(), body, Names.of(spec)) != StackSetTemplate.SEED_MODULE) {
       return;
     }
     helper.ensure(spec);
     sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
-  }
-
-  /** Whose template {@code set} runs, compared with the {@code desired} one. */
-  static StackSetTemplate classify(StackSet set, String desired, Names names) {
-    String body = set.templateBody();
-    if (sameTemplate(body, desired)) {
-      return StackSetTemplate.CURRENT;
-    }
-    if (body != null && body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE)) {
-      return StackSetTemplate.OUTDATED;
-    }
-    return SeedModuleTemplate.matches(set, names) ? StackSetTemplate.SEED_MODULE
-        : StackSetTemplate.FOREIGN;
   }
 
   /** Account → whether its instance is CURRENT, for the instances of {@code only} (all: null). */
@@ -367,16 +353,6 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         status.equals(MemberAccount.INSTANCE_CURRENT) ? "" : detail);
   }
 
-  static boolean sameTemplate(String actual, String desired) {
-    if (actual == null) {
-      return false;
-    }
-    try {
-      return Json.parse(actual).equals(Json.parse(desired));
-    } catch (RuntimeException e) {
-      return false; // not JSON (someone replaced it with YAML): not ours
-    }
-  }
 
   private static List<String> regions(DeploymentSpec spec) {
     return List.of(spec.environment().region());

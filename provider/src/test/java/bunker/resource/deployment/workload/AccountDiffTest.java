@@ -124,11 +124,11 @@ class AccountDiffTest {
 
   @Test
   void sameTemplate_comparesJsonNotText() {
-    assertTrue(StackSetWorkloadAccounts.sameTemplate("{\"a\": 1, \"b\": [2]}",
+    assertTrue(StackSetTemplate.same("{\"a\": 1, \"b\": [2]}",
         "{\"b\":[2],\"a\":1}"));
-    assertFalse(StackSetWorkloadAccounts.sameTemplate("{\"a\": 2}", "{\"a\":1}"));
-    assertFalse(StackSetWorkloadAccounts.sameTemplate("Resources: {}", "{\"a\":1}"));
-    assertFalse(StackSetWorkloadAccounts.sameTemplate(null, "{}"));
+    assertFalse(StackSetTemplate.same("{\"a\": 2}", "{\"a\":1}"));
+    assertFalse(StackSetTemplate.same("Resources: {}", "{\"a\":1}"));
+    assertFalse(StackSetTemplate.same(null, "{}"));
   }
 
   @Test

@@ -28,27 +28,27 @@ class StackSetTemplateTest {
     // Key order and spacing do not matter: the templates are compared as JSON.
     String reordered = "{ \"Resources\": {\"WorkloadVaults\": {\"Properties\": "
         + "{\"BackupVaultName\": \"m-prod-cmk\"}, \"Type\": \"Custom::BunkerWorkloadVaults\"}}}";
-    assertEquals(StackSetTemplate.CURRENT, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.CURRENT, StackSetTemplate.of(
         StackSet.builder().templateBody(reordered).build(), OURS, NAMES));
-    assertEquals(StackSetTemplate.OUTDATED, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.OUTDATED, StackSetTemplate.of(
         StackSet.builder().templateBody(OURS.replace("m-prod-cmk", "x")).build(), OURS, NAMES));
   }
 
   @Test
   void classify_seedModuleSetOfThisDeployment_isSeedModule() {
-    assertEquals(StackSetTemplate.SEED_MODULE, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.SEED_MODULE, StackSetTemplate.of(
         set(SEED, "m-prod-cmk", "m-prod-default"), OURS, NAMES));
   }
 
   @Test
   void classify_seedModuleSetOfAnotherDeployment_orAnyOtherTemplate_isForeign() {
-    assertEquals(StackSetTemplate.FOREIGN, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
         set(SEED, "m-dev-cmk", "m-dev-default"), OURS, NAMES));
-    assertEquals(StackSetTemplate.FOREIGN, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
         set("{\"Resources\":{}}", "m-prod-cmk", "m-prod-default"), OURS, NAMES));
-    assertEquals(StackSetTemplate.FOREIGN, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
         StackSet.builder().templateBody("Resources: {}\n").build(), OURS, NAMES));
-    assertEquals(StackSetTemplate.FOREIGN, StackSetWorkloadAccounts.classify(
+    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
         StackSet.builder().build(), OURS, NAMES));
   }
 
