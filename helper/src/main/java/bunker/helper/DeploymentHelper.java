@@ -72,7 +72,10 @@ public final class DeploymentHelper {
     VaultsProperties now = VaultsProperties.from(request.properties());
     VaultsProperties old = request.oldProperties().isEmpty() ? now
         : VaultsProperties.from(request.oldProperties());
-    Map<String, String> data = vaults(request, now, deadline).update(old, now);
+    // A renamed helper role (the stack replaces it) is new to the vaults' current policy, which
+    // exempts only the old one; the old role exists until the stack's clean-up, so the update
+    // acts as the old role and its new policy then exempts the new one.
+    Map<String, String> data = vaults(request, old, deadline).update(old, now);
     return CustomResourceResponse.success(request, now.physicalId(request.accountId()), data);
   }
 

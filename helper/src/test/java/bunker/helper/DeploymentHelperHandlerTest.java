@@ -89,6 +89,23 @@ class DeploymentHelperHandlerTest {
   }
 
   @Test
+  void handleRequest_updateWithARenamedHelperRole_actsAsTheOldRole() throws Exception {
+    Map<String, Object> renamed = new java.util.HashMap<>(PROPS);
+    renamed.put("HelperRoleArn",
+        "arn:aws:iam::490927470633:role/m-prod-deployment-helper-eu-west-2");
+    String request = Requests.request("Update", catcher.url("r9"), ACCOUNT,
+        "bunker-vaults:" + ACCOUNT + ":m-prod-cmk:m-prod-default", renamed, PROPS);
+    List<String> opened = new java.util.ArrayList<>();
+    invoke(handler((role, region, partition) -> {
+      opened.add(role);
+      throw new IllegalStateException("stop here");
+    }), Requests.snsEvent(request), new FakeContext(60_000));
+    catcher.next();
+    assertEquals(List.of(PROPS.get("HelperRoleArn")), opened,
+        "the vaults' current policy exempts the old role only");
+  }
+
+  @Test
   void handleRequest_invalidProperties_failsNamingThem() throws Exception {
     Map<String, Object> bad = new java.util.HashMap<>(PROPS);
     bad.remove("EncryptionKeyArn");
