@@ -277,8 +277,9 @@ class BadConfigAccTest {
     long start = System.nanoTime();
     Emu.resetStats();
     try (Tf tf = Tf.reattach("bad-config")) {
-      String deployment = Emu.providerBlock() + DEPLOYMENT.formatted(Emu.org().ou("workloads/prod"));
-      String targets = TARGETS.replace("%TARGET%", Emu.org().ou("workloads/prod"));
+      String prod = Emu.org().ou("workloads/prod");
+      String deployment = Emu.providerBlock() + DEPLOYMENT.formatted(prod);
+      String targets = TARGETS.replace("%TARGET%", prod);
       for (Case c : deploymentCases()) {
         runs++;
         check(tf, deployment, c.withTargets(targets), failures);

@@ -106,7 +106,7 @@ class SeedImportAccTest {
   }
 
   @Test
-  void importSeedModuleDeployment_planEmpty_nextChangeMovesWorkloadKeepingPoints_destroyLeavesNothing()
+  void importSeedModuleDeployment_planEmpty_nextChangeMovesWorkload_destroyLeavesNothing()
       throws Exception {
     Map<String, String> helperRoles = memberHelperRoleIds(estate);
     Map<String, Object> state = resource(ok(work, env, "show", "-json", "-no-color"));

@@ -181,7 +181,10 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     if (sets.findByName(name).isEmpty()) {
       return List.of();
     }
-    takeOverSeedModule(request, sets);
+    Optional<Finding> moved = takeOverForCheck(request, sets);
+    if (moved.isPresent()) {
+      return List.of(moved.get());
+    }
     return check(request, instanceStatus(name, as, null), VaultCheck.Operation.DESTROY);
   }
 
@@ -207,7 +210,10 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     if (removed.isEmpty()) {
       return List.of();
     }
-    takeOverSeedModule(request, sets);
+    Optional<Finding> moved = takeOverForCheck(request, sets);
+    if (moved.isPresent()) {
+      return List.of(moved.get());
+    }
     TargetAccounts targets = new TargetAccounts(new OrganizationUnits(central.organizations()));
     Set<String> leaving = targets.under(removed, spec.environment());
     leaving.removeAll(targets.of(spec));
@@ -233,6 +239,21 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     }
     helper.ensure(spec);
     sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
+  }
+
+  /** {@link #takeOverSeedModule} before a check; its failure as the check's error. */
+  private Optional<Finding> takeOverForCheck(WorkloadRequest request, StackSets sets) {
+    try {
+      takeOverSeedModule(request, sets);
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(Finding.error("The StackSet could not be moved from the seed module's"
+          + " template to Bunker's", "Before its workload vaults can be checked, StackSet "
+          + Names.of(request.spec()).stackSet() + " must run Bunker's template (only Bunker's"
+          + " member stacks let the helper count recovery points): " + Fanout.describe(e)
+          + ". No workload vault or recovery point was deleted; fix the cause and run the"
+          + " operation again."));
+    }
   }
 
   /** Account → whether its instance is CURRENT, for the instances of {@code only} (all: null). */

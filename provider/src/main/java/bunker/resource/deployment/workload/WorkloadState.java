@@ -53,8 +53,9 @@ public record WorkloadState(
   /**
    * Whether an apply of {@code request} would change nothing: every account deployed, no
    * account left behind, and in stackset mode the set exists with the request's template (or
-   * the seed module's, adopted as it is: {@link StackSetTemplate#serves}) and targets. The resource's plan marks {@code member_accounts} (and {@code stack_set_id})
-   * unknown when this is false, so a joined or departed account shows in the next plan.
+   * the seed module's, adopted as it is: {@link StackSetTemplate#serves}) and targets. The
+   * resource's plan marks {@code member_accounts} (and {@code stack_set_id}) unknown when this
+   * is false, so a joined or departed account shows in the next plan.
    */
   public boolean isConvergedWith(WorkloadRequest request) {
     if (request.mode() != mode

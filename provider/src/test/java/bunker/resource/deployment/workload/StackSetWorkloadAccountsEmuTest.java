@@ -8,6 +8,7 @@ import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
+import bunker.aws.cloudformation.StackSets;
 import bunker.aws.iam.Roles;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.HelperDocuments;
@@ -259,6 +260,51 @@ class StackSetWorkloadAccountsEmuTest {
     } finally {
       helper.release(spec);
       new Roles(emu.central.iam()).delete(names.helperLambdaRole() + "-lambda");
+    }
+  }
+
+  /**
+   * A destroy's check on a set that still runs the seed module's template moves it to Bunker's
+   * first; when that cannot be done (here: the helper package is missing) the check fails with
+   * that reason and the set is left as it was.
+   */
+  @Test
+  void checkDelete_seedModuleSetThatCannotBeMoved_errorNamingTheCause_setUntouched() {
+    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("sm", List.of(emu.ou("workloads/dev"))));
+    Names names = Names.of(spec);
+    // The seed module's shape: its vault resource type and parameters naming this deployment's
+    // vaults (the resource's condition is false, so no helper is needed to create the set).
+    String seed = Json.write(Map.of(
+        "Parameters", Map.of("BackupVaultName", Map.of("Type", "String"),
+            "RestoreVaultName", Map.of("Type", "String")),
+        "Conditions", Map.of("Never", Map.of("Fn::Equals", List.of("a", "b"))),
+        "Resources", Map.of(
+            "BackupVault", Map.of("Type", "Custom::TerraformDeployment", "Condition", "Never",
+                "Properties", Map.of("ServiceToken", "arn:aws:sns:eu-west-2:"
+                    + emu.org.backupAccount() + ":none")),
+            "Probe", Map.of("Type", "AWS::SSM::Parameter", "Properties", Map.of(
+                "Type", "String", "Value", "seed")))));
+    StackSets sets = new StackSets(emu.central.cloudFormation(), Waiters.system(),
+        StackSetWorkloadAccounts.callAs(spec.environment()));
+    sets.create(names.stackSet(), seed, Map.of("BackupVaultName", names.workloadBackupVault(),
+        "RestoreVaultName", names.workloadRestoreVault()), Map.of());
+    try {
+      WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, false);
+      StackSetWorkloadAccounts workload = new StackSetWorkloadAccounts(emu.central,
+          Waiters.system(), new HelperDeployment(emu.central,
+              HelperCode.at(dir.resolve("no-such-helper.zip"))));
+      List<Finding> findings = workload.checkDelete(request, WorkloadState.empty(
+          MemberMode.STACKSET));
+      assertEquals(1, findings.size(), findings.toString());
+      assertTrue(findings.get(0).error());
+      assertEquals("The StackSet could not be moved from the seed module's template to Bunker's",
+          findings.get(0).summary());
+      assertTrue(findings.get(0).detail().contains("no-such-helper.zip"),
+          findings.get(0).detail());
+      assertEquals(seed, describe(emu.central, names.stackSet(),
+          StackSetWorkloadAccounts.callAs(spec.environment())).templateBody());
+    } finally {
+      sets.delete(names.stackSet());
     }
   }
 
