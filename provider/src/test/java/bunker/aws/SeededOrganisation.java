@@ -1,5 +1,6 @@
 package bunker.aws;
 
+import bunker.topology.Names;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,5 +68,19 @@ public record SeededOrganisation(Map<String, Object> json) {
   /** Clients acting in the backup account, as the provider does. */
   public AwsClients central() {
     return in(backupAccount());
+  }
+
+  /**
+   * The central vaults of the deployment named by {@code n} that exist in {@code aws}'s
+   * account: its intermediate vault and every standard and logically air-gapped generation
+   * (their names end in the retention, so they are listed by prefix).
+   */
+  public static List<String> deploymentVaults(AwsClients aws, Names n) {
+    return aws.backup().listBackupVaultsPaginator().backupVaultList().stream()
+        .map(v -> v.backupVaultName())
+        .filter(v -> v.equals(n.intermediateVault())
+            || Names.generation(n.standardVaultPrefix(), v).isPresent()
+            || Names.generation(n.lagVaultPrefix(), v).isPresent())
+        .toList();
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.acc.Acceptance;
 import bunker.acc.TfState;
 import bunker.aws.AwsClients;
+import bunker.aws.SeededOrganisation;
 import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.iam.Roles;
@@ -242,13 +243,7 @@ class ExamplesAccTest {
     Names n = names(deployment);
     List<String> left = new ArrayList<>();
     AwsClients central = org().central();
-    BackupVaults vaults = new BackupVaults(central.backup());
-    central.backup().listBackupVaultsPaginator().backupVaultList().stream()
-        .map(v -> v.backupVaultName())
-        .filter(v -> v.equals(n.intermediateVault())
-            || Names.generation(n.standardVaultPrefix(), v).isPresent()
-            || Names.generation(n.lagVaultPrefix(), v).isPresent())
-        .forEach(v -> left.add("central vault " + v));
+    SeededOrganisation.deploymentVaults(central, n).forEach(v -> left.add("central vault " + v));
     new Roles(central.iam()).findByName(n.backupServiceRole())
         .ifPresent(r -> left.add("role " + r.roleName()));
     central.organizations().listPolicies(r -> r.filter("BACKUP_POLICY")).policies().stream()

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
-import bunker.aws.backup.BackupVaults;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
 import bunker.aws.logs.LogGroups;
@@ -99,14 +98,7 @@ final class DeploymentEmulator {
   static void assertNothingLeft(Names n, String name, String kmsKeyArn) {
     AwsClients aws = org().central();
     List<String> left = new ArrayList<>();
-    BackupVaults vaults = new BackupVaults(aws.backup());
-    // Every vault generation counts: the name ends in its retention, so list by prefix.
-    aws.backup().listBackupVaultsPaginator().backupVaultList().stream()
-        .map(v -> v.backupVaultName())
-        .filter(v -> v.equals(n.intermediateVault())
-            || Names.generation(n.standardVaultPrefix(), v).isPresent()
-            || Names.generation(n.lagVaultPrefix(), v).isPresent())
-        .forEach(v -> left.add("vault " + v));
+    SeededOrganisation.deploymentVaults(aws, n).forEach(v -> left.add("vault " + v));
     Roles roles = new Roles(aws.iam());
     for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
         n.ingestEventsRole(), n.forwardRole())) {
