@@ -53,6 +53,8 @@ final class CentralObjects {
   private final Names names;
   private final Arns arns;
   private final Map<String, String> tags;
+  /** The standard generations the restore role and machine name; see {@link #restoreSources}. */
+  private List<String> restoreSources;
 
   CentralObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state) {
     this.aws = aws;
@@ -342,12 +344,16 @@ final class CentralObjects {
    * deployment in AWS now, found by listing as {@code vault_generations} is (a retention change
    * keeps the old vaults with their points, destroy removes them all). The topology adds the
    * current vault, which this apply may not have made yet. Each update renders both again, so
-   * a new generation is added in the apply that makes it current.
+   * a new generation is added in the apply that makes it current. Listed once per operation:
+   * the role and the machine name the same vaults.
    */
-  private List<String> restoreSources() {
-    return VaultGenerations.find(aws, names, List.of()).stream()
-        .filter(g -> g.kind().equals(VaultGenerations.STANDARD))
-        .map(VaultGenerations.Generation::name).toList();
+  private synchronized List<String> restoreSources() {
+    if (restoreSources == null) {
+      restoreSources = VaultGenerations.find(aws, names, List.of()).stream()
+          .filter(g -> g.kind().equals(VaultGenerations.STANDARD))
+          .map(VaultGenerations.Generation::name).toList();
+    }
+    return restoreSources;
   }
 
   private void ensureRule(Step step, String bus, String pattern, String targetArn,
