@@ -48,7 +48,7 @@ class DeploymentPrefixesTest {
   }
 
   /** Terraform's proposed new state: unset computed attributes keep their prior value. */
-  private static FrameworkServer.PlanResult update(FrameworkServer server, CtyValue prior,
+  static FrameworkServer.PlanResult update(FrameworkServer server, CtyValue prior,
       CtyValue config) {
     CtyValue proposed = config;
     for (var a : DeploymentSchema.SCHEMA.block().attributes()) {

@@ -55,21 +55,23 @@ class GenerationPlanningTest {
         .withAttribute("standard_vault_arn", CtyValue.string(current.arn()));
   }
 
-  private static FrameworkServer.PlanResult update(FrameworkServer server, CtyValue prior,
-      CtyValue config) {
-    CtyValue proposed = config;
-    for (var a : DeploymentSchema.SCHEMA.block().attributes()) {
-      if (a.computed() && config.attr(a.name()).isNull()) {
-        proposed = proposed.withAttribute(a.name(), prior.attr(a.name()));
-      }
-    }
-    return server.planResourceChange(TYPE, prior, proposed, config, new byte[0]);
-  }
-
   private static Generation std(int max, boolean current, Instant lockDate) {
     String name = C + "-standard-7-" + max;
     return new Generation(name, ARN + name, VaultGenerations.STANDARD, 7, max, current,
         lockDate);
+  }
+
+  /**
+   * The plan of a lock-only change (grace time 10 days) on a deployment whose one standard vault
+   * became (or becomes) immutable at {@code lockDate}.
+   */
+  private static FrameworkServer.PlanResult planGraceTenDays(FrameworkServer server,
+      Instant lockDate) {
+    CtyValue prior = state(server, 365, List.of(std(365, true, lockDate)));
+    CtyValue lock = prior.attr("vault_lock").withAttribute("changeable_for_days",
+        CtyValue.number(10));
+    return DeploymentPrefixesTest.update(server, prior, config(365)
+        .withAttribute("vault_lock", lock));
   }
 
   @Test
@@ -77,7 +79,7 @@ class GenerationPlanningTest {
     FrameworkServer server = server();
     Instant lock = Instant.now().minus(30, ChronoUnit.DAYS);
     CtyValue prior = state(server, 365, List.of(std(365, true, lock)));
-    FrameworkServer.PlanResult r = update(server, prior, config(400));
+    FrameworkServer.PlanResult r = DeploymentPrefixesTest.update(server, prior, config(400));
     CtyValue gens = r.planned().attr("vault_generations");
     assertEquals(2, gens.elements().size());
     CtyValue kept = gens.elements().get(0);
@@ -103,7 +105,7 @@ class GenerationPlanningTest {
   void backToEarlierBounds_reusesThatGeneration() {
     FrameworkServer server = server();
     CtyValue prior = state(server, 400, List.of(std(365, false, null), std(400, true, null)));
-    FrameworkServer.PlanResult r = update(server, prior, config(365));
+    FrameworkServer.PlanResult r = DeploymentPrefixesTest.update(server, prior, config(365));
     assertEquals(ARN + C + "-standard-7-365", r.planned().attr("standard_vault_arn").asString());
     List<CtyValue> gens = r.planned().attr("vault_generations").elements();
     assertTrue(gens.get(0).attr("current").asBoolean());
@@ -115,11 +117,7 @@ class GenerationPlanningTest {
   void lockOnlyChange_immutableLock_isAPlanTimeErrorNamingTheVault() {
     FrameworkServer server = server();
     Instant past = Instant.now().minus(1, ChronoUnit.DAYS);
-    CtyValue prior = state(server, 365, List.of(std(365, true, past)));
-    CtyValue lock = prior.attr("vault_lock").withAttribute("changeable_for_days",
-        CtyValue.number(10));
-    FrameworkServer.PlanResult r = update(server, prior, config(365)
-        .withAttribute("vault_lock", lock));
+    FrameworkServer.PlanResult r = planGraceTenDays(server, past);
     assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
     Diagnostic d = r.diagnostics().get(0);
     assertEquals(Diagnostic.Severity.ERROR, d.severity());
@@ -131,11 +129,7 @@ class GenerationPlanningTest {
   void lockOnlyChange_inGraceTime_isPlannedInPlace() {
     FrameworkServer server = server();
     Instant future = Instant.now().plus(2, ChronoUnit.DAYS);
-    CtyValue prior = state(server, 365, List.of(std(365, true, future)));
-    CtyValue lock = prior.attr("vault_lock").withAttribute("changeable_for_days",
-        CtyValue.number(10));
-    FrameworkServer.PlanResult r = update(server, prior, config(365)
-        .withAttribute("vault_lock", lock));
+    FrameworkServer.PlanResult r = planGraceTenDays(server, future);
     assertEquals(List.of(), r.diagnostics());
     CtyValue current = r.planned().attr("vault_generations").elements().get(0);
     assertEquals(ARN + C + "-standard-7-365", current.attr("arn").asString());
