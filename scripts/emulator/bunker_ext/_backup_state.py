@@ -233,6 +233,8 @@ def schedule_expiry(extra, point):
         current = point.delete_at()
         if extra.points.get(point.arn) is point and current is not None and current <= _clock.now():
             del extra.points[point.arn]
+            _scheduler.report(f"recovery point {point.arn} deleted from {point.vault_arn}: "
+                              f"its retention ended")
 
     schedule(due, expire)
 

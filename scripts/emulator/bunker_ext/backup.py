@@ -13,7 +13,7 @@ import json
 from moto.backup import urls as backup_urls
 from moto.backup.responses import BackupResponse
 
-from . import _backup_jobs, _backup_state as S, _clock
+from . import _backup_jobs, _backup_restore, _backup_state as S, _clock
 from ._backup_common import (LAG, STANDARD, backend as _backend, body_of as _body, extra_of,
                              find_vault, int_param as _int, label as _label, lock_is_immutable,
                              op as _op, query as _query, vault_json)
@@ -376,7 +376,8 @@ def install():
     if _installed:
         return
     backup_urls.url_paths.update(_EXTRA_PATHS)
-    for fn in _HANDLERS + _backup_jobs.HANDLERS:
+    backup_urls.url_paths.update({p: BackupResponse.dispatch for p in _backup_restore.PATHS})
+    for fn in _HANDLERS + _backup_jobs.HANDLERS + _backup_restore.HANDLERS:
         setattr(BackupResponse, fn.__name__, fn)
     S.load_timing_from_env()
     _installed = True
