@@ -5,7 +5,9 @@ expressions reference": one of day-of-month and day-of-week must be ``?``; day-o
 from SUN (or SUN-SAT); months 1-12 or JAN-DEC; ``*``, lists, ranges and ``/`` steps in every
 field; ``L`` (last day of the month), ``W`` and ``#`` exist too. ``parse`` checks the syntax;
 ``runs`` lists the start times that fall in a window, in the rule's time zone (UTC unless one
-is named), which is all the emulator needs to run backup rules.
+is named), which is all the emulator needs to run backup rules. ``W``, ``#`` and day-of-week
+``L`` are accepted as syntax but not scheduled (``runs`` says so). ``rate(...)`` is not a cron
+expression: the backup policy syntax page documents cron only.
 """
 import re
 from datetime import datetime, timedelta, timezone
@@ -92,6 +94,7 @@ def parse(expression):
         raise CronError("exactly one of day-of-month and day-of-week must be '?'")
     sets = []
     last_day = False
+    unsupported = []  # valid AWS syntax the emulator does not schedule
     for text, (name, low, high, names) in zip(parts, _FIELDS):
         if name in ("minutes", "hours", "month", "year") and text == "?":
             raise CronError(f"{name}: '?' is only for day-of-month or day-of-week")
@@ -99,11 +102,17 @@ def parse(expression):
             last_day = True
             sets.append(set())
             continue
-        if re.search(r"[LW#]", text):
-            raise CronError(f"{name}: {text!r} (L, W and # other than day-of-month L are "
-                            "not modelled by the emulator)")
+        if name in ("day-of-month", "day-of-week") and re.search(r"[LW#]", text):
+            if not re.fullmatch(r"(\d{1,2}W|LW|L|[1-7A-Za-z]{1,3}L|[1-7A-Za-z]{1,3}#[1-5])",
+                                text):
+                raise CronError(f"{name}: {text!r} is not a valid use of L, W or #")
+            unsupported.append(f"{name} {text}")
+            sets.append(set())
+            continue
         sets.append(_field(text, low, high, names, name))
-    return Cron(sets, last_day)
+    cron = Cron(sets, last_day)
+    cron.unsupported = unsupported
+    return cron
 
 
 def zone(name):
@@ -117,6 +126,8 @@ def zone(name):
 
 def runs(cron, start, end, tz=timezone.utc):
     """Epoch seconds of every start in (start, end], computed in ``tz``."""
+    if cron.unsupported:
+        raise CronError(f"the emulator does not schedule {', '.join(cron.unsupported)}")
     first = datetime.fromtimestamp(start, tz).date() - timedelta(days=1)
     last = datetime.fromtimestamp(end, tz).date() + timedelta(days=1)
     out = []

@@ -2,9 +2,15 @@
 
 What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
 - CreatePolicy Type=BACKUP_POLICY raised NotImplementedError (HTTP 500). Backup policies are now
-  real: content must be a JSON object whose only top-level key is ``plans`` (the documented
-  backup-policy syntax), at most 10,000 characters (AWS's documented limit; beyond it
-  ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED). AttachPolicy needs the type
+  real: content must follow the syntax of the Organizations user guide's "Backup policy syntax
+  and examples" page (checked by ``_backup_policy.validate``; MalformedPolicyDocumentException
+  says what and where), at most 10,000 characters (AWS's documented limit; beyond it
+  ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED).
+- DescribeEffectivePolicy (missing in moto) for BACKUP_POLICY: the account's policies merged from
+  the root through its OUs to the account ("Viewing effective backup policies"; merge rules in
+  ``_backup_policy``), only while the type is enabled on the root, else
+  EffectivePolicyNotFoundException. Any account of the organization reads its own; another
+  account's needs the management account or the resource policy. AttachPolicy needs the type
   enabled on the root (PolicyTypeNotEnabledException), refuses a second attachment to the same
   target (DuplicatePolicyAttachmentException); DetachPolicy of a policy that is not attached gives
   PolicyNotAttachedException. DeletePolicy of an attached policy is PolicyInUseException (moto).

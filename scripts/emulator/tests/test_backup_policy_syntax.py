@@ -87,6 +87,8 @@ INVALID = [
         "@@assign": ["us-east-1"]}), "@@none stands alone (INHERIT: Child control operators)"),
     ("not-cron", with_rule(schedule_expression={"@@assign": "every day"}),
      "schedule_expression is a cron expression (SYNTAX: Backup rule elements)"),
+    ("rate-not-cron", with_rule(schedule_expression={"@@assign": "rate(1 day)"}),
+     "schedule_expression is a cron expression, not rate() (SYNTAX: Backup rule elements)"),
     ("cron-five-fields", with_rule(schedule_expression={"@@assign": "cron(0 5 * * *)"}),
      "cron expressions have six fields (SYNTAX -> EventBridge cron reference)"),
     ("cron-both-days", with_rule(schedule_expression={"@@assign": "cron(0 5 * * MON *)"}),
