@@ -10,7 +10,7 @@ import uuid
 from . import _admin, _backup_access as _access, _backup_resources as _resources
 from . import _backup_state as S, _clock
 from ._backup_common import (backend, body_of, extra_of, find_vault, int_param, label,
-                             op, query)
+                             op, paged, query)
 
 # ---- recovery points ------------------------------------------------------------------------
 
@@ -283,7 +283,8 @@ def _backup_job_json(job):
          "VaultType": f["VaultType"], "ResourceArn": f["ResourceArn"],
          "ResourceType": f["ResourceType"], "IamRoleArn": f["IamRoleArn"],
          "CreationDate": job.created_at, "State": job.state(),
-         "CreatedBy": f.get("CreatedBy") or {}, "RecoveryPointLifecycle": f["Lifecycle"], "IsParent": False,
+         "CreatedBy": f.get("CreatedBy") or {}, "RecoveryPointLifecycle": f["Lifecycle"],
+         "IsParent": False,
          "PercentDone": "100.0" if job.state() == "COMPLETED" else "0.0",
          "BackupSizeInBytes": 1024 * 1024 if job.result_arn else 0,
          "ResourceName": f["ResourceArn"].split(":")[-1].split("/")[-1]}
@@ -319,13 +320,7 @@ def _list_jobs(self, jobs, to_json, key):
     dest = query(self, "destinationVaultArn")
     if dest:
         rows = [r for r in rows if r.get("DestinationBackupVaultArn") == dest]
-    numbered = list(enumerate(rows, start=1))
-    chunk, token = S.page(numbered, query(self, "nextToken"), query(self, "maxResults"),
-                          seq=lambda t: t[0])
-    out = {key: [r for _, r in chunk]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return paged(self, rows, key)
 
 
 @op
@@ -527,13 +522,7 @@ def list_backup_selections(self):
         if s.get("CreatorRequestId"):
             row["CreatorRequestId"] = s["CreatorRequestId"]
         rows.append(row)
-    numbered = list(enumerate(rows, start=1))
-    chunk, token = S.page(numbered, query(self, "nextToken"), query(self, "maxResults"),
-                          seq=lambda t: t[0])
-    out = {"BackupSelectionsList": [r for _, r in chunk]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return paged(self, rows, "BackupSelectionsList")
 
 
 @op

@@ -14,7 +14,8 @@ Sources (Organizations User Guide):
   ``string_like``/``string_not_like``, at most 30 per selection; the supported
   ``resource_types``), and the advanced settings (``ec2.windows_vss``, ``s3.backup_acls``,
   ``s3.backup_object_tags``: ``enabled``/``disabled``). Duplicate JSON keys are rejected.
-- "Policy syntax and inheritance for management policy types" (orgs_manage_policies_inheritance_mgmt):
+- "Policy syntax and inheritance for management policy types"
+  (orgs_manage_policies_inheritance_mgmt):
   the value-setting operators ``@@assign`` (any setting), ``@@append`` and ``@@remove`` (multi-
   valued settings only) and the child control operator ``@@operators_allowed_for_child_policies``
   (``@@all``, ``@@none`` or a list of value-setting operators). Policies merge root -> OUs ->
@@ -24,7 +25,7 @@ Sources (Organizations User Guide):
 - "Viewing effective backup policies" (orgs_manage_policies_backup_effective): the effective
   policy shows plain values, element keys in lower case, ``$account`` left in place.
 - Rule and selection names follow AWS Backup's ``BackupRuleName``/``BackupSelectionName``
-  pattern ``^[a-zA-Z0-9\\-\\_\\.]{1,50}$`` and vault names ``^[a-zA-Z0-9\\-\\_]{2,50}$`` (AWS Backup API
+  pattern ``[a-zA-Z0-9-_.]{1,50}`` and vault names ``[a-zA-Z0-9-_]{2,50}`` (AWS Backup API
   reference, BackupRule / BackupSelection); continuous backups keep 1 to 35 days (AWS Backup
   developer guide, "Changing your retention period").
 

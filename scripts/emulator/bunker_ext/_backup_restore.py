@@ -16,9 +16,8 @@ import uuid
 
 from . import _backup_access as _access, _backup_resources as R, _backup_state as S, _clock
 from . import _scheduler
-from ._backup_common import backend, body_of, extra_of, label, op, query
+from ._backup_common import backend, body_of, extra_of, label, op, paged, query
 
-SOURCE = "aws.backup"
 
 
 class RestoreJob:
@@ -184,13 +183,7 @@ def list_restore_jobs(self):
     status = query(self, "status")
     if status:
         rows = [r for r in rows if r["Status"] == status]
-    numbered = list(enumerate(rows, start=1))
-    chunk, token = S.page(numbered, query(self, "nextToken"), query(self, "maxResults"),
-                          seq=lambda t: t[0])
-    out = {"RestoreJobs": [r for _, r in chunk]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return paged(self, rows, "RestoreJobs")
 
 
 HANDLERS = [get_recovery_point_restore_metadata, start_restore_job, describe_restore_job,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import error_code, fresh_account_id
+from conftest import error_code
+from test_organizations import org  # noqa: F401 - a fresh organisation per test
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -263,15 +264,6 @@ def valid_examples():
             ("example-4-parent", ex4_parent), ("example-5-child", ex5_child),
             ("example-6-tags-block", ex6_tags), ("example-7-resources-block", ex7),
             ("example-8-guardduty", ex8), ("advanced-settings-example", s3_settings)]
-
-
-@pytest.fixture
-def org(as_account):
-    mgmt_id = fresh_account_id()
-    o = as_account("organizations", mgmt_id)
-    o.create_organization(FeatureSet="ALL")
-    root = o.list_roots()["Roots"][0]["Id"]
-    return {"client": o, "root": root, "mgmt": mgmt_id}
 
 
 def create(o, doc, name="p"):
