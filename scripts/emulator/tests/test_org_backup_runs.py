@@ -335,3 +335,34 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
         backup.start_restore_job(RecoveryPointArn="arn:aws:backup:us-east-1:1:recovery-point:x",
                                  IamRoleArn=role, Metadata={})
     assert error_code(e) == "ResourceNotFoundException"
+
+
+def test_schedules_run_in_utc_unless_a_time_zone_is_named(as_account, client, admin, unique):
+    """AWS Backup rules: "A cron expression in UTC"; ScheduleExpressionTimezone moves it into a
+    named zone (AWS Backup API reference, BackupRule). cron(0 5 ? * * *) in America/New_York
+    runs at 10:00 UTC in December."""
+    from conftest import fresh_account_id
+
+    mgmt = fresh_account_id()
+    orgs = as_account("organizations", mgmt)
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root, PolicyType="BACKUP_POLICY")
+    member = orgs.create_account(AccountName="tz", Email="tz@example.com")[
+        "CreateAccountStatus"]["AccountId"]
+    client("iam", member).create_role(RoleName="bunker-test-backup",
+                                      AssumeRolePolicyDocument=TRUST)
+    client("backup", member).create_backup_vault(BackupVaultName="tz-vault")
+    value = unique("tz")
+    s3 = client("s3", member)
+    s3.create_bucket(Bucket=unique("tzb"))
+    doc = {"plans": {"tz": tag_plan(value, {
+        "utc": rule("tz-vault"),
+        "ny": rule("tz-vault", schedule_expression_timezone={"@@assign": "America/New_York"})})}}
+    pid = orgs.create_policy(Name="tz", Description="", Type="BACKUP_POLICY",
+                             Content=json.dumps(doc))["Policy"]["PolicySummary"]["Id"]
+    orgs.attach_policy(PolicyId=pid, TargetId=member)
+    lines = [ln for ln in advance(admin, "2d") if f"ran in {member}" in ln]
+    utc = {ln[11:19] for ln in lines if "tz/utc" in ln}
+    ny = {ln[11:19] for ln in lines if "tz/ny" in ln}
+    assert utc == {"05:00:00"} and ny == {"10:00:00"}, lines
