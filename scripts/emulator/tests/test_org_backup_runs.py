@@ -21,6 +21,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 from conftest import error_code
+from test_backup_events import queue_target, receive
 
 REGION = "us-east-1"
 SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seed.py")
@@ -308,6 +309,11 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     s3 = client("s3", account_id)
     bucket = unique("src")
     s3.create_bucket(Bucket=bucket)
+    sqs, url, qarn = queue_target(client, account_id, unique)
+    events = client("events", account_id)
+    events.put_rule(Name="restores", EventPattern=json.dumps(
+        {"source": ["aws.backup"], "detail-type": ["Restore Job State Change"]}))
+    events.put_targets(Rule="restores", Targets=[{"Id": "q", "Arn": qarn}])
     results = {}
     for label, key in (("locked", locked), ("open", open_key)):
         vault = unique(label)
@@ -326,6 +332,10 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     assert backup.describe_restore_job(RestoreJobId=results["open"])["Status"] in (
         "PENDING", "RUNNING")
     advance(admin, "1m")
+    seen = {e["detail"]["restoreJobId"]: e["detail"] for e in receive(sqs, url, count=4)}
+    assert seen[results["open"]]["status"] == "COMPLETED"
+    assert seen[results["open"]]["createdResourceArn"].startswith("arn:aws:s3:::dst-")
+    assert seen[results["locked"]]["status"] == "FAILED"
     d = {k: backup.describe_restore_job(RestoreJobId=v) for k, v in results.items()}
     assert d["open"]["Status"] == "COMPLETED", d["open"]
     assert d["locked"]["Status"] == "FAILED" and "KMS key" in d["locked"]["StatusMessage"]
