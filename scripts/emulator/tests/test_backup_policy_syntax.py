@@ -328,7 +328,9 @@ def tree(org):
     acct = o.create_account(AccountName="a", Email="a@example.com")["CreateAccountStatus"][
         "AccountId"]
     o.move_account(AccountId=acct, SourceParentId=org["root"], DestinationParentId=ou)
-    return dict(org, ou=ou, account=acct)
+    yield dict(org, ou=ou, account=acct)
+    # with the type off no plan of this organisation runs in later advances
+    o.disable_policy_type(RootId=org["root"], PolicyType="BACKUP_POLICY")
 
 
 def effective(o, account):
