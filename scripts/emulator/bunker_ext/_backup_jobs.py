@@ -294,6 +294,8 @@ def _backup_job_json(job):
         d["CompletionDate"] = job.completed_at
     if job.status_message:
         d["StatusMessage"] = job.status_message
+    if f.get("StartBy"):
+        d["StartBy"] = f["StartBy"]
     return d
 
 

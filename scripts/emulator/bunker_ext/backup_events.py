@@ -50,7 +50,7 @@ def backup_job_event(job):
         "iamRoleArn": f["IamRoleArn"], "resourceArn": f["ResourceArn"],
         "resourceType": f["ResourceType"], "state": job.final_state,
         "completionDate": _iso(job.completed_at),
-        "startBy": _iso(job.created_at + START_WINDOW_SECONDS),
+        "startBy": _iso(f.get("StartBy") or job.created_at + START_WINDOW_SECONDS),
         "percentDone": 100 if job.final_state == "COMPLETED" else 0}
     if job.status_message:
         detail["statusMessage"] = job.status_message

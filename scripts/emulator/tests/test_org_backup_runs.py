@@ -167,6 +167,11 @@ def test_policy_on_an_ou_backs_up_copies_expires_and_restores(seeded, aws, admin
     jobs = backup.list_backup_jobs()["BackupJobs"]
     assert {j["ResourceArn"] for j in jobs if j["State"] == "COMPLETED"} >= set(
         resources.values())
+    # start_backup_window_minutes 60: each job must start within the hour after 05:00 UTC
+    mine_jobs = [j for j in jobs if j["ResourceArn"] in resources.values()]
+    assert mine_jobs and all(
+        abs((j["StartBy"] - j["CreationDate"]).total_seconds() - 3600) < 1
+        for j in mine_jobs), mine_jobs
     assert sum(1 for ln in mine if ln.split(" ", 1)[1].startswith("backup job")) >= 4
 
     # copy actions ran after the backups: into the open central vault; refused by the other
