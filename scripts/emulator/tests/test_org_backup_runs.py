@@ -384,3 +384,51 @@ def test_schedules_run_in_utc_unless_a_time_zone_is_named(as_account, client, ad
     utc = {ln[11:19] for ln in lines if "tz/utc" in ln}
     ny = {ln[11:19] for ln in lines if "tz/ny" in ln}
     assert utc == {"05:00:00"} and ny == {"10:00:00"}, lines
+
+
+def test_a_resources_selection_picks_by_type_and_tag_conditions(as_account, client, admin,
+                                                                unique):
+    """SYNTAX example 7 (the shape Bunker renders): resource_types ["*"] minus
+    not_resource_types, narrowed by conditions on aws:ResourceTag/<key> (all must hold)."""
+    from conftest import fresh_account_id
+
+    mgmt = fresh_account_id()
+    orgs = as_account("organizations", mgmt)
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root, PolicyType="BACKUP_POLICY")
+    member = orgs.create_account(AccountName="sel", Email="sel@example.com")[
+        "CreateAccountStatus"]["AccountId"]
+    client("iam", member).create_role(RoleName="bunker-test-backup",
+                                      AssumeRolePolicyDocument=TRUST)
+    client("backup", member).create_backup_vault(BackupVaultName="sel-vault")
+    value = unique("sel")
+    picked = tagged_resources(lambda svc, _acct: client(svc, member), member, unique, value)
+    s3 = client("s3", member)
+    excluded = unique("stage-test")
+    s3.create_bucket(Bucket=excluded)
+    s3.put_bucket_tagging(Bucket=excluded, Tagging={"TagSet": [
+        {"Key": "backup", "Value": value}, {"Key": "stage", "Value": "test"}]})
+    s3.create_bucket(Bucket=unique("untagged"))
+    doc = {"plans": {"sel": {
+        "regions": {"@@assign": [REGION]}, "rules": {"daily": rule("sel-vault")},
+        "selections": {"resources": {"supported-resources-with-tag": {
+            "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/bunker-test-backup"},
+            "resource_types": {"@@assign": ["*"]},
+            "not_resource_types": {"@@assign": ["arn:aws:ec2:*:*:volume/*"]},
+            "conditions": {
+                "string_equals": {"plan": {
+                    "condition_key": {"@@assign": "aws:ResourceTag/backup"},
+                    "condition_value": {"@@assign": value}}},
+                "string_not_like": {"stage": {
+                    "condition_key": {"@@assign": "aws:ResourceTag/stage"},
+                    "condition_value": {"@@assign": "te*"}}}}}}}}}}
+    pid = orgs.create_policy(Name="sel", Description="", Type="BACKUP_POLICY",
+                             Content=json.dumps(doc))["Policy"]["PolicySummary"]["Id"]
+    orgs.attach_policy(PolicyId=pid, TargetId=root)
+    try:
+        advance(admin, "25h")
+    finally:
+        orgs.detach_policy(PolicyId=pid, TargetId=root)
+    got = {p["ResourceArn"] for p in points(client("backup", member), "sel-vault")}
+    assert got == {picked["S3"], picked["DynamoDB"], picked["RDS"]}, got
