@@ -352,28 +352,35 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     assert error_code(e) == "ResourceNotFoundException"
 
 
-def test_schedules_run_in_utc_unless_a_time_zone_is_named(as_account, client, admin, unique):
-    """AWS Backup rules: "A cron expression in UTC"; ScheduleExpressionTimezone moves it into a
-    named zone (AWS Backup API reference, BackupRule). cron(0 5 ? * * *) in America/New_York
-    runs at 10:00 UTC in December."""
+@pytest.fixture
+def lone_member(as_account, client):
+    """A fresh organisation (BACKUP_POLICY enabled) with one member account holding the role
+    bunker-test-backup and the vault "vault-1": (organizations client, root id, member id)."""
     from conftest import fresh_account_id
 
-    mgmt = fresh_account_id()
-    orgs = as_account("organizations", mgmt)
+    orgs = as_account("organizations", fresh_account_id())
     orgs.create_organization(FeatureSet="ALL")
     root = orgs.list_roots()["Roots"][0]["Id"]
     orgs.enable_policy_type(RootId=root, PolicyType="BACKUP_POLICY")
-    member = orgs.create_account(AccountName="tz", Email="tz@example.com")[
+    member = orgs.create_account(AccountName="m", Email="m@example.com")[
         "CreateAccountStatus"]["AccountId"]
     client("iam", member).create_role(RoleName="bunker-test-backup",
                                       AssumeRolePolicyDocument=TRUST)
-    client("backup", member).create_backup_vault(BackupVaultName="tz-vault")
+    client("backup", member).create_backup_vault(BackupVaultName="vault-1")
+    return orgs, root, member
+
+
+def test_schedules_run_in_utc_unless_a_time_zone_is_named(lone_member, client, admin, unique):
+    """AWS Backup rules: "A cron expression in UTC"; ScheduleExpressionTimezone moves it into a
+    named zone (AWS Backup API reference, BackupRule). cron(0 5 ? * * *) in America/New_York
+    runs at 10:00 UTC in December."""
+    orgs, _, member = lone_member
     value = unique("tz")
     s3 = client("s3", member)
     s3.create_bucket(Bucket=unique("tzb"))
     doc = {"plans": {"tz": tag_plan(value, {
-        "utc": rule("tz-vault"),
-        "ny": rule("tz-vault", schedule_expression_timezone={"@@assign": "America/New_York"})})}}
+        "utc": rule("vault-1"),
+        "ny": rule("vault-1", schedule_expression_timezone={"@@assign": "America/New_York"})})}}
     pid = orgs.create_policy(Name="tz", Description="", Type="BACKUP_POLICY",
                              Content=json.dumps(doc))["Policy"]["PolicySummary"]["Id"]
     orgs.attach_policy(PolicyId=pid, TargetId=member)
@@ -386,22 +393,11 @@ def test_schedules_run_in_utc_unless_a_time_zone_is_named(as_account, client, ad
     assert utc == {"05:00:00"} and ny == {"10:00:00"}, lines
 
 
-def test_a_resources_selection_picks_by_type_and_tag_conditions(as_account, client, admin,
+def test_a_resources_selection_picks_by_type_and_tag_conditions(lone_member, client, admin,
                                                                 unique):
     """SYNTAX example 7 (the shape Bunker renders): resource_types ["*"] minus
     not_resource_types, narrowed by conditions on aws:ResourceTag/<key> (all must hold)."""
-    from conftest import fresh_account_id
-
-    mgmt = fresh_account_id()
-    orgs = as_account("organizations", mgmt)
-    orgs.create_organization(FeatureSet="ALL")
-    root = orgs.list_roots()["Roots"][0]["Id"]
-    orgs.enable_policy_type(RootId=root, PolicyType="BACKUP_POLICY")
-    member = orgs.create_account(AccountName="sel", Email="sel@example.com")[
-        "CreateAccountStatus"]["AccountId"]
-    client("iam", member).create_role(RoleName="bunker-test-backup",
-                                      AssumeRolePolicyDocument=TRUST)
-    client("backup", member).create_backup_vault(BackupVaultName="sel-vault")
+    orgs, root, member = lone_member
     value = unique("sel")
     picked = tagged_resources(lambda svc, _acct: client(svc, member), member, unique, value)
     s3 = client("s3", member)
@@ -411,7 +407,7 @@ def test_a_resources_selection_picks_by_type_and_tag_conditions(as_account, clie
         {"Key": "backup", "Value": value}, {"Key": "stage", "Value": "test"}]})
     s3.create_bucket(Bucket=unique("untagged"))
     doc = {"plans": {"sel": {
-        "regions": {"@@assign": [REGION]}, "rules": {"daily": rule("sel-vault")},
+        "regions": {"@@assign": [REGION]}, "rules": {"daily": rule("vault-1")},
         "selections": {"resources": {"supported-resources-with-tag": {
             "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/bunker-test-backup"},
             "resource_types": {"@@assign": ["*"]},
@@ -430,5 +426,5 @@ def test_a_resources_selection_picks_by_type_and_tag_conditions(as_account, clie
         advance(admin, "25h")
     finally:
         orgs.detach_policy(PolicyId=pid, TargetId=root)
-    got = {p["ResourceArn"] for p in points(client("backup", member), "sel-vault")}
+    got = {p["ResourceArn"] for p in points(client("backup", member), "vault-1")}
     assert got == {picked["S3"], picked["DynamoDB"], picked["RDS"]}, got
