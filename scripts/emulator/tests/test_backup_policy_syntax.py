@@ -445,3 +445,44 @@ def test_a_member_reads_its_own_effective_policy_only(tree, as_account):
     with pytest.raises(ClientError) as e:
         member.describe_effective_policy(PolicyType="BACKUP_POLICY", TargetId=tree["mgmt"])
     assert error_code(e) == "AccessDeniedException"
+
+
+def test_syntax_page_example_2_parent_and_child_merge_into_two_plans(tree):
+    """SYNTAX example 2: a parent policy (root) and a child policy (OU) merge into an effective
+    policy with both plans; keys shown in lower case, values as assigned."""
+    o = tree["client"]
+    parent = {"plans": {"PII_Backup_Plan": {
+        "regions": {"@@append": ["us-east-1", "ap-northeast-3", "eu-north-1"]},
+        "rules": {"Hourly": {
+            "schedule_expression": {"@@assign": "cron(0 0/1 ? * * *)"},
+            "start_backup_window_minutes": {"@@assign": "60"},
+            "target_backup_vault_name": {"@@assign": "FortKnox"},
+            "index_actions": {"resource_types": {"@@assign": ["EBS", "S3"]}},
+            "lifecycle": {"move_to_cold_storage_after_days": {"@@assign": "28"},
+                          "delete_after_days": {"@@assign": "180"},
+                          "opt_in_to_archive_for_supported_resources": {"@@assign": "false"}},
+            "copy_actions": {"arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault": {
+                "target_backup_vault_arn": {
+                    "@@assign": "arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault"},
+                "lifecycle": {"move_to_cold_storage_after_days": {"@@assign": "28"},
+                              "delete_after_days": {"@@assign": "180"}}}}}},
+        "selections": {"tags": {"datatype": {
+            "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/MyIamRole"},
+            "tag_key": {"@@assign": "dataType"},
+            "tag_value": {"@@assign": ["PII", "RED"]}}}}}}}
+    child = [d for i, d in valid_examples() if i == "example-2-child"][0]
+    attach(o, parent, tree["root"], "parent")
+    attach(o, child, tree["ou"], "child")
+    eff = effective(o, tree["account"])["plans"]
+    assert set(eff) == {"pii_backup_plan", "monthly_backup_plan"}
+    assert eff["pii_backup_plan"]["regions"] == ["us-east-1", "ap-northeast-3", "eu-north-1"]
+    assert eff["monthly_backup_plan"]["regions"] == ["us-east-1", "eu-central-1"]
+    hourly = eff["pii_backup_plan"]["rules"]["hourly"]
+    assert hourly["schedule_expression"] == "cron(0 0/1 ? * * *)"
+    assert hourly["lifecycle"] == {"move_to_cold_storage_after_days": "28",
+                                   "delete_after_days": "180",
+                                   "opt_in_to_archive_for_supported_resources": "false"}
+    assert eff["monthly_backup_plan"]["rules"]["monthly"]["lifecycle"] == {
+        "move_to_cold_storage_after_days": "30", "delete_after_days": "365"}
+    assert eff["monthly_backup_plan"]["selections"]["tags"]["monthlydatatype"]["tag_value"] == [
+        "MONTHLY", "RED"]
