@@ -19,6 +19,8 @@ from moto.core.responses import ActionResult
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.exceptions import AWSError, ValidationException
 
+from . import _sfn_exec
+
 STATE_TYPES = ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
 TERMINAL = {"Choice", "Succeed", "Fail"}
 
@@ -195,3 +197,4 @@ def install():
     R.list_state_machine_versions = list_state_machine_versions
     R.create_state_machine = create_state_machine
     R.update_state_machine = update_state_machine
+    _sfn_exec.install()
