@@ -46,6 +46,7 @@ retention (90 days). CreateStateMachine does not check the role here.
 """
 import copy
 import datetime
+import json
 import logging
 import os
 import sys
@@ -236,6 +237,7 @@ def _patch_engine():
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function \
         import WaitFunction
     from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+    from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
     from moto.stepfunctions.parser.backend import execution as exec_mod
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
@@ -356,6 +358,10 @@ def _patch_engine():
 
         def expire():
             if not done.is_set() and env.is_running():
+                arn = _execution_arn(env)
+                with _lock:  # busy until the execution has ended and reported
+                    if arn in _units:
+                        _units[arn] += 1
                 env.set_timed_out()
                 done.set()
 
@@ -397,6 +403,15 @@ def _patch_engine():
     A = aws_sdk.StateTaskServiceAwsSdk
     A._normalise_service_error_name = staticmethod(_pascal_service)
     A._normalise_exception_name = staticmethod(_error_name)
+    orig_service_task = A._eval_service_task
+
+    def eval_service_task(self, env, *args, **kwargs):
+        # State data is JSON: the SDK's timestamps become strings (moto kept datetime objects,
+        # and DescribeExecution of such an execution answered HTTP 500).
+        orig_service_task(self, env, *args, **kwargs)
+        env.stack[-1] = json.loads(to_json_str(env.stack[-1]))
+
+    A._eval_service_task = eval_service_task
 
 
 class _ClockTime:
