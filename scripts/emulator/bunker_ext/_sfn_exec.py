@@ -38,8 +38,9 @@ never run). Each execution runs in its own thread (moto's), with what AWS does a
   ``TIMED_OUT`` / ``ABORTED``; DescribeExecution gives status, output, error and cause, and
   GetExecutionHistory moto's engine's events ("Execution status", DescribeExecution).
 
-Not modelled: Parallel/Map branches parking at a Wait separately (an execution counts as
-parked when any of its threads parks), Task TimeoutSeconds/HeartbeatSeconds of ``.sync`` and
+A Parallel state's branches count one by one (the execution is parked when each branch is).
+Not modelled: Map iterations that wait (an inline Map whose iterations park may let ``advance``
+move on while one of them still runs), Task TimeoutSeconds/HeartbeatSeconds of ``.sync`` and
 callback tasks (real time), the role's permission policies (the server decides calls by the
 caller; a session is what this module gives), EXPRESS machines' limits, and execution history
 retention (90 days). CreateStateMachine does not check the role here.
@@ -89,6 +90,12 @@ class _Park:
         self.done = False
 
 
+def _adjust(arn, delta):
+    with _lock:
+        if arn in _units:
+            _units[arn] += delta
+
+
 def _resume(park):
     with _lock:
         if park.done:
@@ -106,9 +113,7 @@ def park(env, seconds):
         return
     arn = _execution_arn(env)
     p = _Park(arn)
-    with _lock:
-        if arn in _units:
-            _units[arn] -= 1
+    _adjust(arn, -1)
     _scheduler.schedule(_clock.now() + seconds, lambda: _resume(p))
     while not p.event.wait(WAKE_CHECK_SECONDS):
         if not env.is_running():
@@ -228,6 +233,10 @@ def _patch_engine():
     from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.component.state.exec.execute_state import \
         ExecutionState
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker \
+        import BranchWorker
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branches_decl \
+        import BranchesDecl
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import \
         state_task_service_aws_sdk as aws_sdk
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import \
@@ -358,10 +367,7 @@ def _patch_engine():
 
         def expire():
             if not done.is_set() and env.is_running():
-                arn = _execution_arn(env)
-                with _lock:  # busy until the execution has ended and reported
-                    if arn in _units:
-                        _units[arn] += 1
+                _adjust(_execution_arn(env), 1)  # busy until the execution has reported
                 env.set_timed_out()
                 done.set()
 
@@ -372,6 +378,29 @@ def _patch_engine():
         done.wait()
 
     Program.eval = program_eval
+
+    # Parallel: the state's thread waits for its branches, each of which runs (or parks) in
+    # its own thread; count the branches instead of the waiting thread.
+    orig_branches = BranchesDecl._eval_body
+
+    def branches_body(self, env):
+        arn = _execution_arn(env)
+        _adjust(arn, len(self.programs) - 1)
+        try:
+            orig_branches(self, env)
+        finally:
+            _adjust(arn, 1)
+
+    BranchesDecl._eval_body = branches_body
+    orig_branch_routine = BranchWorker._thread_routine
+
+    def branch_routine(self):
+        try:
+            orig_branch_routine(self)
+        finally:
+            _adjust(_execution_arn(self.env), -1)
+
+    BranchWorker._thread_routine = branch_routine
 
     # Credentials: carry the execution's source (machine, account, role) to boto_client_for.
     orig_creds = StateTask._eval_state_credentials

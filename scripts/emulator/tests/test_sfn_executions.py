@@ -347,3 +347,29 @@ def test_bunker_ingest_fails_with_the_cause_when_its_copy_fails(client, admin, u
     assert (f"execution bunker-prod-backup-ingest/fails FAILED: "
             f"Backup.ResourceNotFoundException: ") in "\n".join(lines)
 
+
+
+def test_advance_waits_for_each_parallel_branch(acct, admin, unique):
+    """Each branch of a Parallel state runs in its own right ("Parallel workflow state"): an
+    advance that wakes one branch returns only once that branch is parked again or done."""
+    sfn = acct("stepfunctions")
+    name = unique("parallel")
+    role = make_role(acct("iam"), unique("r"), states_trust(acct.id, name))
+    branch_a = {"StartAt": "WaitA", "States": {
+        "WaitA": {"Type": "Wait", "Seconds": 1800, "Next": "Who"},
+        "Who": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
+                "ResultSelector": {"Account.$": "$.Account"}, "Next": "WaitAgain"},
+        "WaitAgain": {"Type": "Wait", "Seconds": 1800, "End": True}}}
+    branch_b = {"StartAt": "WaitB", "States": {
+        "WaitB": {"Type": "Wait", "Seconds": 7200, "End": True}}}
+    arn = machine(sfn, name, {"StartAt": "Both", "States": {"Both": {
+        "Type": "Parallel", "Branches": [branch_a, branch_b], "End": True}}}, role)
+    started = sfn.start_execution(stateMachineArn=arn, name="p")["executionArn"]
+    admin.ok("POST", "/advance", {"duration": "31m"})
+    events = sfn.get_execution_history(executionArn=started)["events"]
+    assert [e for e in events if e["type"] == "TaskSucceeded"], [e["type"] for e in events]
+    assert status(sfn, started) == "RUNNING"
+    admin.ok("POST", "/advance", {"duration": "90m"})
+    out = sfn.describe_execution(executionArn=started)
+    assert out["status"] == "SUCCEEDED", out
+    assert json.loads(out["output"])[0]["Account"] == acct.id
