@@ -17,6 +17,8 @@ import threading
 import time
 import uuid
 
+from . import _admin
+
 _lock = threading.Lock()
 _cache = {}  # (role arn, caller account, key) -> (real expiry, credentials)
 
@@ -117,3 +119,9 @@ def session_credentials(role_arn, caller_account, region, session_name=None, key
     with _lock:
         _cache[cache_key] = (now + TTL_SECONDS, creds)
     return creds
+
+
+@_admin.on_reset
+def _reset():
+    with _lock:
+        _cache.clear()

@@ -12,6 +12,9 @@ Branches and item processors are checked recursively. It does not check JSONPath
 expressions, intrinsic functions, Resource ARNs or IAM, which AWS does; a definition passing here
 can still be refused by AWS. CreateStateMachine and UpdateStateMachine refuse a definition with
 ERROR diagnostics with InvalidDefinition, as AWS does.
+
+Executions run on moto's own engine, as the machine's role and on the extension clock: see
+``_sfn_exec`` (installed from here).
 """
 import json
 
