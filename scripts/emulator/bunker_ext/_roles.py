@@ -52,12 +52,8 @@ def get_role(role_arn):
         return None
 
 
-def _listify(v):
-    return v if isinstance(v, list) else [v]
-
-
 def _statement_applies(st, principal_kind, principals, context):
-    from .cfn_custom import _condition_ok
+    from .cfn_custom import _conditions_hold, _listify
 
     actions = [str(a).lower() for a in _listify(st.get("Action", []))]
     if not any(fnmatch.fnmatchcase("sts:assumerole", a) for a in actions):
@@ -67,11 +63,7 @@ def _statement_applies(st, principal_kind, principals, context):
         named = _listify(principal.get(principal_kind, [])) if isinstance(principal, dict) else []
         if not any(n == "*" or n in principals for n in named):
             return False
-    for op, pairs in (st.get("Condition") or {}).items():
-        for key, wanted in pairs.items():
-            if not _condition_ok(op, key, wanted, context):
-                return False
-    return True
+    return _conditions_hold(st, context)
 
 
 def trust_allows(role, principal_kind, principals, context):
@@ -82,6 +74,8 @@ def trust_allows(role, principal_kind, principals, context):
         policy = json.loads(doc) if isinstance(doc, str) else (doc or {})
     except ValueError:
         return False
+    from .cfn_custom import _listify
+
     statements = _listify(policy.get("Statement", []))
     if any(st.get("Effect") == "Deny" and _statement_applies(st, principal_kind, principals,
                                                               context) for st in statements):
