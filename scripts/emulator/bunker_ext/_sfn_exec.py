@@ -45,6 +45,7 @@ callback tasks (real time), the role's permission policies (the server decides c
 caller; a session is what this module gives), EXPRESS machines' limits, and execution history
 retention (90 days). CreateStateMachine does not check the role here.
 """
+import collections
 import copy
 import datetime
 import json
@@ -63,6 +64,10 @@ WAKE_CHECK_SECONDS = 0.5  # how often a parked thread looks whether its executio
 
 _lock = threading.Lock()
 _units = {}  # execution ARN -> threads of it that run (not parked); present while it runs
+_parks = set()  # threads waiting for the clock
+_clients = collections.OrderedDict()  # (service, region, access key) -> boto3 client
+_clients_lock = threading.Lock()
+CLIENT_CACHE_SIZE = 256
 _tls = threading.local()
 _settings = {}
 
@@ -84,8 +89,9 @@ def _execution_arn(env):
 
 
 class _Park:
-    def __init__(self, arn):
+    def __init__(self, arn, env):
         self.arn = arn
+        self.env = env
         self.event = threading.Event()
         self.done = False
 
@@ -112,13 +118,17 @@ def park(env, seconds):
     if seconds <= 0:
         return
     arn = _execution_arn(env)
-    p = _Park(arn)
+    p = _Park(arn, env)
+    with _lock:
+        _parks.add(p)
     _adjust(arn, -1)
     _scheduler.schedule(_clock.now() + seconds, lambda: _resume(p))
     while not p.event.wait(WAKE_CHECK_SECONDS):
         if not env.is_running():
             _resume(p)
             break
+    with _lock:
+        _parks.discard(p)
 
 
 # ---- credentials ----------------------------------------------------------------------------
@@ -163,19 +173,34 @@ def _credentials_for(state_credentials, region):
 
 def boto_client_for(region, service, state_credentials=None):
     """moto's ``boto_client_for``, signing with a session of the role the Task acts as."""
-    import boto3
+    import boto3.session
     from botocore.config import Config
     from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
 
     creds = _credentials_for(state_credentials, region)
-    return boto3.client(
-        service, region_name=region, endpoint_url=_settings["endpoint_url"],
-        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        config=Config(parameter_validation=False,
-                      retries={"max_attempts": 0, "total_max_attempts": 1},
-                      connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
-                      read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS))
+    key = (service, region, creds["AccessKeyId"])
+    # boto3 sessions are not thread-safe: clients are made under the lock, then reused (a
+    # client is safe to share between threads).
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+        if "session" not in _settings:
+            _settings["session"] = boto3.session.Session()
+        client = _settings["session"].client(
+            service, region_name=region, endpoint_url=_settings["endpoint_url"],
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            config=Config(parameter_validation=False,
+                          retries={"max_attempts": 0, "total_max_attempts": 1},
+                          connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                          read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS))
+        _clients[key] = client
+        while len(_clients) > CLIENT_CACHE_SIZE:
+            _clients.popitem(last=False)
+        return client
 
 
 def _patch_clients():
@@ -478,8 +503,15 @@ def _ended(execution):
 
 @_admin.on_reset
 def _reset():
+    """The timers are gone: executions waiting for one end (ABORTED) instead of hanging."""
     with _lock:
+        parked = list(_parks)
         _units.clear()
+    for p in parked:
+        p.env.set_stop(stop_date=_clock_datetime(), cause="The emulator was reset.", error=None)
+        _resume(p)
+    with _clients_lock:
+        _clients.clear()
 
 
 def install():
