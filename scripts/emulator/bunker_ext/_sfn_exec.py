@@ -112,6 +112,13 @@ def _resume(park):
     park.event.set()
 
 
+def _wake(arn):
+    with _lock:
+        parked = [p for p in _parks if p.arn == arn]
+    for p in parked:
+        _resume(p)
+
+
 def park(env, seconds):
     """Block this execution thread until the extension clock has moved ``seconds`` on (or the
     execution stopped). Meanwhile the execution counts as parked for ``advance``."""
@@ -245,6 +252,7 @@ def _error_name(norm_service_name, ex):
 
 def _patch_engine():
     from moto.stepfunctions import models as sfn_models
+    from moto.stepfunctions import responses as sfn_responses
     from moto.stepfunctions.parser.api import (ExecutionStatus, HistoryEventType,
                                                TaskFailedEventDetails)
     from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import \
@@ -313,6 +321,13 @@ def _patch_engine():
             raise
 
     exec_mod.Execution.start = start
+    orig_stop_execution = exec_mod.Execution.stop
+
+    def stop(self, stop_date, error, cause):
+        orig_stop_execution(self, stop_date, error, cause)
+        _wake(self.exec_arn)  # its waits end now; advance waits until it has ended
+
+    exec_mod.Execution.stop = stop
 
     orig_reflect = exec_mod.BaseExecutionWorkerCommunication._reflect_execution_status
 
@@ -453,6 +468,31 @@ def _patch_engine():
         return orig_from_error(self, env, ex)
 
     ExecutionState._from_error = from_error
+
+    # DescribeExecution: a TIMED_OUT execution has its stopDate too (moto gave
+    # it for SUCCEEDED, FAILED and ABORTED only).
+    R = sfn_responses.StepFunctionResponse
+    orig_describe = R.describe_execution
+
+    def describe_execution(self):
+        out = orig_describe(self)
+        result = out.result
+        if result.get("status") == "TIMED_OUT" and "stopDate" not in result:
+            execution = self.stepfunction_backend.describe_execution(result["executionArn"])
+            result["stopDate"] = execution.stop_date
+        return out
+
+    R.describe_execution = describe_execution
+    orig_stop = R.stop_execution
+
+    def stop_execution(self):
+        # The engine stops the execution in its own thread: stopDate was still null here.
+        out = orig_stop(self)
+        if out.result.get("stopDate") is None:
+            out.result["stopDate"] = _clock_datetime()
+        return out
+
+    R.stop_execution = stop_execution
 
     A = aws_sdk.StateTaskServiceAwsSdk
     A._normalise_service_error_name = staticmethod(_pascal_service)

@@ -124,7 +124,9 @@ def test_timeout_seconds_times_the_execution_out_on_the_clock(acct, admin, uniqu
     admin.ok("POST", "/advance", {"duration": "9m"})
     assert status(sfn, started) == "RUNNING"
     lines = admin.ok("POST", "/advance", {"duration": "2m"})["lines"]
-    assert status(sfn, started) == "TIMED_OUT"
+    out = sfn.describe_execution(executionArn=started)
+    assert out["status"] == "TIMED_OUT"
+    assert 590 <= (out["stopDate"] - out["startDate"]).total_seconds() <= 720
     assert f"execution {name}/slow TIMED_OUT" in "\n".join(lines)
 
 
@@ -373,3 +375,18 @@ def test_advance_waits_for_each_parallel_branch(acct, admin, unique):
     out = sfn.describe_execution(executionArn=started)
     assert out["status"] == "SUCCEEDED", out
     assert json.loads(out["output"])[0]["Account"] == acct.id
+
+
+def test_stop_execution_aborts_a_waiting_execution(acct, admin, unique):
+    """StopExecution (API reference): the response has stopDate; the execution is ABORTED."""
+    sfn = acct("stepfunctions")
+    name = unique("stop")
+    arn = machine(sfn, name, {"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 3600, "End": True}}},
+        make_role(acct("iam"), unique("r"), states_trust(acct.id)))
+    started = sfn.start_execution(stateMachineArn=arn, name="s")["executionArn"]
+    until_parked(admin)
+    assert sfn.stop_execution(executionArn=started)["stopDate"] is not None
+    admin.ok("POST", "/advance", {"seconds": 1})
+    assert status(sfn, started) == "ABORTED"
+    assert f"execution {name}/s ABORTED" in "\n".join(admin.ok("GET", "/journal")["lines"])
