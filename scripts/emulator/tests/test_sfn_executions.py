@@ -251,18 +251,15 @@ def golden(name, central, member):
     return text.replace(GOLDEN_CENTRAL, central).replace(GOLDEN_MEMBER, member)
 
 
-def test_bunker_ingest_and_restore_machines_run_to_their_end(client, admin, unique):
-    """Ingest: a point in the intermediate vault is copied to the standard vault and its
-    intermediate retention shortened to 7 days; restore: a standard point goes back through the
-    intermediate vault to the member account's restore vault. Both act as their roles in the
-    central account, as a Copy Job State Change event (AWS Backup developer guide, "Amazon
-    EventBridge") and the restore input start them."""
-    central, member = fresh_account_id(), fresh_account_id()
-    c = {s: client(s, central, BUNKER_REGION) for s in ("iam", "backup", "stepfunctions")}
-    m_backup = client("backup", member, BUNKER_REGION)
-    intermediate, standard = "bunker-prod-intermediate", "bunker-prod-standard-7-400"
-    for vault in (intermediate, standard):
+def bunker_central(client, central, member):
+    """Bunker's central objects of the golden fixture that the machines use: the intermediate
+    and standard vaults, the backup service role, the machines and their roles (trust and
+    policy as rendered), and the member's restore vault with its policy."""
+    c = {s: client(s, central, BUNKER_REGION)
+         for s in ("iam", "backup", "stepfunctions", "events")}
+    for vault in ("bunker-prod-intermediate", "bunker-prod-standard-7-400"):
         c["backup"].create_backup_vault(BackupVaultName=vault)
+    m_backup = client("backup", member, BUNKER_REGION)
     m_backup.create_backup_vault(BackupVaultName="bunker-m-prod-default")
     m_backup.put_backup_vault_access_policy(
         BackupVaultName="bunker-m-prod-default",
@@ -277,11 +274,24 @@ def test_bunker_ingest_and_restore_machines_run_to_their_end(client, admin, uniq
         roles[kind] = make_role(iam, f"bunker-prod-backup-{kind}-sfn", role_trust)
         iam.put_role_policy(RoleName=f"bunker-prod-backup-{kind}-sfn", PolicyName="machine",
                             PolicyDocument=golden(f"{kind}-role-policy", central, member))
-    machines = {kind: c["stepfunctions"].create_state_machine(
+    c["machines"] = {kind: c["stepfunctions"].create_state_machine(
         name=f"bunker-prod-backup-{kind}", roleArn=roles[kind],
         definition=golden(f"{kind}-state-machine", central, member))["stateMachineArn"]
         for kind in ("ingest", "restore")}
+    c["member_backup"] = m_backup
+    return c
 
+
+def test_bunker_ingest_and_restore_machines_run_to_their_end(client, admin, unique):
+    """Ingest: a point in the intermediate vault is copied to the standard vault and its
+    intermediate retention shortened to 7 days; restore: a standard point goes back through the
+    intermediate vault to the member account's restore vault. Both act as their roles in the
+    central account, as a Copy Job State Change event (AWS Backup developer guide, "Amazon
+    EventBridge") and the restore input start them."""
+    central, member = fresh_account_id(), fresh_account_id()
+    c = bunker_central(client, central, member)
+    m_backup, machines = c["member_backup"], c["machines"]
+    intermediate, standard = "bunker-prod-intermediate", "bunker-prod-standard-7-400"
     point = admin.ok("POST", "/backup/recovery-points", {
         "account_id": central, "region": BUNKER_REGION, "vault_name": intermediate,
         "count": 1, "lifecycle": {"DeleteAfterDays": 35}})["first"]
@@ -390,3 +400,37 @@ def test_stop_execution_aborts_a_waiting_execution(acct, admin, unique):
     admin.ok("POST", "/advance", {"seconds": 1})
     assert status(sfn, started) == "ABORTED"
     assert f"execution {name}/s ABORTED" in "\n".join(admin.ok("GET", "/journal")["lines"])
+
+
+def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(client, admin, unique):
+    """The Copy Job State Change event of a copy into the intermediate vault (AWS Backup
+    developer guide, "Amazon EventBridge") matches Bunker's ingest rule, whose target starts the
+    ingest machine with the event as input ("Amazon EventBridge events" targets); the machine
+    copies the new point on to the standard vault."""
+    central, member = fresh_account_id(), fresh_account_id()
+    c = bunker_central(client, central, member)
+    backup, events, sfn = c["backup"], c["events"], c["stepfunctions"]
+    events_role = make_role(c["iam"], "bunker-prod-backup-ingest-eventbridge", json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]}))
+    events.put_rule(Name="bunker-prod-backup-ingest",
+                    EventPattern=golden("ingest-pattern", central, member))
+    events.put_targets(Rule="bunker-prod-backup-ingest", Targets=[{
+        "Id": "ingest", "Arn": c["machines"]["ingest"], "RoleArn": events_role}])
+    backup.create_backup_vault(BackupVaultName="landing")
+    point = admin.ok("POST", "/backup/recovery-points", {
+        "account_id": central, "region": BUNKER_REGION, "vault_name": "landing",
+        "count": 1})["first"]
+    backup.start_copy_job(
+        RecoveryPointArn=point, SourceBackupVaultName="landing",
+        DestinationBackupVaultArn=(f"arn:aws:backup:{BUNKER_REGION}:{central}:backup-vault:"
+                                   f"bunker-prod-intermediate"),
+        IamRoleArn=f"arn:aws:iam::{central}:role/bunker-prod-backup-service-role")
+    lines = "\n".join(admin.ok("POST", "/advance", {"duration": "3m"})["lines"])
+    assert "execution bunker-prod-backup-ingest/" in lines and " SUCCEEDED" in lines, lines
+    [execution] = sfn.list_executions(stateMachineArn=c["machines"]["ingest"])["executions"]
+    assert execution["status"] == "SUCCEEDED"
+    [copied] = backup.list_recovery_points_by_backup_vault(
+        BackupVaultName="bunker-prod-standard-7-400")["RecoveryPoints"]
+    assert copied["SourceBackupVaultArn"].endswith(":backup-vault:bunker-prod-intermediate")
