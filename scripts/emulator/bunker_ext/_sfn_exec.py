@@ -38,12 +38,12 @@ never run). Each execution runs in its own thread (moto's), with what AWS does a
   ``TIMED_OUT`` / ``ABORTED``; DescribeExecution gives status, output, error and cause, and
   GetExecutionHistory moto's engine's events ("Execution status", DescribeExecution).
 
-A Parallel state's branches count one by one (the execution is parked when each branch is).
-Not modelled: Map iterations that wait (an inline Map whose iterations park may let ``advance``
-move on while one of them still runs), Task TimeoutSeconds/HeartbeatSeconds of ``.sync`` and
-callback tasks (real time), the role's permission policies (the server decides calls by the
-caller; a session is what this module gives), EXPRESS machines' limits, and execution history
-retention (90 days). CreateStateMachine does not check the role here.
+A Parallel state's branches and an inline Map's iteration workers count one by one (the
+execution is parked when each of them is). Not modelled: distributed Map runs, Task
+TimeoutSeconds/HeartbeatSeconds of ``.sync`` and callback tasks (real time), the role's
+permission policies (the server decides calls by the caller; a session is what this module
+gives), EXPRESS machines' limits, and execution history retention (90 days).
+CreateStateMachine does not check the role here.
 """
 import collections
 import copy
@@ -266,6 +266,12 @@ def _patch_engine():
     from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.component.state.exec.execute_state import \
         ExecutionState
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration \
+        .inline_iteration_component import InlineIterationComponent
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration \
+        .iteration_worker import IterationWorker
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.job import \
+        JobPool
     from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker \
         import BranchWorker
     from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branches_decl \
@@ -441,6 +447,38 @@ def _patch_engine():
             _adjust(_execution_arn(self.env), -1)
 
     BranchWorker._thread_routine = branch_routine
+
+    # Inline Map: likewise, each iteration worker counts while the state's thread waits.
+    orig_launch = InlineIterationComponent._launch_worker
+
+    def launch_worker(self, env, eval_input, job_pool):
+        _adjust(_execution_arn(env), 1)
+        job_pool.bunker_arn = _execution_arn(env)
+        return orig_launch(self, env, eval_input, job_pool)
+
+    InlineIterationComponent._launch_worker = launch_worker
+    orig_worker_eval = IterationWorker.eval
+
+    def worker_eval(self):
+        try:
+            orig_worker_eval(self)
+        finally:
+            _adjust(_execution_arn(self._env), -1)
+
+    IterationWorker.eval = worker_eval
+    orig_await = JobPool.await_jobs
+
+    def await_jobs(self):
+        arn = getattr(self, "bunker_arn", None)
+        if arn is None:
+            return orig_await(self)
+        _adjust(arn, -1)
+        try:
+            orig_await(self)
+        finally:
+            _adjust(arn, 1)
+
+    JobPool.await_jobs = await_jobs
 
     # Credentials: carry the execution's source (machine, account, role) to boto_client_for.
     orig_creds = StateTask._eval_state_credentials

@@ -434,3 +434,30 @@ def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(client, admin, 
     [copied] = backup.list_recovery_points_by_backup_vault(
         BackupVaultName="bunker-prod-standard-7-400")["RecoveryPoints"]
     assert copied["SourceBackupVaultArn"].endswith(":backup-vault:bunker-prod-intermediate")
+
+
+def test_advance_waits_for_each_map_iteration(acct, admin, unique):
+    """An inline Map runs its iterations side by side ("Map workflow state", inline mode): an
+    advance that wakes them returns only once each is parked again or done."""
+    sfn = acct("stepfunctions")
+    name = unique("map")
+    role = make_role(acct("iam"), unique("r"), states_trust(acct.id, name))
+    arn = machine(sfn, name, {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "ItemsPath": "$.items", "End": True, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "W", "States": {
+                "W": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Who"},
+                "Who": {"Type": "Task",
+                        "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
+                        "ResultSelector": {"Account.$": "$.Account"}, "Next": "Again"},
+                "Again": {"Type": "Wait", "Seconds": 3600, "End": True}}}}}}, role)
+    started = sfn.start_execution(stateMachineArn=arn, name="m", input=json.dumps(
+        {"items": [{"wait": 600}, {"wait": 1200}, {"wait": 1800}]}))["executionArn"]
+    admin.ok("POST", "/advance", {"duration": "31m"})
+    events = sfn.get_execution_history(executionArn=started)["events"]
+    assert len([e for e in events if e["type"] == "TaskSucceeded"]) == 3, \
+        [e["type"] for e in events]
+    assert status(sfn, started) == "RUNNING"
+    admin.ok("POST", "/advance", {"duration": "61m"})
+    out = sfn.describe_execution(executionArn=started)
+    assert out["status"] == "SUCCEEDED", out
+    assert json.loads(out["output"]) == [{"Account": acct.id}] * 3
