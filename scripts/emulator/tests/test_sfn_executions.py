@@ -461,3 +461,31 @@ def test_advance_waits_for_each_map_iteration(acct, admin, unique):
     out = sfn.describe_execution(executionArn=started)
     assert out["status"] == "SUCCEEDED", out
     assert json.loads(out["output"]) == [{"Account": acct.id}] * 3
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_task_credentials_act_as_a_role_of_another_account(acct, client, admin, unique,
+                                                           trusted):
+    """A Task's ``Credentials.RoleArn`` ("Task workflow state"): Step Functions assumes that
+    role with the execution role, so the role must trust the execution role."""
+    sfn = acct("stepfunctions")
+    name = unique("cross")
+    role = make_role(acct("iam"), unique("r"), states_trust(acct.id, name))
+    other = fresh_account_id()
+    principal = role if trusted else f"arn:aws:iam::{other}:root"
+    target = make_role(client("iam", other), unique("target"), json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+            "AWS": principal}, "Action": "sts:AssumeRole"}]}))
+    arn = machine(sfn, name, {"StartAt": "Who", "States": {"Who": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
+        "Credentials": {"RoleArn": target}, "ResultSelector": {"Account.$": "$.Account"},
+        "End": True}}}, role)
+    started = sfn.start_execution(stateMachineArn=arn, name="c")["executionArn"]
+    until_parked(admin)
+    out = sfn.describe_execution(executionArn=started)
+    if trusted:
+        assert out["status"] == "SUCCEEDED", out
+        assert json.loads(out["output"]) == {"Account": other}
+    else:
+        assert out["status"] == "FAILED"
+        assert out["error"] == "States.Permissions" and target in out["cause"]
