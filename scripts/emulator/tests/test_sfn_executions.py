@@ -12,6 +12,10 @@ AWS pages each test relies on (Step Functions developer guide unless said otherw
   ``aws:SourceArn`` conditions against the confused deputy; "Handling errors in Step Functions
   workflows": ``States.Permissions``, a Task without the privileges it needs.
 - "Retrying after an error": IntervalSeconds before a retry.
+- "Parallel workflow state", "Map workflow state" (inline): branches and iterations run side by
+  side; "Task workflow state": ``Credentials.RoleArn``, a role assumed for one Task.
+- API reference: StartExecution (a name is generated when none is given), StopExecution
+  (stopDate), DescribeExecution (status, output, error, cause, stopDate once ended).
 
 Bunker's own machines are read from the golden files the provider's DocumentsGoldenTest keeps
 equal to ``StateMachines.ingest/restore(Fixtures.spec())`` (provider/src/test/resources/topology),
