@@ -282,11 +282,14 @@ def _statement_matches(st, topic_arn, topic_account, context):
         aws = _listify(principal.get("AWS", [])) if isinstance(principal, dict) else []
         if not any(p in ("*", account, f"arn:aws:iam::{account}:root", arn) for p in aws):
             return False
-    for op, pairs in (st.get("Condition") or {}).items():
-        for key, wanted in pairs.items():
-            if not _condition_ok(op, key, wanted, context):
-                return False
-    return True
+    return _conditions_hold(st, context)
+
+
+def _conditions_hold(st, context):
+    """Every condition of statement ``st`` holds in ``context`` (lower-case keys)."""
+    return all(_condition_ok(op, key, wanted, context)
+               for op, pairs in (st.get("Condition") or {}).items()
+               for key, wanted in pairs.items())
 
 
 def _policy_allows(policy, topic_arn, topic_account, account, principal):

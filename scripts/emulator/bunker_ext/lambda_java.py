@@ -60,7 +60,7 @@ from collections import deque
 
 from moto.core.exceptions import JsonRESTError
 
-from . import _admin, _wire
+from . import _admin, _roles, _wire
 
 log = logging.getLogger("bunker_ext.lambda_java")
 
@@ -77,7 +77,6 @@ _unpack_locks = {}
 _slots = [None]
 _running = [0]
 _records = deque(maxlen=200)
-_credentials = {}  # (role ARN, function ARN) -> (expiry, dict)
 
 
 class ServiceException(JsonRESTError):
@@ -194,23 +193,10 @@ def _role_credentials(fn):
     Kept for 15 minutes per role and function (the session name is the function's name); a key
     that moto no longer maps to the role's account (after a reset) is replaced.
     """
-    from moto.iam.models import get_account_id_from
-    from moto.sts.models import sts_backends
-    from moto.utilities.utils import get_partition
-
-    now = time.time()
-    cached = _credentials.get((fn.role, fn.function_arn))
-    if cached and cached[0] > now and get_account_id_from(cached[1]["AWS_ACCESS_KEY_ID"]) \
-            == fn.role.split(":")[4]:
-        return cached[1]
-    sts = sts_backends[fn.account_id][get_partition(fn.region)]
-    role = sts.assume_role(region_name=fn.region, role_session_name=fn.function_name,
-                           role_arn=fn.role, policy=None, duration=3600, external_id=None)
-    creds = {"AWS_ACCESS_KEY_ID": role.access_key_id,
-             "AWS_SECRET_ACCESS_KEY": role.secret_access_key,
-             "AWS_SESSION_TOKEN": role.session_token}
-    _credentials[(fn.role, fn.function_arn)] = (now + 900, creds)
-    return creds
+    c = _roles.session_credentials(fn.role, fn.account_id, fn.region,
+                                   session_name=fn.function_name, key=fn.function_arn)
+    return {"AWS_ACCESS_KEY_ID": c["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": c["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": c["SessionToken"]}
 
 
 def _version(fn):
@@ -570,7 +556,6 @@ def _post(body, query):
 def _reset():
     with _lock:
         _records.clear()
-        _credentials.clear()
     _load_settings()
 
 

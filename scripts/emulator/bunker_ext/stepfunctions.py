@@ -12,12 +12,17 @@ Branches and item processors are checked recursively. It does not check JSONPath
 expressions, intrinsic functions, Resource ARNs or IAM, which AWS does; a definition passing here
 can still be refused by AWS. CreateStateMachine and UpdateStateMachine refuse a definition with
 ERROR diagnostics with InvalidDefinition, as AWS does.
+
+Executions run on moto's own engine, as the machine's role and on the extension clock: see
+``_sfn_exec`` (installed from here).
 """
 import json
 
 from moto.core.responses import ActionResult
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.exceptions import AWSError, ValidationException
+
+from . import _sfn_exec
 
 STATE_TYPES = ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
 TERMINAL = {"Choice", "Succeed", "Fail"}
@@ -195,3 +200,4 @@ def install():
     R.list_state_machine_versions = list_state_machine_versions
     R.create_state_machine = create_state_machine
     R.update_state_machine = update_state_machine
+    _sfn_exec.install()
