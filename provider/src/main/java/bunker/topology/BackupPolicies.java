@@ -154,9 +154,25 @@ public final class BackupPolicies {
                 "move_to_cold_storage_after_days", cold == null ? null
                     : assign(cold.toString()),
                 "delete_after_days", assign(Integer.toString(rule.deleteAfterDays()))))),
-        "recovery_point_tags", obj("bunker-deployment", obj(
-            "tag_key", assign("bunker:deployment"),
-            "tag_value", assign(spec.name()))));
+        "recovery_point_tags", recoveryPointTags(spec, rule));
+  }
+
+  /**
+   * The deployment's tag, and for a rule whose points the ingest machine shortens, the local
+   * retention under the seed module's key {@code BackupLocalRetentionDays}: it tells whoever
+   * reads a workload point what it will be cut to, and an import reads the rule back from it.
+   */
+  private static Map<String, Object> recoveryPointTags(DeploymentSpec spec, Rule rule) {
+    Map<String, Object> tags = obj("bunker-deployment", obj(
+        "tag_key", assign("bunker:deployment"),
+        "tag_value", assign(spec.name())));
+    Integer local = rule.shortenedLocalRetentionDays();
+    if (local != null) {
+      tags.put("local-retention", obj(
+          "tag_key", assign("BackupLocalRetentionDays"),
+          "tag_value", assign(local.toString())));
+    }
+    return tags;
   }
 
   private static Map<String, Object> assign(Object value) {
