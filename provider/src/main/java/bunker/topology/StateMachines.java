@@ -128,13 +128,13 @@ public final class StateMachines {
     Map<String, Object> keeps = new LinkedHashMap<>();
     shortened.forEach((days, pairs) -> {
       String keep = "KeepLocally" + days + "Days";
-      List<Object> matches = new ArrayList<>();
+      List<Map<String, Object>> matches = new ArrayList<>();
       for (String[] pair : pairs) {
         matches.add(obj("And", List.of(
             obj("Variable", plan, "StringEquals", pair[0]),
             obj("Variable", rule, "StringEquals", pair[1]))));
       }
-      choices.add(matches.size() == 1 ? withNext(castMap(matches.get(0)), keep)
+      choices.add(matches.size() == 1 ? withNext(matches.get(0), keep)
           : obj("Or", matches, "Next", keep));
       keeps.put(keep, obj("Type", "Pass", "Result", days,
           "ResultPath", "$.localRetentionDays", "Next", "ShortenWorkloadRetention"));
@@ -375,11 +375,6 @@ public final class StateMachines {
   /** {@code States.Format(template, $.destinationAccountId)}. */
   private static String format(String template) {
     return "States.Format('" + template + "', $.destinationAccountId)";
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> castMap(Object o) {
-    return (Map<String, Object>) o;
   }
 
   private static Map<String, Object> task(DeploymentSpec spec, String action,
