@@ -34,6 +34,16 @@ returns a canned reply and SNS deliveries to Lambda go nowhere. Here a function 
   ``/aws/lambda/<name>``, through moto's Logs backend.
 - At most ``BUNKER_EMULATOR_JAVA_LAMBDA_CONCURRENCY`` (4) JVMs run at once; more invocations wait.
 
+Runtime deprecation (AWS Lambda developer guide, "Lambda runtimes", table "Deprecated
+runtimes", and "Runtime deprecation"): after a runtime's "Block function create" date Lambda
+refuses CreateFunction with it, and after its "Block function update" date it refuses
+UpdateFunctionConfiguration and UpdateFunctionCode of a function that would run it, with
+InvalidParameterValueException (HTTP 400) "The runtime parameter of <runtime> is no longer
+supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime
+while creating or updating functions." The dates are read against the emulator's own clock
+(``_clock.now()``), so moving the clock past a block date shows what users will meet. This holds
+for every runtime in ``BLOCKED_RUNTIMES`` (not only Java, and with the Java runner off too).
+
 ``BUNKER_EMULATOR_JAVA_LAMBDA=false`` switches all of this off (moto's behaviour). Without a
 ``java`` on PATH (or JAVA_HOME) an invocation fails with a ServiceException naming the cause.
 ``GET /bunker-api/lambda/java`` shows the settings and the recent invocations.
@@ -60,7 +70,7 @@ from collections import deque
 
 from moto.core.exceptions import JsonRESTError
 
-from . import _admin, _roles, _wire
+from . import _admin, _clock, _roles, _wire
 
 log = logging.getLogger("bunker_ext.lambda_java")
 
@@ -91,6 +101,43 @@ class InvalidRequestContentException(JsonRESTError):
 
     def __init__(self, message):
         super().__init__("InvalidRequestContentException", message)
+
+
+# ---- runtime deprecation ----------------------------------------------------------------------
+
+# runtime -> (block function create, block function update), UTC dates from AWS Lambda's
+# "Lambda runtimes" page (Deprecated runtimes table). Add a row when AWS publishes one.
+BLOCKED_RUNTIMES = {
+    "java17": (datetime.date(2026, 7, 31), datetime.date(2026, 8, 31)),
+}
+
+
+class InvalidParameterValueException(JsonRESTError):
+    code = 400
+
+    def __init__(self, message):
+        super().__init__("InvalidParameterValueException", message)
+
+
+def blocked(runtime, operation):
+    """The error Lambda answers for ``runtime`` on ``operation`` ("create" or "update") at the
+    emulator's current time, or None when the runtime is still allowed."""
+    dates = BLOCKED_RUNTIMES.get(runtime or "")
+    if dates is None:
+        return None
+    today = datetime.datetime.fromtimestamp(_clock.now(), datetime.timezone.utc).date()
+    if today < dates[0 if operation == "create" else 1]:
+        return None
+    return InvalidParameterValueException(
+        f"The runtime parameter of {runtime} is no longer supported for creating or updating AWS "
+        "Lambda functions. We recommend you use a supported runtime while creating or updating "
+        "functions.")
+
+
+def _refuse_blocked(runtime, operation):
+    error = blocked(runtime, operation)
+    if error is not None:
+        raise error
 
 
 # ---- settings -------------------------------------------------------------------------------
@@ -644,3 +691,28 @@ def install():
             return self.querystring.get(name, [if_none])[0]
 
     LambdaResponse._get_param = get_param
+
+    orig_create = LambdaBackend.create_function
+
+    def create_function(self, spec):
+        _refuse_blocked(spec.get("Runtime"), "create")
+        return orig_create(self, spec)
+
+    LambdaBackend.create_function = create_function
+
+    orig_update_config = LambdaBackend.update_function_configuration
+
+    def update_function_configuration(self, function_name, qualifier, body):
+        fn = self.get_function(function_name, qualifier)
+        _refuse_blocked(body.get("Runtime") or fn.run_time, "update")
+        return orig_update_config(self, function_name, qualifier, body)
+
+    LambdaBackend.update_function_configuration = update_function_configuration
+
+    orig_update_code = LambdaBackend.update_function_code
+
+    def update_function_code(self, function_name, qualifier, body):
+        _refuse_blocked(self.get_function(function_name, qualifier).run_time, "update")
+        return orig_update_code(self, function_name, qualifier, body)
+
+    LambdaBackend.update_function_code = update_function_code

@@ -70,7 +70,7 @@ def make_function(client, account_id, unique, handlers_zip):
     iam = client("iam", account_id)
     lam = client("lambda", account_id)
 
-    def make(method, timeout=10, env=None, runtime="java17"):
+    def make(method, timeout=10, env=None, runtime="java21"):
         name = unique("fn")
         role = iam.create_role(RoleName=unique("exec"),
                                AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
@@ -129,7 +129,7 @@ def test_request_response_runs_the_handler_with_lambdas_context_and_environment(
     assert env["AWS_ENDPOINT_URL"] == endpoint
     assert env["AWS_LAMBDA_LOG_GROUP_NAME"] == f"/aws/lambda/{name}"
     assert env["_HANDLER"] == "bunkertest.Handlers::echo"
-    assert env["AWS_EXECUTION_ENV"] == "AWS_Lambda_java17"
+    assert env["AWS_EXECUTION_ENV"] == "AWS_Lambda_java21"
     assert env["CUSTOM_SETTING"] == "x-1"
     assert env["AWS_ACCESS_KEY_ID"].startswith("ASIA") and env["AWS_SESSION_TOKEN"]
     tail = base64.b64decode(r["LogResult"]).decode()

@@ -1,5 +1,5 @@
 """End to end: a member account's stack → SNS topic (central account) → the real deployment
-helper (helper/target/bunker-deployment-helper-0.1.0.zip, java17) running in the emulator's JVM
+helper (helper/target/bunker-deployment-helper-0.1.0.zip, java21) running in the emulator's JVM
 → vaults in the member account → response PUT to the ResponseURL → stack complete; and back.
 
 The zip is built with Maven when absent (skipped, saying so, only if mvn is missing).
@@ -65,7 +65,7 @@ def central_helper(client, central, org_id, prefix, zip_bytes):
             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}]}))
     role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))[
         "Role"]["Arn"]
-    fn = lam.create_function(FunctionName=name, Runtime="java17", Role=role, Handler=HANDLER,
+    fn = lam.create_function(FunctionName=name, Runtime="java21", Role=role, Handler=HANDLER,
                              Code={"ZipFile": zip_bytes}, Timeout=900, MemorySize=1024)
     lam.add_permission(FunctionName=name, StatementId="sns", Action="lambda:InvokeFunction",
                        Principal="sns.amazonaws.com", SourceArn=topic)

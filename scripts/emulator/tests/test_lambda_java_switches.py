@@ -92,7 +92,7 @@ def _function(make, zip_bytes, name):
     role = make("iam").create_role(RoleName=f"{name}-role",
                                    AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
     return make("lambda").create_function(
-        FunctionName=name, Runtime="java17", Role=role["Role"]["Arn"],
+        FunctionName=name, Runtime="java21", Role=role["Role"]["Arn"],
         Handler="bunkertest.Handlers::echo", Code={"ZipFile": zip_bytes})["FunctionArn"]
 
 

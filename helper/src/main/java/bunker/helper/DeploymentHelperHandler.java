@@ -21,7 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * The Lambda entry point ({@code bunker.helper.DeploymentHelperHandler::handleRequest}, runtime
- * java17). Lambda calls it with the SNS event CloudFormation's request was published in (or, if
+ * java21 — {@code HelperCode.RUNTIME} in the provider; the classes target Java 17, which the
+ * java21 runtime runs). Lambda calls it with the SNS event CloudFormation's request was published
+ * in (or, if
  * the function is itself the ServiceToken, with the request). For each request it runs
  * {@link DeploymentHelper} on a worker thread with a time limit of the Lambda's remaining time
  * minus a margin, and PUTs the response to the request's ResponseURL — FAILED if the work threw

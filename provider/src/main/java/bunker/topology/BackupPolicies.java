@@ -9,12 +9,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Organizations backup policies of a deployment. Each deployment plan becomes one policy plan
- * ({@code C-<plan>-std}) — or two when it uses the logically air-gapped vault:
+ * The Organizations backup policies of a deployment. Each deployment plan's periodic rules become
+ * one policy plan ({@code C-<plan>-std}) — or two when it uses the logically air-gapped vault:
  * {@code C-<plan>-lag} for the resource types a LAG vault accepts and {@code C-<plan>-std} for
- * the rest. Workload accounts back up into their own vault (kept {@code local_retention_days})
- * and copy to the central intermediate or LAG vault (kept {@code delete_after_days}); resources
- * are selected by the tag {@code backup_tag_key = <plan name>} when the plan requires it.
+ * the rest. Workload accounts back up into their own vault, kept {@code delete_after_days} there
+ * too, and copy to the central intermediate or LAG vault (kept {@code delete_after_days}); the
+ * ingest machine shortens the workload point to {@code local_retention_days} only once the
+ * central copy is complete, so a failing copy never leaves no copy anywhere. Resources are
+ * selected by the tag {@code backup_tag_key = <plan name>} when the plan requires it.
+ *
+ * <p>Continuous rules go to a plan of their own, {@code C-<plan>-pitr}, as the seed module's
+ * {@code -pitr} plans: AWS keeps continuous backups at most 35 days and a copy action on such a
+ * rule would carry that cap to the central copy, so they have no copy action and select only the
+ * types that support continuous backup; the periodic rules keep their central copies at full
+ * retention.
  *
  * <p>Organizations caps a policy at 10,000 characters, so plans are packed, in name order, into as
  * few policies as fit: the same spec always gives the same split.
@@ -82,23 +90,30 @@ public final class BackupPolicies {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
     Map<String, Object> out = new LinkedHashMap<>();
-    if (plan.useLogicallyAirGappedVault()) {
-      out.put(names.backupPlan(planName, true), policyPlan(spec, planName, plan,
+    List<Rule> periodic = plan.rules().stream().filter(r -> !r.enableContinuousBackup()).toList();
+    List<Rule> continuous = plan.rules().stream().filter(Rule::enableContinuousBackup).toList();
+    if (!periodic.isEmpty() && plan.useLogicallyAirGappedVault()) {
+      out.put(names.backupPlan(planName, true), policyPlan(spec, planName, plan, periodic,
           arns.lagVault(), ResourceTypes.logicallyAirGapped(spec)));
-      out.put(names.backupPlan(planName, false), policyPlan(spec, planName, plan,
+      out.put(names.backupPlan(planName, false), policyPlan(spec, planName, plan, periodic,
           arns.intermediateVault(), ResourceTypes.notLogicallyAirGapped(spec)));
-    } else {
-      out.put(names.backupPlan(planName, false), policyPlan(spec, planName, plan,
+    } else if (!periodic.isEmpty()) {
+      out.put(names.backupPlan(planName, false), policyPlan(spec, planName, plan, periodic,
           arns.intermediateVault(), List.of("*")));
+    }
+    if (!continuous.isEmpty()) {
+      out.put(names.continuousBackupPlan(planName), policyPlan(spec, planName, plan, continuous,
+          null, ResourceTypes.continuous(spec)));
     }
     return out;
   }
 
+  /** {@code copyTarget} null: no copy action (continuous rules). */
   private static Map<String, Object> policyPlan(DeploymentSpec spec, String planName, Plan plan,
-      String copyTarget, List<String> resourceTypes) {
+      List<Rule> planRules, String copyTarget, List<String> resourceTypes) {
     Names names = Names.of(spec);
     Map<String, Object> rules = new LinkedHashMap<>();
-    for (Rule rule : plan.rules()) {
+    for (Rule rule : planRules) {
       rules.put(rule.name(), rule(spec, plan, rule, copyTarget));
     }
     Map<String, Object> selection = obj(
@@ -130,17 +145,34 @@ public final class BackupPolicies {
             : assign(completion.toString()),
         "enable_continuous_backup", rule.enableContinuousBackup() ? assign(true) : null,
         "target_backup_vault_name", assign(Names.of(spec).workloadBackupVault()),
-        "lifecycle", obj("delete_after_days",
-            assign(Integer.toString(rule.effectiveLocalRetentionDays()))),
-        "copy_actions", obj(copyTarget, obj(
+        // Full retention in the workload vault too: the ingest machine shortens a point to
+        // local_retention_days once its central copy is COMPLETED, never before.
+        "lifecycle", obj("delete_after_days", assign(Integer.toString(rule.deleteAfterDays()))),
+        "copy_actions", copyTarget == null ? null : obj(copyTarget, obj(
             "target_backup_vault_arn", assign(copyTarget),
             "lifecycle", obj(
                 "move_to_cold_storage_after_days", cold == null ? null
                     : assign(cold.toString()),
                 "delete_after_days", assign(Integer.toString(rule.deleteAfterDays()))))),
-        "recovery_point_tags", obj("bunker-deployment", obj(
-            "tag_key", assign("bunker:deployment"),
-            "tag_value", assign(spec.name()))));
+        "recovery_point_tags", recoveryPointTags(spec, rule));
+  }
+
+  /**
+   * The deployment's tag, and for a rule whose points the ingest machine shortens, the local
+   * retention under the seed module's key {@code BackupLocalRetentionDays}: it tells whoever
+   * reads a workload point what it will be cut to, and an import reads the rule back from it.
+   */
+  private static Map<String, Object> recoveryPointTags(DeploymentSpec spec, Rule rule) {
+    Map<String, Object> tags = obj("bunker-deployment", obj(
+        "tag_key", assign("bunker:deployment"),
+        "tag_value", assign(spec.name())));
+    Integer local = rule.shortenedLocalRetentionDays();
+    if (local != null) {
+      tags.put("local-retention", obj(
+          "tag_key", assign("BackupLocalRetentionDays"),
+          "tag_value", assign(local.toString())));
+    }
+    return tags;
   }
 
   private static Map<String, Object> assign(Object value) {

@@ -35,19 +35,25 @@ public final class EventDocuments {
   }
 
   /**
-   * Pattern of the ingest rule on the deployment bus: a copy job into the intermediate vault has
-   * completed. Copies the restore machine makes from the standard vault land there too; they
-   * must not be ingested back, hence the source condition.
+   * Pattern of the ingest rule on the deployment bus: a copy out of a workload backup vault of
+   * this deployment (in any account, this region) into the intermediate vault — or into the LAG
+   * vault, whose copy is the long-term one — has completed. The source is named, not excluded:
+   * every copy the restore machine makes comes from a central vault (any standard generation,
+   * kept or current, or the intermediate vault) or goes to a workload vault, so none of them is
+   * ingested back, whatever generations come and go.
    */
   public static String ingestPattern(DeploymentSpec spec) {
     Arns arns = Arns.of(spec);
+    Environment env = spec.environment();
     return Json.write(obj(
         "source", List.of("aws.backup"),
         "detail-type", List.of(COPY_JOB),
         "detail", obj(
             "state", List.of("COMPLETED"),
-            "destinationBackupVaultArn", List.of(arns.intermediateVault()),
-            "sourceBackupVaultArn", List.of(obj("anything-but", List.of(arns.standardVault()))))));
+            "sourceBackupVaultArn", List.of(obj("wildcard", "arn:" + env.partition()
+                + ":backup:" + env.region() + ":*:backup-vault:"
+                + Names.of(spec).workloadBackupVault())),
+            "destinationBackupVaultArn", centralVaultArns(spec))));
   }
 
   /**

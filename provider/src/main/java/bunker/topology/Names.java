@@ -111,6 +111,15 @@ public final class Names {
         + regionCode(Objects.requireNonNull(region, "region"));
   }
 
+  /**
+   * Key of the plan holding a deployment plan's continuous rules (no copy action):
+   * {@code C-<plan>-pitr-<region code>}, as the seed module's.
+   */
+  public String continuousBackupPlan(String plan) {
+    return backupPlanPrefix() + plan + "-pitr-" + regionCode(Objects.requireNonNull(region,
+        "region"));
+  }
+
   /** What every plan key of this deployment starts with: {@code C-}. */
   public String backupPlanPrefix() { return central + "-"; }
 
@@ -184,6 +193,17 @@ public final class Names {
    */
   public String workloadRestoreRole() { return central + "-backup-service-restore-role"; }
   public String workloadForwarderRole() { return member + "-event-forwarder"; }
+  /**
+   * The role the central ingest machine assumes in a workload account to shorten a workload
+   * recovery point's retention once its central copy is safe (only a role of that account may
+   * change a recovery point's lifecycle there).
+   */
+  public String workloadIngestAccessRole() { return member + "-ingest-access"; }
+  /**
+   * The role the central restore machine assumes in a workload account to copy a restored point
+   * from the workload backup vault (deployment key) to the restore vault (AWS managed key).
+   */
+  public String workloadRestoreAccessRole() { return member + "-restore-access"; }
   public String workloadForwarderRule() { return member + "-event-forwarder"; }
   /**
    * The role the central helper assumes in each workload account: the seed module's name,
@@ -239,6 +259,10 @@ public final class Names {
     names.add(new DerivedName("workload event forwarder rule", workloadForwarderRule(),
         NameLimit.EVENT_RULE));
     names.add(new DerivedName("workload deployment helper role", workloadHelperRole(),
+        NameLimit.IAM_ROLE));
+    names.add(new DerivedName("workload ingest access role", workloadIngestAccessRole(),
+        NameLimit.IAM_ROLE));
+    names.add(new DerivedName("workload restore access role", workloadRestoreAccessRole(),
         NameLimit.IAM_ROLE));
     return names;
   }

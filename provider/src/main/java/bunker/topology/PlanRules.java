@@ -36,7 +36,10 @@ final class PlanRules {
         add(out, planPath, "Invalid plan name", "\"" + planName + "\" may hold only letters, "
             + "digits, '-' and '_' (it names backup plans and is the selecting tag value).");
       } else if (namesOk) { // a bad deployment name is reported once, on "name"
-        NameLimit.BACKUP_PLAN.problem(names.backupPlan(planName, true)).ifPresent(p ->
+        // The longest plan key this plan makes: -pitr- for continuous rules, else -lag-.
+        boolean continuous = plan.rules().stream().anyMatch(Rule::enableContinuousBackup);
+        NameLimit.BACKUP_PLAN.problem(continuous ? names.continuousBackupPlan(planName)
+            : names.backupPlan(planName, true)).ifPresent(p ->
             add(out, planPath, "Plan name too long", p + "; shorten the plan or deployment name."));
       }
       if (plan.rules().isEmpty()) {
@@ -74,7 +77,16 @@ final class PlanRules {
         && spec.minRetentionDays() <= spec.maxRetentionDays();
     boolean lockOk = lock.minRetentionDays() >= 1
         && lock.minRetentionDays() <= lock.maxRetentionDays();
-    if (boundsOk && (days < spec.minRetentionDays() || days > spec.maxRetentionDays())) {
+    if (rule.enableContinuousBackup()) {
+      // Never copied (BackupPolicies): only AWS's cap on continuous backups applies.
+      if (days < 1 || days > MAX_CONTINUOUS_RETENTION_DAYS) {
+        add(out, deletePath, "Continuous backup retention too long",
+            "Continuous backups keep 1 to " + MAX_CONTINUOUS_RETENTION_DAYS
+                + " days in the workload account (they are not copied to the central account);"
+                + " delete_after_days is " + days + ".");
+      }
+    } else if (boundsOk
+        && (days < spec.minRetentionDays() || days > spec.maxRetentionDays())) {
       add(out, deletePath, "Retention outside the deployment's bounds",
           "delete_after_days is " + days + "; it must lie within min_retention_days ("
               + spec.minRetentionDays() + ") and max_retention_days ("
@@ -85,10 +97,6 @@ final class PlanRules {
           "delete_after_days is " + days + "; the standard vault's lock refuses copies kept "
               + "fewer than " + lock.minRetentionDays() + " or more than "
               + lock.maxRetentionDays() + " days.");
-    } else if (rule.enableContinuousBackup() && days > MAX_CONTINUOUS_RETENTION_DAYS) {
-      add(out, deletePath, "Continuous backup retention too long",
-          "Continuous backups keep at most " + MAX_CONTINUOUS_RETENTION_DAYS
-              + " days; delete_after_days is " + days + ".");
     }
     Integer cold = rule.moveToColdStorageAfterDays();
     if (cold != null) {
@@ -116,10 +124,10 @@ final class PlanRules {
       add(out, path(rulePath, "local_retention_days"), "Invalid local retention",
           "local_retention_days is " + local + "; it must be 1 to "
               + DeploymentRules.MAX_RETENTION_DAYS + ".");
-    } else if (local != null && rule.enableContinuousBackup()
-        && local > MAX_CONTINUOUS_RETENTION_DAYS) {
-      add(out, path(rulePath, "local_retention_days"), "Continuous backup retention too long",
-          "Continuous backups keep at most " + MAX_CONTINUOUS_RETENTION_DAYS + " days.");
+    } else if (local != null && rule.enableContinuousBackup()) {
+      add(out, path(rulePath, "local_retention_days"), "Local retention on a continuous rule",
+          "Continuous backups stay in the workload account (no central copy to wait for): "
+              + "delete_after_days is their retention; remove local_retention_days.");
     }
   }
 

@@ -35,4 +35,19 @@ final class ResourceTypes {
         "arn:" + p + ":redshift:*:*:cluster:*",
         "arn:" + p + ":ssm-sap:*:*:HANA/*");
   }
+
+  /**
+   * Types with continuous backup (point-in-time recovery) in AWS Backup: S3 buckets, RDS DB
+   * instances, Aurora (RDS) clusters and SAP HANA databases on EC2 (Backup developer guide,
+   * "Continuous backups and point-in-time recovery (PITR)"). A continuous rule selects only
+   * these, so that no other resource is backed up by it locally and never copied.
+   */
+  static List<String> continuous(DeploymentSpec spec) {
+    String p = spec.environment().partition();
+    return List.of(
+        "arn:" + p + ":rds:*:*:cluster:*",
+        "arn:" + p + ":rds:*:*:db:*",
+        "arn:" + p + ":s3:::*",
+        "arn:" + p + ":ssm-sap:*:*:HANA/*");
+  }
 }

@@ -81,8 +81,15 @@ public final class RolePolicies {
         ? List.of("backup:DescribeCopyJob", "backup:StartCopyJob",
             "backup:UpdateRecoveryPointLifecycle")
         : List.of("backup:DescribeCopyJob", "backup:StartCopyJob");
+    // Steps that act in a workload account run as that account's access role (Task
+    // Credentials): the ingest machine shortens the workload point, the restore machine copies
+    // into the restore vault. The role's trust names this machine's role.
+    String accessRole = ingest ? names.workloadIngestAccessRole()
+        : names.workloadRestoreAccessRole();
     return List.of(
         allow("CopyRecoveryPoints", null, copyActions, "*", null),
+        allow("AssumeWorkloadAccessRole", null, List.of("sts:AssumeRole"),
+            arns.role("*", accessRole), null),
         allow("PassBackupServiceRole", null, List.of("iam:PassRole"),
             arns.centralRole(names.backupServiceRole()),
             obj("StringEquals", obj("iam:PassedToService", "backup.amazonaws.com"))),

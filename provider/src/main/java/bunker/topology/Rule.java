@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param deleteAfterDays retention of the long-term copy in the central vault
  * @param moveToColdStorageAfterDays cold-storage transition, or {@code null}
  * @param enableContinuousBackup point-in-time recovery (retention at most 35 days)
- * @param localRetentionDays retention in the workload vault; {@code null} means deleteAfterDays
+ * @param localRetentionDays days a workload recovery point is kept once its central copy is
+ *     complete (counted from its creation, as every AWS Backup lifecycle); {@code null} means
+ *     deleteAfterDays. Until the central copy is complete the workload point keeps
+ *     deleteAfterDays, so a failing copy never leaves no copy at all.
  */
 public record Rule(
     String name,
@@ -35,8 +38,14 @@ public record Rule(
     return new Rule(name, scheduleExpression, null, null, deleteAfterDays, null, false, null);
   }
 
-  /** The workload-vault retention actually used. */
-  public int effectiveLocalRetentionDays() {
-    return localRetentionDays != null ? localRetentionDays : deleteAfterDays;
+  /**
+   * The days the ingest machine shortens a workload point of this rule to once its central copy
+   * is complete, or {@code null} when it keeps the rule's full retention: no local retention, one
+   * not shorter than {@code deleteAfterDays}, or a continuous rule (never copied, see
+   * {@link BackupPolicies}).
+   */
+  public Integer shortenedLocalRetentionDays() {
+    return localRetentionDays != null && localRetentionDays < deleteAfterDays
+        && !enableContinuousBackup ? localRetentionDays : null;
   }
 }

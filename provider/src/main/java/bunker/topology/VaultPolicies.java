@@ -105,6 +105,8 @@ public final class VaultPolicies {
     List<String> exempt = new ArrayList<>();
     exempt.add(arns.role(account, names.workloadBackupServiceRole()));
     exempt.add(arns.role(account, names.workloadHelperRole()));
+    // Shortens a workload point once its central copy is complete (the ingest machine).
+    exempt.add(arns.role(account, names.workloadIngestAccessRole()));
     exempt.add(arns.backupServiceLinkedRole(account));
     spec.adminRoleNames().forEach(role -> exempt.add(arns.role(account, role)));
     moreExempt.forEach(role -> exempt.add(arns.role(account, role)));

@@ -1,9 +1,11 @@
 package bunker.topology;
 
 import static bunker.topology.Iam.allow;
+import static bunker.topology.json.Json.obj;
 
 import bunker.topology.json.Json;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The workload-account roles as documents for one known account, for {@code assume_role} mode,
@@ -15,6 +17,10 @@ public final class WorkloadRoles {
 
   /** Name of the forwarder role's inline policy (the template's too). */
   public static final String FORWARDER_POLICY_NAME = "put-central-events";
+  /** Name of the ingest access role's inline policy (the template's too). */
+  public static final String INGEST_ACCESS_POLICY_NAME = "shorten-workload-retention";
+  /** Name of the restore access role's inline policy (the template's too). */
+  public static final String RESTORE_ACCESS_POLICY_NAME = "copy-to-restore-vault";
 
   private WorkloadRoles() {}
 
@@ -48,6 +54,62 @@ public final class WorkloadRoles {
   public static String forwarderPolicy(DeploymentSpec spec) {
     return Json.write(Iam.document(List.of(allow("PutEventsOnCentralBus", null,
         List.of("events:PutEvents"), Arns.of(spec).eventBus(), null))));
+  }
+
+  /**
+   * Trust of the ingest access role: the central account, for the ingest machine's role only.
+   * The principal is the central account (the condition names the role) rather than the role's
+   * ARN, so the trust holds while the central role is replaced and needs no propagation wait.
+   */
+  public static String ingestAccessTrust(DeploymentSpec spec) {
+    return Json.write(centralMachineTrust(spec, Names.of(spec).ingestRole()));
+  }
+
+  /** Trust of the restore access role: the central account, for the restore machine's role. */
+  public static String restoreAccessTrust(DeploymentSpec spec) {
+    return Json.write(centralMachineTrust(spec, Names.of(spec).restoreRole()));
+  }
+
+  static Map<String, Object> centralMachineTrust(DeploymentSpec spec, String machineRole) {
+    Arns arns = Arns.of(spec);
+    String central = spec.environment().centralAccountId();
+    return Iam.document(List.of(allow("TrustCentralStateMachine",
+        Iam.aws("arn:" + spec.environment().partition() + ":iam::" + central + ":root"),
+        List.of("sts:AssumeRole"), null,
+        obj("ArnEquals", obj("aws:PrincipalArn", arns.centralRole(machineRole))))));
+  }
+
+  /**
+   * Inline policy of the ingest access role: read a recovery point (which rule made it) and
+   * shorten its lifecycle. {@code "*"}: the point's ARN depends on the resource type (an EBS
+   * snapshot's names no vault), as for the central roles ({@link RolePolicies}); the workload
+   * vault's policy exempts this role from its deny on UpdateRecoveryPointLifecycle.
+   */
+  public static String ingestAccessPolicy() {
+    return Json.write(Iam.document(ingestAccessStatements()));
+  }
+
+  static List<Map<String, Object>> ingestAccessStatements() {
+    return List.of(allow("ShortenWorkloadRecoveryPoints", null, List.of(
+        "backup:DescribeRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"), "*", null));
+  }
+
+  /**
+   * Inline policy of the restore access role in {@code account}: start and follow the copy from
+   * the workload backup vault to the restore vault, passing the workload backup service role.
+   */
+  public static String restoreAccessPolicy(DeploymentSpec spec, String account) {
+    return Json.write(Iam.document(restoreAccessStatements(
+        Arns.of(spec).role(account, Names.of(spec).workloadBackupServiceRole()))));
+  }
+
+  static List<Map<String, Object>> restoreAccessStatements(Object backupServiceRoleArn) {
+    return List.of(
+        allow("CopyToRestoreVault", null, List.of("backup:DescribeCopyJob",
+            "backup:StartCopyJob"), "*", null),
+        allow("PassWorkloadBackupServiceRole", null, List.of("iam:PassRole"),
+            backupServiceRoleArn,
+            obj("StringEquals", obj("iam:PassedToService", "backup.amazonaws.com"))));
   }
 
   /** ARN of a rule on {@code account}'s default bus in the deployment's region. */

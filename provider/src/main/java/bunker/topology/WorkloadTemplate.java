@@ -71,6 +71,19 @@ public final class WorkloadTemplate {
         "The central deployment helper manages this account's deployment vaults with this role.",
         helperTrust(spec), null, List.of(inlinePolicy("manage-deployment-vaults",
             helperStatements(spec, kmsKeyArn)))));
+    resources.put("IngestAccessRole", role(spec, names.workloadIngestAccessRole(),
+        "The central ingest state machine shortens this account's recovery points with this "
+            + "role once their central copy is complete.",
+        WorkloadRoles.centralMachineTrust(spec, names.ingestRole()), null,
+        List.of(inlinePolicy(WorkloadRoles.INGEST_ACCESS_POLICY_NAME,
+            WorkloadRoles.ingestAccessStatements()))));
+    resources.put("RestoreAccessRole", role(spec, names.workloadRestoreAccessRole(),
+        "The central restore state machine copies restored points into this account's restore "
+            + "vault with this role.",
+        WorkloadRoles.centralMachineTrust(spec, names.restoreRole()), null,
+        List.of(inlinePolicy(WorkloadRoles.RESTORE_ACCESS_POLICY_NAME,
+            WorkloadRoles.restoreAccessStatements(
+                obj("Fn::GetAtt", List.of("BackupServiceRole", "Arn")))))));
     resources.put("WorkloadVaults", obj("Type", VAULTS_RESOURCE_TYPE, "Properties", obj(
         "ServiceToken", arns.helperTopic(),
         "DeploymentName", spec.name(),

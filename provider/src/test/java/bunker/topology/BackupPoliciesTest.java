@@ -100,4 +100,73 @@ class BackupPoliciesTest {
     assertEquals(Map.of("@@assign", List.of("*")), selection.get("resource_types"));
     assertTrue(!selection.containsKey("conditions"), selection.toString());
   }
+
+  // ---- retention: local shortening after the copy, continuous rules apart ----
+
+  private static Map<String, Object> policyPlans(DeploymentSpec spec) {
+    List<BackupPolicyDocument> policies = BackupPolicies.render(spec);
+    assertEquals(1, policies.size());
+    return PolicyChecksTest.asMap(Json.parseObject(policies.get(0).content()).get("plans"));
+  }
+
+  private static Object at(Object node, String... keys) {
+    Object at = node;
+    for (String key : keys) {
+      Map<String, Object> map = PolicyChecksTest.asMap(at);
+      assertTrue(map.containsKey(key), key + " not in " + map.keySet());
+      at = map.get(key);
+    }
+    return at;
+  }
+
+  /**
+   * A rule with local_retention_days keeps its full retention in the workload vault: the ingest
+   * machine shortens each point only once its central copy is COMPLETED. Were the short
+   * lifecycle in the plan, failing copies would let the local points expire with no copy left.
+   */
+  @Test
+  void localRetention_isNotInThePlan_theWorkloadPointKeepsDeleteAfterDays() {
+    Object daily = at(policyPlans(Fixtures.spec()), "bunker-prod-standard-std-euw2", "rules",
+        "daily");
+    assertEquals(Map.of("@@assign", "35"), at(daily, "lifecycle", "delete_after_days"));
+    assertEquals(Map.of("@@assign", "35"), at(daily, "copy_actions",
+        "arn:aws:backup:eu-west-2:111111111111:backup-vault:bunker-prod-intermediate",
+        "lifecycle", "delete_after_days"));
+  }
+
+  /**
+   * A continuous rule goes to a {@code -pitr} plan with no copy action (AWS caps continuous
+   * retention at 35 days, and a copy action would carry that cap centrally), selecting only the
+   * types with continuous backup; the periodic rules keep their plan and central copies.
+   */
+  @Test
+  void continuousRule_getsAPitrPlanOfItsOwn_withoutCopyActions() {
+    DeploymentSpec spec = Fixtures.withRule("standard", 1, new Rule("pitr",
+        "cron(0 0 ? * * *)", null, null, 14, null, true, null));
+    Map<String, Object> plans = policyPlans(spec);
+    assertEquals(List.of("bunker-prod-airgapped-lag-euw2", "bunker-prod-airgapped-std-euw2",
+        "bunker-prod-standard-std-euw2", "bunker-prod-standard-pitr-euw2"),
+        List.copyOf(plans.keySet()));
+    Object pitr = plans.get("bunker-prod-standard-pitr-euw2");
+    Map<String, Object> rule = PolicyChecksTest.asMap(at(pitr, "rules", "pitr"));
+    assertEquals(Map.of("@@assign", true), rule.get("enable_continuous_backup"));
+    assertEquals(Map.of("@@assign", "14"), at(rule, "lifecycle", "delete_after_days"));
+    assertTrue(!rule.containsKey("copy_actions"), rule.toString());
+    assertEquals(Map.of("@@assign", List.of("arn:aws:rds:*:*:cluster:*", "arn:aws:rds:*:*:db:*",
+            "arn:aws:s3:::*", "arn:aws:ssm-sap:*:*:HANA/*")),
+        at(pitr, "selections", "resources", "standard", "resource_types"));
+    assertEquals(Map.of("@@assign", "standard"), at(pitr, "selections", "resources",
+        "standard", "conditions", "string_equals", "plan-name-tag", "condition_value"));
+    assertEquals(List.of("daily"), List.copyOf(PolicyChecksTest.asMap(
+        at(plans.get("bunker-prod-standard-std-euw2"), "rules")).keySet()));
+  }
+
+  @Test
+  void planOfContinuousRulesOnly_makesNoCopyingPlan() {
+    DeploymentSpec spec = Fixtures.withPlan("pitr-only", Plan.of(new Rule("pitr",
+        "cron(0 0 ? * * *)", null, null, 35, null, true, null)));
+    Map<String, Object> plans = policyPlans(spec);
+    assertTrue(plans.containsKey("bunker-prod-pitr-only-pitr-euw2"), plans.keySet().toString());
+    assertTrue(!plans.containsKey("bunker-prod-pitr-only-std-euw2"), plans.keySet().toString());
+  }
 }

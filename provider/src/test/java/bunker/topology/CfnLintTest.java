@@ -90,7 +90,7 @@ class CfnLintTest {
     return new LintResult(process.exitValue(), output);
   }
 
-  private static Path onPath(String command) {
+  static Path onPath(String command) {
     String path = System.getenv("PATH");
     if (path == null) {
       return null;

@@ -112,6 +112,10 @@ class DeploymentRulesTest {
             List.of("plans", "airgapped", "rules", 0, "move_to_cold_storage_after_days")),
         Arguments.of("local-zero", withRule("standard", 0, daily(null, null, 35, null, false, 0)),
             List.of("plans", "standard", "rules", 0, "local_retention_days")),
+        // A continuous rule is not copied: there is no central copy to shorten it after.
+        Arguments.of("local-on-continuous", withRule("standard", 0,
+            daily(null, null, 30, null, true, 7)),
+            List.of("plans", "standard", "rules", 0, "local_retention_days")),
         Arguments.of("rule-start-59", withRule("standard", 0,
             daily(59, null, 35, null, false, null)),
             List.of("plans", "standard", "rules", 0, "start_window_minutes")),
@@ -143,6 +147,21 @@ class DeploymentRulesTest {
     assertEquals(List.of(), DeploymentRules.check(spec()));
   }
 
+  /**
+   * Continuous rules stay in the workload account (their own -pitr plan, no copy action): the
+   * central vaults' bounds do not apply to them, only AWS's 1 to 35 days.
+   */
+  @Test
+  void check_continuousRuleBelowTheCentralMinimum_passes() {
+    DeploymentSpec spec = spec().toBuilder().minRetentionDays(60).build();
+    Plan plan = Plan.of(Rule.of("weekly", "cron(0 5 ? * SUN *)", 90),
+        daily(null, null, 14, null, true, null));
+    assertEquals(List.of(), DeploymentRules.check(spec.toBuilder()
+        .plans(Map.of("mixed", plan.withRules(List.of(plan.rules().get(0),
+            new Rule("pitr", "cron(0 5 ? * * *)", null, null, 14, null, true, null)))))
+        .build()));
+  }
+
   @Test
   void check_longestNameThatFits_passes_andOneMore_fails() {
     // "bunker-" + name + "-standard-7-400" (the fixture's lock) must fit a vault name's 50
@@ -166,6 +185,11 @@ class DeploymentRulesTest {
     assertEquals(List.of(), DeploymentRules.check(withPlan(fits, Plan.of(DAILY))));
     assertEquals(List.of(List.of("plans", fits + "p")), DeploymentRules.check(
         withPlan(fits + "p", Plan.of(DAILY))).stream().map(Violation::path).toList());
+    // With a continuous rule the plan also makes "-pitr-euw2", one character longer.
+    Plan continuous = Plan.of(DAILY, new Rule("pitr", "cron(0 5 ? * * *)", null, null, 14,
+        null, true, null));
+    assertEquals(List.of(List.of("plans", fits)), DeploymentRules.check(
+        withPlan(fits, continuous)).stream().map(Violation::path).toList());
   }
 
   @Test

@@ -75,11 +75,47 @@ class WorkloadRolesTest {
           : props.get("Name"), logicalId);
     });
     assertEquals(java.util.Set.of("BackupServiceRole", "BackupServiceRestoreRole",
-        "EventBridgeRole", "EventBridgeRule", "DeploymentHelperRole", "WorkloadVaults"),
-        resources.keySet());
+        "EventBridgeRole", "EventBridgeRule", "DeploymentHelperRole", "IngestAccessRole",
+        "RestoreAccessRole", "WorkloadVaults"), resources.keySet());
     Map<String, Object> target = (Map<String, Object>) ((List<Object>) templateRole(
         "EventBridgeRule").get("Targets")).get(0);
     assertEquals(Map.of("Fn::GetAtt", List.of("EventBridgeRole", "Arn")), target.get("RoleArn"));
+  }
+
+  /**
+   * The roles the central machines assume in a workload account: the same trust (the central
+   * account, for exactly that machine's role) and inline policy in both modes.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void accessRoles_matchTemplate_andTrustOnlyTheirMachine() {
+    DeploymentSpec spec = Fixtures.spec();
+    Names n = Names.of(spec);
+    assertEquals(n.workloadIngestAccessRole(), templateRole("IngestAccessRole").get("RoleName"));
+    assertEquals(n.workloadRestoreAccessRole(),
+        templateRole("RestoreAccessRole").get("RoleName"));
+    assertEquals(templateTrust("IngestAccessRole"),
+        Json.parse(WorkloadRoles.ingestAccessTrust(spec)));
+    assertEquals(templateTrust("RestoreAccessRole"),
+        Json.parse(WorkloadRoles.restoreAccessTrust(spec)));
+    String ingestTrust = WorkloadRoles.ingestAccessTrust(spec);
+    assertTrue(ingestTrust.contains("\"aws:PrincipalArn\":\"arn:aws:iam::111111111111:role/"
+        + n.ingestRole() + "\""), ingestTrust);
+    assertTrue(WorkloadRoles.restoreAccessTrust(spec).contains(":role/" + n.restoreRole()));
+    Map<String, Object> ingest = (Map<String, Object>)
+        ((List<Object>) templateRole("IngestAccessRole").get("Policies")).get(0);
+    assertEquals(WorkloadRoles.INGEST_ACCESS_POLICY_NAME, ingest.get("PolicyName"));
+    assertEquals(ingest.get("PolicyDocument"), Json.parse(WorkloadRoles.ingestAccessPolicy()));
+    Map<String, Object> restore = (Map<String, Object>)
+        ((List<Object>) templateRole("RestoreAccessRole").get("Policies")).get(0);
+    assertEquals(WorkloadRoles.RESTORE_ACCESS_POLICY_NAME, restore.get("PolicyName"));
+    String passRole = "arn:aws:iam::" + ACCOUNT + ":role/" + n.workloadBackupServiceRole();
+    assertEquals(Json.write(restore.get("PolicyDocument")).replace(
+            "{\"Fn::GetAtt\":[\"BackupServiceRole\",\"Arn\"]}", "\"" + passRole + "\""),
+        WorkloadRoles.restoreAccessPolicy(spec, ACCOUNT));
+    // The ingest access role may shorten points in the workload vault despite its deny.
+    assertTrue(VaultPolicies.workload(spec, ACCOUNT).contains(
+        "arn:aws:iam::" + ACCOUNT + ":role/" + n.workloadIngestAccessRole()));
   }
 
   @Test

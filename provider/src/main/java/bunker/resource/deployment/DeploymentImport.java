@@ -255,6 +255,7 @@ final class DeploymentImport {
     CtyType.ObjectType planType = (CtyType.ObjectType) type.element();
     Map<String, CtyValue> out = new TreeMap<>();
     Map<String, Map<String, Object>> std = new TreeMap<>();
+    Map<String, Map<String, Object>> pitr = new TreeMap<>();
     Set<String> lagPlans = new TreeSet<>();
     for (String content : contents) {
       Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
@@ -265,11 +266,16 @@ final class DeploymentImport {
               lagPlans.add(k.plan());
             } else if (k.kind().equals("std")) {
               std.put(k.plan(), (Map<String, Object>) plan);
-            } // "pitr": the seed module's local continuous-backup plan; no counterpart here
+            } else { // "pitr": the plan's continuous rules, never copied
+              pitr.put(k.plan(), (Map<String, Object>) plan);
+            }
           }));
     }
-    std.forEach((planName, plan) -> out.put(planName, PolicyReading.plan(planType, plan,
-        planName, lagPlans.contains(planName), tagKey)));
+    Set<String> planNames = new TreeSet<>(std.keySet());
+    planNames.addAll(pitr.keySet());
+    planNames.forEach(planName -> out.put(planName, PolicyReading.plan(planType,
+        PolicyReading.merged(std.get(planName), pitr.get(planName)), planName,
+        lagPlans.contains(planName), tagKey)));
     return CtyValue.map(planType, out);
   }
 }

@@ -130,16 +130,22 @@ final class DeploymentSchema {
                 + "start window); overrides the plan's.").build(),
         Attribute.number("delete_after_days").validators(Validators.wholeNumber()).required()
             .description("Retention of the central copy, within min_retention_days and "
-                + "max_retention_days.").build(),
+                + "max_retention_days (the workload point keeps it too until that copy is "
+                + "complete). For a continuous rule, which is not copied: retention of its "
+                + "point-in-time backups in the workload account, 1 to 35.").build(),
         Attribute.number("move_to_cold_storage_after_days").validators(Validators.wholeNumber()).optional()
             .description("Days until the central copy moves to cold storage (delete_after_days "
                 + "must be at least 90 more).").build(),
         Attribute.number("local_retention_days").validators(Validators.wholeNumber()).optional()
-            .description("Retention in the workload account's vault. Default: "
-                + "delete_after_days.").build(),
+            .description("Days a workload recovery point is kept, counted from its creation, "
+                + "once its copy in the central account is complete; until then it keeps "
+                + "delete_after_days. Default: delete_after_days. Not for continuous rules."
+                ).build(),
         Attribute.bool("enable_continuous_backup").defaultValue(CtyValue.FALSE)
-            .description("Point-in-time recovery for supported resources (retention at most 35 "
-                + "days). Default false.").build()))
+            .description("Point-in-time recovery for S3, RDS, Aurora and SAP HANA: the rule "
+                + "goes to a plan of its own (<plan>-pitr) with no copy to the central account, "
+                + "so that the central copies of the periodic rules keep their full retention. "
+                + "Default false.").build()))
         .required()
         .description("Backup rules of the plan, at least one.").build();
     return Attribute.nested("plans", Nesting.MAP, List.of(rules,

@@ -3,6 +3,7 @@ package bunker.resource.deployment;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,24 @@ final class PolicyReading {
   record PlanKey(String plan, String kind) {}
 
   private PolicyReading() {}
+
+  /**
+   * One plan's policy plans as one: the rules of its {@code -std} plan, then those of its
+   * {@code -pitr} plan (continuous rules, which Bunker and the seed module keep apart); the
+   * rest (selection, tags) from the first present. Either may be null, not both.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> merged(Map<String, Object> std, Map<String, Object> pitr) {
+    Map<String, Object> out = new LinkedHashMap<>(std != null ? std : pitr);
+    Map<String, Object> rules = new LinkedHashMap<>();
+    for (Map<String, Object> part : Arrays.asList(std, pitr)) {
+      if (part != null) {
+        rules.putAll((Map<String, Object>) part.getOrDefault("rules", Map.of()));
+      }
+    }
+    out.put("rules", rules);
+    return out;
+  }
 
   /** The plan and kind of policy plan {@code key}, or empty when it is not this deployment's. */
   static Optional<PlanKey> planKey(String prefix, String key) {
@@ -59,13 +78,16 @@ final class PolicyReading {
       Map<String, Object> copy = (Map<String, Object>) ((Map<String, Object>) rule
           .getOrDefault("copy_actions", Map.of())).values().stream().findFirst().orElse(Map.of());
       Object deleteAfter = assigned(copy.get("lifecycle"), "delete_after_days");
-      Object local = assigned(rule.get("lifecycle"), "delete_after_days");
+      Object ruleDays = assigned(rule.get("lifecycle"), "delete_after_days");
       if (deleteAfter == null) {
-        // The seed module's form: copies inherit the rule's lifecycle (the final retention)
-        // and a recovery point tag tells its ingest machine how long the local copy stays.
-        deleteAfter = local;
-        local = localRetentionTag(rule).orElse(deleteAfter);
+        // The seed module's form, and a continuous rule's: no copy lifecycle (or no copy);
+        // the rule's lifecycle is the final retention.
+        deleteAfter = ruleDays;
       }
+      // The local retention is the BackupLocalRetentionDays recovery point tag (the seed
+      // module's and, since the ingest machine applies it, Bunker's); Bunker's older policies
+      // put it in the rule's lifecycle instead.
+      Object local = localRetentionTag(rule).orElse(ruleDays);
       Map<String, CtyValue> v = new LinkedHashMap<>();
       v.put("name", CtyValue.string(ruleName));
       v.put("schedule_expression", CtyValue.string((String) assigned(rule,

@@ -148,7 +148,7 @@ class MemberVaultCheckAccTest {
 
   private static void requireJavaLambdas() {
     Assumptions.assumeTrue(WorkloadAccountsAccTest.emulatorRunsJavaLambdas(), "this emulator "
-        + "does not run java17 Lambdas: the helper cannot answer the custom resource");
+        + "does not run java21 Lambdas: the helper cannot answer the custom resource");
   }
 
   /**

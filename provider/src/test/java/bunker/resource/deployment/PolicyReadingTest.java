@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.cty.Json;
+import bunker.topology.BackupPolicies;
+import bunker.topology.DeploymentSpec;
+import bunker.topology.Environment;
+import bunker.topology.Names;
+import bunker.topology.Plan;
+import bunker.topology.Rule;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -56,5 +63,42 @@ class PolicyReadingTest {
     assertEquals(180, read.attr("completion_window_minutes").asInt());
     assertTrue(read.attr("require_plan_name_resource_tag").asBoolean());
     assertEquals("backup-plan", tagKey[0]);
+  }
+
+  /**
+   * Bunker's own policies read back: the local retention from the BackupLocalRetentionDays tag
+   * (the rule's lifecycle holds the full retention until the ingest machine shortens a point),
+   * and the continuous rules from the plan's -pitr plan.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void plan_bunkersForm_readsLocalRetentionFromTheTag_andContinuousRulesFromThePitrPlan() {
+    Environment env = new Environment("aws", "eu-west-2", "111111111111", "o-a1b2c3d4e5",
+        "222222222222", List.of("333333333333"), List.of());
+    Plan daily = Plan.of(new Rule("daily", "cron(0 5 ? * * *)", null, null, 35, null, false, 7),
+        Rule.of("monthly", "cron(0 3 1 * ? *)", 365),
+        new Rule("pitr", "cron(0 0 ? * * *)", null, null, 14, null, true, null));
+    DeploymentSpec spec = DeploymentSpec.builder("prod", env).backupTargets(List.of("ou-a-b"))
+        .minRetentionDays(7).maxRetentionDays(400).backupTagKey("backup")
+        .plans(Map.of("daily", daily)).build();
+    Names names = Names.of(spec);
+    Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
+        BackupPolicies.render(spec).get(0).content())).get("plans");
+    Map<String, Object> merged = PolicyReading.merged(
+        (Map<String, Object>) plans.get(names.backupPlan("daily", false)),
+        (Map<String, Object>) plans.get(names.continuousBackupPlan("daily")));
+    CtyType.ObjectType planType = (CtyType.ObjectType) ((CtyType.MapType)
+        DeploymentModel.attributeType("plans")).element();
+    CtyValue read = PolicyReading.plan(planType, merged, "daily", false, new String[] {null});
+    List<CtyValue> rules = read.attr("rules").elements();
+    assertEquals(List.of("daily", "monthly", "pitr"),
+        rules.stream().map(r -> r.attr("name").asString()).toList());
+    assertEquals(35, rules.get(0).attr("delete_after_days").asInt());
+    assertEquals(7, rules.get(0).attr("local_retention_days").asInt());
+    assertTrue(rules.get(1).attr("local_retention_days").isNull());
+    assertEquals(365, rules.get(1).attr("delete_after_days").asInt());
+    assertTrue(rules.get(2).attr("enable_continuous_backup").asBoolean());
+    assertEquals(14, rules.get(2).attr("delete_after_days").asInt());
+    assertTrue(rules.get(2).attr("local_retention_days").isNull());
   }
 }

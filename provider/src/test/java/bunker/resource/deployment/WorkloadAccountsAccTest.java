@@ -230,7 +230,7 @@ class WorkloadAccountsAccTest {
   void stackSet_setInstancesHelperAndMemberVaults() {
     // Without Java Lambdas the custom resource's request waits for an answer for the whole
     // ServiceTimeout (an hour): nothing to show then but a hang.
-    Assumptions.assumeTrue(emulatorRunsJavaLambdas(), "this emulator does not run java17 "
+    Assumptions.assumeTrue(emulatorRunsJavaLambdas(), "this emulator does not run java21 "
         + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
     String name = shortName();
     Names n = names(name);

@@ -25,7 +25,12 @@ import java.util.Optional;
 public final class HelperCode {
   /** The Lambda entry point in the zip (module helper). */
   public static final String HANDLER = "bunker.helper.DeploymentHelperHandler::handleRequest";
-  public static final String RUNTIME = "java17";
+  /**
+   * The Lambda runtime the helper runs on: the one place it is named. Follow AWS Lambda's
+   * runtime deprecations (docs/guides/prerequisites.md): java17 could no longer be created on AWS
+   * from 2026-07-31 nor updated from 2026-08-31.
+   */
+  public static final String RUNTIME = "java21";
   private static final String PREFIX = "bunker-deployment-helper-";
 
   private final List<Path> candidates;

@@ -73,6 +73,18 @@ final class MemberObjects {
         "EventBridge forwards AWS Backup events to the central bus with this role.",
         WorkloadRoles.eventsTrust(account), List.of(),
         Map.of(WorkloadRoles.FORWARDER_POLICY_NAME, WorkloadRoles.forwarderPolicy(spec)));
+    // Named, not recorded in state: the central machines find them by name in every account.
+    ensureRole(iam, names.workloadIngestAccessRole(),
+        "The central ingest state machine shortens this account's recovery points with this "
+            + "role once their central copy is complete.",
+        WorkloadRoles.ingestAccessTrust(spec), List.of(),
+        Map.of(WorkloadRoles.INGEST_ACCESS_POLICY_NAME, WorkloadRoles.ingestAccessPolicy()));
+    ensureRole(iam, names.workloadRestoreAccessRole(),
+        "The central restore state machine copies restored points into this account's restore "
+            + "vault with this role.",
+        WorkloadRoles.restoreAccessTrust(spec), List.of(),
+        Map.of(WorkloadRoles.RESTORE_ACCESS_POLICY_NAME,
+            WorkloadRoles.restoreAccessPolicy(spec, account)));
     BackupVaults vaults = new BackupVaults(member.backup(), waiters);
     String policy = vaultPolicy(account);
     progress.backupVault = ensureVault(vaults, names.workloadBackupVault(), request.kmsKeyArn(),
@@ -95,6 +107,8 @@ final class MemberObjects {
     found.backupServiceRole = roleArn(roles, names.workloadBackupServiceRole(), missing);
     found.restoreRole = roleArn(roles, names.workloadRestoreRole(), missing);
     found.forwarderRole = roleArn(roles, names.workloadForwarderRole(), missing);
+    roleArn(roles, names.workloadIngestAccessRole(), missing);
+    roleArn(roles, names.workloadRestoreAccessRole(), missing);
     BackupVaults vaults = new BackupVaults(member.backup(), waiters);
     Object policy = Json.parse(vaultPolicy(account));
     found.backupVault = vaultArn(vaults, names.workloadBackupVault(), policy, missing);
@@ -147,6 +161,8 @@ final class MemberObjects {
     new EventBuses(member.eventBridge()).deleteRule(DEFAULT_BUS, names.workloadForwarderRule());
     Roles roles = new Roles(member.iam(), waiters);
     roles.delete(names.workloadForwarderRole());
+    roles.delete(names.workloadIngestAccessRole());
+    roles.delete(names.workloadRestoreAccessRole());
     roles.delete(names.workloadRestoreRole());
     roles.delete(names.workloadBackupServiceRole());
   }

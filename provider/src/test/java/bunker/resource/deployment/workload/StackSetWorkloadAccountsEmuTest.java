@@ -65,7 +65,7 @@ class StackSetWorkloadAccountsEmuTest {
       throws Exception {
     // The custom resource's request waits for the helper's answer (up to the hour-long
     // ServiceTimeout): without Java Lambdas in the emulator nobody answers.
-    Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java17 "
+    Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java21 "
         + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
     DeploymentSpec spec = uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
