@@ -218,6 +218,42 @@ class StackSetWorkloadAccountsEmuTest {
   }
 
   /**
+   * 60 deployments share one central prefix's helper. SNS allows 50 tags per topic and answers
+   * TagLimitExceeded beyond (SNS API reference, TagResource; the emulator enforces it), so the
+   * users are not recorded as topic tags: each ensure succeeds, all 60 are users, and the
+   * helper stays until the last release. A user tag an older provider left on the topic is
+   * moved to a parameter by the next ensure.
+   */
+  @Test
+  void helper_sixtyDeploymentsOnePrefix_allRecordedPastTheTopicTagLimit() {
+    DeploymentSpec first = uniqueCentralPrefix(emu.spec("hm", List.of(emu.ou("workloads/dev"))));
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    String topic = helper.ensure(first);
+    emu.central.sns().tagResource(r -> r.resourceArn(topic).tags(
+        software.amazon.awssdk.services.sns.model.Tag.builder()
+            .key(HelperDeployment.USER_TAG_PREFIX + "older").value("in-use").build()));
+    List<DeploymentSpec> specs = new java.util.ArrayList<>(List.of(first));
+    for (int i = 1; i < 60; i++) {
+      DeploymentSpec s = emu.spec("hm" + i, List.of(emu.ou("workloads/dev"))).toBuilder()
+          .centralPrefix(first.centralPrefix()).build();
+      assertEquals(topic, helper.ensure(s));
+      specs.add(s);
+    }
+    TreeSet<String> expected = new TreeSet<>(specs.stream().map(DeploymentSpec::name).toList());
+    expected.add("older");
+    assertEquals(expected, new TreeSet<>(helper.users(first)));
+    assertTrue(emu.central.sns().listTagsForResource(r -> r.resourceArn(topic)).tags().stream()
+        .noneMatch(t -> t.key().startsWith(HelperDeployment.USER_TAG_PREFIX)),
+        "user tags moved off the topic");
+    for (DeploymentSpec s : specs) {
+      assertFalse(helper.release(s), "'older' still uses it");
+    }
+    assertEquals(List.of("older"), helper.users(first));
+    assertTrue(helper.release(first.toBuilder().name("older").build()));
+    assertTrue(helper.find(first).isEmpty());
+  }
+
+  /**
    * The seed module's helper has the helper's names: a Python function (with its own role and
    * an environment) subscribed to the topic, here with a second subscriber too. ensure makes the
    * function Bunker's (runtime, handler, role, limits, code, no environment) and its
