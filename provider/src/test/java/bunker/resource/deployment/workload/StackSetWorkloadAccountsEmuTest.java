@@ -156,6 +156,7 @@ class StackSetWorkloadAccountsEmuTest {
     assertEquals(List.of(prod), state.targets());
     assertEquals(new TreeSet<>(emu.accounts("workloads/prod")), instanceAccounts(name));
     assertTrue(state.isConvergedWith(narrowRequest));
+    assertOneBatchPerOperation(name);
 
     workload.delete(narrowRequest, state);
     assertStackSetGone(name);
@@ -169,6 +170,32 @@ class StackSetWorkloadAccountsEmuTest {
           ((Map<?, ?>) doc.get("Resources")).remove("WorkloadVaults");
           return Json.write(doc);
         });
+  }
+
+  /**
+   * Every operation Bunker started ran its accounts in one batch: the preferences it sends
+   * (stack_set_operation's defaults, SOFT_FAILURE_TOLERANCE at 100%) and not CloudFormation's
+   * defaults or STRICT with 10% tolerance, which run one account at a time over a few accounts
+   * (CloudFormation API reference, StackSetOperationPreferences; the emulator batches as it
+   * says and shows the sizes it used). Auto-deployment operations have no preferences.
+   */
+  private static void assertOneBatchPerOperation(String name) {
+    var ops = emu.central.cloudFormation().listStackSetOperations(r -> r.stackSetName(name)
+        .callAs(CallAs.DELEGATED_ADMIN)).summaries();
+    int checked = 0;
+    for (var op : ops) {
+      String json;
+      try {
+        json = Emulator.admin("GET", "/cloudformation/stack-set-operation?operation_id="
+            + op.operationId(), null);
+      } catch (AssertionError e) {
+        continue; // an auto-deployment operation: no plan
+      }
+      List<?> sizes = (List<?>) Json.parseObject(json).get("batch_sizes");
+      assertTrue(sizes.size() <= 1, op.actionAsString() + " ran in batches " + sizes);
+      checked++;
+    }
+    assertTrue(checked >= 2, "create and delete operations checked: " + checked);
   }
 
   private static void assertStackSetGone(String name) {
