@@ -56,18 +56,14 @@ def _check(prefs):
         if prefs.get(count) is not None and prefs.get(pct) is not None:
             raise ValidationError(message=f"You must specify either {count} or {pct}, but not "
                                           f"both.")
-    mode = prefs.get("ConcurrencyMode")
-    if mode is not None and mode not in MODES:
-        raise ValidationError(message=f"1 validation error detected: Value '{mode}' at "
-                                      f"'operationPreferences.concurrencyMode' failed to "
-                                      f"satisfy constraint: Member must satisfy enum value set: "
-                                      f"[{', '.join(MODES)}]")
-    region = prefs.get("RegionConcurrencyType")
-    if region is not None and region not in REGION_TYPES:
-        raise ValidationError(message=f"1 validation error detected: Value '{region}' at "
-                                      f"'operationPreferences.regionConcurrencyType' failed to "
-                                      f"satisfy constraint: Member must satisfy enum value set: "
-                                      f"[{', '.join(REGION_TYPES)}]")
+    for key, field, allowed in (("ConcurrencyMode", "concurrencyMode", MODES),
+                                ("RegionConcurrencyType", "regionConcurrencyType", REGION_TYPES)):
+        value = prefs.get(key)
+        if value is not None and value not in allowed:
+            raise ValidationError(message=f"1 validation error detected: Value '{value}' at "
+                                          f"'operationPreferences.{field}' failed to satisfy "
+                                          f"constraint: Member must satisfy enum value set: "
+                                          f"[{', '.join(allowed)}]")
     pct = prefs.get("MaxConcurrentPercentage")
     if pct is not None and not 1 <= int(pct) <= 100:
         raise ValidationError(message="MaxConcurrentPercentage must be between 1 and 100")

@@ -31,6 +31,14 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
     instances were created for (and no longer those whose instances were deleted).
   * DeleteStackSet on a set with instances stays StackSetNotEmptyException (moto); on a missing
     set it is StackSetNotFoundException (moto returned 200).
+  * Operations (CreateStackInstances, UpdateStackSet, DeleteStackInstances) run their accounts
+    in batches as StackSetOperationPreferences computes them and fail past the failure
+    tolerance (``_cfn_batches``; CloudFormation API reference, StackSetOperationPreferences);
+    without preferences, one account at a time, tolerance 0.
+  * Auto-deployment (an account joining or leaving a target OU) is an operation of the set that
+    runs AUTO_DEPLOYMENT_SECONDS (default 3; BUNKER_CFN_AUTO_DEPLOYMENT_SECONDS, or POST
+    /bunker-api/cloudformation/auto-deployment {"seconds": N}) and until its stacks are done;
+    another operation meanwhile is OperationInProgressException, as on AWS.
 Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
 """
 import logging
