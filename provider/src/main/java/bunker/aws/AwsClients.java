@@ -212,10 +212,12 @@ public final class AwsClients implements AutoCloseable {
   public AwsClients forAccount(String accountId, String roleName) {
     return accounts.computeIfAbsent(accountId + "/" + roleName, key -> {
       String roleArn = "arn:" + partition() + ":iam::" + accountId + ":role/" + roleName;
-      Supplier<AwsCredentialsProvider> assumed = () -> StsAssumeRoleCredentialsProvider.builder()
-          .stsClient(sts())
-          .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
-          .build();
+      // A new account's role may not be usable yet: AccessDenied is retried a while.
+      Supplier<AwsCredentialsProvider> assumed = () -> new PropagatingCredentials(
+          StsAssumeRoleCredentialsProvider.builder()
+              .stsClient(sts())
+              .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
+              .build());
       return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), http, region,
           assumed);
     });

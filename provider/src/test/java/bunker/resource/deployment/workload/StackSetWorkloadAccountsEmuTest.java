@@ -113,6 +113,39 @@ class StackSetWorkloadAccountsEmuTest {
   }
 
   /**
+   * With IAM propagation on (BUNKER_EMULATOR_IAM_DELAY's admin twin, 15 s: a role created, or
+   * changed, less than that ago cannot be assumed, as on AWS; IAM user guide, "Troubleshoot
+   * IAM"), the member stack makes the helper's role and hands it to the custom resource at
+   * once: the helper retries AssumeRole on AccessDenied until the role is usable, and every
+   * account's instance ends CURRENT with its vaults. The suite's one emulator keeps the delay
+   * off; this test turns it on for itself.
+   */
+  @Test
+  void apply_realTemplate_iamPropagationDelay_helperWaitsForTheNewRole() {
+    Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java17 "
+        + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
+    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("id", List.of(emu.ou("workloads/dev"))));
+    WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
+    WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
+    Emulator.admin("POST", "/iam/delay", "{\"seconds\": 15}");
+    WorkloadState state;
+    try {
+      state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+    } finally {
+      Emulator.admin("POST", "/iam/delay", "{\"seconds\": 0}");
+    }
+    Names names = Names.of(spec);
+    for (String account : emu.accounts("workloads/dev")) {
+      assertEquals(MemberAccount.INSTANCE_CURRENT, state.accounts().get(account).status(),
+          state.accounts().get(account).toString());
+      assertTrue(new BackupVaults(emu.org.in(account).backup())
+          .findByName(names.workloadBackupVault()).isPresent(), "member vault made");
+    }
+    workload.delete(request, state);
+    assertStackSetGone(Names.of(spec).stackSet());
+  }
+
+  /**
    * Instances, OU changes and auto-deployment, with the real template minus its custom resource
    * (fast: no Lambda runs): what the StackSet does in the accounts is the same for every other
    * resource.
