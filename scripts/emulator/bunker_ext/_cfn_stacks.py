@@ -18,6 +18,7 @@ from moto.cloudformation import responses as cfn_responses
 from moto.cloudformation.custom_model import CustomModel
 from moto.cloudformation.exceptions import ValidationError
 
+from . import _cfn_batches, _clock
 from . import _cfn_engine as E
 
 _op_instances = {}  # StackSet operation id -> the instances it works on
@@ -237,6 +238,14 @@ FAILED_STATES = {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELET
                  "UPDATE_ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED", "UPDATE_FAILED"}
 
 
+def run_state(inst):
+    """"running", "failed" or "done": an instance's part in an operation, from its stack."""
+    status = getattr(getattr(inst, "stack", None), "status", "CREATE_COMPLETE") or ""
+    if E.IN_PROGRESS.match(status):
+        return "running"
+    return "failed" if status in FAILED_STATES else "done"
+
+
 def _patch_instances(ctx):
     SI = cfn_models.StackInstance
     orig_init, orig_dict = SI.__init__, SI.to_dict
@@ -266,9 +275,15 @@ def _patch_instances(ctx):
     SIs = cfn_models.StackInstances
 
     def delete(self, accounts, regions):
-        for inst in [i for i in self.stack_instances
-                     if i.region_name in regions and i.account_id in accounts]:
-            delete_instance(self.stack_instances, inst)
+        items = [(i.account_id, i.region_name, i) for i in self.stack_instances
+                 if i.region_name in regions and i.account_id in accounts]
+
+        def start(batch):  # a batch of the operation (_cfn_batches)
+            for _, _, inst in batch:
+                delete_instance(self.stack_instances, inst)
+            return [inst for _, _, inst in batch]
+
+        _cfn_batches.run(items, start, run_state)
 
     SIs.delete = delete
 
@@ -308,27 +323,45 @@ def update_instance_stacks(stackset, instances):
         stackset.parameters = [p for p in stackset.parameters if p["ParameterKey"] in declared]
     elif isinstance(stackset.parameters, dict):
         stackset.parameters = params
-    for inst in instances:
-        stack = getattr(inst, "stack", None)
-        if stack is None:
-            continue
-        inst.template = stackset.template
-        # A stack whose first custom resource comes with this update had no engine principal.
-        stack.bunker_principal = execution_principal(inst.account_id, stackset.permission_model)
-        stack.update(stackset.template, parameters=dict(params))
+    def start(batch):  # a batch of the operation (_cfn_batches)
+        for _, _, inst in batch:
+            inst.template = stackset.template
+            stack = inst.stack
+            # A stack whose first custom resource comes with this update had no engine principal.
+            stack.bunker_principal = execution_principal(inst.account_id,
+                                                         stackset.permission_model)
+            stack.update(stackset.template, parameters=dict(params))
+        return [inst for _, _, inst in batch]
+
+    _cfn_batches.run([(i.account_id, i.region_name, i) for i in instances
+                      if getattr(i, "stack", None) is not None], start, run_state)
     if stackset.operations:
-        _op_instances[stackset.operations[-1]["OperationId"]] = list(instances)
+        plan = _cfn_batches.attach(stackset.operations[-1])
+        _op_instances[stackset.operations[-1]["OperationId"]] = plan.instances
 
 
 _finished = {}  # operation id -> its final status: later work on the stacks does not change it
 
 
 def _refresh(op):
-    insts = _op_instances.get(op["OperationId"])
-    if not insts:
-        return op
     if op["OperationId"] in _finished:
         op["Status"] = _finished[op["OperationId"]]
+        return op
+    until = op.get("bunker_until")
+    if until is not None and _clock.now() < until:
+        op["Status"] = "RUNNING"  # auto-deployment: runs a while (AUTO_DEPLOYMENT_SECONDS)
+        return op
+    plan = _cfn_batches.plan_of(op["OperationId"])
+    if plan is not None:
+        op["Status"] = plan.status()
+        if op["Status"] != "RUNNING":
+            _finished[op["OperationId"]] = op["Status"]
+        return op
+    insts = _op_instances.get(op["OperationId"])
+    if not insts:
+        if until is not None:
+            op["Status"] = "SUCCEEDED"
+            _finished[op["OperationId"]] = op["Status"]
         return op
     statuses = [getattr(getattr(i, "stack", None), "status", "CREATE_COMPLETE") for i in insts]
     if any(E.IN_PROGRESS.match(s or "") for s in statuses):
@@ -343,6 +376,20 @@ def _refresh(op):
 
 
 _in_progress_error = []
+
+
+def record_auto_operation(stackset, action, instances, accounts, regions, seconds):
+    """An auto-deployment operation (an account joined or left a target OU): RUNNING for
+    ``seconds`` on the emulator's clock and until its instances' stacks are done, as AWS runs
+    one, so that another operation meanwhile is OperationInProgressException."""
+    import uuid
+
+    op = stackset._create_operation(operation_id=str(uuid.uuid4()), action=action,
+                                    status="RUNNING", accounts=accounts, regions=regions)
+    op["bunker_until"] = _clock.now() + seconds
+    op["bunker_auto_deployment"] = True
+    _op_instances[op["OperationId"]] = list(instances)
+    return op
 
 
 def check_idle(ss):
@@ -366,7 +413,12 @@ def _patch_operations(ctx, in_progress_error):
             before = list(self.instances.stack_instances)
             result = orig(self, *args, **kwargs)
             if self.operations:
-                _op_instances[self.operations[-1]["OperationId"]] = pick(self, before, args)
+                op = self.operations[-1]
+                plan = _cfn_batches.attach(op)
+                if plan is not None:
+                    op["Status"] = "RUNNING"  # moto records SUCCEEDED; the plan says
+                _op_instances[op["OperationId"]] = (plan.instances if plan is not None
+                                                    else pick(self, before, args))
             return result
 
         setattr(SS, name, method)

@@ -31,9 +31,18 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
     instances were created for (and no longer those whose instances were deleted).
   * DeleteStackSet on a set with instances stays StackSetNotEmptyException (moto); on a missing
     set it is StackSetNotFoundException (moto returned 200).
+  * Operations (CreateStackInstances, UpdateStackSet, DeleteStackInstances) run their accounts
+    in batches as StackSetOperationPreferences computes them and fail past the failure
+    tolerance (``_cfn_batches``; CloudFormation API reference, StackSetOperationPreferences);
+    without preferences, one account at a time, tolerance 0.
+  * Auto-deployment (an account joining or leaving a target OU) is an operation of the set that
+    runs AUTO_DEPLOYMENT_SECONDS (default 3; BUNKER_CFN_AUTO_DEPLOYMENT_SECONDS, or POST
+    /bunker-api/cloudformation/auto-deployment {"seconds": N}) and until its stacks are done;
+    another operation meanwhile is OperationInProgressException, as on AWS.
 Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
 """
 import logging
+import os
 
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing as cfn_parsing
@@ -43,6 +52,8 @@ from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult
 from moto.organizations import models as org_models
 from moto.organizations.models import organizations_backends
+
+from . import _admin, _cfn_batches
 
 log = logging.getLogger("bunker_ext.cloudformation")
 STACKSETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -179,11 +190,15 @@ def _patch_instances():
         targets = set(accounts) | set(_accounts_in(org, ou_ids))
         existing = {(i.account_id, i.region_name) for i in self.stack_instances}
         wanted = sorted(a for a in targets)
-        new = []
-        for region in regions:
-            for account in wanted:
-                if (account, region) in existing:
-                    continue
+        items = [(account, region) for region in regions for account in wanted
+                 if (account, region) not in existing]
+        self.bunker_target_ous = set(getattr(self, "bunker_target_ous", set())) | set(ou_ids)
+        self.bunker_regions = sorted(set(getattr(self, "bunker_regions", [])) | set(regions))
+        self.bunker_parameters = parameters
+
+        def start(batch):  # a batch of the operation (_cfn_batches): its instances and stacks
+            new = []
+            for account, region in batch:
                 inst = cfn_models.StackInstance(
                     account_id=account, region_name=region, stackset_id=self.stackset_id,
                     stack_name=self.stack_name, name=self.stackset_name,
@@ -191,11 +206,12 @@ def _patch_instances():
                     permission_model=permission_model)
                 inst.bunker_ou = next(a.parent_id for a in org.accounts if a.id == account)
                 new.append(inst)
-        self.stack_instances += new
-        self.bunker_target_ous = set(getattr(self, "bunker_target_ous", set())) | set(ou_ids)
-        self.bunker_regions = sorted(set(getattr(self, "bunker_regions", [])) | set(regions))
-        self.bunker_parameters = parameters
-        return [i.to_dict() for i in new]
+            self.stack_instances += new
+            return new
+
+        from ._cfn_stacks import run_state
+
+        return [i.to_dict() for i in _cfn_batches.run(items, start, run_state)]
 
     SI.create_instances = create_instances
 
@@ -231,9 +247,15 @@ def _patch_responses():
     for name in wrapped:
         orig = getattr(R, name)
 
-        def method(self, _orig=orig):
+        def method(self, _orig=orig, _batched=name == "create_stack_instances"):
             _call_as_check(self)
-            return _orig(self)
+            if not _batched:
+                return _orig(self)
+            _cfn_batches.set_preferences(self._get_params())
+            try:
+                return _orig(self)
+            finally:
+                _cfn_batches.clear()
 
         setattr(R, name, method)
 
@@ -264,6 +286,13 @@ def _patch_responses():
     orig_update_set = R.update_stack_set
 
     def update_stack_set(self):
+        _cfn_batches.set_preferences(self._get_params())
+        try:
+            return _update_stack_set(self)
+        finally:
+            _cfn_batches.clear()
+
+    def _update_stack_set(self):
         from ._cfn_stacks import check_idle, update_instance_stacks
 
         check_idle(self.cloudformation_backend.describe_stack_set(
@@ -291,6 +320,13 @@ def _patch_responses():
 
     def delete_stack_instances(self):
         _call_as_check(self)
+        _cfn_batches.set_preferences(self._get_params())
+        try:
+            return _delete_stack_instances(self)
+        finally:
+            _cfn_batches.clear()
+
+    def _delete_stack_instances(self):
         if self._get_param("RetainStacks") is None:
             raise ValidationError(message="RetainStacks is required")
         targets = self._get_params().get("DeploymentTargets") or {}
@@ -369,8 +405,15 @@ def _auto_sets(org):
                     yield ss
 
 
+AUTO_DEPLOYMENT_SECONDS = [float(os.environ.get("BUNKER_CFN_AUTO_DEPLOYMENT_SECONDS", "3"))]
+
+
 def _reconcile(org, account_id):
-    """Deploy to / remove from an account after it joined or left an OU."""
+    """Deploy to / remove from an account after it joined or left an OU. Each is an operation
+    of the set (``record_auto_operation``) that runs AUTO_DEPLOYMENT_SECONDS and until its
+    stacks are done; OperationPreferences do not apply to it (AWS)."""
+    from ._cfn_stacks import record_auto_operation
+
     account = next((a for a in org.accounts if a.id == account_id), None)
     if account is None or org.org is None or account_id == org.org.master_account_id:
         return
@@ -378,13 +421,19 @@ def _reconcile(org, account_id):
         inst = ss.instances
         targets = _ous_below(org, getattr(inst, "bunker_target_ous", set()))
         mine = [i for i in ss.stack_instances if i.account_id == account_id]
+        regions = getattr(inst, "bunker_regions", [])
         if account.parent_id in targets and not mine:
-            _create_for(inst, [account_id], getattr(inst, "bunker_regions", []),
-                        getattr(inst, "bunker_parameters", None))
+            before = list(ss.stack_instances)
+            _create_for(inst, [account_id], regions, getattr(inst, "bunker_parameters", None))
+            new = [i for i in ss.stack_instances if all(i is not b for b in before)]
+            record_auto_operation(ss, "CREATE", new, [account_id], regions,
+                                  AUTO_DEPLOYMENT_SECONDS[0])
         elif account.parent_id not in targets and mine:
             keep = ss.auto_deployment["RetainStacksOnAccountRemoval"]
             _drop_instances(ss, [account_id], [i.region_name for i in mine],
                             keep_resources=keep)
+            record_auto_operation(ss, "DELETE", mine, [account_id],
+                                  [i.region_name for i in mine], AUTO_DEPLOYMENT_SECONDS[0])
 
 
 def _patch_org_hooks():
@@ -424,6 +473,14 @@ def _safe_reconcile(org, account_id):
         _reconcile(org, account_id)
     except Exception:  # a failing template must not fail MoveAccount; AWS reports it per set
         log.exception("auto-deployment for account %s failed", account_id)
+
+
+@_admin.route("POST", "/cloudformation/auto-deployment")
+def _auto_deployment(body, query):
+    """{"seconds": N}: how long an auto-deployment operation runs (default 3, or
+    BUNKER_CFN_AUTO_DEPLOYMENT_SECONDS at start)."""
+    AUTO_DEPLOYMENT_SECONDS[0] = float(body["seconds"])
+    return 200, {"seconds": AUTO_DEPLOYMENT_SECONDS[0]}
 
 
 def install():

@@ -11,11 +11,25 @@ gets the managed policy AWS attaches to it, so ListAttachedRolePolicies looks as
 
 AWS::IAM::Role updated in place by a stack changed only its description and session duration;
 its trust policy, inline policies and tags now follow the template too.
+
+IAM eventual consistency (IAM user guide, "Troubleshoot IAM": "Changes that I make are not
+always immediately visible" — IAM replicates changes across Regions and a new or changed role
+may not be usable at once; STS answers AccessDenied meanwhile). With
+``BUNKER_EMULATOR_IAM_DELAY=<seconds>`` (default 0: off) at start, or ``POST
+/bunker-api/iam/delay {"seconds": N}``, a role that was created, had its trust policy changed or
+got an inline policy less than N seconds ago (on the emulator's clock) cannot be assumed yet:
+AssumeRole answers AccessDenied "User: … is not authorized to perform: sts:AssumeRole on
+resource: <role arn>" until then.
 """
 import json
+import os
 
 from moto.iam import models as iam_models
 from moto.iam.exceptions import InvalidInput
+from moto.sts import responses as sts_responses
+from moto.sts.exceptions import STSClientError
+
+from . import _admin, _clock
 
 SERVICE_NAMES = {"backup": "Backup"}
 
@@ -26,7 +40,84 @@ SLR_POLICIES = {
 }
 
 
+DELAY = [float(os.environ.get("BUNKER_EMULATOR_IAM_DELAY") or 0)]
+
+
+class AccessDenied(STSClientError):
+    code = "AccessDenied"
+
+
+def _touch(role):
+    role.bunker_changed_at = _clock.now()
+
+
+def _patch_propagation():
+    R = iam_models.Role
+    orig_init, orig_put = R.__init__, R.put_policy
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        _touch(self)
+
+    def put_policy(self, policy_name, policy_json):
+        orig_put(self, policy_name, policy_json)
+        _touch(self)
+
+    R.__init__, R.put_policy = __init__, put_policy
+    B = iam_models.IAMBackend
+    orig_trust = B.update_assume_role_policy
+
+    def update_assume_role_policy(self, role_name, policy_document):
+        orig_trust(self, role_name, policy_document)
+        _touch(self.get_role(role_name))
+
+    B.update_assume_role_policy = update_assume_role_policy
+    # The API call only: services the emulator runs (a Lambda's execution role, a state
+    # machine's) assume through the backend, as AWS's services do once CreateFunction /
+    # CreateStateMachine accepted the role.
+    R = sts_responses.TokenResponse
+    orig_assume = R.assume_role
+
+    def assume_role(self):
+        role_arn = self._get_param("RoleArn") or ""
+        changed = getattr(_role(role_arn), "bunker_changed_at", None) if DELAY[0] > 0 else None
+        if changed is not None and _clock.now() - changed < DELAY[0]:
+            raise AccessDenied(f"User: arn:aws:sts::{self.current_account}:assumed-role/caller "
+                               f"is not authorized to perform: sts:AssumeRole on resource: "
+                               f"{role_arn}")
+        return orig_assume(self)
+
+    R.assume_role = assume_role
+
+
+def _role(role_arn):
+    """The IAM role an ARN names, or None (moto lets a missing role be assumed)."""
+    parts = role_arn.split(":")
+    if len(parts) < 6:
+        return None
+    if parts[4] not in iam_models.iam_backends:
+        return None
+    backend = iam_models.iam_backends[parts[4]][parts[1]]
+    name = parts[5].split("/")[-1]
+    return next((r for r in backend.roles.values() if r.name == name), None)
+
+
+@_admin.route("POST", "/iam/delay")
+def _set_delay(body, query):
+    DELAY[0] = float(body["seconds"])
+    if DELAY[0] < 0:
+        DELAY[0] = 0.0
+        raise _admin.AdminError(400, "seconds must be 0 or more")
+    return 200, {"seconds": DELAY[0]}
+
+
+@_admin.route("GET", "/iam/delay")
+def _get_delay(body, query):
+    return 200, {"seconds": DELAY[0]}
+
+
 def install():
+    _patch_propagation()
     iam_models.SERVICE_NAME_CONVERSION.update(SERVICE_NAMES)
     B = iam_models.IAMBackend
     orig = B.create_service_linked_role

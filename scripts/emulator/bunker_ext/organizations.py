@@ -29,6 +29,10 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
     allowed only when the organization's resource policy grants them. Being AWS Backup's
     delegated administrator alone does not grant them: the AWS Backup guide tells the management
     account to add exactly such a delegation policy for backup-policy management.
+  A CreatePolicy with Tags also needs organizations:TagResource from the resource policy
+  (Organizations API reference, CreatePolicy); without it the call is AccessDeniedException
+  and no policy is created. TagResource / UntagResource called on their own need their own
+  action, as every other write.
   The resource policy is evaluated simply but honestly: explicit Deny wins; a statement applies
   when its Principal names the caller (``*``, the account id or ``arn:aws:iam::<id>:root``), an
   Action pattern matches ``organizations:<Op>`` and every Resource of the call matches a Resource
@@ -372,7 +376,7 @@ def policy_allows(policy_doc, account_id, action, resources, context):
 def _call_resources(mgmt, op, params):
     """The ARNs a call acts on, and its condition context, as IAM would see them."""
     resources, context = [], {}
-    policy_id = params.get("PolicyId")
+    policy_id = params.get("PolicyId") or params.get("ResourceId")  # (Un)TagResource: p-…
     if policy_id:
         policy = next((p for p in mgmt.policies if p.id == policy_id), None)
         if policy is not None:
@@ -394,14 +398,25 @@ def _call_resources(mgmt, op, params):
     return resources, context
 
 
+def _actions_needed(op, params):
+    """The IAM actions a call needs: its own, and organizations:TagResource for a CreatePolicy
+    that carries Tags (Organizations API reference, CreatePolicy: "If the request includes
+    tags, then the requester must have the organizations:TagResource permission")."""
+    needed = [f"organizations:{op}"]
+    if op == "CreatePolicy" and params.get("Tags"):
+        needed.append("organizations:TagResource")
+    return needed
+
+
 def member_may_call(mgmt, account_id, op, params):
     if op in MANAGEMENT_ONLY:
         return False
     policy = getattr(mgmt, "bunker_resource_policy", None)
     if policy:
         resources, context = _call_resources(mgmt, op, params)
-        if policy_allows(json.loads(policy["Content"]), account_id, f"organizations:{op}",
-                         resources, context):
+        doc = json.loads(policy["Content"])
+        if all(policy_allows(doc, account_id, action, resources, context)
+               for action in _actions_needed(op, params)):
             return True
     read_only = op.startswith(("Describe", "List"))
     is_delegated = any(a.account.id == account_id and a.services for a in mgmt.admins)

@@ -373,10 +373,19 @@ def test_stack_set_instance_waits_for_central_helper(org, as_account, provider):
     assert failed["StackInstanceStatus"]["DetailedStatus"] == "FAILED"
     assert "Message returned: no key" in failed["StatusReason"]
 
-    # Deleting the instances sends Delete requests; instances stay until they are answered.
+    # The auto-deployment operation for "late" runs a while; then, with every account in one
+    # batch (StackSetOperationPreferences), deleting the instances sends Delete requests;
+    # instances stay until they are answered.
+    deadline = time.time() + 30
+    while any(o["Status"] == "RUNNING" for o in cfn.list_stack_set_operations(
+            StackSetName=name, CallAs="DELEGATED_ADMIN")["Summaries"]):
+        assert time.time() < deadline, "auto-deployment operation still running"
+        time.sleep(0.5)
     op = cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
                                     CallAs="DELEGATED_ADMIN",
-                                    DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})[
+                                    DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]},
+                                    OperationPreferences={"MaxConcurrentPercentage": 100,
+                                                          "FailureTolerancePercentage": 100})[
         "OperationId"]
     d = p.request()
     assert (d["RequestType"], d["PhysicalResourceId"]) == ("Delete", "member-vault")

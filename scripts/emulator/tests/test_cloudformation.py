@@ -1,5 +1,6 @@
 """CloudFormation extension: AWS::Backup::BackupVault and service-managed StackSets."""
 import json
+import time
 import uuid
 
 import pytest
@@ -80,6 +81,18 @@ def instances(cfn, name):
     return sorted(i["Account"] for i in got)
 
 
+def wait_idle(cfn, name, timeout=60):
+    """Until no operation of the set runs (auto-deployment's included)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ops = cfn.list_stack_set_operations(StackSetName=name, CallAs="DELEGATED_ADMIN")[
+            "Summaries"]
+        if all(o["Status"] != "RUNNING" for o in ops):
+            return ops
+        time.sleep(0.5)
+    pytest.fail(f"StackSet {name} still has a running operation after {timeout}s")
+
+
 def vault_exists(as_account, account):
     try:
         as_account("backup", account).describe_backup_vault(BackupVaultName="member-vault")
@@ -117,6 +130,7 @@ def test_service_managed_stack_set_lifecycle(org, as_account):
     o.move_account(AccountId=p2, SourceParentId=org["prod"], DestinationParentId=org["other"])
     assert p2 not in instances(cfn, name)
     assert not vault_exists(as_account, p2)
+    wait_idle(cfn, name)  # the auto-deployment operations run a while
 
     with pytest.raises(ClientError) as e:
         cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")
@@ -225,3 +239,87 @@ def test_update_stack_set_to_a_template_without_the_parameters_drops_them(org, a
     assert probe_value(as_account, org["p1"]) == "fixed"
     assert cfn.describe_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")["StackSet"].get(
         "Parameters", []) == []
+
+
+def test_auto_deployment_operation_refuses_another_operation_meanwhile(org, as_account, admin):
+    """An account joining a target OU starts an auto-deployment operation of the set; while it
+    runs, another operation is refused with OperationInProgressException (CloudFormation API
+    reference, UpdateStackSet / CreateStackInstances / DeleteStackInstances errors:
+    OperationInProgressException, "Another operation is currently in progress for this stack
+    set. Only one operation can be performed for a stack set at a given time."); the
+    operation's preferences do not apply to it (StackSetOperationPreferences)."""
+    admin.ok("POST", "/cloudformation/auto-deployment", {"seconds": 2})
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"auto-{uuid.uuid4().hex[:6]}"
+    create_set(cfn, name)
+    op = cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                                    DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})
+    wait_idle(cfn, name)
+    try:
+        org["orgs"].move_account(AccountId=org["outside"], SourceParentId=org["other"],
+                                 DestinationParentId=org["prod"])
+        ops = cfn.list_stack_set_operations(StackSetName=name, CallAs="DELEGATED_ADMIN")[
+            "Summaries"]
+        running = [o for o in ops if o["Status"] == "RUNNING"]
+        assert len(running) == 1 and running[0]["OperationId"] != op["OperationId"]
+        with pytest.raises(ClientError) as e:
+            cfn.update_stack_set(StackSetName=name, TemplateBody=VAULT_TEMPLATE,
+                                 CallAs="DELEGATED_ADMIN", Capabilities=["CAPABILITY_NAMED_IAM"])
+        assert error_code(e) == "OperationInProgressException"
+        wait_idle(cfn, name)
+        cfn.update_stack_set(StackSetName=name, TemplateBody=VAULT_TEMPLATE,
+                             CallAs="DELEGATED_ADMIN", Capabilities=["CAPABILITY_NAMED_IAM"])
+    finally:
+        admin.ok("POST", "/cloudformation/auto-deployment", {"seconds": 3})
+
+
+def batches(admin, op_id):
+    return admin.ok("GET", f"/cloudformation/stack-set-operation?operation_id={op_id}")
+
+
+def test_operations_run_in_batches_as_the_preferences_say(org, as_account, admin):
+    """CloudFormation API reference, StackSetOperationPreferences: percentages become account
+    counts rounded down (max concurrent at least one); STRICT_FAILURE_TOLERANCE (the default)
+    runs min(max concurrent, failure tolerance + 1) accounts at once, SOFT_FAILURE_TOLERANCE
+    max concurrent; sent no preferences, an operation runs one account at a time."""
+    for i in range(4):
+        org["account"](f"b{i}", org["prod"])  # 5 accounts in prod with p1
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"batch-{uuid.uuid4().hex[:6]}"
+    create_set(cfn, name)
+    targets = {"OrganizationalUnitIds": [org["prod"]]}
+    op = cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                                    DeploymentTargets=targets)["OperationId"]
+    wait_idle(cfn, name)
+    got = batches(admin, op)
+    assert got["batch_sizes"] == [1, 1, 1, 1, 1] and got["status"] == "SUCCEEDED"
+    assert len(instances(cfn, name)) == 5
+
+    def update(prefs):
+        op = cfn.update_stack_set(StackSetName=name, TemplateBody=VAULT_TEMPLATE,
+                                  CallAs="DELEGATED_ADMIN", Capabilities=["CAPABILITY_NAMED_IAM"],
+                                  OperationPreferences=prefs)["OperationId"]
+        wait_idle(cfn, name)
+        return batches(admin, op)
+
+    # Bunker's old CreateStackInstances preferences: tolerance 10% of 5 = 0 -> one at a time.
+    assert update({"MaxConcurrentPercentage": 100, "FailureTolerancePercentage": 10,
+                   "RegionConcurrencyType": "PARALLEL"})["batch_sizes"] == [1, 1, 1, 1, 1]
+    assert update({"MaxConcurrentPercentage": 100, "FailureTolerancePercentage": 40,
+                   "ConcurrencyMode": "STRICT_FAILURE_TOLERANCE"})["batch_sizes"] == [3, 2]
+    got = update({"MaxConcurrentPercentage": 100, "FailureTolerancePercentage": 10,
+                  "ConcurrencyMode": "SOFT_FAILURE_TOLERANCE"})
+    assert got["batch_sizes"] == [5] and got["failure_tolerance"] == {REGION: 0}
+    assert update({"MaxConcurrentPercentage": 50, "FailureToleranceCount": 4,
+                   "ConcurrencyMode": "SOFT_FAILURE_TOLERANCE"})["batch_sizes"] == [2, 2, 1]
+    with pytest.raises(ClientError) as e:
+        update({"MaxConcurrentPercentage": 50, "MaxConcurrentCount": 2})
+    assert error_code(e) == "ValidationError"
+
+    op = cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
+                                    CallAs="DELEGATED_ADMIN", DeploymentTargets=targets,
+                                    OperationPreferences={"MaxConcurrentPercentage": 40})[
+        "OperationId"]
+    wait_idle(cfn, name)
+    assert batches(admin, op)["batch_sizes"] == [1, 1, 1, 1, 1]  # tolerance 0 -> 1 at a time
+    assert instances(cfn, name) == []

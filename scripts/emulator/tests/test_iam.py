@@ -54,3 +54,47 @@ def test_backup_service_linked_role_policy(iam):
 def test_other_service_names_unchanged(iam):
     role = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")["Role"]
     assert role["RoleName"] == "AWSServiceRoleForAutoScaling"
+
+
+TRUST = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+         '{"AWS": "*"}, "Action": "sts:AssumeRole"}]}')
+
+
+def test_iam_propagation_delay(endpoint, client_config, admin):
+    """BUNKER_EMULATOR_IAM_DELAY / POST /bunker-api/iam/delay: a new role, a changed trust
+    policy or a new inline policy is not usable for that many seconds (IAM user guide,
+    Troubleshoot IAM, "Changes that I make are not always immediately visible"): AssumeRole
+    answers AccessDenied meanwhile, and succeeds once the time has passed."""
+    account = str(random.randint(10**11, 10**12 - 1))
+    creds = {"aws_access_key_id": "test", "aws_secret_access_key": "test",
+             "region_name": "us-east-1", "endpoint_url": endpoint, "config": client_config}
+    iam = boto3.client("iam", **creds)
+    iam.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
+                             __setitem__("x-moto-account-id", account))
+    sts = boto3.client("sts", **creds)
+    arn = iam.create_role(RoleName="fresh", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    admin.ok("POST", "/iam/delay", {"seconds": 30})
+    try:
+        def assume():
+            return sts.assume_role(RoleArn=arn, RoleSessionName="probe")
+
+        with pytest.raises(ClientError) as e:
+            assume()
+        assert e.value.response["Error"]["Code"] == "AccessDenied"
+        assert f"sts:AssumeRole on resource: {arn}" in e.value.response["Error"]["Message"]
+        admin.ok("POST", "/clock", {"advance_seconds": 31})
+        assert assume()["AssumedRoleUser"]["Arn"].endswith(":assumed-role/fresh/probe")
+        iam.put_role_policy(RoleName="fresh", PolicyName="p", PolicyDocument=(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", '
+            '"Resource": "*"}]}'))
+        with pytest.raises(ClientError):
+            assume()
+        admin.ok("POST", "/clock", {"advance_seconds": 31})
+        assume()
+        iam.update_assume_role_policy(RoleName="fresh", PolicyDocument=TRUST)
+        with pytest.raises(ClientError):
+            assume()
+        admin.ok("POST", "/iam/delay", {"seconds": 0})
+        assume()  # off: usable at once
+    finally:
+        admin.ok("POST", "/iam/delay", {"seconds": 0})

@@ -230,6 +230,35 @@ def test_resource_policy_lets_member_manage_backup_policies(org, as_account):
     assert error_code(e) == "AccessDeniedException"
 
 
+def test_delegated_admin_creating_a_tagged_policy_needs_tag_resource(org, as_account):
+    """CreatePolicy with Tags needs organizations:TagResource too (AWS Organizations API
+    reference, CreatePolicy: "If the request includes tags, then the requester must have the
+    organizations:TagResource permission"); Bunker always tags its backup policies."""
+    o, member = org["client"], org["member"]
+    o.put_resource_policy(Content=json.dumps(delegation_policy(member, org["mgmt"])))
+    m = as_account("organizations", member)
+    tags = [{"Key": "bunker:deployment", "Value": "d1"}]
+    with pytest.raises(ClientError) as e:
+        m.create_policy(Name="tagged", Description="d", Type="BACKUP_POLICY",
+                        Content=json.dumps(BACKUP_POLICY), Tags=tags)
+    assert error_code(e) == "AccessDeniedException"
+    assert [p["Name"] for p in o.list_policies(Filter="BACKUP_POLICY")["Policies"]] == []
+    # Untagged, the same delegation suffices.
+    create_backup_policy(m, name="untagged")
+
+    doc = delegation_policy(member, org["mgmt"])
+    doc["Statement"].append({
+        "Sid": "Tag", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{member}:root"},
+        "Action": ["organizations:TagResource", "organizations:UntagResource"],
+        "Resource": "*", "Condition": {"StringEquals": {
+            "organizations:PolicyType": "BACKUP_POLICY"}}})
+    o.put_resource_policy(Content=json.dumps(doc))
+    pid = m.create_policy(Name="tagged", Description="d", Type="BACKUP_POLICY",
+                          Content=json.dumps(BACKUP_POLICY), Tags=tags)["Policy"][
+        "PolicySummary"]["Id"]
+    assert o.list_tags_for_resource(ResourceId=pid)["Tags"] == tags
+
+
 def test_nested_ous_and_move_account(org):
     o = org["client"]
     parent = org["ou"]["Id"]

@@ -1,19 +1,25 @@
 package bunker.helper;
 
+import bunker.aws.PropagatingCredentials;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.backup.BackupClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -24,6 +30,11 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * account) only call STS AssumeRole; every Backup and IAM call is made as the workload account's
  * {@code HelperRoleArn}. Clients are cached per role and region, so warm invocations reuse
  * connections and unexpired credentials. One HTTP client (the JDK's HttpURLConnection) for all.
+ *
+ * <p>The role is new when the workload stack has just made it: AssumeRole is retried on
+ * AccessDenied while IAM propagates it ({@link PropagatingCredentials}), and so are the first
+ * calls made with it, until one has succeeded (its inline policy may lag the role), within the
+ * SDK's attempts.
  */
 public final class HelperClients implements AutoCloseable {
   /**
@@ -65,18 +76,20 @@ public final class HelperClients implements AutoCloseable {
   /** Clients acting as {@code roleArn} (in its account) in {@code region}. */
   public Account forRole(String roleArn, String region, String partition) {
     return accounts.computeIfAbsent(roleArn + "|" + region, key -> {
-      StsAssumeRoleCredentialsProvider credentials = StsAssumeRoleCredentialsProvider.builder()
+      StsAssumeRoleCredentialsProvider assumed = StsAssumeRoleCredentialsProvider.builder()
           .stsClient(sts(region))
           .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-deployment-helper"))
           .build();
-      track(credentials);
+      track(assumed);
+      AwsCredentialsProvider credentials = new PropagatingCredentials(assumed);
+      FirstCalls first = new FirstCalls();
       Region r = Region.of(region);
       BackupClient backup = track(configure(BackupClient.builder(), r, credentials)
-          .overrideConfiguration(standardRetries()).build());
+          .overrideConfiguration(first.wrap(standardRetries())).build());
       BackupClient bulk = track(configure(BackupClient.builder(), r, credentials)
-          .overrideConfiguration(bulkRetries()).build());
+          .overrideConfiguration(first.wrap(bulkRetries())).build());
       IamClient iam = track(configure(IamClient.builder(), globalRegion(partition), credentials)
-          .overrideConfiguration(standardRetries()).build());
+          .overrideConfiguration(first.wrap(standardRetries())).build());
       return new Account(backup, bulk, iam);
     });
   }
@@ -116,6 +129,31 @@ public final class HelperClients implements AutoCloseable {
             .maxAttempts(MAX_ATTEMPTS)
             .build())
         .build();
+  }
+
+  /**
+   * Until a call made with a role's credentials has succeeded, AccessDenied is retried like a
+   * throttle (the SDK's attempts and back-off): the role's inline policy may not have
+   * propagated yet. After the first success an AccessDenied is a real denial and fails at once.
+   */
+  static final class FirstCalls implements ExecutionInterceptor {
+    private final AtomicBoolean succeeded = new AtomicBoolean();
+
+    @Override
+    public void afterExecution(Context.AfterExecution context,
+        ExecutionAttributes executionAttributes) {
+      succeeded.set(true);
+    }
+
+    boolean retries(Throwable t) {
+      return !succeeded.get() && PropagatingCredentials.isAccessDenied(t);
+    }
+
+    ClientOverrideConfiguration wrap(ClientOverrideConfiguration base) {
+      RetryStrategy strategy = base.retryStrategy().orElseThrow().toBuilder()
+          .retryOnException(this::retries).build();
+      return base.toBuilder().retryStrategy(strategy).addExecutionInterceptor(this).build();
+    }
   }
 
   /** IAM is global: its signing region is the partition's global one. */

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.ram.RamClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.auth.StsCredentialsProvider;
@@ -80,6 +81,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<CloudFormationClient> cloudFormation;
   private final Lazy<CloudWatchLogsClient> logs;
   private final Lazy<SnsClient> sns;
+  private final Lazy<SsmClient> ssm;
   private final Lazy<LambdaClient> lambda;
   private final Lazy<String> accountId;
 
@@ -112,6 +114,7 @@ public final class AwsClients implements AutoCloseable {
     this.logs = new Lazy<>(
         () -> build(CloudWatchLogsClient.builder(), "logs", "cloudwatchlogs"));
     this.sns = new Lazy<>(() -> build(SnsClient.builder(), "sns"));
+    this.ssm = new Lazy<>(() -> build(SsmClient.builder(), "ssm"));
     this.lambda = new Lazy<>(() -> build(LambdaClient.builder(), "lambda"));
     this.accountId = new Lazy<>(() -> sts().getCallerIdentity().account());
   }
@@ -193,6 +196,10 @@ public final class AwsClients implements AutoCloseable {
     return sns.get();
   }
 
+  public SsmClient ssm() {
+    return ssm.get();
+  }
+
   public LambdaClient lambda() {
     return lambda.get();
   }
@@ -205,10 +212,12 @@ public final class AwsClients implements AutoCloseable {
   public AwsClients forAccount(String accountId, String roleName) {
     return accounts.computeIfAbsent(accountId + "/" + roleName, key -> {
       String roleArn = "arn:" + partition() + ":iam::" + accountId + ":role/" + roleName;
-      Supplier<AwsCredentialsProvider> assumed = () -> StsAssumeRoleCredentialsProvider.builder()
-          .stsClient(sts())
-          .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
-          .build();
+      // A new account's role may not be usable yet: AccessDenied is retried a while.
+      Supplier<AwsCredentialsProvider> assumed = () -> new PropagatingCredentials(
+          StsAssumeRoleCredentialsProvider.builder()
+              .stsClient(sts())
+              .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
+              .build());
       return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), http, region,
           assumed);
     });

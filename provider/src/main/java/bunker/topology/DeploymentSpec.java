@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * @param tags tags on every central object and the StackSet
  * @param centralPrefix prefix of central-account names
  * @param memberPrefix prefix of workload-account names and the StackSet
+ * @param stackSetOperation preferences sent on every StackSet operation
  * @param environment partition, region, accounts
  */
 public record DeploymentSpec(
@@ -44,6 +45,7 @@ public record DeploymentSpec(
     SortedMap<String, String> tags,
     String centralPrefix,
     String memberPrefix,
+    StackSetOperation stackSetOperation,
     Environment environment) {
 
   /** Default of {@code central_account_resource_name_prefix} (the seed module's). */
@@ -62,6 +64,7 @@ public record DeploymentSpec(
     tags = Collections.unmodifiableSortedMap(new TreeMap<>(tags));
     Objects.requireNonNull(centralPrefix, "centralPrefix");
     Objects.requireNonNull(memberPrefix, "memberPrefix");
+    Objects.requireNonNull(stackSetOperation, "stackSetOperation");
     Objects.requireNonNull(environment, "environment");
   }
 
@@ -86,6 +89,7 @@ public record DeploymentSpec(
     b.tags = tags;
     b.centralPrefix = centralPrefix;
     b.memberPrefix = memberPrefix;
+    b.stackSetOperation = stackSetOperation;
     return b;
   }
 
@@ -116,6 +120,7 @@ public record DeploymentSpec(
     private Map<String, String> tags = Map.of();
     private String centralPrefix = DEFAULT_CENTRAL_PREFIX;
     private String memberPrefix = DEFAULT_MEMBER_PREFIX;
+    private StackSetOperation stackSetOperation = StackSetOperation.DEFAULT;
 
     private Builder(String name, Environment environment) {
       this.name = name;
@@ -140,6 +145,7 @@ public record DeploymentSpec(
     public Builder tags(Map<String, String> v) { tags = v; return this; }
     public Builder centralPrefix(String v) { centralPrefix = v; return this; }
     public Builder memberPrefix(String v) { memberPrefix = v; return this; }
+    public Builder stackSetOperation(StackSetOperation v) { stackSetOperation = v; return this; }
 
     public DeploymentSpec build() {
       VaultLock lock = vaultLock != null
@@ -147,7 +153,7 @@ public record DeploymentSpec(
       return new DeploymentSpec(name, backupTargets, minRetentionDays, maxRetentionDays,
           backupTagKey, new TreeMap<>(plans), lock, intermediateRetentionDays,
           allowBackupTargetsToRestore, adminRoleNames, forceDestroy, new TreeMap<>(tags),
-          centralPrefix, memberPrefix, environment);
+          centralPrefix, memberPrefix, stackSetOperation, environment);
     }
   }
 }

@@ -171,6 +171,23 @@ class BadConfigAccTest {
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { mode = \"strict\","
             + " min_retention_days = 7, max_retention_days = 365 }", "(?i)invalid", RES_D,
         "vault_lock.mode"));
+    // stack_set_operation: CloudFormation's StackSetOperationPreferences ranges and enums.
+    t.add(c("stack set concurrency 0%", "backup_tag_key     = \"backup-plan\"",
+        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
+            + " max_concurrent_percentage = 0 }", "(?i)invalid", RES_D,
+        "stack_set_operation.max_concurrent_percentage"));
+    t.add(c("stack set tolerance 101%", "backup_tag_key     = \"backup-plan\"",
+        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
+            + " failure_tolerance_percentage = 101 }", "(?i)invalid", RES_D,
+        "stack_set_operation.failure_tolerance_percentage"));
+    t.add(c("stack set concurrency mode unknown", "backup_tag_key     = \"backup-plan\"",
+        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
+            + " concurrency_mode = \"LENIENT\" }", "(?i)invalid", RES_D,
+        "stack_set_operation.concurrency_mode"));
+    t.add(c("stack set region concurrency unknown", "backup_tag_key     = \"backup-plan\"",
+        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
+            + " region_concurrency = \"ALL\" }", "(?i)invalid", RES_D,
+        "stack_set_operation.region_concurrency"));
     t.add(c("lock maximum below minimum", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { min_retention_days = 30,"
             + " max_retention_days = 10 }", "Lock maximum below minimum", RES_D,

@@ -3,24 +3,36 @@ package bunker.aws.cloudformation;
 import bunker.aws.AwsErrors;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
+import bunker.topology.StackSetOperation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.PermissionModels;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
+import software.amazon.awssdk.services.cloudformation.model.StackSetOperationPreferences;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
 /**
  * The workload-account StackSet: service-managed, auto-deployment on, instances by OU.
  * {@code CallAs} goes on every call; one operation runs at a time, so callers wait for each
  * ({@link #waitForOperation}); a set is deleted only once it has no instances.
+ *
+ * <p>Every operation carries the deployment's {@link StackSetOperation} preferences: sent none,
+ * CloudFormation tolerates no failure and works on one account at a time. An operation started
+ * while another runs, auto-deployment's own included (an account joined or left a target OU),
+ * is refused with OperationInProgressException; it is started again with back-off until the
+ * caller's timeout. (ManagedExecution would queue it instead, but it is a set property that
+ * changes only through an UpdateStackSet, itself an operation that can be refused, and its
+ * queue gives no bound the apply's timeout could keep.)
  */
 public final class StackSets {
   private static final Duration POLL = Duration.ofSeconds(3);
+  private static final Duration BUSY_FIRST_DELAY = Duration.ofSeconds(5);
 
   private final CloudFormationClient cfn;
   private final Waiters waiters;
@@ -63,27 +75,48 @@ public final class StackSets {
   }
 
   /** UpdateStackSet with a new template; returns the operation id. */
-  public String update(String name, String templateBody, Map<String, String> parameters) {
-    return cfn.updateStackSet(r -> r.stackSetName(name).templateBody(templateBody)
+  public String update(String name, String templateBody, Map<String, String> parameters,
+      StackSetOperation op, Duration timeout) {
+    return start("updating StackSet (" + name + ")", timeout, () -> cfn.updateStackSet(r -> r
+        .stackSetName(name).templateBody(templateBody)
         .capabilities(Capability.CAPABILITY_NAMED_IAM).callAs(callAs)
+        .operationPreferences(preferences(op))
         .parameters(parameters.entrySet().stream().map(e -> software.amazon.awssdk.services
             .cloudformation.model.Parameter.builder().parameterKey(e.getKey())
-            .parameterValue(e.getValue()).build()).toList())).operationId();
+            .parameterValue(e.getValue()).build()).toList())).operationId());
   }
 
   /** CreateStackInstances for OUs in regions; returns the operation id. */
-  public String createInstances(String name, List<String> ouIds, List<String> regions) {
-    return cfn.createStackInstances(r -> r.stackSetName(name).regions(regions).callAs(callAs)
-        .deploymentTargets(t -> t.organizationalUnitIds(ouIds))
-        .operationPreferences(p -> p.regionConcurrencyType("PARALLEL")
-            .failureTolerancePercentage(10).maxConcurrentPercentage(100))).operationId();
+  public String createInstances(String name, List<String> ouIds, List<String> regions,
+      StackSetOperation op, Duration timeout) {
+    return start("adding StackSet (" + name + ") instances", timeout, () -> cfn
+        .createStackInstances(r -> r.stackSetName(name).regions(regions).callAs(callAs)
+            .deploymentTargets(t -> t.organizationalUnitIds(ouIds))
+            .operationPreferences(preferences(op))).operationId());
   }
 
   /** DeleteStackInstances (stacks not retained) for OUs in regions; returns the operation id. */
-  public String deleteInstances(String name, List<String> ouIds, List<String> regions) {
-    return cfn.deleteStackInstances(r -> r.stackSetName(name).regions(regions).callAs(callAs)
-        .retainStacks(false).deploymentTargets(t -> t.organizationalUnitIds(ouIds)))
-        .operationId();
+  public String deleteInstances(String name, List<String> ouIds, List<String> regions,
+      StackSetOperation op, Duration timeout) {
+    return start("deleting StackSet (" + name + ") instances", timeout, () -> cfn
+        .deleteStackInstances(r -> r.stackSetName(name).regions(regions).callAs(callAs)
+            .retainStacks(false).deploymentTargets(t -> t.organizationalUnitIds(ouIds))
+            .operationPreferences(preferences(op))).operationId());
+  }
+
+  /** The API's preferences for {@code op}. */
+  static StackSetOperationPreferences preferences(StackSetOperation op) {
+    return StackSetOperationPreferences.builder()
+        .maxConcurrentPercentage(op.maxConcurrentPercentage())
+        .failureTolerancePercentage(op.failureTolerancePercentage())
+        .concurrencyMode(op.concurrencyMode())
+        .regionConcurrencyType(op.regionConcurrency()).build();
+  }
+
+  /** Starts an operation, again with back-off while another operation of the set runs. */
+  private String start(String what, Duration timeout, Supplier<String> call) {
+    return waiters.retry(what, timeout, BUSY_FIRST_DELAY,
+        e -> AwsErrors.hasCode(e, "OperationInProgressException"), call);
   }
 
   /** Number of stack instances. */

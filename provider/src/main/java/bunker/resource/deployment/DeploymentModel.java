@@ -11,6 +11,7 @@ import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Plan;
 import bunker.topology.Rule;
+import bunker.topology.StackSetOperation;
 import bunker.topology.VaultLock;
 import bunker.topology.Violation;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ final class DeploymentModel {
         .backupTagKey(v.attr("backup_tag_key").stringOr(null))
         .plans(plans(v.attr("plans")))
         .vaultLock(lock(v.attr("vault_lock"), min, max))
+        .stackSetOperation(operation(v.attr("stack_set_operation")))
         .intermediateRetentionDays((int) v.attr("intermediate_retention_days").longOr(
             DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS))
         .allowBackupTargetsToRestore(v.attr("allow_backup_targets_to_restore").boolOr(false))
@@ -158,6 +160,18 @@ final class DeploymentModel {
           p.attr("windows_vss").boolOr(false)));
     });
     return out;
+  }
+
+  private static StackSetOperation operation(CtyValue op) {
+    if (op.isNull() || !op.isKnown()) {
+      return StackSetOperation.DEFAULT;
+    }
+    StackSetOperation d = StackSetOperation.DEFAULT;
+    return new StackSetOperation(
+        (int) op.attr("max_concurrent_percentage").longOr(d.maxConcurrentPercentage()),
+        (int) op.attr("failure_tolerance_percentage").longOr(d.failureTolerancePercentage()),
+        op.attr("concurrency_mode").stringOr(d.concurrencyMode()),
+        op.attr("region_concurrency").stringOr(d.regionConcurrency()));
   }
 
   private static VaultLock lock(CtyValue lock, int min, int max) {

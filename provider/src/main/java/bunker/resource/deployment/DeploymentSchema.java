@@ -12,6 +12,7 @@ import bunker.framework.Schema;
 import bunker.framework.Timeouts;
 import bunker.framework.Validators;
 import bunker.topology.DeploymentSpec;
+import bunker.topology.StackSetOperation;
 import java.util.List;
 
 /**
@@ -64,6 +65,7 @@ final class DeploymentSchema {
                 + "Required when a plan sets require_plan_name_resource_tag."))
         .attribute(plans())
         .attribute(vaultLock())
+        .attribute(stackSetOperation())
         .attribute(Attribute.number("intermediate_retention_days").validators(Validators.wholeNumber())
             .defaultValue(CtyValue.number(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS))
             .description("Days a copy stays in the intermediate vault once it has been copied "
@@ -166,6 +168,43 @@ final class DeploymentSchema {
         .description("Backup plans by name; the name is also the tag value that selects "
             + "resources. Each becomes part of an Organizations backup policy (changed in "
             + "place).")
+        .build();
+  }
+
+  private static Attribute stackSetOperation() {
+    return Attribute.nested("stack_set_operation", Nesting.SINGLE, List.of(
+            Attribute.number("max_concurrent_percentage")
+                .validators(Validators.intBetween(1, 100))
+                .defaultValue(CtyValue.number(
+                    StackSetOperation.DEFAULT_MAX_CONCURRENT_PERCENTAGE))
+                .description("Share of the accounts (per Region) worked on at once, 1 to 100, "
+                    + "rounded down by CloudFormation (at least one account). Default "
+                    + StackSetOperation.DEFAULT_MAX_CONCURRENT_PERCENTAGE + ".").build(),
+            Attribute.number("failure_tolerance_percentage")
+                .validators(Validators.intBetween(0, 100))
+                .defaultValue(CtyValue.number(
+                    StackSetOperation.DEFAULT_FAILURE_TOLERANCE_PERCENTAGE))
+                .description("Share of the accounts (per Region, rounded down) whose stack may "
+                    + "fail before CloudFormation stops the operation, 0 to 100. Default "
+                    + StackSetOperation.DEFAULT_FAILURE_TOLERANCE_PERCENTAGE + ".").build(),
+            Attribute.string("concurrency_mode")
+                .validators(Validators.oneOf("STRICT_FAILURE_TOLERANCE",
+                    "SOFT_FAILURE_TOLERANCE"))
+                .defaultValue(CtyValue.string(StackSetOperation.DEFAULT_CONCURRENCY_MODE))
+                .description("\"SOFT_FAILURE_TOLERANCE\" (default: max_concurrent_percentage "
+                    + "accounts at once whatever the failures) or \"STRICT_FAILURE_TOLERANCE\" "
+                    + "(at most failure tolerance + 1 accounts at once).").build(),
+            Attribute.string("region_concurrency")
+                .validators(Validators.oneOf("SEQUENTIAL", "PARALLEL"))
+                .defaultValue(CtyValue.string(StackSetOperation.DEFAULT_REGION_CONCURRENCY))
+                .description("\"PARALLEL\" (default) or \"SEQUENTIAL\": how the Regions of "
+                    + "an operation are worked on.").build()))
+        .optional()
+        .description("Operation preferences sent on every StackSet operation Bunker starts "
+            + "(create and delete of instances, template updates; stackset mode). The defaults "
+            + "run all accounts in one batch and tolerate 10% failed accounts, so 1,000 "
+            + "accounts finish within the default timeouts. Unset: the defaults. Changed in "
+            + "place (used by the next operation).")
         .build();
   }
 

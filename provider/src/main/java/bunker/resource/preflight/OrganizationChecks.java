@@ -24,10 +24,15 @@ final class OrganizationChecks {
   static final String BACKUP = "backup.amazonaws.com";
   static final String STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com";
   static final String RAM = "ram.amazonaws.com";
-  /** What the backup account must be allowed on backup policies (resource policy check). */
+  /**
+   * What the backup account must be allowed on backup policies (resource policy check): the
+   * calls Bunker makes, and TagResource, which a CreatePolicy with tags needs as well (Bunker
+   * tags every backup policy; AWS Organizations API reference, CreatePolicy), with
+   * UntagResource for a change of the deployment's tags.
+   */
   static final List<String> POLICY_ACTIONS = List.of("organizations:CreatePolicy",
       "organizations:UpdatePolicy", "organizations:DeletePolicy", "organizations:AttachPolicy",
-      "organizations:DetachPolicy");
+      "organizations:DetachPolicy", "organizations:TagResource", "organizations:UntagResource");
 
   private final OrganizationsClient orgs;
   private final BackupClient backup;

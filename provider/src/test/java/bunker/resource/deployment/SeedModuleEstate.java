@@ -164,7 +164,8 @@ final class SeedModuleEstate implements AutoCloseable {
         CallAs.DELEGATED_ADMIN);
     sets.create(names.stackSet(), SeedModuleWorkload.template(), memberParameters(keyArn),
         Map.of());
-    String op = sets.createInstances(names.stackSet(), List.of(ou), List.of(region));
+    String op = sets.createInstances(names.stackSet(), List.of(ou), List.of(region),
+        bunker.topology.StackSetOperation.DEFAULT, Duration.ofMinutes(5));
     sets.waitForOperation(names.stackSet(), op, Duration.ofMinutes(5));
     for (String member : targetAccounts()) {
       for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {

@@ -25,8 +25,22 @@ class DelegationPolicyTest {
   @Test
   void missingActions_wildcardsAndSingleStatement() {
     String policy = "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + ACCOUNT
-        + "\"},\"Action\":[\"organizations:*Policy\"],\"Resource\":\"*\"}}";
+        + "\"},\"Action\":[\"organizations:*Policy\",\"organizations:*Resource\"],"
+        + "\"Resource\":\"*\"}}";
     assertEquals(List.of(), DelegationPolicy.missingActions(policy, ACCOUNT, NEEDED));
+  }
+
+  /**
+   * A CreatePolicy with tags needs organizations:TagResource as well (AWS Organizations API
+   * reference, CreatePolicy), and Bunker tags every backup policy: a delegation that grants the
+   * policy calls only is a gap, named with both tagging actions.
+   */
+  @Test
+  void missingActions_policyCallsWithoutTagging_namesTagResourceAndUntagResource() {
+    String policy = "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + ACCOUNT
+        + "\"},\"Action\":[\"organizations:*Policy\"],\"Resource\":\"*\"}}";
+    assertEquals(List.of("organizations:TagResource", "organizations:UntagResource"),
+        DelegationPolicy.missingActions(policy, ACCOUNT, NEEDED));
   }
 
   @Test
@@ -36,7 +50,8 @@ class DelegationPolicyTest {
         + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"organizations:*\","
         + "\"Resource\":\"*\"}]}";
     assertEquals(List.of("organizations:UpdatePolicy", "organizations:DeletePolicy",
-        "organizations:DetachPolicy"), DelegationPolicy.missingActions(policy, ACCOUNT, NEEDED));
+        "organizations:DetachPolicy", "organizations:TagResource",
+        "organizations:UntagResource"), DelegationPolicy.missingActions(policy, ACCOUNT, NEEDED));
   }
 
   @Test

@@ -14,13 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Tag;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The deployment helper in the central account: an SNS topic that the workload stacks'
@@ -28,16 +31,21 @@ import software.amazon.awssdk.services.sns.model.Tag;
  * (with its role and log group). One helper per central prefix, shared by every deployment with
  * that prefix, created by the first deployment that needs it.
  *
- * <p>Who uses it is recorded on the topic itself: each deployment adds a tag
- * {@code bunker:deployment:<name>} in {@link #ensure} and removes it in {@link #release}; the
- * release that removes the last such tag deletes the helper. The record lives in AWS, so it holds
+ * <p>Who uses it is recorded in Systems Manager Parameter Store, one String parameter per
+ * deployment, {@code /<helper topic name>/users/<deployment name>}: {@link #ensure} puts it and
+ * {@link #release} deletes it; the release that deletes the last one deletes the helper. (It was
+ * one tag per deployment on the topic, but SNS allows 50 tags per topic, TagLimitExceeded
+ * beyond (SNS API reference, TagResource), so a central prefix could serve only about 48
+ * deployments. Parameters have no such limit that matters here, and one per deployment needs
+ * no read-modify-write. Tags left by an older provider still count as users, and
+ * {@link #ensure} moves them to parameters.) The record lives in AWS, so it holds
  * across Terraform workspaces and state files; within one provider process ensure and release of
  * one helper are serialised, so the ten deployments of one apply cannot race. Two processes
  * (two concurrent Terraform runs on one central account) can still race a release against an
  * ensure; the loser's next apply recreates the helper.
  */
 public final class HelperDeployment {
-  /** Tag key prefix that records a deployment using the helper. */
+  /** Tag key prefix by which an older provider recorded a deployment using the helper. */
   public static final String USER_TAG_PREFIX = "bunker:deployment:";
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
   private static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
@@ -77,10 +85,10 @@ public final class HelperDeployment {
       String arn = sns.createTopic(r -> r.name(names.helperTopic())).topicArn();
       sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy")
           .attributeValue(HelperDocuments.topicPolicy(env, arn)));
-      Map<String, String> tags = tags(spec);
-      tags.put(USER_TAG_PREFIX + spec.name(), "in-use");
-      sns.tagResource(r -> r.resourceArn(arn).tags(tags.entrySet().stream()
+      sns.tagResource(r -> r.resourceArn(arn).tags(tags(spec).entrySet().stream()
           .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+      recordUser(spec, spec.name());
+      moveTaggedUsers(spec, arn);
       String roleArn = ensureRole(spec, names);
       LogGroups logs = new LogGroups(central.logs());
       if (logs.findByName(names.helperLogGroup()).isEmpty()) {
@@ -135,9 +143,39 @@ public final class HelperDeployment {
     }
   }
 
-  /** Deployments recorded as users of the helper (names). */
+  /** Deployments recorded as users of the helper: parameters, and an older provider's tags. */
   public List<String> users(DeploymentSpec spec) {
-    String topicArn = Arns.of(spec).helperTopic();
+    Set<String> users = new TreeSet<>(taggedUsers(Arns.of(spec).helperTopic()));
+    String path = usersPath(spec);
+    central.ssm().getParametersByPathPaginator(r -> r.path(path)).stream()
+        .flatMap(page -> page.parameters().stream())
+        .forEach(p -> users.add(p.name().substring(path.length())));
+    return List.copyOf(users);
+  }
+
+  /** {@code /<helper topic name>/users/}: the folder of the user parameters. */
+  static String usersPath(DeploymentSpec spec) {
+    return "/" + Names.of(spec).helperTopic() + "/users/";
+  }
+
+  private void recordUser(DeploymentSpec spec, String deployment) {
+    central.ssm().putParameter(r -> r.name(usersPath(spec) + deployment)
+        .type(ParameterType.STRING).value("in-use").overwrite(true)
+        .description("Bunker deployment " + deployment + " uses this deployment helper."));
+  }
+
+  /** An older provider's user tags on the topic become parameters, and the tags go. */
+  private void moveTaggedUsers(DeploymentSpec spec, String topicArn) {
+    List<String> tagged = taggedUsers(topicArn);
+    if (tagged.isEmpty()) {
+      return;
+    }
+    tagged.forEach(user -> recordUser(spec, user));
+    central.sns().untagResource(r -> r.resourceArn(topicArn)
+        .tagKeys(tagged.stream().map(u -> USER_TAG_PREFIX + u).toList()));
+  }
+
+  private List<String> taggedUsers(String topicArn) {
     return central.sns().listTagsForResource(r -> r.resourceArn(topicArn)).tags().stream()
         .map(Tag::key).filter(k -> k.startsWith(USER_TAG_PREFIX))
         .map(k -> k.substring(USER_TAG_PREFIX.length())).sorted().toList();
@@ -158,6 +196,13 @@ public final class HelperDeployment {
       }
       central.sns().untagResource(r -> r.resourceArn(topicArn)
           .tagKeys(USER_TAG_PREFIX + spec.name()));
+      try {
+        central.ssm().deleteParameter(r -> r.name(usersPath(spec) + spec.name()));
+      } catch (RuntimeException e) {
+        if (!AwsErrors.hasCode(e, "ParameterNotFound")) {
+          throw e;
+        }
+      }
       if (!users(spec).isEmpty()) {
         return false;
       }

@@ -87,7 +87,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         // here too, the helper having taken over the seed module's above.
         if (!StackSetTemplate.same(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
           step = "updating StackSet (" + name + ")";
-          sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
+          sets.waitForOperation(name, sets.update(name, body, Map.of(),
+              spec.stackSetOperation(), request.timeout()), request.timeout());
         }
         state = state.withTargets(deployed).withTemplate(StackSetTemplate.CURRENT);
       }
@@ -101,16 +102,16 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       }
       if (!add.isEmpty()) {
         step = "adding StackSet (" + name + ") instances for " + add;
-        sets.waitForOperation(name, sets.createInstances(name, add, regions(spec)),
-            request.timeout());
+        sets.waitForOperation(name, sets.createInstances(name, add, regions(spec),
+            spec.stackSetOperation(), request.timeout()), request.timeout());
         deployed.addAll(add);
         state = state.withTargets(deployed);
       }
       List<String> remove = minus(deployed, desired);
       if (!remove.isEmpty()) {
         step = "removing StackSet (" + name + ") instances for " + remove;
-        sets.waitForOperation(name, sets.deleteInstances(name, remove, regions(spec)),
-            request.timeout());
+        sets.waitForOperation(name, sets.deleteInstances(name, remove, regions(spec),
+            spec.stackSetOperation(), request.timeout()), request.timeout());
         state = state.withTargets(desired);
       }
       step = "reading StackSet (" + name + ") instances";
@@ -238,7 +239,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       return;
     }
     helper.ensure(spec);
-    sets.waitForOperation(name, sets.update(name, body, Map.of()), request.timeout());
+    sets.waitForOperation(name, sets.update(name, body, Map.of(), spec.stackSetOperation(),
+        request.timeout()), request.timeout());
   }
 
   /** {@link #takeOverSeedModule} before a check; its failure as the check's error. */
@@ -281,17 +283,27 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   /**
-   * DeleteStackInstances, again after a FAILED operation: a member stack's delete can fail for a
-   * passing reason (its custom resource's helper throttled past its retries), and the same
-   * request then succeeds; CloudFormation itself never retries an operation.
+   * DeleteStackInstances, again after a FAILED operation or one that SUCCEEDED with instances
+   * left (failures within stack_set_operation's tolerance do not fail the operation): a member
+   * stack's delete can fail for a passing reason (its custom resource's helper throttled past
+   * its retries), and the same request then succeeds; CloudFormation itself never retries an
+   * operation.
    */
   private static void deleteInstances(StackSets sets, String name, List<String> ous,
       DeploymentSpec spec, WorkloadRequest request) {
     for (int attempt = 1; ; attempt++) {
       try {
-        sets.waitForOperation(name, sets.deleteInstances(name, ous, regions(spec)),
-            request.timeout());
-        return;
+        sets.waitForOperation(name, sets.deleteInstances(name, ous, regions(spec),
+            spec.stackSetOperation(), request.timeout()), request.timeout());
+        int left = sets.instanceCount(name);
+        if (left == 0) {
+          return;
+        }
+        if (attempt >= DELETE_ATTEMPTS) {
+          throw new Waiters.FailedException("StackSet (" + name + ") still has " + left
+              + " instance(s) after " + attempt + " delete operations whose failures stayed "
+              + "within stack_set_operation's failure tolerance; their status reasons say why");
+        }
       } catch (Waiters.FailedException e) {
         if (attempt >= DELETE_ATTEMPTS) {
           throw e;

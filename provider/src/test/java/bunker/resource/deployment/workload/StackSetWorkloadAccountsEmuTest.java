@@ -113,6 +113,39 @@ class StackSetWorkloadAccountsEmuTest {
   }
 
   /**
+   * With IAM propagation on (BUNKER_EMULATOR_IAM_DELAY's admin twin, 15 s: a role created, or
+   * changed, less than that ago cannot be assumed, as on AWS; IAM user guide, "Troubleshoot
+   * IAM"), the member stack makes the helper's role and hands it to the custom resource at
+   * once: the helper retries AssumeRole on AccessDenied until the role is usable, and every
+   * account's instance ends CURRENT with its vaults. The suite's one emulator keeps the delay
+   * off; this test turns it on for itself.
+   */
+  @Test
+  void apply_realTemplate_iamPropagationDelay_helperWaitsForTheNewRole() {
+    Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java17 "
+        + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
+    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("id", List.of(emu.ou("workloads/dev"))));
+    WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
+    WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
+    Emulator.admin("POST", "/iam/delay", "{\"seconds\": 15}");
+    WorkloadState state;
+    try {
+      state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+    } finally {
+      Emulator.admin("POST", "/iam/delay", "{\"seconds\": 0}");
+    }
+    Names names = Names.of(spec);
+    for (String account : emu.accounts("workloads/dev")) {
+      assertEquals(MemberAccount.INSTANCE_CURRENT, state.accounts().get(account).status(),
+          state.accounts().get(account).toString());
+      assertTrue(new BackupVaults(emu.org.in(account).backup())
+          .findByName(names.workloadBackupVault()).isPresent(), "member vault made");
+    }
+    workload.delete(request, state);
+    assertStackSetGone(Names.of(spec).stackSet());
+  }
+
+  /**
    * Instances, OU changes and auto-deployment, with the real template minus its custom resource
    * (fast: no Lambda runs): what the StackSet does in the accounts is the same for every other
    * resource.
@@ -156,6 +189,7 @@ class StackSetWorkloadAccountsEmuTest {
     assertEquals(List.of(prod), state.targets());
     assertEquals(new TreeSet<>(emu.accounts("workloads/prod")), instanceAccounts(name));
     assertTrue(state.isConvergedWith(narrowRequest));
+    assertOneBatchPerOperation(name);
 
     workload.delete(narrowRequest, state);
     assertStackSetGone(name);
@@ -169,6 +203,32 @@ class StackSetWorkloadAccountsEmuTest {
           ((Map<?, ?>) doc.get("Resources")).remove("WorkloadVaults");
           return Json.write(doc);
         });
+  }
+
+  /**
+   * Every operation Bunker started ran its accounts in one batch: the preferences it sends
+   * (stack_set_operation's defaults, SOFT_FAILURE_TOLERANCE at 100%) and not CloudFormation's
+   * defaults or STRICT with 10% tolerance, which run one account at a time over a few accounts
+   * (CloudFormation API reference, StackSetOperationPreferences; the emulator batches as it
+   * says and shows the sizes it used). Auto-deployment operations have no preferences.
+   */
+  private static void assertOneBatchPerOperation(String name) {
+    var ops = emu.central.cloudFormation().listStackSetOperations(r -> r.stackSetName(name)
+        .callAs(CallAs.DELEGATED_ADMIN)).summaries();
+    int checked = 0;
+    for (var op : ops) {
+      String json;
+      try {
+        json = Emulator.admin("GET", "/cloudformation/stack-set-operation?operation_id="
+            + op.operationId(), null);
+      } catch (AssertionError e) {
+        continue; // an auto-deployment operation: no plan
+      }
+      List<?> sizes = (List<?>) Json.parseObject(json).get("batch_sizes");
+      assertTrue(sizes.size() <= 1, op.actionAsString() + " ran in batches " + sizes);
+      checked++;
+    }
+    assertTrue(checked >= 2, "create and delete operations checked: " + checked);
   }
 
   private static void assertStackSetGone(String name) {
@@ -215,6 +275,42 @@ class StackSetWorkloadAccountsEmuTest {
     assertTrue(helper.find(b).isEmpty());
     assertTrue(emu.central.lambda().listFunctions().functions().stream()
         .noneMatch(f -> f.functionName().equals(Names.of(b).helperFunction())));
+  }
+
+  /**
+   * 60 deployments share one central prefix's helper. SNS allows 50 tags per topic and answers
+   * TagLimitExceeded beyond (SNS API reference, TagResource; the emulator enforces it), so the
+   * users are not recorded as topic tags: each ensure succeeds, all 60 are users, and the
+   * helper stays until the last release. A user tag an older provider left on the topic is
+   * moved to a parameter by the next ensure.
+   */
+  @Test
+  void helper_sixtyDeploymentsOnePrefix_allRecordedPastTheTopicTagLimit() {
+    DeploymentSpec first = uniqueCentralPrefix(emu.spec("hm", List.of(emu.ou("workloads/dev"))));
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    String topic = helper.ensure(first);
+    emu.central.sns().tagResource(r -> r.resourceArn(topic).tags(
+        software.amazon.awssdk.services.sns.model.Tag.builder()
+            .key(HelperDeployment.USER_TAG_PREFIX + "older").value("in-use").build()));
+    List<DeploymentSpec> specs = new java.util.ArrayList<>(List.of(first));
+    for (int i = 1; i < 60; i++) {
+      DeploymentSpec s = emu.spec("hm" + i, List.of(emu.ou("workloads/dev"))).toBuilder()
+          .centralPrefix(first.centralPrefix()).build();
+      assertEquals(topic, helper.ensure(s));
+      specs.add(s);
+    }
+    TreeSet<String> expected = new TreeSet<>(specs.stream().map(DeploymentSpec::name).toList());
+    expected.add("older");
+    assertEquals(expected, new TreeSet<>(helper.users(first)));
+    assertTrue(emu.central.sns().listTagsForResource(r -> r.resourceArn(topic)).tags().stream()
+        .noneMatch(t -> t.key().startsWith(HelperDeployment.USER_TAG_PREFIX)),
+        "user tags moved off the topic");
+    for (DeploymentSpec s : specs) {
+      assertFalse(helper.release(s), "'older' still uses it");
+    }
+    assertEquals(List.of("older"), helper.users(first));
+    assertTrue(helper.release(first.toBuilder().name("older").build()));
+    assertTrue(helper.find(first).isEmpty());
   }
 
   /**
