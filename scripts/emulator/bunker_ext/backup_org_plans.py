@@ -133,7 +133,14 @@ def run_rule(account_id, region, plan_name, plan, rule_name, rule, due):
     created_by = {"BackupPlanId": pid,
                   "BackupPlanArn": f"arn:aws:backup:{region}:{account_id}:backup-plan:{pid}",
                   "BackupPlanVersion": "1",
-                  "BackupRuleId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{pid}/{rule_name}"))}
+                  "BackupRuleId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{pid}/{rule_name}")),
+                  # RecoveryPointCreator (Backup API reference) also names the plan and rule,
+                  # their cron and time zone: what the ingest machine reads back.
+                  "BackupPlanName": plan_name, "BackupRuleName": rule_name}
+    if rule.get("schedule_expression"):
+        created_by["BackupRuleCron"] = rule["schedule_expression"]
+    if rule.get("schedule_expression_timezone"):
+        created_by["BackupRuleTimezone"] = rule["schedule_expression_timezone"]
     lifecycle = _lifecycle(rule.get("lifecycle"))
     tags = {t.get("tag_key"): t.get("tag_value")
             for t in (rule.get("recovery_point_tags") or {}).values() if t.get("tag_key")}

@@ -162,6 +162,11 @@ def test_policy_on_an_ou_backs_up_copies_expires_and_restores(seeded, aws, admin
     assert {p["ResourceType"] for p in got} == {"S3", "DynamoDB", "EBS", "RDS"}
     assert all(p["Lifecycle"] == {"DeleteAfterDays": 3} for p in got)
     assert all(p["CreatedBy"].get("BackupPlanId") for p in got)
+    # RecoveryPointCreator names the policy's plan and rule (Backup API reference).
+    plan_name = next(iter(doc["plans"]))
+    assert {(p["CreatedBy"]["BackupPlanName"], p["CreatedBy"]["BackupRuleName"],
+             p["CreatedBy"]["BackupRuleCron"]) for p in got} == {
+        (plan_name, "daily", "cron(0 5 ? * * *)")}
     assert backup.list_tags(ResourceArn=got[0]["RecoveryPointArn"])["Tags"] == {
         "made-by": "policy"}
     jobs = backup.list_backup_jobs()["BackupJobs"]
