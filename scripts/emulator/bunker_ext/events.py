@@ -12,8 +12,12 @@ What moto 5.2.1 lacks (measured in notes/emulator-coverage.md):
   bus policy with the document given. Statements need Effect, Principal, Action and Resource
   (ValidationException otherwise); a policy over 10,240 characters is
   PolicyLengthExceededException.
-Cross-account forwarding between buses is moto's own and works; like moto, the emulator does not
-check the receiving bus's policy before accepting a forwarded event.
+- A rule whose target is another account's (or Region's) event bus: moto put a new event there,
+  stamped with the receiving account and time and without its ``resources``. AWS delivers the
+  event itself ("Sending and receiving events between AWS accounts in Amazon EventBridge": the
+  receiving bus's rules match the sender's ``account``, its ``resources`` and ``time``), so the
+  event is now handed to the receiving bus's rules unchanged but for its ingestion time.
+Whether the receiving bus's policy admits the event is for the authorization evaluator.
 """
 import json
 import logging
@@ -72,9 +76,28 @@ def _publish(arn, payload):
         log.warning("EventBridge target %s not published: %s", topic_arn, e)
 
 
+def _forward(arn, event):
+    """The event, as it was, to the rules of the event bus ``arn`` (another account's or
+    Region's)."""
+    import copy
+    import time
+
+    backend = ev_models.events_backends[arn.account][arn.region]
+    try:
+        bus = backend.describe_event_bus(arn.resource_id)
+    except Exception as e:  # AWS: a failed invocation, not a failed PutEvents
+        log.warning("EventBridge target %s not reached: %s", arn.resource_id, e)
+        return
+    for rule in list(bus.rules.values()):
+        delivered = copy.deepcopy(event)
+        delivered["ingestion-time"] = time.time()
+        rule.send_to_targets(delivered)
+
+
 def _ours(target):
-    service = target["Arn"].split(":")[2]
-    return service in ("states", "sns")
+    parts = target["Arn"].split(":")
+    return parts[2] in ("states", "sns") or (
+        parts[2] == "events" and parts[5].startswith("event-bus/"))
 
 
 def _patch_targets():
@@ -98,6 +121,8 @@ def _patch_targets():
             payload = _payload(target, original_event)
             if arn.service == "states":
                 _start_execution(arn, payload)
+            elif arn.service == "events":
+                _forward(arn, original_event)
             else:
                 _publish(arn, payload)
         return None

@@ -89,10 +89,16 @@ def test_cross_account_forward_to_central_bus_then_state_machine(as_account, acc
     mev.put_rule(Name="fwd", EventPattern=json.dumps({"source": ["aws.backup"]}))
     mev.put_targets(Rule="fwd", Targets=[{"Id": "c", "Arn": bus,
                                           "RoleArn": f"arn:aws:iam::{member}:role/fwd"}])
+    point = f"arn:aws:ec2:{REGION}::snapshot/snap-0fwd"
     mev.put_events(Entries=[{"Source": "aws.backup", "DetailType": "Copy Job State Change",
+                             "Resources": [point],
                              "Detail": json.dumps({"state": "COMPLETED"})}])
     execs = sfn.list_executions(stateMachineArn=arn)["executions"]
     assert len(execs) == 1
+    # "Sending and receiving events between AWS accounts in Amazon EventBridge": the receiving
+    # bus's rules see the event as sent, from the sender's account, with its resources.
+    given = json.loads(sfn.describe_execution(executionArn=execs[0]["executionArn"])["input"])
+    assert (given["account"], given["resources"]) == (member, [point])
 
 
 def test_put_permission_policy_replaces(as_account, accounts):
