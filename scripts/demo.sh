@@ -4,7 +4,10 @@
 #   scripts/demo.sh           check the tools, start the emulator and seed its organisation,
 #                             build and install the provider, apply examples/quickstart (one
 #                             deployment over the seeded OUs, two plans) and print what exists,
-#                             read back from the emulator. A second run changes nothing.
+#                             read back from the emulator; then a backup's journey (resources
+#                             tagged in each workload account, `emulator.sh advance 26h`, job ->
+#                             copy -> ingest -> standard vault) and one restore. A second run
+#                             changes nothing.
 #   scripts/demo.sh destroy   destroy the deployment and stop the emulator.
 #
 # Port: BUNKER_EMULATOR_PORT (default 4566). Work directory: .cache/demo/ (Terraform state,
@@ -180,6 +183,19 @@ EOF
   echo
   python3 "$ROOT/scripts/demo/summary.py" "$TF_DIR" "$WORK/seed.json" | sed 's/^/  /'
   echo
+  # The data plane: once per emulator (each journey moves the emulator's clock a day on).
+  local journey_mark="$WORK/journey-$("$EMULATOR" status | grep -o 'pid [0-9]*' | tr -d 'pid ')"
+  if [ -f "$journey_mark" ]; then
+    say "A backup's journey was shown already on this emulator (.cache/demo/journey.log)"
+  else
+    say "A backup's journey: workload resources tagged, a day passes, then one restore"
+    echo
+    python3 "$ROOT/scripts/demo/journey.py" "$TF_DIR" "$WORK/seed.json" | tee "$WORK/journey.log" \
+      | sed 's/^/  /'
+    [ "${PIPESTATUS[0]}" = 0 ] || die "the journey did not complete; see .cache/demo/journey.log"
+    touch "$journey_mark"
+    echo
+  fi
   say "Done. Run it again: nothing changes. Remove everything and stop the emulator:"
   echo "    ./scripts/demo.sh destroy"
 }
