@@ -435,7 +435,9 @@ def _lambda(call, account, region, p, resolve):
 
 def _sns(call, account, region, p, resolve):
     op, action = call.operation, call.action
-    arn = p.get("TopicArn")
+    arn = p.get("TopicArn") or p.get("ResourceArn")
+    if p.get("SubscriptionArn") and not arn:  # <topic ARN>:<subscription id>
+        arn = p["SubscriptionArn"].rsplit(":", 1)[0]
     if op == "CreateTopic" and p.get("Name"):
         arn = f"arn:aws:sns:{region}:{account}:{p['Name']}"
     if arn:
@@ -465,6 +467,8 @@ def _cloudformation(call, account, region, p, resolve):
         return [Target(action, resolve.stack_set_arn(account, region, p["StackSetName"]))]
     if p.get("StackName"):
         return [Target(action, resolve.stack_arn(account, region, p["StackName"]))]
+    if call.operation.startswith(("List", "Describe")):
+        return [Target(action, "*")]
     return None
 
 
