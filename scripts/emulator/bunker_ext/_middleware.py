@@ -2,7 +2,8 @@
 
 ``install()`` wraps moto's ``DomainDispatcherApplication`` so that every request the server
 takes, for every service, passes here first. ``/moto-api/`` requests go straight to moto and are
-not counted.
+not counted. Checks registered with ``add_check`` (the authorization of ``authz``) run after fault
+injection and before moto.
 """
 import time
 
