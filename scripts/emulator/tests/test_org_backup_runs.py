@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from conftest import error_code
@@ -239,8 +240,11 @@ def test_a_missing_vault_or_role_or_a_key_the_role_cannot_use_fails_the_jobs(
     value = unique("k")
     make_role(aws, member)
     kms = aws("kms", member)
+    # The vault's maker (the member's admin role) may use the key, so that it can make the
+    # vault (AWS Backup guide, "Backup vault creation and deletion"); the job's role may not.
     locked_key = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"},
         "Action": "kms:*", "Resource": "*"}]}))["KeyMetadata"]["Arn"]
     keyed = unique("keyed")
     backup = aws("backup", member)
@@ -312,8 +316,25 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     iam = client("iam", account_id)
     iam.create_role(RoleName="restore", AssumeRolePolicyDocument=TRUST)
     role = f"arn:aws:iam::{account_id}:role/restore"
+    # The vaults are made by a role the locked key names (making a vault under a key needs the
+    # key: AWS Backup guide, "Backup vault creation and deletion"); the job's role is not named.
+    iam.create_role(RoleName="vault-maker", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName="vault-maker", PolicyName="admin", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    maker = f"arn:aws:iam::{account_id}:role/vault-maker"
+    creds = client("sts", account_id).assume_role(RoleArn=maker, RoleSessionName="maker")[
+        "Credentials"]
+    maker_backup = boto3.client("backup", region_name=backup.meta.region_name,
+                                endpoint_url=backup.meta.endpoint_url,
+                                aws_access_key_id=creds["AccessKeyId"],
+                                aws_secret_access_key=creds["SecretAccessKey"],
+                                aws_session_token=creds["SessionToken"])
     locked = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Effect": "Allow", "Principal": {"AWS": maker},
         "Action": "kms:*", "Resource": "*"}]}))["KeyMetadata"]["Arn"]
     open_key = kms.create_key()["KeyMetadata"]["Arn"]
     s3 = client("s3", account_id)
@@ -327,7 +348,7 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     results = {}
     for label, key in (("locked", locked), ("open", open_key)):
         vault = unique(label)
-        backup.create_backup_vault(BackupVaultName=vault, EncryptionKeyArn=key)
+        maker_backup.create_backup_vault(BackupVaultName=vault, EncryptionKeyArn=key)
         backup.start_backup_job(BackupVaultName=vault, ResourceArn=f"arn:aws:s3:::{bucket}",
                                 IamRoleArn=role)
         advance(admin, "1m")
