@@ -27,6 +27,9 @@ import java.util.TreeMap;
  * @param tags tags on every central object and the StackSet
  * @param centralPrefix prefix of central-account names
  * @param memberPrefix prefix of workload-account names and the StackSet
+ * @param memberAccessRole in {@code assume_role} mode the role the provider assumes in each
+ *     workload account (it creates the workload vaults there, so the key policy names it);
+ *     {@code null} in {@code stackset} mode, where the deployment helper's role does that
  * @param environment partition, region, accounts
  */
 public record DeploymentSpec(
@@ -44,6 +47,7 @@ public record DeploymentSpec(
     SortedMap<String, String> tags,
     String centralPrefix,
     String memberPrefix,
+    String memberAccessRole,
     Environment environment) {
 
   /** Default of {@code central_account_resource_name_prefix} (the seed module's). */
@@ -86,6 +90,7 @@ public record DeploymentSpec(
     b.tags = tags;
     b.centralPrefix = centralPrefix;
     b.memberPrefix = memberPrefix;
+    b.memberAccessRole = memberAccessRole;
     return b;
   }
 
@@ -116,6 +121,7 @@ public record DeploymentSpec(
     private Map<String, String> tags = Map.of();
     private String centralPrefix = DEFAULT_CENTRAL_PREFIX;
     private String memberPrefix = DEFAULT_MEMBER_PREFIX;
+    private String memberAccessRole;
 
     private Builder(String name, Environment environment) {
       this.name = name;
@@ -140,6 +146,8 @@ public record DeploymentSpec(
     public Builder tags(Map<String, String> v) { tags = v; return this; }
     public Builder centralPrefix(String v) { centralPrefix = v; return this; }
     public Builder memberPrefix(String v) { memberPrefix = v; return this; }
+    /** The role assumed in workload accounts in {@code assume_role} mode; null otherwise. */
+    public Builder memberAccessRole(String v) { memberAccessRole = v; return this; }
 
     public DeploymentSpec build() {
       VaultLock lock = vaultLock != null
@@ -147,7 +155,7 @@ public record DeploymentSpec(
       return new DeploymentSpec(name, backupTargets, minRetentionDays, maxRetentionDays,
           backupTagKey, new TreeMap<>(plans), lock, intermediateRetentionDays,
           allowBackupTargetsToRestore, adminRoleNames, forceDestroy, new TreeMap<>(tags),
-          centralPrefix, memberPrefix, environment);
+          centralPrefix, memberPrefix, memberAccessRole, environment);
     }
   }
 }

@@ -19,7 +19,8 @@ final class Documents {
         RolePolicies.stateMachineTrust(spec, Names.of(spec).ingestStateMachine()));
     docs.put("ingest-role-policy", RolePolicies.ingestPolicy(spec));
     docs.put("restore-role-policy", RolePolicies.restorePolicy(spec));
-    docs.put("events-role-trust", RolePolicies.eventsTrust(spec));
+    docs.put("events-role-trust", RolePolicies.forwardTrust(spec));
+    docs.put("ingest-events-role-trust", RolePolicies.ingestEventsTrust(spec));
     docs.put("forward-role-policy", RolePolicies.forwardPolicy(spec));
     docs.put("ingest-events-role-policy", RolePolicies.ingestEventsPolicy(spec));
     docs.put("bus-policy", EventDocuments.busPolicy(spec));

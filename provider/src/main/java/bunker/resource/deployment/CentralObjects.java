@@ -117,9 +117,9 @@ final class CentralObjects {
       case RESTORE_ROLE -> ensureRole(step, RolePolicies.stateMachineTrust(spec,
           names.restoreStateMachine()), List.of(), Map.of("restore",
           RolePolicies.restorePolicy(spec, restoreSources())));
-      case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+      case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.ingestEventsTrust(spec), List.of(),
           Map.of("start-ingest", RolePolicies.ingestEventsPolicy(spec)));
-      case FORWARD_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+      case FORWARD_ROLE -> ensureRole(step, RolePolicies.forwardTrust(spec), List.of(),
           Map.of("put-events", RolePolicies.forwardPolicy(spec)));
       case INTERMEDIATE_VAULT -> ensureVault(step, state.arn(CentralObject.KMS_KEY).orElse(""));
       case STANDARD_VAULT -> ensureVault(step, "");

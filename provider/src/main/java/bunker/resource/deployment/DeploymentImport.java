@@ -242,7 +242,9 @@ final class DeploymentImport {
       String arn = m.group(1);
       if (arn.startsWith(prefix) && !own.contains(arn)
           && !env.deployerPrincipalArns().contains(arn)) {
-        out.add(arn.substring(prefix.length()));
+        String name = arn.substring(prefix.length());
+        // Each role is named twice, without and with any path (Arns#roleAnyPath).
+        out.add(name.startsWith("*/") ? name.substring(2) : name);
       }
     }
     return out.stream().distinct().sorted().toList();
