@@ -9,6 +9,14 @@ import time
 from . import _admin, _faults, _wire
 
 _installed = False
+_checks = []
+
+
+def add_check(fn):
+    """Run ``fn(environ, service, operation, protocol)`` before moto on every AWS request; a
+    non-None answer ``(status, headers, body)`` is sent instead of moto's."""
+    if fn not in _checks:
+        _checks.append(fn)
 
 
 def handle(app, environ, start_response):
@@ -26,6 +34,12 @@ def handle(app, environ, start_response):
         status, headers, body = _faults.fault_response(rule, service, protocol)
         start_response(f"{status} Injected", headers)
         return [body]
+    for check in _checks:
+        answer = check(environ, service, operation, protocol)
+        if answer is not None:
+            status, headers, body = answer
+            start_response(f"{status} Denied", headers)
+            return [body]
     return app(environ, start_response)
 
 

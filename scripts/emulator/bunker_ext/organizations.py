@@ -28,6 +28,11 @@ What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
   Action pattern matches ``organizations:<Op>`` and every Resource of the call matches a Resource
   pattern; conditions support String(Not)Equals / String(Not)Like (with IfExists) on
   ``organizations:PolicyType``. A statement with any other condition key does not apply.
+- CreateAccount creates the role named by RoleName (default OrganizationAccountAccessRole) in
+  the new account, trusting the management account and with an inline AdministratorAccess
+  policy, as AWS does (Organizations User Guide, "Accessing a member account that has a
+  management account access role"). moto created the role without a policy; the emulator's
+  authorization needs it to let the management account administer its members.
 """
 import fnmatch
 import json
@@ -379,7 +384,37 @@ def _patch_responses():
     R.delete_resource_policy = delete
 
 
+ACCESS_ROLE = "OrganizationAccountAccessRole"
+ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def _patch_create_account():
+    B = org_models.OrganizationsBackend
+    orig = B.create_account
+
+    def create_account(self, **kwargs):
+        status = orig(self, **kwargs)
+        account_id = status["CreateAccountStatus"]["AccountId"]
+        from moto.iam.models import iam_backends
+
+        iam = iam_backends[account_id][self.partition]
+        name = kwargs.get("RoleName") or ACCESS_ROLE
+        role = next((r for r in iam.roles.values() if r.name == name), None)
+        if role is None:  # moto 5.2.1 creates the role (trusting the management account)
+            trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:root"}}]})
+            role = iam.create_role(name, trust, "/", None, "", [], None)
+        if not role.policies:
+            iam.put_role_policy(name, "AdministratorAccess", ADMIN_POLICY)
+        return status
+
+    B.create_account = create_account
+
+
 def install():
+    _patch_create_account()
     _patch_policies()
     _patch_delegated_admins()
     _patch_responses()
