@@ -147,6 +147,45 @@ class AuthorizationFixesTest {
   }
 
   /**
+   * "Another deployment's roles copy from this deployment's vaults" is denied: StartCopyJob is
+   * authorized against the source vault's access policy (AWS Backup, "Vault access policies";
+   * the aws/efs/automatic-backup-vault policy denies it there), and each vault refuses it to
+   * all but this deployment's roles. The LAG vault, shared with the target accounts for
+   * recovery, also admits any principal of the target OUs.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void vaultPolicies_refuseCopiesOutToOtherDeployments() {
+    DeploymentSpec spec = Fixtures.spec();
+    Names names = Names.of(spec);
+    Names other = Names.of(spec.toBuilder().name("other").build());
+    String central = "arn:aws:iam::" + Fixtures.CENTRAL + ":role/";
+    for (String policy : List.of(VaultPolicies.central(spec, true),
+        VaultPolicies.central(spec, false), VaultPolicies.lag(spec))) {
+      Map<String, Object> deny = statement(policy, "CopyOutOnlyByTheDeployment");
+      assertEquals(List.of("backup:StartCopyJob"), deny.get("Action"));
+      assertTrue(exemptBy(deny, central + names.ingestRole()));
+      assertTrue(exemptBy(deny, central + names.restoreRole()));
+      assertFalse(exemptBy(deny, central + other.ingestRole()));
+      assertFalse(exemptBy(deny, central + other.restoreRole()));
+      assertFalse(exemptBy(deny, central + other.backupServiceRole()));
+    }
+    Map<String, Object> lag = map(statement(VaultPolicies.lag(spec),
+        "CopyOutOnlyByTheDeployment").get("Condition"));
+    assertEquals(Map.of("aws:PrincipalOrgPaths", Arns.of(spec).targetOrgPaths()),
+        lag.get("ForAllValues:StringNotLike"));
+    assertFalse(map(statement(VaultPolicies.central(spec, true), "CopyOutOnlyByTheDeployment")
+        .get("Condition")).containsKey("ForAllValues:StringNotLike"));
+    Map<String, Object> workload = statement(VaultPolicies.workload(spec, ACCOUNT),
+        "CopyOutOnlyByTheDeployment");
+    String member = "arn:aws:iam::" + ACCOUNT + ":role/";
+    assertTrue(exemptBy(workload, member + names.workloadBackupServiceRole()));
+    assertTrue(exemptBy(workload, member + names.workloadRestoreRole()));
+    assertFalse(exemptBy(workload, member + other.workloadBackupServiceRole()));
+    assertFalse(exemptBy(workload, member + "OrganizationAccountAccessRole"));
+  }
+
+  /**
    * Item 5. EventBridge's "Cross-service confused deputy prevention": a role EventBridge assumes
    * is pinned to its rule (aws:SourceArn) as well as the account — the workload forwarder (in
    * the template, per account) and both central rule roles.

@@ -29,6 +29,7 @@ final class Documents {
     docs.put("workload-forward-pattern", EventDocuments.workloadForwardPattern(spec));
     docs.put("intermediate-vault-policy", VaultPolicies.central(spec, true));
     docs.put("standard-vault-policy", VaultPolicies.central(spec, false));
+    docs.put("lag-vault-policy", VaultPolicies.lag(spec));
     docs.put("workload-vault-policy", VaultPolicies.workload(spec, "333333333333"));
     docs.put("ingest-state-machine", StateMachines.ingest(spec));
     docs.put("restore-state-machine", StateMachines.restore(spec));

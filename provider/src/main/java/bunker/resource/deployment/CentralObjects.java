@@ -126,8 +126,7 @@ final class CentralObjects {
       case LAG_VAULT -> ensureLagVault(timeout);
       case INTERMEDIATE_VAULT_POLICY -> vaults().putAccessPolicy(step.name(),
           VaultPolicies.central(spec, true));
-      case LAG_VAULT_POLICY -> vaults().putAccessPolicy(step.name(),
-          VaultPolicies.central(spec, true));
+      case LAG_VAULT_POLICY -> vaults().putAccessPolicy(step.name(), VaultPolicies.lag(spec));
       case STANDARD_VAULT_POLICY -> vaults().putAccessPolicy(step.name(),
           VaultPolicies.central(spec, false));
       case STANDARD_VAULT_LOCK -> ensureLock(step.name());

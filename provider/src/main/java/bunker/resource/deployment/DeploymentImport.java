@@ -233,8 +233,8 @@ final class DeploymentImport {
     }
     Arns arns = Arns.of(probe);
     Set<String> own = Set.of(arns.centralRole(names.backupServiceRole()),
-        arns.centralRole(names.ingestRole()), arns.backupServiceLinkedRole(
-            env.centralAccountId()));
+        arns.centralRole(names.ingestRole()), arns.centralRole(names.restoreRole()),
+        arns.backupServiceLinkedRole(env.centralAccountId()));
     String prefix = arns.role(env.centralAccountId(), "");
     List<String> out = new ArrayList<>();
     Matcher m = Pattern.compile("\"(arn:[^\"]+:role/[^\"]+)\"").matcher(policy.get());
