@@ -380,16 +380,7 @@ class WhoMayDoWhatAccTest {
         + "  member_deployment_mode = \"" + mode + "\"\n"
         + (mode.equals("assume_role") ? "  member_role_name = \"" + memberRole + "\"\n" : "")
         + "  admin_role_names   = [\"" + String.join("\", \"", adminRoles) + "\"]\n"
-        + "  plans = {\n"
-        + "    daily = {\n"
-        + "      rules = [{ schedule_expression = \"cron(0 5 ? * * *)\", delete_after_days = 35 }]\n"
-        + "    }\n"
-        + "    monthly = {\n"
-        + "      use_logically_air_gapped_vault = true\n"
-        + "      rules = [{ name = \"first\", schedule_expression = \"cron(0 3 1 * ? *)\","
-        + " delete_after_days = 365 }]\n"
-        + "    }\n"
-        + "  }\n"
+        + Emu.plans()
         + "  tags = { purpose = \"who-may-do-what\" }\n"
         + "}\n";
   }
