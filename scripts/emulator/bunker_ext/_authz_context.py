@@ -245,6 +245,10 @@ def _backup(call, account, region, p, resolve):
         owner = resolve.vault_of_point(account, region, point)
         return [Target(action, point, ("vault", account, region, owner) if owner else None)] \
             + _pass_role(p.get("IamRoleArn"), "backup.amazonaws.com")
+    if op in ("CreateBackupVault", "CreateLogicallyAirGappedBackupVault"):
+        return [Target(action, vault_arn(region, account, vault),
+                       ("vault", account, region, vault))] + _vault_key(
+            account, region, p.get("EncryptionKeyArn"), resolve)
     if point and vault:
         return [Target(action, point, ("vault", account, region, vault))]
     if vault:
@@ -263,6 +267,31 @@ def _backup(call, account, region, p, resolve):
             "DescribeRestoreJob", "GetRecoveryPointRestoreMetadata"):
         return [Target(action, "*")]
     return None
+
+
+# AWS Backup Developer Guide, "Backup vault creation and deletion", Required permissions:
+# the caller needs these on the vault's customer managed key (AWS Backup uses them through
+# its own service, hence kms:ViaService), and backup-storage:MountCapsule.
+VAULT_KEY_ACTIONS = ("kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant", "kms:Decrypt",
+                     "kms:GenerateDataKey")
+
+
+def _vault_key(account, region, key_ref, resolve):
+    out = [Target("backup-storage:MountCapsule", "*")]
+    if not key_ref:
+        return out
+    key_account, key_region, key_id = resolve.key(account, region, key_ref)
+    if key_id is None:
+        return out
+    arn = f"arn:aws:kms:{key_region}:{key_account}:key/{key_id}"
+    for action in VAULT_KEY_ACTIONS:
+        extra = {"kms:calleraccount": account,
+                 "kms:viaservice": f"backup.{region}.amazonaws.com",
+                 "aws:viaawsservice": "true", "aws:calledvia": ["backup.amazonaws.com"]}
+        if action == "kms:CreateGrant":
+            extra["kms:grantisforawsresource"] = "true"
+        out.append(Target(action, arn, ("key", key_account, key_region, key_id), extra))
+    return out
 
 
 def _kms(call, account, region, p, resolve):

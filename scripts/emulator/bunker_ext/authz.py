@@ -456,6 +456,8 @@ def _decide(p, session_policy, region, target, ctx_extra=None, resource_spec=Non
         extra.update(ctx_extra)
     resource_account = spec[1] if spec is not None else (
         C.arn_account(target.resource) if target.resource not in (None, "*") else None)
+    if resource_account is not None and not resource_account.isdigit():
+        resource_account = None  # arn:aws:iam::aws:policy/... (AWS managed policies)
     if resource_account and "aws:resourceaccount" not in extra:
         extra["aws:resourceaccount"] = resource_account
     ctx = _context(p, region, tags, org_ctx, extra)
