@@ -21,7 +21,8 @@ Context keys (IAM User Guide, "AWS global condition context keys"): aws:Principa
 role's ARN with its path), aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths,
 aws:PrincipalType, aws:PrincipalTag/*, aws:userid, aws:username, aws:PrincipalIsAWSService,
 aws:PrincipalServiceName, aws:SourceArn and aws:SourceAccount (given by the service acting),
-aws:ViaAWSService, aws:CalledVia, aws:RequestedRegion, aws:ResourceAccount, aws:CurrentTime,
+aws:ViaAWSService, aws:CalledVia, aws:RequestedRegion, aws:ResourceAccount, aws:ResourceOrgID,
+aws:ResourceOrgPaths, aws:CurrentTime,
 aws:EpochTime, aws:SecureTransport, aws:SourceIp, aws:RequestTag/*, aws:TagKeys; kms:CallerAccount,
 kms:ViaService, kms:GrantIsForAWSResource, kms:GrantOperations, kms:EncryptionContext:*;
 iam:PassedToService; sts:ExternalId, sts:RoleSessionName.
@@ -387,6 +388,20 @@ def _organisation(account):
     return None
 
 
+def _org_path(backend, chain):
+    return "/".join([backend.org.id] + [x.id for x in chain]) + "/"
+
+
+def _resource_org(account):
+    """aws:ResourceOrgID and aws:ResourceOrgPaths of the account owning the resource."""
+    found = _organisation(account)
+    if found is None:
+        return {}
+    backend, _acct, chain = found
+    return {"aws:resourceorgid": backend.org.id,
+            "aws:resourceorgpaths": [_org_path(backend, chain)]}
+
+
 def _scps_and_org(p):
     """(SCP levels or None, org context keys) for the principal's account."""
     if p.account is None:
@@ -396,7 +411,7 @@ def _scps_and_org(p):
         return None, {}
     backend, acct, chain = found
     org = backend.org
-    path = "/".join([org.id] + [x.id for x in chain]) + "/"
+    path = _org_path(backend, chain)
     ctx = {"aws:principalorgid": org.id, "aws:principalorgpaths": [path]}
     root = chain[0] if chain else None
     enabled_types = getattr(root, "policy_types", []) if root is not None else []
@@ -460,6 +475,7 @@ def _decide(p, session_policy, region, target, ctx_extra=None, resource_spec=Non
         resource_account = None  # arn:aws:iam::aws:policy/... (AWS managed policies)
     if resource_account and "aws:resourceaccount" not in extra:
         extra["aws:resourceaccount"] = resource_account
+        extra.update(_resource_org(resource_account))
     ctx = _context(p, region, tags, org_ctx, extra)
     session = None
     if session_policy:
