@@ -1,7 +1,9 @@
 """Authorization as AWS decides it, for every request the emulator takes (DESIGN.md §1).
 
 On by default; ``BUNKER_EMULATOR_IAM=off`` turns it off (read at start, and switchable at run
-time with ``PUT /bunker-api/authz {"enabled": false}``). The evaluation is _authz_eval (pages
+time with ``PUT /bunker-api/authz {"enabled": false}``). ``BUNKER_EMULATOR_IAM=report`` (or
+``{"mode": "report"}``) evaluates and logs every denial but lets the call through: a diagnostic
+to list everything a run would be denied, never a test setting. The evaluation is _authz_eval (pages
 cited there); who calls, which action and which resource is _authz_context; this module looks
 the policies up in moto's backends and answers denials before moto sees the request, so
 authorization comes before any other check, as on AWS.
@@ -47,7 +49,7 @@ from . import _admin, _authz_context as C, _authz_eval as E, _middleware, _wire
 
 log = logging.getLogger("bunker_ext.authz")
 
-_state = {"enabled": True}
+_state = {"enabled": True, "mode": "on"}
 _lock = threading.Lock()
 _stats = {"allowed": 0, "denied": 0, "unmapped": {}, "denials": []}
 _principals = {}  # access key id -> (account, kind, name, session name, session policy text)
@@ -252,8 +254,7 @@ def principal_for_key(access_key, account_header=None):
     found = _principals.get(access_key)
     if found is None:
         found = _find_key(access_key)
-        if found[1] != "root":
-            _principals[access_key] = found
+        _principals[access_key] = found  # keys never change owner; unknown ones stay unknown
     account, kind, name, session, session_policy = found
     if kind == "user":
         iam = _iam(account)
@@ -497,8 +498,9 @@ def _record(p, target, decision, where):
             "principal": p.arn, "action": target.action, "resource": target.resource,
             "decided_by": decision.decided_by(), "explicit": decision.explicit, "via": where})
         del _stats["denials"][:-MAX_DENIALS]
-    log.warning("authz: DENY %s %s on %s (%s): %s", p.arn, target.action, target.resource,
-                where, decision.decided_by())
+    log.warning("authz: DENY%s %s %s on %s (%s): %s",
+                " (report only)" if _state["mode"] == "report" else "", p.arn, target.action,
+                target.resource, where, decision.decided_by())
 
 
 def _unmapped(call, target):
@@ -555,6 +557,8 @@ def authorize(principal, action, resource, context=None, *, via_service=None,
     target = C.Target(action, resource, _spec_for_arn(action, resource))
     decision = _decide(p, None, region, target, extra)
     _record(p, target, decision, "on behalf" if via_service else "direct")
+    if _state["mode"] == "report" and not decision.allowed:
+        return E.Decision(True, reason=f"report only: {decision.decided_by()}")
     return decision
 
 
@@ -593,14 +597,17 @@ def check_request(environ, service, operation, protocol):
     if (call.prefix, call.operation) in C.UNAUTHORIZED or call.operation == "Unknown":
         return None
     p, session_policy = principal_for_key(call.access_key, call.account_header)
+    answer = None
     for target in C.targets(call, p.account, _Resolver):
         if target.resource is None:
             _unmapped(call, target)
         decision = _decide(p, session_policy, call.region, target)
         _record(p, target, decision, f"{call.signing} {call.operation}")
-        if not decision.allowed:
-            return _denied(call, protocol, decision.message(p, target.action, target.resource))
-    return None
+        # Every needed permission is evaluated (and each denial logged, so one run names them
+        # all); the answer is the first denial, as AWS gives one.
+        if not decision.allowed and answer is None:
+            answer = _denied(call, protocol, decision.message(p, target.action, target.resource))
+    return None if _state["mode"] == "report" else answer
 
 
 def _denied(call, protocol, message):
@@ -620,7 +627,7 @@ def _denied(call, protocol, message):
 @_admin.route("GET", "/authz")
 def _get(body, query):
     with _lock:
-        return 200, {"enabled": enabled(), "allowed": _stats["allowed"],
+        return 200, {"enabled": enabled(), "mode": _state["mode"], "allowed": _stats["allowed"],
                      "denied": _stats["denied"], "unmapped": dict(_stats["unmapped"]),
                      "denials": list(_stats["denials"])}
 
@@ -631,6 +638,10 @@ def _put(body, query):
         if not isinstance(body["enabled"], bool):
             raise _admin.AdminError(400, "enabled must be true or false")
         _state["enabled"] = body["enabled"]
+    if "mode" in body:
+        if body["mode"] not in ("on", "report"):
+            raise _admin.AdminError(400, "mode must be on or report")
+        _state["mode"] = body["mode"]
     return _get(body, query)
 
 
@@ -647,6 +658,7 @@ def _on_reset():
 
 
 def install():
-    _state["enabled"] = os.environ.get("BUNKER_EMULATOR_IAM", "on").lower() not in (
-        "off", "false", "0", "no")
+    mode = os.environ.get("BUNKER_EMULATOR_IAM", "on").lower()
+    _state["enabled"] = mode not in ("off", "false", "0", "no")
+    _state["mode"] = "report" if mode == "report" else "on"
     _middleware.add_check(check_request)

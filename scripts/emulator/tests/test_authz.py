@@ -283,6 +283,37 @@ def test_scp_denies_member_not_management(client, unique):
     own.delete_backup_vault(BackupVaultName=vault)
 
 
+def test_resource_org_id_condition(client, unique):
+    """aws:ResourceOrgID (global condition keys page) is the organisation of the account that
+    owns the resource: an identity policy limited to it may assume a role inside the
+    organisation and not outside."""
+    mgmt = fresh_account_id()
+    orgs = client("organizations", mgmt)
+    org_id = orgs.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    inside = orgs.create_account(AccountName=unique("r"), Email=f"{unique('r')}@example.com")[
+        "CreateAccountStatus"]["AccountId"]
+    outside = fresh_account_id()
+    for account in (inside, outside):
+        client("iam", account).create_role(RoleName="Target",
+                                           AssumeRolePolicyDocument=trust(mgmt))
+    iam = client("iam", mgmt)
+    iam.create_role(RoleName="Caller", AssumeRolePolicyDocument=trust(mgmt))
+    iam.put_role_policy(RoleName="Caller", PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceOrgID": org_id}}}]}))
+    creds = client("sts", mgmt).assume_role(RoleArn=f"arn:aws:iam::{mgmt}:role/Caller",
+                                            RoleSessionName="caller")["Credentials"]
+    sts = boto3.client("sts", region_name=REGION, endpoint_url=iam.meta.endpoint_url,
+                       aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"],
+                       aws_session_token=creds["SessionToken"])
+    sts.assume_role(RoleArn=f"arn:aws:iam::{inside}:role/Target", RoleSessionName="in")
+    with pytest.raises(ClientError) as e:
+        sts.assume_role(RoleArn=f"arn:aws:iam::{outside}:role/Target", RoleSessionName="out")
+    assert "because no identity-based policy allows" in e.value.response["Error"]["Message"]
+
+
 def test_switch_off_and_on(client, admin, account_id):
     """PUT /bunker-api/authz {"enabled": false} lets every call through (what
     BUNKER_EMULATOR_IAM=off does at start); true restores enforcement."""
@@ -296,3 +327,11 @@ def test_switch_off_and_on(client, admin, account_id):
     with pytest.raises(ClientError) as e:
         sts.assume_role(RoleArn=arn, RoleSessionName="x1")
     assert error_code(e) == "AccessDenied"
+    # Report mode (a diagnostic): evaluated and listed, not enforced.
+    admin.ok("DELETE", "/authz")
+    try:
+        admin.ok("PUT", "/authz", {"mode": "report"})
+        sts.assume_role(RoleArn=arn, RoleSessionName="x2")
+    finally:
+        assert admin.ok("PUT", "/authz", {"mode": "on"})["mode"] == "on"
+    assert [d["resource"] for d in admin.ok("GET", "/authz")["denials"]] == [arn]
