@@ -276,21 +276,28 @@ VAULT_KEY_ACTIONS = ("kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant", "k
                      "kms:GenerateDataKey")
 
 
+def _key(account, region, ref, resolve):
+    """(key ARN, policy spec) for a key id, key ARN, alias or alias ARN; (None, None) when the
+    alias names no key."""
+    key_account, key_region, key_id = resolve.key(account, region, ref)
+    if key_id is None:
+        return None, None
+    return (f"arn:aws:kms:{key_region}:{key_account}:key/{key_id}",
+            ("key", key_account, key_region, key_id))
+
+
 def _vault_key(account, region, key_ref, resolve):
     out = [Target("backup-storage:MountCapsule", "*")]
-    if not key_ref:
+    arn, spec = _key(account, region, key_ref, resolve) if key_ref else (None, None)
+    if arn is None:
         return out
-    key_account, key_region, key_id = resolve.key(account, region, key_ref)
-    if key_id is None:
-        return out
-    arn = f"arn:aws:kms:{key_region}:{key_account}:key/{key_id}"
     for action in VAULT_KEY_ACTIONS:
         extra = {"kms:calleraccount": account,
                  "kms:viaservice": f"backup.{region}.amazonaws.com",
                  "aws:viaawsservice": "true", "aws:calledvia": ["backup.amazonaws.com"]}
         if action == "kms:CreateGrant":
             extra["kms:grantisforawsresource"] = "true"
-        out.append(Target(action, arn, ("key", key_account, key_region, key_id), extra))
+        out.append(Target(action, arn, spec, extra))
     return out
 
 
@@ -305,10 +312,9 @@ def _kms(call, account, region, p, resolve):
         ident = p.get("AliasName")
     if not ident:
         return None
-    key_account, key_region, key_id = resolve.key(account, region, ident)
-    if key_id is None:
+    arn, spec = _key(account, region, ident, resolve)
+    if arn is None:
         return None
-    arn = f"arn:aws:kms:{key_region}:{key_account}:key/{key_id}"
     extra = dict(base)
     if op == "CreateGrant":
         ops = p.get("Operations") or []
@@ -320,7 +326,7 @@ def _kms(call, account, region, p, resolve):
         for k, v in ctx.items():
             extra[f"kms:encryptioncontext:{k.lower()}"] = str(v)
         extra["kms:encryptioncontextkeys"] = list(ctx)
-    out = [Target(action, arn, ("key", key_account, key_region, key_id), extra)]
+    out = [Target(action, arn, spec, extra)]
     if op in ("CreateAlias", "UpdateAlias", "DeleteAlias") and p.get("AliasName"):
         out.append(Target(action, f"arn:aws:kms:{region}:{account}:{p['AliasName']}"))
     return out

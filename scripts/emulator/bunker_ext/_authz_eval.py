@@ -331,18 +331,15 @@ class Principal:
     arn: the caller's ARN as AWS prints it in errors (session ARN for roles);
     role_arn: the IAM role's ARN with its path (aws:PrincipalArn) for role sessions;
     account: the caller's account id (None for services)."""
-    __slots__ = ("kind", "arn", "account", "role_arn", "service", "service_linked",
-                 "management")
+    __slots__ = ("kind", "arn", "account", "role_arn", "service", "service_linked")
 
-    def __init__(self, kind, arn, account, role_arn=None, service=None, service_linked=False,
-                 management=False):
+    def __init__(self, kind, arn, account, role_arn=None, service=None, service_linked=False):
         self.kind = kind
         self.arn = arn
         self.account = account
         self.role_arn = role_arn
         self.service = service
         self.service_linked = service_linked
-        self.management = management
 
     @property
     def principal_arn(self):

@@ -134,27 +134,25 @@ class _Resolver:
 
     @staticmethod
     def stack_set_arn(account, region, name):
-        if name.startswith("arn:"):
-            return name
-        from moto.cloudformation.models import cloudformation_backends
-        backend = _peek(cloudformation_backends, account, region)
-        if backend is not None:
-            for ss in backend.stacksets.values():
-                if ss.name == name and ss.status != "DELETED":
-                    return ss.arn
-        return f"arn:aws:cloudformation:{region}:{account}:stackset/{name}:*"
+        return _Resolver._cfn_arn(account, region, name, "stacksets", "DELETED",
+                                  lambda x: x.arn, f"stackset/{name}:*")
 
     @staticmethod
     def stack_arn(account, region, name):
+        return _Resolver._cfn_arn(account, region, name, "stacks", "DELETE_COMPLETE",
+                                  lambda x: x.stack_id, f"stack/{name}/*")
+
+    @staticmethod
+    def _cfn_arn(account, region, name, table, gone, arn_of, fallback):
+        """The ARN of a live stack or stack set by name (its id is part of it)."""
         if name.startswith("arn:"):
             return name
         from moto.cloudformation.models import cloudformation_backends
         backend = _peek(cloudformation_backends, account, region)
-        if backend is not None:
-            for st in backend.stacks.values():
-                if st.name == name and st.status != "DELETE_COMPLETE":
-                    return st.stack_id
-        return f"arn:aws:cloudformation:{region}:{account}:stack/{name}/*"
+        for item in (getattr(backend, table).values() if backend is not None else ()):
+            if item.name == name and item.status != gone:
+                return arn_of(item)
+        return f"arn:aws:cloudformation:{region}:{account}:{fallback}"
 
     @staticmethod
     def vault_of_point(account, region, point_arn):

@@ -19,6 +19,16 @@ ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
+def new_org(client, unique, members=1):
+    """A fresh organisation: (management account, organization id, [member account ids])."""
+    mgmt = fresh_account_id()
+    orgs = client("organizations", mgmt)
+    org_id = orgs.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    accounts = [orgs.create_account(AccountName=unique("a"), Email=f"{unique('a')}@example.com")[
+        "CreateAccountStatus"]["AccountId"] for _ in range(members)]
+    return mgmt, org_id, accounts
+
+
 def trust(account):
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
@@ -191,13 +201,7 @@ def test_kms_key_outside_the_organisation_denied(client, unique):
     """KMS "Key policies in AWS KMS" with aws:PrincipalOrgID: a principal of an account outside
     the organisation may not use the key; one inside may; one of the key's own account needs
     the key policy too."""
-    mgmt = fresh_account_id()
-    orgs = client("organizations", mgmt)
-    org_id = orgs.create_organization(FeatureSet="ALL")["Organization"]["Id"]
-    owner = orgs.create_account(AccountName=unique("o"), Email=f"{unique('o')}@example.com")[
-        "CreateAccountStatus"]["AccountId"]
-    insider = orgs.create_account(AccountName=unique("i"), Email=f"{unique('i')}@example.com")[
-        "CreateAccountStatus"]["AccountId"]
+    _mgmt, org_id, (owner, insider) = new_org(client, unique, members=2)
     policy = {"Version": "2012-10-17", "Statement": [
         {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{owner}:root"},
          "Action": "kms:*", "Resource": "*"},
@@ -249,12 +253,9 @@ def error_code_of(e):
 def test_scp_denies_member_not_management(client, unique):
     """Organizations: with SCPs enabled, a Deny SCP on a member account stops even its
     administrator; the management account is not affected."""
-    mgmt = fresh_account_id()
+    mgmt, _org_id, (member,) = new_org(client, unique)
     orgs = client("organizations", mgmt)
-    orgs.create_organization(FeatureSet="ALL")
     root_id = orgs.list_roots()["Roots"][0]["Id"]
-    member = orgs.create_account(AccountName=unique("m"), Email=f"{unique('m')}@example.com")[
-        "CreateAccountStatus"]["AccountId"]
     orgs.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
     scp = orgs.create_policy(Name="NoVaultDelete", Type="SERVICE_CONTROL_POLICY",
                              Description="", Content=json.dumps({
@@ -287,11 +288,7 @@ def test_resource_org_id_condition(client, unique):
     """aws:ResourceOrgID (global condition keys page) is the organisation of the account that
     owns the resource: an identity policy limited to it may assume a role inside the
     organisation and not outside."""
-    mgmt = fresh_account_id()
-    orgs = client("organizations", mgmt)
-    org_id = orgs.create_organization(FeatureSet="ALL")["Organization"]["Id"]
-    inside = orgs.create_account(AccountName=unique("r"), Email=f"{unique('r')}@example.com")[
-        "CreateAccountStatus"]["AccountId"]
+    mgmt, org_id, (inside,) = new_org(client, unique)
     outside = fresh_account_id()
     for account in (inside, outside):
         client("iam", account).create_role(RoleName="Target",
