@@ -630,6 +630,22 @@ def _get(body, query):
                      "denials": list(_stats["denials"])}
 
 
+@_admin.route("POST", "/authz/check")
+def _check(body, query):
+    """authorize() over HTTP, for tests and "who may do what" tables: {"principal", "action",
+    "resource", "context"?, "via_service"?, "source_arn"?, "source_account"?, "region"?}."""
+    for key in ("principal", "action", "resource"):
+        if not isinstance(body.get(key), str):
+            raise _admin.AdminError(400, f"{key} (a string) is required")
+    d = authorize(body["principal"], body["action"], body["resource"], body.get("context"),
+                  via_service=body.get("via_service"), source_arn=body.get("source_arn"),
+                  source_account=body.get("source_account"), region=body.get("region"))
+    p = principal_from_arn(body["principal"])
+    return 200, {"allowed": d.allowed, "explicit": d.explicit, "decided_by": d.decided_by(),
+                 "message": None if d.allowed else d.message(p, body["action"],
+                                                              body["resource"])}
+
+
 @_admin.route("PUT", "/authz")
 def _put(body, query):
     if "enabled" in body:

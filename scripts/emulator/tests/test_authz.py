@@ -332,3 +332,39 @@ def test_switch_off_and_on(client, admin, account_id):
     finally:
         assert admin.ok("PUT", "/authz", {"mode": "on"})["mode"] == "on"
     assert [d["resource"] for d in admin.ok("GET", "/authz")["denials"]] == [arn]
+
+
+def test_on_behalf_checks(client, admin, account_id, unique):
+    """authorize() (POST /bunker-api/authz/check) for work a service does for a principal: a
+    backup job's role uses the key through AWS Backup (kms:ViaService, KMS "kms:ViaService"),
+    and a service principal assumes a role for one resource (aws:SourceArn, IAM "The confused
+    deputy problem")."""
+    iam = client("iam", account_id)
+    role = iam.create_role(RoleName=unique("job"), AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sts:AssumeRole", "Condition": {"ArnEquals": {
+                "aws:SourceArn": f"arn:aws:events:{REGION}:{account_id}:rule/forward"}}}]}))[
+        "Role"]["Arn"]
+    key = client("kms", account_id).create_key(Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "JobUse", "Effect": "Allow", "Principal": {"AWS": role},
+             "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": {"StringEquals": {
+                 "kms:ViaService": f"backup.{REGION}.amazonaws.com"}}}]}))["KeyMetadata"]["Arn"]
+
+    def check(**body):
+        return admin.ok("POST", "/authz/check", body)
+
+    via = check(principal=role, action="kms:GenerateDataKey", resource=key,
+                via_service="backup.amazonaws.com")
+    assert via["allowed"] and via["decided_by"].endswith("statement JobUse"), via
+    direct = check(principal=role, action="kms:GenerateDataKey", resource=key)
+    assert not direct["allowed"] and direct["message"].startswith(
+        f"User: arn:aws:sts::{account_id}:assumed-role/"), direct
+    rule = f"arn:aws:events:{REGION}:{account_id}:rule/forward"
+    assert check(principal="events.amazonaws.com", action="sts:AssumeRole", resource=role,
+                 source_arn=rule, source_account=account_id)["allowed"]
+    assert not check(principal="events.amazonaws.com", action="sts:AssumeRole", resource=role,
+                     source_arn=rule + "-other", source_account=account_id)["allowed"]
