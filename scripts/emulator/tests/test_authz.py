@@ -251,7 +251,7 @@ def error_code_of(e):
 
 
 def test_scp_denies_member_not_management(client, unique):
-    """Organizations: with SCPs enabled, a Deny SCP on a member account stops even its
+    """Organizations: with SCPs enabled, a Deny SCP on the root stops even a member account's
     administrator; the management account is not affected."""
     mgmt, _org_id, (member,) = new_org(client, unique)
     orgs = client("organizations", mgmt)
@@ -263,7 +263,7 @@ def test_scp_denies_member_not_management(client, unique):
                                      "Sid": "NoVaultDelete", "Effect": "Deny",
                                      "Action": "backup:DeleteBackupVault",
                                      "Resource": "*"}]}))["Policy"]["PolicySummary"]["Id"]
-    orgs.attach_policy(PolicyId=scp, TargetId=member)
+    orgs.attach_policy(PolicyId=scp, TargetId=root_id)  # the management account is below too
 
     creds = client("sts", mgmt).assume_role(
         RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
