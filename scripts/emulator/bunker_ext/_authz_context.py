@@ -245,6 +245,10 @@ def _backup(call, account, region, p, resolve):
         owner = resolve.vault_of_point(account, region, point)
         return [Target(action, point, ("vault", account, region, owner) if owner else None)] \
             + _pass_role(p.get("IamRoleArn"), "backup.amazonaws.com")
+    if op in ("CreateBackupVault", "CreateLogicallyAirGappedBackupVault"):
+        return [Target(action, vault_arn(region, account, vault),
+                       ("vault", account, region, vault))] + _vault_key(
+            account, region, p.get("EncryptionKeyArn"), resolve)
     if point and vault:
         return [Target(action, point, ("vault", account, region, vault))]
     if vault:
@@ -265,6 +269,38 @@ def _backup(call, account, region, p, resolve):
     return None
 
 
+# AWS Backup Developer Guide, "Backup vault creation and deletion", Required permissions:
+# the caller needs these on the vault's customer managed key (AWS Backup uses them through
+# its own service, hence kms:ViaService), and backup-storage:MountCapsule.
+VAULT_KEY_ACTIONS = ("kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant", "kms:Decrypt",
+                     "kms:GenerateDataKey")
+
+
+def _key(account, region, ref, resolve):
+    """(key ARN, policy spec) for a key id, key ARN, alias or alias ARN; (None, None) when the
+    alias names no key."""
+    key_account, key_region, key_id = resolve.key(account, region, ref)
+    if key_id is None:
+        return None, None
+    return (f"arn:aws:kms:{key_region}:{key_account}:key/{key_id}",
+            ("key", key_account, key_region, key_id))
+
+
+def _vault_key(account, region, key_ref, resolve):
+    out = [Target("backup-storage:MountCapsule", "*")]
+    arn, spec = _key(account, region, key_ref, resolve) if key_ref else (None, None)
+    if arn is None:
+        return out
+    for action in VAULT_KEY_ACTIONS:
+        extra = {"kms:calleraccount": account,
+                 "kms:viaservice": f"backup.{region}.amazonaws.com",
+                 "aws:viaawsservice": "true", "aws:calledvia": ["backup.amazonaws.com"]}
+        if action == "kms:CreateGrant":
+            extra["kms:grantisforawsresource"] = "true"
+        out.append(Target(action, arn, spec, extra))
+    return out
+
+
 def _kms(call, account, region, p, resolve):
     op, action = call.operation, call.action
     base = {"kms:calleraccount": account}
@@ -276,10 +312,9 @@ def _kms(call, account, region, p, resolve):
         ident = p.get("AliasName")
     if not ident:
         return None
-    key_account, key_region, key_id = resolve.key(account, region, ident)
-    if key_id is None:
+    arn, spec = _key(account, region, ident, resolve)
+    if arn is None:
         return None
-    arn = f"arn:aws:kms:{key_region}:{key_account}:key/{key_id}"
     extra = dict(base)
     if op == "CreateGrant":
         ops = p.get("Operations") or []
@@ -291,7 +326,7 @@ def _kms(call, account, region, p, resolve):
         for k, v in ctx.items():
             extra[f"kms:encryptioncontext:{k.lower()}"] = str(v)
         extra["kms:encryptioncontextkeys"] = list(ctx)
-    out = [Target(action, arn, ("key", key_account, key_region, key_id), extra)]
+    out = [Target(action, arn, spec, extra)]
     if op in ("CreateAlias", "UpdateAlias", "DeleteAlias") and p.get("AliasName"):
         out.append(Target(action, f"arn:aws:kms:{region}:{account}:{p['AliasName']}"))
     return out

@@ -331,18 +331,15 @@ class Principal:
     arn: the caller's ARN as AWS prints it in errors (session ARN for roles);
     role_arn: the IAM role's ARN with its path (aws:PrincipalArn) for role sessions;
     account: the caller's account id (None for services)."""
-    __slots__ = ("kind", "arn", "account", "role_arn", "service", "service_linked",
-                 "management")
+    __slots__ = ("kind", "arn", "account", "role_arn", "service", "service_linked")
 
-    def __init__(self, kind, arn, account, role_arn=None, service=None, service_linked=False,
-                 management=False):
+    def __init__(self, kind, arn, account, role_arn=None, service=None, service_linked=False):
         self.kind = kind
         self.arn = arn
         self.account = account
         self.role_arn = role_arn
         self.service = service
         self.service_linked = service_linked
-        self.management = management
 
     @property
     def principal_arn(self):
@@ -568,11 +565,11 @@ def evaluate(inp):
                 return Decision(False, False, _TYPE_SCP, reason=f"no SCP allows at {names}")
 
     res_allow = allows[_TYPE_RESOURCE]
-    if res_allow is None:
-        for grant in inp.grants:
+    if res_allow is None or res_allow[2] != DIRECT:
+        for grant in inp.grants:  # a grant gives its grantee (user, role, or session) directly
             _, g = scan([grant], p, action, resource, ctx, True)
-            if g is not None and g[2] == DIRECT:
-                res_allow = g
+            if g is not None and g[2] in (DIRECT, ROLE):
+                res_allow = (g[0], g[1], DIRECT)
                 break
     own_account = inp.resource_account in (None, p.account)
 
@@ -596,9 +593,9 @@ def evaluate(inp):
                                    reason="session policy does not allow")
         return True, None
 
-    def allowed(via):
-        pol, stmt = via[0], via[1]
-        return Decision(True, policy=pol, statement=stmt, reason="allowed")
+    def allowed(via, ptype=_TYPE_RESOURCE):
+        return Decision(True, policy_type=ptype, policy=via[0], statement=via[1],
+                        reason="allowed")
 
     # 3. Resource-based policy, identity-based policy, boundary, session policy.
     if own_account:
@@ -616,7 +613,7 @@ def evaluate(inp):
             return why
         if p.kind == "root":
             return Decision(True, reason="account root user")
-        return allowed(allows[_TYPE_IDENTITY])
+        return allowed(allows[_TYPE_IDENTITY], _TYPE_IDENTITY)
     # Cross-account: the resource side and the principal's side must both allow.
     if res_allow is None:
         return Decision(False, False, _TYPE_RESOURCE,

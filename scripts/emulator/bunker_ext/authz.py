@@ -1,7 +1,9 @@
 """Authorization as AWS decides it, for every request the emulator takes (DESIGN.md §1).
 
 On by default; ``BUNKER_EMULATOR_IAM=off`` turns it off (read at start, and switchable at run
-time with ``PUT /bunker-api/authz {"enabled": false}``). The evaluation is _authz_eval (pages
+time with ``PUT /bunker-api/authz {"enabled": false}``). ``BUNKER_EMULATOR_IAM=report`` (or
+``{"mode": "report"}``) evaluates and logs every denial but lets the call through: a diagnostic
+to list everything a run would be denied, never a test setting. The evaluation is _authz_eval (pages
 cited there); who calls, which action and which resource is _authz_context; this module looks
 the policies up in moto's backends and answers denials before moto sees the request, so
 authorization comes before any other check, as on AWS.
@@ -21,7 +23,8 @@ Context keys (IAM User Guide, "AWS global condition context keys"): aws:Principa
 role's ARN with its path), aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths,
 aws:PrincipalType, aws:PrincipalTag/*, aws:userid, aws:username, aws:PrincipalIsAWSService,
 aws:PrincipalServiceName, aws:SourceArn and aws:SourceAccount (given by the service acting),
-aws:ViaAWSService, aws:CalledVia, aws:RequestedRegion, aws:ResourceAccount, aws:CurrentTime,
+aws:ViaAWSService, aws:CalledVia, aws:RequestedRegion, aws:ResourceAccount, aws:ResourceOrgID,
+aws:ResourceOrgPaths, aws:CurrentTime,
 aws:EpochTime, aws:SecureTransport, aws:SourceIp, aws:RequestTag/*, aws:TagKeys; kms:CallerAccount,
 kms:ViaService, kms:GrantIsForAWSResource, kms:GrantOperations, kms:EncryptionContext:*;
 iam:PassedToService; sts:ExternalId, sts:RoleSessionName.
@@ -46,7 +49,7 @@ from . import _admin, _authz_context as C, _authz_eval as E, _middleware, _wire
 
 log = logging.getLogger("bunker_ext.authz")
 
-_state = {"enabled": True}
+_state = {"enabled": True, "mode": "on"}
 _lock = threading.Lock()
 _stats = {"allowed": 0, "denied": 0, "unmapped": {}, "denials": []}
 _principals = {}  # access key id -> (account, kind, name, session name, session policy text)
@@ -131,27 +134,25 @@ class _Resolver:
 
     @staticmethod
     def stack_set_arn(account, region, name):
-        if name.startswith("arn:"):
-            return name
-        from moto.cloudformation.models import cloudformation_backends
-        backend = _peek(cloudformation_backends, account, region)
-        if backend is not None:
-            for ss in backend.stacksets.values():
-                if ss.name == name and ss.status != "DELETED":
-                    return ss.arn
-        return f"arn:aws:cloudformation:{region}:{account}:stackset/{name}:*"
+        return _Resolver._cfn_arn(account, region, name, "stacksets", "DELETED",
+                                  lambda x: x.arn, f"stackset/{name}:*")
 
     @staticmethod
     def stack_arn(account, region, name):
+        return _Resolver._cfn_arn(account, region, name, "stacks", "DELETE_COMPLETE",
+                                  lambda x: x.stack_id, f"stack/{name}/*")
+
+    @staticmethod
+    def _cfn_arn(account, region, name, table, gone, arn_of, fallback):
+        """The ARN of a live stack or stack set by name (its id is part of it)."""
         if name.startswith("arn:"):
             return name
         from moto.cloudformation.models import cloudformation_backends
         backend = _peek(cloudformation_backends, account, region)
-        if backend is not None:
-            for st in backend.stacks.values():
-                if st.name == name and st.status != "DELETE_COMPLETE":
-                    return st.stack_id
-        return f"arn:aws:cloudformation:{region}:{account}:stack/{name}/*"
+        for item in (getattr(backend, table).values() if backend is not None else ()):
+            if item.name == name and item.status != gone:
+                return arn_of(item)
+        return f"arn:aws:cloudformation:{region}:{account}:{fallback}"
 
     @staticmethod
     def vault_of_point(account, region, point_arn):
@@ -251,8 +252,7 @@ def principal_for_key(access_key, account_header=None):
     found = _principals.get(access_key)
     if found is None:
         found = _find_key(access_key)
-        if found[1] != "root":
-            _principals[access_key] = found
+        _principals[access_key] = found  # keys never change owner; unknown ones stay unknown
     account, kind, name, session, session_policy = found
     if kind == "user":
         iam = _iam(account)
@@ -387,6 +387,20 @@ def _organisation(account):
     return None
 
 
+def _org_path(backend, chain):
+    return "/".join([backend.org.id] + [x.id for x in chain]) + "/"
+
+
+def _resource_org(account):
+    """aws:ResourceOrgID and aws:ResourceOrgPaths of the account owning the resource."""
+    found = _organisation(account)
+    if found is None:
+        return {}
+    backend, _acct, chain = found
+    return {"aws:resourceorgid": backend.org.id,
+            "aws:resourceorgpaths": [_org_path(backend, chain)]}
+
+
 def _scps_and_org(p):
     """(SCP levels or None, org context keys) for the principal's account."""
     if p.account is None:
@@ -396,7 +410,7 @@ def _scps_and_org(p):
         return None, {}
     backend, acct, chain = found
     org = backend.org
-    path = "/".join([org.id] + [x.id for x in chain]) + "/"
+    path = _org_path(backend, chain)
     ctx = {"aws:principalorgid": org.id, "aws:principalorgpaths": [path]}
     root = chain[0] if chain else None
     enabled_types = getattr(root, "policy_types", []) if root is not None else []
@@ -456,8 +470,11 @@ def _decide(p, session_policy, region, target, ctx_extra=None, resource_spec=Non
         extra.update(ctx_extra)
     resource_account = spec[1] if spec is not None else (
         C.arn_account(target.resource) if target.resource not in (None, "*") else None)
+    if resource_account is not None and not resource_account.isdigit():
+        resource_account = None  # arn:aws:iam::aws:policy/... (AWS managed policies)
     if resource_account and "aws:resourceaccount" not in extra:
         extra["aws:resourceaccount"] = resource_account
+        extra.update(_resource_org(resource_account))
     ctx = _context(p, region, tags, org_ctx, extra)
     session = None
     if session_policy:
@@ -479,8 +496,9 @@ def _record(p, target, decision, where):
             "principal": p.arn, "action": target.action, "resource": target.resource,
             "decided_by": decision.decided_by(), "explicit": decision.explicit, "via": where})
         del _stats["denials"][:-MAX_DENIALS]
-    log.warning("authz: DENY %s %s on %s (%s): %s", p.arn, target.action, target.resource,
-                where, decision.decided_by())
+    log.warning("authz: DENY%s %s %s on %s (%s): %s",
+                " (report only)" if _state["mode"] == "report" else "", p.arn, target.action,
+                target.resource, where, decision.decided_by())
 
 
 def _unmapped(call, target):
@@ -537,6 +555,8 @@ def authorize(principal, action, resource, context=None, *, via_service=None,
     target = C.Target(action, resource, _spec_for_arn(action, resource))
     decision = _decide(p, None, region, target, extra)
     _record(p, target, decision, "on behalf" if via_service else "direct")
+    if _state["mode"] == "report" and not decision.allowed:
+        return E.Decision(True, reason=f"report only: {decision.decided_by()}")
     return decision
 
 
@@ -575,14 +595,17 @@ def check_request(environ, service, operation, protocol):
     if (call.prefix, call.operation) in C.UNAUTHORIZED or call.operation == "Unknown":
         return None
     p, session_policy = principal_for_key(call.access_key, call.account_header)
+    answer = None
     for target in C.targets(call, p.account, _Resolver):
         if target.resource is None:
             _unmapped(call, target)
         decision = _decide(p, session_policy, call.region, target)
         _record(p, target, decision, f"{call.signing} {call.operation}")
-        if not decision.allowed:
-            return _denied(call, protocol, decision.message(p, target.action, target.resource))
-    return None
+        # Every needed permission is evaluated (and each denial logged, so one run names them
+        # all); the answer is the first denial, as AWS gives one.
+        if not decision.allowed and answer is None:
+            answer = _denied(call, protocol, decision.message(p, target.action, target.resource))
+    return None if _state["mode"] == "report" else answer
 
 
 def _denied(call, protocol, message):
@@ -602,9 +625,25 @@ def _denied(call, protocol, message):
 @_admin.route("GET", "/authz")
 def _get(body, query):
     with _lock:
-        return 200, {"enabled": enabled(), "allowed": _stats["allowed"],
+        return 200, {"enabled": enabled(), "mode": _state["mode"], "allowed": _stats["allowed"],
                      "denied": _stats["denied"], "unmapped": dict(_stats["unmapped"]),
                      "denials": list(_stats["denials"])}
+
+
+@_admin.route("POST", "/authz/check")
+def _check(body, query):
+    """authorize() over HTTP, for tests and "who may do what" tables: {"principal", "action",
+    "resource", "context"?, "via_service"?, "source_arn"?, "source_account"?, "region"?}."""
+    for key in ("principal", "action", "resource"):
+        if not isinstance(body.get(key), str):
+            raise _admin.AdminError(400, f"{key} (a string) is required")
+    d = authorize(body["principal"], body["action"], body["resource"], body.get("context"),
+                  via_service=body.get("via_service"), source_arn=body.get("source_arn"),
+                  source_account=body.get("source_account"), region=body.get("region"))
+    p = principal_from_arn(body["principal"])
+    return 200, {"allowed": d.allowed, "explicit": d.explicit, "decided_by": d.decided_by(),
+                 "message": None if d.allowed else d.message(p, body["action"],
+                                                              body["resource"])}
 
 
 @_admin.route("PUT", "/authz")
@@ -613,6 +652,10 @@ def _put(body, query):
         if not isinstance(body["enabled"], bool):
             raise _admin.AdminError(400, "enabled must be true or false")
         _state["enabled"] = body["enabled"]
+    if "mode" in body:
+        if body["mode"] not in ("on", "report"):
+            raise _admin.AdminError(400, "mode must be on or report")
+        _state["mode"] = body["mode"]
     return _get(body, query)
 
 
@@ -629,6 +672,7 @@ def _on_reset():
 
 
 def install():
-    _state["enabled"] = os.environ.get("BUNKER_EMULATOR_IAM", "on").lower() not in (
-        "off", "false", "0", "no")
+    mode = os.environ.get("BUNKER_EMULATOR_IAM", "on").lower()
+    _state["enabled"] = mode not in ("off", "false", "0", "no")
+    _state["mode"] = "report" if mode == "report" else "on"
     _middleware.add_check(check_request)

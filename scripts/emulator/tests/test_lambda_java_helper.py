@@ -65,12 +65,28 @@ def central_helper(client, central, org_id, prefix, zip_bytes):
             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}]}))
     role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))[
         "Role"]["Arn"]
+    # The emulator enforces IAM: the helper may assume its member roles, as Bunker's does.
+    iam.put_role_policy(RoleName=name, PolicyName="assume-members", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": f"arn:aws:iam::*:role/{name}"}]}))
     fn = lam.create_function(FunctionName=name, Runtime="java17", Role=role, Handler=HANDLER,
                              Code={"ZipFile": zip_bytes}, Timeout=900, MemorySize=1024)
     lam.add_permission(FunctionName=name, StatementId="sns", Action="lambda:InvokeFunction",
                        Principal="sns.amazonaws.com", SourceArn=topic)
     sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn["FunctionArn"])
-    key = client("kms", central).create_key(Description="deployment key")["KeyMetadata"]["Arn"]
+    # Key policy: the central account's IAM, and the organisation's principals for what AWS
+    # Backup needs when a vault is made with the key (AWS Backup guide, "Backup vault creation
+    # and deletion", Required permissions).
+    key_policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{central}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": "*"},
+         "Action": ["kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant", "kms:Decrypt",
+                    "kms:GenerateDataKey"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}]}
+    key = client("kms", central).create_key(Description="deployment key",
+                                            Policy=json.dumps(key_policy))["KeyMetadata"]["Arn"]
     return topic, role, fn["FunctionArn"], key
 
 
@@ -86,7 +102,15 @@ def member_template(topic, central_role, key, prefix, backup_vault, restore_vaul
             "RoleName": helper_role,
             "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Principal": {"AWS": central_role},
-                "Action": "sts:AssumeRole"}]}}},
+                "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "vaults", "PolicyDocument": {
+                "Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": ["backup:*", "backup-storage:MountCapsule"],
+                     "Resource": "*"},
+                    {"Effect": "Allow", "Action": "kms:*", "Resource": key},
+                    {"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
+                     "Resource": "*", "Condition": {"StringEquals": {
+                         "iam:AWSServiceName": "backup.amazonaws.com"}}}]}}]}},
         "WorkloadVaults": {"Type": "Custom::BunkerWorkloadVaults", "Properties": {
             "ServiceToken": topic, "DeploymentName": "e2e", "BackupVaultName": backup_vault,
             "RestoreVaultName": restore_vault, "EncryptionKeyArn": key,
