@@ -4,6 +4,7 @@ import static bunker.topology.Iam.allow;
 import static bunker.topology.json.Json.obj;
 
 import bunker.topology.json.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,24 @@ public final class HelperPolicies {
 
   private static final String ACCOUNT = "${AWS::AccountId}";
 
+  /**
+   * A recovery point's ARN is the one of the resource type's own backup (AWS Backup developer
+   * guide, "Access control", AWS Backup resource ARNs): an EBS or Storage Gateway snapshot, an
+   * EC2 image, an RDS/Aurora/Neptune/DocumentDB snapshot, a DynamoDB backup, an FSx backup, a
+   * Redshift snapshot; Backup's own ARN for the types it manages fully. Emptying a vault deletes
+   * points of every type, so each form is listed ({@code <p>}, {@code <region>} and
+   * {@code ${AWS::AccountId}} filled in); EC2 snapshot and image ARNs have no account.
+   */
+  static final List<String> POINT_ARNS = List.of(
+      "arn:<p>:backup:<region>:" + ACCOUNT + ":recovery-point:*",
+      "arn:<p>:ec2:<region>::snapshot/*",
+      "arn:<p>:ec2:<region>::image/*",
+      "arn:<p>:rds:<region>:" + ACCOUNT + ":snapshot:awsbackup:*",
+      "arn:<p>:rds:<region>:" + ACCOUNT + ":cluster-snapshot:awsbackup:*",
+      "arn:<p>:dynamodb:<region>:" + ACCOUNT + ":table/*/backup/*",
+      "arn:<p>:fsx:<region>:" + ACCOUNT + ":backup/*",
+      "arn:<p>:redshift:<region>:" + ACCOUNT + ":snapshot:*/awsbackup:*");
+
   private HelperPolicies() {}
 
   /**
@@ -72,8 +91,11 @@ public final class HelperPolicies {
     List<Object> vaults = List.of(
         arn(vaultPrefix + "backup-vault:" + names.workloadBackupVault(), account),
         arn(vaultPrefix + "backup-vault:" + names.workloadRestoreVault(), account));
-    List<Object> vaultsAndPoints = List.of(vaults.get(0), vaults.get(1),
-        arn(vaultPrefix + "recovery-point:*", account));
+    List<Object> vaultsAndPoints = new ArrayList<>(vaults);
+    String region = spec.environment().region();
+    for (String point : POINT_ARNS) {
+      vaultsAndPoints.add(arn(point.replace("<p>", p).replace("<region>", region), account));
+    }
     return List.of(
         allow("ManageDeploymentVaults", null, VAULT_ACTIONS, vaults, null),
         allow("EmptyDeploymentVaults", null, POINT_ACTIONS, vaultsAndPoints, null),
@@ -91,6 +113,9 @@ public final class HelperPolicies {
   }
 
   private static Object arn(String text, String account) {
+    if (!text.contains(ACCOUNT)) {
+      return text;
+    }
     return account == null ? obj("Fn::Sub", text) : text.replace(ACCOUNT, account);
   }
 }

@@ -105,6 +105,8 @@ class WhoMayDoWhatAccTest {
 
           deniedRows(org, name, n, central, member, outsider, mgmtRoot, hex, standard, lag,
               intermediatePoint, standardPoint, workloadPoint);
+          principalRows(org, name, n, mode, memberRole, hex, lag, addPoint(central,
+              n.intermediateVault(), "S3"), addPoint(central, standard, "S3"));
           dataPlaneRows(org, n, central, member, breakGlass, workloadPoint);
         }
       } catch (RuntimeException | AssertionError e) {
@@ -231,6 +233,133 @@ class WhoMayDoWhatAccTest {
   }
 
   /**
+   * Each data-plane principal does exactly its job, asked of the evaluator as that principal
+   * (POST /bunker-api/authz/check: a role ARN acts as a session of the role; {@code via} sets
+   * kms:ViaService as the named service acting for it; an EventBridge delivery is the service
+   * principal with aws:SourceArn/aws:SourceAccount). A few rows beside them must be refused: the
+   * restore role copying into the intermediate vault, EventBridge assuming the forwarder for
+   * another rule, the helper Lambda assuming another deployment's helper role.
+   */
+  private void principalRows(SeededOrganisation org, String name, Names n, String mode,
+      String memberRole, String hex, String lag, String intermediatePoint,
+      String standardPoint) {
+    String central = org.backupAccount();
+    String member = org.accounts("workloads/prod").get(0);
+    String r = "arn:aws:iam::";
+    String backupRole = r + member + ":role/" + n.workloadBackupServiceRole();
+    String restoreRole = r + member + ":role/" + n.workloadRestoreRole();
+    String centralBackup = r + central + ":role/" + n.backupServiceRole();
+    String vault = "arn:aws:backup:" + Emulator.REGION + ":";
+    String intermediate = vault + central + ":backup-vault:" + n.intermediateVault();
+    String key = org.central().kms().describeKey(q -> q.keyId(n.keyAlias())).keyMetadata().arn();
+    Map<String, Object> ebs = Map.of("kms:EncryptionContextKeys", List.of("aws:ebs:id"));
+    Map<String, Object> forAws = Map.of("kms:GrantIsForAWSResource", "true");
+
+    may("the workload backup role copies into the intermediate vault", true,
+        backupRole, "backup:CopyIntoBackupVault", intermediate, null, null, null, null);
+    may("the workload backup role copies into the logically air-gapped vault", true,
+        backupRole, "backup:CopyIntoBackupVault", vault + central + ":backup-vault:" + lag,
+        null, null, null, null);
+    may("the workload backup role re-encrypts an EBS copy under the key (through EC2)", true,
+        backupRole, "kms:ReEncryptTo", key, "ec2.amazonaws.com", null, null, ebs);
+    may("the workload backup role creates a grant on the key for an AWS resource", true,
+        backupRole, "kms:CreateGrant", key, "backup.amazonaws.com", null, null, forAws);
+    may("the workload restore role decrypts with the key to restore an RDS copy (through RDS)",
+        true, restoreRole, "kms:Decrypt", key, "rds.amazonaws.com", null, null, null);
+    may("the workload restore role copies into the intermediate vault", false,
+        restoreRole, "backup:CopyIntoBackupVault", intermediate, null, null, null, null);
+    may("the central backup role copies a restore into the workload restore vault", true,
+        centralBackup, "backup:CopyIntoBackupVault", vault + member + ":backup-vault:"
+            + n.workloadRestoreVault(), null, null, null, null);
+    may("the central backup role re-encrypts an EBS copy under the key (through EC2)", true,
+        centralBackup, "kms:GenerateDataKeyWithoutPlaintext", key, "ec2.amazonaws.com", null,
+        null, ebs);
+    may("the central Backup service-linked role deletes an expired intermediate point", true,
+        r + central + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup",
+        "backup:DeleteRecoveryPoint", intermediatePoint, null, null, null, null);
+
+    String ingest = r + central + ":role/" + n.ingestRole();
+    may("the ingest machine's role copies out of the intermediate vault", true, ingest,
+        "backup:StartCopyJob", intermediatePoint, null, null, null, null);
+    may("the ingest machine's role shortens an intermediate point's lifecycle", true, ingest,
+        "backup:UpdateRecoveryPointLifecycle", intermediatePoint, null, null, null, null);
+    may("the ingest machine's role passes the central backup role to AWS Backup", true, ingest,
+        "iam:PassRole", centralBackup, null, null, null,
+        Map.of("iam:PassedToService", "backup.amazonaws.com"));
+    may("the restore machine's role copies out of the standard vault", true,
+        r + central + ":role/" + n.restoreRole(), "backup:StartCopyJob", standardPoint, null,
+        null, null, null);
+
+    String rules = "arn:aws:events:" + Emulator.REGION + ":";
+    String forwarder = r + member + ":role/" + n.workloadForwarderRole();
+    may("the workload forwarder puts events on the deployment bus", true, forwarder,
+        "events:PutEvents", rules + central + ":event-bus/" + n.eventBus(), null, null, null,
+        null);
+    may("EventBridge assumes the workload forwarder for its rule", true, "events.amazonaws.com",
+        "sts:AssumeRole", forwarder, null, rules + member + ":rule/" + n.workloadForwarderRule(),
+        member, null);
+    may("EventBridge assumes the workload forwarder for another rule of the account", false,
+        "events.amazonaws.com", "sts:AssumeRole", forwarder, null, rules + member
+            + ":rule/someone-elses-rule", member, null);
+    may("EventBridge assumes the central forwarding role for its rule", true,
+        "events.amazonaws.com", "sts:AssumeRole", r + central + ":role/" + n.forwardRole(), null,
+        rules + central + ":rule/" + n.forwardRule(), central, null);
+    may("EventBridge assumes the ingest rule's role for its rule", true, "events.amazonaws.com",
+        "sts:AssumeRole", r + central + ":role/" + n.ingestEventsRole(), null,
+        rules + central + ":rule/" + n.eventBus() + "/" + n.ingestRule(), central, null);
+    may("the ingest rule's role starts the ingest machine", true,
+        r + central + ":role/" + n.ingestEventsRole(), "states:StartExecution",
+        "arn:aws:states:" + Emulator.REGION + ":" + central + ":stateMachine:"
+            + n.ingestStateMachine(), null, null, null, null);
+
+    // Who creates the workload vault under the key: the helper's role, or the member role.
+    DeploymentSpec self = DeploymentSpec.builder(name, environment(org))
+        .backupTargets(List.of(org.ou("workloads/prod"))).build();
+    String creator = mode.equals("assume_role") ? r + member + ":role/" + memberRole
+        : r + member + ":role/" + Names.of(self).workloadHelperRole();
+    may("the workload vault's creator (" + mode + ") lets AWS Backup take a grant on the key",
+        true, creator, "kms:CreateGrant", key, "backup.amazonaws.com", null, null, forAws);
+    may("the workload vault's creator (" + mode + ") generates a data key through AWS Backup",
+        true, creator, "kms:GenerateDataKey", key, "backup.amazonaws.com", null, null, null);
+    if (mode.equals("stackset")) {
+      String lambda = r + central + ":role/" + Names.of(self).helperLambdaRole();
+      may("the helper Lambda assumes this deployment's workload helper role", true, lambda,
+          "sts:AssumeRole", creator, null, null, null, null);
+      may("the helper Lambda assumes another deployment's helper role", false, lambda,
+          "sts:AssumeRole", r + member + ":role/" + DeploymentSpec.DEFAULT_MEMBER_PREFIX + "x"
+              + hex + "-deployment-helper", null, null, null, null);
+    }
+  }
+
+  /** One row answered by the evaluator as {@code principal}. */
+  @SuppressWarnings("unchecked")
+  private void may(String what, boolean expected, String principal, String action,
+      String resource, String via, String sourceArn, String sourceAccount,
+      Map<String, Object> context) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("principal", principal);
+    body.put("action", action);
+    body.put("resource", resource);
+    body.put("region", Emulator.REGION);
+    if (via != null) {
+      body.put("via_service", via);
+    }
+    if (sourceArn != null) {
+      body.put("source_arn", sourceArn);
+      body.put("source_account", sourceAccount);
+    }
+    if (context != null) {
+      body.put("context", context);
+    }
+    Map<String, Object> answer = (Map<String, Object>) Json.parse(Emulator.admin("POST",
+        "/authz/check", bunker.topology.json.Json.write(body)));
+    boolean allowed = Boolean.TRUE.equals(answer.get("allowed"));
+    check((expected ? "allowed: " : "denied: ") + what, allowed == expected,
+        principal + " " + action + " on " + resource + ": " + answer.get("decided_by") + " "
+            + (answer.get("message") == null ? "" : answer.get("message")));
+  }
+
+  /**
    * The data plane: a copy job runs as its role (AWS Backup passes the role; the destination
    * vault's policy and the key's policy decide). The workload backup role's copy into the
    * intermediate vault must complete; the restore role's must fail (the intermediate vault
@@ -354,10 +483,15 @@ class WhoMayDoWhatAccTest {
         org.managementAccount(), List.of(), List.of());
   }
 
+  /** One EBS point (an EC2 snapshot ARN) in {@code vault}. */
   private static String addPoint(String account, String vault) {
+    return addPoint(account, vault, "EBS");
+  }
+
+  private static String addPoint(String account, String vault, String resourceType) {
     String out = Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \""
         + account + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
-        + "\", \"count\": 1}");
+        + "\", \"count\": 1, \"resource_type\": \"" + resourceType + "\"}");
     @SuppressWarnings("unchecked")
     Map<String, Object> m = (Map<String, Object>) Json.parse(out);
     return (String) m.get("first");

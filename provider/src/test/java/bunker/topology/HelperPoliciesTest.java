@@ -145,6 +145,12 @@ class HelperPoliciesTest {
         "arn:aws:backup:eu-west-2:" + ACCOUNT + ":backup-vault:" + names.workloadBackupVault(),
         "arn:aws:backup:eu-west-2:" + ACCOUNT + ":backup-vault:" + names.workloadRestoreVault()),
         vaults);
+    // Points of every resource type: an EBS point is an EC2 snapshot ARN (the emptier's
+    // DeleteRecoveryPoint on one was refused by the evaluator before they were listed).
+    List<Object> points = list(statements(policy).get(1).get("Resource"));
+    assertTrue(points.contains("arn:aws:ec2:eu-west-2::snapshot/*"), points.toString());
+    assertTrue(points.contains("arn:aws:backup:eu-west-2:" + ACCOUNT + ":recovery-point:*"));
+    assertTrue(points.contains("arn:aws:rds:eu-west-2:" + ACCOUNT + ":snapshot:awsbackup:*"));
     assertEquals(KEY, statements(policy).get(3).get("Resource"));
     Map<String, Object> slr = statements(policy).get(4);
     assertEquals("arn:aws:iam::" + ACCOUNT
