@@ -14,7 +14,9 @@ its trust policy, inline policies and tags now follow the template too. Its ``Ma
 ("A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to
 the role", CloudFormation template reference, AWS::IAM::Role) moto ignored on create and update:
 a StackSet's roles had none of their managed policies, which the authorization evaluator then
-saw as no permission at all. They are attached on create and reconciled on update.
+saw as no permission at all. They are attached on create, reconciled on update, and detached
+when the stack deletes the role (as CloudFormation does; IAM refuses to delete a role with
+attached policies).
 """
 import json
 
@@ -59,6 +61,20 @@ def install():
         return role
 
     iam_models.Role.create_from_cloudformation_json = classmethod(_create_role_from_cfn)
+    delete_from_cfn = iam_models.Role.delete_from_cloudformation_json.__func__
+
+    def _delete_role_from_cfn(cls, resource_name, cloudformation_json, account_id,
+                              region_name):
+        # CloudFormation detaches the policies it attached before it deletes the role.
+        from moto.utilities.utils import get_partition
+
+        backend = iam_models.iam_backends[account_id][get_partition(region_name)]
+        for role in [r for r in backend.roles.values() if r.name == resource_name]:
+            for arn in list(role.managed_policies):
+                backend.detach_role_policy(arn, role.name)
+        delete_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name)
+
+    iam_models.Role.delete_from_cloudformation_json = classmethod(_delete_role_from_cfn)
 
 
 def _attach_managed(role, props, account_id, region_name):

@@ -94,3 +94,7 @@ def test_cloudformation_role_managed_policy_arns(endpoint, client_config):
     cfn.update_stack(StackName="managed", TemplateBody=template([second]),
                      Capabilities=["CAPABILITY_NAMED_IAM"])
     assert attached() == [second]
+    cfn.delete_stack(StackName="managed")  # detaches, then deletes (IAM refuses otherwise)
+    with pytest.raises(ClientError) as e:
+        iam.get_role(RoleName="cfn-managed")
+    assert e.value.response["Error"]["Code"] == "NoSuchEntity"

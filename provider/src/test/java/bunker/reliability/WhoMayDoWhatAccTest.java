@@ -274,9 +274,6 @@ class WhoMayDoWhatAccTest {
     may("the central backup role re-encrypts an EBS copy under the key (through EC2)", true,
         centralBackup, "kms:GenerateDataKeyWithoutPlaintext", key, "ec2.amazonaws.com", null,
         null, ebs);
-    may("the central Backup service-linked role deletes an expired intermediate point", true,
-        r + central + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup",
-        "backup:DeleteRecoveryPoint", intermediatePoint, null, null, null, null);
 
     String ingest = r + central + ":role/" + n.ingestRole();
     may("the ingest machine's role copies out of the intermediate vault", true, ingest,
