@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local AWS emulator: moto 5.2.1 (the machine image's) plus Bunker's extension.
 #
-#   scripts/emulator.sh start|stop|status|reset|seed|env
+#   scripts/emulator.sh start|stop|status|reset|seed|env|advance DURATION
 #
 # Listens on 127.0.0.1:${BUNKER_EMULATOR_PORT:-4566}. Log and pid live under .cache/emulator/ at
 # the repository root (emulator.log and pid for the default port, emulator-PORT.log and
@@ -172,6 +172,26 @@ cmd_seed() {
     "${PY}" "${seed}"
 }
 
+# Moves the emulator's clock DURATION forward (90m, 26h, 31d, 1d12h) and runs what falls due
+# meanwhile, in time order; prints one line per job or execution, then the clock's new time.
+cmd_advance() {
+  local duration="${1:-}"
+  [[ -n "${duration}" ]] || die "usage: scripts/emulator.sh advance DURATION (such as 90m, 26h or 31d)"
+  answers || die "not running at ${URL}; start it first: scripts/emulator.sh start"
+  "${PY}" - "${URL}/bunker-api/advance" "${duration}" <<'EOF'
+import json, sys, urllib.error, urllib.request
+req = urllib.request.Request(sys.argv[1], data=json.dumps({"duration": sys.argv[2]}).encode(),
+                             method="POST", headers={"Content-Type": "application/json"})
+try:
+    reply = json.load(urllib.request.urlopen(req, timeout=3600))
+except urllib.error.HTTPError as e:
+    sys.exit(f"emulator: advance {sys.argv[2]} failed: {json.load(e).get('error', e)}")
+for line in reply["lines"]:
+    print(line)
+print(f"clock now {reply['now']} ({len(reply['lines'])} events)")
+EOF
+}
+
 cmd_env() {
   echo "export AWS_ENDPOINT_URL=${URL}"
   echo "export BUNKER_EMULATOR_URL=${URL}"
@@ -187,5 +207,6 @@ case "${1:-}" in
   reset) cmd_reset ;;
   seed) cmd_seed ;;
   env) cmd_env ;;
-  *) echo "usage: scripts/emulator.sh start|stop|status|reset|seed|env" >&2; exit 2 ;;
+  advance) shift; cmd_advance "$@" ;;
+  *) echo "usage: scripts/emulator.sh start|stop|status|reset|seed|env|advance DURATION" >&2; exit 2 ;;
 esac

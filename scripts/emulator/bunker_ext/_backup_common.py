@@ -104,3 +104,15 @@ def int_param(value, name):
     return value
 
 
+
+
+def paged(resp, rows, key):
+    """``{key: rows[page], "NextToken"?}`` for a list answer paged by ``nextToken``/``maxResults``
+    (the rows' positions number the pages, so the token stays valid as rows come and go)."""
+    numbered = list(enumerate(rows, start=1))
+    chunk, token = S.page(numbered, query(resp, "nextToken"), query(resp, "maxResults"),
+                          seq=lambda t: t[0])
+    out = {key: [r for _, r in chunk]}
+    if token:
+        out["NextToken"] = token
+    return out

@@ -7,9 +7,10 @@ after ``delete_seconds``). Handlers are installed on moto's ``BackupResponse`` b
 """
 import uuid
 
-from . import _admin, _backup_state as S, _clock
+from . import _admin, _backup_access as _access, _backup_resources as _resources
+from . import _backup_state as S, _clock
 from ._backup_common import (backend, body_of, extra_of, find_vault, int_param, label,
-                             op, query)
+                             op, paged, query)
 
 # ---- recovery points ------------------------------------------------------------------------
 
@@ -106,6 +107,12 @@ def update_recovery_point_lifecycle(self):
     if point.status == "DELETING":
         raise S.BackupError("InvalidResourceStateException",
                             "Recovery point is being deleted")
+    if getattr(point, "continuous", False):
+        # AWS Backup developer guide, "Changing your retention period": the retention of a
+        # continuous backup changes through its backup plan only, not UpdateRecoveryPointLifecycle.
+        raise S.invalid_request(f"The retention of continuous recovery point {point.arn} "
+                                "cannot be changed with UpdateRecoveryPointLifecycle; change "
+                                "the continuous backup rule of its backup plan")
     lifecycle = _lifecycle(body_of(self).get("Lifecycle"))
     cold, delete = lifecycle.get("MoveToColdStorageAfterDays"), lifecycle.get("DeleteAfterDays")
     if cold is not None and delete is not None and cold >= 0 and delete >= 0 \
@@ -164,19 +171,11 @@ def _role(body):
 
 # ---- backup jobs ----------------------------------------------------------------------------
 
-def _resource_missing(account_id, resource_arn, resource_type):
-    """Only S3 buckets are checked against moto's store; other resources are taken on trust."""
-    if resource_type != "S3":
-        return None
-    try:
-        from moto.s3.models import s3_backends
-
-        bucket = resource_arn.split(":::")[-1].split("/")[0]
-        if bucket not in s3_backends[account_id]["aws"].buckets:
-            return f"Bucket {bucket} does not exist"
-    except Exception:  # noqa: BLE001 - S3 store shaped differently: do not guess
-        return None
-    return None
+def _resource_missing(account_id, resource_arn, resource_type, strict=False):
+    """Why the resource cannot be backed up: it is gone. S3 buckets are looked up in moto's
+    store; with ``strict`` (jobs a backup plan starts) DynamoDB tables, EBS volumes and RDS DB
+    instances too. Other resources are taken on trust."""
+    return _resources.missing(account_id, resource_arn, resource_type, strict=strict)
 
 
 @op
@@ -192,28 +191,38 @@ def start_backup_job(self):
     if token and ("backup", token) in st.tokens:
         job = st.jobs[st.tokens[("backup", token)]]
         return {"BackupJobId": job.id, "CreationDate": job.created_at, "IsParent": False}
-    vault, extra = find_vault(be, body["BackupVaultName"])
-    if extra.state() != "AVAILABLE":
+    job = create_backup_job(be, body["BackupVaultName"], body["ResourceArn"], role,
+                            _lifecycle(body.get("Lifecycle")),
+                            body.get("RecoveryPointTags") or {},
+                            start_window=body.get("StartWindowMinutes"))
+    if token:
+        st.tokens[("backup", token)] = job.id
+    return {"BackupJobId": job.id, "CreationDate": job.created_at, "IsParent": False}
+
+
+def create_backup_job(be, vault_name, resource_arn, role, lifecycle, recovery_point_tags,
+                      start_window=None, extra=None):
+    """A new backup job in ``be``'s account and region (StartBackupJob's checks, then the job
+    is scheduled). ``extra`` adds fields that backup plans set (CreatedBy, copy actions)."""
+    st = S.state_of(be)
+    vault, vextra = find_vault(be, vault_name)
+    if vextra.state() != "AVAILABLE":
         raise S.invalid_request(f"Backup vault {vault.backup_vault_name} is not available")
-    resource_arn = body["ResourceArn"]
     resource_type = S.resource_type_of(resource_arn)
     if resource_type is None:
         raise S.invalid_param(f"Invalid resource ARN {resource_arn}: resource type not "
                               "supported by AWS Backup")
-    start_window = body.get("StartWindowMinutes")
     if start_window is not None and int_param(start_window, "StartWindowMinutes") < 60:
         raise S.invalid_param("StartWindowMinutes must be at least 60")
     job = S.Job("backup", be.account_id, be.region_name, {
         "BackupVaultName": vault.backup_vault_name, "BackupVaultArn": vault.backup_vault_arn,
         "ResourceArn": resource_arn, "ResourceType": resource_type, "IamRoleArn": role,
-        "Lifecycle": _lifecycle(body.get("Lifecycle")), "VaultType": extra.vault_type,
-        "RecoveryPointTags": body.get("RecoveryPointTags") or {},
+        "Lifecycle": lifecycle, "VaultType": vextra.vault_type,
+        "RecoveryPointTags": recovery_point_tags or {}, **(extra or {}),
     })
     st.jobs[job.id] = job
-    if token:
-        st.tokens[("backup", token)] = job.id
     S.schedule(job.done_at, lambda: _finish_backup(st, job))
-    return {"BackupJobId": job.id, "CreationDate": job.created_at, "IsParent": False}
+    return job
 
 
 def _finish_backup(st, job):
@@ -223,22 +232,48 @@ def _finish_backup(st, job):
     f = job.fields
     job.completed_at = _clock.now()
     vault = be.vaults.get(f["BackupVaultName"])
-    problem = "Backup vault was deleted" if vault is None else (
+    problem = f.get("Failure") or (
+        _access.vault_missing(job.account_id, f["BackupVaultName"]) if vault is None else None)
+    if problem is None and f.get("CheckAccess"):
+        problem = (_access.role_problem(job.account_id, f["IamRoleArn"])
+                   or _access.key_problem(f["IamRoleArn"], vault.encryption_key_arn,
+                                          job.account_id, job.region))
+    problem = problem or (
         _retention_problem(vault, f["Lifecycle"])
-        or _resource_missing(job.account_id, f["ResourceArn"], f["ResourceType"]))
+        or _resource_missing(job.account_id, f["ResourceArn"], f["ResourceType"],
+                             strict=bool(f.get("CheckAccess"))))
     if problem:
         job.final_state, job.status_message = "FAILED", problem
         return
     extra = extra_of(be, vault)
+    continuous = f.get("Continuous") and f["ResourceType"] in _resources.CONTINUOUS_TYPES
+    point = _continuous_point(extra, f) if continuous else None
+    if point is not None:  # one continuous point per resource, kept up to date
+        point.lifecycle = dict(f["Lifecycle"])
+        point.created_by = f.get("CreatedBy") or {}
+        S.schedule_expiry(extra, point)
+        job.final_state, job.result_arn = "COMPLETED", point.arn
+        return
     arn = S.point_arn(f["ResourceType"], job.region, job.account_id, extra.vault_type)
+    if continuous:
+        arn = arn.replace(":recovery-point:", ":recovery-point:continuous:")
     point = S.RecoveryPoint(arn, vault, extra.vault_type, f["ResourceArn"], f["ResourceType"],
                             f["IamRoleArn"], f["Lifecycle"], key_arn=vault.encryption_key_arn,
-                            size=1024 * 1024)
+                            size=1024 * 1024, created_by=f.get("CreatedBy"))
+    point.continuous = bool(continuous)
+    point.restore_metadata = _resources.restore_metadata(job.account_id, job.region,
+                                                        f["ResourceArn"], f["ResourceType"])
     extra.points[arn] = point
     if f["RecoveryPointTags"]:
         be.tag_resource(arn, f["RecoveryPointTags"])
     S.schedule_expiry(extra, point)
     job.final_state, job.result_arn = "COMPLETED", arn
+
+
+def _continuous_point(extra, f):
+    return next((p for p in extra.points.values()
+                 if getattr(p, "continuous", False) and p.resource_arn == f["ResourceArn"]
+                 and p.status == "COMPLETED"), None)
 
 
 def _backup_job_json(job):
@@ -247,8 +282,9 @@ def _backup_job_json(job):
          "BackupVaultName": f["BackupVaultName"], "BackupVaultArn": f["BackupVaultArn"],
          "VaultType": f["VaultType"], "ResourceArn": f["ResourceArn"],
          "ResourceType": f["ResourceType"], "IamRoleArn": f["IamRoleArn"],
-         "CreationDate": job.created_at, "State": job.state(), "CreatedBy": {},
-         "RecoveryPointLifecycle": f["Lifecycle"], "IsParent": False,
+         "CreationDate": job.created_at, "State": job.state(),
+         "CreatedBy": f.get("CreatedBy") or {}, "RecoveryPointLifecycle": f["Lifecycle"],
+         "IsParent": False,
          "PercentDone": "100.0" if job.state() == "COMPLETED" else "0.0",
          "BackupSizeInBytes": 1024 * 1024 if job.result_arn else 0,
          "ResourceName": f["ResourceArn"].split(":")[-1].split("/")[-1]}
@@ -258,6 +294,8 @@ def _backup_job_json(job):
         d["CompletionDate"] = job.completed_at
     if job.status_message:
         d["StatusMessage"] = job.status_message
+    if f.get("StartBy"):
+        d["StartBy"] = f["StartBy"]
     return d
 
 
@@ -284,13 +322,7 @@ def _list_jobs(self, jobs, to_json, key):
     dest = query(self, "destinationVaultArn")
     if dest:
         rows = [r for r in rows if r.get("DestinationBackupVaultArn") == dest]
-    numbered = list(enumerate(rows, start=1))
-    chunk, token = S.page(numbered, query(self, "nextToken"), query(self, "maxResults"),
-                          seq=lambda t: t[0])
-    out = {key: [r for _, r in chunk]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return paged(self, rows, key)
 
 
 @op
@@ -314,57 +346,39 @@ def start_copy_job(self):
     if token and ("copy", token) in st.tokens:
         job = st.copy_jobs[st.tokens[("copy", token)]]
         return {"CopyJobId": job.id, "CreationDate": job.created_at, "IsParent": False}
-    vault, extra = find_vault(be, body["SourceBackupVaultName"])
-    point = _find_point(extra, vault, body["RecoveryPointArn"])
-    if point.status != "COMPLETED":
-        raise S.invalid_request(f"Recovery point {point.arn} is {point.status} and cannot be "
-                                "copied")
-    dest = S.VAULT_ARN.match(body["DestinationBackupVaultArn"])
-    if dest is None:
-        raise S.invalid_param(f"Invalid destination backup vault ARN "
-                              f"{body['DestinationBackupVaultArn']}")
-    lifecycle = _lifecycle(body.get("Lifecycle")) if "Lifecycle" in body else dict(
-        point.lifecycle)
-    job = S.Job("copy", be.account_id, be.region_name, {
-        "SourceBackupVaultArn": vault.backup_vault_arn, "SourceRecoveryPointArn": point.arn,
-        "DestinationBackupVaultArn": body["DestinationBackupVaultArn"],
-        "DestRegion": dest.group(1), "DestAccount": dest.group(2), "DestVault": dest.group(3),
-        "ResourceArn": point.resource_arn, "ResourceType": point.resource_type,
-        "IamRoleArn": role, "Lifecycle": lifecycle, "SourceKey": point.key_arn,
-    })
-    st.copy_jobs[job.id] = job
+    job = create_copy_job(be, body["SourceBackupVaultName"], body["RecoveryPointArn"],
+                          body["DestinationBackupVaultArn"], role,
+                          _lifecycle(body.get("Lifecycle")) if "Lifecycle" in body else None)
     if token:
         st.tokens[("copy", token)] = job.id
-    S.schedule(job.done_at, lambda: _finish_copy(st, job))
     return {"CopyJobId": job.id, "CreationDate": job.created_at, "IsParent": False}
 
 
-def _policy_allows_copy(policy, source_account):
-    """Cross-account copies need the destination vault's access policy to allow
-    backup:CopyIntoBackupVault for the source account (conditions are not evaluated)."""
-    import json
-
-    if not policy:
-        return False
-    statements = json.loads(policy).get("Statement", [])
-    statements = [statements] if isinstance(statements, dict) else statements
-
-    def covers(st):
-        actions = st.get("Action", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        if "backup:CopyIntoBackupVault" not in actions:
-            return False
-        principal = st.get("Principal")
-        if principal == "*":
-            return True
-        aws = principal.get("AWS", []) if isinstance(principal, dict) else []
-        aws = [aws] if isinstance(aws, str) else aws
-        return any(p == "*" or p == source_account or f":{source_account}:" in p for p in aws)
-
-    if any(st.get("Effect") == "Deny" and covers(st) and not st.get("Condition")
-           for st in statements):
-        return False
-    return any(st.get("Effect") == "Allow" and covers(st) for st in statements)
+def create_copy_job(be, source_vault_name, point_arn, destination_vault_arn, role,
+                    lifecycle=None, extra=None):
+    """A new copy job (StartCopyJob's checks); without ``lifecycle`` the copy keeps the
+    source point's."""
+    st = S.state_of(be)
+    vault, vextra = find_vault(be, source_vault_name)
+    point = _find_point(vextra, vault, point_arn)
+    if point.status != "COMPLETED":
+        raise S.invalid_request(f"Recovery point {point.arn} is {point.status} and cannot be "
+                                "copied")
+    dest = S.VAULT_ARN.match(destination_vault_arn)
+    if dest is None:
+        raise S.invalid_param(f"Invalid destination backup vault ARN {destination_vault_arn}")
+    job = S.Job("copy", be.account_id, be.region_name, {
+        "SourceBackupVaultArn": vault.backup_vault_arn, "SourceRecoveryPointArn": point.arn,
+        "DestinationBackupVaultArn": destination_vault_arn,
+        "DestRegion": dest.group(1), "DestAccount": dest.group(2), "DestVault": dest.group(3),
+        "ResourceArn": point.resource_arn, "ResourceType": point.resource_type,
+        "IamRoleArn": role, "Lifecycle": dict(point.lifecycle) if lifecycle is None
+        else lifecycle, "SourceKey": point.key_arn,
+        "RestoreMetadata": getattr(point, "restore_metadata", None), **(extra or {}),
+    })
+    st.copy_jobs[job.id] = job
+    S.schedule(job.done_at, lambda: _finish_copy(st, job))
+    return job
 
 
 def _finish_copy(st, job):
@@ -382,11 +396,10 @@ def _finish_copy(st, job):
         extra = extra_of(dest_be, vault)
         if extra.state() != "AVAILABLE":
             problem = f"Destination backup vault {vault.backup_vault_name} is not available"
-        elif f["DestAccount"] != job.account_id and not _policy_allows_copy(extra.policy,
-                                                                            job.account_id):
-            problem = (f"Access denied: the access policy of {vault.backup_vault_arn} does not "
-                       f"allow backup:CopyIntoBackupVault from account {job.account_id}")
         else:
+            problem = _access.vault_write_problem(job.account_id, f["IamRoleArn"], vault, extra,
+                                                  f["ResourceType"])
+        if problem is None:
             problem = _retention_problem(vault, f["Lifecycle"])
     if problem:
         job.final_state, job.status_message = "FAILED", problem
@@ -395,7 +408,9 @@ def _finish_copy(st, job):
     point = S.RecoveryPoint(arn, vault, extra.vault_type, f["ResourceArn"], f["ResourceType"],
                             f["IamRoleArn"], f["Lifecycle"],
                             source_vault_arn=f["SourceBackupVaultArn"],
-                            key_arn=vault.encryption_key_arn, size=1024 * 1024)
+                            key_arn=vault.encryption_key_arn, size=1024 * 1024,
+                            created_by=f.get("CreatedBy"))
+    point.restore_metadata = f.get("RestoreMetadata")
     extra.points[arn] = point
     S.schedule_expiry(extra, point)
     f["DestVaultType"] = extra.vault_type
@@ -509,13 +524,7 @@ def list_backup_selections(self):
         if s.get("CreatorRequestId"):
             row["CreatorRequestId"] = s["CreatorRequestId"]
         rows.append(row)
-    numbered = list(enumerate(rows, start=1))
-    chunk, token = S.page(numbered, query(self, "nextToken"), query(self, "maxResults"),
-                          seq=lambda t: t[0])
-    out = {"BackupSelectionsList": [r for _, r in chunk]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return paged(self, rows, "BackupSelectionsList")
 
 
 @op

@@ -6,7 +6,6 @@ CREATING -> AVAILABLE, job completion, recovery-point deletion, retention expiry
 due times on the extension clock and applied by ``settle()``, which every Backup call runs first.
 """
 import base64
-import heapq
 import json
 import os
 import re
@@ -16,7 +15,7 @@ import uuid
 from moto.backup.models import backup_backends
 from moto.core.exceptions import JsonRESTError
 
-from . import _clock
+from . import _clock, _scheduler
 
 DAY = 86400.0
 _lock = threading.RLock()
@@ -214,24 +213,14 @@ def backend_of(account_id, region):
     return backup_backends[account_id][region]
 
 
-_timers = []  # heap of (due, n, callback): asynchronous changes, all accounts and regions
-_counter = [0]
-
-
 def schedule(due, callback):
-    """Run ``callback()`` from the first ``settle()`` at or after ``due`` (extension clock).
+    """Run ``callback()`` once the extension clock reaches ``due`` (see ``_scheduler``).
     Callbacks check that what they change still exists, so a reset makes them no-ops."""
-    with _lock:
-        _counter[0] += 1
-        heapq.heappush(_timers, (due, _counter[0], callback))
+    _scheduler.schedule(due, callback)
 
 
 def settle():
-    now = _clock.now()
-    with _lock:
-        while _timers and _timers[0][0] <= now:
-            _, _, callback = heapq.heappop(_timers)
-            callback()
+    _scheduler.settle()
 
 
 def schedule_expiry(extra, point):
@@ -244,6 +233,8 @@ def schedule_expiry(extra, point):
         current = point.delete_at()
         if extra.points.get(point.arn) is point and current is not None and current <= _clock.now():
             del extra.points[point.arn]
+            _scheduler.report(f"recovery point {point.arn} deleted from {point.vault_arn}: "
+                              f"its retention ended")
 
     schedule(due, expire)
 
@@ -260,8 +251,7 @@ def schedule_deletion(extra, point):
 
 
 def clear_timers():
-    with _lock:
-        _timers.clear()
+    _scheduler.clear()
 
 
 # ---- names, ARNs, tokens ------------------------------------------------------------------

@@ -181,8 +181,8 @@ def _resource_policy(spec):
         from moto.kms.models import kms_backends
         backend = _peek(kms_backends, account, region)
         key = backend.keys.get(locator) if backend is not None else None
-        if key is None:
-            return None, "required", ()
+        if key is None:  # no such key: KMS answers NotFoundException, not a denial
+            return None, "default", ()
         grants = [E.parse_policy(_grant_policy(g), f"KMS grant {g.id}")
                   for g in key.grants.values()]
         return _parse(key.policy, f"KMS key {locator} key policy"), "required", grants
@@ -470,8 +470,11 @@ def _decide(p, session_policy, region, target, ctx_extra=None, resource_spec=Non
         extra.update(ctx_extra)
     resource_account = spec[1] if spec is not None else (
         C.arn_account(target.resource) if target.resource not in (None, "*") else None)
-    if resource_account is not None and not resource_account.isdigit():
-        resource_account = None  # arn:aws:iam::aws:policy/... (AWS managed policies)
+    if resource_account is not None and not (len(resource_account) == 12
+                                             and resource_account.isdigit()):
+        # arn:aws:iam::aws:policy/... (AWS managed policies), or no account at all: the
+        # service answers a malformed or unknown ARN itself (not found), not authorization.
+        resource_account = None
     if resource_account and "aws:resourceaccount" not in extra:
         extra["aws:resourceaccount"] = resource_account
         extra.update(_resource_org(resource_account))

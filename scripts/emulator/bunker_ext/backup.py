@@ -13,10 +13,10 @@ import json
 from moto.backup import urls as backup_urls
 from moto.backup.responses import BackupResponse
 
-from . import _backup_jobs, _backup_state as S, _clock
+from . import _backup_jobs, _backup_restore, _backup_state as S, _clock
 from ._backup_common import (LAG, STANDARD, backend as _backend, body_of as _body, extra_of,
                              find_vault, int_param as _int, label as _label, lock_is_immutable,
-                             op as _op, query as _query, vault_json)
+                             op as _op, paged, query as _query, vault_json)
 
 _EXTRA_PATHS = {
     "{0}/backup-vaults/(?P<name>[^/]+)/(?P<rest>.+)$": BackupResponse.dispatch,
@@ -190,13 +190,7 @@ def list_backup_vaults(self):
             rows.append(vault_json(backend, vault, extra_of(backend, vault)))
     if vault_type is not None:
         rows = [r for r in rows if r["VaultType"] == vault_type]
-    numbered = list(enumerate(rows, start=1))
-    chunk, token = S.page(numbered, _query(self, "nextToken"), _query(self, "maxResults"),
-                          seq=lambda t: t[0])
-    out = {"BackupVaultList": [r for _, r in chunk]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return paged(self, rows, "BackupVaultList")
 
 
 @_op
@@ -376,7 +370,8 @@ def install():
     if _installed:
         return
     backup_urls.url_paths.update(_EXTRA_PATHS)
-    for fn in _HANDLERS + _backup_jobs.HANDLERS:
+    backup_urls.url_paths.update({p: BackupResponse.dispatch for p in _backup_restore.PATHS})
+    for fn in _HANDLERS + _backup_jobs.HANDLERS + _backup_restore.HANDLERS:
         setattr(BackupResponse, fn.__name__, fn)
     S.load_timing_from_env()
     _installed = True

@@ -26,7 +26,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from . import _backup_jobs as J, _backup_state as S
+from . import _backup_jobs as J, _backup_state as S, _scheduler
 
 log = logging.getLogger("bunker_ext.backup_events")
 SOURCE = "aws.backup"
@@ -50,7 +50,7 @@ def backup_job_event(job):
         "iamRoleArn": f["IamRoleArn"], "resourceArn": f["ResourceArn"],
         "resourceType": f["ResourceType"], "state": job.final_state,
         "completionDate": _iso(job.completed_at),
-        "startBy": _iso(job.created_at + START_WINDOW_SECONDS),
+        "startBy": _iso(f.get("StartBy") or job.created_at + START_WINDOW_SECONDS),
         "percentDone": 100 if job.final_state == "COMPLETED" else 0}
     if job.status_message:
         detail["statusMessage"] = job.status_message
@@ -72,6 +72,19 @@ def copy_job_event(job):
     return "Copy Job State Change", detail, [f["SourceRecoveryPointArn"]]
 
 
+def journal_line(job, detail):
+    """One line for ``advance``: which job ended how, from where to where."""
+    f = job.fields
+    kind = "copy" if "copyJobId" in detail else "backup"
+    source = f.get("SourceBackupVaultArn") or f["ResourceArn"]
+    target = f.get("DestinationBackupVaultArn") or f["BackupVaultArn"]
+    line = (f"{kind} job {job.id} {job.final_state} in {job.account_id}: "
+            f"{f['ResourceType']} {source} -> {target}")
+    if job.status_message:
+        line += f" ({job.status_message})"
+    return line
+
+
 def put_event(account, region, detail_type, detail, resources):
     from moto.events.models import events_backends
 
@@ -88,7 +101,9 @@ def _emitting(finish, make):
         finish(st, job)
         if job.final_state is not None and not getattr(job, "bunker_event_sent", False):
             job.bunker_event_sent = True
-            put_event(job.account_id, job.region, *make(job))
+            detail_type, detail, resources = make(job)
+            _scheduler.report(journal_line(job, detail))
+            put_event(job.account_id, job.region, detail_type, detail, resources)
 
     return wrapper
 

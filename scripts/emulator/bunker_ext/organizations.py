@@ -2,9 +2,15 @@
 
 What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
 - CreatePolicy Type=BACKUP_POLICY raised NotImplementedError (HTTP 500). Backup policies are now
-  real: content must be a JSON object whose only top-level key is ``plans`` (the documented
-  backup-policy syntax), at most 10,000 characters (AWS's documented limit; beyond it
-  ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED). AttachPolicy needs the type
+  real: content must follow the syntax of the Organizations user guide's "Backup policy syntax
+  and examples" page (checked by ``_backup_policy.validate``; MalformedPolicyDocumentException
+  says what and where), at most 10,000 characters (AWS's documented limit; beyond it
+  ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED).
+- DescribeEffectivePolicy (missing in moto) for BACKUP_POLICY: the account's policies merged from
+  the root through its OUs to the account ("Viewing effective backup policies"; merge rules in
+  ``_backup_policy``), only while the type is enabled on the root, else
+  EffectivePolicyNotFoundException. Any account of the organization reads its own; another
+  account's needs the management account or the resource policy. AttachPolicy needs the type
   enabled on the root (PolicyTypeNotEnabledException), refuses a second attachment to the same
   target (DuplicatePolicyAttachmentException); DetachPolicy of a policy that is not attached gives
   PolicyNotAttachedException. DeletePolicy of an attached policy is PolicyInUseException (moto).
@@ -51,6 +57,8 @@ from moto.organizations.models import organizations_backends
 from moto.moto_api._internal import mock_random as random
 from moto.utilities.utils import get_partition
 
+from . import _backup_policy, _clock
+
 BACKUP_POLICY_ARN_FORMAT = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/{3}"
 MAX_POLICY_CHARS = 10_000  # BACKUP_POLICY (and SCP/TAG) document limit, orgs_reference_limits
 MAX_RESOURCE_POLICY_CHARS = 40_000  # ResourcePolicyContent max in the service model
@@ -91,29 +99,10 @@ def _validate_content(policy_type, content):
     if policy_type != "BACKUP_POLICY":
         return
     try:
-        doc = json.loads(content, object_pairs_hook=_no_duplicate_keys)
-    except ValueError as ex:
+        _backup_policy.validate(content)
+    except _backup_policy.PolicyError as ex:
         raise _error("MalformedPolicyDocumentException",
-                     f"The provided policy document does not meet the requirements of the "
-                     f"specified policy type: {ex}")
-    if not isinstance(doc, dict) or set(doc) - {"plans"}:
-        raise _error("MalformedPolicyDocumentException",
-                     "The provided policy document does not meet the requirements of the "
-                     "specified policy type: a backup policy is a JSON object with the key "
-                     "'plans'.")
-    plans = doc.get("plans", {})
-    if not isinstance(plans, dict) or not all(isinstance(p, dict) for p in plans.values()):
-        raise _error("MalformedPolicyDocumentException",
-                     "The provided policy document does not meet the requirements of the "
-                     "specified policy type: 'plans' must map plan names to objects.")
-
-
-def _no_duplicate_keys(pairs):
-    keys = [k for k, _ in pairs]
-    dupes = {k for k in keys if keys.count(k) > 1}
-    if dupes:
-        raise ValueError(f"duplicate key {sorted(dupes)[0]!r}")
-    return dict(pairs)
+                     f"{_backup_policy.MALFORMED[:-1]}: {ex}") from None
 
 
 def _patch_policies():
@@ -135,11 +124,13 @@ def _patch_policies():
 
     def create_policy(self, **kwargs):
         _validate_content(kwargs.get("Type"), kwargs.get("Content"))
+        _touch(self)
         return orig_create(self, **kwargs)
 
     def update_policy(self, **kwargs):
         policy = self.get_policy_by_id(kwargs["PolicyId"])
         _validate_content(policy.type, kwargs.get("Content"))
+        _touch(self)
         return orig_update(self, **kwargs)
 
     def _target(self, target_id):
@@ -158,6 +149,7 @@ def _patch_policies():
             if target is not None and policy in target.attached_policies:
                 raise _error("DuplicatePolicyAttachmentException",
                              "The selected policy is already attached to the specified target.")
+        _touch(self)
         return orig_attach(self, **kwargs)
 
     def detach_policy(self, **kwargs):
@@ -167,10 +159,84 @@ def _patch_policies():
             raise _error("PolicyNotAttachedException",
                          "The policy isn't attached to the specified target in the specified "
                          "root.")
+        _touch(self)
         return orig_detach(self, **kwargs)
 
     B.create_policy, B.update_policy = create_policy, update_policy
     B.attach_policy, B.detach_policy = attach_policy, detach_policy
+
+
+# --- effective backup policies -------------------------------------------------------------
+
+def backup_policy_enabled(mgmt):
+    root = next((o for o in mgmt.ou if isinstance(o, FakeRoot)), None)
+    return root is not None and any(
+        t["Type"] == "BACKUP_POLICY" and t["Status"] == "ENABLED" for t in root.policy_types)
+
+
+def _chain(mgmt, account):
+    """The nodes whose policies an account inherits, root first, then the account."""
+    nodes = [account]
+    parent_id, seen = account.parent_id, set()
+    while parent_id and parent_id not in seen:
+        seen.add(parent_id)
+        ou = next((o for o in mgmt.ou if o.id == parent_id), None)
+        if ou is None:
+            break
+        nodes.append(ou)
+        parent_id = None if isinstance(ou, FakeRoot) else ou.parent_id
+    return list(reversed(nodes))
+
+
+def effective_backup_policy(mgmt, account_id):
+    """The account's effective backup policy as a dict (keys in lower case), or None when the
+    type is not enabled or no backup policy applies (Organizations user guide, "Viewing
+    effective backup policies"). Cached per chain of attached policy contents."""
+    if mgmt.org is None or not backup_policy_enabled(mgmt):
+        return None
+    account = next((a for a in mgmt.accounts if a.id == account_id), None)
+    if account is None:
+        return None
+    levels = [[p for p in node.attached_policies if p.type == "BACKUP_POLICY"]
+              for node in _chain(mgmt, account)]
+    key = tuple(tuple((p.id, p.content) for p in level) for level in levels)
+    cache = mgmt.__dict__.setdefault("_bunker_effective", {})
+    if key not in cache:
+        if len(cache) > 10_000:
+            cache.clear()
+        docs = [[_backup_policy.parse(p.content) for p in level] for level in levels]
+        cache[key] = _backup_policy.merge(docs)
+    return cache[key]
+
+
+def _touch(backend):
+    backend.bunker_policies_changed = _clock.now()
+
+
+def describe_effective_policy(mgmt, caller, params):
+    policy_type = params.get("PolicyType")
+    if policy_type not in ("BACKUP_POLICY", "TAG_POLICY", "AISERVICES_OPT_OUT_POLICY",
+                           "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2"):
+        raise InvalidInputException("You specified an invalid value.")
+    target = params.get("TargetId") or caller
+    if not re.fullmatch(r"\d{12}", target):
+        raise InvalidInputException("You specified an invalid value.")
+    if target != caller and caller != mgmt.account_id and not member_may_call(
+            mgmt, caller, "DescribeEffectivePolicy", params):
+        raise _error("AccessDeniedException", DENIED)
+    if target != mgmt.account_id and not any(a.id == target for a in mgmt.accounts):
+        raise _error("TargetNotFoundException",
+                     "We can't find a root, OU, account, or policy with the TargetId that "
+                     "you specified.")
+    effective = effective_backup_policy(mgmt, target) if policy_type == "BACKUP_POLICY" \
+        else None
+    if effective is None:
+        raise _error("EffectivePolicyNotFoundException",
+                     "We can't find an effective policy that matches your request.")
+    return {"EffectivePolicy": {
+        "PolicyContent": json.dumps(effective, separators=(",", ":")),
+        "LastUpdatedTimestamp": getattr(mgmt, "bunker_policies_changed", _clock.now()),
+        "TargetId": target, "PolicyType": policy_type}}
 
 
 # --- delegated administrators ----------------------------------------------------------------
@@ -379,6 +445,19 @@ def _patch_responses():
         delete_resource_policy(self.organizations_backend)
         return "{}"
 
+    def effective(self):
+        caller = self.current_account
+        own = organizations_backends[caller][self.partition]
+        mgmt = own if own.org is not None else None
+        if mgmt is None:
+            owner = organizations_backends.master_accounts.get(caller)
+            if owner is None:
+                from moto.organizations.exceptions import AWSOrganizationsNotInUseException
+                raise AWSOrganizationsNotInUseException
+            mgmt = organizations_backends[owner[0]][owner[1]]
+        return json.dumps(describe_effective_policy(mgmt, caller, self.request_params))
+
+    R.describe_effective_policy = effective
     R.put_resource_policy = put
     R.describe_resource_policy = describe
     R.delete_resource_policy = delete

@@ -1,6 +1,7 @@
 """AWS Backup job events on EventBridge (backup_events): rules with SQS and Step Functions
 targets, cross-account forwarding to a central bus."""
 import json
+import uuid
 import time
 
 import pytest
@@ -75,7 +76,11 @@ def test_copy_job_events_start_a_state_machine_and_forward(client, account_id, u
                          client("stepfunctions", central))
     src, dest, closed = unique("src"), unique("dest"), unique("closed")
     backup.create_backup_vault(BackupVaultName=src)
-    dest_arn = cbackup.create_backup_vault(BackupVaultName=dest)["BackupVaultArn"]
+    # Under a customer managed key: AWS copies EBS backups to another account only into such a
+    # vault (AWS Backup developer guide, "Creating backup copies across AWS accounts").
+    dest_arn = cbackup.create_backup_vault(
+        BackupVaultName=dest,
+        EncryptionKeyArn=f"arn:aws:kms:{REGION}:{central}:key/{uuid.uuid4()}")["BackupVaultArn"]
     closed_arn = cbackup.create_backup_vault(BackupVaultName=closed)["BackupVaultArn"]
     cbackup.put_backup_vault_access_policy(BackupVaultName=dest, Policy=json.dumps({
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": member},
