@@ -10,7 +10,13 @@ When moto loaded the AWS managed policies (MOTO_IAM_LOAD_MANAGED_POLICIES=true),
 gets the managed policy AWS attaches to it, so ListAttachedRolePolicies looks as on AWS.
 
 AWS::IAM::Role updated in place by a stack changed only its description and session duration;
-its trust policy, inline policies and tags now follow the template too.
+its trust policy, inline policies and tags now follow the template too. Its ``ManagedPolicyArns``
+("A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to
+the role", CloudFormation template reference, AWS::IAM::Role) moto ignored on create and update:
+a StackSet's roles had none of their managed policies, which the authorization evaluator then
+saw as no permission at all. They are attached on create, reconciled on update, and detached
+when the stack deletes the role (as CloudFormation does; IAM refuses to delete a role with
+attached policies).
 
 IAM eventual consistency (IAM user guide, "Troubleshoot IAM": "Changes that I make are not
 always immediately visible" — IAM replicates changes across Regions and a new or changed role
@@ -136,6 +142,43 @@ def install():
 
     B.create_service_linked_role = create_service_linked_role
     iam_models.Role.update_from_cloudformation_json = classmethod(_update_role_from_cfn)
+    create_from_cfn = iam_models.Role.create_from_cloudformation_json.__func__
+
+    def _create_role_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name,
+                              **kwargs):
+        role = create_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name,
+                               **kwargs)
+        _attach_managed(role, cloudformation_json["Properties"], account_id, region_name)
+        return role
+
+    iam_models.Role.create_from_cloudformation_json = classmethod(_create_role_from_cfn)
+    delete_from_cfn = iam_models.Role.delete_from_cloudformation_json.__func__
+
+    def _delete_role_from_cfn(cls, resource_name, cloudformation_json, account_id,
+                              region_name):
+        # CloudFormation detaches the policies it attached before it deletes the role.
+        from moto.utilities.utils import get_partition
+
+        backend = iam_models.iam_backends[account_id][get_partition(region_name)]
+        for role in [r for r in backend.roles.values() if r.name == resource_name]:
+            for arn in list(role.managed_policies):
+                backend.detach_role_policy(arn, role.name)
+        delete_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name)
+
+    iam_models.Role.delete_from_cloudformation_json = classmethod(_delete_role_from_cfn)
+
+
+def _attach_managed(role, props, account_id, region_name):
+    """The role's attached managed policies become exactly the template's ManagedPolicyArns."""
+    from moto.utilities.utils import get_partition
+
+    backend = iam_models.iam_backends[account_id][get_partition(region_name)]
+    wanted = list(props.get("ManagedPolicyArns") or [])
+    for arn in [a for a in role.managed_policies if a not in wanted]:
+        backend.detach_role_policy(arn, role.name)
+    for arn in wanted:
+        if arn not in role.managed_policies:
+            backend.attach_role_policy(arn, role.name)
 
 
 def _update_role_from_cfn(cls, original_resource, new_resource_name, cloudformation_json,
@@ -143,7 +186,7 @@ def _update_role_from_cfn(cls, original_resource, new_resource_name, cloudformat
     """AWS::IAM::Role updated in place (same RoleName): trust policy, description, maximum
     session duration, inline policies and tags follow the template. moto changed only the
     description and session duration, so a stack update left the role trusting, and allowed,
-    what it did before. (ManagedPolicyArns moto ignores on create too.)"""
+    what it did before; its managed policies follow ManagedPolicyArns."""
     from moto.utilities.utils import get_partition
 
     backend = iam_models.iam_backends[account_id][get_partition(region_name)]
@@ -160,6 +203,7 @@ def _update_role_from_cfn(cls, original_resource, new_resource_name, cloudformat
         backend.delete_role_policy(name, policy)
     for policy, document in wanted.items():
         role.put_policy(policy, document)
+    _attach_managed(role, props, account_id, region_name)
     tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
     stale = [t["Key"] for t in role.tags if t["Key"] not in tags]
     if stale:

@@ -98,3 +98,47 @@ def test_iam_propagation_delay(endpoint, client_config, admin):
         assume()  # off: usable at once
     finally:
         admin.ok("POST", "/iam/delay", {"seconds": 0})
+
+
+def _in_account(c, account):
+    c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.
+                           __setitem__("x-moto-account-id", account))
+    return c
+
+
+def test_cloudformation_role_managed_policy_arns(endpoint, client_config):
+    """AWS::IAM::Role's ManagedPolicyArns are attached on create and follow an update
+    (CloudFormation template reference, AWS::IAM::Role, ManagedPolicyArns)."""
+    import json
+
+    account = str(random.randint(10**11, 10**12 - 1))
+    kw = dict(region_name="us-east-1", endpoint_url=endpoint, config=client_config,
+              aws_access_key_id="test", aws_secret_access_key="test")
+    iam = _in_account(boto3.client("iam", **kw), account)
+    cfn = _in_account(boto3.client("cloudformation", **kw), account)
+    doc = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "backup:DescribeBackupVault", "Resource": "*"}]})
+    first = iam.create_policy(PolicyName="first", PolicyDocument=doc)["Policy"]["Arn"]
+    second = iam.create_policy(PolicyName="second", PolicyDocument=doc)["Policy"]["Arn"]
+
+    def template(arns):
+        return json.dumps({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": "cfn-managed", "ManagedPolicyArns": arns,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}}}}})
+
+    def attached():
+        return sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(
+            RoleName="cfn-managed")["AttachedPolicies"])
+
+    cfn.create_stack(StackName="managed", TemplateBody=template([first]),
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+    assert attached() == [first]
+    cfn.update_stack(StackName="managed", TemplateBody=template([second]),
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+    assert attached() == [second]
+    cfn.delete_stack(StackName="managed")  # detaches, then deletes (IAM refuses otherwise)
+    with pytest.raises(ClientError) as e:
+        iam.get_role(RoleName="cfn-managed")
+    assert e.value.response["Error"]["Code"] == "NoSuchEntity"

@@ -50,6 +50,19 @@ public final class Arns {
     return "arn:" + p() + ":iam::" + account + ":role/" + roleName;
   }
 
+  /**
+   * Patterns for role {@code roleName} in {@code account} whatever its path: {@code role/<name>}
+   * (path {@code /}) and {@code role/*}{@code /<name>} (any other path, such as IAM Identity
+   * Center's {@code /aws-reserved/sso.amazonaws.com/<region>/}). {@code aws:PrincipalArn} carries
+   * the role's path, so a policy naming only {@code role/<name>} misses a role with a path
+   * (IAM User Guide, "IAM identifiers", IAM ARNs; "AWS global condition context keys",
+   * aws:PrincipalArn). A role name is unique in its account whatever the path, so the second
+   * pattern matches that one role and no other; {@code ArnLike}'s {@code *} spans slashes.
+   */
+  public List<String> roleAnyPath(String account, String roleName) {
+    return List.of(role(account, roleName), role(account, "*/" + roleName));
+  }
+
   /** The AWS Backup service-linked role in {@code account} ({@code "*"} for any). */
   public String backupServiceLinkedRole(String account) {
     return role(account, "aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup");

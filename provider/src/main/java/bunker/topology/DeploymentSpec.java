@@ -28,6 +28,9 @@ import java.util.TreeMap;
  * @param centralPrefix prefix of central-account names
  * @param memberPrefix prefix of workload-account names and the StackSet
  * @param stackSetOperation preferences sent on every StackSet operation
+ * @param memberAccessRole in {@code assume_role} mode the role the provider assumes in each
+ *     workload account (it creates the workload vaults there, so the key policy names it);
+ *     {@code null} in {@code stackset} mode, where the deployment helper's role does that
  * @param environment partition, region, accounts
  */
 public record DeploymentSpec(
@@ -46,6 +49,7 @@ public record DeploymentSpec(
     String centralPrefix,
     String memberPrefix,
     StackSetOperation stackSetOperation,
+    String memberAccessRole,
     Environment environment) {
 
   /** Default of {@code central_account_resource_name_prefix} (the seed module's). */
@@ -90,6 +94,7 @@ public record DeploymentSpec(
     b.centralPrefix = centralPrefix;
     b.memberPrefix = memberPrefix;
     b.stackSetOperation = stackSetOperation;
+    b.memberAccessRole = memberAccessRole;
     return b;
   }
 
@@ -121,6 +126,7 @@ public record DeploymentSpec(
     private String centralPrefix = DEFAULT_CENTRAL_PREFIX;
     private String memberPrefix = DEFAULT_MEMBER_PREFIX;
     private StackSetOperation stackSetOperation = StackSetOperation.DEFAULT;
+    private String memberAccessRole;
 
     private Builder(String name, Environment environment) {
       this.name = name;
@@ -146,6 +152,8 @@ public record DeploymentSpec(
     public Builder centralPrefix(String v) { centralPrefix = v; return this; }
     public Builder memberPrefix(String v) { memberPrefix = v; return this; }
     public Builder stackSetOperation(StackSetOperation v) { stackSetOperation = v; return this; }
+    /** The role assumed in workload accounts in {@code assume_role} mode; null otherwise. */
+    public Builder memberAccessRole(String v) { memberAccessRole = v; return this; }
 
     public DeploymentSpec build() {
       VaultLock lock = vaultLock != null
@@ -153,7 +161,7 @@ public record DeploymentSpec(
       return new DeploymentSpec(name, backupTargets, minRetentionDays, maxRetentionDays,
           backupTagKey, new TreeMap<>(plans), lock, intermediateRetentionDays,
           allowBackupTargetsToRestore, adminRoleNames, forceDestroy, new TreeMap<>(tags),
-          centralPrefix, memberPrefix, stackSetOperation, environment);
+          centralPrefix, memberPrefix, stackSetOperation, memberAccessRole, environment);
     }
   }
 }

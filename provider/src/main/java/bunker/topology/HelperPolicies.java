@@ -4,16 +4,16 @@ import static bunker.topology.Iam.allow;
 import static bunker.topology.json.Json.obj;
 
 import bunker.topology.json.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * IAM policies of the deployment helper, least privilege (no PowerUserAccess): the execution
- * role of the central Lambda (assume the workload helper roles, write its logs) and the inline
- * policy of the workload helper role it assumes (exactly the calls {@code bunker.helper} makes:
- * create, describe, protect, empty and delete the two deployment vaults; AWS Backup's
- * service-linked role; the KMS use AWS Backup requires of whoever creates a vault under a
- * customer managed key).
+ * IAM policy of the workload helper role the central helper Lambda assumes, least privilege (no
+ * PowerUserAccess; the Lambda's own role is {@link HelperDocuments}'s): exactly the calls
+ * {@code bunker.helper} makes: create, describe, protect, empty and delete the two deployment
+ * vaults; AWS Backup's service-linked role; the KMS use AWS Backup requires of whoever creates a
+ * vault under a customer managed key.
  */
 public final class HelperPolicies {
 
@@ -46,44 +46,31 @@ public final class HelperPolicies {
 
   private static final String ACCOUNT = "${AWS::AccountId}";
 
-  private HelperPolicies() {}
-
-  /** The central Lambda's function name (and its role's): one helper per central prefix. */
-  public static String functionName(DeploymentSpec spec) {
-    return Names.of(spec).helperLambdaRole();
-  }
-
-  /** Trust policy of the central Lambda's execution role: Lambda, in the central account. */
-  public static String centralTrust(DeploymentSpec spec) {
-    return Json.write(Iam.document(List.of(allow("TrustLambda",
-        Iam.service("lambda.amazonaws.com"), List.of("sts:AssumeRole"), null,
-        obj("StringEquals",
-            obj("aws:SourceAccount", spec.environment().centralAccountId()))))));
-  }
-
   /**
-   * Permissions of the central Lambda's execution role: assume any workload helper role of this
-   * member prefix inside the organisation, and write its own log group.
+   * A recovery point's ARN is the one of the resource type's own backup (AWS Backup developer
+   * guide, "Access control", AWS Backup resource ARNs): an EBS or Storage Gateway snapshot, an
+   * EC2 image, an RDS/Aurora/Neptune/DocumentDB snapshot, a DynamoDB backup, an FSx backup, a
+   * Redshift snapshot; Backup's own ARN for the types it manages fully. Emptying a vault deletes
+   * points of every type, so each form is listed ({@code <p>}, {@code <region>} and
+   * {@code ${AWS::AccountId}} filled in); EC2 snapshot and image ARNs have no account.
    */
-  public static String central(DeploymentSpec spec) {
-    Environment env = spec.environment();
-    String p = env.partition();
-    String logGroup = "arn:" + p + ":logs:" + env.region() + ":" + env.centralAccountId()
-        + ":log-group:/aws/lambda/" + functionName(spec);
-    return Json.write(Iam.document(List.of(
-        allow("AssumeWorkloadHelperRoles", null, List.of("sts:AssumeRole"),
-            List.of("arn:" + p + ":iam::*:role/" + spec.memberPrefix() + "*-deployment-helper",
-                "arn:" + p + ":iam::*:role/" + spec.memberPrefix() + "*-deployment-helper-"
-                    + env.region()),
-            obj("StringEquals", obj("aws:ResourceOrgID", env.organizationId()))),
-        allow("CreateOwnLogGroup", null, List.of("logs:CreateLogGroup"), logGroup, null),
-        allow("WriteOwnLogs", null, List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-            logGroup + ":log-stream:*", null))));
-  }
+  static final List<String> POINT_ARNS = List.of(
+      "arn:<p>:backup:<region>:" + ACCOUNT + ":recovery-point:*",
+      "arn:<p>:ec2:<region>::snapshot/*",
+      "arn:<p>:ec2:<region>::image/*",
+      "arn:<p>:rds:<region>:" + ACCOUNT + ":snapshot:awsbackup:*",
+      "arn:<p>:rds:<region>:" + ACCOUNT + ":cluster-snapshot:awsbackup:*",
+      "arn:<p>:dynamodb:<region>:" + ACCOUNT + ":table/*/backup/*",
+      "arn:<p>:fsx:<region>:" + ACCOUNT + ":backup/*",
+      "arn:<p>:redshift:<region>:" + ACCOUNT + ":snapshot:*/awsbackup:*");
+
+  private HelperPolicies() {}
 
   /**
    * The workload helper role's statements as the StackSet template needs them: the account in
-   * {@code Fn::Sub} ({@code ${AWS::AccountId}}).
+   * {@code Fn::Sub} ({@code ${AWS::AccountId}}). {@link WorkloadTemplate} writes exactly these,
+   * and {@link KeyPolicy} grants the helper role {@link #KEY_ACTIONS} on the key's side, so
+   * the two sides of the cross-account key use cannot drift apart.
    */
   public static List<Map<String, Object>> workloadStatements(DeploymentSpec spec,
       String kmsKeyArn) {
@@ -104,8 +91,11 @@ public final class HelperPolicies {
     List<Object> vaults = List.of(
         arn(vaultPrefix + "backup-vault:" + names.workloadBackupVault(), account),
         arn(vaultPrefix + "backup-vault:" + names.workloadRestoreVault(), account));
-    List<Object> vaultsAndPoints = List.of(vaults.get(0), vaults.get(1),
-        arn(vaultPrefix + "recovery-point:*", account));
+    List<Object> vaultsAndPoints = new ArrayList<>(vaults);
+    String region = spec.environment().region();
+    for (String point : POINT_ARNS) {
+      vaultsAndPoints.add(arn(point.replace("<p>", p).replace("<region>", region), account));
+    }
     return List.of(
         allow("ManageDeploymentVaults", null, VAULT_ACTIONS, vaults, null),
         allow("EmptyDeploymentVaults", null, POINT_ACTIONS, vaultsAndPoints, null),
@@ -117,12 +107,15 @@ public final class HelperPolicies {
         allow("UseDeploymentKey", null, KEY_ACTIONS, kmsKeyArn, null),
         // Backup needs its service-linked role (e.g. to delete expired recovery points).
         allow("CreateBackupServiceLinkedRole", null, List.of("iam:CreateServiceLinkedRole"),
-            "arn:" + p + ":iam::" + (account == null ? "*" : account)
-                + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup",
+            arn("arn:" + p + ":iam::" + ACCOUNT
+                + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup", account),
             obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))));
   }
 
   private static Object arn(String text, String account) {
+    if (!text.contains(ACCOUNT)) {
+      return text;
+    }
     return account == null ? obj("Fn::Sub", text) : text.replace(ACCOUNT, account);
   }
 }

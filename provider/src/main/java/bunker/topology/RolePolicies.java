@@ -102,10 +102,24 @@ public final class RolePolicies {
             "logs:UpdateLogDelivery"), "*", null));
   }
 
-  /** Trust of the EventBridge roles: events.amazonaws.com from this account. */
-  public static String eventsTrust(DeploymentSpec spec) {
+  /**
+   * Trust of an EventBridge role: events.amazonaws.com from this account, for the one rule
+   * ({@code ruleArn}) that uses the role — EventBridge's confused-deputy guard.
+   */
+  public static String eventsTrust(DeploymentSpec spec, String ruleArn) {
     return Json.write(Iam.serviceTrust("events.amazonaws.com",
-        spec.environment().centralAccountId(), null));
+        spec.environment().centralAccountId(), obj("ArnEquals", obj("aws:SourceArn", ruleArn))));
+  }
+
+  /** {@link #eventsTrust} of the central forwarding rule's role (rule on the default bus). */
+  public static String forwardTrust(DeploymentSpec spec) {
+    return eventsTrust(spec, Arns.of(spec).eventRule("default", Names.of(spec).forwardRule()));
+  }
+
+  /** {@link #eventsTrust} of the ingest rule's role (rule on the deployment bus). */
+  public static String ingestEventsTrust(DeploymentSpec spec) {
+    Names names = Names.of(spec);
+    return eventsTrust(spec, Arns.of(spec).eventRule(names.eventBus(), names.ingestRule()));
   }
 
   /** The forwarding rule's role may put events on the deployment bus, nothing else. */

@@ -29,9 +29,22 @@ public final class WorkloadRoles {
     return Json.write(Iam.serviceTrust("backup.amazonaws.com", account, null));
   }
 
-  /** Trust of the event forwarder role: EventBridge, for this account. */
-  public static String eventsTrust(String account) {
-    return Json.write(Iam.serviceTrust("events.amazonaws.com", account, null));
+  /**
+   * Trust of the event forwarder role: EventBridge, for this account's forwarding rule only
+   * ({@code aws:SourceArn} and {@code aws:SourceAccount}, as EventBridge's guide on the
+   * cross-service confused deputy problem shows, and as the seed module pins it).
+   */
+  public static String eventsTrust(DeploymentSpec spec, String account) {
+    return Json.write(eventsTrustDocument(account,
+        defaultBusRule(spec, account, Names.of(spec).workloadForwarderRule())));
+  }
+
+  /** {@link #eventsTrust}'s document; the template passes {@code Ref}/{@code Fn::Sub}. */
+  static Map<String, Object> eventsTrustDocument(Object account, Object ruleArn) {
+    return Iam.document(List.of(allow("TrustService", Iam.service("events.amazonaws.com"),
+        List.of("sts:AssumeRole"), null, obj(
+            "StringEquals", obj("aws:SourceAccount", account),
+            "ArnEquals", obj("aws:SourceArn", ruleArn)))));
   }
 
   /** Managed policies of the workload backup service role (named by the backup policies). */

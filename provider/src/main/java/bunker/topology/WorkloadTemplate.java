@@ -57,7 +57,10 @@ public final class WorkloadTemplate {
             arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore")), null));
     resources.put("EventBridgeRole", role(spec, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
-        trust("events.amazonaws.com", ACCOUNT), null, List.of(inlinePolicy("put-central-events",
+        WorkloadRoles.eventsTrustDocument(ACCOUNT, obj("Fn::Sub",
+            WorkloadRoles.defaultBusRule(spec, "${AWS::AccountId}",
+                names.workloadForwarderRule()))),
+        null, List.of(inlinePolicy(WorkloadRoles.FORWARDER_POLICY_NAME,
             List.of(allow("PutEventsOnCentralBus", null, List.of("events:PutEvents"),
                 arns.eventBus(), null))))));
     resources.put("EventBridgeRule", obj("Type", "AWS::Events::Rule", "Properties", obj(
@@ -70,7 +73,7 @@ public final class WorkloadTemplate {
     resources.put("DeploymentHelperRole", role(spec, names.workloadHelperRole(),
         "The central deployment helper manages this account's deployment vaults with this role.",
         helperTrust(spec), null, List.of(inlinePolicy("manage-deployment-vaults",
-            helperStatements(spec, kmsKeyArn)))));
+            HelperPolicies.workloadStatements(spec, kmsKeyArn)))));
     resources.put("IngestAccessRole", role(spec, names.workloadIngestAccessRole(),
         "The central ingest state machine shortens this account's recovery points with this "
             + "role once their central copy is complete.",
@@ -129,39 +132,5 @@ public final class WorkloadTemplate {
 
   private static Map<String, Object> inlinePolicy(String name, List<Map<String, Object>> stmts) {
     return obj("PolicyName", name, "PolicyDocument", Iam.document(stmts));
-  }
-
-  private static List<Map<String, Object>> helperStatements(DeploymentSpec spec,
-      String kmsKeyArn) {
-    Names names = Names.of(spec);
-    String p = spec.environment().partition();
-    String region = spec.environment().region();
-    List<Object> vaults = List.of(
-        vaultArn(p, region, names.workloadBackupVault()),
-        vaultArn(p, region, names.workloadRestoreVault()));
-    List<Object> vaultsAndPoints = new ArrayList<>(vaults);
-    vaultsAndPoints.add(obj("Fn::Sub",
-        "arn:" + p + ":backup:" + region + ":${AWS::AccountId}:recovery-point:*"));
-    return List.of(
-        allow("ManageDeploymentVaults", null, List.of("backup:CreateBackupVault",
-            "backup:DeleteBackupVault", "backup:DeleteBackupVaultAccessPolicy",
-            "backup:DescribeBackupVault", "backup:GetBackupVaultAccessPolicy",
-            "backup:ListRecoveryPointsByBackupVault", "backup:PutBackupVaultAccessPolicy",
-            "backup:TagResource"), vaults, null),
-        allow("EmptyDeploymentVaults", null, List.of("backup:DeleteRecoveryPoint",
-            "backup:DescribeRecoveryPoint"), vaultsAndPoints, null),
-        // CreateBackupVault stores the vault through Backup's storage service.
-        allow("CreateVaultStorage", null, List.of("backup-storage:MountCapsule"), "*", null),
-        allow("UseDeploymentKey", null, List.of("kms:CreateGrant", "kms:DescribeKey"),
-            kmsKeyArn, null),
-        // Backup needs its service-linked role to delete expired recovery points.
-        allow("CreateBackupServiceLinkedRole", null, List.of("iam:CreateServiceLinkedRole"),
-            "arn:" + p + ":iam::*:role/aws-service-role/backup.amazonaws.com/*",
-            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))));
-  }
-
-  private static Map<String, Object> vaultArn(String partition, String region, String name) {
-    return obj("Fn::Sub", "arn:" + partition + ":backup:" + region
-        + ":${AWS::AccountId}:backup-vault:" + name);
   }
 }

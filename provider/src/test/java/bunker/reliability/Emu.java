@@ -114,7 +114,14 @@ final class Emu {
         + "  backup_tag_key     = \"backup-plan\"\n"
         + "  force_destroy      = " + forceDestroy + "\n"
         + "  allow_backup_targets_to_restore = true\n"
-        + "  plans = {\n"
+        + plans()
+        + "  tags = { purpose = \"reliability\" }\n"
+        + "}\n";
+  }
+
+  /** The two plans of {@link #deployment}: a daily one, and a monthly one into the LAG vault. */
+  static String plans() {
+    return "  plans = {\n"
         + "    daily = {\n"
         + "      rules = [{ schedule_expression = \"cron(0 5 ? * * *)\", delete_after_days = 35 }]\n"
         + "    }\n"
@@ -123,8 +130,6 @@ final class Emu {
         + "      rules = [{ name = \"first\", schedule_expression = \"cron(0 3 1 * ? *)\","
         + " delete_after_days = 365 }]\n"
         + "    }\n"
-        + "  }\n"
-        + "  tags = { purpose = \"reliability\" }\n"
-        + "}\n";
+        + "  }\n";
   }
 }

@@ -19,7 +19,8 @@ final class Documents {
         RolePolicies.stateMachineTrust(spec, Names.of(spec).ingestStateMachine()));
     docs.put("ingest-role-policy", RolePolicies.ingestPolicy(spec));
     docs.put("restore-role-policy", RolePolicies.restorePolicy(spec));
-    docs.put("events-role-trust", RolePolicies.eventsTrust(spec));
+    docs.put("events-role-trust", RolePolicies.forwardTrust(spec));
+    docs.put("ingest-events-role-trust", RolePolicies.ingestEventsTrust(spec));
     docs.put("forward-role-policy", RolePolicies.forwardPolicy(spec));
     docs.put("ingest-events-role-policy", RolePolicies.ingestEventsPolicy(spec));
     docs.put("bus-policy", EventDocuments.busPolicy(spec));
@@ -28,6 +29,7 @@ final class Documents {
     docs.put("workload-forward-pattern", EventDocuments.workloadForwardPattern(spec));
     docs.put("intermediate-vault-policy", VaultPolicies.central(spec, true));
     docs.put("standard-vault-policy", VaultPolicies.central(spec, false));
+    docs.put("lag-vault-policy", VaultPolicies.lag(spec));
     docs.put("workload-vault-policy", VaultPolicies.workload(spec, "333333333333"));
     docs.put("ingest-state-machine", StateMachines.ingest(spec));
     docs.put("restore-state-machine", StateMachines.restore(spec));

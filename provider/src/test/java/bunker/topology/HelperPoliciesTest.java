@@ -46,29 +46,85 @@ class HelperPoliciesTest {
     return all;
   }
 
+  /**
+   * Issue 14 item 6: the helper Lambda may assume the deployment's own helper role by its exact
+   * name (any account of the organisation), not any "*-deployment-helper*" role; the shared
+   * policy only writes logs.
+   */
   @Test
-  void central_onlyAssumesHelperRolesAndWritesLogs() {
-    String policy = HelperPolicies.central(Fixtures.spec());
+  void lambda_assumesOnlyTheDeploymentsHelperRoleByName() {
+    DeploymentSpec spec = Fixtures.spec();
+    String policy = HelperDocuments.assumePolicy(spec);
     assertNoWildcardOnEverything(policy);
-    assertEquals(Set.of("sts:AssumeRole", "logs:CreateLogGroup", "logs:CreateLogStream",
-        "logs:PutLogEvents"), actions(policy));
+    assertEquals(Set.of("sts:AssumeRole"), actions(policy));
     Map<String, Object> assume = statements(policy).get(0);
-    assertEquals(List.of("arn:aws:iam::*:role/" + Fixtures.spec().memberPrefix()
-            + "*-deployment-helper", "arn:aws:iam::*:role/" + Fixtures.spec().memberPrefix()
-            + "*-deployment-helper-" + Fixtures.spec().environment().region()),
+    assertEquals("arn:aws:iam::*:role/bunker-m-prod-deployment-helper-eu-west-2",
         assume.get("Resource"));
+    assertEquals(Names.of(spec).workloadHelperRole(), "bunker-m-prod-deployment-helper-eu-west-2");
     assertEquals(Map.of("StringEquals", Map.of("aws:ResourceOrgID", Fixtures.ORG)),
         assume.get("Condition"));
-    assertTrue(((String) statements(policy).get(1).get("Resource"))
-        .endsWith(":log-group:/aws/lambda/" + HelperPolicies.functionName(Fixtures.spec())));
+    // The fallback name, where the regional one passes IAM's 64 characters.
+    DeploymentSpec longName = Fixtures.builder().memberPrefix("m".repeat(24) + "-")
+        .name("x".repeat(20)).build();
+    assertEquals("arn:aws:iam::*:role/" + "m".repeat(24) + "-" + "x".repeat(20)
+        + "-deployment-helper", statements(HelperDocuments.assumePolicy(longName)).get(0)
+        .get("Resource"));
+    assertEquals("assume-helper-roles-prod", HelperDocuments.assumePolicyName(spec.name()));
+
+    String shared = HelperDocuments.lambdaPolicy(spec.environment(),
+        Names.of(spec).helperLogGroup(), false);
+    assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(shared));
+    String legacy = HelperDocuments.lambdaPolicy(spec.environment(),
+        Names.of(spec).helperLogGroup(), true);
+    assertTrue(actions(legacy).contains("sts:AssumeRole"), legacy);
   }
 
+  /**
+   * Issue 14 item 1: the template's helper role carries exactly HelperPolicies' statements, and
+   * the key policy lets that role use the key for everything HelperPolicies grants it on the
+   * identity side (AWS Backup, "Backup vault creation and deletion": CreateGrant, DescribeKey,
+   * RetireGrant, Decrypt, GenerateDataKey). Both sides of a cross-account use must allow.
+   */
   @Test
-  void centralTrust_isLambdaInTheCentralAccount() {
-    Map<String, Object> s = statements(HelperPolicies.centralTrust(Fixtures.spec())).get(0);
-    assertEquals(Map.of("Service", "lambda.amazonaws.com"), s.get("Principal"));
-    assertEquals(Map.of("StringEquals", Map.of("aws:SourceAccount", Fixtures.CENTRAL)),
-        s.get("Condition"));
+  @SuppressWarnings("unchecked")
+  void template_and_keyPolicy_grantTheHelperTheSameKeyActions() {
+    DeploymentSpec spec = Fixtures.spec();
+    Map<String, Object> resources = (Map<String, Object>) WorkloadTemplate.document(spec, KEY)
+        .get("Resources");
+    Map<String, Object> role = (Map<String, Object>) ((Map<String, Object>) resources.get(
+        "DeploymentHelperRole")).get("Properties");
+    Map<String, Object> inline = (Map<String, Object>) ((List<Object>) role.get("Policies"))
+        .get(0);
+    assertEquals(Json.parse(Json.write(Iam.document(HelperPolicies.workloadStatements(spec,
+        KEY)))), Json.parse(Json.write(inline.get("PolicyDocument"))));
+    Map<String, Object> creation = statements(KeyPolicy.render(spec)).stream()
+        .filter(st -> "AllowWorkloadVaultCreation".equals(st.get("Sid"))).findFirst()
+        .orElseThrow();
+    assertEquals(HelperPolicies.KEY_ACTIONS, creation.get("Action"));
+    assertEquals(Set.of("kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant", "kms:Decrypt",
+        "kms:GenerateDataKey"), new TreeSet<>(HelperPolicies.KEY_ACTIONS));
+    Map<String, Object> like = (Map<String, Object>) ((Map<String, Object>) creation.get(
+        "Condition")).get("ArnLike");
+    assertEquals(List.of("arn:aws:iam::*:role/" + Names.of(spec).workloadHelperRole()),
+        like.get("aws:PrincipalArn"));
+  }
+
+  /**
+   * In assume_role mode the provider creates the workload vaults as the role it assumes there:
+   * the key policy names that role (with or without a path) instead of the helper's.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void keyPolicy_assumeRoleMode_letsTheMemberRoleCreateVaults() {
+    DeploymentSpec spec = Fixtures.builder().memberAccessRole("OrganizationAccountAccessRole")
+        .build();
+    Map<String, Object> creation = statements(KeyPolicy.render(spec)).stream()
+        .filter(st -> "AllowWorkloadVaultCreation".equals(st.get("Sid"))).findFirst()
+        .orElseThrow();
+    Map<String, Object> like = (Map<String, Object>) ((Map<String, Object>) creation.get(
+        "Condition")).get("ArnLike");
+    assertEquals(List.of("arn:aws:iam::*:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::*:role/*/OrganizationAccountAccessRole"), like.get("aws:PrincipalArn"));
   }
 
   @Test
@@ -89,6 +145,12 @@ class HelperPoliciesTest {
         "arn:aws:backup:eu-west-2:" + ACCOUNT + ":backup-vault:" + names.workloadBackupVault(),
         "arn:aws:backup:eu-west-2:" + ACCOUNT + ":backup-vault:" + names.workloadRestoreVault()),
         vaults);
+    // Points of every resource type: an EBS point is an EC2 snapshot ARN (the emptier's
+    // DeleteRecoveryPoint on one was refused by the evaluator before they were listed).
+    List<Object> points = list(statements(policy).get(1).get("Resource"));
+    assertTrue(points.contains("arn:aws:ec2:eu-west-2::snapshot/*"), points.toString());
+    assertTrue(points.contains("arn:aws:backup:eu-west-2:" + ACCOUNT + ":recovery-point:*"));
+    assertTrue(points.contains("arn:aws:rds:eu-west-2:" + ACCOUNT + ":snapshot:awsbackup:*"));
     assertEquals(KEY, statements(policy).get(3).get("Resource"));
     Map<String, Object> slr = statements(policy).get(4);
     assertEquals("arn:aws:iam::" + ACCOUNT

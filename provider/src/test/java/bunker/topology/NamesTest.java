@@ -156,7 +156,7 @@ class NamesTest {
         spec.minRetentionDays(), spec.maxRetentionDays(), spec.backupTagKey(), spec.plans(),
         spec.vaultLock(), spec.intermediateRetentionDays(), true, spec.adminRoleNames(),
         spec.forceDestroy(), spec.tags(), spec.centralPrefix(), spec.memberPrefix(),
-        spec.stackSetOperation(), noAccounts);
+        spec.stackSetOperation(), null, noAccounts);
     assertEquals(List.of(
             "arn:aws:organizations::222222222222:ou/o-a1b2c3d4e5/ou-ab12-dev00002",
             "arn:aws:organizations::222222222222:ou/o-a1b2c3d4e5/ou-ab12-prod0001"),

@@ -21,10 +21,15 @@ class WorkloadRolesTest {
     return (Map<String, Object>) role.get("Properties");
   }
 
-  /** The template's trust with {@code Ref AWS::AccountId} replaced by the account id. */
+  /**
+   * The template's trust with {@code Ref AWS::AccountId} and {@code Fn::Sub}'s
+   * {@code ${AWS::AccountId}} replaced by the account id.
+   */
   private static Object templateTrust(String logicalId) {
     String text = Json.write(templateRole(logicalId).get("AssumeRolePolicyDocument"))
-        .replace("{\"Ref\":\"AWS::AccountId\"}", "\"" + ACCOUNT + "\"");
+        .replace("{\"Ref\":\"AWS::AccountId\"}", "\"" + ACCOUNT + "\"")
+        .replaceAll("\\{\"Fn::Sub\":(\"[^\"]*\")\\}", "$1")
+        .replace("${AWS::AccountId}", ACCOUNT);
     return Json.parse(text);
   }
 
@@ -44,12 +49,30 @@ class WorkloadRolesTest {
   @SuppressWarnings("unchecked")
   void forwarderRole_matchesTemplate() {
     assertEquals(templateTrust("EventBridgeRole"),
-        Json.parse(WorkloadRoles.eventsTrust(ACCOUNT)));
+        Json.parse(WorkloadRoles.eventsTrust(Fixtures.spec(), ACCOUNT)));
     Map<String, Object> inline = (Map<String, Object>)
         ((List<Object>) templateRole("EventBridgeRole").get("Policies")).get(0);
     assertEquals(WorkloadRoles.FORWARDER_POLICY_NAME, inline.get("PolicyName"));
     assertEquals(inline.get("PolicyDocument"),
         Json.parse(WorkloadRoles.forwarderPolicy(Fixtures.spec())));
+  }
+
+  /**
+   * EventBridge may assume the forwarder role for this account's forwarding rule only: the
+   * confused-deputy guard of EventBridge's guide pins aws:SourceArn as well as aws:SourceAccount.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void forwarderTrust_isPinnedToTheForwardingRule() {
+    Map<String, Object> trust = Json.parseObject(WorkloadRoles.eventsTrust(Fixtures.spec(),
+        ACCOUNT));
+    Map<String, Object> statement = ((List<Map<String, Object>>) trust.get("Statement")).get(0);
+    assertEquals(Map.of(
+        "StringEquals", Map.of("aws:SourceAccount", ACCOUNT),
+        "ArnEquals", Map.of("aws:SourceArn", "arn:aws:events:eu-west-2:" + ACCOUNT
+            + ":rule/" + Names.of(Fixtures.spec()).workloadForwarderRule())),
+        statement.get("Condition"));
+    assertEquals(Map.of("Service", "events.amazonaws.com"), statement.get("Principal"));
   }
 
   /**
@@ -134,8 +157,9 @@ class WorkloadRolesTest {
     assertTrue(policy.contains("\"aws:PrincipalOrgID\":\"" + Fixtures.ORG + "\""), policy);
     assertTrue(policy.contains("stacksets-exec-*"), policy);
     String lambda = HelperDocuments.lambdaPolicy(Fixtures.env(),
-        Names.of(Fixtures.spec()).helperLogGroup());
+        Names.of(Fixtures.spec()).helperLogGroup(), false);
     assertTrue(lambda.contains("log-group:/aws/lambda/bunker-deployment-helper"), lambda);
-    assertTrue(lambda.contains("\"aws:ResourceOrgID\":\"" + Fixtures.ORG + "\""), lambda);
+    String assume = HelperDocuments.assumePolicy(Fixtures.spec());
+    assertTrue(assume.contains("\"aws:ResourceOrgID\":\"" + Fixtures.ORG + "\""), assume);
   }
 }

@@ -97,6 +97,17 @@ public final class Roles {
     iam.putRolePolicy(r -> r.roleName(name).policyName(policyName).policyDocument(policyJson));
   }
 
+  /** DeleteRolePolicy; a missing role or policy is success. */
+  public void deleteInlinePolicy(String name, String policyName) {
+    try {
+      iam.deleteRolePolicy(r -> r.roleName(name).policyName(policyName));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "NoSuchEntity", "NoSuchEntityException")) {
+        throw e;
+      }
+    }
+  }
+
   /**
    * Detaches every managed policy, deletes every inline policy, then DeleteRole. A missing
    * role is success.

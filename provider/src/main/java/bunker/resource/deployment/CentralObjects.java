@@ -117,17 +117,16 @@ final class CentralObjects {
       case RESTORE_ROLE -> ensureRole(step, RolePolicies.stateMachineTrust(spec,
           names.restoreStateMachine()), List.of(), Map.of("restore",
           RolePolicies.restorePolicy(spec, restoreSources())));
-      case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+      case INGEST_EVENTS_ROLE -> ensureRole(step, RolePolicies.ingestEventsTrust(spec), List.of(),
           Map.of("start-ingest", RolePolicies.ingestEventsPolicy(spec)));
-      case FORWARD_ROLE -> ensureRole(step, RolePolicies.eventsTrust(spec), List.of(),
+      case FORWARD_ROLE -> ensureRole(step, RolePolicies.forwardTrust(spec), List.of(),
           Map.of("put-events", RolePolicies.forwardPolicy(spec)));
       case INTERMEDIATE_VAULT -> ensureVault(step, state.arn(CentralObject.KMS_KEY).orElse(""));
       case STANDARD_VAULT -> ensureVault(step, "");
       case LAG_VAULT -> ensureLagVault(timeout);
       case INTERMEDIATE_VAULT_POLICY -> vaults().putAccessPolicy(step.name(),
           VaultPolicies.central(spec, true));
-      case LAG_VAULT_POLICY -> vaults().putAccessPolicy(step.name(),
-          VaultPolicies.central(spec, true));
+      case LAG_VAULT_POLICY -> vaults().putAccessPolicy(step.name(), VaultPolicies.lag(spec));
       case STANDARD_VAULT_POLICY -> vaults().putAccessPolicy(step.name(),
           VaultPolicies.central(spec, false));
       case STANDARD_VAULT_LOCK -> ensureLock(step.name());

@@ -233,8 +233,8 @@ final class DeploymentImport {
     }
     Arns arns = Arns.of(probe);
     Set<String> own = Set.of(arns.centralRole(names.backupServiceRole()),
-        arns.centralRole(names.ingestRole()), arns.backupServiceLinkedRole(
-            env.centralAccountId()));
+        arns.centralRole(names.ingestRole()), arns.centralRole(names.restoreRole()),
+        arns.backupServiceLinkedRole(env.centralAccountId()));
     String prefix = arns.role(env.centralAccountId(), "");
     List<String> out = new ArrayList<>();
     Matcher m = Pattern.compile("\"(arn:[^\"]+:role/[^\"]+)\"").matcher(policy.get());
@@ -242,7 +242,9 @@ final class DeploymentImport {
       String arn = m.group(1);
       if (arn.startsWith(prefix) && !own.contains(arn)
           && !env.deployerPrincipalArns().contains(arn)) {
-        out.add(arn.substring(prefix.length()));
+        String name = arn.substring(prefix.length());
+        // Each role is named twice, without and with any path (Arns#roleAnyPath).
+        out.add(name.startsWith("*/") ? name.substring(2) : name);
       }
     }
     return out.stream().distinct().sorted().toList();

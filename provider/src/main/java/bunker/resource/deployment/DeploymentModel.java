@@ -6,6 +6,8 @@ import bunker.cty.CtyValue;
 import bunker.framework.Attribute;
 import bunker.framework.Block;
 import bunker.framework.Diagnostics;
+import bunker.resource.deployment.workload.MemberMode;
+import bunker.resource.deployment.workload.WorkloadRequest;
 import bunker.topology.DeploymentRules;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
@@ -56,8 +58,15 @@ final class DeploymentModel {
         .centralPrefix(v.attr("central_resource_prefix").stringOr(
             DeploymentSpec.DEFAULT_CENTRAL_PREFIX))
         .memberPrefix(v.attr("member_resource_prefix").stringOr(
-            DeploymentSpec.DEFAULT_MEMBER_PREFIX));
+            DeploymentSpec.DEFAULT_MEMBER_PREFIX))
+        .memberAccessRole(WorkloadObjects.mode(v) == MemberMode.ASSUME_ROLE
+            ? memberRole(v.attr("member_role_name").stringOr("")) : null);
     return b.build();
+  }
+
+  /** {@code member_role_name}, or its default when unset or empty (as the workload request). */
+  private static String memberRole(String name) {
+    return name.isEmpty() ? WorkloadRequest.DEFAULT_MEMBER_ROLE : name;
   }
 
   /**

@@ -34,19 +34,26 @@ final class Environments {
     String partition = me.arn().split(":")[1];
     return new Environment(partition, aws.region().id(), me.account(), org.id(),
         org.masterAccountId(), accounts.stream().distinct().sorted().toList(),
-        List.of(principalArn(me.arn())));
+        principalArns(me.arn()));
   }
 
   /**
-   * The IAM ARN that policies can name for the caller: an assumed-role session
-   * ({@code arn:aws:sts::1:assumed-role/Role/session}) stands for its role.
+   * The {@code aws:PrincipalArn} patterns that policies can name for the caller. An
+   * assumed-role session ({@code arn:aws:sts::1:assumed-role/Role/session}) stands for its role,
+   * whose ARN carries the role's path; GetCallerIdentity leaves the path out, so the role is
+   * named with and without a path ({@code role/Role}, {@code role/*}{@code /Role}): an IAM
+   * Identity Center role lives under {@code /aws-reserved/sso.amazonaws.com/<region>/}. A
+   * role name is unique in its account, so the pattern matches that role only, with no
+   * {@code iam:GetRole} call (and no permission for it) needed. Any other caller (an IAM user:
+   * its ARN already has its path) is named as it is.
    */
-  static String principalArn(String callerArn) {
+  static List<String> principalArns(String callerArn) {
     String[] parts = callerArn.split(":", 6);
     if (parts.length == 6 && parts[2].equals("sts") && parts[5].startsWith("assumed-role/")) {
       String role = parts[5].substring("assumed-role/".length()).split("/")[0];
-      return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role;
+      String prefix = "arn:" + parts[1] + ":iam::" + parts[4] + ":role/";
+      return List.of(prefix + role, prefix + "*/" + role);
     }
-    return callerArn;
+    return List.of(callerArn);
   }
 }

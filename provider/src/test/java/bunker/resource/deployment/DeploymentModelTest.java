@@ -104,10 +104,14 @@ class DeploymentModelTest {
   }
 
   @Test
-  void principalArn_assumedRole_becomesRoleArn() {
-    assertEquals("arn:aws:iam::123456789012:role/Admin", Environments.principalArn(
-        "arn:aws:sts::123456789012:assumed-role/Admin/session-1"));
-    assertEquals("arn:aws:iam::123456789012:user/me", Environments.principalArn(
+  void principalArns_assumedRole_becomesItsRoleWithOrWithoutAPath() {
+    // GetCallerIdentity names an IAM Identity Center session without the role's path
+    // (/aws-reserved/sso.amazonaws.com/<region>/), which aws:PrincipalArn carries.
+    assertEquals(List.of("arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_0123",
+            "arn:aws:iam::123456789012:role/*/AWSReservedSSO_Admin_0123"),
+        Environments.principalArns(
+            "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123/me@example.com"));
+    assertEquals(List.of("arn:aws:iam::123456789012:user/me"), Environments.principalArns(
         "arn:aws:iam::123456789012:user/me"));
   }
 

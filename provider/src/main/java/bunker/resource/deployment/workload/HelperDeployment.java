@@ -53,6 +53,8 @@ public final class HelperDeployment {
   private static final int TIMEOUT_SECONDS = 900;
   private static final int MEMORY_MB = 1024;
   private static final int LOG_RETENTION_DAYS = 90;
+  /** The Lambda role's inline policy shared by every deployment (logs). */
+  private static final String SHARED_POLICY = "deployment-helper";
   private static final String DESCRIPTION =
       "Bunker deployment helper: workload vaults of the StackSets";
 
@@ -101,8 +103,9 @@ public final class HelperDeployment {
   }
 
   /**
-   * Brings an existing helper function's code up to this provider's package, changing nothing
-   * else (no topic, role or user tag): what a destroy does before it asks the helper to count.
+   * Brings an existing helper function's code up to this provider's package, and puts {@code
+   * spec}'s own assume policy on its role, changing nothing else (no topic or user tag): what a
+   * destroy does before it asks the helper to count.
    * Nothing when the function is absent, already current, or not a Java function at all (the
    * seed module's: {@link #ensure} converts that one); a missing package is left to the
    * caller's request, which then says the helper did not answer.
@@ -113,6 +116,13 @@ public final class HelperDeployment {
       Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
       if (existing.isEmpty()) {
         return;
+      }
+      // A deployment made by an older provider has no policy of its own on the Lambda's role
+      // yet; its destroy needs one, to count and delete its workload vaults.
+      Roles roles = new Roles(central.iam(), waiters);
+      if (roles.findByName(names.helperLambdaRole()).isPresent()) {
+        roles.putInlinePolicy(names.helperLambdaRole(),
+            HelperDocuments.assumePolicyName(spec.name()), HelperDocuments.assumePolicy(spec));
       }
       byte[] zip;
       try {
@@ -204,6 +214,8 @@ public final class HelperDeployment {
         }
       }
       if (!users(spec).isEmpty()) {
+        new Roles(central.iam(), waiters).deleteInlinePolicy(names.helperLambdaRole(),
+            HelperDocuments.assumePolicyName(spec.name()));
         return false;
       }
       central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn)).subscriptions()
@@ -226,17 +238,34 @@ public final class HelperDeployment {
     new Roles(central.iam(), waiters).delete(names.helperLambdaRole());
   }
 
+  /**
+   * The Lambda's role: its shared policy (logs) and {@code spec}'s deployment's own policy
+   * naming its workload helper role. The shared policy keeps the older providers' broad assume
+   * statement while another user of the helper has no policy of its own yet (it gets one on
+   * its next apply or destroy).
+   */
   private String ensureRole(DeploymentSpec spec, Names names) {
     Environment env = spec.environment();
     Roles roles = new Roles(central.iam(), waiters);
-    String policy = HelperDocuments.lambdaPolicy(env, names.helperLogGroup());
-    return roles.findByName(names.helperLambdaRole()).map(r -> {
-      roles.putInlinePolicy(r.roleName(), "deployment-helper", policy);
+    String role = names.helperLambdaRole();
+    Map<String, String> own = Map.of(HelperDocuments.assumePolicyName(spec.name()),
+        HelperDocuments.assumePolicy(spec));
+    return roles.findByName(role).map(r -> {
+      own.forEach((name, doc) -> roles.putInlinePolicy(role, name, doc));
+      List<String> present = roles.inlinePolicyNames(role);
+      boolean legacy = users(spec).stream().anyMatch(u -> !present.contains(
+          HelperDocuments.assumePolicyName(u)));
+      roles.putInlinePolicy(role, SHARED_POLICY,
+          HelperDocuments.lambdaPolicy(env, names.helperLogGroup(), legacy));
       return r.arn();
-    }).orElseGet(() -> roles.create(new Roles.Spec(names.helperLambdaRole(), "/",
-        "The Bunker deployment helper Lambda runs with this role.",
-        HelperDocuments.lambdaTrust(env), List.of(), Map.of("deployment-helper", policy),
-        tags(spec))).arn());
+    }).orElseGet(() -> {
+      Map<String, String> inline = new TreeMap<>(own);
+      inline.put(SHARED_POLICY, HelperDocuments.lambdaPolicy(env, names.helperLogGroup(),
+          false));
+      return roles.create(new Roles.Spec(role, "/",
+          "The Bunker deployment helper Lambda runs with this role.",
+          HelperDocuments.lambdaTrust(env), List.of(), inline, tags(spec))).arn();
+    });
   }
 
   private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {

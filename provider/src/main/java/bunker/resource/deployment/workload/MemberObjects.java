@@ -71,7 +71,7 @@ final class MemberObjects {
         WorkloadRoles.backupTrust(account), WorkloadRoles.restoreManagedPolicies(spec), Map.of());
     progress.forwarderRole = ensureRole(iam, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
-        WorkloadRoles.eventsTrust(account), List.of(),
+        WorkloadRoles.eventsTrust(spec, account), List.of(),
         Map.of(WorkloadRoles.FORWARDER_POLICY_NAME, WorkloadRoles.forwarderPolicy(spec)));
     // Named, not recorded in state: the central machines find them by name in every account.
     ensureRole(iam, names.workloadIngestAccessRole(),

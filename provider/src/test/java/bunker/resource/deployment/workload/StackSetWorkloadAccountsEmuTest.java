@@ -10,6 +10,7 @@ import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.cloudformation.StackSets;
 import bunker.aws.iam.Roles;
+import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.HelperDocuments;
 import bunker.topology.Names;
@@ -311,6 +312,49 @@ class StackSetWorkloadAccountsEmuTest {
     assertEquals(List.of("older"), helper.users(first));
     assertTrue(helper.release(first.toBuilder().name("older").build()));
     assertTrue(helper.find(first).isEmpty());
+  }
+
+  /**
+   * Issue 14 item 6: the shared Lambda role may assume each user's own helper role by its exact
+   * name, through one inline policy per deployment; the shared policy keeps the older wildcard
+   * only while a user has none of its own (a deployment applied by an older provider), and a
+   * release removes the releasing deployment's policy.
+   */
+  @Test
+  void helper_eachDeploymentAddsAndRemovesItsOwnAssumePolicy() {
+    DeploymentSpec a = uniqueCentralPrefix(emu.spec("pa", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec b = emu.spec("pb", List.of(emu.ou("workloads/dev"))).toBuilder()
+        .centralPrefix(a.centralPrefix()).build();
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    Roles roles = new Roles(emu.central.iam());
+    String role = Names.of(a).helperLambdaRole();
+    helper.ensure(a);
+    assertEquals(new TreeSet<>(List.of("deployment-helper",
+        HelperDocuments.assumePolicyName(a.name()))), new TreeSet<>(roles.inlinePolicyNames(role)));
+    assertEquals(Json.parse(HelperDocuments.assumePolicy(a)), Json.parse(policy(role,
+        HelperDocuments.assumePolicyName(a.name()))));
+    assertFalse(policy(role, "deployment-helper").contains("sts:AssumeRole"));
+    // b used the helper before this provider: its tag, no policy of its own.
+    emu.central.sns().tagResource(r -> r.resourceArn(Arns.of(a).helperTopic()).tags(
+        software.amazon.awssdk.services.sns.model.Tag.builder()
+            .key(HelperDeployment.USER_TAG_PREFIX + b.name()).value("in-use").build()));
+    helper.ensure(a);
+    assertTrue(policy(role, "deployment-helper").contains("sts:AssumeRole"),
+        "the wildcard stays while b has no policy of its own");
+    helper.ensure(b);
+    helper.ensure(a);
+    assertFalse(policy(role, "deployment-helper").contains("sts:AssumeRole"));
+    assertFalse(helper.release(a));
+    assertFalse(roles.inlinePolicyNames(role).contains(HelperDocuments.assumePolicyName(
+        a.name())), "a's policy goes with a");
+    assertTrue(roles.inlinePolicyNames(role).contains(HelperDocuments.assumePolicyName(
+        b.name())));
+    assertTrue(helper.release(b));
+  }
+
+  private static String policy(String role, String name) {
+    return java.net.URLDecoder.decode(emu.central.iam().getRolePolicy(r -> r.roleName(role)
+        .policyName(name)).policyDocument(), StandardCharsets.UTF_8);
   }
 
   /**

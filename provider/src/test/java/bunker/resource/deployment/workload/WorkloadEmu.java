@@ -6,6 +6,7 @@ import bunker.aws.SeededOrganisation;
 import bunker.aws.events.EventBuses;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
+import bunker.topology.KeyPolicy;
 import bunker.topology.json.Json;
 import java.time.Duration;
 import java.util.List;
@@ -47,10 +48,16 @@ final class WorkloadEmu {
         .tags(Map.of("purpose", "bunker-test")).build();
   }
 
-  /** A central key and bus for {@code spec}; returns the request for {@code mode}. */
+  /**
+   * A central key (with the deployment's key policy, which lets the workload vaults' creator use
+   * it: AWS refuses a cross-account CreateBackupVault under a key whose policy does not) and bus
+   * for {@code spec}; returns the request for {@code mode}.
+   */
   WorkloadRequest request(DeploymentSpec spec, MemberMode mode, boolean forceDestroy) {
-    String key = central.kms().createKey(r -> r.description("bunker test " + spec.name()))
-        .keyMetadata().arn();
+    String policy = KeyPolicy.render(mode == MemberMode.ASSUME_ROLE
+        ? spec.toBuilder().memberAccessRole(ROLE).build() : spec);
+    String key = central.kms().createKey(r -> r.description("bunker test " + spec.name())
+        .policy(policy)).keyMetadata().arn();
     String bus = new EventBuses(central.eventBridge()).create("bt-" + spec.name(), Map.of());
     return new WorkloadRequest(spec, key, bus, mode, ROLE, forceDestroy, Duration.ofMinutes(5));
   }
