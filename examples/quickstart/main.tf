@@ -10,8 +10,11 @@
 # Workload accounts are deployed in the default mode, "stackset": a service-managed StackSet
 # whose custom resource is served by the deployment helper Lambda (Java) in the central account;
 # the emulator runs that Lambda for real. -var 'member_deployment_mode=assume_role' makes the
-# provider assume member_role_name in each account instead. What the management account must
-# delegate for each mode: docs/guides/prerequisites.md.
+# provider assume member_role_name in each account instead; from the backup account that role
+# must trust it, which AWS's OrganizationAccountAccessRole does not (it trusts the management
+# account only): on the emulator add -var 'member_role_name=BunkerMemberDeploymentRole', the
+# role the seed makes. What the management account must delegate for each mode:
+# docs/guides/prerequisites.md.
 
 terraform {
   required_providers {

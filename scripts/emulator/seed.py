@@ -10,11 +10,19 @@ administrator for AWS Backup and CloudFormation StackSets; trusted access is on 
 StackSets and RAM; the BACKUP_POLICY type is enabled on the root; the organisation's resource
 policy lets the backup account read the organisation and manage backup policies.
 
+Every member account also gets ``BunkerMemberDeploymentRole``, trusting the backup account, with
+AWS's AdministratorAccess: what ``member_deployment_mode = "assume_role"`` assumes when the
+deployer works from the backup account. AWS makes OrganizationAccountAccessRole trust only the
+management account (Organizations user guide, "Accessing a member account that has a management
+account access role"), so an organisation that deploys from its delegated administrator rolls
+out a role like this one itself (docs/guides/prerequisites.md); an account created later gets it
+through ``ensure_member_role``.
 Idempotent: everything is looked up by name first, so a second run creates nothing and prints
 the same ids. Output shape (DESIGN.md §1):
 {"organization_id", "management_account_id", "backup_account_id",
  "ous": {"workloads", "workloads/prod", "workloads/dev"},
- "accounts": {"workloads/prod": [...], "workloads/dev": [...]}}
+ "accounts": {"workloads/prod": [...], "workloads/dev": [...]},
+ "member_deployment_role": "BunkerMemberDeploymentRole"}
 """
 import json
 import os
@@ -37,6 +45,8 @@ ACCOUNTS = {  # account name -> OU path ("" = root)
     "dev-1": "workloads/dev",
 }
 EMAIL_DOMAIN = "bunker.example.com"
+MEMBER_ROLE = "BunkerMemberDeploymentRole"
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 def endpoint():
@@ -104,6 +114,30 @@ def delegation_policy(backup_id):
     }
 
 
+def ensure_member_role(account_id, backup_id):
+    """``MEMBER_ROLE`` in ``account_id``, trusting the backup account (made as the management
+    account, through the member's OrganizationAccountAccessRole)."""
+    creds = client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+        RoleSessionName="bunker-seed")["Credentials"]
+    iam = boto3.client("iam", endpoint_url=endpoint(), region_name="us-east-1",
+                       aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"],
+                       aws_session_token=creds["SessionToken"])
+    try:
+        iam.get_role(RoleName=MEMBER_ROLE)
+        return
+    except ClientError as e:
+        if e.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+    iam.create_role(RoleName=MEMBER_ROLE, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{backup_id}:root"},
+            "Action": "sts:AssumeRole"}]}),
+        Description="Bunker's assume_role mode deploys this account's backup vaults with it.")
+    iam.attach_role_policy(RoleName=MEMBER_ROLE, PolicyArn=ADMINISTRATOR_ACCESS)
+
+
 def seed():
     orgs = client("organizations")
     org = ensure_organization(orgs)
@@ -119,6 +153,9 @@ def seed():
     ids = {name: ensure_account(orgs, by_name, name, ous[path] if path else root_id, root_id)
            for name, path in ACCOUNTS.items()}
     backup_id = ids["backup"]
+    for name, path in ACCOUNTS.items():
+        if path:
+            ensure_member_role(ids[name], backup_id)
 
     enabled = {s["ServicePrincipal"] for s in
                orgs.list_aws_service_access_for_organization()["EnabledServicePrincipals"]}
@@ -161,6 +198,7 @@ def seed():
             "workloads/prod": [ids["prod-1"], ids["prod-2"]],
             "workloads/dev": [ids["dev-1"]],
         },
+        "member_deployment_role": MEMBER_ROLE,
     }
 
 

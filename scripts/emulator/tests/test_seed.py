@@ -1,6 +1,10 @@
 """seed.py: the organisation it builds, its JSON, idempotence, and access to member accounts."""
 import json
 import os
+
+from botocore.exceptions import ClientError
+
+import pytest
 import subprocess
 import sys
 
@@ -30,7 +34,7 @@ def test_seed_shape_and_idempotence(endpoint, aws):
     assert counts(orgs) == before
 
     assert set(first) == {"organization_id", "management_account_id", "backup_account_id",
-                          "ous", "accounts"}
+                          "ous", "accounts", "member_deployment_role"}
     assert first["organization_id"].startswith("o-")
     assert first["management_account_id"] == "123456789012"
     assert set(first["ous"]) == {"workloads", "workloads/prod", "workloads/dev"}
@@ -54,6 +58,30 @@ def test_seed_shape_and_idempotence(endpoint, aws):
         assert [a["Id"] for a in admins["DelegatedAdministrators"]] == [backup]
     root = orgs.list_roots()["Roots"][0]
     assert {"Type": "BACKUP_POLICY", "Status": "ENABLED"} in root["PolicyTypes"]
+
+
+def test_member_deployment_role_trusts_the_backup_account_only(endpoint, aws):
+    """AWS's OrganizationAccountAccessRole trusts the management account only (Organizations user
+    guide, "Accessing a member account that has a management account access role"); the seed's
+    member role is what assume_role mode uses from the backup (delegated admin) account."""
+    seeded = run_seed(endpoint)
+    role = seeded["member_deployment_role"]
+    backup = seeded["backup_account_id"]
+    for account in seeded["accounts"]["workloads/prod"] + seeded["accounts"]["workloads/dev"]:
+        trust = aws("iam", account).get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        if isinstance(trust, str):
+            trust = json.loads(trust)
+        assert [s["Principal"] for s in trust["Statement"]] == [
+            {"AWS": f"arn:aws:iam::{backup}:root"}]
+        creds = aws("sts", backup).assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="t")["Credentials"]
+        assert creds["AccessKeyId"]
+        # The management account's own member role is not for the backup account.
+        with pytest.raises(ClientError) as e:
+            aws("sts", backup).assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                RoleSessionName="t")
+        assert e.value.response["Error"]["Code"] == "AccessDenied"
 
 
 def test_seeded_accounts_are_reachable_and_backup_account_is_delegated(endpoint, aws):

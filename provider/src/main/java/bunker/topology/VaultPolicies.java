@@ -148,9 +148,12 @@ public final class VaultPolicies {
     spec.adminRoleNames().forEach(role -> exempt.addAll(arns.roleAnyPath(account, role)));
     moreExempt.forEach(role -> exempt.addAll(arns.roleAnyPath(account, role)));
     exempt.add(centralBackupRole); // restores copy from the central account into the vault
-    // The restore role may copy out too (a restore staged through the backup vault).
+    // The restore role may copy out too (a restore staged through the backup vault), and so
+    // may the restore machine's access role: its copy from this vault to the restore vault is
+    // the second hop of every restore.
     List<String> copiers = new ArrayList<>(exempt);
     copiers.add(arns.role(account, names.workloadRestoreRole()));
+    copiers.add(arns.role(account, names.workloadRestoreAccessRole()));
     return Iam.document(List.of(
         deny("ProtectVaultAndContents", aws("*"), WORKLOAD_PROTECTED, "*",
             obj("ArnNotLike", obj("aws:PrincipalArn", exempt))),

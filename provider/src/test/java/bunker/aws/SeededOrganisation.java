@@ -50,6 +50,29 @@ public record SeededOrganisation(Map<String, Object> json) {
     return out;
   }
 
+  /**
+   * The role the seed makes in every member account for {@code assume_role} mode, trusting the
+   * backup account (AWS's {@link #ROLE} trusts only the management account).
+   */
+  public String memberDeploymentRole() {
+    return (String) json.get("member_deployment_role");
+  }
+
+  /**
+   * {@link #memberDeploymentRole()} in an account created after the seed (an account joining a
+   * target OU), made as the seed makes it: trusting the backup account, AWS's
+   * AdministratorAccess attached.
+   */
+  public void addMemberDeploymentRole(String account) {
+    var iam = in(account).iam();
+    iam.createRole(r -> r.roleName(memberDeploymentRole()).assumeRolePolicyDocument(
+        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+            + "\"Principal\": {\"AWS\": \"arn:aws:iam::" + backupAccount() + ":root\"}, "
+            + "\"Action\": \"sts:AssumeRole\"}]}"));
+    iam.attachRolePolicy(r -> r.roleName(memberDeploymentRole())
+        .policyArn("arn:aws:iam::aws:policy/AdministratorAccess"));
+  }
+
   /** {@link #ROLE} in {@code account}. */
   public String roleArn(String account) {
     return "arn:aws:iam::" + account + ":role/" + ROLE;

@@ -191,6 +191,7 @@ class BackupDeploymentAccTest {
         + "  min_retention_days = 7\n  max_retention_days = 30\n"
         + "  backup_tag_key     = \"backup-plan\"\n"
         + "  member_deployment_mode = \"assume_role\"\n"
+        + "  member_role_name = " + quote(org().memberDeploymentRole()) + "\n"
         + "  plans = { weekly = { rules = [{ schedule_expression = \"cron(0 1 ? * 1 *)\","
         + " delete_after_days = 14 }] } }\n}\n";
     Acceptance.steps()

@@ -80,6 +80,7 @@ class DataPlaneAccTest {
           backup_tag_key         = "%s"
           force_destroy          = true
           member_deployment_mode = "%s"
+          member_role_name       = "%s"
 
           plans = {
             daily = {
@@ -101,6 +102,8 @@ class DataPlaneAccTest {
           }
         }
         """.formatted(org().centralRoleArn(), name, ou, MIN, MAX, tag(name), mode,
+        mode.equals("assume_role") ? org().memberDeploymentRole()
+            : "OrganizationAccountAccessRole",
         DELETE_AFTER_DAYS,
         LOCAL_RETENTION_DAYS, LAG_DELETE_AFTER_DAYS, LOCAL_RETENTION_DAYS);
   }

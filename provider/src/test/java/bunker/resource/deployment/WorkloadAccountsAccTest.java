@@ -52,6 +52,9 @@ class WorkloadAccountsAccTest {
     v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     v.put("member_deployment_mode", quote(mode));
+    if (mode.equals("assume_role")) { // from the backup account: the seed's member role
+      v.put("member_role_name", quote(DeploymentEmulator.org().memberDeploymentRole()));
+    }
     return v;
   }
 
@@ -205,6 +208,7 @@ class WorkloadAccountsAccTest {
         .email(accountName + "@example.com")).createAccountStatus().accountId();
     String root = orgs.listRoots().roots().get(0).id();
     orgs.moveAccount(r -> r.accountId(id).sourceParentId(root).destinationParentId(ouId));
+    org().addMemberDeploymentRole(id); // as the organisation rolls it out to a new account
     return id;
   }
 
