@@ -593,9 +593,7 @@ HANDLERS = [
 
 @_admin.route("POST", "/backup/recovery-points")
 def _bulk_points(body, params):
-    """Put ``count`` COMPLETED recovery points into a vault at once (benchmarks, tests);
-    ``created_by`` sets their CreatedBy (RecoveryPointCreator: BackupPlanName, BackupRuleName,
-    …), as if a backup plan's rule had made them."""
+    """Put ``count`` COMPLETED recovery points into a vault at once (benchmarks)."""
     for key in ("account_id", "region", "vault_name", "count"):
         if key not in body:
             raise _admin.AdminError(400, f"missing {key}")
@@ -615,16 +613,12 @@ def _bulk_points(body, params):
     lifecycle = _lifecycle(body.get("lifecycle")) if body.get("lifecycle") else {}
     role = body.get("iam_role_arn",
                     f"arn:aws:iam::{be.account_id}:role/service-role/AWSBackupDefaultServiceRole")
-    created_by = body.get("created_by")
-    if created_by is not None and not isinstance(created_by, dict):
-        raise _admin.AdminError(400, "created_by must be an object (RecoveryPointCreator)")
     created = []
     for i in range(count):
         resource_arn = _sample_resource(resource_type, be.region_name, be.account_id, i)
         arn = S.point_arn(resource_type, be.region_name, be.account_id, extra.vault_type)
         point = S.RecoveryPoint(arn, vault, extra.vault_type, resource_arn, resource_type, role,
-                                lifecycle, key_arn=vault.encryption_key_arn, size=1024,
-                                created_by=dict(created_by or {}))
+                                lifecycle, key_arn=vault.encryption_key_arn, size=1024)
         extra.points[arn] = point
         S.schedule_expiry(extra, point)
         created.append(arn)

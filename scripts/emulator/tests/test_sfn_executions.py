@@ -358,7 +358,8 @@ GOLDEN_OUS = {"prod": "ou-ab12-prod0001", "dev": "ou-ab12-dev00002"}
 INTERMEDIATE, STANDARD = "bunker-prod-intermediate", "bunker-prod-standard-7-400"
 WORKLOAD_VAULT, RESTORE_VAULT = "bunker-m-prod-cmk", "bunker-m-prod-default"
 # The golden policy's plan whose "daily" points the ingest machine keeps 7 days locally.
-STANDARD_PLAN, LOCAL_DAYS, FULL_DAYS, INTERMEDIATE_DAYS = "bunker-prod-standard-std-euw2", 7, 90, 7
+# Its rule lifecycle and copy action keep them 35 days.
+STANDARD_PLAN, LOCAL_DAYS, FULL_DAYS, INTERMEDIATE_DAYS = "bunker-prod-standard-std-euw2", 7, 35, 7
 INGEST_ORDER = ["Route", "CopyToStandardVault", "WaitForCopy", "DescribeCopy", "CheckCopy",
                 "ShortenIntermediateRetention", "UseWorkloadAccessRole",
                 "ReadWorkloadRecoveryPoint", "ChooseLocalRetention", "KeepLocally7Days",
@@ -386,10 +387,10 @@ class Bunker:
     """One live deployment of the golden fixture (see above)."""
 
     def __init__(self, client, endpoint, standard_vault=True):
-        self.endpoint = endpoint
-        orgs = client("organizations", fresh_account_id())
+        self.endpoint, self.client, self.policy = endpoint, client, None
+        orgs = self.orgs = client("organizations", fresh_account_id())
         orgs.create_organization(FeatureSet="ALL")
-        root = orgs.list_roots()["Roots"][0]["Id"]
+        root = self.root = orgs.list_roots()["Roots"][0]["Id"]
         self.org = orgs.describe_organization()["Organization"]["Id"]
         self.ous = {name: orgs.create_organizational_unit(ParentId=root, Name=name)[
             "OrganizationalUnit"]["Id"] for name in GOLDEN_OUS}
@@ -514,24 +515,44 @@ class Bunker:
 
     # ---- the data the machines work on ----
 
-    def workload_point(self, admin):
-        """An EBS point (not fully managed by AWS Backup: cross-account copies need a customer
-        managed key) made by the golden policy's standard plan, its full retention."""
-        return admin.ok("POST", "/backup/recovery-points", {
-            "account_id": self.member, "region": BUNKER_REGION, "vault_name": WORKLOAD_VAULT,
-            "count": 1, "resource_type": "EBS", "lifecycle": {"DeleteAfterDays": FULL_DAYS},
-            "iam_role_arn": self.role_arn("bunker-m-prod-backup-service-role"),
-            "created_by": {"BackupPlanName": STANDARD_PLAN, "BackupRuleName": "daily",
-                           "BackupPlanId": str(uuid.uuid4()), "BackupPlanVersion": "1"}})["first"]
+    def backed_up_and_copied(self, admin):
+        """The golden backup policy on the prod OU backs up an EBS volume tagged
+        backup=standard (not fully managed by AWS Backup: copied to another account only into a
+        vault under a customer managed key) by its standard plan's daily rule into -cmk, whose
+        copy action copies the point into the intermediate vault. The clock is moved to ten
+        minutes past the rule's next 05:00 UTC run. Returns (workload point, copy job)."""
+        volume = self.client("ec2", self.member, BUNKER_REGION).create_volume(
+            AvailabilityZone=f"{BUNKER_REGION}a", Size=8, TagSpecifications=[{
+                "ResourceType": "volume", "Tags": [{"Key": "backup", "Value": "standard"}]}])[
+            "VolumeId"]
+        resource = f"arn:aws:ec2:{BUNKER_REGION}:{self.member}:volume/{volume}"
+        if self.policy is None:
+            self.orgs.enable_policy_type(RootId=self.root, PolicyType="BACKUP_POLICY")
+            self.policy = self.orgs.create_policy(
+                Name="bunker-prod", Description="", Type="BACKUP_POLICY",
+                Content=self.golden("backup-policy"))["Policy"]["PolicySummary"]["Id"]
+            self.orgs.attach_policy(PolicyId=self.policy, TargetId=self.ous["prod"])
+        now = admin.ok("GET", "/clock")["now"]
+        admin.ok("POST", "/advance", {"seconds": (5 * 3600 - now) % 86400 + 600})
+        [point] = [p for p in self.m_backup.list_recovery_points_by_backup_vault(
+            BackupVaultName=WORKLOAD_VAULT)["RecoveryPoints"]
+            if p["ResourceArn"] == resource and p["CreatedBy"].get("BackupRuleName") == "daily"]
+        assert point["CreatedBy"]["BackupPlanName"] == STANDARD_PLAN, point
+        [made] = [j for j in self.m_backup.list_backup_jobs()["BackupJobs"]
+                  if j.get("RecoveryPointArn") == point["RecoveryPointArn"]]
+        assert made["RecoveryPointLifecycle"] == {"DeleteAfterDays": FULL_DAYS}, made
+        [job] = [j for j in self.m_backup.list_copy_jobs()["CopyJobs"]
+                 if j["SourceRecoveryPointArn"] == point["RecoveryPointArn"]]
+        assert job["DestinationBackupVaultArn"] == self.intermediate_arn, job
+        assert job["State"] == "COMPLETED", job
+        return point["RecoveryPointArn"], job
 
-    def copy_to_intermediate(self, point):
-        """The standard plan's copy action: member -cmk → central intermediate, as the member's
-        backup service role."""
-        return self.m_backup.start_copy_job(
-            RecoveryPointArn=point, SourceBackupVaultName=WORKLOAD_VAULT,
-            DestinationBackupVaultArn=self.intermediate_arn,
-            IamRoleArn=self.role_arn("bunker-m-prod-backup-service-role"),
-            Lifecycle={"DeleteAfterDays": FULL_DAYS})["CopyJobId"]
+    def close(self):
+        """The policy off, so that later advances of the shared clock do not run it."""
+        if self.policy is not None:
+            self.orgs.detach_policy(PolicyId=self.policy, TargetId=self.ous["prod"])
+            self.orgs.delete_policy(PolicyId=self.policy)
+            self.orgs.disable_policy_type(RootId=self.root, PolicyType="BACKUP_POLICY")
 
     def lifecycle(self, backup, vault, point):
         return backup.describe_recovery_point(BackupVaultName=vault,
@@ -560,18 +581,22 @@ def entered_states(sfn, execution_arn):
             if "stateEnteredEventDetails" in e]
 
 
-def copied_into_intermediate(b, admin):
-    """A workload point and its completed copy in the intermediate vault, as the copy action
-    leaves them: (workload point, copy job)."""
-    point = b.workload_point(admin)
-    job_id = b.copy_to_intermediate(point)
-    admin.ok("POST", "/advance", {"duration": "1m"})
-    job = b.m_backup.describe_copy_job(CopyJobId=job_id)["CopyJob"]
-    assert job["State"] == "COMPLETED", job
-    return point, job
+@pytest.fixture
+def bunker(client, endpoint):
+    """bunker(standard_vault=True) -> a live Bunker deployment; its backup policy is removed
+    afterwards."""
+    made = []
+
+    def make(**kwargs):
+        made.append(Bunker(client, endpoint, **kwargs))
+        return made[-1]
+
+    yield make
+    for b in made:
+        b.close()
 
 
-def test_bunker_ingest_and_restore_machines_run_to_their_end(client, endpoint, admin):
+def test_bunker_ingest_and_restore_machines_run_to_their_end(bunker, admin):
     """Ingest of a Copy Job State Change event (AWS Backup developer guide, "Monitoring AWS
     Backup events using EventBridge"): the intermediate point is copied to the standard vault;
     only once that copy is COMPLETED is the intermediate point shortened to 7 days and, as the
@@ -583,9 +608,9 @@ def test_bunker_ingest_and_restore_machines_run_to_their_end(client, endpoint, a
     restore access role, -cmk → -default with the member's backup service role; the input may
     name the account destinationAccountId or, as the seed module's runbooks do,
     destinationAccount."""
-    b = Bunker(client, endpoint)
+    b = bunker()
     sfn, backup, m_backup = b.c["stepfunctions"], b.c["backup"], b.m_backup
-    point, job = copied_into_intermediate(b, admin)
+    point, job = b.backed_up_and_copied(admin)
     landed = job["DestinationRecoveryPointArn"]
     assert b.lifecycle(m_backup, WORKLOAD_VAULT, point) == {"DeleteAfterDays": FULL_DAYS}
 
@@ -657,16 +682,15 @@ def test_bunker_ingest_and_restore_machines_run_to_their_end(client, endpoint, a
 
 
 @pytest.mark.parametrize("failure", ["copy-job-fails", "copy-not-started"])
-def test_bunker_ingest_fails_with_the_cause_when_its_copy_fails(client, endpoint, admin,
-                                                                failure):
+def test_bunker_ingest_fails_with_the_cause_when_its_copy_fails(bunker, admin, failure):
     """A standard copy that ends FAILED (here: no standard vault) ends the execution FAILED
     with CopyJobFailed; one Backup refuses to start (a point not in the intermediate vault)
     with Backup's error and cause, through the machine's Catch and Fail (ErrorPath/CausePath).
     Either way the workload point keeps its full retention and the intermediate point its own
     (issue 13: shorten a workload point only once its standard copy is COMPLETED)."""
-    b = Bunker(client, endpoint, standard_vault=failure != "copy-job-fails")
+    b = bunker(standard_vault=failure != "copy-job-fails")
     sfn, backup = b.c["stepfunctions"], b.c["backup"]
-    point, job = copied_into_intermediate(b, admin)
+    point, job = b.backed_up_and_copied(admin)
     landed = job["DestinationRecoveryPointArn"]
     event = copy_event(job)
     missing = f"arn:aws:ec2:{BUNKER_REGION}::snapshot/snap-0123456789abcdef0"
@@ -695,7 +719,7 @@ def test_bunker_ingest_fails_with_the_cause_when_its_copy_fails(client, endpoint
     assert b.lifecycle(backup, INTERMEDIATE, landed) == {"DeleteAfterDays": FULL_DAYS}
 
 
-def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(client, endpoint, admin):
+def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(bunker, client, admin):
     """The whole event path: the member's copy from its -cmk vault into the intermediate vault
     emits Copy Job State Change on its default bus ("Monitoring AWS Backup events using
     EventBridge"); the workload template's forwarding rule sends it, as its event forwarder
@@ -705,7 +729,7 @@ def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(client, endpoin
     The event keeps the member's account and the workload point in resources, which the
     machine uses to reach the workload point: it ends with the standard copy and both points
     shortened."""
-    b = Bunker(client, endpoint)
+    b = bunker()
     c, sfn, backup = b.c, b.c["stepfunctions"], b.c["backup"]
     c["events"].create_event_bus(Name="bunker-prod")
     c["events"].put_permission(EventBusName="bunker-prod", Policy=b.golden("bus-policy"))
@@ -725,14 +749,17 @@ def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(client, endpoin
                       State=forward["State"])
     m_events.put_targets(Rule=forward["Name"], Targets=forward["Targets"])
 
-    point = b.workload_point(admin)
-    b.copy_to_intermediate(point)
-    lines = "\n".join(admin.ok("POST", "/advance", {"duration": "3m"})["lines"])
+    point, job = b.backed_up_and_copied(admin)  # the ingest runs meanwhile
+    lines = "\n".join(admin.ok("GET", "/journal")["lines"])
     assert "execution bunker-prod-backup-ingest/" in lines and " SUCCEEDED" in lines, lines
-    [execution] = sfn.list_executions(stateMachineArn=b.machines["ingest"])["executions"]
+    runs = sfn.list_executions(stateMachineArn=b.machines["ingest"])["executions"]
+    inputs = {r["executionArn"]: json.loads(sfn.describe_execution(
+        executionArn=r["executionArn"])["input"]) for r in runs}
+    [execution] = [r for r in runs if inputs[r["executionArn"]]["resources"] == [point]]
     assert execution["status"] == "SUCCEEDED"
-    given = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
-    assert (given["account"], given["resources"]) == (b.member, [point])
+    given = inputs[execution["executionArn"]]
+    assert given["account"] == b.member
+    assert given["detail"]["copyJobId"] == job["CopyJobId"]
     assert given["detail"]["sourceBackupVaultArn"] == b.vault_arn(b.member, WORKLOAD_VAULT)
     landed = given["detail"]["destinationRecoveryPointArn"]
     [copied] = backup.list_recovery_points_by_backup_vault(
