@@ -17,9 +17,16 @@ AWS pages each test relies on (Step Functions developer guide unless said otherw
 - API reference: StartExecution (a name is generated when none is given), StopExecution
   (stopDate), DescribeExecution (status, output, error, cause, stopDate once ended).
 
-Bunker's own machines are read from the golden files the provider's DocumentsGoldenTest keeps
-equal to ``StateMachines.ingest/restore(Fixtures.spec())`` (provider/src/test/resources/topology),
-with the fixture's account ids replaced by fresh ones, so these tests run whatever main renders.
+Bunker's own machines run on a deployment built from the golden files the provider's
+DocumentsGoldenTest keeps equal to what it renders for ``Fixtures.spec()``
+(provider/src/test/resources/topology: machines, role trusts and policies, key, vault and bus
+policies, ingest pattern, workload template, backup policy), with the fixture's ids replaced by
+live ones, so these tests run whatever main renders. Pages they rely on besides the above: AWS
+Backup developer guide, "Monitoring AWS Backup events using EventBridge" (Copy Job State Change:
+account, resources, detail), "Creating backup copies across AWS accounts" (EBS only into a vault
+under a customer managed key), "Backup vault creation and deletion" (the key permissions of the
+vault's creator); Organizations user guide, "Backup policies"; EventBridge API reference,
+PutPermission ``Principal`` (events forwarded from another account keep its ``account``).
 """
 import json
 import uuid
