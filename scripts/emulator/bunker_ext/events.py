@@ -12,19 +12,23 @@ What moto 5.2.1 lacks (measured in notes/emulator-coverage.md):
   bus policy with the document given. Statements need Effect, Principal, Action and Resource
   (ValidationException otherwise); a policy over 10,240 characters is
   PolicyLengthExceededException.
-- A rule whose target is another account's (or Region's) event bus: moto put a new event there,
-  stamped with the receiving account and time and without its ``resources``. AWS delivers the
-  event itself ("Sending and receiving events between AWS accounts in Amazon EventBridge": the
-  receiving bus's rules match the sender's ``account``, its ``resources`` and ``time``), so the
-  event is now handed to the receiving bus's rules unchanged but for its ingestion time.
-Whether the receiving bus's policy admits the event is for the authorization evaluator.
+- A rule whose target is another event bus (in another account or Region) forwarded a new event
+  made from the source, detail-type and detail only: the receiving bus saw its own account as
+  ``account``, and ``resources``, ``time`` and ``region`` were lost. AWS forwards the event
+  itself: a rule on the receiving bus matches the sender's ``account`` (PutPermission API
+  reference, ``Principal``: "Rules with an account field do not match any events sent from
+  other accounts"), and a target reads ``resources`` (the recovery point of an AWS Backup
+  event). The event now reaches the receiving bus's rules as it was sent.
+Like moto, the emulator does not check the receiving bus's policy before accepting a forwarded
+event.
 """
+import copy
 import json
 import logging
 import uuid
 
 from moto.core.exceptions import JsonRESTError
-from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
+from moto.core.utils import iso_8601_datetime_without_milliseconds, unix_time, utcfromtimestamp
 from moto.events import models as ev_models
 from moto.events.utils import EventTemplateParser
 from moto.utilities.arns import parse_arn
@@ -77,21 +81,20 @@ def _publish(arn, payload):
 
 
 def _forward(arn, event):
-    """The event, as it was, to the rules of the event bus ``arn`` (another account's or
-    Region's)."""
-    import copy
-    import time
-
+    """The event, as sent, to every rule of the bus ``arn`` (another account's or Region's)."""
     backend = ev_models.events_backends[arn.account][arn.region]
     try:
         bus = backend.describe_event_bus(arn.resource_id)
     except Exception as e:  # AWS: a failed invocation, not a failed PutEvents
-        log.warning("EventBridge target %s not reached: %s", arn.resource_id, e)
+        log.warning("EventBridge target %s not reached: %s", _bus_arn(arn), e)
         return
+    forwarded = dict(event, **{"ingestion-time": unix_time()})
     for rule in list(bus.rules.values()):
-        delivered = copy.deepcopy(event)
-        delivered["ingestion-time"] = time.time()
-        rule.send_to_targets(delivered)
+        rule.send_to_targets(copy.deepcopy(forwarded))
+
+
+def _bus_arn(arn):
+    return f"arn:aws:events:{arn.region}:{arn.account}:event-bus/{arn.resource_id}"
 
 
 def _ours(target):

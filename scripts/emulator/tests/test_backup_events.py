@@ -128,8 +128,10 @@ def test_copy_job_events_start_a_state_machine_and_forward(client, account_id, u
         time.sleep(0.2)
     assert len(execs) == 1
     given = json.loads(sfn.describe_execution(executionArn=execs[0]["executionArn"])["input"])
-    # (moto's bus-to-bus forwarding rewrites "account" to the receiving account; not ours)
     assert given["detail"]["copyJobId"] == good and given["source"] == "aws.backup"
+    # Forwarded as sent: the sender's account (rules on the receiving bus match it: EventBridge
+    # PutPermission API reference, "Principal") and the source point in resources.
+    assert (given["account"], given["resources"], given["region"]) == (member, [point], REGION)
     # the destination account's default bus gets no copy-job event of its own
     csqs, curl, cqarn = queue_target(client, central, unique)
     cev.put_rule(Name="own", EventPattern=json.dumps({"source": ["aws.backup"]}))
