@@ -18,7 +18,7 @@ AWS=/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terr
 # Installed into the bench's own plugin directory (as plan/destroy/scale do), not the shared
 # ~/.terraform.d, so that other work on the machine neither sees nor swaps it mid-run.
 PLUGINS="$ROOT/.cache/bench/plugins"
-OURS="$PLUGINS/terraform.local/bunker/backup/0.1.0/linux_amd64/terraform-provider-backup_v0.1.0"
+OURS="$PLUGINS/terraform.local/bunker/backup/0.2.0/linux_amd64/terraform-provider-backup_v0.2.0"
 DOC="$ROOT/docs/benchmarks.md"
 
 machine() {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the provider with Maven and installs it where `terraform init` finds it with no CLI
 # configuration (Terraform's implied local mirror):
-#   ~/.terraform.d/plugins/terraform.local/bunker/backup/0.1.0/linux_amd64/
-#     terraform-provider-backup_v0.1.0   POSIX sh launcher that execs java
+#   ~/.terraform.d/plugins/terraform.local/bunker/backup/<version>/linux_amd64/
+#     terraform-provider-backup_v<version>   POSIX sh launcher that execs java
 #     lib/*.jar                          the provider jar and its runtime jars
-#     lib/bunker-deployment-helper-0.1.0.zip  the deployment helper Lambda's package (stackset
+#     lib/bunker-deployment-helper-<version>.zip  the deployment helper Lambda's package (stackset
 #                                        mode uploads it; HelperCode looks beside its own jar)
 # plus an AppCDS archive (start-up speed) kept OUTSIDE the package directory, because
 # Terraform's h1: lock hash covers every file in it. Jars are reproducible and only replaced
@@ -16,8 +16,8 @@
 #   --no-cds           do not build the AppCDS archive
 set -euo pipefail
 
-VERSION=0.1.0
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
 PLUGIN_DIR="$HOME/.terraform.d/plugins"
 BUILD=1
 CDS=1
