@@ -23,9 +23,9 @@
 #   --skip-build   use the jars in provider/target and helper/target as they are (tests)
 #   --dist DIR     write there instead of dist/
 # BUNKER_RELEASE_BUDGET: the zip's size limit in bytes (default 60,000,000; 0: none, for
-# benchmarks of other runtimes). BUNKER_RELEASE_JDK: the JDK whose jlink builds the runtime. Default: the JDK 17 the provider
-# is compiled for; Temurin 25's runtime started slower to the first answered RPC and made a
-# larger zip (docs/benchmarks.md, "Release runtime").
+# benchmarks of other runtimes). BUNKER_RELEASE_JDK: the JDK whose jlink builds the runtime.
+# Default: the JDK 17 the provider is compiled for; Temurin 25's runtime started slower to the
+# first answered RPC and made a larger zip (docs/benchmarks.md, "Release runtime").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -124,8 +124,8 @@ CLASSPATH_SH=${CLASSPATH_SH%:}
 # The runtime: the modules jdeps finds in the provider's jars, less two only named by
 # annotations (java.desktop: java.beans.Transient in the IAM model; java.compiler: Error Prone's
 # annotations) and java.sql (Gson's optional java.sql adapters, looked up reflectively), plus
-# what is loaded as a service and so invisible to jdeps: the EC and XDH key support of TLS
-# (go-plugin's P-521 certificates; in java.base from JDK 22, jdk.crypto.ec before).
+# what is loaded as a service and so invisible to jdeps: SunEC, the elliptic-curve support of
+# TLS (go-plugin's P-521 certificates), module jdk.crypto.ec up to JDK 21.
 modules=$("$JDK/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps \
   --class-path "$PKG/lib/*" "$PKG"/lib/*.jar 2>/dev/null | tail -1)
 modules=$(printf '%s\n' "${modules//,/$'\n'}" java.logging java.xml java.naming \
@@ -145,7 +145,8 @@ rm -f "$PKG/runtime/lib/server/classes_nocoops.jsa"
 
 # JVM flags, measured in docs/benchmarks.md (see scripts/install-provider.sh for each one).
 JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xmx96m -Djdk.nio.maxCachedBufferSize=262144 -Xlog:disable -Xlog:all=warning:stderr"
-RELEASE_ID=$(cat "$PKG"/lib/*.jar | sha256sum | cut -c1-12)
+# Names the archive: the jars and the runtime it was made from.
+RELEASE_ID=$(cat "$PKG"/lib/*.jar "$PKG/runtime/release" | sha256sum | cut -c1-12)
 
 LAUNCHER="$PKG/terraform-provider-backup_v$VERSION"
 cat >"$LAUNCHER" <<LAUNCH
