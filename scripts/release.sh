@@ -173,16 +173,21 @@ if [ -n "\$CACHE" ]; then
   ARCHIVE="\$CACHE/terraform-provider-backup_v${VERSION}_${RELEASE_ID}_\${KEY%% *}.jsa"
   if [ -r "\$ARCHIVE" ]; then
     CDS="-XX:SharedArchiveFile=\$ARCHIVE"
-  elif mkdir -p "\$CACHE" 2>/dev/null; then
-    # a lock left by a training run that was killed goes after 10 minutes
-    find "\$ARCHIVE.lock" -maxdepth 0 -mmin +10 -exec rmdir {} \; 2>/dev/null
+  elif mkdir -p "\$CACHE" 2>/dev/null \\
+      && [ -z "\$(find "\$ARCHIVE.failed" -mmin -1440 2>/dev/null)" ]; then
+    # a lock left by a training run that was killed goes after 10 minutes; a training run that
+    # failed is not tried again for a day (ARCHIVE.failed holds its output)
+    find "\$ARCHIVE.lock" -maxdepth 0 -mmin +10 -exec rmdir {} \\; 2>/dev/null
     if mkdir "\$ARCHIVE.lock" 2>/dev/null; then
       (
         trap 'rm -f "\$ARCHIVE.\$\$.tmp"; rmdir "\$ARCHIVE.lock"' EXIT
         trap 'exit 1' HUP INT TERM
-        "\$JAVA" -XX:ArchiveClassesAtExit="\$ARCHIVE.\$\$.tmp" \$FLAGS -cp "\$CP" \\
-          bunker.plugin.CdsTraining && [ -s "\$ARCHIVE.\$\$.tmp" ] \\
-          && mv -f "\$ARCHIVE.\$\$.tmp" "\$ARCHIVE"
+        if "\$JAVA" -XX:ArchiveClassesAtExit="\$ARCHIVE.\$\$.tmp" \$FLAGS -cp "\$CP" \\
+            bunker.plugin.CdsTraining >"\$ARCHIVE.\$\$.log" 2>&1 && [ -s "\$ARCHIVE.\$\$.tmp" ]; then
+          mv -f "\$ARCHIVE.\$\$.tmp" "\$ARCHIVE" && rm -f "\$ARCHIVE.\$\$.log"
+        else
+          mv -f "\$ARCHIVE.\$\$.log" "\$ARCHIVE.failed"
+        fi
       ) </dev/null >/dev/null 2>&1 &
     fi
   fi
