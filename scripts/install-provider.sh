@@ -70,10 +70,20 @@ put() {
 # package whose name starts with terraform-provider-backup, and "." sorts before "_".
 wanted=("bunker-provider-$VERSION.jar")
 put "$JAR" "$DEST/lib/bunker-provider-$VERSION.jar"
-for j in "$TARGET"/lib/*.jar; do
-  name=$(basename "$j")
+# The jars the provider jar's manifest names (Class-Path, written by Maven), when python3 can
+# read it: with --skip-build, provider/target/lib may still hold a jar of an earlier version.
+deps=$(python3 - "$JAR" 2>/dev/null <<'PY' || true
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    m = z.read("META-INF/MANIFEST.MF").decode().replace("\r\n", "\n").replace("\n ", "")
+print(" ".join(p[len("lib/"):] for l in m.splitlines() if l.startswith("Class-Path:")
+               for p in l.split(":", 1)[1].split()))
+PY
+)
+[ -n "$deps" ] || deps=$(cd "$TARGET/lib" && ls -- *.jar)
+for name in $deps; do
   wanted+=("$name")
-  put "$j" "$DEST/lib/$name"
+  put "$TARGET/lib/$name" "$DEST/lib/$name"
 done
 # The helper Lambda's package: built with the provider by the same `mvn package` at the root.
 HELPER_ZIP="$ROOT/helper/target/bunker-deployment-helper-$VERSION.zip"
