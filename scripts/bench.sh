@@ -8,6 +8,11 @@
 #                                         BENCH_EMULATOR_PORT, 4610; started and stopped here
 #                                         if not running): scripts/bench/{plan,destroy,scale}.py,
 #                                         run counts and latency from BENCH_* (see those files)
+#   scripts/bench.sh release              the released zip (scripts/release.sh), unpacked, its
+#                                         AppCDS archive made by a first start: its size and
+#                                         process start -> first answered RPC beside aws;
+#                                         BENCH_RELEASE_JDKS (space-separated JDK homes, default
+#                                         the release's) builds and times one zip per runtime
 #   scripts/bench.sh all                  every benchmark
 set -euo pipefail
 
@@ -18,7 +23,8 @@ AWS=/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terr
 # Installed into the bench's own plugin directory (as plan/destroy/scale do), not the shared
 # ~/.terraform.d, so that other work on the machine neither sees nor swaps it mid-run.
 PLUGINS="$ROOT/.cache/bench/plugins"
-OURS="$PLUGINS/terraform.local/bunker/backup/0.1.0/linux_amd64/terraform-provider-backup_v0.1.0"
+VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
+OURS="$PLUGINS/terraform.local/bunker/backup/$VERSION/linux_amd64/terraform-provider-backup_v$VERSION"
 DOC="$ROOT/docs/benchmarks.md"
 
 machine() {
@@ -83,6 +89,16 @@ for name, r in json.loads(sys.argv[1]).items():
   first_rpc
 }
 
+# The markdown table of FirstRpc.java's JSON.
+rpc_table() {
+  echo "| provider | p50 ms | p90 ms | min ms |"
+  echo "|---|---:|---:|---:|"
+  python3 -c '
+import json, sys
+for name, r in json.loads(sys.argv[1]).items():
+    print("| %s | %.0f | %.0f | %.0f |" % (name, r["p50"], r["p90"], r["min"]))' "$1"
+}
+
 # Process start -> first answered RPC (go-plugin's health check over AutoMTLS), ours and aws.
 first_rpc() {
   local lib cp json
@@ -97,12 +113,70 @@ first_rpc() {
     echo "health check over AutoMTLS, measured from a Java client whose own TLS work is in both"
     echo "figures). Load average now $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
-    echo "| provider | p50 ms | p90 ms | min ms |"
-    echo "|---|---:|---:|---:|"
-    python3 -c '
-import json, sys
-for name, r in json.loads(sys.argv[1]).items():
-    print("| %s | %.0f | %.0f | %.0f |" % (name, r["p50"], r["p90"], r["min"]))' "$json"
+    rpc_table "$json"
+  } | tee -a "$DOC"
+}
+
+# The release zip per runtime JDK, unpacked as terraform init does, each with its own cache
+# directory warmed by one start (the launcher builds the AppCDS archive in the background),
+# then interleaved first-RPC starts beside aws.
+release() {
+  for tool in java mvn python3 unzip; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
+  done
+  [ -x "$AWS" ] || { echo "bench.sh: $AWS not found" >&2; exit 1; }
+  local base="$ROOT/.cache/bench/release" jdks targets=() sizes=() jdk name dist pkg launcher
+  jdks=${BENCH_RELEASE_JDKS:-default}
+  rm -rf "$base"
+  mkdir -p "$base"
+  (cd "$ROOT" && mvn -q -B -ntp -DskipTests package)
+  local cp
+  cp="$ROOT/provider/target/bunker-provider-$VERSION.jar:$(printf '%s:' "$ROOT"/provider/target/lib/*.jar)"
+  for jdk in $jdks; do
+    name=$([ "$jdk" = default ] && echo release || echo "release-$(basename "$jdk")")
+    dist="$base/$name/dist"
+    if [ "$jdk" = default ]; then
+      "$ROOT/scripts/release.sh" --skip-build --dist "$dist" >/dev/null
+    else
+      BUNKER_RELEASE_JDK=$jdk BUNKER_RELEASE_BUDGET=0 "$ROOT/scripts/release.sh" --skip-build \
+        --dist "$dist" >/dev/null
+    fi
+    pkg="$base/$name/pkg"
+    mkdir -p "$pkg"
+    unzip -q "$dist"/*_linux_amd64.zip -d "$pkg"
+    launcher="$base/$name/start"
+    # one cache directory per runtime, so that each keeps its own archive
+    printf '#!/bin/sh\nXDG_CACHE_HOME=%s exec %s\n' "$base/$name/cache" \
+      "$pkg/terraform-provider-backup_v$VERSION" >"$launcher"
+    chmod +x "$launcher"
+    java -cp "$cp" "$ROOT/scripts/bench/FirstRpc.java" 1 "$name=$launcher" >/dev/null 2>&1
+    for _ in $(seq 1 240); do
+      ls "$base/$name/cache/bunker/cds/"*.jsa >/dev/null 2>&1 \
+        && ! ls -d "$base/$name/cache/bunker/cds/"*.lock >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+    targets+=("$name=$launcher")
+    sizes+=("$name: $(stat -c %s "$dist"/*_linux_amd64.zip) bytes ($("$pkg/runtime/bin/java" \
+      -version 2>&1 | head -1))")
+  done
+  echo "bench.sh: $RUNS interleaved starts to the first answered RPC: ${targets[*]%%=*} aws" >&2
+  local json
+  json=$(java -cp "$cp" "$ROOT/scripts/bench/FirstRpc.java" "$RUNS" "${targets[@]}" "aws=$AWS" \
+    2>/dev/null | tail -1)
+  {
+    echo
+    echo "### release — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Command: \`scripts/bench.sh release\`${BENCH_RELEASE_JDKS:+ with BENCH_RELEASE_JDKS=\"$jdks\"}"
+    echo "($RUNS runs each, interleaved, after one warm-up each). The released zip, unpacked,"
+    echo "its AppCDS archive built by a first start; process start -> first answered RPC"
+    echo "(\`scripts/bench/FirstRpc.java\`). Machine: $(machine)."
+    echo
+    for s in "${sizes[@]}"; do echo "- zip $s"; done
+    echo
+    rpc_table "$json"
+    echo
+    echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
   } | tee -a "$DOC"
 }
 
@@ -137,7 +211,8 @@ versus() {
 
 case "$MODE" in
   startup) shift; startup "$@" ;;
+  release) release ;;
   all) startup; versus plan; versus destroy; versus scale ;;
   plan|destroy|scale) versus "$MODE" ;;
-  *) echo "usage: scripts/bench.sh startup [--levers] | plan | destroy | scale | all" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh startup [--levers] | release | plan | destroy | scale | all" >&2; exit 2 ;;
 esac

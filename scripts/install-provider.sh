@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the provider with Maven and installs it where `terraform init` finds it with no CLI
 # configuration (Terraform's implied local mirror):
-#   ~/.terraform.d/plugins/terraform.local/bunker/backup/0.1.0/linux_amd64/
-#     terraform-provider-backup_v0.1.0   POSIX sh launcher that execs java
+#   ~/.terraform.d/plugins/terraform.local/bunker/backup/<version>/linux_amd64/
+#     terraform-provider-backup_v<version>   POSIX sh launcher that execs java
 #     lib/*.jar                          the provider jar and its runtime jars
-#     lib/bunker-deployment-helper-0.1.0.zip  the deployment helper Lambda's package (stackset
+#     lib/bunker-deployment-helper-<version>.zip  the deployment helper Lambda's package (stackset
 #                                        mode uploads it; HelperCode looks beside its own jar)
 # plus an AppCDS archive (start-up speed) kept OUTSIDE the package directory, because
 # Terraform's h1: lock hash covers every file in it. Jars are reproducible and only replaced
@@ -16,8 +16,8 @@
 #   --no-cds           do not build the AppCDS archive
 set -euo pipefail
 
-VERSION=0.1.0
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
 PLUGIN_DIR="$HOME/.terraform.d/plugins"
 BUILD=1
 CDS=1
@@ -70,10 +70,20 @@ put() {
 # package whose name starts with terraform-provider-backup, and "." sorts before "_".
 wanted=("bunker-provider-$VERSION.jar")
 put "$JAR" "$DEST/lib/bunker-provider-$VERSION.jar"
-for j in "$TARGET"/lib/*.jar; do
-  name=$(basename "$j")
+# The jars the provider jar's manifest names (Class-Path, written by Maven), when python3 can
+# read it: with --skip-build, provider/target/lib may still hold a jar of an earlier version.
+deps=$(python3 - "$JAR" 2>/dev/null <<'PY' || true
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    m = z.read("META-INF/MANIFEST.MF").decode().replace("\r\n", "\n").replace("\n ", "")
+print(" ".join(p[len("lib/"):] for l in m.splitlines() if l.startswith("Class-Path:")
+               for p in l.split(":", 1)[1].split()))
+PY
+)
+[ -n "$deps" ] || deps=$(cd "$TARGET/lib" && ls -- *.jar)
+for name in $deps; do
   wanted+=("$name")
-  put "$j" "$DEST/lib/$name"
+  put "$TARGET/lib/$name" "$DEST/lib/$name"
 done
 # The helper Lambda's package: built with the provider by the same `mvn package` at the root.
 HELPER_ZIP="$ROOT/helper/target/bunker-deployment-helper-$VERSION.zip"

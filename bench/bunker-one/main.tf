@@ -5,7 +5,7 @@
 
 terraform {
   required_providers {
-    backup = { source = "terraform.local/bunker/backup", version = "0.1.0" }
+    backup = { source = "terraform.local/bunker/backup", version = "0.2.0" }
   }
 }
 

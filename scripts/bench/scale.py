@@ -121,6 +121,8 @@ def report(bunker, aws, machines, assume):
                       "apply (targets: workloads/dev; Organizations allows 10 backup policies "
                       "per target), the one first in odd runs, the ten first in even runs; "
                       "`terraform apply -auto-approve`, default parallelism 10")]
+    if not bunker:  # BENCH_SCALE_RUNS=0: the member-account part alone
+        return "\n".join(lines + [""] + assume_report(assume))
     lines.append("| | bunker (`backup_deployment`) | aws 5.100.0 (module of aws resources) |")
     lines.append("|---|---:|---:|")
 
@@ -152,6 +154,11 @@ def report(bunker, aws, machines, assume):
         lines.append("The aws module leaves out its two state machines and the ingest target "
                      "(ListStateMachineVersions is not served by the emulator).")
     lines.append("")
+    return "\n".join(lines + assume_report(assume))
+
+
+def assume_report(assume):
+    lines = []
     lines.append("`member_deployment_mode = \"assume_role\"`, one deployment over an OU of N "
                  "member accounts:")
     lines.append("")
@@ -168,7 +175,7 @@ def report(bunker, aws, machines, assume):
                      f"{warned}; no workload vault exists in the member accounts, so these times "
                      "measure the central objects alone and say nothing yet about how "
                      "member-account work grows.")
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-HELPER_ZIP = os.path.join(ROOT, "helper", "target", "bunker-deployment-helper-0.1.0.zip")
+HELPER_ZIP = os.path.join(ROOT, "helper", "target", "bunker-deployment-helper-0.2.0.zip")
 CORE = "aws-lambda-java-core"
 
 

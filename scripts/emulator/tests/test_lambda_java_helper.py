@@ -1,5 +1,5 @@
 """End to end: a member account's stack → SNS topic (central account) → the real deployment
-helper (helper/target/bunker-deployment-helper-0.1.0.zip, java21) running in the emulator's JVM
+helper (helper/target/bunker-deployment-helper-0.2.0.zip, java21) running in the emulator's JVM
 → vaults in the member account → response PUT to the ResponseURL → stack complete; and back.
 
 The zip is built with Maven when absent (skipped, saying so, only if mvn is missing).

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code AWS_ENDPOINT_URL}, as the function would in AWS.
  */
 class LambdaZipEmuTest {
-  private static final Path ZIP = Path.of("target", "bunker-deployment-helper-0.1.0.zip");
+  private static final Path ZIP = Path.of("target", "bunker-deployment-helper-0.2.0.zip");
 
   @TempDir
   Path dir;

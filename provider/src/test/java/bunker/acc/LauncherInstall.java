@@ -16,11 +16,16 @@ final class LauncherInstall {
   private LauncherInstall() {}
 
   static synchronized String cliConfig() {
+    return "provider_installation {\n  filesystem_mirror {\n    path    = \""
+        + pluginDir() + "\"\n    include = [\"terraform.local/*/*\"]\n  }\n}\n";
+  }
+
+  /** The plugin directory the launcher is installed under (installed on first use). */
+  static synchronized Path pluginDir() {
     if (pluginDir == null) {
       pluginDir = install();
     }
-    return "provider_installation {\n  filesystem_mirror {\n    path    = \""
-        + pluginDir + "\"\n    include = [\"terraform.local/*/*\"]\n  }\n}\n";
+    return pluginDir;
   }
 
   private static Path install() {

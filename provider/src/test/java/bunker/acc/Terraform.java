@@ -30,11 +30,23 @@ final class Terraform {
 
   private final Path dir;
   private final Map<String, String> env;
+  private final List<String> unset;
+  private final String executable;
   private int commands;
 
   Terraform(Path dir, Map<String, String> env) {
+    this(dir, env, List.of(), "terraform");
+  }
+
+  /**
+   * With the variables {@code unset} removed from the inherited environment and terraform run
+   * as {@code executable} (an absolute path when {@code env} replaces PATH).
+   */
+  Terraform(Path dir, Map<String, String> env, List<String> unset, String executable) {
     this.dir = dir;
     this.env = Map.copyOf(env);
+    this.unset = List.copyOf(unset);
+    this.executable = executable;
   }
 
   Path dir() {
@@ -54,9 +66,10 @@ final class Terraform {
 
   Result run(String... args) {
     List<String> cmd = new ArrayList<>();
-    cmd.add("terraform");
+    cmd.add(executable);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().keySet().removeAll(unset);
     pb.environment().putAll(env);
     pb.environment().put("CHECKPOINT_DISABLE", "1");
     pb.environment().put("TF_IN_AUTOMATION", "1");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.cty.AttributePath;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UpgradeStateTest {
@@ -57,5 +58,50 @@ class UpgradeStateTest {
     assertEquals(AttributePath.of("tags").key("env"), o.diagnostics().get(0).path());
     assertEquals(CtyValue.nullOf(TestResource.SCHEMA.impliedType()), o.state());
     assertTrue(o.state().type() instanceof CtyType.ObjectType);
+  }
+
+  /** A schema version that added {@code mode} and {@code rules[*].window} (both defaulted). */
+  private static final Schema NEWER = new Schema(1, Block.builder()
+      .attribute(Attribute.string("name").required())
+      .attribute(Attribute.string("mode").defaultValue(CtyValue.string("fast")))
+      .attribute(Attribute.number("size").optional())
+      .attribute(Attribute.nested("rules", Nesting.LIST, List.of(
+          Attribute.string("schedule").required().build(),
+          Attribute.number("window").defaultValue(CtyValue.number(60)).build())).optional())
+      .block(Timeouts.block())
+      .build());
+
+  @Test
+  void carryForward_absentTakeDefaultOrNull_removedDropped_nestedToo() {
+    Diagnostics d = new Diagnostics();
+    CtyValue up = StateUpgrade.carryForward(NEWER,
+        "{\"name\": \"a\", \"obsolete\": 1,"
+            + " \"rules\": [{\"schedule\": \"x\", \"gone\": 2}]}",
+        d);
+    assertTrue(d.all().isEmpty(), d.all().toString());
+    assertEquals(NEWER.impliedType(), up.type());
+    assertEquals(s("a"), up.attr("name"));
+    assertEquals(s("fast"), up.attr("mode"));
+    assertTrue(up.attr("size").isNull());
+    CtyValue rule = up.attr("rules").elements().get(0);
+    assertEquals(s("x"), rule.attr("schedule"));
+    assertEquals(CtyValue.number(60), rule.attr("window"));
+    assertTrue(up.attr("timeouts").isNull());
+  }
+
+  @Test
+  void carryForward_storedNull_staysNull() {
+    Diagnostics d = new Diagnostics();
+    CtyValue up = StateUpgrade.carryForward(NEWER, "{\"name\": \"a\", \"mode\": null}", d);
+    assertTrue(d.all().isEmpty(), d.all().toString());
+    assertTrue(up.attr("mode").isNull(), up.toString());
+  }
+
+  @Test
+  void carryForward_wrongKind_reportsPath() {
+    Diagnostics d = new Diagnostics();
+    assertEquals(null,
+        StateUpgrade.carryForward(NEWER, "{\"rules\": [{\"window\": [1]}]}", d));
+    assertEquals(AttributePath.of("rules").index(0).attr("window"), d.all().get(0).path());
   }
 }

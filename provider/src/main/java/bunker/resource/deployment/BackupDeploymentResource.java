@@ -8,6 +8,7 @@ import bunker.framework.ModifyPlan;
 import bunker.framework.Resource;
 import bunker.framework.Schema;
 import bunker.framework.StateResult;
+import bunker.framework.StateUpgrade;
 import bunker.framework.Timeouts;
 import bunker.resource.ProviderData;
 import bunker.topology.CentralObject;
@@ -52,6 +53,18 @@ public final class BackupDeploymentResource implements Resource {
   @Override
   public Schema schema() {
     return DeploymentSchema.SCHEMA;
+  }
+
+  /**
+   * Version 0 (0.1.0) to 1: attributes added since take their default or null, removed ones
+   * are dropped ({@link DeploymentSchema#ADDED_SINCE_0_1_0}).
+   */
+  @Override
+  public CtyValue upgradeState(long storedVersion, String rawJson, Diagnostics diagnostics) {
+    if (storedVersion == 0) {
+      return StateUpgrade.carryForward(schema(), rawJson, diagnostics);
+    }
+    return Resource.super.upgradeState(storedVersion, rawJson, diagnostics);
   }
 
   @Override

@@ -31,7 +31,18 @@ final class DeploymentSchema {
       "ingest_log_group_arn", "restore_log_group_arn", "ingest_state_machine_arn",
       "restore_state_machine_arn", "forward_rule_arn", "ingest_rule_arn", "resource_share_arn");
 
-  static final Schema SCHEMA = Schema.of(block());
+  /**
+   * Attributes added since 0.1.0 (schema version 0), which its states lack: the upgrade
+   * ({@link BackupDeploymentResource#upgradeState}) gives them their default, or null. One
+   * line per attribute, as a path with {@code *} for a list, set or map element
+   * ({@code "plans.*.rules.*.new_thing"}); DeploymentStateUpgradeTest checks this list against
+   * the states 0.1.0 wrote. An attribute removed since needs no line (the upgrade drops it); a
+   * renamed one or a changed type needs code in the upgrade.
+   */
+  static final List<String> ADDED_SINCE_0_1_0 = List.of("stack_set_operation");
+
+  /** 1 since 0.2.0; 0 was 0.1.0's. */
+  static final Schema SCHEMA = new Schema(1, block());
 
   private DeploymentSchema() {}
 
