@@ -148,7 +148,9 @@ post() {
   "${PY}" - "$1" <<'EOF'
 import sys, urllib.request
 req = urllib.request.Request(sys.argv[1], data=b"", method="POST")
-urllib.request.urlopen(req, timeout=30).read()
+# moto re-creates every account's backends on reset (IAM loads its managed policies in each):
+# after a whole test run that takes longer than a minute on a loaded machine.
+urllib.request.urlopen(req, timeout=600).read()
 EOF
 }
 

@@ -65,7 +65,11 @@ if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
     status=1
   fi
   echo "test.sh: emulator pytest $pytest"
-  scripts/emulator.sh reset >/dev/null
+  if ! scripts/emulator.sh reset >"$LOGS/emulator-reset.log" 2>&1; then
+    echo "test.sh: scripts/emulator.sh reset failed after the pytest suite:" >&2
+    tail -n 3 "$LOGS/emulator-reset.log" >&2
+    status=1
+  fi
 fi
 
 # Package first: the provider's emulator tests deploy the helper Lambda's zip, which the helper

@@ -74,13 +74,13 @@ def test_member_deployment_role_trusts_the_backup_account_only(endpoint, aws):
         assert [s["Principal"] for s in trust["Statement"]] == [
             {"AWS": f"arn:aws:iam::{backup}:root"}]
         creds = aws("sts", backup).assume_role(
-            RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="t")["Credentials"]
+            RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="seed-test")["Credentials"]
         assert creds["AccessKeyId"]
         # The management account's own member role is not for the backup account.
         with pytest.raises(ClientError) as e:
             aws("sts", backup).assume_role(
                 RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                RoleSessionName="t")
+                RoleSessionName="seed-test")
         assert e.value.response["Error"]["Code"] == "AccessDenied"
 
 

@@ -56,6 +56,16 @@ def make_role(iam, name, trust):
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
 
 
+def allow(iam, role_name, actions, pass_role=None):
+    """The permissions the machine's Task calls need (the emulator evaluates them as AWS does:
+    IAM user guide, "Policy evaluation logic"); iam:PassRole for a role a call hands over."""
+    statements = [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+    if pass_role:
+        statements.append({"Effect": "Allow", "Action": "iam:PassRole", "Resource": pass_role})
+    iam.put_role_policy(RoleName=role_name, PolicyName="tasks", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": statements}))
+
+
 def machine(sfn, name, definition, role_arn):
     return sfn.create_state_machine(name=name, definition=json.dumps(definition),
                                     roleArn=role_arn)["stateMachineArn"]
@@ -153,6 +163,8 @@ def test_task_calls_act_as_a_session_of_the_machine_role_in_its_account(acct, ad
     name, role_name = unique("copy"), unique("sfn-role")
     role = make_role(acct("iam"), role_name, states_trust(acct.id, name))
     service_role = f"arn:aws:iam::{acct.id}:role/service-role/AWSBackupDefaultServiceRole"
+    allow(acct("iam"), role_name, ["backup:StartCopyJob", "backup:DescribeCopyJob"],
+          pass_role=service_role)
     arn = machine(sfn, name, {"StartAt": "Who", "States": {
         "Who": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
                 "ResultSelector": {"Arn.$": "$.Arn", "Account.$": "$.Account"},
@@ -216,7 +228,9 @@ def test_sdk_errors_are_named_as_aws_names_them_and_retries_wait_on_the_clock(ac
                                                                                unique):
     sfn = acct("stepfunctions")
     name = unique("retry")
-    role = make_role(acct("iam"), unique("r"), states_trust(acct.id, name))
+    role_name = unique("r")
+    role = make_role(acct("iam"), role_name, states_trust(acct.id, name))
+    allow(acct("iam"), role_name, ["backup:DescribeBackupVault"])
     arn = machine(sfn, name, {"StartAt": "Describe", "States": {"Describe": {
         "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:backup:describeBackupVault",
         "Parameters": {"BackupVaultName": "no-such-vault"},
