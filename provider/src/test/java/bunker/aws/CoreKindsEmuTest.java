@@ -128,7 +128,10 @@ class CoreKindsEmuTest {
 
   @Test
   void forAccount_assumesRoleAndActsInMemberAccount() {
-    String member = "111122223333";
+    // A member account of the seeded organisation: its OrganizationAccountAccessRole exists and
+    // trusts the management account these clients act as (the emulator decides AssumeRole by
+    // the role's trust policy, as AWS does).
+    String member = Emulator.seedOrganisation().accounts("workloads/prod").get(0);
     AwsClients inMember = aws.forAccount(member, "OrganizationAccountAccessRole");
     assertEquals(member, inMember.accountId());
     assertTrue(aws.forAccount(member, "OrganizationAccountAccessRole") == inMember, "cached");
