@@ -8,6 +8,11 @@
 #                                         BENCH_EMULATOR_PORT, 4610; started and stopped here
 #                                         if not running): scripts/bench/{plan,destroy,scale}.py,
 #                                         run counts and latency from BENCH_* (see those files)
+#   scripts/bench.sh dataplane            one day of the data plane, Bunker alone, on that emulator:
+#                                         scripts/bench/dataplane.py, `advance 1d` over one
+#                                         assume_role deployment of 3 and of 50 member accounts
+#                                         (BENCH_DATAPLANE_COUNTS) × 4 tagged resources, timed,
+#                                         with job and execution counts, outcomes checked
 #   scripts/bench.sh all                  every benchmark
 set -euo pipefail
 
@@ -106,7 +111,7 @@ for name, r in json.loads(sys.argv[1]).items():
   } | tee -a "$DOC"
 }
 
-# plan, destroy, scale: our provider installed into .cache/bench/plugins (so other work that
+# plan, destroy, scale, dataplane: our provider installed into .cache/bench/plugins (so other work that
 # reinstalls ~/.terraform.d meanwhile cannot change what is measured), the emulator up.
 versus() {
   local mode=$1
@@ -137,7 +142,10 @@ versus() {
 
 case "$MODE" in
   startup) shift; startup "$@" ;;
-  all) startup; versus plan; versus destroy; versus scale ;;
-  plan|destroy|scale) versus "$MODE" ;;
-  *) echo "usage: scripts/bench.sh startup [--levers] | plan | destroy | scale | all" >&2; exit 2 ;;
+  all) startup; versus plan; versus destroy; versus scale; versus dataplane ;;
+  plan|destroy|scale|dataplane) versus "$MODE" ;;
+  *)
+    echo "usage: scripts/bench.sh startup [--levers] | plan | destroy | scale | dataplane | all" >&2
+    exit 2
+    ;;
 esac

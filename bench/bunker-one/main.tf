@@ -35,6 +35,11 @@ variable "member_deployment_mode" {
   type        = string
   default     = null
 }
+variable "member_role_name" {
+  description = "null leaves the attribute unset (its default, OrganizationAccountAccessRole)."
+  type        = string
+  default     = null
+}
 variable "force_destroy" {
   type    = bool
   default = false
@@ -57,6 +62,7 @@ resource "backup_deployment" "this" {
   max_retention_days     = 365
   backup_tag_key         = "backup-plan"
   member_deployment_mode = var.member_deployment_mode
+  member_role_name       = var.member_role_name
   force_destroy          = var.force_destroy
 
   plans = {
