@@ -26,7 +26,8 @@ nothing about the data plane.
 
 The emulator's peak RSS is its VmHWM after the advance, the mark reset just before
 (/proc/PID/clear_refs), shown with its RSS at the reset (Python keeps memory that earlier rows
-took); when the reset is refused it is the peak since the emulator started, and says so. Prints a markdown section on stdout.
+took); when the reset is refused it is the peak since the emulator started, and says so.
+Prints a markdown section on stdout.
 """
 import sys
 import time
