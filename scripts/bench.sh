@@ -13,6 +13,11 @@
 #                                         process start -> first answered RPC beside aws;
 #                                         BENCH_RELEASE_JDKS (space-separated JDK homes, default
 #                                         the release's) builds and times one zip per runtime
+#   scripts/bench.sh dataplane            one day of the data plane, Bunker alone, on that emulator:
+#                                         scripts/bench/dataplane.py, `advance 1d` over one
+#                                         assume_role deployment of 3 and of 50 member accounts
+#                                         (BENCH_DATAPLANE_COUNTS) × 4 tagged resources, timed,
+#                                         with job and execution counts, outcomes checked
 #   scripts/bench.sh all                  every benchmark
 set -euo pipefail
 
@@ -180,7 +185,7 @@ release() {
   } | tee -a "$DOC"
 }
 
-# plan, destroy, scale: our provider installed into .cache/bench/plugins (so other work that
+# plan, destroy, scale, dataplane: our provider installed into .cache/bench/plugins (so other work that
 # reinstalls ~/.terraform.d meanwhile cannot change what is measured), the emulator up.
 versus() {
   local mode=$1
@@ -212,7 +217,10 @@ versus() {
 case "$MODE" in
   startup) shift; startup "$@" ;;
   release) release ;;
-  all) startup; versus plan; versus destroy; versus scale ;;
-  plan|destroy|scale) versus "$MODE" ;;
-  *) echo "usage: scripts/bench.sh startup [--levers] | release | plan | destroy | scale | all" >&2; exit 2 ;;
+  all) startup; versus plan; versus destroy; versus scale; versus dataplane ;;
+  plan|destroy|scale|dataplane) versus "$MODE" ;;
+  *)
+    echo "usage: scripts/bench.sh startup [--levers] | release | plan | destroy | scale | dataplane | all" >&2
+    exit 2
+    ;;
 esac

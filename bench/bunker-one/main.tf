@@ -1,7 +1,9 @@
 # One backup_deployment on the local emulator: examples/quickstart's spec (plans "daily" and
 # "monthly", the latter on the logically air-gapped vault, restore sharing on). The counterpart
 # of bench/aws-equivalent; scripts/bench.sh fills the variables from `scripts/emulator.sh seed`.
-# scripts/bench.sh scale applies it with ten names as well (its `names` variable).
+# scripts/bench.sh scale applies it with ten names as well (its `names` variable), and with
+# assume_role over new member accounts; scripts/bench.sh dataplane applies it in assume_role
+# mode with member_role_name and force_destroy, then runs a day of its daily plan.
 
 terraform {
   required_providers {
@@ -35,6 +37,11 @@ variable "member_deployment_mode" {
   type        = string
   default     = null
 }
+variable "member_role_name" {
+  description = "null leaves the attribute unset (its default, OrganizationAccountAccessRole)."
+  type        = string
+  default     = null
+}
 variable "force_destroy" {
   type    = bool
   default = false
@@ -57,6 +64,7 @@ resource "backup_deployment" "this" {
   max_retention_days     = 365
   backup_tag_key         = "backup-plan"
   member_deployment_mode = var.member_deployment_mode
+  member_role_name       = var.member_role_name
   force_destroy          = var.force_destroy
 
   plans = {

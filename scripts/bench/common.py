@@ -11,6 +11,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -41,12 +42,12 @@ def emulator(verb):
     return out.stdout
 
 
-def admin(method, path, body=None):
+def admin(method, path, body=None, timeout=60):
     """Calls the emulator's /bunker-api/ admin route and returns the decoded JSON answer."""
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(URL + "/bunker-api" + path, data=data, method=method,
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as resp:
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         raw = resp.read()
     return json.loads(raw) if raw else {}
 
@@ -55,6 +56,72 @@ def fresh_organisation():
     """Wipes the emulator and seeds the organisation; returns the seed JSON."""
     emulator("reset")
     return json.loads(emulator("seed"))
+
+
+def members(count, label="bench"):
+    """A fresh organisation plus a new OU (under the root) holding `count` new member accounts:
+    (seed, ou, ids). Each account gets the seed's member deployment role, trusting the backup
+    account, as seed.py gives its own members: with the emulator's authorization on (as on AWS),
+    OrganizationAccountAccessRole trusts only the management account, so assume_role mode from
+    the backup account needs `member_role_name = seed["member_deployment_role"]`."""
+    seed = fresh_organisation()
+    orgs = boto("organizations")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    ou = orgs.create_organizational_unit(ParentId=root, Name=f"{label}-{count}")[
+        "OrganizationalUnit"]["Id"]
+    ids = []
+    for i in range(count):
+        status = orgs.create_account(Email=f"{label}-{count}-{i}@bunker.example.com",
+                                     AccountName=f"{label}-{count}-{i}")["CreateAccountStatus"]
+        status = orgs.describe_create_account_status(
+            CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
+        if status["State"] != "SUCCEEDED":
+            raise RuntimeError(f"account {label}-{count}-{i} not created: {status}")
+        ids.append(status["AccountId"])
+        orgs.move_account(AccountId=status["AccountId"], SourceParentId=root,
+                          DestinationParentId=ou)
+        member_role(status["AccountId"], seed["backup_account_id"])
+    return seed, ou, ids
+
+
+def member_role(account, backup_account):
+    """seed.py's ensure_member_role, on this emulator."""
+    sys.path.insert(0, str(ROOT / "scripts" / "emulator"))
+    import seed
+    os.environ["BUNKER_EMULATOR_URL"] = URL  # seed.py's endpoint, read at each call
+    seed.ensure_member_role(account, backup_account)
+
+
+def warm(account):
+    """The emulator's first IAM call in an account loads every AWS managed policy (~0.5 s or
+    more): pay it before the clock runs, or whichever apply comes first carries it."""
+    boto("iam", account).list_roles()
+    boto("kms", account).list_keys()
+
+
+def advance(duration):
+    """Moves the emulator's clock (scripts/emulator.sh advance): the lines it reported."""
+    return admin("POST", "/advance", {"duration": duration}, timeout=TIMEOUT)["lines"]
+
+
+def emulator_pid():
+    """The emulator's process id, from scripts/emulator.sh's pid file (None if unknown)."""
+    name = "pid" if PORT == 4566 else f"pid-{PORT}"
+    try:
+        return int((ROOT / ".cache" / "emulator" / name).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def reset_peak(pid):
+    """Resets the kernel's peak-RSS mark (VmHWM) of `pid` (proc(5), /proc/pid/clear_refs "5");
+    False when that is not allowed here."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def calls():

@@ -5,8 +5,11 @@
    one. The same for the hashicorp/aws equivalent (bench/aws-equivalent with one and ten module
    instances), BENCH_SCALE_AWS_RUNS (1) times, for comparison (0 skips it).
 2. One deployment with member_deployment_mode = "assume_role" over an OU of 1, 10 and 50 member
-   accounts (BENCH_MEMBER_COUNTS), each in its own OU created for the purpose; whether the
-   workload vaults were really made is checked in the first and last member account.
+   accounts (BENCH_MEMBER_COUNTS), each in its own OU created for the purpose, every account
+   with the seed's member deployment role (trusting the backup account; the deployment's
+   member_role_name), as an organisation that deploys from its delegated administrator rolls
+   it out; whether the workload vaults were really made is checked in the first and last
+   member account.
 
 Prints a markdown section on stdout.
 """
@@ -30,18 +33,11 @@ def variables(seed):
             "organization_id": seed["organization_id"]}
 
 
-def warm(account):
-    """The emulator's first IAM call in an account loads every AWS managed policy (~0.5 s or
-    more): pay it before the clock runs, or whichever apply comes first carries it."""
-    c.boto("iam", account).list_roles()
-    c.boto("kms", account).list_keys()
-
-
 def one_and_ten(config_one, config_ten, one_names, ten_names, side, extra, ten_first=False):
     """Applies one deployment and ten others on a fresh organisation (the one first unless
     ten_first); returns (one, ten)."""
     seed = c.fresh_organisation()
-    warm(seed["backup_account_id"])
+    c.warm(seed["backup_account_id"])
     v = variables(seed)
     # Organizations attaches at most 10 backup policies to one target: the single deployment
     # covers workloads/prod, the ten cover workloads/dev.
@@ -55,25 +51,6 @@ def one_and_ten(config_one, config_ten, one_names, ten_names, side, extra, ten_f
     if not ten_first:
         r10 = c.must(c.terraform(ten, "apply", "-auto-approve", "-input=false"), f"{side} ten")
     return r1, r10
-
-
-def members(count):
-    """A fresh organisation plus an OU holding `count` new member accounts: (seed, ou, ids)."""
-    seed = c.fresh_organisation()
-    orgs = c.boto("organizations")
-    root = orgs.list_roots()["Roots"][0]["Id"]
-    ou = orgs.create_organizational_unit(ParentId=root, Name=f"bench-{count}")[
-        "OrganizationalUnit"]["Id"]
-    ids = []
-    for i in range(count):
-        status = orgs.create_account(Email=f"bench-{count}-{i}@bunker.example.com",
-                                     AccountName=f"bench-{count}-{i}")["CreateAccountStatus"]
-        status = orgs.describe_create_account_status(
-            CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
-        ids.append(status["AccountId"])
-        orgs.move_account(AccountId=status["AccountId"], SourceParentId=root,
-                          DestinationParentId=ou)
-    return seed, ou, ids
 
 
 def workload_vault_exists(account, name):
@@ -101,12 +78,13 @@ def main():
     assume = []
     for n in MEMBERS:
         print(f"scale: assume_role over {n} member accounts", file=sys.stderr)
-        seed, ou, ids = members(n)
-        warm(seed["backup_account_id"])
+        seed, ou, ids = c.members(n)
+        c.warm(seed["backup_account_id"])
         name = f"ar{n}"
         d = c.workdir("bunker-one", f"scale-assume-{n}", dict(
             variables(seed), names=[name], backup_targets=[ou],
-            member_deployment_mode="assume_role"))
+            member_deployment_mode="assume_role",
+            member_role_name=seed["member_deployment_role"]))
         r = c.must(c.terraform(d, "apply", "-auto-approve", "-input=false"), f"assume_role {n}")
         made = [workload_vault_exists(a, name) for a in (ids[0], ids[-1])]
         assume.append({"n": n, "result": r, "made": all(made), "warned": NOT_YET in r.output})
