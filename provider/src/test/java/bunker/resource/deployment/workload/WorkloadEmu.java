@@ -54,12 +54,16 @@ final class WorkloadEmu {
    * for {@code spec}; returns the request for {@code mode}.
    */
   WorkloadRequest request(DeploymentSpec spec, MemberMode mode, boolean forceDestroy) {
+    // assume_role mode from the central account: the seed's member role, which trusts it
+    // (AWS's OrganizationAccountAccessRole trusts only the management account).
+    String memberRole = mode == MemberMode.ASSUME_ROLE ? org.memberDeploymentRole() : ROLE;
     String policy = KeyPolicy.render(mode == MemberMode.ASSUME_ROLE
-        ? spec.toBuilder().memberAccessRole(ROLE).build() : spec);
+        ? spec.toBuilder().memberAccessRole(memberRole).build() : spec);
     String key = central.kms().createKey(r -> r.description("bunker test " + spec.name())
         .policy(policy)).keyMetadata().arn();
     String bus = new EventBuses(central.eventBridge()).create("bt-" + spec.name(), Map.of());
-    return new WorkloadRequest(spec, key, bus, mode, ROLE, forceDestroy, Duration.ofMinutes(5));
+    return new WorkloadRequest(spec, key, bus, mode, memberRole, forceDestroy,
+        Duration.ofMinutes(5));
   }
 
   /** A new account of the organisation, moved from the root into {@code ouId}. */
@@ -70,6 +74,7 @@ final class WorkloadEmu {
         .createAccountStatus().accountId();
     String root = orgs.listRoots().roots().get(0).id();
     orgs.moveAccount(r -> r.accountId(id).sourceParentId(root).destinationParentId(ouId));
+    org.addMemberDeploymentRole(id); // as the organisation rolls it out to a new account
     return id;
   }
 
