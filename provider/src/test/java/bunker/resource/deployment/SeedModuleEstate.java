@@ -268,11 +268,22 @@ final class SeedModuleEstate implements AutoCloseable {
             "Action", "sts:AssumeRole")))), List.of(), Map.of(), Map.of()));
   }
 
+  /**
+   * The account root, and the organisation's principals for what a vault under the key needs
+   * (the seed module scopes its key to the organisation; its member vaults are made under it from
+   * the member accounts, which the emulator now authorizes against this policy).
+   */
   private String keyPolicy() {
     return Json.write(obj("Version", "2012-10-17", "Statement", List.of(obj(
         "Sid", "AccountRoot", "Effect", "Allow",
         "Principal", obj("AWS", "arn:aws:iam::" + account + ":root"),
-        "Action", "kms:*", "Resource", "*"))));
+        "Action", "kms:*", "Resource", "*"), obj(
+        "Sid", "Organisation", "Effect", "Allow", "Principal", obj("AWS", "*"),
+        "Action", List.of("kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant",
+            "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncrypt*"),
+        "Resource", "*",
+        "Condition", obj("StringEquals", obj("aws:PrincipalOrgID",
+            DeploymentEmulator.org().organizationId()))))));
   }
 
   private String copyIntoPolicy(String vault) {
