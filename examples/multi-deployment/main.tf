@@ -82,6 +82,12 @@ locals {
   }
 }
 
+variable "member_role_name" {
+  description = "Role each deployment assumes in its workload accounts (assume_role mode). AWS's OrganizationAccountAccessRole trusts only the management account: deploying from the backup account needs a role that trusts it (on the emulator, the seed's BunkerMemberDeploymentRole)."
+  type        = string
+  default     = "OrganizationAccountAccessRole"
+}
+
 module "prod" {
   source = "./modules/deployment"
 
@@ -92,6 +98,7 @@ module "prod" {
   max_retention_days              = 365
   allow_backup_targets_to_restore = true
   force_destroy                   = var.force_destroy
+  member_role_name                = var.member_role_name
   tags                            = { environment = "production" }
 }
 
@@ -104,6 +111,7 @@ module "dev" {
   plans              = ["daily"]
   max_retention_days = 35
   force_destroy      = var.force_destroy
+  member_role_name   = var.member_role_name
   tags               = { environment = "development" }
 }
 

@@ -57,9 +57,15 @@ variable "allow_backup_targets_to_restore" {
 }
 
 variable "member_deployment_mode" {
-  description = "\"stackset\" or \"assume_role\" (the local emulator runs assume_role only)."
+  description = "\"stackset\" or \"assume_role\"."
   type        = string
   default     = "assume_role"
+}
+
+variable "member_role_name" {
+  description = "Role assumed in each workload account in assume_role mode; it must trust the central account."
+  type        = string
+  default     = "OrganizationAccountAccessRole"
 }
 
 variable "force_destroy" {
@@ -83,6 +89,7 @@ resource "backup_deployment" "this" {
   max_retention_days              = var.max_retention_days
   backup_tag_key                  = "backup-plan"
   member_deployment_mode          = var.member_deployment_mode
+  member_role_name                = var.member_role_name
   allow_backup_targets_to_restore = var.allow_backup_targets_to_restore
   force_destroy                   = var.force_destroy
   tags                            = merge(var.tags, { deployment = var.name })

@@ -101,6 +101,7 @@ class ExamplesAccTest {
     vars.put("central_role_arn", quote(org().centralRoleArn()));
     vars.put("prod_name", quote(prod));
     vars.put("dev_name", quote(dev));
+    vars.put("member_role_name", quote(org().memberDeploymentRole()));
     String hcl = mainTf("multi-deployment", vars);
     AtomicReference<List<String>> keys = new AtomicReference<>(List.of());
     Acceptance.steps()
