@@ -18,6 +18,13 @@ a KMS key or a destination vault, so that a full authorization evaluator can rep
   Redshift, Storage Gateway), a destination under a customer managed key: such copies cannot go
   cross-account into a vault under the AWS managed key (same page, and "Feature availability by
   resource" for which types are fully managed).
+With the authorization evaluator on (``authz``, the default), the key and the destination vault
+are decided by it instead, as AWS decides them for the job's role: ``kms:GenerateDataKey`` and
+``kms:Decrypt`` on the vault's key through AWS Backup (``kms:ViaService``), and
+``backup:CopyIntoBackupVault`` on the destination vault (its access policy and, across accounts,
+the role's own policies too; IAM user guide, "Cross-account policy evaluation logic"). The
+message is then AWS's AccessDenied text naming the role, the action and the resource. The
+simple checks above remain for ``BUNKER_EMULATOR_IAM=off``.
 The messages are the emulator's own wording; AWS's exact texts are not documented.
 """
 import fnmatch
@@ -72,9 +79,35 @@ def _kms_key(key_arn, region):
     return backend.keys.get(key_id)
 
 
+def _denied(role_arn, action, resource, region, **kw):
+    """AWS's AccessDenied text when the evaluator denies the job's role, else None; None too
+    when the evaluator is off (the caller then runs its own simple check)."""
+    from . import authz
+
+    if not authz.enabled():
+        return None
+    decision = authz.authorize(role_arn, action, resource, region=region, **kw)
+    if decision.allowed:
+        return None
+    return decision.message(authz.principal_from_arn(role_arn), action, resource)
+
+
+def _evaluated():
+    from . import authz
+
+    return authz.enabled()
+
+
 def key_problem(role_arn, key_arn, account_id, region):
     """Why the job's role may not use the vault's KMS key, or None."""
     if not key_arn or key_arn == S.default_key_arn(account_id, region):
+        return None
+    if _evaluated():
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+            denied = _denied(role_arn, action, key_arn, region,
+                             via_service="backup.amazonaws.com")
+            if denied:
+                return denied
         return None
     try:
         key = _kms_key(key_arn, region)
@@ -134,9 +167,14 @@ def vault_write_problem(source_account, role_arn, vault, extra, resource_type):
     """Why a copy from ``source_account`` may not land in ``vault`` (another account's or the
     same account's), or None."""
     dest_account = vault.backup_vault_arn.split(":")[4]
+    if _evaluated():
+        denied = _denied(role_arn, "backup:CopyIntoBackupVault", vault.backup_vault_arn,
+                         vault.backup_vault_arn.split(":")[3])
+        if denied:
+            return denied
     if dest_account == source_account:
         return None
-    if not _policy_allows_copy(extra.policy, source_account):
+    if not _evaluated() and not _policy_allows_copy(extra.policy, source_account):
         return (f"Access denied: the access policy of {vault.backup_vault_arn} does not allow "
                 f"backup:CopyIntoBackupVault from account {source_account}")
     if (resource_type in NOT_FULLY_MANAGED and not vault.encryption_key_arn
