@@ -19,12 +19,31 @@ a KMS key or a destination vault, so that a full authorization evaluator can rep
   cross-account into a vault under the AWS managed key (same page, and "Feature availability by
   resource" for which types are fully managed).
 With the authorization evaluator on (``authz``, the default), the key and the destination vault
-are decided by it instead, as AWS decides them for the job's role: ``kms:GenerateDataKey`` and
-``kms:Decrypt`` on the vault's key through AWS Backup (``kms:ViaService``), and
-``backup:CopyIntoBackupVault`` on the destination vault (its access policy and, across accounts,
-the role's own policies too; IAM user guide, "Cross-account policy evaluation logic"). The
-message is then AWS's AccessDenied text naming the role, the action and the resource. The
-simple checks above remain for ``BUNKER_EMULATOR_IAM=off``.
+are decided by it instead, as AWS decides them for the job's role, and the message is then AWS's
+AccessDenied text naming the role, the action and the resource:
+- the vault's key is used only for the resource types AWS Backup fully manages (S3, EFS,
+  DynamoDB with advanced backup, VMware, ...): their backups are encrypted "through the AWS KMS
+  key configuration in the backup vault", while the backups of the other types (EBS, RDS, ...)
+  "inherit the encryption settings from their source resource" ("Encryption for backups in AWS
+  Backup", "Independent encryption"); for those no vault-key check is made. The role must be
+  allowed ``kms:GenerateDataKey`` and ``kms:Decrypt`` to back up (the permissions the "Create a
+  backup vault" page lists for the key, less the grant ones) and ``kms:Decrypt`` to restore, called
+  through AWS Backup (``kms:ViaService`` backup.<region>.amazonaws.com): "Your IAM role must have
+  access to the KMS key being used to back up and restore the object ... The permissions in IAM
+  policy and KMS key policy must be consistent" (same page), i.e. the key policy and, where the
+  key policy delegates to the account, the role's own policies (KMS developer guide, "Key
+  policies in AWS KMS");
+- a copy needs ``backup:CopyIntoBackupVault`` on the destination vault, asked for the copy job's
+  role (the principal of the job, in the source account). Across accounts both sides must allow
+  it: the destination vault's access policy, which AWS's examples write for the source account
+  (``arn:aws:iam::<source>:root``) or the organisation (``aws:PrincipalOrgID`` /
+  ``aws:PrincipalOrgPaths``) ("Creating backup copies across AWS accounts"; Knowledge Center
+  "backup-troubleshoot-cross-account-copy": "Verify that the destination vault access policy
+  allows the source account"), and the role's identity policies (IAM user guide,
+  "Cross-account policy evaluation logic"); in the same account either suffices. AWS's
+  managed policy for the job role, AWSBackupServiceRolePolicyForBackup, grants
+  ``backup:CopyIntoBackupVault`` on ``arn:aws:backup:*:*:backup-vault:*`` for this reason.
+The simple checks above remain for ``BUNKER_EMULATOR_IAM=off``.
 The messages are the emulator's own wording; AWS's exact texts are not documented.
 """
 import fnmatch
@@ -98,12 +117,20 @@ def _evaluated():
     return authz.enabled()
 
 
-def key_problem(role_arn, key_arn, account_id, region):
-    """Why the job's role may not use the vault's KMS key, or None."""
+BACKUP_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+RESTORE_KEY_ACTIONS = ("kms:Decrypt",)
+
+
+def key_problem(role_arn, key_arn, account_id, region, resource_type, actions):
+    """Why the job's role may not use the vault's KMS key for ``actions`` (BACKUP_KEY_ACTIONS to
+    write a backup, RESTORE_KEY_ACTIONS to restore one), or None. Types that AWS Backup does not
+    fully manage keep their source's encryption: the vault's key is not theirs to use."""
     if not key_arn or key_arn == S.default_key_arn(account_id, region):
         return None
+    if resource_type in NOT_FULLY_MANAGED:
+        return None
     if _evaluated():
-        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+        for action in actions:
             denied = _denied(role_arn, action, key_arn, region,
                              via_service="backup.amazonaws.com")
             if denied:
