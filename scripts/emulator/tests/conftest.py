@@ -146,8 +146,9 @@ BACKUP_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
 # The AWS managed policies of AWS Backup's default service role (AWS Backup developer guide,
 # "IAM service roles": AWSBackupDefaultServiceRole): among much else, backup:CopyIntoBackupVault
 # on any vault; KMS use only through the resource's own service, never a vault's key.
-BACKUP_ROLE_POLICIES = ("arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-                        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores")
+_SERVICE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/"
+BACKUP_ROLE_POLICIES = (_SERVICE_ROLE_POLICY + "AWSBackupServiceRolePolicyForBackup",
+                        _SERVICE_ROLE_POLICY + "AWSBackupServiceRolePolicyForRestores")
 
 
 def backup_job_role(iam, name, path="/"):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import backup_job_role
+from conftest import BACKUP_TRUST, backup_job_role
 
 from test_backup_vaults import error_of, wait_for
 
@@ -258,10 +258,7 @@ def test_copy_job_role_needs_copy_into_backup_vault_on_both_sides(client, unique
     central_id = str(int(account_id) + 11)
     member, central = client("backup", account_id), client("backup", central_id)
     iam = client("iam", account_id)
-    iam.create_role(RoleName="bare-copier", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
-            "Action": "sts:AssumeRole"}]}))
+    iam.create_role(RoleName="bare-copier", AssumeRolePolicyDocument=BACKUP_TRUST)
     bare = iam.get_role(RoleName="bare-copier")["Role"]["Arn"]
     copier = backup_job_role(iam, "copier")
     src, dst = unique("src"), unique("dst")
