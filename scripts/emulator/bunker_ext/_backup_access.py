@@ -22,17 +22,19 @@ With the authorization evaluator on (``authz``, the default), the key and the de
 are decided by it instead, as AWS decides them for the job's role, and the message is then AWS's
 AccessDenied text naming the role, the action and the resource:
 - the vault's key is used only for the resource types AWS Backup fully manages (S3, EFS,
-  DynamoDB with advanced backup, VMware, ...): their backups are encrypted "through the AWS KMS
-  key configuration in the backup vault", while the backups of the other types (EBS, RDS, ...)
-  "inherit the encryption settings from their source resource" ("Encryption for backups in AWS
-  Backup", "Independent encryption"); for those no vault-key check is made. The role must be
-  allowed ``kms:GenerateDataKey`` and ``kms:Decrypt`` to back up (the permissions the "Create a
-  backup vault" page lists for the key, less the grant ones) and ``kms:Decrypt`` to restore, called
-  through AWS Backup (``kms:ViaService`` backup.<region>.amazonaws.com): "Your IAM role must have
-  access to the KMS key being used to back up and restore the object ... The permissions in IAM
-  policy and KMS key policy must be consistent" (same page), i.e. the key policy and, where the
-  key policy delegates to the account, the role's own policies (KMS developer guide, "Key
-  policies in AWS KMS");
+  DynamoDB with advanced backup, VMware, ...; DynamoDB counts as advanced here: the account's
+  opt-in is not modelled): their backups are encrypted "through the AWS KMS key configuration
+  in the backup vault", while the backups of the other types (EBS, RDS, ...) "inherit the
+  encryption settings from their source resource" ("Encryption for backups in AWS Backup",
+  "Independent encryption"); for those no vault-key check is made. The role must be allowed
+  ``kms:GenerateDataKey`` and ``kms:Decrypt`` to back up (the permissions the "Create a backup
+  vault" page lists for the key, less the grant ones) and ``kms:Decrypt`` to restore, called
+  through AWS Backup (``kms:ViaService`` backup.<region>.amazonaws.com): "Your IAM role must
+  have access to the KMS key being used to back up and restore the object ... The permissions
+  in IAM policy and KMS key policy must be consistent" (same page), i.e. the key policy and,
+  where it delegates to the account or the key is another account's, the role's own policies
+  too (KMS developer guide, "Key policies in AWS KMS" and "Allowing users in other accounts to
+  use a KMS key");
 - a copy needs ``backup:CopyIntoBackupVault`` on the destination vault, asked for the copy job's
   role (the principal of the job, in the source account). Across accounts both sides must allow
   it: the destination vault's access policy, which AWS's examples write for the source account
@@ -43,8 +45,8 @@ AccessDenied text naming the role, the action and the resource:
   "Cross-account policy evaluation logic"); in the same account either suffices. AWS's
   managed policy for the job role, AWSBackupServiceRolePolicyForBackup, grants
   ``backup:CopyIntoBackupVault`` on ``arn:aws:backup:*:*:backup-vault:*`` for this reason.
-The simple checks above remain for ``BUNKER_EMULATOR_IAM=off``.
-The messages are the emulator's own wording; AWS's exact texts are not documented.
+The simple checks above remain for ``BUNKER_EMULATOR_IAM=off``; their messages are the
+emulator's own wording (AWS's texts for those failures are not documented).
 """
 import fnmatch
 import json
