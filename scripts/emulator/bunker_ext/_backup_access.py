@@ -18,7 +18,35 @@ a KMS key or a destination vault, so that a full authorization evaluator can rep
   Redshift, Storage Gateway), a destination under a customer managed key: such copies cannot go
   cross-account into a vault under the AWS managed key (same page, and "Feature availability by
   resource" for which types are fully managed).
-The messages are the emulator's own wording; AWS's exact texts are not documented.
+With the authorization evaluator on (``authz``, the default), the key and the destination vault
+are decided by it instead, as AWS decides them for the job's role, and the message is then AWS's
+AccessDenied text naming the role, the action and the resource:
+- the vault's key is used only for the resource types AWS Backup fully manages (S3, EFS,
+  DynamoDB with advanced backup, VMware, ...; DynamoDB counts as advanced here: the account's
+  opt-in is not modelled): their backups are encrypted "through the AWS KMS key configuration
+  in the backup vault", while the backups of the other types (EBS, RDS, ...) "inherit the
+  encryption settings from their source resource" ("Encryption for backups in AWS Backup",
+  "Independent encryption"); for those no vault-key check is made. The role must be allowed
+  ``kms:GenerateDataKey`` and ``kms:Decrypt`` to back up (the permissions the "Create a backup
+  vault" page lists for the key, less the grant ones) and ``kms:Decrypt`` to restore, called
+  through AWS Backup (``kms:ViaService`` backup.<region>.amazonaws.com): "Your IAM role must
+  have access to the KMS key being used to back up and restore the object ... The permissions
+  in IAM policy and KMS key policy must be consistent" (same page), i.e. the key policy and,
+  where it delegates to the account or the key is another account's, the role's own policies
+  too (KMS developer guide, "Key policies in AWS KMS" and "Allowing users in other accounts to
+  use a KMS key");
+- a copy needs ``backup:CopyIntoBackupVault`` on the destination vault, asked for the copy job's
+  role (the principal of the job, in the source account). Across accounts both sides must allow
+  it: the destination vault's access policy, which AWS's examples write for the source account
+  (``arn:aws:iam::<source>:root``) or the organisation (``aws:PrincipalOrgID`` /
+  ``aws:PrincipalOrgPaths``) ("Creating backup copies across AWS accounts"; Knowledge Center
+  "backup-troubleshoot-cross-account-copy": "Verify that the destination vault access policy
+  allows the source account"), and the role's identity policies (IAM user guide,
+  "Cross-account policy evaluation logic"); in the same account either suffices. AWS's
+  managed policy for the job role, AWSBackupServiceRolePolicyForBackup, grants
+  ``backup:CopyIntoBackupVault`` on ``arn:aws:backup:*:*:backup-vault:*`` for this reason.
+The simple checks above remain for ``BUNKER_EMULATOR_IAM=off``; their messages are the
+emulator's own wording (AWS's texts for those failures are not documented).
 """
 import fnmatch
 import json
@@ -72,9 +100,43 @@ def _kms_key(key_arn, region):
     return backend.keys.get(key_id)
 
 
-def key_problem(role_arn, key_arn, account_id, region):
-    """Why the job's role may not use the vault's KMS key, or None."""
+def _denied(role_arn, action, resource, region, **kw):
+    """AWS's AccessDenied text when the evaluator denies the job's role, else None; None too
+    when the evaluator is off (the caller then runs its own simple check)."""
+    from . import authz
+
+    if not authz.enabled():
+        return None
+    decision = authz.authorize(role_arn, action, resource, region=region, **kw)
+    if decision.allowed:
+        return None
+    return decision.message(authz.principal_from_arn(role_arn), action, resource)
+
+
+def _evaluated():
+    from . import authz
+
+    return authz.enabled()
+
+
+BACKUP_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+RESTORE_KEY_ACTIONS = ("kms:Decrypt",)
+
+
+def key_problem(role_arn, key_arn, account_id, region, resource_type, actions):
+    """Why the job's role may not use the vault's KMS key for ``actions`` (BACKUP_KEY_ACTIONS to
+    write a backup, RESTORE_KEY_ACTIONS to restore one), or None. Types that AWS Backup does not
+    fully manage keep their source's encryption: the vault's key is not theirs to use."""
     if not key_arn or key_arn == S.default_key_arn(account_id, region):
+        return None
+    if resource_type in NOT_FULLY_MANAGED:
+        return None
+    if _evaluated():
+        for action in actions:
+            denied = _denied(role_arn, action, key_arn, region,
+                             via_service="backup.amazonaws.com")
+            if denied:
+                return denied
         return None
     try:
         key = _kms_key(key_arn, region)
@@ -134,9 +196,14 @@ def vault_write_problem(source_account, role_arn, vault, extra, resource_type):
     """Why a copy from ``source_account`` may not land in ``vault`` (another account's or the
     same account's), or None."""
     dest_account = vault.backup_vault_arn.split(":")[4]
+    if _evaluated():
+        denied = _denied(role_arn, "backup:CopyIntoBackupVault", vault.backup_vault_arn,
+                         vault.backup_vault_arn.split(":")[3])
+        if denied:
+            return denied
     if dest_account == source_account:
         return None
-    if not _policy_allows_copy(extra.policy, source_account):
+    if not _evaluated() and not _policy_allows_copy(extra.policy, source_account):
         return (f"Access denied: the access policy of {vault.backup_vault_arn} does not allow "
                 f"backup:CopyIntoBackupVault from account {source_account}")
     if (resource_type in NOT_FULLY_MANAGED and not vault.encryption_key_arn

@@ -237,7 +237,8 @@ def _finish_backup(st, job):
     if problem is None and f.get("CheckAccess"):
         problem = (_access.role_problem(job.account_id, f["IamRoleArn"])
                    or _access.key_problem(f["IamRoleArn"], vault.encryption_key_arn,
-                                          job.account_id, job.region))
+                                          job.account_id, job.region, f["ResourceType"],
+                                          _access.BACKUP_KEY_ACTIONS))
     problem = problem or (
         _retention_problem(vault, f["Lifecycle"])
         or _resource_missing(job.account_id, f["ResourceArn"], f["ResourceType"],

@@ -135,7 +135,8 @@ def finish_restore(st, job):
         return
     job.completed_at = _clock.now()
     problem = (_access.role_problem(job.account_id, job.role)
-               or _access.key_problem(job.role, job.key_arn, job.account_id, job.region))
+               or _access.key_problem(job.role, job.key_arn, job.account_id, job.region,
+                                      job.resource_type, _access.RESTORE_KEY_ACTIONS))
     if problem is None:
         try:
             job.created_resource_arn = R.restore(job.account_id, job.region, job.resource_type,

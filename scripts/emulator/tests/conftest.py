@@ -140,6 +140,29 @@ def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
 
 
+BACKUP_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]})
+# The AWS managed policies of AWS Backup's default service role (AWS Backup developer guide,
+# "IAM service roles": AWSBackupDefaultServiceRole): among much else, backup:CopyIntoBackupVault
+# on any vault; KMS use only through the resource's own service, never a vault's key.
+_SERVICE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/"
+BACKUP_ROLE_POLICIES = (_SERVICE_ROLE_POLICY + "AWSBackupServiceRolePolicyForBackup",
+                        _SERVICE_ROLE_POLICY + "AWSBackupServiceRolePolicyForRestores")
+
+
+def backup_job_role(iam, name, path="/"):
+    """A role AWS Backup jobs can run as, with the default service role's managed policies; its
+    ARN. An existing role of that name is kept (and given the policies)."""
+    try:
+        iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=BACKUP_TRUST)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+    for arn in BACKUP_ROLE_POLICIES:
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    return iam.get_role(RoleName=name)["Role"]["Arn"]
+
+
 def fresh_account_id():
     """A 12-digit account id no other test uses: moto keeps state per account."""
     return str(random.randint(10**11, 10**12 - 1))

@@ -5,6 +5,7 @@ import uuid
 import time
 
 import pytest
+from conftest import backup_job_role
 
 REGION = "us-east-1"
 PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
@@ -104,7 +105,9 @@ def test_copy_job_events_start_a_state_machine_and_forward(client, account_id, u
 
     backup_job(backup, src, member)
     point = receive(sqs, url)[0]["resources"][0]
-    role = f"arn:aws:iam::{member}:role/backup"
+    # The copy job's role needs backup:CopyIntoBackupVault itself, besides the destination
+    # vault's access policy (IAM user guide, "Cross-account policy evaluation logic").
+    role = backup_job_role(client("iam", member), "backup")
     good = backup.start_copy_job(RecoveryPointArn=point, SourceBackupVaultName=src,
                                  DestinationBackupVaultArn=dest_arn, IamRoleArn=role)["CopyJobId"]
     bad = backup.start_copy_job(RecoveryPointArn=point, SourceBackupVaultName=src,
@@ -119,7 +122,8 @@ def test_copy_job_events_start_a_state_machine_and_forward(client, account_id, u
     assert done["detail"]["sourceBackupVaultArn"].endswith(f":{member}:backup-vault:{src}")
     assert failed["detail"]["state"] == "FAILED"
     assert failed["detail"]["destinationRecoveryPointArn"] == {}
-    assert "CopyIntoBackupVault" in failed["detail"]["statusMessage"]
+    assert (f"is not authorized to perform: backup:CopyIntoBackupVault on resource: {closed_arn}"
+            " because no resource-based policy allows") in failed["detail"]["statusMessage"]
     deadline = time.time() + 10
     while time.time() < deadline:
         execs = sfn.list_executions(stateMachineArn=machine)["executions"]

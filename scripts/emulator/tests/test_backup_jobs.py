@@ -1,8 +1,11 @@
 """AWS Backup jobs and recovery points through the extension: asynchronous backup and copy jobs,
 cross-account copies, paginated listing, asynchronous deletion, Vault Lock protection,
 lifecycle updates, selections and global settings."""
+import json
+
 import pytest
 from botocore.exceptions import ClientError
+from conftest import BACKUP_TRUST, backup_job_role
 
 from test_backup_vaults import error_of, wait_for
 
@@ -168,7 +171,10 @@ def test_update_lifecycle_and_expiry(backup, unique, admin, account_id):
     assert backup.describe_backup_vault(BackupVaultName=vault)["NumberOfRecoveryPoints"] == 0
 
 
-def test_copy_job_same_account_and_idempotency(backup, unique, account_id):
+def test_copy_job_same_account_and_idempotency(backup, client, unique, account_id):
+    """In its own account the copy job's role needs backup:CopyIntoBackupVault from its own
+    policies (AWSBackupServiceRolePolicyForBackup grants it on every vault)."""
+    backup_job_role(client("iam", account_id), "backup-role")
     src, dst = unique("src"), unique("dst")
     backup.create_backup_vault(BackupVaultName=src)
     dst_arn = backup.create_backup_vault(BackupVaultName=dst)["BackupVaultArn"]
@@ -196,7 +202,12 @@ def test_copy_job_same_account_and_idempotency(backup, unique, account_id):
 
 
 def test_cross_account_copy_needs_the_destination_policy(client, unique, account_id):
+    """Across accounts both the copy job's role and the destination vault's access policy must
+    allow backup:CopyIntoBackupVault ("Creating backup copies across AWS accounts"; IAM user
+    guide, "Cross-account policy evaluation logic"); the FAILED job says AWS's AccessDenied
+    text, naming the role."""
     central_id = str(int(account_id) + 7)
+    backup_job_role(client("iam", account_id), "backup-role")
     member, central = client("backup", account_id), client("backup", central_id)
     src, lag = unique("src"), unique("lag")
     member.create_backup_vault(BackupVaultName=src)
@@ -215,7 +226,10 @@ def test_cross_account_copy_needs_the_destination_policy(client, unique, account
     wait_for(lambda: central.describe_backup_vault(BackupVaultName=lag)["VaultState"]
              == "AVAILABLE")
     refused = copy()
-    assert refused["State"] == "FAILED" and "access policy" in refused["StatusMessage"]
+    assert refused["State"] == "FAILED" and (
+        f"arn:aws:sts::{account_id}:assumed-role/backup-role/" in refused["StatusMessage"]
+        and "is not authorized to perform: backup:CopyIntoBackupVault on resource: "
+        f"{lag_arn} because no resource-based policy allows" in refused["StatusMessage"]), refused
     central.put_backup_vault_access_policy(BackupVaultName=lag, Policy=(
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},'
         '"Action":"backup:CopyIntoBackupVault","Resource":"*"}]}'))
@@ -232,6 +246,56 @@ def test_cross_account_copy_needs_the_destination_policy(client, unique, account
     with pytest.raises(ClientError) as e:
         central.delete_backup_vault(BackupVaultName=lag)
     assert error_of(e)[0] == "InvalidRequestException"
+
+
+def test_copy_job_role_needs_copy_into_backup_vault_on_both_sides(client, unique, account_id):
+    """A cross-account copy is asked for the copy job's role against the destination vault: the
+    role's own policies must allow backup:CopyIntoBackupVault (AWSBackupServiceRolePolicyForBackup
+    does) and the vault's access policy must too, a Deny there winning (IAM user guide,
+    "Cross-account policy evaluation logic" and "Policy evaluation logic"; AWS Backup developer
+    guide, "Creating backup copies across AWS accounts"). Each refusal FAILS the job with AWS's
+    AccessDenied text naming the role and the statement type that decided."""
+    central_id = str(int(account_id) + 11)
+    member, central = client("backup", account_id), client("backup", central_id)
+    iam = client("iam", account_id)
+    iam.create_role(RoleName="bare-copier", AssumeRolePolicyDocument=BACKUP_TRUST)
+    bare = iam.get_role(RoleName="bare-copier")["Role"]["Arn"]
+    copier = backup_job_role(iam, "copier")
+    src, dst = unique("src"), unique("dst")
+    member.create_backup_vault(BackupVaultName=src)
+    dst_arn = central.create_backup_vault(BackupVaultName=dst)["BackupVaultArn"]
+    central.put_backup_vault_access_policy(BackupVaultName=dst, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+             "Action": "backup:CopyIntoBackupVault", "Resource": "*"}]}))
+    point = run_backup(member, src, account_id, resource="arn:aws:dynamodb:us-east-1:"
+                       f"{account_id}:table/t1")["RecoveryPointArn"]
+
+    def copy(role_arn):
+        job_id = member.start_copy_job(RecoveryPointArn=point, SourceBackupVaultName=src,
+                                       DestinationBackupVaultArn=dst_arn,
+                                       IamRoleArn=role_arn)["CopyJobId"]
+        return wait_for(lambda: (lambda j: j if j["State"] in ("COMPLETED", "FAILED") else None)(
+            member.describe_copy_job(CopyJobId=job_id)["CopyJob"]))
+
+    head = ("is not authorized to perform: backup:CopyIntoBackupVault on resource: "
+            f"{dst_arn}")
+    refused = copy(bare)
+    assert refused["State"] == "FAILED", refused
+    assert "assumed-role/bare-copier/" in refused["StatusMessage"] and (
+        f"{head} because no identity-based policy allows the backup:CopyIntoBackupVault action"
+        in refused["StatusMessage"]), refused
+    assert copy(copier)["State"] == "COMPLETED"
+    central.put_backup_vault_access_policy(BackupVaultName=dst, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+             "Action": "backup:CopyIntoBackupVault", "Resource": "*"},
+            {"Effect": "Deny", "Principal": {"AWS": copier},
+             "Action": "backup:CopyIntoBackupVault", "Resource": "*"}]}))
+    denied = copy(copier)
+    assert denied["State"] == "FAILED" and "assumed-role/copier/" in denied["StatusMessage"] and (
+        f"{head} with an explicit deny in a resource-based policy" in denied["StatusMessage"]), (
+        denied)
 
 
 def test_backup_selections(backup, unique, account_id):

@@ -21,7 +21,7 @@ import time
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import error_code
+from conftest import backup_job_role, error_code
 from test_backup_events import queue_target, receive
 
 REGION = "us-east-1"
@@ -79,12 +79,8 @@ def tag_plan(tag_value, rules, role="bunker-test-backup"):
 
 
 def make_role(aws, account, name="bunker-test-backup"):
-    iam = aws("iam", account)
-    try:
-        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
-    except ClientError as e:
-        assert e.response["Error"]["Code"] == "EntityAlreadyExists"
-    return f"arn:aws:iam::{account}:role/{name}"
+    """The plans' job role, with AWS Backup's default service role policies."""
+    return backup_job_role(aws("iam", account), name)
 
 
 def tagged_resources(aws, account, unique, value):
@@ -186,8 +182,13 @@ def test_policy_on_an_ou_backs_up_copies_expires_and_restores(seeded, aws, admin
     assert all(c["Lifecycle"] == {"DeleteAfterDays": 10} for c in copies)
     refused = [j for j in backup.list_copy_jobs()["CopyJobs"]
                if j["DestinationBackupVaultArn"] == closed_arn]
-    assert len(refused) == 4 and all(j["State"] == "FAILED" and "access policy" in
-                                     j["StatusMessage"] for j in refused), refused
+    # AWS's AccessDenied text: the role's session may not copy into a vault whose access policy
+    # allows no one ("Creating backup copies across AWS accounts")
+    assert len(refused) == 4 and all(
+        j["State"] == "FAILED" and "assumed-role/bunker-test-backup/" in j["StatusMessage"]
+        and f"is not authorized to perform: backup:CopyIntoBackupVault on resource: {closed_arn}"
+        " because no resource-based policy allows" in j["StatusMessage"]
+        for j in refused), refused
     first = {p["RecoveryPointArn"] for p in got}
     first_copies = {c["RecoveryPointArn"] for c in copies}
 
@@ -235,7 +236,10 @@ def test_policy_on_an_ou_backs_up_copies_expires_and_restores(seeded, aws, admin
 def test_a_missing_vault_or_role_or_a_key_the_role_cannot_use_fails_the_jobs(
         seeded, aws, admin, unique, policy_on):
     """The vault and role must exist (SYNTAX: IAM roles / Backup vaults); the role must be able
-    to use the vault's KMS key ("Encryption for backups in AWS Backup")."""
+    to use the vault's KMS key ("Encryption for backups in AWS Backup"), the job FAILING with
+    AWS's AccessDenied text naming the role. An EBS volume's backup keeps the volume's own
+    encryption (same page, "Independent encryption": only fully managed types use the vault's
+    key), so the same role backs it up into that vault."""
     member = seeded["accounts"]["workloads/dev"][0]
     value = unique("k")
     make_role(aws, member)
@@ -253,6 +257,9 @@ def test_a_missing_vault_or_role_or_a_key_the_role_cannot_use_fails_the_jobs(
     bucket = unique("b")
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "backup", "Value": value}]})
+    volume = aws("ec2", member).create_volume(
+        AvailabilityZone=f"{REGION}a", Size=8, TagSpecifications=[
+            {"ResourceType": "volume", "Tags": [{"Key": "backup", "Value": value}]}])["VolumeId"]
     rules = {"keyed": rule(keyed), "novault": rule(unique("absent"))}
     doc = {"plans": {unique("p"): tag_plan(value, rules),
                      unique("q"): tag_plan(value, {"r": rule(keyed)}, role="no-such-role")}}
@@ -262,9 +269,15 @@ def test_a_missing_vault_or_role_or_a_key_the_role_cannot_use_fails_the_jobs(
             if j["ResourceArn"] == f"arn:aws:s3:::{bucket}"]
     messages = sorted(j.get("StatusMessage", "") for j in jobs)
     assert len(jobs) == 3 and all(j["State"] == "FAILED" for j in jobs), jobs
-    assert any("not allowed to use KMS key" in m for m in messages), messages
+    assert any("assumed-role/bunker-test-backup/" in m and "is not authorized to perform: "
+               f"kms:GenerateDataKey on resource: {locked_key} because no resource-based "
+               "policy allows" in m for m in messages), messages
     assert any("does not exist in account" in m for m in messages), messages
     assert any("no-such-role" in m and "does not exist" in m for m in messages), messages
+    ebs = {j["BackupVaultName"]: j["State"] for j in backup.list_backup_jobs()["BackupJobs"]
+           if j["ResourceArn"].endswith(f":volume/{volume}")
+           and j["IamRoleArn"].endswith(":role/bunker-test-backup")}
+    assert ebs.get(keyed) == "COMPLETED", ebs
 
 
 def test_continuous_rules_keep_one_point_capped_at_35_days(seeded, aws, admin, unique,
@@ -314,8 +327,7 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     backup = client("backup", account_id)
     kms = client("kms", account_id)
     iam = client("iam", account_id)
-    iam.create_role(RoleName="restore", AssumeRolePolicyDocument=TRUST)
-    role = f"arn:aws:iam::{account_id}:role/restore"
+    role = backup_job_role(iam, "restore")
     # The vaults are made by a role the locked key names (making a vault under a key needs the
     # key: AWS Backup guide, "Backup vault creation and deletion"); the job's role is not named.
     iam.create_role(RoleName="vault-maker", AssumeRolePolicyDocument=json.dumps({
@@ -336,7 +348,16 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     locked = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": maker},
         "Action": "kms:*", "Resource": "*"}]}))["KeyMetadata"]["Arn"]
-    open_key = kms.create_key()["KeyMetadata"]["Arn"]
+    # The other key's policy lets the job's role use it through AWS Backup, as AWS asks ("Your
+    # IAM role must have access to the KMS key": the managed restore policy allows kms:Decrypt
+    # only through the resource's own service, so the key policy names the role).
+    open_key = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": role},
+         "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:ViaService": f"backup.{REGION}.amazonaws.com"}}}]}))[
+        "KeyMetadata"]["Arn"]
     s3 = client("s3", account_id)
     bucket = unique("src")
     s3.create_bucket(Bucket=bucket)
@@ -369,7 +390,10 @@ def test_a_restore_from_a_vault_whose_key_the_role_cannot_use_fails(aws, admin, 
     assert seen[results["locked"]]["status"] == "FAILED"
     d = {k: backup.describe_restore_job(RestoreJobId=v) for k, v in results.items()}
     assert d["open"]["Status"] == "COMPLETED", d["open"]
-    assert d["locked"]["Status"] == "FAILED" and "KMS key" in d["locked"]["StatusMessage"]
+    assert d["locked"]["Status"] == "FAILED" and (
+        "assumed-role/restore/" in d["locked"]["StatusMessage"]
+        and f"is not authorized to perform: kms:Decrypt on resource: {locked} because no "
+        "resource-based policy allows" in d["locked"]["StatusMessage"]), d["locked"]
     assert d["open-taken"]["Status"] == "FAILED" and "already exists" in d["open-taken"][
         "StatusMessage"]
     with pytest.raises(ClientError) as e:

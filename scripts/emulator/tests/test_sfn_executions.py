@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fresh_account_id
+from conftest import backup_job_role, fresh_account_id
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "provider" / "src" / "test" / "resources" / "topology"
@@ -56,13 +56,9 @@ def make_role(iam, name, trust):
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
 
 
-def allow(iam, role_name, actions, pass_role=None):
-    """The permissions the machine's Task calls need (the emulator evaluates them as AWS does:
-    IAM user guide, "Policy evaluation logic"); iam:PassRole for a role a call hands over."""
-    statements = [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
-    if pass_role:
-        statements.append({"Effect": "Allow", "Action": "iam:PassRole", "Resource": pass_role})
-    iam.put_role_policy(RoleName=role_name, PolicyName="tasks", PolicyDocument=json.dumps(
+def allow(iam, role_name, statements):
+    """An inline identity policy on a machine's role: a task acts as that role."""
+    iam.put_role_policy(RoleName=role_name, PolicyName="machine", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": statements}))
 
 
@@ -162,9 +158,15 @@ def test_task_calls_act_as_a_session_of_the_machine_role_in_its_account(acct, ad
         "account_id": acct.id, "region": REGION, "vault_name": source, "count": 1})["first"]
     name, role_name = unique("copy"), unique("sfn-role")
     role = make_role(acct("iam"), role_name, states_trust(acct.id, name))
-    service_role = f"arn:aws:iam::{acct.id}:role/service-role/AWSBackupDefaultServiceRole"
-    allow(acct("iam"), role_name, ["backup:StartCopyJob", "backup:DescribeCopyJob"],
-          pass_role=service_role)
+    # The copy runs as AWS Backup's default service role; the machine's role may start and read
+    # copy jobs and pass that role to AWS Backup (AWS Backup developer guide, "Identity-based
+    # policies"; IAM user guide, "Granting a user permissions to pass a role").
+    service_role = backup_job_role(acct("iam"), "AWSBackupDefaultServiceRole", "/service-role/")
+    allow(acct("iam"), role_name, [
+        {"Effect": "Allow", "Action": ["backup:StartCopyJob", "backup:DescribeCopyJob"],
+         "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": service_role,
+         "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}}])
     arn = machine(sfn, name, {"StartAt": "Who", "States": {
         "Who": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
                 "ResultSelector": {"Arn.$": "$.Arn", "Account.$": "$.Account"},
@@ -230,7 +232,9 @@ def test_sdk_errors_are_named_as_aws_names_them_and_retries_wait_on_the_clock(ac
     name = unique("retry")
     role_name = unique("r")
     role = make_role(acct("iam"), role_name, states_trust(acct.id, name))
-    allow(acct("iam"), role_name, ["backup:DescribeBackupVault"])
+    # allowed, so that the vault's absence (not a denial) is what the task meets
+    allow(acct("iam"), role_name, [
+        {"Effect": "Allow", "Action": "backup:DescribeBackupVault", "Resource": "*"}])
     arn = machine(sfn, name, {"StartAt": "Describe", "States": {"Describe": {
         "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:backup:describeBackupVault",
         "Parameters": {"BackupVaultName": "no-such-vault"},

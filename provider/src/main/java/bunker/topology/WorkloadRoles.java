@@ -21,6 +21,8 @@ public final class WorkloadRoles {
   public static final String INGEST_ACCESS_POLICY_NAME = "shorten-workload-retention";
   /** Name of the restore access role's inline policy (the template's too). */
   public static final String RESTORE_ACCESS_POLICY_NAME = "copy-to-restore-vault";
+  /** Name of the backup service and restore roles' inline policy (the template's too). */
+  public static final String KEY_USE_POLICY_NAME = "use-deployment-key";
 
   private WorkloadRoles() {}
 
@@ -61,6 +63,25 @@ public final class WorkloadRoles {
     return List.of(
         arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
         arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore"));
+  }
+
+  /**
+   * Inline policy of the workload backup service role and restore role: use of the deployment's
+   * key, which lives in the central account, through the services that use it for AWS Backup.
+   * The key policy's AllowWorkloadBackupUse grants the same on its side; across accounts KMS
+   * needs both ("Allowing users in other accounts to use a KMS key": "Neither the key policy
+   * nor the IAM policy alone is sufficient"), and AWS's managed policies of these roles allow
+   * KMS only through DynamoDB, S3, EC2 and the like, never through AWS Backup, which encrypts
+   * the fully managed types (S3, DynamoDB, EFS, ...) with the vault's key ("Encryption for
+   * backups in AWS Backup": "Your IAM role must have access to the KMS key").
+   */
+  public static String keyUsePolicy(DeploymentSpec spec, String kmsKeyArn) {
+    return Json.write(Iam.document(keyUseStatements(spec, kmsKeyArn)));
+  }
+
+  static List<Map<String, Object>> keyUseStatements(DeploymentSpec spec, Object kmsKeyArn) {
+    return List.of(allow("UseDeploymentKey", null, KeyPolicy.CRYPTO, kmsKeyArn,
+        obj("StringEquals", obj("kms:ViaService", KeyPolicy.viaServices(spec.environment())))));
   }
 
   /** Inline policy of the forwarder role: PutEvents on the deployment's central bus only. */

@@ -49,12 +49,16 @@ public final class WorkloadTemplate {
         "AWS Backup runs the deployment's backup plans with this role.",
         trust("backup.amazonaws.com", ACCOUNT), List.of(
             arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForBackup"),
-            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Backup")), null));
+            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Backup")),
+        List.of(inlinePolicy(WorkloadRoles.KEY_USE_POLICY_NAME,
+            WorkloadRoles.keyUseStatements(spec, kmsKeyArn)))));
     resources.put("BackupServiceRestoreRole", role(spec, names.workloadRestoreRole(),
         "Pass this role to AWS Backup to restore from the deployment's vaults.",
         trust("backup.amazonaws.com", ACCOUNT), List.of(
             arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
-            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore")), null));
+            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore")),
+        List.of(inlinePolicy(WorkloadRoles.KEY_USE_POLICY_NAME,
+            WorkloadRoles.keyUseStatements(spec, kmsKeyArn)))));
     resources.put("EventBridgeRole", role(spec, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
         WorkloadRoles.eventsTrustDocument(ACCOUNT, obj("Fn::Sub",

@@ -45,6 +45,32 @@ class WorkloadRolesTest {
         WorkloadRoles.restoreManagedPolicies(Fixtures.spec()));
   }
 
+  /**
+   * The backup service and restore roles may use the deployment's key (in the central account)
+   * through the services Backup uses it by: across accounts KMS needs the caller's IAM policy as
+   * well as the key policy (KMS developer guide, "Allowing users in other accounts to use a KMS
+   * key"), and AWS's managed policies of these roles never allow KMS through AWS Backup.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void backupAndRestoreRoles_mayUseTheDeploymentKey_asTheTemplateSays() {
+    Object expected = Json.parse(WorkloadRoles.keyUsePolicy(Fixtures.spec(), Documents.KEY_ARN));
+    for (String logicalId : List.of("BackupServiceRole", "BackupServiceRestoreRole")) {
+      Map<String, Object> inline = (Map<String, Object>)
+          ((List<Object>) templateRole(logicalId).get("Policies")).get(0);
+      assertEquals(WorkloadRoles.KEY_USE_POLICY_NAME, inline.get("PolicyName"));
+      assertEquals(expected, inline.get("PolicyDocument"), logicalId);
+    }
+    Map<String, Object> statement = ((List<Map<String, Object>>)
+        ((Map<String, Object>) expected).get("Statement")).get(0);
+    assertEquals(Documents.KEY_ARN, statement.get("Resource"));
+    assertTrue(((List<String>) statement.get("Action")).containsAll(
+        List.of("kms:Decrypt", "kms:GenerateDataKey*")), statement.toString());
+    assertEquals(Map.of("StringEquals", Map.of("kms:ViaService", List.of(
+        "backup.eu-west-2.amazonaws.com", "ec2.eu-west-2.amazonaws.com",
+        "rds.eu-west-2.amazonaws.com"))), statement.get("Condition"));
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void forwarderRole_matchesTemplate() {

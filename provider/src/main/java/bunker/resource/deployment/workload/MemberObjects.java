@@ -63,12 +63,16 @@ final class MemberObjects {
   MemberAccount ensure(String account, AwsClients member, Progress progress) {
     ensureServiceLinkedRole(member.iam());
     IamClient iam = member.iam();
+    // Without a deployment key the vaults use the AWS managed key, which needs no grant here.
+    Map<String, String> keyUse = request.kmsKeyArn().isEmpty() ? Map.of()
+        : Map.of(WorkloadRoles.KEY_USE_POLICY_NAME,
+            WorkloadRoles.keyUsePolicy(spec, request.kmsKeyArn()));
     progress.backupServiceRole = ensureRole(iam, names.workloadBackupServiceRole(),
         "AWS Backup runs the deployment's backup plans with this role.",
-        WorkloadRoles.backupTrust(account), WorkloadRoles.backupManagedPolicies(spec), Map.of());
+        WorkloadRoles.backupTrust(account), WorkloadRoles.backupManagedPolicies(spec), keyUse);
     progress.restoreRole = ensureRole(iam, names.workloadRestoreRole(),
         "Pass this role to AWS Backup to restore from the deployment's vaults.",
-        WorkloadRoles.backupTrust(account), WorkloadRoles.restoreManagedPolicies(spec), Map.of());
+        WorkloadRoles.backupTrust(account), WorkloadRoles.restoreManagedPolicies(spec), keyUse);
     progress.forwarderRole = ensureRole(iam, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
         WorkloadRoles.eventsTrust(spec, account), List.of(),
