@@ -73,7 +73,13 @@ class Watch(threading.Thread):
         now = time.monotonic()
         for s in self.cfn.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"]:
             name = s["StackSetName"]
-            if s.get("Status") == "DELETED":  # its operations went with it (seen before)
+            if s.get("Status") == "DELETED":
+                # Its operations went with it. DeleteStackSet succeeds only once no instance is
+                # left (StackSetNotEmptyException), so one still running when last seen ended
+                # between that sight and now.
+                for o in self.ops.values():
+                    if o["stack_set"] == name and o["status"] == "RUNNING":
+                        o.update(status="ended before DeleteStackSet", last=now)
                 continue
             try:
                 summaries = self.cfn.list_stack_set_operations(
@@ -98,6 +104,7 @@ class Watch(threading.Thread):
                 first = known["first"] if known else now
                 self.ops[op_id] = {
                     "phase": known["phase"] if known else self.phase, "action": d["Action"],
+                    "stack_set": name,
                     "first": first, "last": now,
                     "status": d["Status"], "created": d.get("CreationTimestamp"),
                     "ended": d.get("EndTimestamp"), "plan": plan}
@@ -165,9 +172,9 @@ def runs_of(sizes):
 
 def op_lines(r):
     lines = []
-    for op_id, o in sorted(r["ops"].items(), key=lambda kv: str(kv[1]["created"])):
+    for op_id, o in sorted(r["ops"].items(), key=lambda kv: kv[1]["first"]):
         took = c.secs(o["last"] - o["first"]) if o["status"] != "RUNNING" else \
-            f"> {c.secs(o['last'] - o['first'])} (still running)"
+            f"≥ {c.secs(o['last'] - o['first'])} (last seen running)"
         plan = o["plan"]
         sizes = runs_of(plan["batch_sizes"]) if plan else "(auto-deployment: no preferences)"
         prefs = ", ".join(f"{k} {v}" for k, v in sorted(plan["preferences"].items())) \
@@ -178,9 +185,9 @@ def op_lines(r):
 
 
 def lambda_cell(r, phase):
-    """The member stacks' helper invocations (functions outside the central account)."""
-    inv = [i for i in r["invocations"] if i["phase"] == phase
-           and i["function_arn"].split(":")[4] != r["central"]]
+    """The deployment helper's invocations: the member stacks' custom resource reaches it
+    through its SNS topic in the central account."""
+    inv = [i for i in r["invocations"] if i["phase"] == phase]
     if not inv:
         return "0"
     total = sum(i.get("duration_ms", 0) for i in inv) / 1000
@@ -214,8 +221,9 @@ def report(results):
                      f"{r['apply_calls']} / {r['destroy_calls'] or ''} | "
                      f"{lambda_cell(r, 'apply')} | {lambda_cell(r, 'destroy')} | {c.mib(peak)} |")
     lines.append("")
-    lines.append("Lambda JVM runs: the deployment helper's invocations in the member accounts "
-                 "(one JVM each), their summed and median duration. StackSet operations: batch "
+    lines.append("Lambda JVM runs: the deployment helper's invocations for the member stacks' "
+                 "custom resource (one JVM each, at most four at once), their summed and median "
+                 "duration. StackSet operations: batch "
                  f"sizes as run, from the emulator's admin route; duration as watched (polled "
                  f"every {POLL:.0f} s; moto's EndTimestamp is always CreationTimestamp + 2 min):")
     lines.append("")
@@ -228,7 +236,20 @@ def report(results):
     return "\n".join(lines)
 
 
+def load(n):
+    """One count's figures as a finished run left them in .cache/bench (`--report`)."""
+    raw = c.json.loads((c.CACHE / f"scale-stackset-{n}.json").read_text())
+    for key in ("apply", "destroy"):
+        if raw[key] is not None:
+            raw[key] = c.Result(**raw[key])
+    return raw
+
+
 def main():
+    if sys.argv[1:] == ["--report"]:  # the report again, from the saved figures
+        print(report([load(n) for n in COUNTS if (c.CACHE / f"scale-stackset-{n}.json")
+                      .exists()]))
+        return
     results = []
     for n in COUNTS:
         results.append(one(n))
