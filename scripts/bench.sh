@@ -8,6 +8,10 @@
 #                                         BENCH_EMULATOR_PORT, 4610; started and stopped here
 #                                         if not running): scripts/bench/{plan,destroy,scale}.py,
 #                                         run counts and latency from BENCH_* (see those files)
+#   scripts/bench.sh scale-stackset       one deployment in StackSet mode over OUs of 200 and 1,000
+#                                         new member accounts (BENCH_STACKSET_COUNTS):
+#                                         scripts/bench/scale_stackset.py; tens of minutes, not in
+#                                         `all`
 #   scripts/bench.sh release              the released zip (scripts/release.sh), unpacked, its
 #                                         AppCDS archive made by a first start: its size and
 #                                         process start -> first answered RPC beside aws;
@@ -206,7 +210,7 @@ versus() {
   BENCH_MACHINE=$(machine)
   export BENCH_MACHINE
   local status=0 out
-  out=$(python3 "$ROOT/scripts/bench/$mode.py") || status=$?
+  out=$(python3 "$ROOT/scripts/bench/${mode//-/_}.py") || status=$?
   if [ "$started" = 1 ]; then
     BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" stop >&2
   fi
@@ -218,9 +222,10 @@ case "$MODE" in
   startup) shift; startup "$@" ;;
   release) release ;;
   all) startup; versus plan; versus destroy; versus scale; versus dataplane ;;
-  plan|destroy|scale|dataplane) versus "$MODE" ;;
+  plan|destroy|scale|scale-stackset|dataplane) versus "$MODE" ;;
   *)
-    echo "usage: scripts/bench.sh startup [--levers] | release | plan | destroy | scale | dataplane | all" >&2
+    echo "usage: scripts/bench.sh startup [--levers] | release | plan | destroy | scale |" \
+      "scale-stackset | dataplane | all" >&2
     exit 2
     ;;
 esac
