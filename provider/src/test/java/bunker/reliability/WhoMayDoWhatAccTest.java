@@ -383,9 +383,9 @@ class WhoMayDoWhatAccTest {
         goodState == CopyJobState.COMPLETED, "copy job " + good + " is " + goodState);
     check("data plane: the workload restore role's copy into the intermediate vault fails",
         badState == CopyJobState.FAILED, "copy job " + bad + " is " + badState
-            + (badState == CopyJobState.COMPLETED ? ": the emulator does not authorize a copy"
-                + " job's CopyIntoBackupVault as the job's role on the destination vault"
-                + " (authz.authorize is not called by the copy job)" : ""));
+            + (badState == CopyJobState.COMPLETED ? ": the intermediate vault's policy or the"
+                + " restore role's own policy let it copy in (CopyIntoBackupVault is decided"
+                + " for the job's role on both sides)" : ""));
   }
 
   private String copy(AwsClients as, Names n, String point, String destination, String role,
