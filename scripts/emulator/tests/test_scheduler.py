@@ -26,14 +26,19 @@ def slow_jobs(admin):
     admin.ok("POST", "/backup/timing", before)
 
 
+def start_job(backup, account_id, vault, volume):
+    """A backup job of an EBS volume into a new vault ``vault``; its id."""
+    backup.create_backup_vault(BackupVaultName=vault)
+    return backup.start_backup_job(
+        BackupVaultName=vault, IamRoleArn=role(account_id),
+        ResourceArn=f"arn:aws:ec2:{REGION}:{account_id}:volume/{volume}")["BackupJobId"]
+
+
 def test_advance_finishes_a_job_when_its_time_comes_and_reports_it(client, admin, unique,
                                                                    account_id, slow_jobs):
     backup = client("backup", account_id)
     vault = unique("v")
-    backup.create_backup_vault(BackupVaultName=vault)
-    job_id = backup.start_backup_job(
-        BackupVaultName=vault, IamRoleArn=role(account_id),
-        ResourceArn=f"arn:aws:ec2:{REGION}:{account_id}:volume/vol-0sched")["BackupJobId"]
+    job_id = start_job(backup, account_id, vault, "vol-0sched")
 
     early = admin.ok("POST", "/advance", {"duration": "30m"})
     assert backup.describe_backup_job(BackupJobId=job_id)["State"] in ("CREATED", "RUNNING")
@@ -85,12 +90,7 @@ def test_advance_refuses_a_duration_it_cannot_read(admin, bad):
 
 def test_emulator_sh_advance_prints_one_line_per_job(client, admin, unique, account_id, endpoint,
                                                      slow_jobs):
-    backup = client("backup", account_id)
-    vault = unique("v")
-    backup.create_backup_vault(BackupVaultName=vault)
-    job_id = backup.start_backup_job(
-        BackupVaultName=vault, IamRoleArn=role(account_id),
-        ResourceArn=f"arn:aws:ec2:{REGION}:{account_id}:volume/vol-0cli")["BackupJobId"]
+    job_id = start_job(client("backup", account_id), account_id, unique("v"), "vol-0cli")
     port = endpoint.rsplit(":", 1)[1]
     env = dict(os.environ, BUNKER_EMULATOR_PORT=port)
     out = subprocess.run([str(ROOT / "scripts/emulator.sh"), "advance", "2h"], env=env,
