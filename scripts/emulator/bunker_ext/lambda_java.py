@@ -123,7 +123,7 @@ def blocked(runtime, operation):
     """The error Lambda answers for ``runtime`` on ``operation`` ("create" or "update") at the
     emulator's current time, or None when the runtime is still allowed."""
     dates = BLOCKED_RUNTIMES.get(runtime or "")
-    if dates is None:
+    if dates is None or not _settings.get("runtime_deprecations", True):
         return None
     today = datetime.datetime.fromtimestamp(_clock.now(), datetime.timezone.utc).date()
     if today < dates[0 if operation == "create" else 1]:
@@ -151,6 +151,8 @@ def _load_settings():
         "cache_dir": os.environ.get("BUNKER_EMULATOR_CACHE_DIR",
                                     os.path.join(ROOT, ".cache", "emulator")),
         "endpoint_url": _wire.server_url(sys.argv[1:], "BUNKER_EMULATOR_LAMBDA_ENDPOINT_URL"),
+        # Off only for a test that rebuilds an estate made before a runtime's block dates.
+        "runtime_deprecations": True,
     })
     _slots[0] = threading.BoundedSemaphore(_settings["concurrency"])
 
@@ -587,7 +589,9 @@ def _get(body, query):
 
 @_admin.route("POST", "/lambda/java")
 def _post(body, query):
-    """Test knobs: {"concurrency": n, "retry_delays": [seconds, ...]} (reset restores them)."""
+    """Test knobs: {"concurrency": n, "retry_delays": [seconds, ...], "runtime_deprecations":
+    false} (reset restores them; the last lets a test rebuild an estate made before a runtime's
+    block dates, as provider 0.1.0's java17 helper was)."""
     if "concurrency" in body:
         n = int(body["concurrency"])
         if n < 1:
@@ -596,6 +600,10 @@ def _post(body, query):
         _slots[0] = threading.BoundedSemaphore(n)
     if "retry_delays" in body:
         _settings["retry_delays"] = [float(x) for x in body["retry_delays"]]
+    if "runtime_deprecations" in body:
+        if not isinstance(body["runtime_deprecations"], bool):
+            raise _admin.AdminError(400, "runtime_deprecations must be true or false")
+        _settings["runtime_deprecations"] = body["runtime_deprecations"]
     return _get({}, {})
 
 
