@@ -102,7 +102,7 @@ class AssumeRoleWorkloadAccountsEmuTest {
 
     // With force destroy: every vault emptied and deleted, every object gone, in every account.
     WorkloadRequest force = new WorkloadRequest(spec, request.kmsKeyArn(),
-        request.eventBusArn(), MemberMode.ASSUME_ROLE, WorkloadEmu.ROLE, true,
+        request.eventBusArn(), MemberMode.ASSUME_ROLE, request.memberRoleName(), true,
         request.timeout());
     workload.delete(force, state);
     assertNothingLeft(request, accounts);
@@ -127,7 +127,8 @@ class AssumeRoleWorkloadAccountsEmuTest {
     assertTrue(vaults.findByName(names.workloadRestoreVault()).isPresent());
     String policy = vaults.findAccessPolicy(names.workloadBackupVault()).orElseThrow();
     assertTrue(policy.contains("ProtectVaultAndContents"), policy);
-    assertTrue(policy.contains("arn:aws:iam::" + account + ":role/" + WorkloadEmu.ROLE), policy);
+    assertTrue(policy.contains("arn:aws:iam::" + account + ":role/" + request.memberRoleName()),
+        policy);
     Roles roles = new Roles(member.iam());
     assertEquals(recorded.backupServiceRoleArn(),
         roles.findByName(names.workloadBackupServiceRole()).orElseThrow().arn());
