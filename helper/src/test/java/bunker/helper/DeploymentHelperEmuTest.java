@@ -37,6 +37,10 @@ class DeploymentHelperEmuTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // Authorization in report mode for this class only: the handler runs in this JVM with the
+    // test's management-account credentials, not as the helper Lambda's role that the workload
+    // roles trust (the provider's StackSet tests run it in the emulator's Lambda as that role).
+    Emulator.admin("PUT", "/authz", "{\"mode\": \"report\"}");
     clients = HelperClients.create(Emulator.url());
     catcher = new ResponseCatcher();
     handler = new DeploymentHelperHandler(clients::forRole, new ResponseSender(
@@ -47,6 +51,7 @@ class DeploymentHelperEmuTest {
   static void stop() {
     catcher.close();
     clients.close();
+    Emulator.admin("PUT", "/authz", "{\"mode\": \"on\"}");
   }
 
   @BeforeEach

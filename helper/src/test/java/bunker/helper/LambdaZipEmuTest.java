@@ -31,6 +31,18 @@ class LambdaZipEmuTest {
 
   @Test
   void zip_unpackedAlone_servesCreateAndDelete() throws Exception {
+    // Authorization in report mode for this test only: the unpacked zip runs here with the
+    // test's management-account credentials, not as the helper Lambda's role that the workload
+    // roles trust (the provider's StackSet tests run it in the emulator's Lambda as that role).
+    Emulator.admin("PUT", "/authz", "{\"mode\": \"report\"}");
+    try {
+      servesCreateAndDelete();
+    } finally {
+      Emulator.admin("PUT", "/authz", "{\"mode\": \"on\"}");
+    }
+  }
+
+  private void servesCreateAndDelete() throws Exception {
     assertTrue(Files.isRegularFile(ZIP), "build the zip first (mvn package): " + ZIP);
     System.out.println("[zip] " + ZIP + " is " + Files.size(ZIP) + " bytes");
     unzip(ZIP, dir);
