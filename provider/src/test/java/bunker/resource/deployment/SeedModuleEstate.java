@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.sfn.model.StateMachineType;
 /**
  * A central estate shaped as the seed module (The National Archives' Terraform module) leaves
  * one deployment, built in the emulator with the AWS SDK from the description of its objects in
- * notes/anchors-features.md §3-§4 (our own code; nothing of the module is copied). Its settings
- * match {@code examples/quickstart} (daily plan; monthly plan with the logically air-gapped
+ * docs/guides/migrating-from-the-seed-module.md (our own code; nothing of the module is
+ * copied). Its settings match {@code examples/quickstart} (daily plan; monthly plan with the logically air-gapped
  * vault; retention 7-365; restore sharing on), so the quickstart is the "matching
  * configuration" an import is checked against. It also holds an older retained standard vault
  * generation {@code C-standard-7-180} with recovery points, and the seed module's objects that
