@@ -1,9 +1,9 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.addPoints;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.assertNothingInMembers;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.instanceAccounts;
@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
 import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.RecoveryPoints;
 import bunker.aws.events.EventBuses;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.organizations.model.PolicyType;
 
@@ -63,7 +63,7 @@ class MemberVaultCheckAccTest {
     final AtomicReference<List<String>> before = new AtomicReference<>();
 
     String config(boolean force, String... ous) {
-      return quickstart(vars(name, list(ous), "stackset", force));
+      return example("quickstart", vars(name, list(ous), "stackset", force));
     }
 
     List<String> census() {
@@ -147,8 +147,7 @@ class MemberVaultCheckAccTest {
   }
 
   private static void requireJavaLambdas() {
-    Assumptions.assumeTrue(WorkloadAccountsAccTest.emulatorRunsJavaLambdas(), "this emulator "
-        + "does not run java21 Lambdas: the helper cannot answer the custom resource");
+    Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
   }
 
   /**

@@ -168,7 +168,7 @@ final class SeedModuleWorkload implements AutoCloseable {
 
   private static String vault(String type, String account, Map<String, Object> tfvars,
       String physical, Map<String, Object> request) {
-    AwsClients member = DeploymentEmulator.org().in(account);
+    AwsClients member = Emulator.org().in(account);
     BackupVaults vaults = new BackupVaults(member.backup());
     String name = (String) tfvars.get("BackupVaultName");
     String key = (String) tfvars.getOrDefault("EncryptionKeyArn", "");

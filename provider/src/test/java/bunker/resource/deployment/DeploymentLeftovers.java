@@ -11,82 +11,14 @@ import bunker.aws.logs.LogGroups;
 import bunker.aws.ram.ResourceShares;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.organizations.model.PolicyType;
 
-/**
- * What the deployment acceptance tests need from the emulator: the seeded organisation, clients
- * acting in the central (backup) account, the quickstart example with variables filled in, and
- * the check that nothing of a deployment is left in any service.
- */
-final class DeploymentEmulator {
-  private static SeededOrganisation org;
-
-  private DeploymentEmulator() {}
-
-  /**
-   * {@code scripts/emulator.sh seed} against the emulator of BUNKER_EMULATOR_URL (idempotent),
-   * once per JVM; points the in-JVM provider's SDK at the emulator.
-   */
-  static synchronized SeededOrganisation org() {
-    if (org == null) {
-      org = Emulator.seedOrganisation();
-      // The provider runs in this JVM: the SDK reads this like AWS_ENDPOINT_URL.
-      System.setProperty("aws.endpointUrl", Emulator.url());
-    }
-    return org;
-  }
-
-  static Path repoRoot() {
-    return Emulator.repoRoot();
-  }
-
-  /**
-   * The quickstart example with defaults for its variables: each {@code variable "x" {} } block
-   * gets {@code default = <hcl>} (replacing one it has).
-   */
-  static String quickstart(Map<String, String> variables) {
-    try {
-      String hcl = Files.readString(repoRoot().resolve("examples/quickstart/main.tf"));
-      for (Map.Entry<String, String> v : variables.entrySet()) {
-        String head = "variable \"" + v.getKey() + "\" {";
-        int start = hcl.indexOf(head);
-        assertTrue(start >= 0, "examples/quickstart has no variable " + v.getKey());
-        int end = hcl.indexOf("\n}", start);
-        String block = hcl.substring(start, end).replaceAll("\n\\s*default\\s*=.*", "");
-        hcl = hcl.substring(0, start) + block + "\n  default = " + v.getValue()
-            + hcl.substring(end);
-      }
-      return hcl;
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  static String list(String... items) {
-    List<String> quoted = new ArrayList<>();
-    for (String i : items) {
-      quoted.add("\"" + i + "\"");
-    }
-    return "[" + String.join(", ", quoted) + "]";
-  }
-
-  static String quote(String s) {
-    return "\"" + s + "\"";
-  }
-
-  /** Adds {@code count} recovery points to a central vault through the bulk route. */
-  static void addPoints(String vault, int count) {
-    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + org().backupAccount()
-        + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
-        + "\", \"count\": " + count + "}");
-  }
+/** The check that nothing of a deployment is left in any service of the central account. */
+final class DeploymentLeftovers {
+  private DeploymentLeftovers() {}
 
   /** Fails unless no object of the deployment {@code name} exists in any service. */
   static void assertNothingLeft(String name, String kmsKeyArn) {
@@ -96,7 +28,7 @@ final class DeploymentEmulator {
 
   /** The same for a deployment whose names are {@code n} (other prefixes). */
   static void assertNothingLeft(Names n, String name, String kmsKeyArn) {
-    AwsClients aws = org().central();
+    AwsClients aws = Emulator.org().central();
     List<String> left = new ArrayList<>();
     SeededOrganisation.deploymentVaults(aws, n).forEach(v -> left.add("vault " + v));
     Roles roles = new Roles(aws.iam());
