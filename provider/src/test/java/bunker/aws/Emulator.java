@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -143,17 +141,6 @@ public final class Emulator {
     public long faultCount(String kind) {
       return faults.entrySet().stream().filter(e -> e.getKey().endsWith("." + kind))
           .mapToLong(Map.Entry::getValue).sum();
-    }
-
-    /** The services ({@code backup}, {@code iam}, …) at least one fault of {@code kind} hit. */
-    public Set<String> faultedServices(String kind) {
-      Set<String> out = new TreeSet<>();
-      faults.forEach((k, n) -> {
-        if (k.endsWith("." + kind) && n > 0) {
-          out.add(k.substring(0, k.indexOf('.')));
-        }
-      });
-      return out;
     }
 
     /** Calls that change something (Create/Put/Delete/…), by operation. */

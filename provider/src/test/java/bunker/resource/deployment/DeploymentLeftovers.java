@@ -20,6 +20,39 @@ import software.amazon.awssdk.services.organizations.model.PolicyType;
 final class DeploymentLeftovers {
   private DeploymentLeftovers() {}
 
+  /**
+   * The deployment's central roles, bus, forwarding rule, state machines and log groups that
+   * exist, one "kind name" line each; {@code withHelper} adds the helper Lambda's role and log
+   * group (which outlive a deployment while another uses the helper).
+   */
+  static List<String> centralObjects(AwsClients aws, Names n, boolean withHelper) {
+    List<String> found = new ArrayList<>();
+    List<String> roleNames = new ArrayList<>(List.of(n.backupServiceRole(), n.ingestRole(),
+        n.restoreRole(), n.ingestEventsRole(), n.forwardRole()));
+    List<String> logGroups = new ArrayList<>(List.of(n.ingestLogGroup(), n.restoreLogGroup()));
+    if (withHelper) {
+      roleNames.add(n.helperLambdaRole());
+      logGroups.add(n.helperLogGroup());
+    }
+    Roles roles = new Roles(aws.iam());
+    for (String r : roleNames) {
+      roles.findByName(r).ifPresent(x -> found.add("role " + r));
+    }
+    EventBuses buses = new EventBuses(aws.eventBridge());
+    buses.findByName(n.eventBus()).ifPresent(x -> found.add("bus " + n.eventBus()));
+    buses.findRule("default", n.forwardRule()).ifPresent(x -> found.add("rule "
+        + n.forwardRule()));
+    aws.sfn().listStateMachines().stateMachines().stream()
+        .filter(m -> m.name().equals(n.ingestStateMachine())
+            || m.name().equals(n.restoreStateMachine()))
+        .forEach(m -> found.add("state machine " + m.name()));
+    LogGroups logs = new LogGroups(aws.logs());
+    for (String g : logGroups) {
+      logs.findByName(g).ifPresent(x -> found.add("log group " + g));
+    }
+    return found;
+  }
+
   /** Fails unless no object of the deployment {@code name} exists in any service. */
   static void assertNothingLeft(String name, String kmsKeyArn) {
     assertNothingLeft(Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX,
@@ -31,23 +64,7 @@ final class DeploymentLeftovers {
     AwsClients aws = Emulator.org().central();
     List<String> left = new ArrayList<>();
     SeededOrganisation.deploymentVaults(aws, n).forEach(v -> left.add("vault " + v));
-    Roles roles = new Roles(aws.iam());
-    for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.ingestEventsRole(), n.forwardRole())) {
-      roles.findByName(r).ifPresent(x -> left.add("role " + r));
-    }
-    EventBuses buses = new EventBuses(aws.eventBridge());
-    buses.findByName(n.eventBus()).ifPresent(x -> left.add("bus " + n.eventBus()));
-    buses.findRule("default", n.forwardRule()).ifPresent(x -> left.add("rule "
-        + n.forwardRule()));
-    aws.sfn().listStateMachines().stateMachines().stream()
-        .filter(m -> m.name().equals(n.ingestStateMachine())
-            || m.name().equals(n.restoreStateMachine()))
-        .forEach(m -> left.add("state machine " + m.name()));
-    LogGroups logs = new LogGroups(aws.logs());
-    for (String g : List.of(n.ingestLogGroup(), n.restoreLogGroup())) {
-      logs.findByName(g).ifPresent(x -> left.add("log group " + g));
-    }
+    left.addAll(centralObjects(aws, n, false));
     new ResourceShares(aws.ram()).findByName(n.resourceShare())
         .ifPresent(x -> left.add("RAM share " + n.resourceShare()));
     aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()

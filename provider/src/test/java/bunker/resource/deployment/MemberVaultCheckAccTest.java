@@ -21,9 +21,6 @@ import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.RecoveryPoints;
-import bunker.aws.events.EventBuses;
-import bunker.aws.iam.Roles;
-import bunker.aws.logs.LogGroups;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.ArrayList;
@@ -162,23 +159,7 @@ class MemberVaultCheckAccTest {
     for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {
       vaults.findByName(v).ifPresent(x -> out.add("central vault " + v));
     }
-    Roles roles = new Roles(aws.iam());
-    for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.ingestEventsRole(), n.forwardRole(), n.helperLambdaRole())) {
-      roles.findByName(r).ifPresent(x -> out.add("central role " + r));
-    }
-    EventBuses buses = new EventBuses(aws.eventBridge());
-    buses.findByName(n.eventBus()).ifPresent(x -> out.add("central bus " + n.eventBus()));
-    buses.findRule("default", n.forwardRule()).ifPresent(x -> out.add("central rule "
-        + n.forwardRule()));
-    aws.sfn().listStateMachines().stateMachines().stream()
-        .filter(m -> m.name().equals(n.ingestStateMachine())
-            || m.name().equals(n.restoreStateMachine()))
-        .forEach(m -> out.add("central state machine " + m.name()));
-    LogGroups logs = new LogGroups(aws.logs());
-    for (String g : List.of(n.ingestLogGroup(), n.restoreLogGroup(), n.helperLogGroup())) {
-      logs.findByName(g).ifPresent(x -> out.add("central log group " + g));
-    }
+    DeploymentLeftovers.centralObjects(aws, n, true).forEach(o -> out.add("central " + o));
     aws.kms().listAliases().aliases().stream().filter(a -> a.aliasName().equals(n.keyAlias()))
         .forEach(a -> out.add("central key alias " + a.aliasName()));
     aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
