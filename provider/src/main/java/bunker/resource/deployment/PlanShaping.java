@@ -91,7 +91,7 @@ final class PlanShaping {
     String set = "StackSet " + plan.prior().attr("stack_set_id").stringOr("");
     switch (WorkloadObjects.from(plan.prior(), plan.privateState()).template()) {
       case SEED_MODULE -> plan.diagnostics().addWarning(
-          "The workload accounts move from the seed module's template to Bunker's",
+          "The Workload Accounts Move from the Seed Module's Template to Bunker's",
           "This apply replaces the template of " + set + ", made by the seed module, with "
               + "Bunker's. First the deployment helper function of the same name becomes "
               + "Bunker's (Java) helper and is the topic's only subscriber; then CloudFormation "
@@ -100,7 +100,7 @@ final class PlanShaping {
               + "resource adopts the vaults with their recovery points. See \"Moving the "
               + "workload accounts\" in docs/guides/migrating-from-the-seed-module.md.");
       case FOREIGN -> plan.diagnostics().addWarning(
-          "The StackSet's template was not made by Bunker",
+          "The StackSet's Template Was Not Made by Bunker",
           "This apply replaces the template of " + set + " with Bunker's: CloudFormation "
               + "deletes from every member stack the resources Bunker's template does not "
               + "have, and custom resources among them receive a Delete. Check what that "
