@@ -93,6 +93,7 @@ class BenignChangePlanAccTest {
     String backup = "arn:aws:iam::" + org().backupAccount() + ":root";
     for (String account : accounts) {
       IamClient iam = iam(account);
+      // GetRole returns the trust policy URL-encoded (RFC 3986): IAM API Reference, GetRole.
       String policy = URLDecoder.decode(iam.getRole(r -> r.roleName(SeededOrganisation.ROLE))
           .role().assumeRolePolicyDocument(), StandardCharsets.UTF_8);
       before.put(account, policy);
