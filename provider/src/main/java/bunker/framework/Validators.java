@@ -135,14 +135,6 @@ public final class Validators {
     };
   }
 
-  /** {@code cron(0 5 ? * * *)} (six fields) or {@code rate(1 day)}. */
-  public static Validator scheduleExpression() {
-    return ofString("an AWS cron(...) or rate(...) schedule expression", s -> {
-      String p = ScheduleExpression.problem(s);
-      return p == null ? null : "must be a schedule expression: " + p + ", got " + Json.write(s);
-    });
-  }
-
   public static Validator organizationalUnitId() {
     return matches(OU_ID.pattern(), "an organizational unit id (ou-xxxx-xxxxxxxx)");
   }
