@@ -76,7 +76,7 @@ public final class TfState {
   }
 
   public long number(String address, String name) {
-    return ((Number) attr(address, name)).longValue();
+    return (Long) attr(address, name); // a whole number that fits a long parses as a Long
   }
 
   public Object output(String name) {
