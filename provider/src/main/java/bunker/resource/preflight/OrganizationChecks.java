@@ -1,7 +1,7 @@
 package bunker.resource.preflight;
 
 import bunker.aws.AwsErrors;
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

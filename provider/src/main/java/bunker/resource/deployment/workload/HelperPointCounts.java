@@ -2,10 +2,10 @@ package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
 import bunker.aws.AwsErrors;
+import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
-import bunker.topology.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
