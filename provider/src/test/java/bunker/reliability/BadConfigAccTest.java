@@ -152,14 +152,14 @@ class BadConfigAccTest {
         + "      start_window_minutes = 60\n      completion_window_minutes = 90\n",
         "Completion Window Too Short", RES_D, "plans[\"daily\"].completion_window_minutes"));
     t.add(c("cold storage with too little time", RULE, RULE
-        + "\n              move_to_cold_storage_after_days = 10", "Too little time in cold",
+        + "\n              move_to_cold_storage_after_days = 10", "Too Little Time in Cold",
         RES_D, RULE0 + ".move_to_cold_storage_after_days"));
     t.add(c("cold storage in a LAG plan", RULE, "delete_after_days   = 300\n"
         + "              move_to_cold_storage_after_days = 10", "logically air-gapped", RES_D,
         RULE0 + ".move_to_cold_storage_after_days")
         .withEdit(h -> h.replace(PLAN, PLAN + "      use_logically_air_gapped_vault = true\n")));
     t.add(c("continuous backup kept 100 days", RULE, "delete_after_days   = 100\n"
-        + "              enable_continuous_backup = true", "Continuous backup retention",
+        + "              enable_continuous_backup = true", "Continuous Backup Retention",
         RES_D, RULE0 + ".delete_after_days"));
     t.add(c("local retention 0", RULE, RULE + "\n              local_retention_days = 0",
         "Invalid Local Retention", RES_D, RULE0 + ".local_retention_days"));
@@ -194,7 +194,7 @@ class BadConfigAccTest {
         "vault_lock.max_retention_days"));
     t.add(c("rule outside the lock range", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { min_retention_days = 60,"
-            + " max_retention_days = 365 }", "outside the vault lock", RES_D,
+            + " max_retention_days = 365 }", "Outside the Vault Lock", RES_D,
         RULE0 + ".delete_after_days"));
     t.add(c("no tag key while plans select by tag", "  backup_tag_key     = \"backup-plan\"\n",
         "", "Missing Backup Tag Key", RES_D, null));
