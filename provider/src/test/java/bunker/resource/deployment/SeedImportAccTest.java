@@ -134,8 +134,8 @@ class SeedImportAccTest {
     String change = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
         "-input=false");
     assertEquals(Set.of("force_destroy", "member_accounts"), changedAttributes(change), change);
-    assertTrue(change.matches("(?s).*Warning: The workload accounts move from the seed "
-        + "module's template to Bunker's.*migrating-from-the-seed-module.*"), change);
+    assertTrue(change.matches("(?s).*Warning: The Workload Accounts Move from the Seed "
+        + "Module's Template to Bunker's.*migrating-from-the-seed-module.*"), change);
     ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
 
     // Nothing was deleted or sent to the seed module's helper; Bunker's helper is the function

@@ -77,7 +77,7 @@ class OrganizationPreflightAccTest {
     Acceptance.steps()
         // Errors first: the last config is what the final destroy reads again.
         .config(config(backupAccount, true))
-        .expectError("Organization preflight: trusted_access_backup.*aws organizations "
+        .expectError("Organization Preflight: trusted_access_backup.*aws organizations "
             + "enable-aws-service-access --service-principal\\s+backup.amazonaws.com")
         .config(config(backupAccount, false))
         .check(state -> {

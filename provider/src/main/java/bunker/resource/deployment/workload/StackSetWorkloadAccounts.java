@@ -250,8 +250,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       takeOverSeedModule(request, sets);
       return Optional.empty();
     } catch (RuntimeException e) {
-      return Optional.of(Finding.error("The StackSet could not be moved from the seed module's"
-          + " template to Bunker's", "Before its workload vaults can be checked, StackSet "
+      return Optional.of(Finding.error("The StackSet Could Not Be Moved from the Seed Module's"
+          + " Template to Bunker's", "Before its workload vaults can be checked, StackSet "
           + Names.of(request.spec()).stackSet() + " must run Bunker's template (only Bunker's"
           + " member stacks let the helper count recovery points): " + Fanout.describe(e)
           + ". No workload vault or recovery point was deleted; fix the cause and run the"

@@ -486,7 +486,7 @@ class StackSetWorkloadAccountsEmuTest {
           MemberMode.STACKSET));
       assertEquals(1, findings.size(), findings.toString());
       assertTrue(findings.get(0).error());
-      assertEquals("The StackSet could not be moved from the seed module's template to Bunker's",
+      assertEquals("The StackSet Could Not Be Moved from the Seed Module's Template to Bunker's",
           findings.get(0).summary());
       assertTrue(findings.get(0).detail().contains("no-such-helper.zip"),
           findings.get(0).detail());
