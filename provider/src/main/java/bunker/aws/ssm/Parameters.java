@@ -1,0 +1,38 @@
+package bunker.aws.ssm;
+
+import bunker.aws.AwsErrors;
+import java.util.List;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/** Systems Manager Parameter Store parameters: the deployment helper's record of its users. */
+public final class Parameters {
+  private final SsmClient ssm;
+
+  public Parameters(SsmClient ssm) {
+    this.ssm = ssm;
+  }
+
+  /** PutParameter, a String, overwriting. */
+  public void putString(String name, String value, String description) {
+    ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).value(value).overwrite(true)
+        .description(description));
+  }
+
+  /** Names of the parameters directly under {@code path} (GetParametersByPath, all pages). */
+  public List<String> namesUnder(String path) {
+    return ssm.getParametersByPathPaginator(r -> r.path(path)).stream()
+        .flatMap(page -> page.parameters().stream()).map(p -> p.name()).toList();
+  }
+
+  /** DeleteParameter; a missing parameter is success. */
+  public void delete(String name) {
+    try {
+      ssm.deleteParameter(r -> r.name(name));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "ParameterNotFound")) {
+        throw e;
+      }
+    }
+  }
+}
