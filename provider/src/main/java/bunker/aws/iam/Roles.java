@@ -145,13 +145,8 @@ public final class Roles {
    * ... has been taken") is success.
    */
   public void createServiceLinked(String service) {
-    try {
-      iam.createServiceLinkedRole(r -> r.awsServiceName(service));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "InvalidInput", "InvalidInputException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> iam.createServiceLinkedRole(r -> r.awsServiceName(service)),
+        "InvalidInput", "InvalidInputException");
   }
 
   /** Makes the role's tags exactly {@code tags} ({@link Tags#replace}). */

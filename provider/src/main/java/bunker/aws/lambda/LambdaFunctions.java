@@ -68,15 +68,8 @@ public final class LambdaFunctions {
 
   /** GetFunction; empty when missing. */
   public Optional<Function> find(String name) {
-    try {
-      return Optional.of(Function.of(lambda.getFunction(r -> r.functionName(name))
-          .configuration()));
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> Function.of(lambda.getFunction(r -> r.functionName(name))
+        .configuration()), "ResourceNotFoundException");
   }
 
   /**
@@ -126,14 +119,9 @@ public final class LambdaFunctions {
   /** AddPermission for {@code principal} to invoke from {@code sourceArn}; present is success. */
   public void permit(String functionArn, String statementId, String principal,
       String sourceArn) {
-    try {
-      lambda.addPermission(r -> r.functionName(functionArn).statementId(statementId)
-          .action("lambda:InvokeFunction").principal(principal).sourceArn(sourceArn));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceConflictException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> lambda.addPermission(r -> r.functionName(functionArn)
+        .statementId(statementId).action("lambda:InvokeFunction").principal(principal)
+        .sourceArn(sourceArn)), "ResourceConflictException");
   }
 
   /** What a synchronous invocation answered: the payload, and the function error if any. */
@@ -150,12 +138,7 @@ public final class LambdaFunctions {
 
   /** DeleteFunction; a missing function is success. */
   public void delete(String name) {
-    try {
-      lambda.deleteFunction(r -> r.functionName(name));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> lambda.deleteFunction(r -> r.functionName(name)),
+        "ResourceNotFoundException");
   }
 }

@@ -52,13 +52,8 @@ public final class OrganizationSettings {
 
   /** The resource policy's content; empty when the organisation has none. */
   public Optional<String> resourcePolicy() {
-    try {
-      return Optional.of(orgs.describeResourcePolicy(r -> { }).resourcePolicy().content());
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "ResourcePolicyNotFoundException")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(
+        () -> orgs.describeResourcePolicy(r -> { }).resourcePolicy().content(),
+        "ResourcePolicyNotFoundException");
   }
 }

@@ -126,14 +126,7 @@ public final class StateMachines {
 
   /** The machine's definition; empty when it does not exist (StateMachineDoesNotExist). */
   public Optional<String> findDefinition(String arn) {
-    try {
-      return Optional.of(definition(arn));
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "StateMachineDoesNotExist")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> definition(arn), "StateMachineDoesNotExist");
   }
 
   /** Makes the machine's tags exactly {@code tags} ({@link Tags#replace}). */

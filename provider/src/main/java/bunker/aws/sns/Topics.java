@@ -22,15 +22,8 @@ public final class Topics {
 
   /** Whether the topic exists (GetTopicAttributes; NotFound is false). */
   public boolean exists(String topicArn) {
-    try {
-      sns.getTopicAttributes(r -> r.topicArn(topicArn));
-      return true;
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "NotFound", "NotFoundException")) {
-        return false;
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> sns.getTopicAttributes(r -> r.topicArn(topicArn)),
+        "NotFound", "NotFoundException").isPresent();
   }
 
   /** SetTopicAttributes Policy. */

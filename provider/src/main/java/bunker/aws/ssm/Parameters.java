@@ -27,12 +27,6 @@ public final class Parameters {
 
   /** DeleteParameter; a missing parameter is success. */
   public void delete(String name) {
-    try {
-      ssm.deleteParameter(r -> r.name(name));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ParameterNotFound")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> ssm.deleteParameter(r -> r.name(name)), "ParameterNotFound");
   }
 }
