@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

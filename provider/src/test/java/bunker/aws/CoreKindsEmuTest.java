@@ -214,11 +214,11 @@ class CoreKindsEmuTest {
     String path = "/" + Emulator.uniqueName("bunker-tags") + "/users/";
     parameters.putString(path + "a", "in-use", "test");
     parameters.putString(path + "b", "in-use", "test");
-    assertEquals(List.of(path + "a", path + "b"),
-        parameters.namesUnder(path).stream().sorted().toList());
+    assertEquals(Map.of(path + "a", "in-use", path + "b", "in-use"),
+        parameters.valuesUnder(path));
     parameters.delete(path + "a");
     parameters.delete(path + "a"); // missing: success
-    assertEquals(List.of(path + "b"), parameters.namesUnder(path));
+    assertEquals(Map.of(path + "b", "in-use"), parameters.valuesUnder(path));
     parameters.delete(path + "b");
   }
 

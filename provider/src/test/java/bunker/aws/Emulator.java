@@ -3,7 +3,7 @@ package bunker.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,13 +9,16 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Keeps the one-way arrows protocol -> framework -> cty honest by reading imports and the
- * fully qualified names written in code. */
+/**
+ * Keeps the one-way arrows protocol -> framework -> cty -> json honest by reading imports and
+ * the fully qualified names written in code.
+ */
 class LayeringTest {
   @ParameterizedTest
   @CsvSource({
-      "cty, java.|org.msgpack.|bunker.cty.",
-      "framework, java.|bunker.cty.|bunker.framework.",
+      "json, java.|bunker.json.",
+      "cty, java.|org.msgpack.|bunker.json.|bunker.cty.",
+      "framework, java.|bunker.json.|bunker.cty.|bunker.framework.",
       "protocol, java.|com.google.protobuf.|io.grpc.|bunker.proto.tfplugin6.|bunker.cty."
           + "|bunker.framework.|bunker.protocol."
   })

@@ -3,7 +3,7 @@ package bunker.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -353,7 +353,7 @@ class BadConfigAccTest {
       Map<String, Object> range = (Map<String, Object>) d.get("range");
       String source = "";
       if (range != null) {
-        int n = ((java.math.BigDecimal) ((Map<String, Object>) range.get("start")).get("line"))
+        int n = ((Number) ((Map<String, Object>) range.get("start")).get("line"))
             .intValue();
         // The provider block comes first in the file; lines are 1-based.
         source = n >= 1 && n <= lines.size() ? lines.get(n - 1) : "";

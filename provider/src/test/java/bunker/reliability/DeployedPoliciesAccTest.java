@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AwsClients;
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.net.URLDecoder;

@@ -2,8 +2,7 @@ package bunker.reliability;
 
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
-import bunker.cty.Json;
-import java.math.BigDecimal;
+import bunker.json.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,13 +78,13 @@ final class Emu {
         Emulator.admin("GET", "/stats", null));
     return new Stats(longs((Map<String, Object>) root.get("calls")),
         longs((Map<String, Object>) root.get("faults")),
-        ((BigDecimal) root.get("total")).longValue());
+        ((Number) root.get("total")).longValue());
   }
 
   private static Map<String, Long> longs(Map<String, Object> in) {
     Map<String, Long> out = new TreeMap<>();
     if (in != null) {
-      in.forEach((k, v) -> out.put(k, ((BigDecimal) v).longValue()));
+      in.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
     }
     return out;
   }

@@ -7,15 +7,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The topology package refers to the JDK and itself only (DESIGN.md §2: topology → JDK), by
- * import or by a fully qualified name in code.
+ * The topology package refers to the JDK, the JDK-only JSON codec and itself only (DESIGN.md
+ * §2: topology → JDK; {@code bunker.json} is the one JSON package, itself JDK only), by import
+ * or by a fully qualified name in code.
  */
 class ImportArrowsTest {
 
   @Test
-  void topologySources_referOnlyToJdkAndTopology() {
+  void topologySources_referOnlyToJdkJsonAndTopology() {
     List<String> offending = SourceReferences.under("topology").stream()
-        .filter(r -> !r.name().startsWith("java.") && !r.name().startsWith("bunker.topology."))
+        .filter(r -> !r.name().startsWith("java.") && !r.name().startsWith("bunker.json.")
+            && !r.name().startsWith("bunker.topology."))
         .map(SourceReferences.Reference::toString)
         .toList();
     assertEquals(List.of(), offending);

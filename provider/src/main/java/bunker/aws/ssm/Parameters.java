@@ -1,7 +1,8 @@
 package bunker.aws.ssm;
 
 import bunker.aws.AwsErrors;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -19,10 +20,12 @@ public final class Parameters {
         .description(description));
   }
 
-  /** Names of the parameters directly under {@code path} (GetParametersByPath, all pages). */
-  public List<String> namesUnder(String path) {
-    return ssm.getParametersByPathPaginator(r -> r.path(path)).stream()
-        .flatMap(page -> page.parameters().stream()).map(p -> p.name()).toList();
+  /** Name → value of the parameters directly under {@code path} (GetParametersByPath). */
+  public Map<String, String> valuesUnder(String path) {
+    Map<String, String> out = new TreeMap<>();
+    ssm.getParametersByPathPaginator(r -> r.path(path)).stream()
+        .flatMap(page -> page.parameters().stream()).forEach(p -> out.put(p.name(), p.value()));
+    return out;
   }
 
   /** DeleteParameter; a missing parameter is success. */

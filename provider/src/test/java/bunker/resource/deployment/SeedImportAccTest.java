@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.plugin.PluginServer;
 import bunker.protocol.ProviderService;
 import bunker.provider.BackupProvider;

@@ -291,7 +291,7 @@ class WorkloadAccountsAccTest {
 
   static boolean emulatorRunsJavaLambdas() {
     try {
-      Object status = bunker.cty.Json.parse(Emulator.admin("GET", "/lambda/java", null));
+      Object status = bunker.json.Json.parse(Emulator.admin("GET", "/lambda/java", null));
       return status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
     } catch (RuntimeException | AssertionError e) {
       return false;

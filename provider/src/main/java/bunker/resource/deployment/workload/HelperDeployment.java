@@ -42,6 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HelperDeployment {
   /** Tag key prefix by which an older provider recorded a deployment using the helper. */
   public static final String USER_TAG_PREFIX = "bunker:deployment:";
+  /** A user's recorded role when an older provider recorded it: not known. */
+  static final String UNKNOWN_ROLE = "in-use";
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
   /** Lambda's longest run: large workload vaults take long to empty. */
   private static final int TIMEOUT_SECONDS = 900;
@@ -81,7 +83,8 @@ public final class HelperDeployment {
       String arn = topics.create(names.helperTopic());
       topics.putPolicy(arn, HelperDocuments.topicPolicy(env, arn));
       topics.tag(arn, tags(spec));
-      recordUser(spec, spec.name());
+      checkRoleQuota(spec, names);
+      recordUser(spec, spec.name(), names.workloadHelperRole());
       moveTaggedUsers(spec, arn);
       String roleArn = ensureRole(spec, names);
       LogGroups logs = new LogGroups(central.logs());
@@ -109,12 +112,12 @@ public final class HelperDeployment {
       if (existing.isEmpty()) {
         return;
       }
-      // A deployment made by an older provider has no policy of its own on the Lambda's role
-      // yet; its destroy needs one, to count and delete its workload vaults.
+      // A deployment made by an older provider is not named on the Lambda's role yet; its
+      // destroy needs that, to count and delete its workload vaults.
       Roles roles = new Roles(central.iam(), waiters);
       if (roles.findByName(names.helperLambdaRole()).isPresent()) {
-        roles.putInlinePolicy(names.helperLambdaRole(),
-            HelperDocuments.assumePolicyName(spec.name()), HelperDocuments.assumePolicy(spec));
+        recordUser(spec, spec.name(), names.workloadHelperRole());
+        putRolePolicies(spec, names, roles);
       }
       byte[] zip;
       try {
@@ -137,10 +140,20 @@ public final class HelperDeployment {
 
   /** Deployments recorded as users of the helper: parameters, and an older provider's tags. */
   public List<String> users(DeploymentSpec spec) {
-    Set<String> users = new TreeSet<>(taggedUsers(Arns.of(spec).helperTopic()));
+    return List.copyOf(userRoles(spec).keySet());
+  }
+
+  /**
+   * Each user of the helper → the name of its workload helper role, or {@link #UNKNOWN_ROLE}
+   * for a user an older provider recorded (a topic tag, or a parameter without the role).
+   */
+  private Map<String, String> userRoles(DeploymentSpec spec) {
+    Map<String, String> users = new TreeMap<>();
+    taggedUsers(Arns.of(spec).helperTopic()).forEach(u -> users.put(u, UNKNOWN_ROLE));
     String path = usersPath(spec);
-    parameters().namesUnder(path).forEach(name -> users.add(name.substring(path.length())));
-    return List.copyOf(users);
+    parameters().valuesUnder(path)
+        .forEach((name, value) -> users.put(name.substring(path.length()), value));
+    return users;
   }
 
   /** {@code /<helper topic name>/users/}: the folder of the user parameters. */
@@ -148,8 +161,12 @@ public final class HelperDeployment {
     return "/" + Names.of(spec).helperTopic() + "/users/";
   }
 
-  private void recordUser(DeploymentSpec spec, String deployment) {
-    parameters().putString(usersPath(spec) + deployment, "in-use",
+  /**
+   * Records {@code deployment} as a user; the parameter's value is the name of its workload
+   * helper role, which the Lambda's role then names ({@link #UNKNOWN_ROLE} when not known).
+   */
+  private void recordUser(DeploymentSpec spec, String deployment, String workloadHelperRole) {
+    parameters().putString(usersPath(spec) + deployment, workloadHelperRole,
         "Bunker deployment " + deployment + " uses this deployment helper.");
   }
 
@@ -159,7 +176,7 @@ public final class HelperDeployment {
     if (tagged.isEmpty()) {
       return;
     }
-    tagged.forEach(user -> recordUser(spec, user));
+    tagged.forEach(user -> recordUser(spec, user, UNKNOWN_ROLE));
     topics().untag(topicArn, tagged.stream().map(u -> USER_TAG_PREFIX + u).toList());
   }
 
@@ -184,8 +201,10 @@ public final class HelperDeployment {
       topics().untag(topicArn, List.of(USER_TAG_PREFIX + spec.name()));
       parameters().delete(usersPath(spec) + spec.name());
       if (!users(spec).isEmpty()) {
-        new Roles(central.iam(), waiters).deleteInlinePolicy(names.helperLambdaRole(),
-            HelperDocuments.assumePolicyName(spec.name()));
+        Roles roles = new Roles(central.iam(), waiters);
+        if (roles.findByName(names.helperLambdaRole()).isPresent()) {
+          putRolePolicies(spec, names, roles);
+        }
         return false;
       }
       topics().delete(topicArn);
@@ -201,33 +220,83 @@ public final class HelperDeployment {
   }
 
   /**
-   * The Lambda's role: its shared policy (logs) and {@code spec}'s deployment's own policy
-   * naming its workload helper role. The shared policy keeps the older providers' broad assume
-   * statement while another user of the helper has no policy of its own yet (it gets one on
-   * its next apply or destroy).
+   * The Lambda's role, with its two inline policies: the shared one (logs) and the one naming
+   * every user's workload helper role. The shared policy keeps the older providers' broad
+   * assume statement while a user's role is not known yet (it becomes known on that
+   * deployment's next apply or destroy).
    */
   private String ensureRole(DeploymentSpec spec, Names names) {
-    Environment env = spec.environment();
     Roles roles = new Roles(central.iam(), waiters);
     String role = names.helperLambdaRole();
-    Map<String, String> own = Map.of(HelperDocuments.assumePolicyName(spec.name()),
-        HelperDocuments.assumePolicy(spec));
     return roles.findByName(role).map(r -> {
-      own.forEach((name, doc) -> roles.putInlinePolicy(role, name, doc));
-      List<String> present = roles.inlinePolicyNames(role);
-      boolean legacy = users(spec).stream().anyMatch(u -> !present.contains(
-          HelperDocuments.assumePolicyName(u)));
-      roles.putInlinePolicy(role, SHARED_POLICY,
-          HelperDocuments.lambdaPolicy(env, names.helperLogGroup(), legacy));
+      putRolePolicies(spec, names, roles);
       return r.arn();
-    }).orElseGet(() -> {
-      Map<String, String> inline = new TreeMap<>(own);
-      inline.put(SHARED_POLICY, HelperDocuments.lambdaPolicy(env, names.helperLogGroup(),
-          false));
-      return roles.create(new Roles.Spec(role, "/",
-          "The Bunker deployment helper Lambda runs with this role.",
-          HelperDocuments.lambdaTrust(env), List.of(), inline, tags(spec))).arn();
-    });
+    }).orElseGet(() -> roles.create(new Roles.Spec(role, "/",
+        "The Bunker deployment helper Lambda runs with this role.",
+        HelperDocuments.lambdaTrust(spec.environment()), List.of(),
+        rolePolicies(spec, names, userRoles(spec)), tags(spec))).arn());
+  }
+
+  /**
+   * Puts the role's policies for the users recorded now, then reads the users again and puts
+   * them once more if another apply recorded or released one meanwhile (each rewrites the
+   * policy naming every user, so the last writer must have seen the last user). Policies of
+   * the one-per-deployment layout go.
+   */
+  private void putRolePolicies(DeploymentSpec spec, Names names, Roles roles) {
+    String role = names.helperLambdaRole();
+    Map<String, String> users = userRoles(spec);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Map<String, String> wanted = rolePolicies(spec, names, users);
+      wanted.forEach((name, doc) -> roles.putInlinePolicy(role, name, doc));
+      for (String name : roles.inlinePolicyNames(role)) {
+        if (!wanted.containsKey(name) && (name.equals(HelperDocuments.ASSUME_POLICY)
+            || name.startsWith(HelperDocuments.PER_DEPLOYMENT_POLICY_PREFIX))) {
+          roles.deleteInlinePolicy(role, name);
+        }
+      }
+      Map<String, String> now = userRoles(spec);
+      if (now.equals(users)) {
+        return;
+      }
+      users = now;
+    }
+  }
+
+  /** The Lambda role's inline policies (name → document) for these users. */
+  private static Map<String, String> rolePolicies(DeploymentSpec spec, Names names,
+      Map<String, String> users) {
+    Environment env = spec.environment();
+    Set<String> known = new TreeSet<>(users.values());
+    boolean legacy = known.remove(UNKNOWN_ROLE);
+    Map<String, String> policies = new TreeMap<>();
+    policies.put(SHARED_POLICY, HelperDocuments.lambdaPolicy(env, names.helperLogGroup(),
+        legacy));
+    if (!known.isEmpty()) {
+      policies.put(HelperDocuments.ASSUME_POLICY, HelperDocuments.assumePolicy(env, known));
+    }
+    return policies;
+  }
+
+  /**
+   * Fails, before {@code spec}'s deployment is recorded as a user, when naming its workload
+   * helper role beside the other users' would take the Lambda role's inline policies past IAM's
+   * quota; PutRolePolicy would refuse it half-way through the apply.
+   */
+  private void checkRoleQuota(DeploymentSpec spec, Names names) {
+    Map<String, String> users = userRoles(spec);
+    users.put(spec.name(), names.workloadHelperRole());
+    int size = rolePolicies(spec, names, users).values().stream()
+        .mapToInt(HelperDocuments::policySize).sum();
+    if (size > HelperDocuments.ROLE_INLINE_POLICY_QUOTA) {
+      throw new IllegalStateException("The deployment helper of central account prefix \""
+          + spec.centralPrefix() + "\" serves " + (users.size() - 1) + " deployments; naming "
+          + "this deployment's workload helper role (" + names.workloadHelperRole()
+          + ") too would take the inline policies of IAM role " + names.helperLambdaRole()
+          + " to " + size + " characters, past IAM's quota of "
+          + HelperDocuments.ROLE_INLINE_POLICY_QUOTA + ". Deploy it through a provider "
+          + "configuration with another central_account_resource_name_prefix.");
+    }
   }
 
   private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {

@@ -4,6 +4,7 @@ import bunker.aws.AwsClients;
 import bunker.aws.Waiters;
 import bunker.aws.cloudformation.StackSets;
 import bunker.aws.organizations.OrganizationUnits;
+import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
@@ -85,7 +86,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         // The same template again re-runs every instance: how an instance left OUTDATED or
         // INOPERABLE by a failed operation is retried. A seed module's template is replaced
         // here too, the helper having taken over the seed module's above.
-        if (!StackSetTemplate.same(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
+        if (!Json.same(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
           step = "updating StackSet (" + name + ")";
           sets.waitForOperation(name, sets.update(name, body, Map.of(),
               spec.stackSetOperation(), request.timeout()), request.timeout());
