@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.organizations.model.Policy;
-import software.amazon.awssdk.services.organizations.model.PolicyType;
 
 /**
  * The deployment's Organizations backup policies: content from the topology, attached to exactly
@@ -126,8 +125,7 @@ final class PolicyObjects {
     String base = Names.of(spec).backupPolicy(0, 1);
     String description = description(spec.name());
     Map<String, String> out = new java.util.TreeMap<>();
-    aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
-        .flatMap(page -> page.policies().stream())
+    policies.list().stream()
         .filter(p -> (p.name().equals(base) || p.name().startsWith(base + "-"))
             && description.equals(p.description())
             // The seed module's single policy: exactly C, without a description (a Bunker

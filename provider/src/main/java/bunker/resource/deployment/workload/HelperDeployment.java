@@ -1,16 +1,17 @@
 package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
-import bunker.aws.AwsErrors;
 import bunker.aws.Waiters;
 import bunker.aws.iam.Roles;
+import bunker.aws.lambda.LambdaFunctions;
 import bunker.aws.logs.LogGroups;
+import bunker.aws.sns.Topics;
+import bunker.aws.ssm.Parameters;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.HelperDocuments;
 import bunker.topology.Names;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +19,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.Tag;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The deployment helper in the central account: an SNS topic that the workload stacks'
@@ -50,7 +45,6 @@ public final class HelperDeployment {
   /** A user's recorded role when an older provider recorded it: not known. */
   static final String UNKNOWN_ROLE = "in-use";
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
-  private static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
   /** Lambda's longest run: large workload vaults take long to empty. */
   private static final int TIMEOUT_SECONDS = 900;
   private static final int MEMORY_MB = 1024;
@@ -85,12 +79,10 @@ public final class HelperDeployment {
     synchronized (lock(topicArn)) {
       byte[] zip = code.bytes(); // first: a missing package fails before anything is created
       Environment env = spec.environment();
-      SnsClient sns = central.sns();
-      String arn = sns.createTopic(r -> r.name(names.helperTopic())).topicArn();
-      sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy")
-          .attributeValue(HelperDocuments.topicPolicy(env, arn)));
-      sns.tagResource(r -> r.resourceArn(arn).tags(tags(spec).entrySet().stream()
-          .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+      Topics topics = topics();
+      String arn = topics.create(names.helperTopic());
+      topics.putPolicy(arn, HelperDocuments.topicPolicy(env, arn));
+      topics.tag(arn, tags(spec));
       checkRoleQuota(spec, names);
       recordUser(spec, spec.name(), names.workloadHelperRole());
       moveTaggedUsers(spec, arn);
@@ -116,7 +108,7 @@ public final class HelperDeployment {
   public void refreshCode(DeploymentSpec spec) {
     Names names = Names.of(spec);
     synchronized (lock(Arns.of(spec).helperTopic())) {
-      Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
+      Optional<LambdaFunctions.Function> existing = functions().find(names.helperFunction());
       if (existing.isEmpty()) {
         return;
       }
@@ -133,11 +125,9 @@ public final class HelperDeployment {
       } catch (RuntimeException e) {
         return;
       }
-      if (HelperCode.RUNTIME.equals(existing.get().runtimeAsString())
+      if (HelperCode.RUNTIME.equals(existing.get().runtime())
           && !HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
-        central.lambda().updateFunctionCode(r -> r.functionName(names.helperFunction())
-            .zipFile(SdkBytes.fromByteArray(zip)));
-        awaitUpdate(names.helperFunction(), "code");
+        functions().updateCode(names.helperFunction(), zip);
       }
     }
   }
@@ -145,15 +135,7 @@ public final class HelperDeployment {
   /** The topic's ARN when the helper's topic exists. */
   public Optional<String> find(DeploymentSpec spec) {
     String topicArn = Arns.of(spec).helperTopic();
-    try {
-      central.sns().getTopicAttributes(r -> r.topicArn(topicArn));
-      return Optional.of(topicArn);
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "NotFound", "NotFoundException")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return topics().exists(topicArn) ? Optional.of(topicArn) : Optional.empty();
   }
 
   /** Deployments recorded as users of the helper: parameters, and an older provider's tags. */
@@ -169,9 +151,8 @@ public final class HelperDeployment {
     Map<String, String> users = new TreeMap<>();
     taggedUsers(Arns.of(spec).helperTopic()).forEach(u -> users.put(u, UNKNOWN_ROLE));
     String path = usersPath(spec);
-    central.ssm().getParametersByPathPaginator(r -> r.path(path)).stream()
-        .flatMap(page -> page.parameters().stream())
-        .forEach(p -> users.put(p.name().substring(path.length()), p.value()));
+    parameters().valuesUnder(path)
+        .forEach((name, value) -> users.put(name.substring(path.length()), value));
     return users;
   }
 
@@ -185,9 +166,8 @@ public final class HelperDeployment {
    * helper role, which the Lambda's role then names ({@link #UNKNOWN_ROLE} when not known).
    */
   private void recordUser(DeploymentSpec spec, String deployment, String workloadHelperRole) {
-    central.ssm().putParameter(r -> r.name(usersPath(spec) + deployment)
-        .type(ParameterType.STRING).value(workloadHelperRole).overwrite(true)
-        .description("Bunker deployment " + deployment + " uses this deployment helper."));
+    parameters().putString(usersPath(spec) + deployment, workloadHelperRole,
+        "Bunker deployment " + deployment + " uses this deployment helper.");
   }
 
   /** An older provider's user tags on the topic become parameters, and the tags go. */
@@ -197,13 +177,11 @@ public final class HelperDeployment {
       return;
     }
     tagged.forEach(user -> recordUser(spec, user, UNKNOWN_ROLE));
-    central.sns().untagResource(r -> r.resourceArn(topicArn)
-        .tagKeys(tagged.stream().map(u -> USER_TAG_PREFIX + u).toList()));
+    topics().untag(topicArn, tagged.stream().map(u -> USER_TAG_PREFIX + u).toList());
   }
 
   private List<String> taggedUsers(String topicArn) {
-    return central.sns().listTagsForResource(r -> r.resourceArn(topicArn)).tags().stream()
-        .map(Tag::key).filter(k -> k.startsWith(USER_TAG_PREFIX))
+    return topics().tagKeys(topicArn).stream().filter(k -> k.startsWith(USER_TAG_PREFIX))
         .map(k -> k.substring(USER_TAG_PREFIX.length())).sorted().toList();
   }
 
@@ -220,15 +198,8 @@ public final class HelperDeployment {
         deleteFunctionSide(names);
         return true;
       }
-      central.sns().untagResource(r -> r.resourceArn(topicArn)
-          .tagKeys(USER_TAG_PREFIX + spec.name()));
-      try {
-        central.ssm().deleteParameter(r -> r.name(usersPath(spec) + spec.name()));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "ParameterNotFound")) {
-          throw e;
-        }
-      }
+      topics().untag(topicArn, List.of(USER_TAG_PREFIX + spec.name()));
+      parameters().delete(usersPath(spec) + spec.name());
       if (!users(spec).isEmpty()) {
         Roles roles = new Roles(central.iam(), waiters);
         if (roles.findByName(names.helperLambdaRole()).isPresent()) {
@@ -236,22 +207,14 @@ public final class HelperDeployment {
         }
         return false;
       }
-      central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn)).subscriptions()
-          .forEach(s -> central.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn())));
-      central.sns().deleteTopic(r -> r.topicArn(topicArn));
+      topics().delete(topicArn);
       deleteFunctionSide(names);
       return true;
     }
   }
 
   private void deleteFunctionSide(Names names) {
-    try {
-      central.lambda().deleteFunction(r -> r.functionName(names.helperFunction()));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        throw e;
-      }
-    }
+    functions().delete(names.helperFunction());
     new LogGroups(central.logs()).delete(names.helperLogGroup());
     new Roles(central.iam(), waiters).delete(names.helperLambdaRole());
   }
@@ -337,98 +300,53 @@ public final class HelperDeployment {
   }
 
   private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {
-    LambdaClient lambda = central.lambda();
-    Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
+    LambdaFunctions functions = functions();
+    Optional<LambdaFunctions.Function> existing = functions.find(names.helperFunction());
     if (existing.isPresent()) {
-      FunctionConfiguration f = existing.get();
+      LambdaFunctions.Function f = existing.get();
       if (!isBunkers(f, roleArn)) {
         // The seed module's helper has this name (Python, Terraform in a Lambda): it becomes
         // Bunker's before any member stack is moved, so the seed module's vault resources that
         // CloudFormation then removes reach Bunker's helper, which releases them.
-        lambda.updateFunctionConfiguration(r -> r.functionName(names.helperFunction())
-            .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
-            .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
-            .environment(e -> e.variables(Map.of())).description(DESCRIPTION));
-        awaitUpdate(names.helperFunction(), "configuration");
+        functions.updateConfiguration(names.helperFunction(), settings(roleArn));
       }
       if (!HelperCode.sha256(zip).equals(f.codeSha256())) {
-        lambda.updateFunctionCode(r -> r.functionName(names.helperFunction())
-            .zipFile(SdkBytes.fromByteArray(zip)));
-        awaitUpdate(names.helperFunction(), "code");
+        functions.updateCode(names.helperFunction(), zip);
       }
-      return f.functionArn();
+      return f.arn();
     }
-    // A role Lambda has not seen yet: "The role defined for the function cannot be assumed".
-    return waiters.retry("creating Lambda Function (" + names.helperFunction() + ")",
-        IAM_PROPAGATION, Duration.ofSeconds(2),
-        e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
-            && AwsErrors.messageContains(e, "cannot be assumed"),
-        () -> lambda.createFunction(r -> r.functionName(names.helperFunction())
-            .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
-            .code(c -> c.zipFile(SdkBytes.fromByteArray(zip)))
-            .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
-            .description(DESCRIPTION)
-            .tags(tags(spec))).functionArn());
+    return functions.create(names.helperFunction(), settings(roleArn), zip, tags(spec));
+  }
+
+  private static LambdaFunctions.Settings settings(String roleArn) {
+    return new LambdaFunctions.Settings(HelperCode.RUNTIME, HelperCode.HANDLER, roleArn,
+        TIMEOUT_SECONDS, MEMORY_MB, DESCRIPTION);
   }
 
   /** Whether {@code f} runs as Bunker's helper: its runtime, handler, role and limits. */
-  private static boolean isBunkers(FunctionConfiguration f, String roleArn) {
-    return HelperCode.RUNTIME.equals(f.runtimeAsString())
-        && HelperCode.HANDLER.equals(f.handler()) && roleArn.equals(f.role())
-        && Integer.valueOf(TIMEOUT_SECONDS).equals(f.timeout())
-        && Integer.valueOf(MEMORY_MB).equals(f.memorySize());
-  }
-
-  /** Lambda refuses the next change while one is in progress ("ResourceConflictException"). */
-  private void awaitUpdate(String function, String what) {
-    waiters.retry("updating Lambda Function (" + function + ") " + what,
-        Duration.ofMinutes(2), Duration.ofSeconds(1), e -> e instanceof IllegalStateException,
-        () -> {
-          String status = String.valueOf(findFunction(function)
-              .map(FunctionConfiguration::lastUpdateStatusAsString).orElse(""));
-          if (status.equals("InProgress")) {
-            throw new IllegalStateException("still updating");
-          }
-          return status;
-        });
-  }
-
-  private Optional<FunctionConfiguration> findFunction(String name) {
-    try {
-      return Optional.of(central.lambda().getFunction(r -> r.functionName(name)).configuration());
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+  private static boolean isBunkers(LambdaFunctions.Function f, String roleArn) {
+    return HelperCode.RUNTIME.equals(f.runtime())
+        && HelperCode.HANDLER.equals(f.handler()) && roleArn.equals(f.roleArn())
+        && Integer.valueOf(TIMEOUT_SECONDS).equals(f.timeoutSeconds())
+        && Integer.valueOf(MEMORY_MB).equals(f.memoryMb());
   }
 
   private void subscribe(String topicArn, String functionArn) {
-    try {
-      central.lambda().addPermission(r -> r.functionName(functionArn)
-          .statementId("sns-deployment-helper").action("lambda:InvokeFunction")
-          .principal("sns.amazonaws.com").sourceArn(topicArn));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceConflictException")) {
-        throw e;
-      }
-    }
+    functions().permit(functionArn, "sns-deployment-helper", "sns.amazonaws.com", topicArn);
     // The topic is the member stacks' ServiceToken: every subscriber would answer their
     // requests, so the helper's function is the only one (the seed module's helper may have
     // subscribed something else, which deletes the workload vaults on a Delete).
+    Topics topics = topics();
     boolean subscribed = false;
-    for (var s : central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn))
-        .subscriptions()) {
+    for (var s : topics.subscriptions(topicArn)) {
       if (functionArn.equals(s.endpoint()) && "lambda".equals(s.protocol())) {
         subscribed = true;
       } else if (s.subscriptionArn().startsWith("arn:")) { // not "PendingConfirmation"
-        central.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
+        topics.unsubscribe(s.subscriptionArn());
       }
     }
     if (!subscribed) {
-      central.sns().subscribe(r -> r.topicArn(topicArn).protocol("lambda")
-          .endpoint(functionArn));
+      topics.subscribe(topicArn, "lambda", functionArn);
     }
   }
 
@@ -436,6 +354,18 @@ public final class HelperDeployment {
     Map<String, String> tags = new TreeMap<>(central.settings().defaultTags());
     tags.put("bunker:component", "deployment-helper");
     return tags;
+  }
+
+  private Topics topics() {
+    return new Topics(central.sns());
+  }
+
+  private Parameters parameters() {
+    return new Parameters(central.ssm());
+  }
+
+  private LambdaFunctions functions() {
+    return new LambdaFunctions(central.lambda(), waiters);
   }
 
   private static Object lock(String topicArn) {

@@ -344,8 +344,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   private List<StackInstanceSummary> instances(String name, CallAs as) {
-    return central.cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
-        .callAs(as)).summaries().stream().toList();
+    return new StackSets(central.cloudFormation(), waiters, as).instances(name);
   }
 
   /**
