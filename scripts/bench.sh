@@ -31,7 +31,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 MODE=${1:-}
 RUNS=${BENCH_RUNS:-20}
-AWS=/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5
+# hashicorp/aws 5.100.0 from a filesystem mirror: BUNKER_AWS_MIRROR, else the Terraform CLI
+# configuration's, else Terraform's implied mirror directories (scripts/bench/common.py).
+aws_provider() { AWS=$(python3 "$ROOT/scripts/bench/common.py" aws-provider) || exit 1; }
 # Installed into the bench's own plugin directory (as plan/destroy/scale do), not the shared
 # ~/.terraform.d, so that other work on the machine neither sees nor swaps it mid-run.
 PLUGINS="$ROOT/.cache/bench/plugins"
@@ -62,7 +64,8 @@ startup() {
   for tool in java mvn python3 openssl; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
   done
-  [ -x "$AWS" ] || { echo "bench.sh: $AWS not found" >&2; exit 1; }
+  aws_provider
+  [ -x "$AWS" ] || { echo "bench.sh: $AWS not executable" >&2; exit 1; }
   echo "bench.sh: installing the provider into .cache/bench/plugins" >&2
   "$ROOT/scripts/install-provider.sh" --plugin-dir "$PLUGINS" >/dev/null
   TMP=$(mktemp -d)
@@ -136,7 +139,8 @@ release() {
   for tool in java mvn python3 unzip; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
   done
-  [ -x "$AWS" ] || { echo "bench.sh: $AWS not found" >&2; exit 1; }
+  aws_provider
+  [ -x "$AWS" ] || { echo "bench.sh: $AWS not executable" >&2; exit 1; }
   local base="$ROOT/.cache/bench/release" jdks targets=() sizes=() jdk name dist pkg launcher
   jdks=${BENCH_RELEASE_JDKS:-default}
   rm -rf "$base"

@@ -50,26 +50,22 @@ our_pid() {
   echo "${pid}"
 }
 
+# The pins live in scripts/emulator/requirements.txt (BUNKER_EMULATOR_REQUIREMENTS names another
+# file); python3 is checked against them, never changed. A difference stops the start, in one
+# line naming each package; BUNKER_EMULATOR_UNPINNED=1 lets it start anyway, with that line as a
+# warning.
 check_deps() {
-  local missing
-  missing="$("${PY}" - <<'EOF' 2>/dev/null || echo "python3"
-import importlib
-names = []
-for mod in ("moto", "flask", "boto3"):
-    try:
-        importlib.import_module(mod)
-    except Exception:
-        names.append(mod)
-print(" ".join(names))
-EOF
-)"
-  if [[ -n "${missing}" ]]; then
-    die "cannot start: ${PY} cannot import: ${missing} (the machine image ships moto 5.2.1 with flask and boto3)"
+  command -v "${PY}" > /dev/null || die "cannot start: ${PY} not found (the machine image ships python3 with moto 5.2.1)"
+  local pins="${BUNKER_EMULATOR_REQUIREMENTS:-${ROOT}/scripts/emulator/requirements.txt}"
+  local diff
+  if diff="$("${PY}" "${ROOT}/scripts/emulator/check_requirements.py" "${pins}")"; then
+    return 0
   fi
-  local version
-  version="$("${PY}" -c 'import moto; print(moto.__version__)')"
-  if [[ "${version}" != "5.2.1" ]]; then
-    echo "emulator: warning: moto ${version} found, the extension is written for 5.2.1" >&2
+  local where="${pins#"${ROOT}"/}"
+  if [[ "${BUNKER_EMULATOR_UNPINNED:-}" == "1" ]]; then
+    echo "emulator: warning: ${PY}'s packages differ from ${where}: ${diff}" >&2
+  else
+    die "cannot start: ${PY}'s packages differ from ${where}: ${diff} (install the pins: ${PY} -m pip install -r ${where}; or set BUNKER_EMULATOR_UNPINNED=1)"
   fi
 }
 

@@ -24,13 +24,14 @@
 #   --dist DIR     write there instead of dist/
 # BUNKER_RELEASE_BUDGET: the zip's size limit in bytes (default 60,000,000; 0: none, for
 # benchmarks of other runtimes). BUNKER_RELEASE_JDK: the JDK whose jlink builds the runtime.
-# Default: the JDK 17 the provider is compiled for; Temurin 25's runtime started slower to the
+# Default: the JDK 17 the provider is compiled for (JAVA_HOME, else java on PATH); Temurin 25's runtime started slower to the
 # first answered RPC and made a larger zip (docs/benchmarks.md, "Release runtime").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
-JDK=${BUNKER_RELEASE_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
+# The default JDK: JAVA_HOME's, else the one whose java is on PATH.
+JDK=${BUNKER_RELEASE_JDK:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}
 DIST="$ROOT/dist"
 BUILD=1
 while [ $# -gt 0 ]; do

@@ -7,6 +7,7 @@ bench/<config> under .cache/bench/work/, so no Terraform state lands in the sour
 """
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -23,7 +24,8 @@ URL = f"http://127.0.0.1:{PORT}"
 CACHE = ROOT / ".cache" / "bench"
 WORK = CACHE / "work"
 PLUGINS = Path(os.environ.get("BENCH_PLUGIN_DIR", CACHE / "plugins"))
-AWS_MIRROR = "/opt/tf-plugins"
+AWS_VERSION = "5.100.0"
+AWS_PLATFORM_DIR = Path("registry.terraform.io/hashicorp/aws", AWS_VERSION, "linux_amd64")
 REGION = "us-east-1"
 TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "900"))
 MIB = 1024  # VmHWM is in kB
@@ -177,8 +179,51 @@ def state_machine_versions_served():
 
 # ---- Terraform ----
 
+def aws_mirror_candidates():
+    """Where hashicorp/aws may be mirrored, in order: BUNKER_AWS_MIRROR; each filesystem_mirror
+    path of the Terraform CLI configuration (TF_CLI_CONFIG_FILE, else ~/.terraformrc); then
+    Terraform's implied local mirror directories on Linux (~/.terraform.d/plugins, then
+    terraform/plugins under $XDG_DATA_HOME and each of $XDG_DATA_DIRS, with the XDG base
+    directory defaults): developer.hashicorp.com/terraform/cli/config/config-file, "Implied Local
+    Mirror Directories"."""
+    if os.environ.get("BUNKER_AWS_MIRROR"):
+        return [Path(os.environ["BUNKER_AWS_MIRROR"])]
+    out = []
+    config = Path(os.environ.get("TF_CLI_CONFIG_FILE") or Path.home() / ".terraformrc")
+    if config.is_file():
+        for block in re.findall(r"filesystem_mirror\s*\{([^}]*)\}", config.read_text()):
+            path = re.search(r'\bpath\s*=\s*"([^"]+)"', block)
+            if path:
+                out.append(Path(path.group(1)))
+    home = Path.home()
+    out.append(home / ".terraform.d" / "plugins")
+    data_home = os.environ.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+    data_dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    for d in [data_home] + [d for d in data_dirs.split(":") if d]:
+        out.append(Path(d) / "terraform" / "plugins")
+    return out
+
+
+def aws_mirror():
+    """The filesystem mirror (unpacked layout) that holds hashicorp/aws AWS_VERSION for
+    linux_amd64; exits naming what was searched when none does."""
+    candidates = aws_mirror_candidates()
+    for mirror in candidates:
+        if list((mirror / AWS_PLATFORM_DIR).glob("terraform-provider-aws_v*")):
+            return mirror
+    sys.exit(f"bench: no filesystem mirror holds {AWS_PLATFORM_DIR}; searched "
+             f"{', '.join(str(c) for c in candidates)}. Set BUNKER_AWS_MIRROR to the directory "
+             f"that holds registry.terraform.io/, or name it in a filesystem_mirror block of the "
+             f"Terraform CLI configuration")
+
+
+def aws_provider():
+    """The hashicorp/aws AWS_VERSION executable in its mirror."""
+    return sorted((aws_mirror() / AWS_PLATFORM_DIR).glob("terraform-provider-aws_v*"))[0]
+
+
 def cli_config():
-    """CLI config: hashicorp/aws from the image's mirror, ours from the bench's install dir
+    """CLI config: hashicorp/aws from its filesystem mirror (aws_mirror), ours from the bench's install dir
     (not ~/.terraform.d, which other work on the machine may reinstall meanwhile)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     (CACHE / "plugin-cache").mkdir(exist_ok=True)
@@ -186,7 +231,7 @@ def cli_config():
     path.write_text(f"""plugin_cache_dir = "{CACHE / 'plugin-cache'}"
 provider_installation {{
   filesystem_mirror {{
-    path    = "{AWS_MIRROR}"
+    path    = "{aws_mirror()}"
     include = ["registry.terraform.io/hashicorp/aws"]
   }}
   filesystem_mirror {{
@@ -386,3 +431,10 @@ def commit():
 def warnings_of(output):
     return [line.split("Warning:", 1)[1].strip() for line in output.splitlines()
             if "Warning:" in line]
+
+
+if __name__ == "__main__":
+    # scripts/bench.sh asks for the hashicorp/aws executable: common.py aws-provider
+    if sys.argv[1:] != ["aws-provider"]:
+        sys.exit("usage: common.py aws-provider")
+    print(aws_provider())

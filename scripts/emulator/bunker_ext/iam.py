@@ -26,12 +26,23 @@ may not be usable at once; STS answers AccessDenied meanwhile). With
 got an inline policy less than N seconds ago (on the emulator's clock) cannot be assumed yet:
 AssumeRole answers AccessDenied "User: … is not authorized to perform: sts:AssumeRole on
 resource: <role arn>" until then.
+
+Policy size quotas (IAM user guide, "IAM and AWS STS quotas", IAM object quotas: "Role policy
+size cannot exceed 10,240 characters" for the aggregate of all of a role's inline policies,
+"Role trust policy length" 2,048 characters by default, "Managed policy length" 6,144
+characters; "IAM does not count white space when calculating the size of a policy against
+these limits"). moto 5.2.1 reports these quotas in GetAccountSummary but enforces none: a role
+could collect inline policies past 10,240 characters, where AWS answers PutRolePolicy with 409
+LimitExceeded "Maximum policy size of 10240 bytes exceeded for role <name>" (and CloudFormation
+fails the AWS::IAM::Role or AWS::IAM::Policy with that message). PutRolePolicy (and a
+template's inline policies), CreateRole / UpdateAssumeRolePolicy and CreatePolicy /
+CreatePolicyVersion now refuse a document past its quota, leaving the role or policy as it was.
 """
 import json
 import os
 
 from moto.iam import models as iam_models
-from moto.iam.exceptions import InvalidInput
+from moto.iam.exceptions import InvalidInput, LimitExceededException
 from moto.sts import responses as sts_responses
 from moto.sts.exceptions import STSClientError
 
@@ -47,6 +58,29 @@ SLR_POLICIES = {
 
 
 DELAY = [float(os.environ.get("BUNKER_EMULATOR_IAM_DELAY") or 0)]
+
+# IAM object quotas, in characters without white space (IAM and AWS STS quotas).
+ROLE_INLINE_QUOTA = 10240
+TRUST_POLICY_QUOTA = 2048
+MANAGED_POLICY_QUOTA = 6144
+
+
+def policy_size(document):
+    """A policy's size as IAM counts it against its quotas: characters, white space left out."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _check_trust(document):
+    if policy_size(document) > TRUST_POLICY_QUOTA:
+        raise LimitExceededException(
+            f"Cannot exceed quota for ACLSizePerRole: {TRUST_POLICY_QUOTA}")
+
+
+def _check_managed(document):
+    if policy_size(document) > MANAGED_POLICY_QUOTA:
+        raise LimitExceededException(
+            f"Cannot exceed quota for PolicySize: {MANAGED_POLICY_QUOTA}")
 
 
 class AccessDenied(STSClientError):
@@ -66,6 +100,12 @@ def _patch_propagation():
         _touch(self)
 
     def put_policy(self, policy_name, policy_json):
+        others = sum(policy_size(doc) for name, doc in self.policies.items()
+                     if name != policy_name)
+        if others + policy_size(policy_json) > ROLE_INLINE_QUOTA:
+            raise LimitExceededException(
+                f"Maximum policy size of {ROLE_INLINE_QUOTA} bytes exceeded for role "
+                f"{self.name}")
         orig_put(self, policy_name, policy_json)
         _touch(self)
 
@@ -74,10 +114,28 @@ def _patch_propagation():
     orig_trust = B.update_assume_role_policy
 
     def update_assume_role_policy(self, role_name, policy_document):
+        _check_trust(policy_document)
         orig_trust(self, role_name, policy_document)
         _touch(self.get_role(role_name))
 
     B.update_assume_role_policy = update_assume_role_policy
+    orig_create_role, orig_create_policy = B.create_role, B.create_policy
+    orig_create_version = B.create_policy_version
+
+    def create_role(self, role_name, assume_role_policy_document, *args, **kwargs):
+        _check_trust(assume_role_policy_document)
+        return orig_create_role(self, role_name, assume_role_policy_document, *args, **kwargs)
+
+    def create_policy(self, description, path, policy_document, *args, **kwargs):
+        _check_managed(policy_document)
+        return orig_create_policy(self, description, path, policy_document, *args, **kwargs)
+
+    def create_policy_version(self, policy_arn, policy_document, *args, **kwargs):
+        _check_managed(policy_document)
+        return orig_create_version(self, policy_arn, policy_document, *args, **kwargs)
+
+    B.create_role, B.create_policy = create_role, create_policy
+    B.create_policy_version = create_policy_version
     # The API call only: services the emulator runs (a Lambda's execution role, a state
     # machine's) assume through the backend, as AWS's services do once CreateFunction /
     # CreateStateMachine accepted the role.

@@ -1,4 +1,5 @@
 """IAM extension: the AWS Backup service-linked role's name, path, policy and second-create error."""
+import json
 import random
 
 import boto3
@@ -142,3 +143,53 @@ def test_cloudformation_role_managed_policy_arns(endpoint, client_config):
     with pytest.raises(ClientError) as e:
         iam.get_role(RoleName="cfn-managed")
     assert e.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def _statement_of(size):
+    """A one-statement policy of exactly ``size`` characters without white space."""
+    base = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/"}]}
+    pad = size - len(json.dumps(base, separators=(",", ":")))
+    base["Statement"][0]["Resource"] += "k" * pad
+    return json.dumps(base, indent=2)
+
+
+def test_role_inline_policies_share_10240_characters(iam):
+    """IAM user guide, "IAM and AWS STS quotas" (IAM object quotas): "Role policy size cannot
+    exceed 10,240 characters" for all of a role's inline policies together, white space not
+    counted; AWS answers 409 LimitExceeded "Maximum policy size of 10240 bytes exceeded for
+    role <name>" and keeps the role as it was."""
+    iam.create_role(RoleName="quota", AssumeRolePolicyDocument=TRUST)
+    iam.put_role_policy(RoleName="quota", PolicyName="a", PolicyDocument=_statement_of(6000))
+    iam.put_role_policy(RoleName="quota", PolicyName="b", PolicyDocument=_statement_of(4240))
+    with pytest.raises(ClientError) as e:
+        iam.put_role_policy(RoleName="quota", PolicyName="c",
+                            PolicyDocument=_statement_of(100))
+    err = e.value.response
+    assert err["Error"]["Code"] == "LimitExceeded"
+    assert err["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert err["Error"]["Message"] == ("Maximum policy size of 10240 bytes exceeded for role "
+                                       "quota")
+    assert sorted(iam.list_role_policies(RoleName="quota")["PolicyNames"]) == ["a", "b"]
+    # Replacing a policy counts the new document instead of the old one.
+    iam.put_role_policy(RoleName="quota", PolicyName="b", PolicyDocument=_statement_of(4000))
+    iam.delete_role_policy(RoleName="quota", PolicyName="a")
+    iam.put_role_policy(RoleName="quota", PolicyName="c", PolicyDocument=_statement_of(6240))
+
+
+def test_trust_and_managed_policy_quotas(iam):
+    """Same page: role trust policy length 2,048 characters (the default quota), managed policy
+    length 6,144 characters; both LimitExceeded."""
+    with pytest.raises(ClientError) as e:
+        iam.create_role(RoleName="big-trust", AssumeRolePolicyDocument=_statement_of(2049))
+    assert e.value.response["Error"]["Code"] == "LimitExceeded"
+    assert "ACLSizePerRole: 2048" in e.value.response["Error"]["Message"]
+    iam.create_role(RoleName="trust", AssumeRolePolicyDocument=TRUST)
+    with pytest.raises(ClientError) as e:
+        iam.update_assume_role_policy(RoleName="trust", PolicyDocument=_statement_of(2049))
+    assert e.value.response["Error"]["Code"] == "LimitExceeded"
+    with pytest.raises(ClientError) as e:
+        iam.create_policy(PolicyName="big", PolicyDocument=_statement_of(6145))
+    assert e.value.response["Error"]["Code"] == "LimitExceeded"
+    assert "PolicySize: 6144" in e.value.response["Error"]["Message"]
+    iam.create_policy(PolicyName="fits", PolicyDocument=_statement_of(6144))

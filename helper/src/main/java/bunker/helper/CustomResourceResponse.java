@@ -1,6 +1,6 @@
 package bunker.helper;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

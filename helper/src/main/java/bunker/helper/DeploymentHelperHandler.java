@@ -1,6 +1,6 @@
 package bunker.helper;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * PUTs a response document to a request's pre-signed {@code ResponseURL} (an S3 URL in AWS).
@@ -16,6 +17,9 @@ import java.time.Duration;
  */
 public class ResponseSender {
   private static final int ATTEMPTS = 4;
+  /** 400 ms after the first attempt, doubling (the SDK's back-off, as the provider's). */
+  private static final BackoffStrategy BACKOFF = BackoffStrategy.exponentialDelayWithoutJitter(
+      Duration.ofMillis(400), Duration.ofSeconds(20));
   private final Duration timeout;
 
   public ResponseSender(Duration timeout) {
@@ -42,7 +46,7 @@ public class ResponseSender {
       } catch (IOException e) {
         last = e;
       }
-      sleep(200L << attempt);
+      sleep(BACKOFF.computeDelay(attempt + 1).toMillis());
     }
     throw last;
   }

@@ -1,6 +1,6 @@
 package bunker.helper;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

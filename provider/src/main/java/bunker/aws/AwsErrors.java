@@ -1,7 +1,9 @@
 package bunker.aws;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryUtils;
@@ -78,5 +80,34 @@ public final class AwsErrors {
     return t instanceof SdkException e
         && (RetryUtils.isRetryableException(e) || statusCode(t) >= 500
             || hasCode(t, "ServiceUnavailableException", "InternalFailure"));
+  }
+
+  /**
+   * The value of {@code call}, or empty when it fails with one of {@code codes}: the one
+   * place where a finder maps not-found to {@code Optional.empty()}.
+   */
+  public static <T> Optional<T> emptyOn(Supplier<T> call, String... codes) {
+    try {
+      return Optional.of(call.get());
+    } catch (RuntimeException e) {
+      if (hasCode(e, codes)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs {@code call}; a failure with one of {@code codes} counts as done (a delete of what is
+   * gone, a create of what exists).
+   */
+  public static void doneOn(Runnable call, String... codes) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      if (!hasCode(e, codes)) {
+        throw e;
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Credentials of an assumed role that may be new (the deployment helper assumes the role its
@@ -12,14 +13,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * AssumeRole answers AccessDenied until
  * IAM has propagated the new role, its trust policy or its inline policy (IAM user guide,
  * "Troubleshoot IAM": changes are not always immediately visible), so an AccessDenied is tried
- * again with back-off (1 s doubling to 10 s) for at most {@link #PROPAGATION}; then the last
- * error stands. Any other error is not retried.
+ * again with back-off (1 s doubling to 10 s) for at most {@link Waiters#IAM_PROPAGATION};
+ * then the last error stands. Any other error is not retried.
  */
 public final class PropagatingCredentials implements AwsCredentialsProvider {
-  /** How long a new role may take to become usable before the helper gives up. */
-  public static final Duration PROPAGATION = Duration.ofMinutes(2);
-  private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
-  private static final Duration MAX_DELAY = Duration.ofSeconds(10);
+  private static final BackoffStrategy BACKOFF =
+      Waiters.doubling(Duration.ofSeconds(1), Duration.ofSeconds(10));
 
   private final AwsCredentialsProvider delegate;
   private final LongSupplier nanos;
@@ -42,9 +41,8 @@ public final class PropagatingCredentials implements AwsCredentialsProvider {
 
   @Override
   public AwsCredentials resolveCredentials() {
-    long deadline = nanos.getAsLong() + PROPAGATION.toNanos();
-    Duration delay = FIRST_DELAY;
-    while (true) {
+    long deadline = nanos.getAsLong() + Waiters.IAM_PROPAGATION.toNanos();
+    for (int attempt = 1; ; attempt++) {
       try {
         return delegate.resolveCredentials();
       } catch (RuntimeException e) {
@@ -53,13 +51,12 @@ public final class PropagatingCredentials implements AwsCredentialsProvider {
           throw e;
         }
         try {
-          sleeper.sleep(Duration.ofNanos(Math.min(delay.toNanos(), left)));
+          sleeper.sleep(Duration.ofNanos(
+              Math.min(BACKOFF.computeDelay(attempt + 1).toNanos(), left)));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw new CancellationException("interrupted while waiting for IAM to propagate");
         }
-        delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY
-            : delay.multipliedBy(2);
       }
     }
   }

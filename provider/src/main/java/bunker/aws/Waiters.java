@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Polling and retrying with time injected, so tests of waiters take milliseconds: production
@@ -60,6 +61,13 @@ public final class Waiters {
     }
   }
 
+  /**
+   * How long a new or changed IAM role, trust policy or inline policy may take to become usable
+   * by other services (IAM is eventually consistent: IAM user guide, "Troubleshoot IAM", changes
+   * are not always immediately visible). Every wait for IAM propagation uses this one bound.
+   */
+  public static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
+
   private static final Waiters SYSTEM = new Waiters(System::nanoTime, d -> Thread.sleep(d.toMillis()));
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
 
@@ -69,6 +77,15 @@ public final class Waiters {
   public Waiters(Ticker ticker, Sleeper sleeper) {
     this.ticker = ticker;
     this.sleeper = sleeper;
+  }
+
+  /**
+   * The back-off of every retry loop of ours: {@code first} before the second attempt, doubling
+   * up to {@code max}, without jitter (the SDK's {@link BackoffStrategy}; its
+   * {@code computeDelay(n)} is the wait before attempt {@code n}, zero before the first).
+   */
+  public static BackoffStrategy doubling(Duration first, Duration max) {
+    return BackoffStrategy.exponentialDelayWithoutJitter(first, max);
   }
 
   public static Waiters system() {
@@ -128,8 +145,8 @@ public final class Waiters {
   public <T> T retry(String what, Duration timeout, Duration firstDelay,
       Predicate<RuntimeException> retryable, Supplier<T> call) {
     long deadline = ticker.nanos() + timeout.toNanos();
-    Duration delay = firstDelay;
-    while (true) {
+    BackoffStrategy backoff = doubling(firstDelay, MAX_BACKOFF);
+    for (int attempt = 1; ; attempt++) {
       checkInterrupted();
       try {
         return call.get();
@@ -138,9 +155,7 @@ public final class Waiters {
         if (!retryable.test(e) || left <= 0) {
           throw e;
         }
-        sleep(Duration.ofNanos(Math.min(delay.toNanos(), left)));
-        delay = delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
-            : delay.multipliedBy(2);
+        sleep(Duration.ofNanos(Math.min(backoff.computeDelay(attempt + 1).toNanos(), left)));
       }
     }
   }

@@ -7,5 +7,12 @@
  * Terraform, the plugin protocol or the framework. Callers pass plain names, JSON documents,
  * ARNs and tag maps. Not-found is mapped to {@code Optional.empty()} at the lowest call, and
  * {@code delete} treats not-found as success.
+ *
+ * <p>Every AWS call of the provider is made here: outside this package code may hold an
+ * {@code AwsClients} and pass its clients to these classes, and may import SDK model types
+ * these classes return, but calls no client and names no client, {@code SdkBytes} or waiter
+ * ({@code bunker.arrows.AwsLayerArrowsTest}). Waits for IAM propagation share
+ * {@link bunker.aws.Waiters#IAM_PROPAGATION}; retry loops share
+ * {@link bunker.aws.Waiters#doubling}.
  */
 package bunker.aws;

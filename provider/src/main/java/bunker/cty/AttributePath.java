@@ -1,5 +1,6 @@
 package bunker.cty;
 
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,8 +75,7 @@ public record AttributePath(List<Step> steps) {
         }
         sb.append(a.name());
       } else if (s instanceof StringKey k) {
-        sb.append("[\"").append(k.key().replace("\\", "\\\\").replace("\"", "\\\""))
-            .append("\"]");
+        Json.quote(sb.append('['), k.key()).append(']');
       } else {
         sb.append('[').append(((IntIndex) s).index()).append(']');
       }

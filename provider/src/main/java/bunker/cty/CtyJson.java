@@ -1,5 +1,6 @@
 package bunker.cty;
 
+import bunker.json.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,7 +101,8 @@ public final class CtyJson {
           throw new CtyCodecException(path, "\"" + s + "\" is not a number", e);
         }
       }
-      return CtyValue.number(require(j, BigDecimal.class, path, "number"));
+      Number n = require(j, Number.class, path, "number");
+      return CtyValue.number(n instanceof BigDecimal d ? d : new BigDecimal(n.toString()));
     }
     if (t instanceof CtyType.MapType mt) {
       Map<String, CtyValue> out = new LinkedHashMap<>();

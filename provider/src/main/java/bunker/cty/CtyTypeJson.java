@@ -1,5 +1,6 @@
 package bunker.cty;
 
+import bunker.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

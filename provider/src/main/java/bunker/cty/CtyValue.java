@@ -1,5 +1,6 @@
 package bunker.cty;
 
+import bunker.json.Json;
 import java.math.BigDecimal;
 import java.text.Normalizer;
 import java.util.ArrayList;

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One error or warning for Terraform to show. With a non-root {@code path} Terraform points at
- * that attribute in the configuration; with the root path, at the whole block.
+ * that attribute in the configuration; with the root path, at the whole block. The summary is
+ * put in the provider's voice by {@link Summaries#of}.
  */
 public record Diagnostic(Severity severity, String summary, String detail, AttributePath path) {
   /** Error stops the operation; warning is shown and the operation goes on. */
@@ -13,7 +14,7 @@ public record Diagnostic(Severity severity, String summary, String detail, Attri
 
   public Diagnostic {
     Objects.requireNonNull(severity, "severity");
-    Objects.requireNonNull(summary, "summary");
+    summary = Summaries.of(Objects.requireNonNull(summary, "summary"));
     detail = detail == null ? "" : detail;
     path = path == null ? AttributePath.root() : path;
   }

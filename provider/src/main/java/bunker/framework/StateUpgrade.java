@@ -4,7 +4,7 @@ import bunker.cty.CtyCodecException;
 import bunker.cty.CtyJson;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

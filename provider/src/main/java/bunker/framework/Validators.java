@@ -3,7 +3,7 @@ package bunker.framework;
 import bunker.cty.AttributePath;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -135,14 +135,6 @@ public final class Validators {
     };
   }
 
-  /** {@code cron(0 5 ? * * *)} (six fields) or {@code rate(1 day)}. */
-  public static Validator scheduleExpression() {
-    return ofString("an AWS cron(...) or rate(...) schedule expression", s -> {
-      String p = ScheduleExpression.problem(s);
-      return p == null ? null : "must be a schedule expression: " + p + ", got " + Json.write(s);
-    });
-  }
-
   public static Validator organizationalUnitId() {
     return matches(OU_ID.pattern(), "an organizational unit id (ou-xxxx-xxxxxxxx)");
   }
@@ -155,7 +147,11 @@ public final class Validators {
     return matches(ARN.pattern(), "an ARN (arn:partition:service:region:account:resource)");
   }
 
-  /** Valid JSON text, such as an IAM or vault access policy. */
+  /**
+   * Valid JSON text, such as an IAM or vault access policy, read by the one strict parser: a
+   * duplicate key (which a lenient reader would let silently replace the first, turning a Deny
+   * into an Allow) fails here, at validate time.
+   */
   public static Validator jsonDocument() {
     return ofString("a JSON document", s -> {
       try {

@@ -1,5 +1,6 @@
 package bunker.plugin;
 
+import bunker.json.Json;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -105,18 +106,18 @@ final class HclogHandler extends Handler {
     StringBuilder line = new StringBuilder(128);
     line.append("{\"@level\":\"").append(hclogLevel(record.getLevel())).append('"');
     line.append(",\"@message\":");
-    appendString(line, message == null ? "" : message);
+    Json.quote(line, message == null ? "" : message);
     line.append(",\"@module\":\"provider\"");
     line.append(",\"@timestamp\":\"").append(TIMESTAMP.format(OffsetDateTime.now())).append('"');
     if (record.getLoggerName() != null) {
       line.append(",\"logger\":");
-      appendString(line, record.getLoggerName());
+      Json.quote(line, record.getLoggerName());
     }
     if (record.getThrown() != null) {
       StringWriter trace = new StringWriter();
       record.getThrown().printStackTrace(new PrintWriter(trace));
       line.append(",\"error\":");
-      appendString(line, trace.toString());
+      Json.quote(line, trace.toString());
     }
     line.append('}');
     synchronized (out) {
@@ -137,37 +138,6 @@ final class HclogHandler extends Handler {
       return "debug";
     }
     return "trace";
-  }
-
-  static void appendString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    sb.append('"');
   }
 
   @Override

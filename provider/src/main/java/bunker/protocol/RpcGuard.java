@@ -40,13 +40,13 @@ final class RpcGuard {
 
   static Diagnostic diagnostic(String rpc, Throwable t) {
     if (t instanceof CtyCodecException c) {
-      return Diagnostic.error(c.path(), "Invalid value in " + rpc,
+      return Diagnostic.error(c.path(), "Invalid Value in " + rpc,
           "The provider could not decode a value Terraform sent: " + c.getMessage());
     }
     if (t instanceof UnknownTypeException u) {
-      return Diagnostic.error("Unknown type in " + rpc, u.getMessage());
+      return Diagnostic.error("Unknown Type in " + rpc, u.getMessage());
     }
-    return Diagnostic.error("Unexpected error in " + rpc,
+    return Diagnostic.error("Unexpected Error in " + rpc,
         "The provider failed with " + t + ". This is a bug in the provider; the provider log "
             + "(TF_LOG=debug) has the stack trace.");
   }

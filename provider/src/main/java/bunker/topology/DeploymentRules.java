@@ -42,7 +42,7 @@ public final class DeploymentRules {
     PlanRules.check(spec, namesOk, out);
     if (out.isEmpty()) { // sizes mean something only for an otherwise valid spec
       for (String plan : BackupPolicies.oversizedPlans(spec)) {
-        add(out, List.of("plans", plan), "Plan too large for a backup policy",
+        add(out, List.of("plans", plan), "Plan Too Large for a Backup Policy",
             "Plan \"" + plan + "\" alone renders to more than " + BackupPolicies.MAX_CHARACTERS
                 + " characters, the Organizations limit; split its rules over several plans.");
       }
@@ -59,16 +59,16 @@ public final class DeploymentRules {
     boolean prefixesOk = true;
     if (!PREFIX.matcher(spec.centralPrefix()).matches()) {
       prefixesOk = false;
-      add(out, List.of("central_resource_prefix"), "Invalid resource name prefix",
+      add(out, List.of("central_resource_prefix"), "Invalid Resource Name Prefix",
           "\"" + spec.centralPrefix() + "\" may hold only letters, digits and '-'.");
     }
     if (!PREFIX.matcher(spec.memberPrefix()).matches()) {
       prefixesOk = false;
-      add(out, List.of("member_resource_prefix"), "Invalid resource name prefix",
+      add(out, List.of("member_resource_prefix"), "Invalid Resource Name Prefix",
           "\"" + spec.memberPrefix() + "\" may hold only letters, digits and '-'.");
     }
     if (!NAME.matcher(spec.name()).matches()) {
-      add(out, List.of("name"), "Invalid deployment name",
+      add(out, List.of("name"), "Invalid Deployment Name",
           "\"" + spec.name() + "\" may hold only letters, digits and '-', because it becomes "
               + "part of vault, StackSet and role names.");
       return false;
@@ -85,7 +85,7 @@ public final class DeploymentRules {
           .ifPresent(p -> problems.add(derived.role() + ": " + p));
     }
     if (!problems.isEmpty()) {
-      add(out, List.of("name"), "Deployment name does not fit AWS name limits",
+      add(out, List.of("name"), "Deployment Name Does Not Fit AWS Name Limits",
           "With prefixes \"" + spec.centralPrefix() + "\" and \"" + spec.memberPrefix()
               + "\" the name may have at most " + Math.max(0, maxNameLength)
               + " characters (and the member prefix must start with a letter if set). "
@@ -96,17 +96,17 @@ public final class DeploymentRules {
 
   private static void checkTargets(DeploymentSpec spec, List<Violation> out) {
     if (spec.backupTargets().isEmpty()) {
-      add(out, List.of("backup_targets"), "No backup targets",
+      add(out, List.of("backup_targets"), "No Backup Targets",
           "Name at least one organizational unit (ou-…) whose accounts are backed up.");
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < spec.backupTargets().size(); i++) {
       String target = spec.backupTargets().get(i);
       if (!OU_ID.matcher(target).matches()) {
-        add(out, List.of("backup_targets", i), "Invalid organizational unit id",
+        add(out, List.of("backup_targets", i), "Invalid Organizational Unit ID",
             "\"" + target + "\" is not an OU id like ou-ab12-cdef3456.");
       } else if (!seen.add(target)) {
-        add(out, List.of("backup_targets", i), "Duplicate backup target",
+        add(out, List.of("backup_targets", i), "Duplicate Backup Target",
             "\"" + target + "\" is listed more than once.");
       }
     }
@@ -116,23 +116,23 @@ public final class DeploymentRules {
     int min = spec.minRetentionDays();
     int max = spec.maxRetentionDays();
     if (min < 1) {
-      add(out, List.of("min_retention_days"), "Retention too short",
+      add(out, List.of("min_retention_days"), "Retention Too Short",
           "min_retention_days is " + min + "; it must be at least 1.");
     } else if (spec.usesLogicallyAirGappedVault() && min < LAG_MIN_RETENTION_DAYS) {
-      add(out, List.of("min_retention_days"), "Retention too short for a logically air-gapped "
-          + "vault", "A plan uses the logically air-gapped vault, whose minimum retention must "
+      add(out, List.of("min_retention_days"), "Retention Too Short for a Logically Air-gapped "
+          + "Vault", "A plan uses the logically air-gapped vault, whose minimum retention must "
           + "be at least " + LAG_MIN_RETENTION_DAYS + " days; min_retention_days is " + min + ".");
     }
     if (max > MAX_RETENTION_DAYS) {
-      add(out, List.of("max_retention_days"), "Retention too long",
+      add(out, List.of("max_retention_days"), "Retention Too Long",
           "max_retention_days is " + max + "; AWS Backup allows at most " + MAX_RETENTION_DAYS
               + ".");
     } else if (min >= 1 && max < min) {
-      add(out, List.of("max_retention_days"), "Maximum retention below minimum",
+      add(out, List.of("max_retention_days"), "Maximum Retention Below Minimum",
           "max_retention_days (" + max + ") must be at least min_retention_days (" + min + ").");
     }
     if (spec.intermediateRetentionDays() < 1) {
-      add(out, List.of("intermediate_retention_days"), "Retention too short",
+      add(out, List.of("intermediate_retention_days"), "Retention Too Short",
           "intermediate_retention_days is " + spec.intermediateRetentionDays()
               + "; it must be at least 1.");
     }
@@ -143,20 +143,20 @@ public final class DeploymentRules {
     if (lock.mode() == VaultLock.Mode.COMPLIANCE
         && (lock.changeableForDays() < MIN_CHANGEABLE_FOR_DAYS
             || lock.changeableForDays() > MAX_RETENTION_DAYS)) {
-      add(out, List.of("vault_lock", "changeable_for_days"), "Invalid lock grace time",
+      add(out, List.of("vault_lock", "changeable_for_days"), "Invalid Lock Grace Time",
           "changeable_for_days is " + lock.changeableForDays() + "; a compliance lock needs "
               + MIN_CHANGEABLE_FOR_DAYS + " to " + MAX_RETENTION_DAYS + " days.");
     }
     if (lock.minRetentionDays() < 1) {
-      add(out, List.of("vault_lock", "min_retention_days"), "Lock retention too short",
+      add(out, List.of("vault_lock", "min_retention_days"), "Lock Retention Too Short",
           "vault_lock.min_retention_days is " + lock.minRetentionDays() + "; at least 1.");
     }
     if (lock.maxRetentionDays() > MAX_RETENTION_DAYS) {
-      add(out, List.of("vault_lock", "max_retention_days"), "Lock retention too long",
+      add(out, List.of("vault_lock", "max_retention_days"), "Lock Retention Too Long",
           "vault_lock.max_retention_days is " + lock.maxRetentionDays() + "; at most "
               + MAX_RETENTION_DAYS + ".");
     } else if (lock.minRetentionDays() >= 1 && lock.maxRetentionDays() < lock.minRetentionDays()) {
-      add(out, List.of("vault_lock", "max_retention_days"), "Lock maximum below minimum",
+      add(out, List.of("vault_lock", "max_retention_days"), "Lock Maximum Below Minimum",
           "vault_lock.max_retention_days (" + lock.maxRetentionDays()
               + ") must be at least vault_lock.min_retention_days (" + lock.minRetentionDays()
               + ").");
@@ -169,13 +169,13 @@ public final class DeploymentRules {
         .filter(e -> e.getValue().requirePlanNameResourceTag()).map(Map.Entry::getKey)
         .findFirst();
     if ((key == null || key.isEmpty()) && requiring.isPresent()) {
-      add(out, List.of("backup_tag_key"), "Missing backup tag key",
+      add(out, List.of("backup_tag_key"), "Missing Backup Tag Key",
           "Plan \"" + requiring.get() + "\" selects resources by the tag backup_tag_key = plan "
               + "name, so backup_tag_key must be set (or set require_plan_name_resource_tag = "
               + "false on the plan).");
     } else if (key != null && (key.isEmpty() || key.length() > 128
         || key.toLowerCase(java.util.Locale.ROOT).startsWith("aws:"))) {
-      add(out, List.of("backup_tag_key"), "Invalid tag key",
+      add(out, List.of("backup_tag_key"), "Invalid Tag Key",
           "\"" + key + "\" must have 1 to 128 characters and not start with \"aws:\".");
     }
   }
@@ -184,7 +184,7 @@ public final class DeploymentRules {
     for (int i = 0; i < spec.adminRoleNames().size(); i++) {
       String role = spec.adminRoleNames().get(i);
       if (!ROLE_NAME.matcher(role).matches()) {
-        add(out, List.of("admin_role_names", i), "Invalid IAM role name",
+        add(out, List.of("admin_role_names", i), "Invalid IAM Role Name",
             "\"" + role + "\" is not a role name (1-64 of letters, digits and +=,.@_-); give "
                 + "the name, not the ARN.");
       }
@@ -195,10 +195,10 @@ public final class DeploymentRules {
     spec.tags().forEach((key, value) -> {
       if (key.isEmpty() || key.length() > 128
           || key.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
-        add(out, List.of("tags", key), "Invalid tag key",
+        add(out, List.of("tags", key), "Invalid Tag Key",
             "\"" + key + "\" must have 1 to 128 characters and not start with \"aws:\".");
       } else if (value.length() > 256) {
-        add(out, List.of("tags", key), "Tag value too long",
+        add(out, List.of("tags", key), "Tag Value Too Long",
             "The value of tag \"" + key + "\" has " + value.length() + " characters; at most 256.");
       }
     });

@@ -1,6 +1,6 @@
 package bunker.topology;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 
 import java.util.List;
 import java.util.Map;

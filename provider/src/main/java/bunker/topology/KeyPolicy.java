@@ -2,9 +2,9 @@ package bunker.topology;
 
 import static bunker.topology.Iam.allow;
 import static bunker.topology.Iam.aws;
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

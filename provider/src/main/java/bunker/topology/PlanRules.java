@@ -25,7 +25,7 @@ final class PlanRules {
 
   static void check(DeploymentSpec spec, boolean namesOk, List<Violation> out) {
     if (spec.plans().isEmpty()) {
-      add(out, List.of("plans"), "No backup plans", "Define at least one plan with one rule.");
+      add(out, List.of("plans"), "No Backup Plans", "Define at least one plan with one rule.");
     }
     Names names = Names.of(spec);
     for (Map.Entry<String, Plan> entry : spec.plans().entrySet()) {
@@ -33,17 +33,17 @@ final class PlanRules {
       Plan plan = entry.getValue();
       List<Object> planPath = List.of("plans", planName);
       if (!PLAN_NAME.matcher(planName).matches()) {
-        add(out, planPath, "Invalid plan name", "\"" + planName + "\" may hold only letters, "
+        add(out, planPath, "Invalid Plan Name", "\"" + planName + "\" may hold only letters, "
             + "digits, '-' and '_' (it names backup plans and is the selecting tag value).");
       } else if (namesOk) { // a bad deployment name is reported once, on "name"
         // The longest plan key this plan makes: -pitr- for continuous rules, else -lag-.
         boolean continuous = plan.rules().stream().anyMatch(Rule::enableContinuousBackup);
         NameLimit.BACKUP_PLAN.problem(continuous ? names.continuousBackupPlan(planName)
             : names.backupPlan(planName, true)).ifPresent(p ->
-            add(out, planPath, "Plan name too long", p + "; shorten the plan or deployment name."));
+            add(out, planPath, "Plan Name Too Long", p + "; shorten the plan or deployment name."));
       }
       if (plan.rules().isEmpty()) {
-        add(out, path(planPath, "rules"), "No rules", "Plan \"" + planName
+        add(out, path(planPath, "rules"), "No Rules", "Plan \"" + planName
             + "\" needs at least one rule.");
       }
       checkPlanWindows(plan, planPath, out);
@@ -52,14 +52,14 @@ final class PlanRules {
         Rule rule = plan.rules().get(i);
         List<Object> rulePath = path(planPath, "rules", i);
         if (!ruleNames.add(rule.name())) {
-          add(out, path(rulePath, "name"), "Duplicate rule name",
+          add(out, path(rulePath, "name"), "Duplicate Rule Name",
               "Rule name \"" + rule.name() + "\" is used twice in plan \"" + planName + "\".");
         } else {
           NameLimit.BACKUP_RULE.problem(rule.name()).ifPresent(p ->
-              add(out, path(rulePath, "name"), "Invalid rule name", p + "."));
+              add(out, path(rulePath, "name"), "Invalid Rule Name", p + "."));
         }
         ScheduleExpression.problem(rule.scheduleExpression()).ifPresent(p ->
-            add(out, path(rulePath, "schedule_expression"), "Invalid schedule expression",
+            add(out, path(rulePath, "schedule_expression"), "Invalid Schedule Expression",
                 p + "."));
         checkRetention(spec, plan, rule, rulePath, out);
         checkRuleWindows(plan, rule, planPath, rulePath, out);
@@ -80,20 +80,20 @@ final class PlanRules {
     if (rule.enableContinuousBackup()) {
       // Never copied (BackupPolicies): only AWS's cap on continuous backups applies.
       if (days < 1 || days > MAX_CONTINUOUS_RETENTION_DAYS) {
-        add(out, deletePath, "Continuous backup retention too long",
+        add(out, deletePath, "Continuous Backup Retention Too Long",
             "Continuous backups keep 1 to " + MAX_CONTINUOUS_RETENTION_DAYS
                 + " days in the workload account (they are not copied to the central account);"
                 + " delete_after_days is " + days + ".");
       }
     } else if (boundsOk
         && (days < spec.minRetentionDays() || days > spec.maxRetentionDays())) {
-      add(out, deletePath, "Retention outside the deployment's bounds",
+      add(out, deletePath, "Retention Outside the Deployment's Bounds",
           "delete_after_days is " + days + "; it must lie within min_retention_days ("
               + spec.minRetentionDays() + ") and max_retention_days ("
               + spec.maxRetentionDays() + ").");
     } else if (boundsOk && lockOk
         && (days < lock.minRetentionDays() || days > lock.maxRetentionDays())) {
-      add(out, deletePath, "Retention outside the vault lock's bounds",
+      add(out, deletePath, "Retention Outside the Vault Lock's Bounds",
           "delete_after_days is " + days + "; the standard vault's lock refuses copies kept "
               + "fewer than " + lock.minRetentionDays() + " or more than "
               + lock.maxRetentionDays() + " days.");
@@ -102,17 +102,17 @@ final class PlanRules {
     if (cold != null) {
       List<Object> coldPath = path(rulePath, "move_to_cold_storage_after_days");
       if (cold < 1) {
-        add(out, coldPath, "Invalid cold storage transition",
+        add(out, coldPath, "Invalid Cold Storage Transition",
             "move_to_cold_storage_after_days is " + cold + "; it must be at least 1.");
       } else if (rule.enableContinuousBackup()) {
-        add(out, coldPath, "Cold storage with continuous backup",
+        add(out, coldPath, "Cold Storage with Continuous Backup",
             "Continuous backups cannot move to cold storage; remove the transition.");
       } else if (plan.useLogicallyAirGappedVault()) {
-        add(out, coldPath, "Cold storage with a logically air-gapped vault",
+        add(out, coldPath, "Cold Storage with a Logically Air-gapped Vault",
             "Copies in a logically air-gapped vault do not move to cold storage; remove the "
                 + "transition or the vault.");
       } else if (days < cold + MIN_COLD_STORAGE_DAYS) {
-        add(out, coldPath, "Too little time in cold storage",
+        add(out, coldPath, "Too Little Time in Cold Storage",
             "AWS keeps a recovery point at least " + MIN_COLD_STORAGE_DAYS + " days in cold "
                 + "storage: delete_after_days (" + days + ") must be at least "
                 + "move_to_cold_storage_after_days + 90 (" + (cold + MIN_COLD_STORAGE_DAYS)
@@ -121,11 +121,11 @@ final class PlanRules {
     }
     Integer local = rule.localRetentionDays();
     if (local != null && (local < 1 || local > DeploymentRules.MAX_RETENTION_DAYS)) {
-      add(out, path(rulePath, "local_retention_days"), "Invalid local retention",
+      add(out, path(rulePath, "local_retention_days"), "Invalid Local Retention",
           "local_retention_days is " + local + "; it must be 1 to "
               + DeploymentRules.MAX_RETENTION_DAYS + ".");
     } else if (local != null && rule.enableContinuousBackup()) {
-      add(out, path(rulePath, "local_retention_days"), "Local retention on a continuous rule",
+      add(out, path(rulePath, "local_retention_days"), "Local Retention on a Continuous Rule",
           "Continuous backups stay in the workload account (no central copy to wait for): "
               + "delete_after_days is their retention; remove local_retention_days.");
     }
@@ -163,17 +163,17 @@ final class PlanRules {
   private static void windows(Integer start, Integer completion, List<Object> startPath,
       List<Object> completionPath, List<Violation> out) {
     if (start != null && start < MIN_WINDOW_MINUTES) {
-      add(out, startPath, "Start window too short",
+      add(out, startPath, "Start Window Too Short",
           "start_window_minutes is " + start + "; AWS Backup needs at least "
               + MIN_WINDOW_MINUTES + ".");
       return;
     }
     if (start != null && completion != null && completion < start + MIN_WINDOW_MINUTES) {
-      add(out, completionPath, "Completion window too short",
+      add(out, completionPath, "Completion Window Too Short",
           "completion_window_minutes (" + completion + ") must be at least "
               + MIN_WINDOW_MINUTES + " minutes more than start_window_minutes (" + start + ").");
     } else if (completion != null && completion < MIN_WINDOW_MINUTES) {
-      add(out, completionPath, "Completion window too short",
+      add(out, completionPath, "Completion Window Too Short",
           "completion_window_minutes is " + completion + "; at least " + MIN_WINDOW_MINUTES
               + ".");
     }

@@ -88,7 +88,7 @@ final class AccThingResource implements Resource {
   @Override
   public List<ImportedResource> importState(String id, Diagnostics diagnostics) {
     if (!id.startsWith("thing-")) {
-      diagnostics.addAttributeError(AttributePath.of("id"), "Invalid import ID",
+      diagnostics.addAttributeError(AttributePath.of("id"), "Invalid Import ID",
           "expected thing-<hex>, got \"" + id + "\"");
       return List.of();
     }

@@ -90,7 +90,7 @@ class FrameworkAccTest {
         .checkDestroy(FrameworkAccTest::noThingLeft)
         .config(thing("alpha", ""))
         .importStep(A).importId("not-a-thing")
-        .expectError("Invalid import ID.*expected thing-<hex>")
+        .expectError("Invalid Import ID.*expected thing-<hex>")
         .importStep(A).importId("thing-00000000")
         .expectError("Cannot import non-existent remote object")
         .run();

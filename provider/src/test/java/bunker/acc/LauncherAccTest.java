@@ -3,7 +3,7 @@ package bunker.acc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

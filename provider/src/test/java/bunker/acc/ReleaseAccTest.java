@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.plugin.ServerIdentity;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -98,17 +98,15 @@ class StateUpgradeAccTest {
       Terraform.Result plan = tf.run(args(vars, "plan", "-no-color", "-detailed-exitcode",
           "-out=upgrade.tfplan"));
       assertTrue(plan.exitCode() == 0 || plan.exitCode() == 2, plan.describe());
-      Map<String, Object> shown = (Map<String, Object>) Json.parse(
-          tf.ok("show", "-json", "upgrade.tfplan").stdout().trim());
-      for (Object c : (List<Object>) shown.getOrDefault("resource_changes", List.of())) {
-        Map<String, Object> rc = (Map<String, Object>) c;
-        Map<String, Object> change = (Map<String, Object>) rc.get("change");
-        List<Object> actions = (List<Object>) change.get("actions");
-        String address = (String) rc.get("address");
+      TfPlan shown = new TfPlan(tf.ok("show", "-json", "upgrade.tfplan").stdout());
+      for (Map.Entry<String, TfPlan.Change> e : shown.changes().entrySet()) {
+        TfPlan.Change change = e.getValue();
+        List<Object> actions = change.actions();
+        String address = e.getKey();
         assertTrue(actions.equals(List.of("no-op")) || actions.equals(List.of("update")),
             address + " would " + actions + " after the upgrade:\n" + plan.stdout());
-        Set<String> changed = changedAttributes(change);
-        assertTrue(INTENDED.get((String) rc.get("type")).containsAll(changed),
+        Set<String> changed = change.changedAttributes();
+        assertTrue(INTENDED.get(change.type()).containsAll(changed),
             address + ": unintended changes of " + changed + " after the upgrade:\n"
             + plan.stdout());
       }
@@ -203,41 +201,6 @@ class StateUpgradeAccTest {
       for (Object i : (List<Object>) resource.get("instances")) {
         out.put(resource.get("type") + "." + resource.get("name"), new TreeSet<>(
             ((Map<String, Object>) ((Map<String, Object>) i).get("attributes")).keySet()));
-      }
-    }
-    return out;
-  }
-
-  /** Top-level attributes whose value differs before and after (unknown after counts). */
-  @SuppressWarnings("unchecked")
-  /**
-   * Whether Terraform's {@code after_unknown} marks anything in this value unknown: it mirrors
-   * nested values with {@code false} leaves, so only a {@code true} somewhere counts.
-   */
-  private static boolean anyUnknown(Object marks) {
-    if (marks instanceof Map<?, ?> m) {
-      return m.values().stream().anyMatch(StateUpgradeAccTest::anyUnknown);
-    }
-    if (marks instanceof List<?> l) {
-      return l.stream().anyMatch(StateUpgradeAccTest::anyUnknown);
-    }
-    return Boolean.TRUE.equals(marks);
-  }
-
-  private static Set<String> changedAttributes(Map<String, Object> change) {
-    Map<String, Object> before = (Map<String, Object>) change.get("before");
-    Map<String, Object> after = (Map<String, Object>) change.get("after");
-    Map<String, Object> unknown = (Map<String, Object>) change.getOrDefault("after_unknown",
-        Map.of());
-    Set<String> out = new TreeSet<>();
-    if (before == null || after == null) {
-      return out;
-    }
-    Set<String> keys = new TreeSet<>(before.keySet());
-    keys.addAll(after.keySet());
-    for (String k : keys) {
-      if (!Objects.equals(before.get(k), after.get(k)) || anyUnknown(unknown.get(k))) {
-        out.add(k);
       }
     }
     return out;

@@ -1,7 +1,6 @@
 package bunker.acc;
 
-import bunker.cty.Json;
-import java.math.BigDecimal;
+import bunker.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A read-only view of {@code terraform show -json}: resources by address and their attribute
- * values as plain Java values (String, BigDecimal, Boolean, List, Map, null).
+ * values as plain Java values (String, Long or BigDecimal, Boolean, List, Map, null).
  */
 public final class TfState {
   private final Map<String, Map<String, Object>> resources = new LinkedHashMap<>();
@@ -77,7 +76,7 @@ public final class TfState {
   }
 
   public long number(String address, String name) {
-    return ((BigDecimal) attr(address, name)).longValueExact();
+    return (Long) attr(address, name); // a whole number that fits a long parses as a Long
   }
 
   public Object output(String name) {

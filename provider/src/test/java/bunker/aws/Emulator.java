@@ -3,9 +3,8 @@ package bunker.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -163,13 +162,13 @@ public final class Emulator {
     Map<String, Object> root = (Map<String, Object>) Json.parse(admin("GET", "/stats", null));
     return new Stats(longs((Map<String, Object>) root.get("calls")),
         longs((Map<String, Object>) root.get("faults")),
-        ((BigDecimal) root.get("total")).longValue());
+        ((Number) root.get("total")).longValue());
   }
 
   private static Map<String, Long> longs(Map<String, Object> in) {
     Map<String, Long> out = new TreeMap<>();
     if (in != null) {
-      in.forEach((k, v) -> out.put(k, ((BigDecimal) v).longValue()));
+      in.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
     }
     return out;
   }

@@ -51,7 +51,7 @@ class PropagatingCredentialsTest {
     StsException e = assertThrows(StsException.class,
         () -> failing(Integer.MAX_VALUE, "AccessDenied").resolveCredentials());
     assertEquals("AccessDenied", e.awsErrorDetails().errorCode());
-    assertEquals(PropagatingCredentials.PROPAGATION, Duration.ofNanos(clock.get()));
+    assertEquals(Waiters.IAM_PROPAGATION, Duration.ofNanos(clock.get()));
   }
 
   @Test

@@ -213,7 +213,8 @@ class ExamplesAccTest {
 
   /**
    * The CLI configuration exactly as examples/compose-with-aws/README.md tells a reader to
-   * write it (the heredoc), with $HOME expanded as the shell would.
+   * write it (the heredoc), with $HOME and $BUNKER_AWS_MIRROR (the directory holding
+   * hashicorp/aws 5.100.0; required) expanded as the shell would.
    */
   private static String readmeCliConfig() throws IOException {
     String readme = Files.readString(Hcl.exampleDir("compose-with-aws")
@@ -223,8 +224,14 @@ class ExamplesAccTest {
     int to = readme.indexOf("\nEOF\n", from);
     assertTrue(from > 0 && to > from, "no heredoc in the README");
     String config = readme.substring(from + start.length(), to + 1);
-    assertTrue(config.contains("/opt/tf-plugins"), config);
-    return config.replace("$HOME", System.getProperty("user.home"));
+    assertTrue(config.contains("\"$BUNKER_AWS_MIRROR\""), config);
+    String mirror = System.getenv("BUNKER_AWS_MIRROR");
+    assertTrue(mirror != null && Files.isDirectory(Path.of(mirror,
+        "registry.terraform.io/hashicorp/aws/5.100.0")), "BUNKER_AWS_MIRROR must name the "
+        + "filesystem mirror that holds registry.terraform.io/hashicorp/aws/5.100.0 (it is "
+        + mirror + ")");
+    return config.replace("$HOME", System.getProperty("user.home"))
+        .replace("$BUNKER_AWS_MIRROR", mirror);
   }
 
   private static Set<String> memberAccounts(TfState state, String address) {

@@ -26,7 +26,8 @@ public final class TestResource implements Resource {
               .build(),
           Attribute.string("changed_at").computed().build())).optional())
       .attribute(Attribute.nested("rules", Nesting.LIST, List.of(
-          Attribute.string("schedule").required().validators(Validators.scheduleExpression())
+          Attribute.string("schedule").required().validators(Validators.matches(
+              "cron\\(\\S+( \\S+){5}\\)|rate\\(.+\\)", "cron(...) with 6 fields or rate(...)"))
               .build())).optional())
       .block(Timeouts.block())
       .build());

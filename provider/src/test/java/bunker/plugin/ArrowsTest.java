@@ -3,12 +3,11 @@ package bunker.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import bunker.arrows.SourceReferences;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,37 +15,26 @@ import org.junit.jupiter.api.Test;
  * others together), and the provider package knows neither gRPC nor the layers below plugin.
  */
 class ArrowsTest {
-  private static final Path MAIN = Path.of("src/main/java/bunker");
+  private static final Path MAIN = SourceReferences.MAIN;
 
-  /** "File: import line" for every import starting with {@code prefix} in the given files. */
-  private static List<String> imports(Stream<Path> files, String prefix) throws IOException {
-    List<String> found = new ArrayList<>();
-    for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-      for (String line : Files.readAllLines(f)) {
-        if (line.startsWith("import " + prefix)) {
-          found.add(f.getFileName() + ": " + line);
-        }
-      }
-    }
-    return found;
+  /** Every import or qualified name starting with {@code prefix} in the files under dir. */
+  private static List<String> references(String dir, String prefix) {
+    return SourceReferences.under(dir).stream().filter(r -> r.name().startsWith(prefix))
+        .map(SourceReferences.Reference::toString).toList();
   }
 
   @Test
-  void nothingOutsidePluginImportsPlugin() throws IOException {
-    try (Stream<Path> files = Files.walk(MAIN)) {
-      assertEquals(List.of(),
-          imports(files.filter(p -> !p.startsWith(MAIN.resolve("plugin"))), "bunker.plugin"));
-    }
+  void nothingOutsidePluginImportsPlugin() {
+    assertEquals(List.of(), references("", "bunker.plugin").stream()
+        .filter(r -> !r.startsWith("plugin/")).toList());
   }
 
   @Test
-  void providerKnowsNoGrpcProtocolOrPlugin() throws IOException {
+  void providerKnowsNoGrpcProtocolOrPlugin() {
     assertTrue(Files.isDirectory(MAIN.resolve("provider")));
     List<String> bad = new ArrayList<>();
     for (String prefix : List.of("io.grpc", "bunker.plugin", "bunker.protocol", "bunker.proto")) {
-      try (Stream<Path> files = Files.walk(MAIN.resolve("provider"))) {
-        bad.addAll(imports(files, prefix));
-      }
+      bad.addAll(references("provider", prefix));
     }
     assertEquals(List.of(), bad);
   }

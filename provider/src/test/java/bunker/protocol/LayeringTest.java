@@ -3,46 +3,36 @@ package bunker.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import bunker.arrows.SourceReferences;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Keeps the one-way arrows protocol -> framework -> cty honest by reading imports. */
+/**
+ * Keeps the one-way arrows protocol -> framework -> cty -> json honest by reading imports and
+ * the fully qualified names written in code.
+ */
 class LayeringTest {
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)",
-      Pattern.MULTILINE);
-
   @ParameterizedTest
   @CsvSource({
-      "cty, java.|org.msgpack.|bunker.cty.",
-      "framework, java.|bunker.cty.|bunker.framework.",
+      "json, java.|bunker.json.",
+      "cty, java.|org.msgpack.|bunker.json.|bunker.cty.",
+      "framework, java.|bunker.json.|bunker.cty.|bunker.framework.",
       "protocol, java.|com.google.protobuf.|io.grpc.|bunker.proto.tfplugin6.|bunker.cty."
           + "|bunker.framework.|bunker.protocol."
   })
-  void imports_stayWithinAllowedPackages(String pkg, String allowed) throws IOException {
+  void references_stayWithinAllowedPackages(String pkg, String allowed) {
     List<String> prefixes = List.of(allowed.split("\\|"));
     List<String> bad = new ArrayList<>();
     int seen = 0;
-    try (Stream<Path> files = Files.walk(Path.of("src/main/java/bunker", pkg))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        Matcher m = IMPORT.matcher(Files.readString(f));
-        while (m.find()) {
-          String imp = m.group(1);
-          seen++;
-          if (prefixes.stream().noneMatch(imp::startsWith)) {
-            bad.add(f.getFileName() + ": " + imp);
-          }
-        }
+    for (SourceReferences.Reference r : SourceReferences.under(pkg)) {
+      seen++;
+      if (prefixes.stream().noneMatch(r.name()::startsWith)) {
+        bad.add(r.toString());
       }
     }
-    assertTrue(seen > 10, "found only " + seen + " imports under " + pkg);
+    assertTrue(seen > 10, "found only " + seen + " references under " + pkg);
     assertEquals(List.of(), bad);
   }
 }

@@ -172,7 +172,7 @@ class ProviderServiceTest {
             .setPriorState(dv(CtyValue.nullOf(T))).setPlannedState(dv(planned))
             .setConfig(dv(planned)).build());
     assertEquals(Tfplugin6.Diagnostic.Severity.ERROR, r.getDiagnostics(0).getSeverity());
-    assertEquals("Unexpected error in ApplyResourceChange", r.getDiagnostics(0).getSummary());
+    assertEquals("Unexpected Error in ApplyResourceChange", r.getDiagnostics(0).getSummary());
     assertTrue(r.getDiagnostics(0).getDetail().contains("boom"));
   }
 
@@ -182,7 +182,7 @@ class ProviderServiceTest {
         .newBuilder().setTypeName("test_thing").setCurrentState(Tfplugin6.DynamicValue
             .newBuilder().setMsgpack(ByteString.copyFrom(new byte[] {(byte) 0x82, (byte) 0xa1})))
         .build());
-    assertEquals("Invalid value in ReadResource", r.getDiagnostics(0).getSummary());
+    assertEquals("Invalid Value in ReadResource", r.getDiagnostics(0).getSummary());
     CtyValue state = thing(Map.of("name", CtyValue.string("a")));
     Tfplugin6.ReadResource.Response ok = stub.readResource(Tfplugin6.ReadResource.Request
         .newBuilder().setTypeName("test_thing").setCurrentState(dv(state))
@@ -205,7 +205,7 @@ class ProviderServiceTest {
   void unknownTypeName_isDiagnostic() {
     Tfplugin6.ValidateResourceConfig.Response r = stub.validateResourceConfig(
         Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("test_nope").build());
-    assertEquals("Unknown type in ValidateResourceConfig", r.getDiagnostics(0).getSummary());
+    assertEquals("Unknown Type in ValidateResourceConfig", r.getDiagnostics(0).getSummary());
   }
 
   @Test

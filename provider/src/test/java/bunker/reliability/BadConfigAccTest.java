@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Terraform;
 import bunker.aws.Emulator;
-import bunker.cty.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,56 +91,56 @@ class BadConfigAccTest {
 
   static List<Case> deploymentCases() {
     List<Case> t = new ArrayList<>();
-    t.add(c("name with a space", "\"relbad\"", "\"rel bad\"", "Invalid deployment name",
+    t.add(c("name with a space", "\"relbad\"", "\"rel bad\"", "Invalid Deployment Name",
         "name", null));
     t.add(c("name too long for derived names", "\"relbad\"", "\"relbad-much-too-long-for-it\"",
-        "does not fit AWS name limits", "name", null));
-    t.add(c("empty name", "\"relbad\"", "\"\"", "Invalid deployment name", "name", null));
+        "Does Not Fit AWS Name Limits", "name", null));
+    t.add(c("empty name", "\"relbad\"", "\"\"", "Invalid Deployment Name", "name", null));
     t.add(c("account id as target", TARGETS,
-        "backup_targets     = [\"123456789012\"]", "Invalid organizational unit id",
+        "backup_targets     = [\"123456789012\"]", "Invalid Organizational Unit ID",
         "backup_targets", null));
     t.add(c("root id as target", TARGETS,
-        "backup_targets     = [\"r-ab12\"]", "Invalid organizational unit id", "backup_targets",
+        "backup_targets     = [\"r-ab12\"]", "Invalid Organizational Unit ID", "backup_targets",
         null));
     t.add(c("no targets", TARGETS, "backup_targets     = []",
         "(?i)invalid|size|targets", "backup_targets", null));
     t.add(c("minimum retention 0", "min_retention_days = 7", "min_retention_days = 0",
-        "Retention too short", "min_retention_days", null));
+        "Retention Too Short", "min_retention_days", null));
     t.add(c("negative minimum retention", "min_retention_days = 7", "min_retention_days = -5",
-        "Retention too short", "min_retention_days", null));
+        "Retention Too Short", "min_retention_days", null));
     t.add(c("maximum retention above 100 years", "max_retention_days = 365",
-        "max_retention_days = 40000", "Retention too long", "max_retention_days", null));
+        "max_retention_days = 40000", "Retention Too Long", "max_retention_days", null));
     t.add(c("maximum below minimum", "max_retention_days = 365", "max_retention_days = 5",
-        "Maximum retention below minimum", "max_retention_days", null));
+        "Maximum Retention Below Minimum", "max_retention_days", null));
     t.add(c("LAG plan with 3-day minimum", "min_retention_days = 7\n",
-        "min_retention_days = 3\n", "too short for a logically air-gapped", "min_retention_days",
+        "min_retention_days = 3\n", "Too Short for a Logically Air-gapped", "min_retention_days",
         null).withEdit(h -> h.replace(PLAN, PLAN + "      use_logically_air_gapped_vault = true\n")));
     t.add(c("rule retention above the maximum", RULE, "delete_after_days   = 500",
-        "outside the deployment's bounds", RES_D, RULE0 + ".delete_after_days"));
+        "Outside the Deployment's Bounds", RES_D, RULE0 + ".delete_after_days"));
     t.add(c("negative rule retention", RULE, "delete_after_days   = -1",
-        "outside the deployment's bounds", RES_D, RULE0 + ".delete_after_days"));
+        "Outside the Deployment's Bounds", RES_D, RULE0 + ".delete_after_days"));
     t.add(c("cron with five fields", "cron(0 5 ? * * *)", "cron(0 5 * * *)",
-        "Invalid schedule expression", RES_D, RULE0 + ".schedule_expression"));
+        "Invalid Schedule Expression", RES_D, RULE0 + ".schedule_expression"));
     t.add(c("cron minute 61", "cron(0 5 ? * * *)", "cron(61 5 ? * * *)",
-        "Invalid schedule expression", RES_D, RULE0 + ".schedule_expression"));
-    t.add(c("rate of zero", "cron(0 5 ? * * *)", "rate(0 days)", "Invalid schedule expression",
+        "Invalid Schedule Expression", RES_D, RULE0 + ".schedule_expression"));
+    t.add(c("rate of zero", "cron(0 5 ? * * *)", "rate(0 days)", "Invalid Schedule Expression",
         RES_D, RULE0 + ".schedule_expression"));
     t.add(c("plain words as schedule", "cron(0 5 ? * * *)", "every day at five",
-        "Invalid schedule expression", RES_D, RULE0 + ".schedule_expression"));
+        "Invalid Schedule Expression", RES_D, RULE0 + ".schedule_expression"));
     t.add(c("duplicate rule names", "      }]\n", "      }, {\n"
         + "              name = \"r1\"\n              schedule_expression = \"rate(12 hours)\"\n"
-        + "              delete_after_days = 35\n      }]\n", "Duplicate rule name", RES_D,
+        + "              delete_after_days = 35\n      }]\n", "Duplicate Rule Name", RES_D,
         "plans[\"daily\"].rules[1].name"));
     t.add(c("rule name of 60 characters", "name                = \"r1\"",
-        "name                = \"" + "r".repeat(60) + "\"", "Invalid rule name", RES_D,
+        "name                = \"" + "r".repeat(60) + "\"", "Invalid Rule Name", RES_D,
         RULE0 + ".name"));
-    t.add(c("plan name with a space", "    daily = {", "    \"da ily\" = {", "Invalid plan name",
+    t.add(c("plan name with a space", "    daily = {", "    \"da ily\" = {", "Invalid Plan Name",
         "\"da ily\" = {", null));
     t.add(c("fractional retention", "min_retention_days = 7", "min_retention_days = 7.5",
         "(?i)invalid|whole|integer", "min_retention_days", null));
-    t.add(c("empty plan map", null, null, "No backup plans", "plans", null)
+    t.add(c("empty plan map", null, null, "No Backup Plans", "plans", null)
         .withEdit(h -> h.substring(0, h.indexOf("  plans = {")) + "  plans = {}\n}\n"));
-    t.add(c("no rules", null, null, "No rules", RES_D, "plans[\"daily\"].rules")
+    t.add(c("no rules", null, null, "No Rules", RES_D, "plans[\"daily\"].rules")
         .withEdit(h -> h.substring(0, h.indexOf("      rules = [{")) + "      rules = []\n"
             + "    }\n  }\n}\n"));
     t.add(c("unknown top-level argument", "backup_tag_key     = \"backup-plan\"",
@@ -149,25 +149,25 @@ class BadConfigAccTest {
     t.add(c("missing max_retention_days", "  max_retention_days = 365\n", "",
         "Missing required argument", RES_D, null));
     t.add(c("start window 30 minutes", PLAN, PLAN + "      start_window_minutes = 30\n",
-        "Start window too short", RES_D, "plans[\"daily\"].start_window_minutes"));
+        "Start Window Too Short", RES_D, "plans[\"daily\"].start_window_minutes"));
     t.add(c("completion window too close to start", PLAN, PLAN
         + "      start_window_minutes = 60\n      completion_window_minutes = 90\n",
-        "Completion window too short", RES_D, "plans[\"daily\"].completion_window_minutes"));
+        "Completion Window Too Short", RES_D, "plans[\"daily\"].completion_window_minutes"));
     t.add(c("cold storage with too little time", RULE, RULE
-        + "\n              move_to_cold_storage_after_days = 10", "Too little time in cold",
+        + "\n              move_to_cold_storage_after_days = 10", "Too Little Time in Cold",
         RES_D, RULE0 + ".move_to_cold_storage_after_days"));
     t.add(c("cold storage in a LAG plan", RULE, "delete_after_days   = 300\n"
         + "              move_to_cold_storage_after_days = 10", "logically air-gapped", RES_D,
         RULE0 + ".move_to_cold_storage_after_days")
         .withEdit(h -> h.replace(PLAN, PLAN + "      use_logically_air_gapped_vault = true\n")));
     t.add(c("continuous backup kept 100 days", RULE, "delete_after_days   = 100\n"
-        + "              enable_continuous_backup = true", "Continuous backup retention",
+        + "              enable_continuous_backup = true", "Continuous Backup Retention",
         RES_D, RULE0 + ".delete_after_days"));
     t.add(c("local retention 0", RULE, RULE + "\n              local_retention_days = 0",
-        "Invalid local retention", RES_D, RULE0 + ".local_retention_days"));
+        "Invalid Local Retention", RES_D, RULE0 + ".local_retention_days"));
     t.add(c("lock grace of 1 day", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { changeable_for_days = 1,"
-            + " min_retention_days = 7, max_retention_days = 365 }", "Invalid lock grace time",
+            + " min_retention_days = 7, max_retention_days = 365 }", "Invalid Lock Grace Time",
         RES_D, "vault_lock.changeable_for_days"));
     t.add(c("lock mode unknown", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { mode = \"strict\","
@@ -192,34 +192,34 @@ class BadConfigAccTest {
         "stack_set_operation.region_concurrency"));
     t.add(c("lock maximum below minimum", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { min_retention_days = 30,"
-            + " max_retention_days = 10 }", "Lock maximum below minimum", RES_D,
+            + " max_retention_days = 10 }", "Lock Maximum Below Minimum", RES_D,
         "vault_lock.max_retention_days"));
     t.add(c("rule outside the lock range", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  vault_lock = { min_retention_days = 60,"
-            + " max_retention_days = 365 }", "outside the vault lock", RES_D,
+            + " max_retention_days = 365 }", "Outside the Vault Lock", RES_D,
         RULE0 + ".delete_after_days"));
     t.add(c("no tag key while plans select by tag", "  backup_tag_key     = \"backup-plan\"\n",
-        "", "Missing backup tag key", RES_D, null));
-    t.add(c("tag key with aws: prefix", "\"backup-plan\"", "\"aws:plan\"", "Invalid tag key",
+        "", "Missing Backup Tag Key", RES_D, null));
+    t.add(c("tag key with aws: prefix", "\"backup-plan\"", "\"aws:plan\"", "Invalid Tag Key",
         "backup_tag_key", null));
     t.add(c("tag key aws: in tags", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  tags = { \"aws:x\" = \"y\" }", "Invalid tag key",
+        "backup_tag_key     = \"backup-plan\"\n  tags = { \"aws:x\" = \"y\" }", "Invalid Tag Key",
         "tags = {", null));
     t.add(c("tag value of 300 characters", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  tags = { team = \"" + "v".repeat(300) + "\" }",
-        "Tag value too long", "tags = {", null));
+        "Tag Value Too Long", "tags = {", null));
     t.add(c("admin role given as an ARN", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  admin_role_names = [\"arn:aws:iam::1:role/x\"]",
-        "Invalid IAM role name", "admin_role_names", null));
+        "Invalid IAM Role Name", "admin_role_names", null));
     t.add(c("unknown member mode", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  member_deployment_mode = \"magic\"", "(?i)invalid",
         "member_deployment_mode", null));
     t.add(c("prefix with an underscore", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  central_resource_prefix = \"bad_prefix\"",
-        "Invalid resource name prefix", "central_resource_prefix", null));
+        "Invalid Resource Name Prefix", "central_resource_prefix", null));
     t.add(c("intermediate retention 0", "backup_tag_key     = \"backup-plan\"",
         "backup_tag_key     = \"backup-plan\"\n  intermediate_retention_days = 0",
-        "Retention too short", "intermediate_retention_days", null));
+        "Retention Too Short", "intermediate_retention_days", null));
     t.add(c("retention as a string", "min_retention_days = 7", "min_retention_days = \"a week\"",
         "Incorrect attribute value type", "min_retention_days", null));
     return t;
@@ -355,7 +355,7 @@ class BadConfigAccTest {
       Map<String, Object> range = (Map<String, Object>) d.get("range");
       String source = "";
       if (range != null) {
-        int n = ((java.math.BigDecimal) ((Map<String, Object>) range.get("start")).get("line"))
+        int n = ((Number) ((Map<String, Object>) range.get("start")).get("line"))
             .intValue();
         // The provider block comes first in the file; lines are 1-based.
         source = n >= 1 && n <= lines.size() ? lines.get(n - 1) : "";

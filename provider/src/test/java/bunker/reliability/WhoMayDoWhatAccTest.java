@@ -7,7 +7,7 @@ import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
 import bunker.aws.iam.Roles;
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Names;
@@ -350,7 +350,7 @@ class WhoMayDoWhatAccTest {
       body.put("context", context);
     }
     Map<String, Object> answer = (Map<String, Object>) Json.parse(Emulator.admin("POST",
-        "/authz/check", bunker.topology.json.Json.write(body)));
+        "/authz/check", bunker.json.Json.write(body)));
     boolean allowed = Boolean.TRUE.equals(answer.get("allowed"));
     check((expected ? "allowed: " : "denied: ") + what, allowed == expected,
         principal + " " + action + " on " + resource + ": " + answer.get("decided_by") + " "

@@ -1,10 +1,10 @@
 package bunker.topology;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import bunker.acc.Tools;
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package bunker.topology;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.json.Json;
 import bunker.topology.AslWalk.Call;
 import bunker.topology.AslWalk.End;
-import bunker.topology.json.Json;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

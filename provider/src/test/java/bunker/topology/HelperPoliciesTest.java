@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,29 +47,28 @@ class HelperPoliciesTest {
   }
 
   /**
-   * Issue 14 item 6: the helper Lambda may assume the deployment's own helper role by its exact
-   * name (any account of the organisation), not any "*-deployment-helper*" role; the shared
-   * policy only writes logs.
+   * Issue 14 item 6: the helper Lambda may assume each user deployment's own helper role by its
+   * exact name (any account of the organisation), not any "*-deployment-helper*" role; the
+   * shared policy only writes logs.
    */
   @Test
-  void lambda_assumesOnlyTheDeploymentsHelperRoleByName() {
+  void lambda_assumesOnlyTheUsersHelperRolesByName() {
     DeploymentSpec spec = Fixtures.spec();
-    String policy = HelperDocuments.assumePolicy(spec);
+    // The fallback name, where the regional one passes IAM's 64 characters.
+    DeploymentSpec longName = Fixtures.builder().memberPrefix("m".repeat(24) + "-")
+        .name("x".repeat(20)).build();
+    String policy = HelperDocuments.assumePolicy(spec.environment(),
+        List.of(Names.of(spec).workloadHelperRole(), Names.of(longName).workloadHelperRole()));
     assertNoWildcardOnEverything(policy);
     assertEquals(Set.of("sts:AssumeRole"), actions(policy));
+    assertEquals(1, statements(policy).size(), "one statement, one ARN per user");
     Map<String, Object> assume = statements(policy).get(0);
-    assertEquals("arn:aws:iam::*:role/bunker-m-prod-deployment-helper-eu-west-2",
+    assertEquals(List.of("arn:aws:iam::*:role/bunker-m-prod-deployment-helper-eu-west-2",
+        "arn:aws:iam::*:role/" + "m".repeat(24) + "-" + "x".repeat(20) + "-deployment-helper"),
         assume.get("Resource"));
     assertEquals(Names.of(spec).workloadHelperRole(), "bunker-m-prod-deployment-helper-eu-west-2");
     assertEquals(Map.of("StringEquals", Map.of("aws:ResourceOrgID", Fixtures.ORG)),
         assume.get("Condition"));
-    // The fallback name, where the regional one passes IAM's 64 characters.
-    DeploymentSpec longName = Fixtures.builder().memberPrefix("m".repeat(24) + "-")
-        .name("x".repeat(20)).build();
-    assertEquals("arn:aws:iam::*:role/" + "m".repeat(24) + "-" + "x".repeat(20)
-        + "-deployment-helper", statements(HelperDocuments.assumePolicy(longName)).get(0)
-        .get("Resource"));
-    assertEquals("assume-helper-roles-prod", HelperDocuments.assumePolicyName(spec.name()));
 
     String shared = HelperDocuments.lambdaPolicy(spec.environment(),
         Names.of(spec).helperLogGroup(), false);
@@ -77,6 +76,27 @@ class HelperPoliciesTest {
     String legacy = HelperDocuments.lambdaPolicy(spec.environment(),
         Names.of(spec).helperLogGroup(), true);
     assertTrue(actions(legacy).contains("sts:AssumeRole"), legacy);
+  }
+
+  /**
+   * IAM counts a role's inline policies together against 10,240 characters, white space left
+   * out (IAM user guide, "IAM and AWS STS quotas"). With the longest role names IAM allows (64
+   * characters), the shared policy and the one naming every user's role still leave room for a
+   * hundred deployments per central prefix; the per-deployment policies they replace (one
+   * statement each) filled the quota at about 40.
+   */
+  @Test
+  void assumePolicy_aHundredLongestRoleNamesFitTheRoleQuota() {
+    DeploymentSpec spec = Fixtures.spec();
+    List<String> roles = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      roles.add(String.format("%03d", i) + "r".repeat(61));
+    }
+    int size = HelperDocuments.policySize(HelperDocuments.assumePolicy(spec.environment(), roles))
+        + HelperDocuments.policySize(HelperDocuments.lambdaPolicy(spec.environment(),
+            Names.of(spec).helperLogGroup(), true));
+    assertTrue(size <= HelperDocuments.ROLE_INLINE_POLICY_QUOTA, "size " + size);
+    assertEquals(9, HelperDocuments.policySize("{ \"a\" :\n\t\"b\" }"));
   }
 
   /**

@@ -2,37 +2,24 @@ package bunker.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import bunker.arrows.SourceReferences;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The topology package imports the JDK and itself only (DESIGN.md §2: topology → JDK). */
+/**
+ * The topology package refers to the JDK, the JDK-only JSON codec and itself only (DESIGN.md
+ * §2: topology → JDK; {@code bunker.json} is the one JSON package, itself JDK only), by import
+ * or by a fully qualified name in code.
+ */
 class ImportArrowsTest {
 
   @Test
-  void topologySources_importOnlyJdkAndTopology() throws IOException {
-    Path root = Path.of("src/main/java/bunker/topology");
-    List<String> offending;
-    try (Stream<Path> files = Files.walk(root)) {
-      offending = files.filter(p -> p.toString().endsWith(".java"))
-          .flatMap(p -> lines(p).stream()
-              .filter(l -> l.startsWith("import "))
-              .map(l -> l.replace("import static ", "").replace("import ", ""))
-              .filter(i -> !i.startsWith("java.") && !i.startsWith("bunker.topology."))
-              .map(i -> root.relativize(p) + ": " + i))
-          .toList();
-    }
+  void topologySources_referOnlyToJdkJsonAndTopology() {
+    List<String> offending = SourceReferences.under("topology").stream()
+        .filter(r -> !r.name().startsWith("java.") && !r.name().startsWith("bunker.json.")
+            && !r.name().startsWith("bunker.topology."))
+        .map(SourceReferences.Reference::toString)
+        .toList();
     assertEquals(List.of(), offending);
-  }
-
-  private static List<String> lines(Path p) {
-    try {
-      return Files.readAllLines(p);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,7 +3,7 @@ package bunker.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -185,7 +185,8 @@ class WorkloadRolesTest {
     String lambda = HelperDocuments.lambdaPolicy(Fixtures.env(),
         Names.of(Fixtures.spec()).helperLogGroup(), false);
     assertTrue(lambda.contains("log-group:/aws/lambda/bunker-deployment-helper"), lambda);
-    String assume = HelperDocuments.assumePolicy(Fixtures.spec());
+    String assume = HelperDocuments.assumePolicy(Fixtures.env(),
+        List.of(Names.of(Fixtures.spec()).workloadHelperRole()));
     assertTrue(assume.contains("\"aws:ResourceOrgID\":\"" + Fixtures.ORG + "\""), assume);
   }
 }

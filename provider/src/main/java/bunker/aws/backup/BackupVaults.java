@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.backup.model.BackupVaultListMember;
 import software.amazon.awssdk.services.backup.model.CreateBackupVaultRequest;
 import software.amazon.awssdk.services.backup.model.CreateBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
@@ -24,7 +26,6 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  */
 public final class BackupVaults {
   /** IAM propagation: the aws provider's chosen bound for "principal is not valid" retries. */
-  static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
 
   private final BackupClient backup;
   private final Waiters waiters;
@@ -107,7 +108,8 @@ public final class BackupVaults {
    * role (up to two minutes).
    */
   public void putAccessPolicy(String name, String policyJson) {
-    waiters.retryRun("putting access policy of Backup Vault (" + name + ")", IAM_PROPAGATION,
+    waiters.retryRun("putting access policy of Backup Vault (" + name + ")",
+        Waiters.IAM_PROPAGATION,
         Duration.ofSeconds(2),
         e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
             && AwsErrors.messageContains(e, "principal"),
@@ -233,5 +235,17 @@ public final class BackupVaults {
         throw e;
       }
     }
+  }
+
+  /**
+   * Every vault of the account, standard and logically air-gapped (ListBackupVaults lists
+   * the standard ones unless asked for a type): the standard listing, then the air-gapped one.
+   */
+  public List<BackupVaultListMember> listAllTypes() {
+    return Stream.concat(
+            backup.listBackupVaultsPaginator(r -> { }).backupVaultList().stream(),
+            backup.listBackupVaultsPaginator(r -> r.byVaultType(
+                VaultType.LOGICALLY_AIR_GAPPED_BACKUP_VAULT)).backupVaultList().stream())
+        .toList();
   }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Force-destroy for one vault: checks what could stop it (an immutable lock, a denying access
@@ -42,6 +43,8 @@ public final class VaultEmptier {
 
   private static final Duration RETRY_BASE = Duration.ofMillis(200);
   private static final Duration RETRY_CAP = Duration.ofSeconds(5);
+  private static final BackoffStrategy RETRY_BACKOFF =
+      BackoffStrategy.exponentialDelayHalfJitter(RETRY_BASE, RETRY_CAP);
 
   private final PointStore store;
   private final Waiters waiters;
@@ -349,10 +352,9 @@ public final class VaultEmptier {
     }
 
     private Duration backoff(int attempt) {
-      long millis = RETRY_BASE.toMillis() << Math.min(attempt - 1, 10);
-      long capped = Math.min(millis, RETRY_CAP.toMillis());
-      // Full jitter, so requeued points do not come back in lockstep.
-      return Duration.ofMillis((long) (capped * (0.5 + Math.random() * 0.5)));
+      // Half jitter (between half and all of the doubled delay), so requeued points do not
+      // come back in lockstep.
+      return RETRY_BACKOFF.computeDelay(attempt + 1);
     }
 
     private void fail(String arn, String code, String message) {

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.PermissionModels;
+import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
 import software.amazon.awssdk.services.cloudformation.model.StackSetOperationPreferences;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
@@ -148,5 +149,11 @@ public final class StackSets {
         throw e;
       }
     }
+  }
+
+  /** Every stack instance of the set (ListStackInstances, all pages). */
+  public List<StackInstanceSummary> instances(String name) {
+    return cfn.listStackInstancesPaginator(r -> r.stackSetName(name).callAs(callAs))
+        .summaries().stream().toList();
   }
 }

@@ -1,6 +1,7 @@
 package bunker.aws.events;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,5 +148,14 @@ public final class EventBuses {
   private static List<Tag> tags(Map<String, String> tags) {
     return tags.entrySet().stream()
         .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+  }
+
+  /** Makes the resource's tags exactly {@code tags} ({@link Tags#replace}). */
+  public void updateTags(String arn, Map<String, String> tags) {
+    Tags.replace(events.listTagsForResource(r -> r.resourceARN(arn)).tags().stream()
+            .map(Tag::key).toList(), tags,
+        old -> events.untagResource(r -> r.resourceARN(arn).tagKeys(old)),
+        all -> events.tagResource(r -> r.resourceARN(arn).tags(all.entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
   }
 }

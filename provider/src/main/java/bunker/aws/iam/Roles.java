@@ -1,6 +1,7 @@
 package bunker.aws.iam;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,6 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * policy, managed policies, inline policies and tags; delete detaches and removes policies first.
  */
 public final class Roles {
-  private static final Duration PROPAGATION = Duration.ofMinutes(2);
 
   private final IamClient iam;
   private final Waiters waiters;
@@ -129,8 +129,31 @@ public final class Roles {
   }
 
   private void retryNoSuchEntity(String what, Runnable call) {
-    waiters.retryRun(what, PROPAGATION, Duration.ofSeconds(1),
+    waiters.retryRun(what, Waiters.IAM_PROPAGATION, Duration.ofSeconds(1),
         e -> AwsErrors.hasCode(e, "NoSuchEntity", "NoSuchEntityException")
             && AwsErrors.messageContains(e, "role with name"), call);
+  }
+
+  /** AttachRolePolicy (a managed policy). */
+  public void attachManagedPolicy(String name, String policyArn) {
+    iam.attachRolePolicy(r -> r.roleName(name).policyArn(policyArn));
+  }
+
+  /**
+   * CreateServiceLinkedRole for {@code service} (e.g. {@code backup.amazonaws.com}); one
+   * created meanwhile (by the service itself or a parallel apply: InvalidInput, "role name
+   * ... has been taken") is success.
+   */
+  public void createServiceLinked(String service) {
+    AwsErrors.doneOn(() -> iam.createServiceLinkedRole(r -> r.awsServiceName(service)),
+        "InvalidInput", "InvalidInputException");
+  }
+
+  /** Makes the role's tags exactly {@code tags} ({@link Tags#replace}). */
+  public void updateTags(String name, Map<String, String> tags) {
+    Tags.replace(iam.listRoleTags(r -> r.roleName(name)).tags().stream().map(Tag::key).toList(),
+        tags, old -> iam.untagRole(r -> r.roleName(name).tagKeys(old)),
+        all -> iam.tagRole(r -> r.roleName(name).tags(all.entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
   }
 }

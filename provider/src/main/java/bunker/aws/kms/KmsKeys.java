@@ -1,6 +1,7 @@
 package bunker.aws.kms;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +20,6 @@ import software.amazon.awssdk.services.kms.model.Tag;
 public final class KmsKeys {
   /** KMS's shortest deletion window. */
   public static final int MIN_DELETION_WINDOW_DAYS = 7;
-  private static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
 
   private final KmsClient kms;
   private final Waiters waiters;
@@ -39,7 +39,8 @@ public final class KmsKeys {
    * policy. Returns the key's metadata (ARN, id).
    */
   public KeyMetadata create(String description, String policyJson, Map<String, String> tags) {
-    KeyMetadata key = waiters.retry("creating KMS Key", IAM_PROPAGATION, Duration.ofSeconds(2),
+    KeyMetadata key = waiters.retry("creating KMS Key", Waiters.IAM_PROPAGATION,
+        Duration.ofSeconds(2),
         KmsKeys::isPropagation, () -> kms.createKey(r -> r.description(description)
             .policy(policyJson)
             .tags(tags.entrySet().stream()
@@ -94,7 +95,7 @@ public final class KmsKeys {
 
   /** PutKeyPolicy, retrying MalformedPolicyDocumentException while IAM propagates. */
   public void putPolicy(String keyId, String policyJson) {
-    waiters.retryRun("putting policy of KMS Key (" + keyId + ")", IAM_PROPAGATION,
+    waiters.retryRun("putting policy of KMS Key (" + keyId + ")", Waiters.IAM_PROPAGATION,
         Duration.ofSeconds(2), KmsKeys::isPropagation,
         () -> kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(policyJson)));
   }
@@ -148,5 +149,20 @@ public final class KmsKeys {
 
   private static boolean isPropagation(RuntimeException e) {
     return AwsErrors.hasCode(e, "MalformedPolicyDocumentException");
+  }
+
+  /** UpdateAlias: points an existing alias at another key. */
+  public void updateAlias(String aliasName, String keyId) {
+    kms.updateAlias(r -> r.aliasName(aliasName).targetKeyId(keyId));
+  }
+
+  /** Makes the key's tags exactly {@code tags} ({@link Tags#replace}). */
+  public void updateTags(String keyArn, Map<String, String> tags) {
+    Tags.replace(kms.listResourceTags(r -> r.keyId(keyArn)).tags().stream()
+            .map(Tag::tagKey).toList(), tags,
+        old -> kms.untagResource(r -> r.keyId(keyArn).tagKeys(old)),
+        all -> kms.tagResource(r -> r.keyId(keyArn).tags(all.entrySet().stream()
+            .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build())
+            .toList())));
   }
 }

@@ -1,6 +1,7 @@
 package bunker.aws.organizations;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.organizations.model.Policy;
+import software.amazon.awssdk.services.organizations.model.PolicySummary;
 import software.amazon.awssdk.services.organizations.model.PolicyTargetSummary;
 import software.amazon.awssdk.services.organizations.model.PolicyType;
 import software.amazon.awssdk.services.organizations.model.Tag;
@@ -111,5 +113,20 @@ public final class BackupPolicies {
     return waiters.retry(what, CONTENTION, Duration.ofSeconds(1),
         e -> AwsErrors.hasCode(e, "ConcurrentModificationException",
             "PolicyChangesInProgressException") || AwsErrors.isThrottling(e), call);
+  }
+
+  /** Every backup policy of the organisation (ListPolicies, BACKUP_POLICY, all pages). */
+  public List<PolicySummary> list() {
+    return orgs.listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
+        .flatMap(page -> page.policies().stream()).toList();
+  }
+
+  /** Makes the policy's tags exactly {@code tags} ({@link Tags#replace}). */
+  public void updateTags(String policyId, Map<String, String> tags) {
+    Tags.replace(orgs.listTagsForResource(r -> r.resourceId(policyId)).tags().stream()
+            .map(Tag::key).toList(), tags,
+        old -> orgs.untagResource(r -> r.resourceId(policyId).tagKeys(old)),
+        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(all.entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
   }
 }

@@ -56,11 +56,7 @@ public final class ResourceShares {
 
   /** Principals associated (or associating) with the share. */
   public List<String> principals(String shareArn) {
-    return ram.getResourceShareAssociationsPaginator(r -> r.resourceShareArns(shareArn)
-            .associationType(ResourceShareAssociationType.PRINCIPAL))
-        .stream().flatMap(page -> page.resourceShareAssociations().stream())
-        .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
-        .map(ResourceShareAssociation::associatedEntity).toList();
+    return associated(shareArn, ResourceShareAssociationType.PRINCIPAL);
   }
 
   /** AssociateResourceShare for more principals. */
@@ -91,5 +87,25 @@ public final class ResourceShares {
 
   private static boolean isDeleted(ResourceShare s) {
     return s.status() == ResourceShareStatus.DELETED || s.status() == ResourceShareStatus.DELETING;
+  }
+
+  /** Resources associated (or associating) with the share. */
+  public List<String> resources(String shareArn) {
+    return associated(shareArn, ResourceShareAssociationType.RESOURCE);
+  }
+
+  /** AssociateResourceShare for more resources. */
+  public void associateResources(String shareArn, List<String> resourceArns) {
+    if (!resourceArns.isEmpty()) {
+      ram.associateResourceShare(r -> r.resourceShareArn(shareArn).resourceArns(resourceArns));
+    }
+  }
+
+  private List<String> associated(String shareArn, ResourceShareAssociationType type) {
+    return ram.getResourceShareAssociationsPaginator(r -> r.resourceShareArns(shareArn)
+            .associationType(type))
+        .stream().flatMap(page -> page.resourceShareAssociations().stream())
+        .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
+        .map(ResourceShareAssociation::associatedEntity).toList();
   }
 }

@@ -1,6 +1,7 @@
 package bunker.aws.sfn;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  * machines. Create retries while IAM propagates the new role; delete waits until gone.
  */
 public final class StateMachines {
-  private static final Duration PROPAGATION = Duration.ofMinutes(2);
 
   private final SfnClient sfn;
   private final Waiters waiters;
@@ -49,7 +49,7 @@ public final class StateMachines {
    */
   public String create(Spec spec) {
     return waiters.retry("creating Step Functions State Machine (" + spec.name() + ")",
-        PROPAGATION, Duration.ofSeconds(2), StateMachines::isPropagation,
+        Waiters.IAM_PROPAGATION, Duration.ofSeconds(2), StateMachines::isPropagation,
         () -> sfn.createStateMachine(r -> {
           r.name(spec.name()).definition(spec.definitionJson()).roleArn(spec.roleArn())
               .type(spec.type())
@@ -78,7 +78,8 @@ public final class StateMachines {
 
   /** UpdateStateMachine: new definition and role (in place). */
   public void update(String arn, String definitionJson, String roleArn) {
-    waiters.retryRun("updating Step Functions State Machine (" + arn + ")", PROPAGATION,
+    waiters.retryRun("updating Step Functions State Machine (" + arn + ")",
+        Waiters.IAM_PROPAGATION,
         Duration.ofSeconds(2), StateMachines::isPropagation,
         () -> sfn.updateStateMachine(r -> r.stateMachineArn(arn).definition(definitionJson)
             .roleArn(roleArn)));
@@ -116,5 +117,24 @@ public final class StateMachines {
     return AwsErrors.hasCode(e, "StateMachineDeleting")
         || (AwsErrors.hasCode(e, "AccessDeniedException", "InvalidArn")
             && AwsErrors.messageContains(e, "role"));
+  }
+
+  /** The machine's definition (DescribeStateMachine); a missing machine is an error. */
+  public String definition(String arn) {
+    return sfn.describeStateMachine(r -> r.stateMachineArn(arn)).definition();
+  }
+
+  /** The machine's definition; empty when it does not exist (StateMachineDoesNotExist). */
+  public Optional<String> findDefinition(String arn) {
+    return AwsErrors.emptyOn(() -> definition(arn), "StateMachineDoesNotExist");
+  }
+
+  /** Makes the machine's tags exactly {@code tags} ({@link Tags#replace}). */
+  public void updateTags(String arn, Map<String, String> tags) {
+    Tags.replace(sfn.listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
+            .map(Tag::key).toList(), tags,
+        old -> sfn.untagResource(r -> r.resourceArn(arn).tagKeys(old)),
+        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(all.entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
   }
 }

@@ -153,7 +153,7 @@ public final class BackupDeploymentResource implements Resource {
       return StateResult.of(prior);
     }
     if (state.isEmpty()) {
-      diags.addWarning("Backup deployment (" + spec.name() + ") is gone",
+      diags.addWarning("Backup Deployment (" + spec.name() + ") Is Gone",
           "None of its objects exists any more; it is removed from state.");
       return StateResult.gone();
     }
@@ -212,7 +212,7 @@ public final class BackupDeploymentResource implements Resource {
   @Override
   public List<ImportedResource> importState(String id, Diagnostics diags) {
     if (!id.matches("[a-zA-Z0-9-]+")) {
-      diags.addError("Invalid import ID", "Expected the deployment name (letters, digits and "
+      diags.addError("Invalid Import ID", "Expected the deployment name (letters, digits and "
           + "'-'), got \"" + id + "\".");
       return List.of();
     }
@@ -242,7 +242,7 @@ public final class BackupDeploymentResource implements Resource {
    */
   private DeploymentSpec spec(CtyValue value, Diagnostics diags) {
     if (aws == null) {
-      diags.addError("Provider not configured", "backup_deployment needs the backup provider's "
+      diags.addError("Provider Not Configured", "backup_deployment needs the backup provider's "
           + "AWS clients; this is a bug in the provider.");
       return null;
     }

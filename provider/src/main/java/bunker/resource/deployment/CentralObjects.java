@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.VaultState;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.ram.model.ResourceShareAssociationType;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
 /**
@@ -259,21 +258,20 @@ final class CentralObjects {
     if (alias.isEmpty()) {
       keys().createAlias(names.keyAlias(), keyId);
     } else if (!keyId.equals(alias.get().targetKeyId())) {
-      aws.kms().updateAlias(r -> r.aliasName(names.keyAlias()).targetKeyId(keyId));
+      keys().updateAlias(names.keyAlias(), keyId);
     }
   }
 
   private void ensureRole(Step step, String trust, List<String> managed,
       Map<String, String> inline) {
-    Optional<software.amazon.awssdk.services.iam.model.Role> role =
-        roles().findByName(step.name());
+    var role = roles().findByName(step.name());
     if (role.isPresent()) {
       state.record(step.object(), role.get().arn());
       roles().updateTrustPolicy(step.name(), trust);
       inline.forEach((policy, doc) -> roles().putInlinePolicy(step.name(), policy, doc));
       List<String> attached = roles().attachedPolicyArns(step.name());
-      managed.stream().filter(arn -> !attached.contains(arn)).forEach(arn -> aws.iam()
-          .attachRolePolicy(r -> r.roleName(step.name()).policyArn(arn)));
+      managed.stream().filter(arn -> !attached.contains(arn))
+          .forEach(arn -> roles().attachManagedPolicy(step.name(), arn));
       return;
     }
     String arn = roles().create(new Roles.Spec(step.name(), "/", "Bunker deployment "
@@ -385,15 +383,9 @@ final class CentralObjects {
    * points remain restorable from the workload accounts until they expire.
    */
   private void shareNewVaults(String shareArn, List<String> vaultArns) {
-    List<String> shared = aws.ram().getResourceShareAssociationsPaginator(r -> r
-            .resourceShareArns(shareArn).associationType(ResourceShareAssociationType.RESOURCE))
-        .stream().flatMap(page -> page.resourceShareAssociations().stream())
-        .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
-        .map(a -> a.associatedEntity()).toList();
-    List<String> missing = vaultArns.stream().filter(a -> !shared.contains(a)).toList();
-    if (!missing.isEmpty()) {
-      aws.ram().associateResourceShare(r -> r.resourceShareArn(shareArn).resourceArns(missing));
-    }
+    List<String> shared = shares().resources(shareArn);
+    shares().associateResources(shareArn,
+        vaultArns.stream().filter(a -> !shared.contains(a)).toList());
   }
 
   // ---- clients ----

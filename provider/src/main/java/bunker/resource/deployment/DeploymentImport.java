@@ -2,11 +2,12 @@ package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
 import bunker.aws.backup.BackupVaults;
+import bunker.aws.sfn.StateMachines;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
-import bunker.cty.Json;
 import bunker.framework.Diagnostics;
 import bunker.framework.StateResult;
+import bunker.json.Json;
 import bunker.resource.ProviderData;
 import bunker.resource.deployment.workload.MemberAccount;
 import bunker.resource.deployment.workload.MemberMode;
@@ -142,12 +143,10 @@ final class DeploymentImport {
     List<VaultGenerations.Generation> gens = VaultGenerations.find(aws, names, List.of());
     StringBuilder refs = new StringBuilder();
     new PolicyObjects(aws, bare, new DeploymentState()).contents().forEach(refs::append);
-    try {
-      String ingest = Arns.of(bare).stateMachine(names.ingestStateMachine());
-      refs.append(aws.sfn().describeStateMachine(r -> r.stateMachineArn(ingest)).definition());
-    } catch (software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException e) {
-      // no ingest machine: the policies and the vaults' ages decide
-    }
+    // No ingest machine: the policies and the vaults' ages decide.
+    new StateMachines(aws.sfn())
+        .findDefinition(Arns.of(bare).stateMachine(names.ingestStateMachine()))
+        .ifPresent(refs::append);
     Optional<VaultGenerations.Generation> std = current(gens, VaultGenerations.STANDARD, refs);
     Optional<VaultGenerations.Generation> lag = current(gens, VaultGenerations.LAG, refs);
     Optional<VaultGenerations.Generation> bounds = lag.or(() -> std);
@@ -219,7 +218,7 @@ final class DeploymentImport {
 
   private int intermediateRetention(DeploymentState state) {
     return state.arn(bunker.topology.CentralObject.INGEST_STATE_MACHINE)
-        .map(arn -> aws.sfn().describeStateMachine(r -> r.stateMachineArn(arn)).definition())
+        .map(new StateMachines(aws.sfn())::definition)
         .map(DELETE_AFTER::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1)))
         .orElse(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS);
   }

@@ -1,14 +1,15 @@
 package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
+import bunker.aws.organizations.OrganizationSettings;
 import bunker.aws.organizations.OrganizationUnits;
+import bunker.aws.sts.CallerIdentity;
 import bunker.topology.Environment;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.organizations.model.Account;
 import software.amazon.awssdk.services.organizations.model.AccountStatus;
 import software.amazon.awssdk.services.organizations.model.Organization;
-import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 /**
  * Learns the {@link Environment} of a deployment from AWS at apply time: who we are (STS), which
@@ -18,8 +19,8 @@ final class Environments {
   private Environments() {}
 
   static Environment lookup(AwsClients aws, List<String> targets, boolean needAccounts) {
-    GetCallerIdentityResponse me = aws.sts().getCallerIdentity();
-    Organization org = aws.organizations().describeOrganization().organization();
+    CallerIdentity me = CallerIdentity.of(aws.sts());
+    Organization org = new OrganizationSettings(aws.organizations()).describe();
     List<String> accounts = new ArrayList<>();
     if (needAccounts) {
       OrganizationUnits ous = new OrganizationUnits(aws.organizations());
@@ -31,8 +32,7 @@ final class Environments {
         }
       }
     }
-    String partition = me.arn().split(":")[1];
-    return new Environment(partition, aws.region().id(), me.account(), org.id(),
+    return new Environment(me.partition(), aws.region().id(), me.account(), org.id(),
         org.masterAccountId(), accounts.stream().distinct().sorted().toList(),
         principalArns(me.arn()));
   }

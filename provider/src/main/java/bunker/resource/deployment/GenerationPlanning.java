@@ -121,7 +121,7 @@ final class GenerationPlanning {
       return true;
     }
     plan.diagnostics().addAttributeError(AttributePath.of("vault_lock"),
-        "Vault Lock of " + current.name() + " is immutable",
+        "Vault Lock of " + current.name() + " Is Immutable",
         "Its compliance lock's grace time ended on " + current.lockDate() + "; since then AWS "
             + "refuses every change to it. Keep vault_lock as it is, or change the retention "
             + "bounds (min_retention_days / max_retention_days, or the lock's) to roll to a new "
@@ -134,7 +134,7 @@ final class GenerationPlanning {
         : "Kept, with their recovery points: " + String.join(", ", kept.stream()
             .map(Generation::name).toList()) + ". Locked vaults are never deleted by a change "
             + "of retention; they stay in vault_generations until the deployment is destroyed.";
-    plan.diagnostics().addWarning("New vault generation: " + String.join(", ", becomeCurrent),
+    plan.diagnostics().addWarning("New Vault Generation: " + String.join(", ", becomeCurrent),
         "The retention bounds changed, and a locked vault's bounds cannot change: "
             + String.join(" and ", becomeCurrent) + " become(s) the current vault(s) (created, "
             + "or an earlier generation used again), and the backup policies, the ingest state "

@@ -86,7 +86,7 @@ final class LevelRunner implements AutoCloseable {
   /** Runs one group of steps concurrently; false when any failed. */
   boolean runLevel(List<Step> level, Work work, Diagnostics diags) {
     if (stopped) {
-      diags.addError("Operation stopped", "Terraform asked the provider to stop; nothing more "
+      diags.addError("Operation Stopped", "Terraform asked the provider to stop; nothing more "
           + "was " + verb.replace("ing", "ed") + ".");
       return false;
     }

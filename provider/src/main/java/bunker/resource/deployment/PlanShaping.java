@@ -30,6 +30,9 @@ final class PlanShaping {
   private static final List<String> POLICY_INPUTS = List.of("plans", "backup_tag_key",
       "backup_targets", "intermediate_retention_days");
 
+  /** Arguments a workload update ignores (see {@link #workloadArguments}). */
+  private static final List<String> NOT_READ_BY_WORKLOAD_UPDATE = List.of("force_destroy");
+
   private PlanShaping() {}
 
   static void shape(ModifyPlan plan, ProviderData provider) {
@@ -49,11 +52,12 @@ final class PlanShaping {
 
   /**
    * {@code member_accounts} keeps its refreshed value only when nothing would change in the
-   * workload accounts: no argument changed (an update re-runs the workload step, whose result
-   * can differ in details) and the refreshed workload state (private bytes) is converged with
-   * the configuration. Otherwise it is unknown, so an account that joined or left the target
-   * OUs, or drifted, shows as an update and the apply converges it. {@code stack_set_id} keeps a
-   * known id (a set is not replaced in place) and is null in assume_role mode.
+   * workload accounts: no argument the workload step reads changed (an update re-runs that step,
+   * whose result can differ in details; {@code force_destroy} is not read by it) and the
+   * refreshed workload state (private bytes) is converged with the configuration. Otherwise it
+   * is unknown, so an account that joined or left the target OUs, or drifted, shows as an update
+   * and the apply converges it. {@code stack_set_id} keeps a known id (a set is not replaced in
+   * place) and is null in assume_role mode.
    */
   private static void planWorkload(ModifyPlan plan) {
     CtyValue planned = plan.planned();
@@ -91,7 +95,7 @@ final class PlanShaping {
     String set = "StackSet " + plan.prior().attr("stack_set_id").stringOr("");
     switch (WorkloadObjects.from(plan.prior(), plan.privateState()).template()) {
       case SEED_MODULE -> plan.diagnostics().addWarning(
-          "The workload accounts move from the seed module's template to Bunker's",
+          "The Workload Accounts Move from the Seed Module's Template to Bunker's",
           "This apply replaces the template of " + set + ", made by the seed module, with "
               + "Bunker's. First the deployment helper function of the same name becomes "
               + "Bunker's (Java) helper and is the topic's only subscriber; then CloudFormation "
@@ -100,7 +104,7 @@ final class PlanShaping {
               + "resource adopts the vaults with their recovery points. See \"Moving the "
               + "workload accounts\" in docs/guides/migrating-from-the-seed-module.md.");
       case FOREIGN -> plan.diagnostics().addWarning(
-          "The StackSet's template was not made by Bunker",
+          "The StackSet's Template Was Not Made by Bunker",
           "This apply replaces the template of " + set + " with Bunker's: CloudFormation "
               + "deletes from every member stack the resources Bunker's template does not "
               + "have, and custom resources among them receive a Delete. Check what that "
@@ -111,7 +115,8 @@ final class PlanShaping {
 
   private static boolean converged(ModifyPlan plan) {
     CtyValue inputs = arguments(plan.planned());
-    if (!inputs.isWhollyKnown() || !inputs.equals(arguments(plan.prior()))) {
+    if (!inputs.isWhollyKnown()
+        || !workloadArguments(inputs).equals(workloadArguments(arguments(plan.prior())))) {
       return false;
     }
     WorkloadState workload = WorkloadObjects.from(plan.prior(), plan.privateState());
@@ -119,6 +124,21 @@ final class PlanShaping {
         DeploymentModel.PLACEHOLDER), "", "", WorkloadObjects.mode(inputs),
         inputs.attr("member_role_name").stringOr(null), false, null);
     return workload.isConvergedWith(request);
+  }
+
+  /**
+   * The arguments with those an in-place update of the workload accounts does not read nulled:
+   * {@code force_destroy} only decides whether removing an account's objects (an account that
+   * left the targets, or destroy) may empty its vaults, and an account to remove is never
+   * converged. So a change of it alone keeps {@code member_accounts} (as UseStateForUnknown
+   * would): the plan shows that one attribute, not the whole map "known after apply".
+   */
+  private static CtyValue workloadArguments(CtyValue arguments) {
+    CtyValue out = arguments;
+    for (String name : NOT_READ_BY_WORKLOAD_UPDATE) {
+      out = out.withAttribute(name, CtyValue.nullOf(out.attr(name).type()));
+    }
+    return out;
   }
 
   /**

@@ -2,6 +2,7 @@ package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
 import bunker.aws.organizations.BackupPolicies;
+import bunker.json.Json;
 import bunker.topology.BackupPolicyDocument;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
@@ -10,10 +11,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.organizations.model.Policy;
-import software.amazon.awssdk.services.organizations.model.PolicyType;
 
 /**
  * The deployment's Organizations backup policies: content from the topology, attached to exactly
@@ -47,7 +46,7 @@ final class PolicyObjects {
       if (id == null) {
         id = policies.create(doc.name(), description(spec.name()), doc.content(),
             CentralObjects.tags(aws, spec));
-      } else if (!sameJson(policies.findById(id).map(Policy::content).orElse(""),
+      } else if (!Json.same(policies.findById(id).map(Policy::content).orElse(""),
           doc.content())) {
         policies.updateContent(id, doc.content());
       }
@@ -126,8 +125,7 @@ final class PolicyObjects {
     String base = Names.of(spec).backupPolicy(0, 1);
     String description = description(spec.name());
     Map<String, String> out = new java.util.TreeMap<>();
-    aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
-        .flatMap(page -> page.policies().stream())
+    policies.list().stream()
         .filter(p -> (p.name().equals(base) || p.name().startsWith(base + "-"))
             && description.equals(p.description())
             // The seed module's single policy: exactly C, without a description (a Bunker
@@ -135,18 +133,5 @@ final class PolicyObjects {
             || p.name().equals(base) && (p.description() == null || p.description().isEmpty()))
         .forEach(p -> out.put(p.name(), p.id()));
     return new LinkedHashMap<>(out);
-  }
-
-  private static boolean sameJson(String a, String b) {
-    Optional<Object> pa = parse(a);
-    return pa.isPresent() && pa.equals(parse(b));
-  }
-
-  private static Optional<Object> parse(String json) {
-    try {
-      return Optional.ofNullable(bunker.cty.Json.parse(json));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }

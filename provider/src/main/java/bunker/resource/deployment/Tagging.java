@@ -2,6 +2,11 @@ package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
 import bunker.aws.backup.BackupVaults;
+import bunker.aws.events.EventBuses;
+import bunker.aws.iam.Roles;
+import bunker.aws.kms.KmsKeys;
+import bunker.aws.organizations.BackupPolicies;
+import bunker.aws.sfn.StateMachines;
 import bunker.topology.CentralObject;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
@@ -39,15 +44,9 @@ final class Tagging {
         CentralObject.RESTORE_STATE_MACHINE)) {
       arn(state, machine).ifPresent(this::sfn);
     }
+    BackupPolicies policies = new BackupPolicies(aws.organizations());
     for (String id : state.policyIds()) {
-      List<String> old = aws.organizations().listTagsForResource(r -> r.resourceId(id)).tags()
-          .stream().map(t -> t.key()).filter(k -> !tags.containsKey(k)).toList();
-      if (!old.isEmpty()) {
-        aws.organizations().untagResource(r -> r.resourceId(id).tagKeys(old));
-      }
-      aws.organizations().tagResource(r -> r.resourceId(id).tags(tags.entrySet().stream()
-          .map(e -> software.amazon.awssdk.services.organizations.model.Tag.builder()
-              .key(e.getKey()).value(e.getValue()).build()).toList()));
+      policies.updateTags(id, tags);
     }
   }
 
@@ -56,46 +55,18 @@ final class Tagging {
   }
 
   private void kms(String keyArn) {
-    List<String> old = aws.kms().listResourceTags(r -> r.keyId(keyArn)).tags().stream()
-        .map(t -> t.tagKey()).filter(k -> !tags.containsKey(k)).toList();
-    if (!old.isEmpty()) {
-      aws.kms().untagResource(r -> r.keyId(keyArn).tagKeys(old));
-    }
-    aws.kms().tagResource(r -> r.keyId(keyArn).tags(tags.entrySet().stream()
-        .map(e -> software.amazon.awssdk.services.kms.model.Tag.builder().tagKey(e.getKey())
-            .tagValue(e.getValue()).build()).toList()));
+    new KmsKeys(aws.kms()).updateTags(keyArn, tags);
   }
 
   private void iam(String role) {
-    List<String> old = aws.iam().listRoleTags(r -> r.roleName(role)).tags().stream()
-        .map(t -> t.key()).filter(k -> !tags.containsKey(k)).toList();
-    if (!old.isEmpty()) {
-      aws.iam().untagRole(r -> r.roleName(role).tagKeys(old));
-    }
-    aws.iam().tagRole(r -> r.roleName(role).tags(tags.entrySet().stream()
-        .map(e -> software.amazon.awssdk.services.iam.model.Tag.builder().key(e.getKey())
-            .value(e.getValue()).build()).toList()));
+    new Roles(aws.iam()).updateTags(role, tags);
   }
 
   private void events(String arn) {
-    List<String> old = aws.eventBridge().listTagsForResource(r -> r.resourceARN(arn)).tags()
-        .stream().map(t -> t.key()).filter(k -> !tags.containsKey(k)).toList();
-    if (!old.isEmpty()) {
-      aws.eventBridge().untagResource(r -> r.resourceARN(arn).tagKeys(old));
-    }
-    aws.eventBridge().tagResource(r -> r.resourceARN(arn).tags(tags.entrySet().stream()
-        .map(e -> software.amazon.awssdk.services.eventbridge.model.Tag.builder()
-            .key(e.getKey()).value(e.getValue()).build()).toList()));
+    new EventBuses(aws.eventBridge()).updateTags(arn, tags);
   }
 
   private void sfn(String arn) {
-    List<String> old = aws.sfn().listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
-        .map(t -> t.key()).filter(k -> !tags.containsKey(k)).toList();
-    if (!old.isEmpty()) {
-      aws.sfn().untagResource(r -> r.resourceArn(arn).tagKeys(old));
-    }
-    aws.sfn().tagResource(r -> r.resourceArn(arn).tags(tags.entrySet().stream()
-        .map(e -> software.amazon.awssdk.services.sfn.model.Tag.builder().key(e.getKey())
-            .value(e.getValue()).build()).toList()));
+    new StateMachines(aws.sfn()).updateTags(arn, tags);
   }
 }

@@ -133,7 +133,7 @@ final class Teardown {
       Instant lockDate = v.get().lockDate();
       if (lag || (Boolean.TRUE.equals(v.get().locked()) && lockDate != null
           && !lockDate.isAfter(Instant.now()))) {
-        diags.addError("Backup Vault (" + name + ") cannot be emptied",
+        diags.addError("Backup Vault (" + name + ") Cannot Be Emptied",
             "It holds " + points + " recovery point(s) under "
                 + (lag ? "the compliance lock every logically air-gapped vault has"
                     : "a compliance-mode Vault Lock whose grace time ended on " + lockDate)
@@ -141,7 +141,7 @@ final class Teardown {
                 + "then. Nothing was deleted. Wait for the retention to end, or abandon the "
                 + "deployment with `terraform state rm` and leave it in AWS.");
       } else if (!spec.forceDestroy()) {
-        diags.addError("Backup Vault (" + name + ") is not empty",
+        diags.addError("Backup Vault (" + name + ") Is Not Empty",
             "It holds " + points + " recovery point(s). Nothing was deleted. Set "
                 + "force_destroy = true (and apply) to delete them with the deployment, or "
                 + "delete them yourself first.");

@@ -1,6 +1,7 @@
 package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
+import bunker.aws.backup.BackupVaults;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.topology.DeploymentSpec;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import software.amazon.awssdk.services.backup.model.BackupVaultListMember;
 import software.amazon.awssdk.services.backup.model.VaultType;
 
@@ -80,10 +80,7 @@ final class VaultGenerations {
    */
   static List<Generation> find(AwsClients aws, Names names, List<String> currentNames) {
     Map<String, BackupVaultListMember> vaults = new TreeMap<>();
-    Stream.concat(
-            aws.backup().listBackupVaultsPaginator(r -> { }).backupVaultList().stream(),
-            aws.backup().listBackupVaultsPaginator(r -> r.byVaultType(
-                VaultType.LOGICALLY_AIR_GAPPED_BACKUP_VAULT)).backupVaultList().stream())
+    new BackupVaults(aws.backup()).listAllTypes()
         .forEach(v -> vaults.putIfAbsent(v.backupVaultName(), v));
     List<Generation> out = new ArrayList<>();
     for (BackupVaultListMember v : vaults.values()) {

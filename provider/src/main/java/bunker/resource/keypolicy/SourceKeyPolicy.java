@@ -1,9 +1,9 @@
 package bunker.resource.keypolicy;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 
+import bunker.json.Json;
 import bunker.topology.Names;
-import bunker.topology.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package bunker.resource.preflight;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

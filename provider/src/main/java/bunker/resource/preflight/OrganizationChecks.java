@@ -1,14 +1,14 @@
 package bunker.resource.preflight;
 
 import bunker.aws.AwsErrors;
-import bunker.topology.json.Json;
+import bunker.aws.backup.GlobalSettings;
+import bunker.aws.organizations.OrganizationSettings;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.backup.BackupClient;
-import software.amazon.awssdk.services.organizations.OrganizationsClient;
-import software.amazon.awssdk.services.organizations.model.DelegatedAdministrator;
 import software.amazon.awssdk.services.organizations.model.Organization;
 import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSet;
 import software.amazon.awssdk.services.organizations.model.PolicyTypeStatus;
@@ -34,11 +34,11 @@ final class OrganizationChecks {
       "organizations:UpdatePolicy", "organizations:DeletePolicy", "organizations:AttachPolicy",
       "organizations:DetachPolicy", "organizations:TagResource", "organizations:UntagResource");
 
-  private final OrganizationsClient orgs;
-  private final BackupClient backup;
+  private final OrganizationSettings orgs;
+  private final GlobalSettings backup;
   private final String callerAccount;
 
-  OrganizationChecks(OrganizationsClient orgs, BackupClient backup, String callerAccount) {
+  OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup, String callerAccount) {
     this.orgs = orgs;
     this.backup = backup;
     this.callerAccount = callerAccount;
@@ -48,7 +48,7 @@ final class OrganizationChecks {
   List<PreflightCheck> run(String backupAccount) {
     Organization org;
     try {
-      org = orgs.describeOrganization().organization();
+      org = orgs.describe();
     } catch (RuntimeException e) {
       return List.of(PreflightCheck.gap("organization", "No organisation could be read: "
           + AwsErrors.message(e), "aws organizations create-organization --feature-set ALL"));
@@ -76,14 +76,7 @@ final class OrganizationChecks {
   private List<PreflightCheck> trustedAccess() {
     Set<String> enabled;
     try {
-      enabled = new java.util.HashSet<>();
-      String token = null;
-      do {
-        String t = token;
-        var page = orgs.listAWSServiceAccessForOrganization(r -> r.nextToken(t));
-        page.enabledServicePrincipals().forEach(p -> enabled.add(p.servicePrincipal()));
-        token = page.nextToken();
-      } while (token != null && !token.isEmpty());
+      enabled = orgs.trustedServicePrincipals();
     } catch (RuntimeException e) {
       String why = "Trusted access could not be read: " + AwsErrors.message(e);
       return List.of(PreflightCheck.gap("trusted_access_backup", why, enable(BACKUP)),
@@ -116,9 +109,7 @@ final class OrganizationChecks {
     String fix = "aws organizations register-delegated-administrator --account-id " + account
         + " --service-principal " + principal;
     try {
-      List<String> admins = orgs.listDelegatedAdministratorsPaginator(
-              r -> r.servicePrincipal(principal)).delegatedAdministrators().stream()
-          .map(DelegatedAdministrator::id).toList();
+      List<String> admins = orgs.delegatedAdministrators(principal);
       return admins.contains(account)
           ? PreflightCheck.pass(name, "Account " + account + " is a delegated administrator "
               + "for " + principal + ".")
@@ -134,7 +125,7 @@ final class OrganizationChecks {
   private PreflightCheck backupPolicyType() {
     String name = "backup_policy_enabled";
     try {
-      Root root = orgs.listRoots().roots().get(0);
+      Root root = orgs.root();
       boolean on = root.policyTypes().stream().anyMatch(
           (PolicyTypeSummary t) -> "BACKUP_POLICY".equals(t.typeAsString())
               && t.status() == PolicyTypeStatus.ENABLED);
@@ -157,18 +148,19 @@ final class OrganizationChecks {
     }
     String fix = "aws organizations put-resource-policy --content '"
         + Json.write(DelegationPolicy.document(account)) + "'";
-    String content;
+    Optional<String> content;
     try {
-      content = orgs.describeResourcePolicy(r -> { }).resourcePolicy().content();
+      content = orgs.resourcePolicy();
     } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "ResourcePolicyNotFoundException")) {
-        return PreflightCheck.gap(name, "The organisation has no resource policy, so account "
-            + account + " cannot manage backup policies.", fix);
-      }
       return PreflightCheck.gap(name, "The organisation's resource policy could not be read: "
           + AwsErrors.message(e), fix);
     }
-    List<String> missing = DelegationPolicy.missingActions(content, account, POLICY_ACTIONS);
+    if (content.isEmpty()) {
+      return PreflightCheck.gap(name, "The organisation has no resource policy, so account "
+          + account + " cannot manage backup policies.", fix);
+    }
+    List<String> missing = DelegationPolicy.missingActions(content.get(), account,
+        POLICY_ACTIONS);
     return missing.isEmpty()
         ? PreflightCheck.pass(name, "The organisation's resource policy lets account " + account
             + " manage backup policies.")
@@ -181,7 +173,7 @@ final class OrganizationChecks {
     String fix = "aws backup update-global-settings --global-settings "
         + "isCrossAccountBackupEnabled=true";
     try {
-      Map<String, String> settings = backup.describeGlobalSettings(r -> { }).globalSettings();
+      Map<String, String> settings = backup.read();
       return "true".equalsIgnoreCase(settings.get("isCrossAccountBackupEnabled"))
           ? PreflightCheck.pass(name, "Cross-account backup is enabled.")
           : PreflightCheck.gap(name, "Cross-account backup (isCrossAccountBackupEnabled) is not "

@@ -2,6 +2,8 @@ package bunker.resource.preflight;
 
 import bunker.aws.AwsClients;
 import bunker.aws.AwsErrors;
+import bunker.aws.backup.GlobalSettings;
+import bunker.aws.organizations.OrganizationSettings;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.framework.Attribute;
@@ -82,7 +84,8 @@ public final class OrganizationPreflightDataSource implements DataSource {
     }
     CtyValue given = config.attr("backup_account_id");
     String backupAccount = given.isNull() ? caller : given.asString();
-    List<PreflightCheck> checks = new OrganizationChecks(aws.organizations(), aws.backup(),
+    List<PreflightCheck> checks = new OrganizationChecks(
+        new OrganizationSettings(aws.organizations()), new GlobalSettings(aws.backup()),
         caller).run(backupAccount);
     boolean fail = !config.attr("fail_on_gap").isNull() && config.attr("fail_on_gap").asBoolean();
     for (PreflightCheck c : checks) {

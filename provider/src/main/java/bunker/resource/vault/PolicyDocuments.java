@@ -1,6 +1,6 @@
 package bunker.resource.vault;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,14 +19,7 @@ final class PolicyDocuments {
 
   /** Whether both texts parse and mean the same; false when either is not JSON. */
   static boolean equivalent(String a, String b) {
-    if (a == null || b == null) {
-      return a == null && b == null;
-    }
-    try {
-      return canonical(Json.parse(a)).equals(canonical(Json.parse(b)));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return a == null ? b == null : Json.same(a, b, PolicyDocuments::canonical);
   }
 
   /**

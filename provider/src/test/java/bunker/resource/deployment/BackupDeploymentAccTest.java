@@ -140,8 +140,8 @@ class BackupDeploymentAccTest {
         })
         // Without force_destroy the destroy stops before touching anything, naming the vaults.
         .config(providerOnly)
-        .expectError("(?s)(?=.*" + names(name).intermediateVault() + "\\) is not empty.*120 "
-            + "recovery)(?=.*" + names(name).standardVault() + "\\) is not empty.*80 recovery)")
+        .expectError("(?s)(?=.*" + names(name).intermediateVault() + "\\) Is Not Empty.*120 "
+            + "recovery)(?=.*" + names(name).standardVault() + "\\) Is Not Empty.*80 recovery)")
         // Everything is still there (the refresh plan is empty); now allow the destroy.
         .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), true)))
         .check(state -> assertTrue(state.attr(R, "force_destroy").equals(Boolean.TRUE)))
@@ -226,9 +226,9 @@ class BackupDeploymentAccTest {
         .config(hcl)
         // Terraform quotes the source line only for top-level attributes; nested paths show
         // the resource (the paths themselves are checked in DeploymentModelTest).
-        .expectError("(?s)(?=.*Retention outside the deployment's bounds.*delete_after_days is "
-            + "400)(?=.*Completion window too short.*completion_window_minutes \\(90\\))"
-            + "(?=.*Missing backup tag key)")
+        .expectError("(?s)(?=.*Retention Outside the Deployment's Bounds.*delete_after_days is "
+            + "400)(?=.*Completion Window Too Short.*completion_window_minutes \\(90\\))"
+            + "(?=.*Missing Backup Tag Key)")
         .run();
     assertFalse(new BackupVaults(org().central().backup()).findByName(names(name).standardVault())
         .isPresent(), "an invalid configuration created something");

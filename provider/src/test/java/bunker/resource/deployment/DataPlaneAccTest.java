@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.acc.Acceptance;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.ArrayList;

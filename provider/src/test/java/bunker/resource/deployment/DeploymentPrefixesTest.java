@@ -133,7 +133,7 @@ class DeploymentPrefixesTest {
     assertEquals(List.of(), defaults.validateResourceConfig(TYPE, config));
     FrameworkServer.PlanResult refused = create(defaults, config);
     assertEquals(1, refused.diagnostics().size(), refused.diagnostics().toString());
-    assertEquals("Deployment name does not fit AWS name limits",
+    assertEquals("Deployment Name Does Not Fit AWS Name Limits",
         refused.diagnostics().get(0).summary());
     FrameworkServer.PlanResult fine = create(server("c-", "m-"), config);
     assertEquals("m-", planned(fine, "member_resource_prefix"));

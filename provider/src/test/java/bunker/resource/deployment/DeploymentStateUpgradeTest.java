@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.cty.CtyJson;
-import bunker.cty.Json;
 import bunker.framework.Attribute;
 import bunker.framework.Block;
 import bunker.framework.FrameworkServer;
 import bunker.framework.NestedBlock;
 import bunker.framework.Nesting;
 import bunker.framework.Schema;
+import bunker.json.Json;
 import bunker.provider.BackupProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -121,7 +121,7 @@ class GenerationPlanningTest {
     assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
     Diagnostic d = r.diagnostics().get(0);
     assertEquals(Diagnostic.Severity.ERROR, d.severity());
-    assertEquals("Vault Lock of " + C + "-standard-7-365 is immutable", d.summary());
+    assertEquals("Vault Lock of " + C + "-standard-7-365 Is Immutable", d.summary());
     assertTrue(d.detail().contains(past.toString()), d.detail());
   }
 

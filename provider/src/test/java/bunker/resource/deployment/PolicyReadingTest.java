@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.topology.BackupPolicies;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.Emulator;
-import bunker.cty.Json;
+import bunker.json.Json;
 import bunker.plugin.PluginServer;
 import bunker.protocol.ProviderService;
 import bunker.provider.BackupProvider;
@@ -135,8 +135,8 @@ class SeedImportAccTest {
     String change = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
         "-input=false");
     assertEquals(Set.of("force_destroy", "member_accounts"), changedAttributes(change), change);
-    assertTrue(change.matches("(?s).*Warning: The workload accounts move from the seed "
-        + "module's template to Bunker's.*migrating-from-the-seed-module.*"), change);
+    assertTrue(change.matches("(?s).*Warning: The Workload Accounts Move from the Seed "
+        + "Module's Template to Bunker's.*migrating-from-the-seed-module.*"), change);
     ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
 
     // Nothing was deleted or sent to the seed module's helper; Bunker's helper is the function

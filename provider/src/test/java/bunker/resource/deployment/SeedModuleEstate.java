@@ -1,6 +1,6 @@
 package bunker.resource.deployment;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
@@ -13,8 +13,8 @@ import bunker.aws.kms.KmsKeys;
 import bunker.aws.logs.LogGroups;
 import bunker.aws.organizations.BackupPolicies;
 import bunker.aws.sfn.StateMachines;
+import bunker.json.Json;
 import bunker.topology.Names;
-import bunker.topology.json.Json;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

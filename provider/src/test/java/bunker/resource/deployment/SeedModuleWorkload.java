@@ -1,13 +1,13 @@
 package bunker.resource.deployment;
 
-import static bunker.topology.json.Json.obj;
+import static bunker.json.Json.obj;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.EmptyOptions;
 import bunker.aws.backup.RecoveryPoints;
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

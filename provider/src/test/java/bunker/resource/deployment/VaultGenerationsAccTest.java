@@ -97,7 +97,7 @@ class VaultGenerationsAccTest {
         .command(List.of("plan", "-no-color", "-input=false", "-var", "max_retention=400"),
             out -> {
               String flat = out.replaceAll("\\s+", " "); // Terraform wraps diagnostics
-              assertTrue(flat.contains("Warning: New vault generation: " + newStd + ", "
+              assertTrue(flat.contains("Warning: New Vault Generation: " + newStd + ", "
                   + newLag), out);
               assertTrue(flat.contains("Kept, with their recovery points: " + oldStd + ", "
                   + oldLag), out);
@@ -140,7 +140,7 @@ class VaultGenerationsAccTest {
         .config(config(name, 400, false))
         .config("provider \"backup\" {\n  assume_role {\n    role_arn = "
             + quote(Emulator.org().centralRoleArn()) + "\n  }\n}\n")
-        .expectError("(?s)Backup Vault \\(" + oldStd + "\\) is not empty.*25 recovery")
+        .expectError("(?s)Backup Vault \\(" + oldStd + "\\) Is Not Empty.*25 recovery")
         // Back to the earlier bounds: that generation is current again, same vault.
         .config(config(name, 365))
         .check(state -> {

@@ -2,7 +2,7 @@ package bunker.resource.preflight;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

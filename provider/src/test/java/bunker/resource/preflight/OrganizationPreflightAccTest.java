@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.acc.Acceptance;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +77,7 @@ class OrganizationPreflightAccTest {
     Acceptance.steps()
         // Errors first: the last config is what the final destroy reads again.
         .config(config(backupAccount, true))
-        .expectError("Organization preflight: trusted_access_backup.*aws organizations "
+        .expectError("Organization Preflight: trusted_access_backup.*aws organizations "
             + "enable-aws-service-access --service-principal\\s+backup.amazonaws.com")
         .config(config(backupAccount, false))
         .check(state -> {

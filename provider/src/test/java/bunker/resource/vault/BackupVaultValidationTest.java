@@ -76,6 +76,19 @@ class BackupVaultValidationTest {
   }
 
   @Test
+  void validate_policyWithDuplicateKey_failsAtAccessPolicyNamingTheKey() {
+    // A second "Effect" would silently replace the first in a lenient parser: Deny turns Allow.
+    String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+        + "\"Principal\":\"*\",\"Action\":\"backup:DeleteRecoveryPoint\",\"Resource\":\"*\","
+        + "\"Effect\":\"Allow\"}]}";
+    List<Diagnostic> d = validate(vault("name", "ok", "access_policy", policy));
+    assertEquals(1, d.size(), d.toString());
+    assertTrue(d.get(0).isError(), d.toString());
+    assertEquals(AttributePath.of("access_policy"), d.get(0).path());
+    assertTrue(d.get(0).detail().contains("duplicate key \"Effect\""), d.get(0).detail());
+  }
+
+  @Test
   void validate_unknownEvent_reportsNotificationsEvents() {
     CtyType.ObjectType nType = (CtyType.ObjectType) BackupVaultSchema.SCHEMA.impliedType()
         .attribute("notifications");

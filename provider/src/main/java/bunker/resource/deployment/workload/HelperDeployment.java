@@ -1,16 +1,17 @@
 package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
-import bunker.aws.AwsErrors;
 import bunker.aws.Waiters;
 import bunker.aws.iam.Roles;
+import bunker.aws.lambda.LambdaFunctions;
 import bunker.aws.logs.LogGroups;
+import bunker.aws.sns.Topics;
+import bunker.aws.ssm.Parameters;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.HelperDocuments;
 import bunker.topology.Names;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +19,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.Tag;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The deployment helper in the central account: an SNS topic that the workload stacks'
@@ -47,8 +42,9 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 public final class HelperDeployment {
   /** Tag key prefix by which an older provider recorded a deployment using the helper. */
   public static final String USER_TAG_PREFIX = "bunker:deployment:";
+  /** A user's recorded role when an older provider recorded it: not known. */
+  static final String UNKNOWN_ROLE = "in-use";
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
-  private static final Duration IAM_PROPAGATION = Duration.ofMinutes(2);
   /** Lambda's longest run: large workload vaults take long to empty. */
   private static final int TIMEOUT_SECONDS = 900;
   private static final int MEMORY_MB = 1024;
@@ -83,13 +79,12 @@ public final class HelperDeployment {
     synchronized (lock(topicArn)) {
       byte[] zip = code.bytes(); // first: a missing package fails before anything is created
       Environment env = spec.environment();
-      SnsClient sns = central.sns();
-      String arn = sns.createTopic(r -> r.name(names.helperTopic())).topicArn();
-      sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy")
-          .attributeValue(HelperDocuments.topicPolicy(env, arn)));
-      sns.tagResource(r -> r.resourceArn(arn).tags(tags(spec).entrySet().stream()
-          .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
-      recordUser(spec, spec.name());
+      Topics topics = topics();
+      String arn = topics.create(names.helperTopic());
+      topics.putPolicy(arn, HelperDocuments.topicPolicy(env, arn));
+      topics.tag(arn, tags(spec));
+      checkRoleQuota(spec, names);
+      recordUser(spec, spec.name(), names.workloadHelperRole());
       moveTaggedUsers(spec, arn);
       String roleArn = ensureRole(spec, names);
       LogGroups logs = new LogGroups(central.logs());
@@ -113,16 +108,16 @@ public final class HelperDeployment {
   public void refreshCode(DeploymentSpec spec) {
     Names names = Names.of(spec);
     synchronized (lock(Arns.of(spec).helperTopic())) {
-      Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
+      Optional<LambdaFunctions.Function> existing = functions().find(names.helperFunction());
       if (existing.isEmpty()) {
         return;
       }
-      // A deployment made by an older provider has no policy of its own on the Lambda's role
-      // yet; its destroy needs one, to count and delete its workload vaults.
+      // A deployment made by an older provider is not named on the Lambda's role yet; its
+      // destroy needs that, to count and delete its workload vaults.
       Roles roles = new Roles(central.iam(), waiters);
       if (roles.findByName(names.helperLambdaRole()).isPresent()) {
-        roles.putInlinePolicy(names.helperLambdaRole(),
-            HelperDocuments.assumePolicyName(spec.name()), HelperDocuments.assumePolicy(spec));
+        recordUser(spec, spec.name(), names.workloadHelperRole());
+        putRolePolicies(spec, names, roles);
       }
       byte[] zip;
       try {
@@ -130,11 +125,9 @@ public final class HelperDeployment {
       } catch (RuntimeException e) {
         return;
       }
-      if (HelperCode.RUNTIME.equals(existing.get().runtimeAsString())
+      if (HelperCode.RUNTIME.equals(existing.get().runtime())
           && !HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
-        central.lambda().updateFunctionCode(r -> r.functionName(names.helperFunction())
-            .zipFile(SdkBytes.fromByteArray(zip)));
-        awaitUpdate(names.helperFunction(), "code");
+        functions().updateCode(names.helperFunction(), zip);
       }
     }
   }
@@ -142,25 +135,25 @@ public final class HelperDeployment {
   /** The topic's ARN when the helper's topic exists. */
   public Optional<String> find(DeploymentSpec spec) {
     String topicArn = Arns.of(spec).helperTopic();
-    try {
-      central.sns().getTopicAttributes(r -> r.topicArn(topicArn));
-      return Optional.of(topicArn);
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "NotFound", "NotFoundException")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return topics().exists(topicArn) ? Optional.of(topicArn) : Optional.empty();
   }
 
   /** Deployments recorded as users of the helper: parameters, and an older provider's tags. */
   public List<String> users(DeploymentSpec spec) {
-    Set<String> users = new TreeSet<>(taggedUsers(Arns.of(spec).helperTopic()));
+    return List.copyOf(userRoles(spec).keySet());
+  }
+
+  /**
+   * Each user of the helper → the name of its workload helper role, or {@link #UNKNOWN_ROLE}
+   * for a user an older provider recorded (a topic tag, or a parameter without the role).
+   */
+  private Map<String, String> userRoles(DeploymentSpec spec) {
+    Map<String, String> users = new TreeMap<>();
+    taggedUsers(Arns.of(spec).helperTopic()).forEach(u -> users.put(u, UNKNOWN_ROLE));
     String path = usersPath(spec);
-    central.ssm().getParametersByPathPaginator(r -> r.path(path)).stream()
-        .flatMap(page -> page.parameters().stream())
-        .forEach(p -> users.add(p.name().substring(path.length())));
-    return List.copyOf(users);
+    parameters().valuesUnder(path)
+        .forEach((name, value) -> users.put(name.substring(path.length()), value));
+    return users;
   }
 
   /** {@code /<helper topic name>/users/}: the folder of the user parameters. */
@@ -168,10 +161,13 @@ public final class HelperDeployment {
     return "/" + Names.of(spec).helperTopic() + "/users/";
   }
 
-  private void recordUser(DeploymentSpec spec, String deployment) {
-    central.ssm().putParameter(r -> r.name(usersPath(spec) + deployment)
-        .type(ParameterType.STRING).value("in-use").overwrite(true)
-        .description("Bunker deployment " + deployment + " uses this deployment helper."));
+  /**
+   * Records {@code deployment} as a user; the parameter's value is the name of its workload
+   * helper role, which the Lambda's role then names ({@link #UNKNOWN_ROLE} when not known).
+   */
+  private void recordUser(DeploymentSpec spec, String deployment, String workloadHelperRole) {
+    parameters().putString(usersPath(spec) + deployment, workloadHelperRole,
+        "Bunker deployment " + deployment + " uses this deployment helper.");
   }
 
   /** An older provider's user tags on the topic become parameters, and the tags go. */
@@ -180,14 +176,12 @@ public final class HelperDeployment {
     if (tagged.isEmpty()) {
       return;
     }
-    tagged.forEach(user -> recordUser(spec, user));
-    central.sns().untagResource(r -> r.resourceArn(topicArn)
-        .tagKeys(tagged.stream().map(u -> USER_TAG_PREFIX + u).toList()));
+    tagged.forEach(user -> recordUser(spec, user, UNKNOWN_ROLE));
+    topics().untag(topicArn, tagged.stream().map(u -> USER_TAG_PREFIX + u).toList());
   }
 
   private List<String> taggedUsers(String topicArn) {
-    return central.sns().listTagsForResource(r -> r.resourceArn(topicArn)).tags().stream()
-        .map(Tag::key).filter(k -> k.startsWith(USER_TAG_PREFIX))
+    return topics().tagKeys(topicArn).stream().filter(k -> k.startsWith(USER_TAG_PREFIX))
         .map(k -> k.substring(USER_TAG_PREFIX.length())).sorted().toList();
   }
 
@@ -204,163 +198,155 @@ public final class HelperDeployment {
         deleteFunctionSide(names);
         return true;
       }
-      central.sns().untagResource(r -> r.resourceArn(topicArn)
-          .tagKeys(USER_TAG_PREFIX + spec.name()));
-      try {
-        central.ssm().deleteParameter(r -> r.name(usersPath(spec) + spec.name()));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "ParameterNotFound")) {
-          throw e;
-        }
-      }
+      topics().untag(topicArn, List.of(USER_TAG_PREFIX + spec.name()));
+      parameters().delete(usersPath(spec) + spec.name());
       if (!users(spec).isEmpty()) {
-        new Roles(central.iam(), waiters).deleteInlinePolicy(names.helperLambdaRole(),
-            HelperDocuments.assumePolicyName(spec.name()));
+        Roles roles = new Roles(central.iam(), waiters);
+        if (roles.findByName(names.helperLambdaRole()).isPresent()) {
+          putRolePolicies(spec, names, roles);
+        }
         return false;
       }
-      central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn)).subscriptions()
-          .forEach(s -> central.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn())));
-      central.sns().deleteTopic(r -> r.topicArn(topicArn));
+      topics().delete(topicArn);
       deleteFunctionSide(names);
       return true;
     }
   }
 
   private void deleteFunctionSide(Names names) {
-    try {
-      central.lambda().deleteFunction(r -> r.functionName(names.helperFunction()));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        throw e;
-      }
-    }
+    functions().delete(names.helperFunction());
     new LogGroups(central.logs()).delete(names.helperLogGroup());
     new Roles(central.iam(), waiters).delete(names.helperLambdaRole());
   }
 
   /**
-   * The Lambda's role: its shared policy (logs) and {@code spec}'s deployment's own policy
-   * naming its workload helper role. The shared policy keeps the older providers' broad assume
-   * statement while another user of the helper has no policy of its own yet (it gets one on
-   * its next apply or destroy).
+   * The Lambda's role, with its two inline policies: the shared one (logs) and the one naming
+   * every user's workload helper role. The shared policy keeps the older providers' broad
+   * assume statement while a user's role is not known yet (it becomes known on that
+   * deployment's next apply or destroy).
    */
   private String ensureRole(DeploymentSpec spec, Names names) {
-    Environment env = spec.environment();
     Roles roles = new Roles(central.iam(), waiters);
     String role = names.helperLambdaRole();
-    Map<String, String> own = Map.of(HelperDocuments.assumePolicyName(spec.name()),
-        HelperDocuments.assumePolicy(spec));
     return roles.findByName(role).map(r -> {
-      own.forEach((name, doc) -> roles.putInlinePolicy(role, name, doc));
-      List<String> present = roles.inlinePolicyNames(role);
-      boolean legacy = users(spec).stream().anyMatch(u -> !present.contains(
-          HelperDocuments.assumePolicyName(u)));
-      roles.putInlinePolicy(role, SHARED_POLICY,
-          HelperDocuments.lambdaPolicy(env, names.helperLogGroup(), legacy));
+      putRolePolicies(spec, names, roles);
       return r.arn();
-    }).orElseGet(() -> {
-      Map<String, String> inline = new TreeMap<>(own);
-      inline.put(SHARED_POLICY, HelperDocuments.lambdaPolicy(env, names.helperLogGroup(),
-          false));
-      return roles.create(new Roles.Spec(role, "/",
-          "The Bunker deployment helper Lambda runs with this role.",
-          HelperDocuments.lambdaTrust(env), List.of(), inline, tags(spec))).arn();
-    });
+    }).orElseGet(() -> roles.create(new Roles.Spec(role, "/",
+        "The Bunker deployment helper Lambda runs with this role.",
+        HelperDocuments.lambdaTrust(spec.environment()), List.of(),
+        rolePolicies(spec, names, userRoles(spec)), tags(spec))).arn());
+  }
+
+  /**
+   * Puts the role's policies for the users recorded now, then reads the users again and puts
+   * them once more if another apply recorded or released one meanwhile (each rewrites the
+   * policy naming every user, so the last writer must have seen the last user). Policies of
+   * the one-per-deployment layout go.
+   */
+  private void putRolePolicies(DeploymentSpec spec, Names names, Roles roles) {
+    String role = names.helperLambdaRole();
+    Map<String, String> users = userRoles(spec);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Map<String, String> wanted = rolePolicies(spec, names, users);
+      wanted.forEach((name, doc) -> roles.putInlinePolicy(role, name, doc));
+      for (String name : roles.inlinePolicyNames(role)) {
+        if (!wanted.containsKey(name) && (name.equals(HelperDocuments.ASSUME_POLICY)
+            || name.startsWith(HelperDocuments.PER_DEPLOYMENT_POLICY_PREFIX))) {
+          roles.deleteInlinePolicy(role, name);
+        }
+      }
+      Map<String, String> now = userRoles(spec);
+      if (now.equals(users)) {
+        return;
+      }
+      users = now;
+    }
+  }
+
+  /** The Lambda role's inline policies (name → document) for these users. */
+  private static Map<String, String> rolePolicies(DeploymentSpec spec, Names names,
+      Map<String, String> users) {
+    Environment env = spec.environment();
+    Set<String> known = new TreeSet<>(users.values());
+    boolean legacy = known.remove(UNKNOWN_ROLE);
+    Map<String, String> policies = new TreeMap<>();
+    policies.put(SHARED_POLICY, HelperDocuments.lambdaPolicy(env, names.helperLogGroup(),
+        legacy));
+    if (!known.isEmpty()) {
+      policies.put(HelperDocuments.ASSUME_POLICY, HelperDocuments.assumePolicy(env, known));
+    }
+    return policies;
+  }
+
+  /**
+   * Fails, before {@code spec}'s deployment is recorded as a user, when naming its workload
+   * helper role beside the other users' would take the Lambda role's inline policies past IAM's
+   * quota; PutRolePolicy would refuse it half-way through the apply.
+   */
+  private void checkRoleQuota(DeploymentSpec spec, Names names) {
+    Map<String, String> users = userRoles(spec);
+    users.put(spec.name(), names.workloadHelperRole());
+    int size = rolePolicies(spec, names, users).values().stream()
+        .mapToInt(HelperDocuments::policySize).sum();
+    if (size > HelperDocuments.ROLE_INLINE_POLICY_QUOTA) {
+      throw new IllegalStateException("The deployment helper of central account prefix \""
+          + spec.centralPrefix() + "\" serves " + (users.size() - 1) + " deployments; naming "
+          + "this deployment's workload helper role (" + names.workloadHelperRole()
+          + ") too would take the inline policies of IAM role " + names.helperLambdaRole()
+          + " to " + size + " characters, past IAM's quota of "
+          + HelperDocuments.ROLE_INLINE_POLICY_QUOTA + ". Deploy it through a provider "
+          + "configuration with another central_account_resource_name_prefix.");
+    }
   }
 
   private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {
-    LambdaClient lambda = central.lambda();
-    Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
+    LambdaFunctions functions = functions();
+    Optional<LambdaFunctions.Function> existing = functions.find(names.helperFunction());
     if (existing.isPresent()) {
-      FunctionConfiguration f = existing.get();
+      LambdaFunctions.Function f = existing.get();
       if (!isBunkers(f, roleArn)) {
         // The seed module's helper has this name (Python, Terraform in a Lambda): it becomes
         // Bunker's before any member stack is moved, so the seed module's vault resources that
         // CloudFormation then removes reach Bunker's helper, which releases them.
-        lambda.updateFunctionConfiguration(r -> r.functionName(names.helperFunction())
-            .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
-            .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
-            .environment(e -> e.variables(Map.of())).description(DESCRIPTION));
-        awaitUpdate(names.helperFunction(), "configuration");
+        functions.updateConfiguration(names.helperFunction(), settings(roleArn));
       }
       if (!HelperCode.sha256(zip).equals(f.codeSha256())) {
-        lambda.updateFunctionCode(r -> r.functionName(names.helperFunction())
-            .zipFile(SdkBytes.fromByteArray(zip)));
-        awaitUpdate(names.helperFunction(), "code");
+        functions.updateCode(names.helperFunction(), zip);
       }
-      return f.functionArn();
+      return f.arn();
     }
-    // A role Lambda has not seen yet: "The role defined for the function cannot be assumed".
-    return waiters.retry("creating Lambda Function (" + names.helperFunction() + ")",
-        IAM_PROPAGATION, Duration.ofSeconds(2),
-        e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
-            && AwsErrors.messageContains(e, "cannot be assumed"),
-        () -> lambda.createFunction(r -> r.functionName(names.helperFunction())
-            .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
-            .code(c -> c.zipFile(SdkBytes.fromByteArray(zip)))
-            .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
-            .description(DESCRIPTION)
-            .tags(tags(spec))).functionArn());
+    return functions.create(names.helperFunction(), settings(roleArn), zip, tags(spec));
+  }
+
+  private static LambdaFunctions.Settings settings(String roleArn) {
+    return new LambdaFunctions.Settings(HelperCode.RUNTIME, HelperCode.HANDLER, roleArn,
+        TIMEOUT_SECONDS, MEMORY_MB, DESCRIPTION);
   }
 
   /** Whether {@code f} runs as Bunker's helper: its runtime, handler, role and limits. */
-  private static boolean isBunkers(FunctionConfiguration f, String roleArn) {
-    return HelperCode.RUNTIME.equals(f.runtimeAsString())
-        && HelperCode.HANDLER.equals(f.handler()) && roleArn.equals(f.role())
-        && Integer.valueOf(TIMEOUT_SECONDS).equals(f.timeout())
-        && Integer.valueOf(MEMORY_MB).equals(f.memorySize());
-  }
-
-  /** Lambda refuses the next change while one is in progress ("ResourceConflictException"). */
-  private void awaitUpdate(String function, String what) {
-    waiters.retry("updating Lambda Function (" + function + ") " + what,
-        Duration.ofMinutes(2), Duration.ofSeconds(1), e -> e instanceof IllegalStateException,
-        () -> {
-          String status = String.valueOf(findFunction(function)
-              .map(FunctionConfiguration::lastUpdateStatusAsString).orElse(""));
-          if (status.equals("InProgress")) {
-            throw new IllegalStateException("still updating");
-          }
-          return status;
-        });
-  }
-
-  private Optional<FunctionConfiguration> findFunction(String name) {
-    try {
-      return Optional.of(central.lambda().getFunction(r -> r.functionName(name)).configuration());
-    } catch (RuntimeException e) {
-      if (AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+  private static boolean isBunkers(LambdaFunctions.Function f, String roleArn) {
+    return HelperCode.RUNTIME.equals(f.runtime())
+        && HelperCode.HANDLER.equals(f.handler()) && roleArn.equals(f.roleArn())
+        && Integer.valueOf(TIMEOUT_SECONDS).equals(f.timeoutSeconds())
+        && Integer.valueOf(MEMORY_MB).equals(f.memoryMb());
   }
 
   private void subscribe(String topicArn, String functionArn) {
-    try {
-      central.lambda().addPermission(r -> r.functionName(functionArn)
-          .statementId("sns-deployment-helper").action("lambda:InvokeFunction")
-          .principal("sns.amazonaws.com").sourceArn(topicArn));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceConflictException")) {
-        throw e;
-      }
-    }
+    functions().permit(functionArn, "sns-deployment-helper", "sns.amazonaws.com", topicArn);
     // The topic is the member stacks' ServiceToken: every subscriber would answer their
     // requests, so the helper's function is the only one (the seed module's helper may have
     // subscribed something else, which deletes the workload vaults on a Delete).
+    Topics topics = topics();
     boolean subscribed = false;
-    for (var s : central.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn))
-        .subscriptions()) {
+    for (var s : topics.subscriptions(topicArn)) {
       if (functionArn.equals(s.endpoint()) && "lambda".equals(s.protocol())) {
         subscribed = true;
       } else if (s.subscriptionArn().startsWith("arn:")) { // not "PendingConfirmation"
-        central.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
+        topics.unsubscribe(s.subscriptionArn());
       }
     }
     if (!subscribed) {
-      central.sns().subscribe(r -> r.topicArn(topicArn).protocol("lambda")
-          .endpoint(functionArn));
+      topics.subscribe(topicArn, "lambda", functionArn);
     }
   }
 
@@ -368,6 +354,18 @@ public final class HelperDeployment {
     Map<String, String> tags = new TreeMap<>(central.settings().defaultTags());
     tags.put("bunker:component", "deployment-helper");
     return tags;
+  }
+
+  private Topics topics() {
+    return new Topics(central.sns());
+  }
+
+  private Parameters parameters() {
+    return new Parameters(central.ssm());
+  }
+
+  private LambdaFunctions functions() {
+    return new LambdaFunctions(central.lambda(), waiters);
   }
 
   private static Object lock(String topicArn) {

@@ -2,18 +2,16 @@ package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
 import bunker.aws.AwsErrors;
+import bunker.aws.lambda.LambdaFunctions;
+import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
-import bunker.topology.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.model.InvocationType;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
  * Counts the recovery points of the deployment's vaults in workload accounts of stackset mode by
@@ -129,15 +127,13 @@ final class HelperPointCounts {
 
   private Map<String, Object> invoke(DeploymentSpec spec, List<String> accounts) {
     String function = Names.of(spec).helperFunction();
-    InvokeResponse r = central.lambda().invoke(b -> b.functionName(function)
-        .invocationType(InvocationType.REQUEST_RESPONSE)
-        .payload(SdkBytes.fromUtf8String(request(spec, accounts))));
-    String payload = r.payload() == null ? "" : r.payload().asUtf8String();
-    if (r.functionError() != null) {
+    LambdaFunctions.Answer r = new LambdaFunctions(central.lambda())
+        .invoke(function, request(spec, accounts));
+    if (r.functionError().isPresent()) {
       throw new IllegalStateException("the deployment helper (" + function + ") failed: "
-          + r.functionError() + " " + payload);
+          + r.functionError().get() + " " + r.payload());
     }
-    return Json.parseObject(payload);
+    return Json.parseObject(r.payload());
   }
 
   private static String whyNotAsked(DeploymentSpec spec, RuntimeException e) {

@@ -1,20 +1,19 @@
 package bunker.resource.deployment.workload;
 
 import bunker.aws.AwsClients;
-import bunker.aws.AwsErrors;
 import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.EmptyOptions;
 import bunker.aws.backup.RecoveryPoints;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
+import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.EventDocuments;
 import bunker.topology.Names;
 import bunker.topology.VaultPolicies;
 import bunker.topology.WorkloadRoles;
-import bunker.topology.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
@@ -61,29 +59,29 @@ final class MemberObjects {
    * each object comes to exist, so a failure part way still reports what is there.
    */
   MemberAccount ensure(String account, AwsClients member, Progress progress) {
-    ensureServiceLinkedRole(member.iam());
-    IamClient iam = member.iam();
+    Roles roles = new Roles(member.iam(), waiters);
+    ensureServiceLinkedRole(roles);
     // Without a deployment key the vaults use the AWS managed key, which needs no grant here.
     Map<String, String> keyUse = request.kmsKeyArn().isEmpty() ? Map.of()
         : Map.of(WorkloadRoles.KEY_USE_POLICY_NAME,
             WorkloadRoles.keyUsePolicy(spec, request.kmsKeyArn()));
-    progress.backupServiceRole = ensureRole(iam, names.workloadBackupServiceRole(),
+    progress.backupServiceRole = ensureRole(roles, names.workloadBackupServiceRole(),
         "AWS Backup runs the deployment's backup plans with this role.",
         WorkloadRoles.backupTrust(account), WorkloadRoles.backupManagedPolicies(spec), keyUse);
-    progress.restoreRole = ensureRole(iam, names.workloadRestoreRole(),
+    progress.restoreRole = ensureRole(roles, names.workloadRestoreRole(),
         "Pass this role to AWS Backup to restore from the deployment's vaults.",
         WorkloadRoles.backupTrust(account), WorkloadRoles.restoreManagedPolicies(spec), keyUse);
-    progress.forwarderRole = ensureRole(iam, names.workloadForwarderRole(),
+    progress.forwarderRole = ensureRole(roles, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
         WorkloadRoles.eventsTrust(spec, account), List.of(),
         Map.of(WorkloadRoles.FORWARDER_POLICY_NAME, WorkloadRoles.forwarderPolicy(spec)));
     // Named, not recorded in state: the central machines find them by name in every account.
-    ensureRole(iam, names.workloadIngestAccessRole(),
+    ensureRole(roles, names.workloadIngestAccessRole(),
         "The central ingest state machine shortens this account's recovery points with this "
             + "role once their central copy is complete.",
         WorkloadRoles.ingestAccessTrust(spec), List.of(),
         Map.of(WorkloadRoles.INGEST_ACCESS_POLICY_NAME, WorkloadRoles.ingestAccessPolicy()));
-    ensureRole(iam, names.workloadRestoreAccessRole(),
+    ensureRole(roles, names.workloadRestoreAccessRole(),
         "The central restore state machine copies restored points into this account's restore "
             + "vault with this role.",
         WorkloadRoles.restoreAccessTrust(spec), List.of(),
@@ -207,23 +205,14 @@ final class MemberObjects {
     return VaultPolicies.workload(spec, account, List.of(request.memberRoleName()));
   }
 
-  private void ensureServiceLinkedRole(IamClient iam) {
-    if (new Roles(iam, waiters).findByName(SLR_NAME).isPresent()) {
-      return;
-    }
-    try {
-      iam.createServiceLinkedRole(r -> r.awsServiceName("backup.amazonaws.com"));
-    } catch (RuntimeException e) {
-      // Created meanwhile (by Backup itself or a parallel apply): "role name … has been taken".
-      if (!AwsErrors.hasCode(e, "InvalidInput", "InvalidInputException")) {
-        throw e;
-      }
+  private static void ensureServiceLinkedRole(Roles roles) {
+    if (roles.findByName(SLR_NAME).isEmpty()) {
+      roles.createServiceLinked("backup.amazonaws.com");
     }
   }
 
-  private String ensureRole(IamClient iam, String name, String description, String trust,
+  private String ensureRole(Roles roles, String name, String description, String trust,
       List<String> managed, Map<String, String> inline) {
-    Roles roles = new Roles(iam, waiters);
     Optional<Role> existing = roles.findByName(name);
     if (existing.isEmpty()) {
       return roles.create(new Roles.Spec(name, "/", description, trust, managed, inline, tags))
@@ -233,7 +222,7 @@ final class MemberObjects {
     List<String> attached = roles.attachedPolicyArns(name);
     for (String arn : managed) {
       if (!attached.contains(arn)) {
-        iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));
+        roles.attachManagedPolicy(name, arn);
       }
     }
     inline.forEach((policyName, doc) -> roles.putInlinePolicy(name, policyName, doc));

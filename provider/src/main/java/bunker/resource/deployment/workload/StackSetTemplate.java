@@ -1,8 +1,8 @@
 package bunker.resource.deployment.workload;
 
+import bunker.json.Json;
 import bunker.topology.Names;
 import bunker.topology.WorkloadTemplate;
-import bunker.topology.json.Json;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
 
 /**
@@ -34,24 +34,12 @@ public enum StackSetTemplate {
   /** Whose template {@code set} runs, compared with the {@code desired} one. */
   static StackSetTemplate of(StackSet set, String desired, Names names) {
     String body = set.templateBody();
-    if (same(body, desired)) {
+    if (Json.same(body, desired)) { // not JSON (someone wrote YAML): not ours
       return CURRENT;
     }
     if (body != null && body.contains(WorkloadTemplate.VAULTS_RESOURCE_TYPE)) {
       return OUTDATED;
     }
     return SeedModuleTemplate.matches(set, names) ? SEED_MODULE : FOREIGN;
-  }
-
-  /** Whether two template bodies are the same JSON (key order and spacing aside). */
-  static boolean same(String actual, String desired) {
-    if (actual == null) {
-      return false;
-    }
-    try {
-      return Json.parse(actual).equals(Json.parse(desired));
-    } catch (RuntimeException e) {
-      return false; // not JSON (someone replaced it with YAML): not ours
-    }
   }
 }

@@ -4,6 +4,7 @@ import bunker.aws.AwsClients;
 import bunker.aws.Waiters;
 import bunker.aws.cloudformation.StackSets;
 import bunker.aws.organizations.OrganizationUnits;
+import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
@@ -85,7 +86,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         // The same template again re-runs every instance: how an instance left OUTDATED or
         // INOPERABLE by a failed operation is retried. A seed module's template is replaced
         // here too, the helper having taken over the seed module's above.
-        if (!StackSetTemplate.same(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
+        if (!Json.same(found.get().templateBody(), body) || anyInstanceFailed(prior)) {
           step = "updating StackSet (" + name + ")";
           sets.waitForOperation(name, sets.update(name, body, Map.of(),
               spec.stackSetOperation(), request.timeout()), request.timeout());
@@ -249,8 +250,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       takeOverSeedModule(request, sets);
       return Optional.empty();
     } catch (RuntimeException e) {
-      return Optional.of(Finding.error("The StackSet could not be moved from the seed module's"
-          + " template to Bunker's", "Before its workload vaults can be checked, StackSet "
+      return Optional.of(Finding.error("The StackSet Could Not Be Moved from the Seed Module's"
+          + " Template to Bunker's", "Before its workload vaults can be checked, StackSet "
           + Names.of(request.spec()).stackSet() + " must run Bunker's template (only Bunker's"
           + " member stacks let the helper count recovery points): " + Fanout.describe(e)
           + ". No workload vault or recovery point was deleted; fix the cause and run the"
@@ -343,8 +344,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   private List<StackInstanceSummary> instances(String name, CallAs as) {
-    return central.cloudFormation().listStackInstancesPaginator(r -> r.stackSetName(name)
-        .callAs(as)).summaries().stream().toList();
+    return new StackSets(central.cloudFormation(), waiters, as).instances(name);
   }
 
   /**

@@ -79,8 +79,8 @@ final class VaultCheck {
 
   private static Finding nonEmpty(String account, String vault, long points,
       Operation operation) {
-    return Finding.error("Backup Vault (" + vault + ") in workload account " + account
-        + " is not empty", "Account " + account + ", vault " + vault + ": " + points
+    return Finding.error("Backup Vault (" + vault + ") in Workload Account " + account
+        + " Is Not Empty", "Account " + account + ", vault " + vault + ": " + points
         + " recovery point(s). " + operation.nothingDone + " (checked before anything was"
         + " deleted). Set force_destroy = true and run terraform apply to delete them with the"
         + " vaults, or delete them from the vault yourself; then " + operation.retry + ".");

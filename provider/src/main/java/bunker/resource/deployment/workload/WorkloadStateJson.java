@@ -1,6 +1,6 @@
 package bunker.resource.deployment.workload;
 
-import bunker.topology.json.Json;
+import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
 
 /** Desired accounts against the state: what an apply deploys, converges, removes, forgets. */
@@ -120,15 +120,6 @@ class AccountDiffTest {
     assertEquals("arn:aws:events:eu-west-2:333333333333:rule/m-prod-event-forwarder",
         a.forwarderRuleArn());
     assertEquals("", a.detail());
-  }
-
-  @Test
-  void sameTemplate_comparesJsonNotText() {
-    assertTrue(StackSetTemplate.same("{\"a\": 1, \"b\": [2]}",
-        "{\"b\":[2],\"a\":1}"));
-    assertFalse(StackSetTemplate.same("{\"a\": 2}", "{\"a\":1}"));
-    assertFalse(StackSetTemplate.same("Resources: {}", "{\"a\":1}"));
-    assertFalse(StackSetTemplate.same(null, "{}"));
   }
 
   @Test

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Names;
-import bunker.topology.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

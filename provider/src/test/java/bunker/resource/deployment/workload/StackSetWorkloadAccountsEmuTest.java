@@ -2,6 +2,7 @@ package bunker.resource.deployment.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AwsClients;
@@ -10,12 +11,12 @@ import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.cloudformation.StackSets;
 import bunker.aws.iam.Roles;
+import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.HelperDocuments;
 import bunker.topology.Names;
 import bunker.topology.WorkloadTemplate;
-import bunker.topology.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -313,40 +314,88 @@ class StackSetWorkloadAccountsEmuTest {
 
   /**
    * Issue 14 item 6: the shared Lambda role may assume each user's own helper role by its exact
-   * name, through one inline policy per deployment; the shared policy keeps the older wildcard
-   * only while a user has none of its own (a deployment applied by an older provider), and a
-   * release removes the releasing deployment's policy.
+   * name, all of them in one inline policy (IAM caps a role's inline policies together at 10,240
+   * characters: a policy per deployment stopped at about 40 deployments); the shared policy
+   * keeps the older wildcard only while a user's role is not known (a deployment applied by an
+   * older provider); a release takes the releasing deployment's role out; the per-deployment
+   * policies of the earlier layout go.
    */
   @Test
-  void helper_eachDeploymentAddsAndRemovesItsOwnAssumePolicy() {
+  void helper_onePolicyNamesEachUsersRole() {
     DeploymentSpec a = uniqueCentralPrefix(emu.spec("pa", List.of(emu.ou("workloads/dev"))));
     DeploymentSpec b = emu.spec("pb", List.of(emu.ou("workloads/dev"))).toBuilder()
         .centralPrefix(a.centralPrefix()).build();
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     Roles roles = new Roles(emu.central.iam());
     String role = Names.of(a).helperLambdaRole();
+    String assume = HelperDocuments.ASSUME_POLICY;
     helper.ensure(a);
-    assertEquals(new TreeSet<>(List.of("deployment-helper",
-        HelperDocuments.assumePolicyName(a.name()))), new TreeSet<>(roles.inlinePolicyNames(role)));
-    assertEquals(Json.parse(HelperDocuments.assumePolicy(a)), Json.parse(policy(role,
-        HelperDocuments.assumePolicyName(a.name()))));
+    assertEquals(new TreeSet<>(List.of("deployment-helper", assume)),
+        new TreeSet<>(roles.inlinePolicyNames(role)));
+    assertEquals(Json.parse(HelperDocuments.assumePolicy(a.environment(),
+        List.of(Names.of(a).workloadHelperRole()))), Json.parse(policy(role, assume)));
     assertFalse(policy(role, "deployment-helper").contains("sts:AssumeRole"));
-    // b used the helper before this provider: its tag, no policy of its own.
+    // b used the helper before this provider: its tag, no role known. The earlier layout's
+    // per-deployment policy is still on the role.
     emu.central.sns().tagResource(r -> r.resourceArn(Arns.of(a).helperTopic()).tags(
         software.amazon.awssdk.services.sns.model.Tag.builder()
             .key(HelperDeployment.USER_TAG_PREFIX + b.name()).value("in-use").build()));
+    roles.putInlinePolicy(role, HelperDocuments.PER_DEPLOYMENT_POLICY_PREFIX + a.name(),
+        HelperDocuments.assumePolicy(a.environment(), List.of(Names.of(a).workloadHelperRole())));
     helper.ensure(a);
     assertTrue(policy(role, "deployment-helper").contains("sts:AssumeRole"),
-        "the wildcard stays while b has no policy of its own");
+        "the wildcard stays while b's role is not known");
+    assertEquals(new TreeSet<>(List.of("deployment-helper", assume)),
+        new TreeSet<>(roles.inlinePolicyNames(role)), "the earlier layout's policy went");
     helper.ensure(b);
-    helper.ensure(a);
     assertFalse(policy(role, "deployment-helper").contains("sts:AssumeRole"));
+    assertEquals(Json.parse(HelperDocuments.assumePolicy(a.environment(), List.of(
+        Names.of(a).workloadHelperRole(), Names.of(b).workloadHelperRole()))),
+        Json.parse(policy(role, assume)));
     assertFalse(helper.release(a));
-    assertFalse(roles.inlinePolicyNames(role).contains(HelperDocuments.assumePolicyName(
-        a.name())), "a's policy goes with a");
-    assertTrue(roles.inlinePolicyNames(role).contains(HelperDocuments.assumePolicyName(
-        b.name())));
+    assertEquals(Json.parse(HelperDocuments.assumePolicy(b.environment(),
+        List.of(Names.of(b).workloadHelperRole()))), Json.parse(policy(role, assume)),
+        "a's role goes with a");
     assertTrue(helper.release(b));
+  }
+
+  /**
+   * IAM user guide, "IAM and AWS STS quotas": a role's inline policies together hold at most
+   * 10,240 characters, white space left out (the emulator refuses PutRolePolicy past it with
+   * LimitExceeded, as IAM does). When naming one more deployment's role would pass it, ensure
+   * fails before it records the deployment or changes the role, saying which quota and what to
+   * do; the users already there keep working.
+   */
+  @Test
+  void helper_roleQuotaFull_failsBeforeAnyChangeNamingTheQuota() {
+    DeploymentSpec first = uniqueCentralPrefix(emu.spec("qf", List.of(emu.ou("workloads/dev"))));
+    HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
+    helper.ensure(first);
+    // 150 users recorded with roles of IAM's longest names (64 characters): ~13,000 characters.
+    String path = HelperDeployment.usersPath(first);
+    for (int i = 0; i < 150; i++) {
+      String user = "q" + i;
+      String roleName = String.format("%03d", i) + "r".repeat(61);
+      emu.central.ssm().putParameter(r -> r.name(path + user).type("String").value(roleName)
+          .overwrite(true));
+    }
+    DeploymentSpec next = emu.spec("qn", List.of(emu.ou("workloads/dev"))).toBuilder()
+        .centralPrefix(first.centralPrefix()).build();
+    Roles roles = new Roles(emu.central.iam());
+    String role = Names.of(first).helperLambdaRole();
+    String before = policy(role, HelperDocuments.ASSUME_POLICY);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> helper.ensure(next));
+    assertTrue(e.getMessage().contains("past IAM's quota of 10240"), e.getMessage());
+    assertTrue(e.getMessage().contains("central_account_resource_name_prefix"), e.getMessage());
+    assertFalse(helper.users(first).contains(next.name()), "not recorded");
+    assertEquals(before, policy(role, HelperDocuments.ASSUME_POLICY), "role unchanged");
+    assertTrue(roles.findByName(role).isPresent());
+    for (int i = 0; i < 150; i++) {
+      String user = "q" + i;
+      emu.central.ssm().deleteParameter(r -> r.name(path + user));
+    }
+    assertTrue(helper.release(first));
   }
 
   private static String policy(String role, String name) {
@@ -434,7 +483,7 @@ class StackSetWorkloadAccountsEmuTest {
           MemberMode.STACKSET));
       assertEquals(1, findings.size(), findings.toString());
       assertTrue(findings.get(0).error());
-      assertEquals("The StackSet could not be moved from the seed module's template to Bunker's",
+      assertEquals("The StackSet Could Not Be Moved from the Seed Module's Template to Bunker's",
           findings.get(0).summary());
       assertTrue(findings.get(0).detail().contains("no-such-helper.zip"),
           findings.get(0).detail());

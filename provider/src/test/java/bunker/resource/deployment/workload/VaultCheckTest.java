@@ -29,7 +29,7 @@ class VaultCheckTest {
         Map.of("m-backup", 40L, "m-restore", 0L), true));
     assertEquals(1, f.size());
     assertTrue(f.get(0).error());
-    assertEquals("Backup Vault (m-backup) in workload account 111111111111 is not empty",
+    assertEquals("Backup Vault (m-backup) in Workload Account 111111111111 Is Not Empty",
         f.get(0).summary());
     String d = f.get(0).detail();
     assertTrue(d.contains("111111111111") && d.contains("m-backup")

@@ -1,4 +1,4 @@
-package bunker.topology.json;
+package bunker.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,20 +9,28 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
- * A small JSON writer and parser for the documents the topology renders (IAM, KMS, vault and bus
- * policies, event patterns, state-machine definitions, backup policies, CloudFormation).
+ * The provider's one JSON codec, JDK only: the documents the topology renders (IAM, KMS, vault
+ * and bus policies, event patterns, state-machine definitions, backup policies, CloudFormation),
+ * cty's JSON forms on the plugin wire, the helper Lambda's events and the provider's log lines.
  *
  * <p>The value model is plain JDK types: {@code Map<String, ?>} (objects; insertion order is the
  * output order), {@code List<?>} or any {@link Collection} (arrays), {@link String},
- * {@link Number}, {@link Boolean} and {@code null}. The parser returns {@link LinkedHashMap},
- * unmodifiable lists, {@link String}, {@link Boolean}, {@code null}, and numbers as {@link Long}
- * when integral and in range, otherwise {@link BigDecimal}, so two parsed documents compare with
- * {@code equals} regardless of whitespace. Duplicate object keys are rejected, as AWS rejects
- * them in policies.
+ * {@link Number}, {@link Boolean} and {@code null}. The parser is strict (RFC 8259, one value per
+ * text) and returns {@link LinkedHashMap}, unmodifiable lists, {@link String}, {@link Boolean},
+ * {@code null}, and numbers exactly: {@link Long} when integral and in range, otherwise a
+ * {@link BigDecimal} without trailing zeros, so {@code 1}, {@code 1.0} and {@code 1e0} parse to the
+ * same value and two parsed documents compare with {@code equals} regardless of whitespace (see
+ * {@link #same}). Duplicate object keys are rejected: RFC 8259 leaves their meaning open and
+ * lenient readers keep the last one, so a second {@code "Effect"} could silently turn a policy's
+ * Deny into an Allow. Nesting stops at {@value JsonParser#MAX_DEPTH} levels.
  */
 public final class Json {
+
+  private static final int PLAIN_SCALE = 1000;
 
   private Json() {}
 
@@ -65,6 +73,66 @@ public final class Json {
   }
 
   /**
+   * Whether two JSON texts hold the same value (key order, whitespace and the spelling of numbers
+   * aside); false when either is null or not JSON.
+   */
+  public static boolean same(String a, String b) {
+    return same(a, b, UnaryOperator.identity());
+  }
+
+  /**
+   * Whether two JSON texts hold the same value once {@code form} has put each parsed value in a
+   * canonical form (such as a policy's unordered statement lists); false when either is null or
+   * not JSON. This is the one JSON-equality test; callers supply only what "same" means to them.
+   */
+  public static boolean same(String a, String b, UnaryOperator<Object> form) {
+    if (a == null || b == null) {
+      return false;
+    }
+    try {
+      return Objects.equals(form.apply(parse(a)), form.apply(parse(b)));
+    } catch (IllegalArgumentException notJson) {
+      return false;
+    }
+  }
+
+  /** {@code s} as a JSON string literal, quotes included. */
+  public static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2);
+    quote(out, s);
+    return out.toString();
+  }
+
+  /**
+   * Appends {@code s} as a JSON string literal: the short escapes where JSON has them,
+   * <code>&#92;uXXXX</code> for the other control characters and for U+2028/U+2029 (which
+   * JavaScript reads as line ends); everything else as is.
+   */
+  public static StringBuilder quote(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"');
+  }
+
+  /**
    * An ordered object from alternating keys and values, e.g. {@code obj("Effect", "Allow",
    * "Action", List.of("kms:Decrypt"))}. Entries whose value is {@code null} are left out, which
    * keeps optional fields out of documents without an {@code if} at every call site.
@@ -98,7 +166,7 @@ public final class Json {
     if (value == null) {
       out.append("null");
     } else if (value instanceof String) {
-      writeString(out, (String) value);
+      quote(out, (String) value);
     } else if (value instanceof Boolean) {
       out.append(value.toString());
     } else if (value instanceof Number) {
@@ -110,7 +178,7 @@ public final class Json {
     } else if (value instanceof Object[]) {
       writeArray(out, Arrays.asList((Object[]) value), indent, depth);
     } else if (value instanceof Enum) {
-      writeString(out, ((Enum<?>) value).name());
+      quote(out, ((Enum<?>) value).name());
     } else {
       throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
     }
@@ -132,7 +200,7 @@ public final class Json {
       }
       first = false;
       newline(out, indent, depth + 1);
-      writeString(out, (String) entry.getKey());
+      quote(out, (String) entry.getKey());
       out.append(indent < 0 ? ":" : ": ");
       writeValue(out, entry.getValue(), indent, depth + 1);
     }
@@ -174,10 +242,10 @@ public final class Json {
       if (d == Math.rint(d) && Math.abs(d) < 1e15) {
         out.append((long) d);
       } else {
-        out.append(BigDecimal.valueOf(d).toString());
+        writeDecimal(out, BigDecimal.valueOf(d));
       }
     } else if (number instanceof BigDecimal) {
-      out.append(((BigDecimal) number).toString());
+      writeDecimal(out, (BigDecimal) number);
     } else if (number instanceof BigInteger) {
       out.append(number.toString());
     } else {
@@ -185,40 +253,12 @@ public final class Json {
     }
   }
 
-  private static void writeString(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        case '\b':
-          out.append("\\b");
-          break;
-        case '\f':
-          out.append("\\f");
-          break;
-        default:
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
-    }
-    out.append('"');
+  /**
+   * Plain digits, as Terraform writes cty numbers, unless that would take more than
+   * {@value #PLAIN_SCALE} zeros: then the exact scientific form, so that {@code 1e999999999}
+   * read from a document does not become a gigabyte of zeros.
+   */
+  private static void writeDecimal(StringBuilder out, BigDecimal n) {
+    out.append(Math.abs(n.scale()) <= PLAIN_SCALE ? n.toPlainString() : n.toString());
   }
 }

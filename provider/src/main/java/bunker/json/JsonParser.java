@@ -1,4 +1,4 @@
-package bunker.topology.json;
+package bunker.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.Map;
 final class JsonParser {
 
   // Deep enough for any policy or template we render; guards the stack against hostile input.
-  private static final int MAX_DEPTH = 512;
+  static final int MAX_DEPTH = 512;
 
   private final String text;
   private int pos;

@@ -1,0 +1,87 @@
+package bunker.aws.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatusReasonCode;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeRequest;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeResponse;
+
+/**
+ * The wait after a code or configuration update: GetFunction's {@code LastUpdateStatus} goes
+ * {@code InProgress} → {@code Successful} or {@code Failed}, with {@code LastUpdateStatusReason}
+ * and {@code LastUpdateStatusReasonCode} saying why (Lambda developer guide, "Lambda function
+ * states"; Lambda API reference, GetFunction / FunctionConfiguration). A failed update must be
+ * an error naming that reason, not a success.
+ */
+class LambdaFunctionsTest {
+
+  /** GetFunction answers the queued statuses in turn (the last one repeats). */
+  private static final class FakeLambda implements LambdaClient {
+    final Deque<GetFunctionResponse> answers = new ArrayDeque<>();
+    final List<String> calls = new ArrayList<>();
+
+    FakeLambda answer(LastUpdateStatus status, LastUpdateStatusReasonCode code, String reason) {
+      answers.add(GetFunctionResponse.builder().configuration(c -> c.functionName("helper")
+          .lastUpdateStatus(status).lastUpdateStatusReasonCode(code)
+          .lastUpdateStatusReason(reason)).build());
+      return this;
+    }
+
+    @Override
+    public UpdateFunctionCodeResponse updateFunctionCode(UpdateFunctionCodeRequest r) {
+      calls.add("UpdateFunctionCode " + r.functionName());
+      return UpdateFunctionCodeResponse.builder().functionName(r.functionName())
+          .lastUpdateStatus(LastUpdateStatus.IN_PROGRESS).build();
+    }
+
+    @Override
+    public GetFunctionResponse getFunction(GetFunctionRequest r) {
+      calls.add("GetFunction " + r.functionName());
+      return answers.size() > 1 ? answers.poll() : answers.peek();
+    }
+
+    @Override
+    public String serviceName() {
+      return "lambda";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void updateCode_failedStatus_isAnErrorNamingTheReason() {
+    FakeLambda lambda = new FakeLambda().answer(LastUpdateStatus.FAILED,
+        LastUpdateStatusReasonCode.INVALID_RUNTIME,
+        "The runtime parameter of java8 is no longer supported");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> new LambdaFunctions(lambda).updateCode("helper", new byte[] {1}));
+    assertTrue(e.getMessage().contains("updating Lambda Function (helper) code failed"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("InvalidRuntime"), e.getMessage());
+    assertTrue(e.getMessage().contains("The runtime parameter of java8 is no longer supported"),
+        e.getMessage());
+    assertEquals("UpdateFunctionCode helper", lambda.calls.get(0));
+  }
+
+  @Test
+  void updateCode_waitsWhileInProgress_thenReturnsOnSuccess() {
+    FakeLambda lambda = new FakeLambda()
+        .answer(LastUpdateStatus.IN_PROGRESS, null, null)
+        .answer(LastUpdateStatus.SUCCESSFUL, null, null);
+    new LambdaFunctions(lambda).updateCode("helper", new byte[] {1});
+    assertEquals(List.of("UpdateFunctionCode helper", "GetFunction helper",
+        "GetFunction helper"), lambda.calls);
+  }
+}
