@@ -44,7 +44,8 @@ class DeployedPoliciesAccTest {
         Map<String, String> docs = deployed(Emulator.org().central(), n);
         List<String> problems = new ArrayList<>();
         docs.forEach((what, text) -> check(what, text, problems));
-        List<String> sharePrincipals = Emulator.org().central().ram().getResourceShareAssociations(r -> r
+        List<String> sharePrincipals = Emulator.org().central().ram()
+            .getResourceShareAssociations(r -> r
             .associationType(ResourceShareAssociationType.PRINCIPAL).resourceShareArns(
                 Emulator.org().central().ram().getResourceShares(q -> q.resourceOwner("SELF")
                     .name(n.resourceShare())).resourceShares().get(0).resourceShareArn()))

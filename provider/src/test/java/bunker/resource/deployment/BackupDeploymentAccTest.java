@@ -132,8 +132,9 @@ class BackupDeploymentAccTest {
         .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), false)))
         .check(state -> {
           key.set(state.string(R, "kms_key_arn"));
-          Emulator.addRecoveryPoints(Emulator.org().backupAccount(), names(name).intermediateVault(), 120);
-          Emulator.addRecoveryPoints(Emulator.org().backupAccount(), names(name).standardVault(), 80);
+          String central = Emulator.org().backupAccount();
+          Emulator.addRecoveryPoints(central, names(name).intermediateVault(), 120);
+          Emulator.addRecoveryPoints(central, names(name).standardVault(), 80);
           BackupVaults vaults = new BackupVaults(org().central().backup());
           assertEquals(120L, vaults.findByName(names(name).intermediateVault()).orElseThrow()
               .numberOfRecoveryPoints());

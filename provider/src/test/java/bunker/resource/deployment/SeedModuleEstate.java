@@ -23,23 +23,23 @@ import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
 /**
- * A central estate shaped as the seed module (The National Archives' Terraform module) leaves
- * one deployment, built in the emulator with the AWS SDK from the description of its objects in
- * docs/guides/migrating-from-the-seed-module.md (our own code; nothing of the module is
- * copied). Its settings match {@code examples/quickstart} (daily plan; monthly plan with the logically air-gapped
- * vault; retention 7-365; restore sharing on), so the quickstart is the "matching
+ * A central estate shaped as the seed module (The National Archives' Terraform module) leaves one
+ * deployment, built in the emulator with the AWS SDK from the description of its objects in
+ * docs/guides/migrating-from-the-seed-module.md (our own code; nothing of the module is copied).
+ * Its settings match {@code examples/quickstart} (daily plan; monthly plan with the logically
+ * air-gapped vault; retention 7-365; restore sharing on), so the quickstart is the "matching
  * configuration" an import is checked against. It also holds an older retained standard vault
  * generation {@code C-standard-7-180} with recovery points, and the seed module's objects that
- * Bunker has no counterpart for: the {@code log-to-cloudwatch} rule, the {@code /aws/events/C}
- * log group and the {@code C-backup-ingest-sfn-states} role. (The seed module's Terraform state
- * bucket is left out: the provider carries no S3 client to make one with.)
+ * Bunker has no counterpart for: the {@code log-to-cloudwatch} rule, the {@code /aws/events/C} log
+ * group and the {@code C-backup-ingest-sfn-states} role. (The seed module's Terraform state bucket
+ * is left out: the provider carries no S3 client to make one with.)
  *
  * <p>The workload side is the StackSet {@code M} with the seed module's member template and
  * parameters ({@link SeedModuleWorkload}), deployed to the target OU, and the seed module's
  * deployment helper: its topic (the member stacks' ServiceToken), its Python function and role
- * (which the emulator cannot run) and, serving the topic in their place, the stand-in of
- * {@link SeedModuleWorkload}, which made each member account's {@code M-cmk} and
- * {@code M-default}; {@link #MEMBER_POINTS} recovery points are then put into each.
+ * (which the emulator cannot run) and, serving the topic in their place, the stand-in of {@link
+ * SeedModuleWorkload}, which made each member account's {@code M-cmk} and {@code M-default}; {@link
+ * #MEMBER_POINTS} recovery points are then put into each.
  */
 final class SeedModuleEstate implements AutoCloseable {
   /** Recovery points the retained generation holds. */
