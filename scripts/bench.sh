@@ -22,6 +22,9 @@
 #                                         assume_role deployment of 3 and of 50 member accounts
 #                                         (BENCH_DATAPLANE_COUNTS) × 4 tagged resources, timed,
 #                                         with job and execution counts, outcomes checked
+#   scripts/bench.sh emptier              force destroy of BENCH_EMPTIER_POINTS (5,000) recovery
+#                                         points without faults, the provider's emptier alone on
+#                                         that emulator: scripts/bench/Emptier.java
 #   scripts/bench.sh all                  every benchmark
 set -euo pipefail
 
@@ -222,14 +225,45 @@ versus() {
   echo "$out" | tee -a "$DOC"
 }
 
+# The provider's vault emptier alone (was EmptierMeasureEmuTest in the gated suite).
+emptier() {
+  for tool in java mvn python3; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
+  done
+  (cd "$ROOT" && mvn -q -B -ntp -DskipTests -pl provider -am package)
+  local port=${BENCH_EMULATOR_PORT:-4610} count=${BENCH_EMPTIER_POINTS:-5000} started=0 cp out
+  if ! BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" status >/dev/null; then
+    BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" start >&2
+    started=1
+  fi
+  cp="$ROOT/provider/target/bunker-provider-$VERSION.jar:$(printf '%s:' "$ROOT"/provider/target/lib/*.jar)"
+  local status=0
+  out=$(java -cp "$cp" "$ROOT/scripts/bench/Emptier.java" "http://127.0.0.1:$port" "$count") \
+    || status=$?
+  if [ "$started" = 1 ]; then
+    BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" stop >&2
+  fi
+  [ "$status" = 0 ] || { echo "bench.sh: emptier failed (exit $status): $out" >&2; exit "$status"; }
+  {
+    echo
+    echo "### emptier — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Command: \`scripts/bench.sh emptier\` ($count points, no faults, poll 250 ms;"
+    echo "\`scripts/bench/Emptier.java\`). Machine: $(machine)."
+    echo
+    echo "    $out"
+  } | tee -a "$DOC"
+}
+
 case "$MODE" in
+  emptier) emptier ;;
   startup) shift; startup "$@" ;;
   release) release ;;
   all) startup; versus plan; versus destroy; versus scale; versus dataplane ;;
   plan|destroy|scale|scale-stackset|dataplane) versus "$MODE" ;;
   *)
     echo "usage: scripts/bench.sh startup [--levers] | release | plan | destroy | scale |" \
-      "scale-stackset | dataplane | all" >&2
+      "scale-stackset | dataplane | emptier | all" >&2
     exit 2
     ;;
 esac

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole suite, what .ci/run calls:
-#   1. mvn -B verify: unit tests (surefire), then *EmuTest (emulator) and *AccTest (the real
-#      terraform; the installed-launcher ones install into provider/target) with failsafe;
-#   2. the emulator's own pytest suite, when scripts/emulator exists.
+#   1. at the same time: the emulator's own pytest suite (when scripts/emulator exists), then a
+#      reset of the emulator; and mvn -B package: the build with the unit tests (surefire), which
+#      do not touch the emulator;
+#   2. then mvn -B verify with the unit tests left out (they ran in 1): *EmuTest (emulator) and
+#      *AccTest (the real terraform; the installed-launcher ones install into provider/target)
+#      with failsafe, on the reset emulator.
 # The emulator is started for the run (port BUNKER_EMULATOR_PORT, default 4566) and stopped at
 # exit. Prints one summary line at the end; exits non-zero when anything failed.
 set -uo pipefail
@@ -20,6 +23,8 @@ need java "Java 17 or newer is required"
 need mvn "Apache Maven 3.8 or newer is required"
 need python3 "Python 3 with moto 5.2.1 is required for the emulator"
 need terraform "Terraform 1.11 is required for the acceptance tests"
+need cfn-lint "cfn-lint is required: CfnLintTest lints the templates (pip install cfn-lint)"
+need node "Node.js 18 or newer is required: AslValidatorTest runs asl-validator"
 if ! python3 -c 'import moto' >/dev/null 2>&1; then
   echo "test.sh: python3 cannot import moto (moto 5.2.1 with its server extras is required)" >&2
   exit 1
@@ -49,13 +54,27 @@ echo "test.sh: emulator $emulator"
 
 status=0
 
-# The emulator's own tests first, on a fresh emulator, then a reset so the Java suites start
-# from a clean organisation too.
-pytest="not present"
-if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
-  echo "test.sh: emulator pytest (log: .cache/test/pytest.log)"
+# The emulator's own tests on a fresh emulator, in the background, then a reset so that the Java
+# suites start from a clean organisation too. Meanwhile the build and the unit tests run: they
+# need no emulator. Before the emulator and acceptance tests start, the pytest stage must be done.
+pytest_job() {
   python3 -m pytest -q scripts/emulator/tests >"$LOGS/pytest.log" 2>&1
-  rc=$?
+  echo $? >"$LOGS/pytest.rc"
+  scripts/emulator.sh reset >"$LOGS/emulator-reset.log" 2>&1
+  echo $? >"$LOGS/emulator-reset.rc"
+}
+pytest="not present"
+pytest_pid=
+if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
+  echo "test.sh: emulator pytest, in the background (log: .cache/test/pytest.log)"
+  pytest_job &
+  pytest_pid=$!
+fi
+wait_pytest() {
+  [ -n "$pytest_pid" ] || return 0
+  wait "$pytest_pid"
+  local rc
+  rc=$(cat "$LOGS/pytest.rc" 2>/dev/null || echo 1)
   if [ "$rc" = 0 ]; then
     pytest="passed ($(tail -1 "$LOGS/pytest.log"))"
   elif [ "$rc" = 5 ]; then
@@ -65,23 +84,33 @@ if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
     status=1
   fi
   echo "test.sh: emulator pytest $pytest"
-  if ! scripts/emulator.sh reset >"$LOGS/emulator-reset.log" 2>&1; then
+  if [ "$(cat "$LOGS/emulator-reset.rc" 2>/dev/null)" != 0 ]; then
     echo "test.sh: scripts/emulator.sh reset failed after the pytest suite:" >&2
     tail -n 3 "$LOGS/emulator-reset.log" >&2
     status=1
   fi
-fi
+  pytest_pid=
+}
 
-# Package first: the provider's emulator tests deploy the helper Lambda's zip, which the helper
-# module (built after the provider) produces.
+# Package first, with the unit tests: the provider's emulator tests deploy the helper Lambda's
+# zip, which the helper module (built after the provider) produces. Then the emulator and
+# acceptance tests alone (-Dtest=none: surefire's tests ran in the package).
 # Reports of an earlier run (a single test class run by hand, say) would be counted below.
 rm -rf provider/target/surefire-reports provider/target/failsafe-reports \
   helper/target/surefire-reports helper/target/failsafe-reports
-echo "test.sh: mvn -B package -DskipTests, then mvn -B verify (log: .cache/test/maven.log)"
-{ { mvn -B -ntp -DskipTests package && mvn -B -ntp verify; } 2>&1; echo $? >"$LOGS/maven.rc"; } \
-  | tee "$LOGS/maven.log" \
-  | grep -E "Tests run:|FAIL|ERROR|BUILD" | grep -v "^\[INFO\] Tests run: .*, Time elapsed"
+echo "test.sh: mvn -B package (unit tests), then mvn -B verify (emulator and acceptance tests;" \
+  "log: .cache/test/maven.log)"
+filter() {
+  grep -E "Tests run:|FAIL|ERROR|BUILD" | grep -v "^\[INFO\] Tests run: .*, Time elapsed"
+}
+{ mvn -B -ntp package 2>&1; echo $? >"$LOGS/maven.rc"; } | tee "$LOGS/maven.log" | filter
 maven=$(cat "$LOGS/maven.rc")
+wait_pytest
+if [ "$maven" = 0 ]; then
+  { mvn -B -ntp verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false 2>&1
+    echo $? >"$LOGS/maven.rc"; } | tee -a "$LOGS/maven.log" | filter
+  maven=$(cat "$LOGS/maven.rc")
+fi
 [ "$maven" = 0 ] || status=1
 
 count() { # sums "Tests run/Failures/Errors/Skipped" over report directories

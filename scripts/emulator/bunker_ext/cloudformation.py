@@ -1,6 +1,7 @@
 """CloudFormation: AWS::Backup::BackupVault, and service-managed StackSets as Organizations drives them.
 
-What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
+What moto 5.2.1 lacks and Bunker calls (measured;
+docs/guides/local-emulator.md lists what is moto and what is ours):
 - AWS::Backup::BackupVault was skipped silently (stack CREATE_COMPLETE, no vault). It is a real
   resource type now: the vault is created in the stack's account and region through moto's
   backup store, with BackupVaultTags, EncryptionKeyArn and LockConfiguration; Ref gives the

@@ -1,6 +1,7 @@
 """EventBridge: Step Functions and SNS targets, and bus policies replaced by PutPermission Policy.
 
-What moto 5.2.1 lacks (measured in notes/emulator-coverage.md):
+What moto 5.2.1 lacks (measured;
+docs/guides/local-emulator.md lists what is moto and what is ours):
 - A matching event whose rule targets a state machine (or an SNS topic) made PutEvents fail with
   HTTP 500 ("Expr not defined") and started nothing. Such targets are now delivered as AWS
   does: the state machine gets a StartExecution whose input is the event (or what the target's

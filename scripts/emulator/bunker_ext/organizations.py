@@ -1,6 +1,7 @@
 """Organizations: backup policies, delegated administrators, the resource policy, member callers.
 
-What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
+What moto 5.2.1 lacks and Bunker calls (measured;
+docs/guides/local-emulator.md lists what is moto and what is ours):
 - CreatePolicy Type=BACKUP_POLICY raised NotImplementedError (HTTP 500). Backup policies are now
   real: content must follow the syntax of the Organizations user guide's "Backup policy syntax
   and examples" page (checked by ``_backup_policy.validate``; MalformedPolicyDocumentException

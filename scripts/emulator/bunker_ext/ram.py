@@ -1,6 +1,7 @@
 """RAM: sharing backup vaults with accounts, OUs and the organization.
 
-What moto 5.2.1 lacks and Bunker calls (measured in notes/emulator-coverage.md):
+What moto 5.2.1 lacks and Bunker calls (measured;
+docs/guides/local-emulator.md lists what is moto and what is ours):
 - backup-vault ARNs were not shareable (MalformedArnException); the resource type
   `backup:BackupVault` and its AWS managed permission were unknown. A shared vault must exist in
   the owner's account and region (moto's backup store; UnknownResourceException otherwise).

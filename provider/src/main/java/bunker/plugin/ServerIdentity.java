@@ -33,9 +33,9 @@ import java.util.concurrent.FutureTask;
  * {@code DNS:localhost}, made once per process. Terraform trusts exactly this certificate,
  * which it learns from the last field of the handshake line.
  *
- * <p>Terraform's client checks (notes/plugin-protocol.md section 1.4): the name must be in a
- * SAN (a CN alone is refused), the certificate must be valid now, and its extended key usage
- * must allow serverAuth. P-256 is the cheapest curve that passes.
+ * <p>Terraform's client (hashicorp/go-plugin with AutoMTLS, Go's crypto/tls) checks: the name
+ * must be in a SAN (a CN alone is refused), the certificate must be valid now, and its extended
+ * key usage must allow serverAuth. P-256 is the cheapest curve that passes.
  */
 public record ServerIdentity(PrivateKey privateKey, X509Certificate certificate) {
 

@@ -31,12 +31,13 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * What a deployment builds and in which order, as a {@link Topology}. The ordering facts behind
- * the edges (notes/aws-api-facts.md §7): the key before the vault it encrypts; a lock before the
- * deny policy that would also guard it; roles and vaults before the machines that name them;
- * machines and roles before the rules that target them; the LAG vault before its share; and the
- * backup policies last of all, because they start copies into every vault, through the rules, in
- * accounts whose StackSet role and vault must already exist (and on destroy they go first).
+ * What a deployment builds and in which order, as a {@link Topology}. The ordering facts behind the
+ * edges (each is a check AWS makes on the call that names the other object): the key before the
+ * vault it encrypts; a lock before the deny policy that would also guard it; roles and vaults
+ * before the machines that name them; machines and roles before the rules that target them; the LAG
+ * vault before its share; and the backup policies last of all, because they start copies into every
+ * vault, through the rules, in accounts whose StackSet role and vault must already exist (and on
+ * destroy they go first).
  */
 public final class CentralPlan {
 

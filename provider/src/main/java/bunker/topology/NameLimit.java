@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * The length and character rules AWS puts on each kind of name the topology derives. Sources:
  * the service API models (Backup vault and plan names, StackSet names, IAM role names, KMS
- * aliases, EventBridge buses and rules, log groups) as summarised in notes/aws-api-facts.md.
+ * aliases, EventBridge buses and rules, log groups): each constant's pattern and length bounds.
  */
 public enum NameLimit {
   BACKUP_VAULT("backup vault name", 2, 50, "[a-zA-Z0-9_-]+"),

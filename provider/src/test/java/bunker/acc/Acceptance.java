@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Drives the real {@code terraform} through the steps of one acceptance test, the way
@@ -47,7 +46,7 @@ public final class Acceptance {
   /** The provider source address every config uses. */
   public static final String SOURCE = "terraform.local/bunker/backup";
 
-  private static final String REQUIRED_PROVIDERS =
+  static final String REQUIRED_PROVIDERS =
       "terraform {\n  required_providers {\n    backup = { source = \"" + SOURCE + "\" }\n  }\n}\n";
 
   private enum Kind { CONFIG, IMPORT, COMMAND }
@@ -201,7 +200,7 @@ public final class Acceptance {
 
   /** Runs every step, then destroys and runs check-destroy, even after a failed step. */
   public void run() {
-    Assumptions.assumeTrue(Terraform.available(), "terraform is not on PATH");
+    Tools.require("terraform", "the acceptance tests run Terraform 1.11");
     Path root = Path.of("target", "acc", name + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")))
         .toAbsolutePath();
@@ -301,15 +300,10 @@ public final class Acceptance {
         default:
           writeConfig(work.dir(), lastHcl == null ? "" : lastHcl);
           init(work);
-          if (step.expectError == null) {
-            step.onOutput.accept(work.ok(step.args.toArray(new String[0])).output());
-            break;
-          }
           Terraform.Result r = work.run(step.args.toArray(new String[0]));
-          assertTrue(r.exitCode() != 0, "expected an error, " + step.args + " succeeded:\n"
-              + r.output());
-          assertTrue(step.expectError.matcher(r.output()).find(),
-              "error output does not match /" + step.expectError + "/:\n" + r.output());
+          if (!failedAsExpected(step, r)) {
+            requireSuccess(r);
+          }
           step.onOutput.accept(r.output());
       }
     }
@@ -319,16 +313,11 @@ public final class Acceptance {
       writeConfig(work.dir(), step.hcl);
       init(work);
       Terraform.Result r = work.run("apply", "-auto-approve", "-no-color", "-input=false");
-      if (step.expectError != null) {
-        assertTrue(r.exitCode() != 0, "expected an error, apply succeeded:\n" + r.output());
-        assertTrue(step.expectError.matcher(r.output()).find(),
-            "error output does not match /" + step.expectError + "/:\n" + r.output());
+      if (failedAsExpected(step, r)) {
         return;
       }
       applied = true;
-      if (r.exitCode() != 0) {
-        throw new AssertionError(r.describe());
-      }
+      requireSuccess(r);
       state = show(work);
       for (Consumer<TfState> c : step.checks) {
         c.accept(state);
@@ -369,15 +358,10 @@ public final class Acceptance {
         imp.ok("init", "-no-color", "-input=false");
       }
       Terraform.Result r = imp.run("import", "-no-color", "-input=false", step.address, id);
-      if (step.expectError != null) {
-        assertTrue(r.exitCode() != 0, "expected an error, import succeeded:\n" + r.output());
-        assertTrue(step.expectError.matcher(r.output()).find(),
-            "error output does not match /" + step.expectError + "/:\n" + r.output());
+      if (failedAsExpected(step, r)) {
         return;
       }
-      if (r.exitCode() != 0) {
-        throw new AssertionError(r.describe());
-      }
+      requireSuccess(r);
       Map<String, Object> actual = show(imp).resource(step.address);
       List<String> diffs = new ArrayList<>();
       for (String key : union(expected, actual)) {
@@ -391,6 +375,27 @@ public final class Acceptance {
       if (!diffs.isEmpty()) {
         throw new AssertionError("ImportStateVerify attributes not equivalent:\n  "
             + String.join("\n  ", diffs));
+      }
+    }
+
+    /**
+     * False when {@code step} expects no error; otherwise fails unless {@code r} failed with
+     * output matching the step's pattern, and returns true.
+     */
+    private boolean failedAsExpected(Step step, Terraform.Result r) {
+      if (step.expectError == null) {
+        return false;
+      }
+      assertTrue(r.exitCode() != 0, "expected an error, `terraform "
+          + String.join(" ", r.command()) + "` succeeded:\n" + r.output());
+      assertTrue(step.expectError.matcher(r.output()).find(),
+          "error output does not match /" + step.expectError + "/:\n" + r.output());
+      return true;
+    }
+
+    private void requireSuccess(Terraform.Result r) {
+      if (r.exitCode() != 0) {
+        throw new AssertionError(r.describe());
       }
     }
 

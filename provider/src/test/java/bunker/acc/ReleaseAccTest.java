@@ -61,7 +61,7 @@ class ReleaseAccTest {
   @BeforeAll
   static void buildRelease() throws Exception {
     for (String tool : List.of("terraform", "python3", "openssl", "unzip")) {
-      assertTrue(onPath(tool), tool + " not found on PATH: the release test needs it");
+      Tools.require(tool, "the release test needs it");
     }
     root = LauncherInstall.repositoryRoot();
     String pom = Files.readString(root.resolve("pom.xml"));
@@ -201,14 +201,14 @@ class ReleaseAccTest {
       noJava.put("AWS_ACCESS_KEY_ID", "test");
       noJava.put("AWS_SECRET_ACCESS_KEY", "test");
       noJava.put("AWS_REGION", "eu-west-2");
-      Terraform.Result which = run(List.of("sh", "-c", "command -v java"), noJava, bin);
+      Ran which = run(List.of("sh", "-c", "command -v java"), noJava, bin);
       assertNotEquals(0, which.exitCode(), "java is still on the test's PATH: " + which.stdout());
       String name = "release-acc-" + Long.toString(System.nanoTime(), 36);
       Files.writeString(second.resolve("main.tf"), config + "\nprovider \"backup\" {}\n\n"
           + "resource \"backup_vault\" \"this\" {\n  name = \"" + name + "\"\n}\n");
       Terraform plain = new Terraform(second, noJava,
           List.of("JAVA_HOME", "JDK_HOME", "JAVA_TOOL_OPTIONS", "TF_CLI_CONFIG_FILE"),
-          terraformPath());
+          Tools.require("terraform", "the release test runs it").toString());
       plain.ok("validate", "-no-color");
       Terraform.Result plan = plain.ok("plan", "-no-color", "-out=tfplan");
       assertTrue(plan.stdout().contains("backup_vault.this will be created"), plan.describe());
@@ -378,24 +378,6 @@ class ReleaseAccTest {
     return bin;
   }
 
-  private static String terraformPath() {
-    for (String dir : System.getenv("PATH").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "terraform"))) {
-        return Path.of(dir, "terraform").toString();
-      }
-    }
-    throw new AssertionError("terraform not found on PATH");
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static Set<String> all(Pattern p, String text) {
     Set<String> found = new TreeSet<>();
     Matcher m = p.matcher(text);
@@ -419,14 +401,17 @@ class ReleaseAccTest {
         MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  private static Terraform.Result run(List<String> cmd, Map<String, String> env, Path dir)
+  /** What a command other than terraform printed (stdout and stderr) and its exit code. */
+  private record Ran(int exitCode, String stdout) {}
+
+  private static Ran run(List<String> cmd, Map<String, String> env, Path dir)
       throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().putAll(env);
     Process p = pb.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(1, TimeUnit.MINUTES);
-    return new Terraform.Result(cmd, p.exitValue(), out, "");
+    return new Ran(p.exitValue(), out);
   }
 
   private static void exec(List<String> cmd, Map<String, String> env, Path log, int minutes)

@@ -14,19 +14,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The running emulator for {@code *EmuTest}: its URL from {@code BUNKER_EMULATOR_URL}, clients
- * pointed at it, admin calls (faults, bulk recovery points). Fails, never skips, when the
- * emulator is not there: a test that cannot run must not pass.
+ * The running emulator, the one facade every provider test uses ({@code *EmuTest} and
+ * {@code *AccTest}): its URL from {@code BUNKER_EMULATOR_URL}, the seeded organisation, clients
+ * pointed at it, and the admin API (fault rules and call statistics, bulk recovery points, the
+ * Java Lambda switch). Fails, never skips, when the emulator or what a test needs of it is not
+ * there: a test that cannot run must not pass. (The helper module keeps a small one of its own:
+ * its tests see none of the provider's test classes.)
  */
 public final class Emulator {
   public static final String REGION = "eu-west-2";
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(3)).build();
 
+  private static SeededOrganisation org;
+
   private Emulator() {}
+
+  /**
+   * The seeded organisation, seeded once per JVM ({@link #seedOrganisation}); points the in-JVM
+   * provider's SDK at the emulator (the system property the SDK reads like AWS_ENDPOINT_URL).
+   */
+  public static synchronized SeededOrganisation org() {
+    if (org == null) {
+      org = seedOrganisation();
+      System.setProperty("aws.endpointUrl", url());
+    }
+    return org;
+  }
 
   /** The emulator's base URL, checked to answer. */
   public static String url() {
@@ -96,6 +114,85 @@ public final class Emulator {
   /** A name unique to this run, e.g. {@code bunker-test-3fa2c1}. */
   public static String uniqueName(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  // ---- fault rules and call statistics (docs/guides/local-emulator.md, "Fault and latency
+  // injection") ----
+
+  /** Replaces the fault rules ({@code POST /bunker-api/faults}). */
+  public static void faults(String json) {
+    admin("POST", "/faults", json);
+  }
+
+  /** Clears every fault rule (always in a finally: a leftover rule breaks later tests). */
+  public static void clearFaults() {
+    admin("DELETE", "/faults", null);
+  }
+
+  /** Zeroes the call and fault counters. */
+  public static void resetStats() {
+    admin("DELETE", "/stats", null);
+  }
+
+  /** Calls and injected faults since the last reset, keyed {@code service.Operation[.fault]}. */
+  public record Stats(Map<String, Long> calls, Map<String, Long> faults, long total) {
+    /** Faults of one kind ({@code throttle}, {@code error}, {@code latency}) over every call. */
+    public long faultCount(String kind) {
+      return faults.entrySet().stream().filter(e -> e.getKey().endsWith("." + kind))
+          .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Calls that change something (Create/Put/Delete/…), by operation. */
+    public Map<String, Long> mutating() {
+      Map<String, Long> out = new TreeMap<>();
+      calls.forEach((op, n) -> {
+        String name = op.substring(op.indexOf('.') + 1);
+        if (name.matches("(Create|Put|Delete|Update|Attach|Detach|Tag|Untag|Schedule|Enable"
+            + "|Disable|Associate|Disassociate|Start|Cancel|Set|Register|Deregister).*")) {
+          out.put(op, n);
+        }
+      });
+      return out;
+    }
+  }
+
+  /** {@code GET /bunker-api/stats}. */
+  @SuppressWarnings("unchecked")
+  public static Stats stats() {
+    Map<String, Object> root = (Map<String, Object>) Json.parse(admin("GET", "/stats", null));
+    return new Stats(longs((Map<String, Object>) root.get("calls")),
+        longs((Map<String, Object>) root.get("faults")),
+        ((Number) root.get("total")).longValue());
+  }
+
+  private static Map<String, Long> longs(Map<String, Object> in) {
+    Map<String, Long> out = new TreeMap<>();
+    if (in != null) {
+      in.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+    }
+    return out;
+  }
+
+  /** Puts {@code count} COMPLETED recovery points into a vault of {@code account} (bulk route). */
+  public static void addRecoveryPoints(String account, String vault, int count) {
+    admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + account
+        + "\", \"region\": \"" + REGION + "\", \"vault_name\": \"" + vault + "\", \"count\": "
+        + count + "}");
+  }
+
+  /**
+   * Fails unless the emulator runs Java Lambdas ({@code GET /bunker-api/lambda/java} answers
+   * {@code "enabled": true}; {@code BUNKER_EMULATOR_JAVA_LAMBDA=false} turns them off), saying
+   * {@code why} the test needs them: the helper Lambda (java21) answers the StackSet's custom
+   * resources, without which a request waits out its hour-long ServiceTimeout.
+   */
+  public static void requireJavaLambdas(String why) {
+    Object status = Json.parse(admin("GET", "/lambda/java", null));
+    if (!(status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled")))) {
+      fail("the emulator at " + url() + " does not run Java Lambdas (GET /bunker-api/lambda/java"
+          + " answered " + status + "; was it started with BUNKER_EMULATOR_JAVA_LAMBDA=false?): "
+          + why);
+    }
   }
 
   /** POSTs JSON to an admin route ({@code /bunker-api/...}); returns the body, fails on >= 400. */

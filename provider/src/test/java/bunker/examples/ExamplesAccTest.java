@@ -1,18 +1,20 @@
 package bunker.examples;
 
-import static bunker.examples.ExampleEmulator.list;
-import static bunker.examples.ExampleEmulator.mainTf;
-import static bunker.examples.ExampleEmulator.org;
-import static bunker.examples.ExampleEmulator.quote;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.acc.Hcl.quote;
+import static bunker.aws.Emulator.org;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
+import bunker.acc.Hcl;
 import bunker.acc.TfState;
+import bunker.acc.Tools;
 import bunker.aws.AwsClients;
-import bunker.aws.SeededOrganisation;
 import bunker.aws.Emulator;
+import bunker.aws.SeededOrganisation;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.iam.Roles;
 import bunker.aws.organizations.BackupPolicies;
@@ -47,7 +49,7 @@ class ExamplesAccTest {
    * A new example directory without an entry here fails {@link #everyExampleHasATest}.
    */
   static final Map<String, String> EXAMPLES = Map.of(
-      "quickstart", "bunker/resource/deployment/DeploymentEmulator.java",
+      "quickstart", "bunker/resource/deployment/BackupDeploymentAccTest.java",
       "import-existing-vault", "bunker/resource/vault/ImportVaultAccTest.java",
       "multi-deployment", "bunker/examples/ExamplesAccTest.java",
       "compose-with-aws", "bunker/examples/ExamplesAccTest.java");
@@ -67,7 +69,7 @@ class ExamplesAccTest {
   @Test
   void everyExampleHasATest() throws IOException {
     Set<String> dirs;
-    try (Stream<Path> s = Files.list(ExampleEmulator.repoRoot().resolve("examples"))) {
+    try (Stream<Path> s = Files.list(Emulator.repoRoot().resolve("examples"))) {
       dirs = s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
           .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -76,14 +78,15 @@ class ExamplesAccTest {
       Path test = Path.of("src", "test", "java", e.getValue());
       assertTrue(Files.readString(test).contains(e.getKey()),
           e.getValue() + " does not read examples/" + e.getKey());
-      assertTrue(Files.exists(ExampleEmulator.example(e.getKey()).resolve("main.tf")));
+      assertTrue(Files.exists(Hcl.exampleDir(e.getKey()).resolve("main.tf")));
     }
   }
 
   @Test
   void examplesAreFormatted() throws Exception {
-    Process p = new ProcessBuilder("terraform", "fmt", "-check", "-recursive", "-diff",
-        "-no-color", "examples").directory(ExampleEmulator.repoRoot().toFile())
+    Process p = new ProcessBuilder(Tools.require("terraform", "it checks the examples' format")
+        .toString(), "fmt", "-check", "-recursive", "-diff", "-no-color", "examples")
+        .directory(Emulator.repoRoot().toFile())
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), "terraform fmt -check examples:\n" + out);
@@ -102,10 +105,10 @@ class ExamplesAccTest {
     vars.put("prod_name", quote(prod));
     vars.put("dev_name", quote(dev));
     vars.put("member_role_name", quote(org().memberDeploymentRole()));
-    String hcl = mainTf("multi-deployment", vars);
+    String hcl = example("multi-deployment", vars);
     AtomicReference<List<String>> keys = new AtomicReference<>(List.of());
     Acceptance.steps()
-        .files(ExampleEmulator.example("multi-deployment"))
+        .files(Hcl.exampleDir("multi-deployment"))
         .checkDestroy(state -> {
           assertNothingLeft(prod, org().accounts("workloads/prod"));
           assertNothingLeft(dev, org().accounts("workloads/dev"));
@@ -176,7 +179,7 @@ class ExamplesAccTest {
           assertKeysPendingDeletion(org().in(workload), List.of(
               applied.get().string("aws_kms_key.workload", "arn")));
         })
-        .config(mainTf("compose-with-aws", vars))
+        .config(example("compose-with-aws", vars))
         .check(state -> {
           applied.set(state);
           AwsClients aws = org().in(central);
@@ -214,7 +217,7 @@ class ExamplesAccTest {
    * hashicorp/aws 5.100.0; required) expanded as the shell would.
    */
   private static String readmeCliConfig() throws IOException {
-    String readme = Files.readString(ExampleEmulator.example("compose-with-aws")
+    String readme = Files.readString(Hcl.exampleDir("compose-with-aws")
         .resolve("README.md"));
     String start = "<<EOF\n";
     int from = readme.indexOf(start);

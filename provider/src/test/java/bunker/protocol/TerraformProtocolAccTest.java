@@ -2,32 +2,25 @@ package bunker.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import bunker.acc.Terraform.Result;
+import bunker.acc.Terraform;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.framework.StateResult;
 import bunker.framework.TestProvider;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real terraform CLI against {@link ProviderService} serving the test provider in this JVM
  * (plaintext, {@code TF_REATTACH_PROVIDERS}): the wire contract end to end, no AWS involved.
- * Skipped when {@code terraform} is not on the PATH.
+ * Fails, naming it, when {@code terraform} is not on the PATH.
  */
 class TerraformProtocolAccTest {
   private static final String HEADER = """
@@ -39,27 +32,20 @@ class TerraformProtocolAccTest {
       """;
 
   private final TestProvider provider = new TestProvider();
-  private Server server;
-  private String reattach;
-  @TempDir Path dir;
+  private Terraform terraform;
 
   @BeforeEach
-  void start() throws IOException {
-    assumeTrue(onPath("terraform"), "terraform is not on the PATH");
+  void start() {
     provider.resource.onCreate = (req, d) -> StateResult.of(fill(req.planned(), "new"));
     provider.resource.onUpdate = (req, d) -> StateResult.of(fill(req.planned(), "upd"));
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new ProviderService(provider)).build().start();
-    int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
-    reattach = "{\"terraform.local/bunker/test\":{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,"
-        + "\"Pid\":" + ProcessHandle.current().pid() + ",\"Test\":true,\"Addr\":{\"Network\":"
-        + "\"tcp\",\"String\":\"127.0.0.1:" + port + "\"}}}";
+    terraform = Terraform.reattach("TerraformProtocolAccTest", "terraform.local/bunker/test",
+        provider);
   }
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.shutdownNow();
+    if (terraform != null) {
+      terraform.close();
     }
   }
 
@@ -86,22 +72,23 @@ class TerraformProtocolAccTest {
           size = length(test_thing.a.arn)
         }
         """);
-    assertEquals(0, tf("apply", "-auto-approve").code(), "apply");
-    assertEquals(0, tf("plan", "-detailed-exitcode").code(), "plan after apply must be empty");
+    assertEquals(0, tf("apply", "-auto-approve").exitCode(), "apply");
+    assertEquals(0, tf("plan", "-detailed-exitcode").exitCode(), "plan after apply must be empty");
 
-    Files.writeString(dir.resolve("main.tf"), Files.readString(dir.resolve("main.tf"))
-        .replace("\"alpha\"", "\"beta\""));
+    Path main = terraform.dir().resolve("main.tf");
+    Files.writeString(main, Files.readString(main).replace("\"alpha\"", "\"beta\""));
     Result plan = tf("plan");
-    assertTrue(plan.out().contains("# forces replacement"), plan.out());
-    assertEquals(0, tf("apply", "-auto-approve").code(), "replace");
-    assertEquals(0, tf("plan", "-detailed-exitcode").code(), "plan after replace must be empty");
+    assertTrue(plan.output().contains("# forces replacement"), plan.output());
+    assertEquals(0, tf("apply", "-auto-approve").exitCode(), "replace");
+    assertEquals(0, tf("plan", "-detailed-exitcode").exitCode(),
+        "plan after replace must be empty");
 
-    Files.writeString(dir.resolve("main.tf"), Files.readString(dir.resolve("main.tf"))
+    Files.writeString(main, Files.readString(main)
         + "resource \"test_thing\" \"c\" {\n  name = \"vault-9\"\n}\n");
     Result imp = tf("import", "test_thing.c", "vault-9");
-    assertEquals(0, imp.code(), imp.out());
-    assertTrue(tf("state", "show", "test_thing.c").out().contains("\"vault-9\""));
-    assertEquals(0, tf("destroy", "-auto-approve").code(), "destroy");
+    assertEquals(0, imp.exitCode(), imp.output());
+    assertTrue(tf("state", "show", "test_thing.c").output().contains("\"vault-9\""));
+    assertEquals(0, tf("destroy", "-auto-approve").exitCode(), "destroy");
   }
 
   @Test
@@ -114,8 +101,8 @@ class TerraformProtocolAccTest {
           value = data.test_info.x.greeting
         }
         """);
-    assertEquals(0, tf("apply", "-auto-approve").code(), "apply");
-    assertEquals("hello bob", tf("output", "-raw", "greeting").out().trim());
+    assertEquals(0, tf("apply", "-auto-approve").exitCode(), "apply");
+    assertEquals("hello bob", tf("output", "-raw", "greeting").output().trim());
   }
 
   @Test
@@ -127,10 +114,10 @@ class TerraformProtocolAccTest {
         }
         """);
     Result r = tf("validate");
-    assertEquals(1, r.code(), r.out());
+    assertEquals(1, r.exitCode(), r.output());
     // Terraform points at the attribute's own line: the path reached it.
-    assertTrue(r.out().contains("8:   size  = 500"), r.out());
-    assertTrue(r.out().contains("must be between 1 and 100, got 500"), r.out());
+    assertTrue(r.output().contains("8:   size  = 500"), r.output());
+    assertTrue(r.output().contains("must be between 1 and 100, got 500"), r.output());
   }
 
   @Test
@@ -139,44 +126,20 @@ class TerraformProtocolAccTest {
         .withAttribute("id", CtyValue.string("i-1")));
     write("resource \"test_thing\" \"a\" {\n  name = \"alpha\"\n}\n");
     Result r = tf("apply", "-auto-approve");
-    assertEquals(1, r.code(), r.out());
-    assertTrue(r.out().contains("The provider left arn unknown after create"), r.out());
+    assertEquals(1, r.exitCode(), r.output());
+    assertTrue(r.output().contains("The provider left arn unknown after create"), r.output());
   }
 
-  private record Result(int code, String out) {}
-
-  private void write(String body) throws IOException {
-    Files.writeString(dir.resolve("empty.tfrc"), "");
-    Files.writeString(dir.resolve("main.tf"), HEADER + body);
+  private void write(String body) {
+    terraform.write("main.tf", HEADER + body);
   }
 
-  private Result tf(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("terraform"));
-    cmd.addAll(List.of(args));
+  /** {@code terraform args...} without colour (state and output take no -no-color). */
+  private Result tf(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(args));
     if (!args[0].equals("state") && !args[0].equals("output")) {
       cmd.add("-no-color");
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().put("TF_REATTACH_PROVIDERS", reattach);
-    pb.environment().put("CHECKPOINT_DISABLE", "1");
-    pb.environment().put("TF_IN_AUTOMATION", "1");
-    pb.environment().put("TF_CLI_CONFIG_FILE", dir.resolve("empty.tfrc").toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "terraform " + String.join(" ", args));
-    return new Result(p.exitValue(), out);
-  }
-
-  private static boolean onPath(String exe) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String d : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, exe))) {
-        return true;
-      }
-    }
-    return false;
+    return terraform.run(cmd.toArray(new String[0]));
   }
 }

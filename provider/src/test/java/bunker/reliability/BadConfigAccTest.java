@@ -3,6 +3,8 @@ package bunker.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Terraform;
+import bunker.aws.Emulator;
 import bunker.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -288,32 +290,32 @@ class BadConfigAccTest {
 
   @Test
   void everyBadConfiguration_failsAtItsAttribute_andCreatesNothing() {
-    Inventory before = Inventory.of(Emu.org().central());
+    Inventory before = Inventory.of(Emulator.org().central());
     List<String> failures = new ArrayList<>();
     int runs = 0;
     long start = System.nanoTime();
-    Emu.resetStats();
-    try (Tf tf = Tf.reattach("bad-config")) {
-      String prod = Emu.org().ou("workloads/prod");
-      String deployment = Emu.providerBlock() + DEPLOYMENT.formatted(prod);
+    Emulator.resetStats();
+    try (Terraform tf = Terraform.reattach("bad-config")) {
+      String prod = Emulator.org().ou("workloads/prod");
+      String deployment = Configs.providerBlock() + DEPLOYMENT.formatted(prod);
       String targets = TARGETS.replace("%TARGET%", prod);
       for (Case c : deploymentCases()) {
         runs++;
         check(tf, deployment, c.withTargets(targets), failures);
       }
-      String vault = Emu.providerBlock() + VAULT;
+      String vault = Configs.providerBlock() + VAULT;
       for (Case c : vaultCases()) {
         runs++;
         check(tf, vault, c, failures);
       }
       // The base configurations themselves are valid: the errors above are the edits'.
       for (String base : List.of(deployment, vault)) {
-        Tf.Result r = tf.config(base).run("validate", "-no-color");
+        Terraform.Result r = tf.config(base).run("validate", "-no-color");
         assertEquals(0, r.exitCode(), r.describe());
       }
     }
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-    Emu.Stats stats = Emu.stats();
+    Emulator.Stats stats = Emulator.stats();
     Figures.record("bad-config", runs + " bad configurations in " + seconds + " s; "
         + failures.size() + " not as expected; AWS calls " + stats.total() + ", mutating "
         + stats.mutating());
@@ -321,11 +323,11 @@ class BadConfigAccTest {
     assertTrue(failures.isEmpty(), failures.size() + " of " + runs + " cases:\n"
         + String.join("\n", failures));
     assertEquals(Map.of(), stats.mutating(), "a bad configuration reached AWS");
-    assertEquals(Map.of(), Inventory.of(Emu.org().central()).minus(before));
+    assertEquals(Map.of(), Inventory.of(Emulator.org().central()).minus(before));
   }
 
   @SuppressWarnings("unchecked")
-  private static void check(Tf tf, String base, Case c, List<String> failures) {
+  private static void check(Terraform tf, String base, Case c, List<String> failures) {
     String hcl;
     try {
       hcl = c.edit().apply(base);
@@ -333,7 +335,7 @@ class BadConfigAccTest {
       failures.add("- " + e.getMessage());
       return;
     }
-    Tf.Result r = tf.config(hcl).run("plan", "-json", "-no-color", "-input=false");
+    Terraform.Result r = tf.config(hcl).run("plan", "-json", "-no-color", "-input=false");
     List<String> lines = List.of(hcl.split("\n"));
     List<String> seen = new ArrayList<>();
     for (String line : r.stdout().split("\n")) {

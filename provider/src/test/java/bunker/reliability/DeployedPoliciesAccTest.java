@@ -3,7 +3,9 @@ package bunker.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Terraform;
 import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
 import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
@@ -32,19 +34,20 @@ class DeployedPoliciesAccTest {
 
   @Test
   void deployedPolicies_passThePolicyChecks() {
-    String name = Emu.shortName('p');
+    String name = Configs.shortName('p');
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
         name, 7, 365);
-    try (Tf tf = Tf.reattach("policies")) {
-      tf.config(Emu.deployment(name, true));
+    try (Terraform tf = Terraform.reattach("policies")) {
+      tf.config(Configs.deployment(name, true));
       try {
         tf.ok("apply", "-auto-approve", "-no-color");
-        Map<String, String> docs = deployed(Emu.org().central(), n);
+        Map<String, String> docs = deployed(Emulator.org().central(), n);
         List<String> problems = new ArrayList<>();
         docs.forEach((what, text) -> check(what, text, problems));
-        List<String> sharePrincipals = Emu.org().central().ram().getResourceShareAssociations(r -> r
+        List<String> sharePrincipals = Emulator.org().central().ram()
+            .getResourceShareAssociations(r -> r
             .associationType(ResourceShareAssociationType.PRINCIPAL).resourceShareArns(
-                Emu.org().central().ram().getResourceShares(q -> q.resourceOwner("SELF")
+                Emulator.org().central().ram().getResourceShares(q -> q.resourceOwner("SELF")
                     .name(n.resourceShare())).resourceShares().get(0).resourceShareArn()))
             .resourceShareAssociations().stream().map(a -> a.associatedEntity()).toList();
         for (String p : sharePrincipals) {
@@ -145,7 +148,7 @@ class DeployedPoliciesAccTest {
       }
     }));
     return !arns.isEmpty() && arns.stream().allMatch(a -> a.startsWith("arn:aws:iam::"
-        + Emu.org().backupAccount() + ":"));
+        + Emulator.org().backupAccount() + ":"));
   }
 
   private static boolean isRoot(Map<String, Object> s) {
@@ -169,11 +172,11 @@ class DeployedPoliciesAccTest {
   }
 
   private static Set<String> orgAccounts() {
-    return Emu.org().allAccounts();
+    return Emulator.org().allAccounts();
   }
 
   private static String orgId() {
-    return Emu.org().organizationId();
+    return Emulator.org().organizationId();
   }
 
   private static List<String> strings(Object value) {

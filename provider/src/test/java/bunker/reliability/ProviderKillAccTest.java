@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Terraform;
 import bunker.aws.Emulator;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
@@ -28,36 +29,36 @@ class ProviderKillAccTest {
 
   @Test
   void sigkillDuringCreate_nextApplyAdoptsEverything_destroyLeavesNothing() {
-    String name = Emu.shortName('k');
+    String name = Configs.shortName('k');
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, DeploymentSpec.DEFAULT_MEMBER_PREFIX,
         name, 7, 365);
-    Inventory before = Inventory.of(Emu.org().central());
-    try (Tf tf = Tf.launcher("kill")) {
+    Inventory before = Inventory.of(Emulator.org().central());
+    try (Terraform tf = Terraform.launcher("kill")) {
       tf.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test")
           .env("AWS_REGION", Emulator.REGION);
-      tf.config(Emu.deployment(name, true));
+      tf.config(Configs.deployment(name, true));
       tf.ok("init", "-no-color");
       try {
         // Deterministic first: the moment the key exists and its alias does not yet.
         killWhen(tf, "kms.CreateKey", st -> st.calls().containsKey("kms.CreateKey"));
         for (int calls : KILL_AFTER_CALLS) {
           killWhen(tf, calls + " calls", st -> st.total() >= calls);
-          Map<String, Set<String>> made = Inventory.of(Emu.org().central()).minus(before);
+          Map<String, Set<String>> made = Inventory.of(Emulator.org().central()).minus(before);
           Figures.record("kill", "after kill at " + calls + " calls the account holds "
               + made.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size())
                   .toList());
-          Tf.Result show = tf.ok("state", "list");
+          Terraform.Result show = tf.ok("state", "list");
           assertTrue(show.stdout().isBlank(), "state after a killed create: " + show.stdout());
         }
-        Emu.resetStats();
-        Tf.Result apply = tf.run("apply", "-auto-approve", "-no-color");
+        Emulator.resetStats();
+        Terraform.Result apply = tf.run("apply", "-auto-approve", "-no-color");
         Figures.record("kill", "converging apply exit " + apply.exitCode() + " in "
-            + apply.millis() + " ms, " + Emu.stats().total() + " calls");
+            + apply.millis() + " ms, " + Emulator.stats().total() + " calls");
         assertEquals(0, apply.exitCode(), apply.describe());
-        Tf.Result plan = tf.run("plan", "-detailed-exitcode", "-no-color");
+        Terraform.Result plan = tf.run("plan", "-detailed-exitcode", "-no-color");
         assertEquals(0, plan.exitCode(), "plan after the converging apply:\n" + plan.describe());
 
-        Map<String, Set<String>> made = Inventory.of(Emu.org().central()).minus(before);
+        Map<String, Set<String>> made = Inventory.of(Emulator.org().central()).minus(before);
         Map<String, Set<String>> expected = new java.util.TreeMap<>(Map.of(
             "backup vaults", Set.of(n.intermediateVault(), n.standardVault(), n.lagVault()),
             // the default member mode is stackset: the shared deployment helper lives here too
@@ -79,13 +80,13 @@ class ProviderKillAccTest {
             "KMS keys not pending deletion (more than one: a key created by a killed provider "
                 + "before its alias existed was not adopted): " + keys);
       } finally {
-        Tf.Result destroy = tf.run("destroy", "-auto-approve", "-no-color");
+        Terraform.Result destroy = tf.run("destroy", "-auto-approve", "-no-color");
         int orphans = deleteKeysTagged(name);
         Figures.record("kill", "KMS keys of the deployment still enabled after destroy "
             + "(orphans, now scheduled for deletion by the test): " + orphans);
         assertEquals(0, destroy.exitCode(), destroy.describe());
       }
-      Map<String, Set<String>> left = Inventory.of(Emu.org().central()).minus(before);
+      Map<String, Set<String>> left = Inventory.of(Emulator.org().central()).minus(before);
       assertTrue(left.isEmpty(), "left behind after destroy: " + left);
     }
   }
@@ -95,7 +96,7 @@ class ProviderKillAccTest {
    * orphan cannot outlive the test; returns how many there were.
    */
   private static int deleteKeysTagged(String name) {
-    var kms = Emu.org().central().kms();
+    var kms = Emulator.org().central().kms();
     int n = 0;
     for (var k : kms.listKeysPaginator(r -> { }).keys()) {
       var meta = kms.describeKey(r -> r.keyId(k.keyId())).keyMetadata();
@@ -111,13 +112,13 @@ class ProviderKillAccTest {
   }
 
   /** Runs apply and SIGKILLs the provider once the emulator's call statistics match. */
-  private static void killWhen(Tf tf, String label, Predicate<Emu.Stats> when) {
-    Emu.resetStats();
+  private static void killWhen(Terraform tf, String label, Predicate<Emulator.Stats> when) {
+    Emulator.resetStats();
     AtomicLong seen = new AtomicLong(-1);
-    Tf.Result r = tf.run(p -> {
+    Terraform.Result r = tf.run(p -> {
       long deadline = System.nanoTime() + 120_000_000_000L;
       while (p.isAlive() && System.nanoTime() < deadline) {
-        Emu.Stats st = Emu.stats();
+        Emulator.Stats st = Emulator.stats();
         if (when.test(st)) {
           List<ProcessHandle> providers = p.descendants().filter(ProviderKillAccTest::isProvider)
               .toList();

@@ -3,6 +3,7 @@ package bunker.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Terraform;
 import bunker.aws.Emulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +33,12 @@ class SecretsAccTest {
     String secret = "relSecret" + UUID.randomUUID().toString().replace("-", "");
     String token = "relToken" + UUID.randomUUID().toString().replace("-", "");
     String name = Emulator.uniqueName("rel-secret");
-    Emu.org();
-    try (Tf tf = Tf.launcher("secrets")) {
+    Emulator.org();
+    try (Terraform tf = Terraform.launcher("secrets")) {
       tf.env("AWS_ACCESS_KEY_ID", "AKIARELIABILITYTEST1").env("AWS_SECRET_ACCESS_KEY", secret)
           .env("AWS_SESSION_TOKEN", token).env("AWS_REGION", Emulator.REGION)
           .env("TF_LOG", "trace").env("TF_LOG_PROVIDER", "trace");
-      tf.config(Emu.providerBlock() + "\nresource \"backup_vault\" \"v\" {\n  name = \"" + name
+      tf.config(Configs.providerBlock() + "\nresource \"backup_vault\" \"v\" {\n  name = \"" + name
           + "\"\n  tags = { purpose = \"reliability\" }\n}\n"
           + "output \"arn\" {\n  value = backup_vault.v.arn\n}\n");
       tf.ok("init", "-no-color");
@@ -48,7 +49,7 @@ class SecretsAccTest {
             .stdout());
         tf.ok("state", "pull");
       } finally {
-        Tf.Result d = tf.run("destroy", "-auto-approve", "-no-color");
+        Terraform.Result d = tf.run("destroy", "-auto-approve", "-no-color");
         assertEquals(0, d.exitCode(), d.describe());
       }
       List<String> leaks = new ArrayList<>();

@@ -2,6 +2,7 @@ package bunker.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Terraform;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
@@ -55,7 +56,7 @@ class WhoMayDoWhatAccTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"stackset", "assume_role"})
   void whoMayDoWhat(String mode) {
-    SeededOrganisation org = Emu.org();
+    SeededOrganisation org = Emulator.org();
     String hex = UUID.randomUUID().toString().substring(0, 6);
     String name = "w" + hex;
     Names n = Names.of(DeploymentSpec.DEFAULT_CENTRAL_PREFIX,
@@ -82,7 +83,7 @@ class WhoMayDoWhatAccTest {
       }
     }
 
-    try (Tf tf = Tf.reattach("who-" + mode)) {
+    try (Terraform tf = Terraform.reattach("who-" + mode)) {
       tf.config(config(org, deployerArn, name, mode, memberRole, List.of(breakGlass)));
       try {
         // Every later row needs the deployment; the destroy below runs whatever happens.
@@ -420,7 +421,7 @@ class WhoMayDoWhatAccTest {
 
   // ---- rows ----
 
-  private boolean row(String what, Tf.Result result) {
+  private boolean row(String what, Terraform.Result result) {
     String detail = result.describe();
     if (result.exitCode() != 0) {
       detail += "\nemulator denials: " + Emulator.admin("GET", "/authz", null);
@@ -511,7 +512,7 @@ class WhoMayDoWhatAccTest {
         + "  member_deployment_mode = \"" + mode + "\"\n"
         + (mode.equals("assume_role") ? "  member_role_name = \"" + memberRole + "\"\n" : "")
         + "  admin_role_names   = [\"" + String.join("\", \"", adminRoles) + "\"]\n"
-        + Emu.plans()
+        + Configs.plans()
         + "  tags = { purpose = \"who-may-do-what\" }\n"
         + "}\n";
   }

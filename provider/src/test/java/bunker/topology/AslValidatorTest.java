@@ -3,6 +3,7 @@ package bunker.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,10 +68,7 @@ class AslValidatorTest {
   }
 
   private static Path node() {
-    Path node = CfnLintTest.onPath("node");
-    assertTrue(node != null, "node is not on PATH: asl-validator (npm) cannot run; install "
-        + "Node.js 18 or later");
-    return node;
+    return Tools.require("node", "asl-validator (npm) runs on it; install Node.js 18 or later");
   }
 
   /** scripts/validators/node_modules/asl-validator/dist/bin/asl-validator.js, installed if missing. */
@@ -86,9 +84,8 @@ class AslValidatorTest {
         + Path.of("").toAbsolutePath());
     Path script = home.resolve("node_modules/asl-validator/dist/bin/asl-validator.js");
     if (!Files.isRegularFile(script)) {
-      Path npm = CfnLintTest.onPath("npm");
-      assertTrue(npm != null, "npm is not on PATH: cannot install asl-validator into " + home
-          + " (npm ci); install Node.js with npm");
+      Path npm = Tools.require("npm", "asl-validator is installed into " + home
+          + " with npm ci; install Node.js with npm");
       Result install = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund"), home);
       assertEquals(0, install.exitCode, "npm ci in " + home + " failed:\n" + install.output);
     }

@@ -3,8 +3,8 @@ package bunker.topology;
 import static bunker.json.Json.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import bunker.acc.Tools;
 import bunker.json.Json;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,14 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real cfn-lint over the workload template and over the two state-machine definitions
  * (wrapped in an AWS::StepFunctions::StateMachine, whose Definition cfn-lint validates against
- * the States Language schema). Skipped only when cfn-lint is not on PATH.
+ * the States Language schema). Fails, naming it, when cfn-lint is not on PATH.
  */
 class CfnLintTest {
 
@@ -75,9 +74,8 @@ class CfnLintTest {
   private record LintResult(int exitCode, String output) {}
 
   private LintResult lint(String template, String name) throws IOException, InterruptedException {
-    Path cfnLint = onPath("cfn-lint");
-    Assumptions.assumeTrue(cfnLint != null,
-        "SKIPPED: cfn-lint is not on PATH, so the template was not linted");
+    Path cfnLint = Tools.require("cfn-lint", "the templates are linted with it (pip install"
+        + " cfn-lint)");
     Path file = dir.resolve(name + ".json");
     Files.writeString(file, template, StandardCharsets.UTF_8);
     Process process = new ProcessBuilder(cfnLint.toString(), "--regions", "eu-west-2", "--",
@@ -88,19 +86,5 @@ class CfnLintTest {
       throw new AssertionError("cfn-lint did not finish in 120 s");
     }
     return new LintResult(process.exitValue(), output);
-  }
-
-  static Path onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String entry : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(entry, command);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
   }
 }

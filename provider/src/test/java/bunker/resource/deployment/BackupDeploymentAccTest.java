@@ -1,10 +1,10 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
-import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.acc.Hcl.quote;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,7 +39,7 @@ class BackupDeploymentAccTest {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
     v.put("backup_targets", targets);
-    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
+    v.put("central_role_arn", quote(Emulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     return v;
   }
@@ -76,7 +76,7 @@ class BackupDeploymentAccTest {
           assertNothingLeft(name, firstKey.get());
           assertNothingLeft(renamed, secondKey.get());
         })
-        .config(quickstart(vars(name, list(prod), false)))
+        .config(example("quickstart", vars(name, list(prod), false)))
         .check(state -> {
           assertEquals(name, state.string(R, "id"));
           for (String attr : DeploymentSchema.OBJECT_ATTRIBUTES) {
@@ -88,18 +88,18 @@ class BackupDeploymentAccTest {
           firstKey.set(state.string(R, "kms_key_arn"));
         })
         // Drift: the intermediate vault vanishes out of band; the next plan re-creates it.
-        .config(quickstart(vars(name, list(prod), false)))
+        .config(example("quickstart", vars(name, list(prod), false)))
         .check(state -> {
           BackupVaults vaults = new BackupVaults(org().central().backup());
           vaults.deleteAccessPolicy(names(name).intermediateVault());
           vaults.delete(names(name).intermediateVault());
         })
         .expectNonEmptyPlan()
-        .config(quickstart(vars(name, list(prod), false)))
+        .config(example("quickstart", vars(name, list(prod), false)))
         .check(state -> assertTrue(new BackupVaults(org().central().backup())
             .findByName(names(name).intermediateVault()).isPresent(), "vault not re-created"))
         // In place: another OU, and a rule changed.
-        .config(quickstart(vars(name, list(prod, dev), false))
+        .config(example("quickstart", vars(name, list(prod, dev), false))
             .replace("delete_after_days   = 35", "delete_after_days   = 42"))
         .check(state -> {
           assertEquals(firstKey.get(), state.string(R, "kms_key_arn"), "replaced, not updated");
@@ -111,7 +111,7 @@ class BackupDeploymentAccTest {
         })
         .importStep(R, "force_destroy")
         // Replacement: a new name is a new deployment; the old one is gone.
-        .config(quickstart(vars(renamed, list(prod, dev), false))
+        .config(example("quickstart", vars(renamed, list(prod, dev), false))
             .replace("delete_after_days   = 35", "delete_after_days   = 42"))
         .check(state -> {
           assertEquals(renamed, state.string(R, "id"));
@@ -126,14 +126,15 @@ class BackupDeploymentAccTest {
     String name = shortName();
     AtomicReference<String> key = new AtomicReference<>();
     String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
-        + quote(DeploymentEmulator.org().centralRoleArn()) + "\n  }\n}\n";
+        + quote(Emulator.org().centralRoleArn()) + "\n  }\n}\n";
     Acceptance.steps()
         .checkDestroy(state -> assertNothingLeft(name, key.get()))
-        .config(quickstart(vars(name, list(org().ou("workloads/prod")), false)))
+        .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), false)))
         .check(state -> {
           key.set(state.string(R, "kms_key_arn"));
-          DeploymentEmulator.addPoints(names(name).intermediateVault(), 120);
-          DeploymentEmulator.addPoints(names(name).standardVault(), 80);
+          String central = Emulator.org().backupAccount();
+          Emulator.addRecoveryPoints(central, names(name).intermediateVault(), 120);
+          Emulator.addRecoveryPoints(central, names(name).standardVault(), 80);
           BackupVaults vaults = new BackupVaults(org().central().backup());
           assertEquals(120L, vaults.findByName(names(name).intermediateVault()).orElseThrow()
               .numberOfRecoveryPoints());
@@ -143,7 +144,7 @@ class BackupDeploymentAccTest {
         .expectError("(?s)(?=.*" + names(name).intermediateVault() + "\\) Is Not Empty.*120 "
             + "recovery)(?=.*" + names(name).standardVault() + "\\) Is Not Empty.*80 recovery)")
         // Everything is still there (the refresh plan is empty); now allow the destroy.
-        .config(quickstart(vars(name, list(org().ou("workloads/prod")), true)))
+        .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), true)))
         .check(state -> assertTrue(state.attr(R, "force_destroy").equals(Boolean.TRUE)))
         .run();
   }
@@ -152,7 +153,7 @@ class BackupDeploymentAccTest {
   void failureHalfwayThroughCreate_keepsPartialState_thenConverges() {
     String name = shortName();
     AtomicReference<String> key = new AtomicReference<>();
-    String hcl = quickstart(vars(name, list(org().ou("workloads/prod")), false));
+    String hcl = example("quickstart", vars(name, list(org().ou("workloads/prod")), false));
     Emulator.admin("POST", "/faults", "{\"rules\": [{\"service\": \"states\", \"operation\": "
         + "\"CreateStateMachine\", \"fault\": \"error\", \"status\": 400, \"code\": "
         + "\"ValidationException\", \"message\": \"injected by the test\", \"max_count\": 2}]}");
@@ -184,7 +185,7 @@ class BackupDeploymentAccTest {
     String b = a + "-2"; // shares a's name as a prefix: must still stay apart
     String prod = org().ou("workloads/prod");
     String dev = org().ou("workloads/dev");
-    String hcl = quickstart(vars(a, list(prod), false)) + "\n"
+    String hcl = example("quickstart", vars(a, list(prod), false)) + "\n"
         + "resource \"backup_deployment\" \"other\" {\n"
         + "  name               = " + quote(b) + "\n"
         + "  backup_targets     = [" + quote(dev) + "]\n"
@@ -218,7 +219,7 @@ class BackupDeploymentAccTest {
   @Test
   void invalidInput_reportsAttributePaths_createsNothing() {
     String name = shortName();
-    String hcl = quickstart(vars(name, list(org().ou("workloads/prod")), false))
+    String hcl = example("quickstart", vars(name, list(org().ou("workloads/prod")), false))
         .replace("delete_after_days   = 35", "delete_after_days   = 400")
         .replace("completion_window_minutes = 180", "completion_window_minutes = 90")
         .replace("backup_tag_key     = \"backup-plan\"\n", "");

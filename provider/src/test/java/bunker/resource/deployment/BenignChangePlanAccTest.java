@@ -1,8 +1,8 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.aws.Emulator.org;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,7 +81,7 @@ class BenignChangePlanAccTest {
     Map<String, String> vars = WorkloadAccountsAccTest.vars(name, targets, "assume_role",
         forceDestroy);
     vars.remove("member_role_name");
-    return quickstart(vars);
+    return example("quickstart", vars);
   }
 
   /**

@@ -1,7 +1,7 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.org;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

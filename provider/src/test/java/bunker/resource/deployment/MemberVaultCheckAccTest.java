@@ -1,9 +1,9 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.addPoints;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.assertNothingInMembers;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.instanceAccounts;
@@ -18,11 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
 import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.RecoveryPoints;
-import bunker.aws.events.EventBuses;
-import bunker.aws.iam.Roles;
-import bunker.aws.logs.LogGroups;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.organizations.model.PolicyType;
 
@@ -63,7 +60,7 @@ class MemberVaultCheckAccTest {
     final AtomicReference<List<String>> before = new AtomicReference<>();
 
     String config(boolean force, String... ous) {
-      return quickstart(vars(name, list(ous), "stackset", force));
+      return example("quickstart", vars(name, list(ous), "stackset", force));
     }
 
     List<String> census() {
@@ -147,8 +144,7 @@ class MemberVaultCheckAccTest {
   }
 
   private static void requireJavaLambdas() {
-    Assumptions.assumeTrue(WorkloadAccountsAccTest.emulatorRunsJavaLambdas(), "this emulator "
-        + "does not run java21 Lambdas: the helper cannot answer the custom resource");
+    Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
   }
 
   /**
@@ -163,23 +159,7 @@ class MemberVaultCheckAccTest {
     for (String v : List.of(n.lagVault(), n.intermediateVault(), n.standardVault())) {
       vaults.findByName(v).ifPresent(x -> out.add("central vault " + v));
     }
-    Roles roles = new Roles(aws.iam());
-    for (String r : List.of(n.backupServiceRole(), n.ingestRole(), n.restoreRole(),
-        n.ingestEventsRole(), n.forwardRole(), n.helperLambdaRole())) {
-      roles.findByName(r).ifPresent(x -> out.add("central role " + r));
-    }
-    EventBuses buses = new EventBuses(aws.eventBridge());
-    buses.findByName(n.eventBus()).ifPresent(x -> out.add("central bus " + n.eventBus()));
-    buses.findRule("default", n.forwardRule()).ifPresent(x -> out.add("central rule "
-        + n.forwardRule()));
-    aws.sfn().listStateMachines().stateMachines().stream()
-        .filter(m -> m.name().equals(n.ingestStateMachine())
-            || m.name().equals(n.restoreStateMachine()))
-        .forEach(m -> out.add("central state machine " + m.name()));
-    LogGroups logs = new LogGroups(aws.logs());
-    for (String g : List.of(n.ingestLogGroup(), n.restoreLogGroup(), n.helperLogGroup())) {
-      logs.findByName(g).ifPresent(x -> out.add("central log group " + g));
-    }
+    DeploymentLeftovers.centralObjects(aws, n, true).forEach(o -> out.add("central " + o));
     aws.kms().listAliases().aliases().stream().filter(a -> a.aliasName().equals(n.keyAlias()))
         .forEach(a -> out.add("central key alias " + a.aliasName()));
     aws.organizations().listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()

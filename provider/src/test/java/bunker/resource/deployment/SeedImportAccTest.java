@@ -1,15 +1,16 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
-import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.acc.Hcl.quote;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.aws.Emulator;
 import bunker.json.Json;
 import bunker.plugin.PluginServer;
 import bunker.protocol.ProviderService;
@@ -54,9 +55,9 @@ class SeedImportAccTest {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(estate.name));
     v.put("backup_targets", list(org().ou("workloads/prod")));
-    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
+    v.put("central_role_arn", quote(Emulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
-    String hcl = quickstart(v); // it has its required_providers block
+    String hcl = example("quickstart", v); // it has its required_providers block
     // The seed module's prefix, on the provider: import finds the deployment by name with it.
     String provider = "provider \"backup\" {\n";
     assertTrue(hcl.contains(provider), "examples/quickstart has no provider block");

@@ -23,23 +23,23 @@ import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
 /**
- * A central estate shaped as the seed module (The National Archives' Terraform module) leaves
- * one deployment, built in the emulator with the AWS SDK from the description of its objects in
- * notes/anchors-features.md §3-§4 (our own code; nothing of the module is copied). Its settings
- * match {@code examples/quickstart} (daily plan; monthly plan with the logically air-gapped
- * vault; retention 7-365; restore sharing on), so the quickstart is the "matching
+ * A central estate shaped as the seed module (The National Archives' Terraform module) leaves one
+ * deployment, built in the emulator with the AWS SDK from the description of its objects in
+ * docs/guides/migrating-from-the-seed-module.md (our own code; nothing of the module is copied).
+ * Its settings match {@code examples/quickstart} (daily plan; monthly plan with the logically
+ * air-gapped vault; retention 7-365; restore sharing on), so the quickstart is the "matching
  * configuration" an import is checked against. It also holds an older retained standard vault
  * generation {@code C-standard-7-180} with recovery points, and the seed module's objects that
- * Bunker has no counterpart for: the {@code log-to-cloudwatch} rule, the {@code /aws/events/C}
- * log group and the {@code C-backup-ingest-sfn-states} role. (The seed module's Terraform state
- * bucket is left out: the provider carries no S3 client to make one with.)
+ * Bunker has no counterpart for: the {@code log-to-cloudwatch} rule, the {@code /aws/events/C} log
+ * group and the {@code C-backup-ingest-sfn-states} role. (The seed module's Terraform state bucket
+ * is left out: the provider carries no S3 client to make one with.)
  *
  * <p>The workload side is the StackSet {@code M} with the seed module's member template and
  * parameters ({@link SeedModuleWorkload}), deployed to the target OU, and the seed module's
  * deployment helper: its topic (the member stacks' ServiceToken), its Python function and role
- * (which the emulator cannot run) and, serving the topic in their place, the stand-in of
- * {@link SeedModuleWorkload}, which made each member account's {@code M-cmk} and
- * {@code M-default}; {@link #MEMBER_POINTS} recovery points are then put into each.
+ * (which the emulator cannot run) and, serving the topic in their place, the stand-in of {@link
+ * SeedModuleWorkload}, which made each member account's {@code M-cmk} and {@code M-default}; {@link
+ * #MEMBER_POINTS} recovery points are then put into each.
  */
 final class SeedModuleEstate implements AutoCloseable {
   /** Recovery points the retained generation holds. */
@@ -67,8 +67,8 @@ final class SeedModuleEstate implements AutoCloseable {
     this.name = name;
     this.ou = ou;
     this.centralPrefix = centralPrefix;
-    this.aws = DeploymentEmulator.org().central();
-    this.account = DeploymentEmulator.org().backupAccount();
+    this.aws = Emulator.org().central();
+    this.account = Emulator.org().backupAccount();
     this.names = Names.of(centralPrefix, bunker.topology.DeploymentSpec.DEFAULT_MEMBER_PREFIX,
         name, 7, 365);
   }
@@ -106,7 +106,7 @@ final class SeedModuleEstate implements AutoCloseable {
     String retired = names.standardVault(7, 180);
     vaults.create(new BackupVaults.Spec(retired, "", tags, null));
     vaults.putLock(retired, 7L, 180L, 3L);
-    DeploymentEmulator.addPoints(retired, RETAINED_POINTS);
+    Emulator.addRecoveryPoints(Emulator.org().backupAccount(), retired, RETAINED_POINTS);
     vaults.create(new BackupVaults.Spec(names.standardVault(), "", tags, null));
     vaults.putLock(names.standardVault(), 7L, 365L, 3L);
     LogicallyAirGappedVaults lag = new LogicallyAirGappedVaults(aws.backup());
@@ -184,8 +184,8 @@ final class SeedModuleEstate implements AutoCloseable {
   private String seedHelper() {
     String topic = aws.sns().createTopic(r -> r.name(names.helperTopic())).topicArn();
     bunker.topology.Environment env = new bunker.topology.Environment("aws", region, account,
-        DeploymentEmulator.org().organizationId(),
-        DeploymentEmulator.org().managementAccount(), List.of(), List.of());
+        Emulator.org().organizationId(),
+        Emulator.org().managementAccount(), List.of(), List.of());
     aws.sns().setTopicAttributes(r -> r.topicArn(topic).attributeName("Policy")
         .attributeValue(bunker.topology.HelperDocuments.topicPolicy(env, topic)));
     String role = new Roles(aws.iam()).create(new Roles.Spec(seedLambdaRole(), "/", "",
@@ -245,7 +245,7 @@ final class SeedModuleEstate implements AutoCloseable {
   Map<String, Map<String, Integer>> memberVaults() {
     Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
     for (String member : targetAccounts()) {
-      AwsClients clients = DeploymentEmulator.org().in(member);
+      AwsClients clients = Emulator.org().in(member);
       BackupVaults vaults = new BackupVaults(clients.backup());
       Map<String, Integer> counts = new java.util.TreeMap<>();
       for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
@@ -259,7 +259,7 @@ final class SeedModuleEstate implements AutoCloseable {
   }
 
   List<String> targetAccounts() {
-    return DeploymentEmulator.org().accounts("workloads/prod");
+    return Emulator.org().accounts("workloads/prod");
   }
 
   private void role(Roles roles, String roleName, String service) {
@@ -283,7 +283,7 @@ final class SeedModuleEstate implements AutoCloseable {
             "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncrypt*"),
         "Resource", "*",
         "Condition", obj("StringEquals", obj("aws:PrincipalOrgID",
-            DeploymentEmulator.org().organizationId()))))));
+            Emulator.org().organizationId()))))));
   }
 
   private String copyIntoPolicy(String vault) {

@@ -26,8 +26,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The workload side of a seed-module deployment (notes/anchors-features.md §3.4-§3.5), our own
- * rendering: the member template with the seed module's parameters, logical ids and custom
+ * The workload side of a seed-module deployment (its StackSet and workload vaults, as
+ * docs/guides/migrating-from-the-seed-module.md describes them), our own rendering: the member
+ * template with the seed module's parameters, logical ids and custom
  * resources, and a stand-in for the seed module's deployment helper that serves those custom
  * resources with the seed module's effect.
  *
@@ -167,7 +168,7 @@ final class SeedModuleWorkload implements AutoCloseable {
 
   private static String vault(String type, String account, Map<String, Object> tfvars,
       String physical, Map<String, Object> request) {
-    AwsClients member = DeploymentEmulator.org().in(account);
+    AwsClients member = Emulator.org().in(account);
     BackupVaults vaults = new BackupVaults(member.backup());
     String name = (String) tfvars.get("BackupVaultName");
     String key = (String) tfvars.getOrDefault("EncryptionKeyArn", "");

@@ -1,10 +1,10 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
-import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.acc.Hcl.quote;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.acc.Acceptance;
 import bunker.acc.TfState;
 import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
@@ -47,9 +48,9 @@ class VaultGenerationsAccTest {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
     v.put("backup_targets", list(org().ou("workloads/prod")));
-    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
+    v.put("central_role_arn", quote(Emulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
-    String hcl = quickstart(v);
+    String hcl = example("quickstart", v);
     assertTrue(hcl.contains("max_retention_days = 365"), "the quickstart changed");
     return hcl.replace("max_retention_days = 365", "max_retention_days = var.max_retention")
         + "\nvariable \"max_retention\" {\n  type    = number\n  default = " + max + "\n}\n";
@@ -88,7 +89,7 @@ class VaultGenerationsAccTest {
           oldStdArn.set(state.string(R, "standard_vault_arn"));
           assertTrue(oldStdArn.get().endsWith(":backup-vault:" + oldStd), oldStdArn.get());
           assertEquals(List.of(oldStd + " current", oldLag + " current"), generations(state));
-          DeploymentEmulator.addPoints(oldStd, 25);
+          Emulator.addRecoveryPoints(Emulator.org().backupAccount(), oldStd, 25);
           assertRestoreSources(state, n, List.of(oldStd), List.of(newStd));
           vaults.create(new BackupVaults.Spec(neighbour, "", Map.of(), null));
         })
@@ -138,7 +139,7 @@ class VaultGenerationsAccTest {
         // generation and its points: the up-front check covers every generation.
         .config(config(name, 400, false))
         .config("provider \"backup\" {\n  assume_role {\n    role_arn = "
-            + quote(DeploymentEmulator.org().centralRoleArn()) + "\n  }\n}\n")
+            + quote(Emulator.org().centralRoleArn()) + "\n  }\n}\n")
         .expectError("(?s)Backup Vault \\(" + oldStd + "\\) Is Not Empty.*25 recovery")
         // Back to the earlier bounds: that generation is current again, same vault.
         .config(config(name, 365))

@@ -1,10 +1,10 @@
 package bunker.resource.deployment;
 
-import static bunker.resource.deployment.DeploymentEmulator.assertNothingLeft;
-import static bunker.resource.deployment.DeploymentEmulator.list;
-import static bunker.resource.deployment.DeploymentEmulator.org;
-import static bunker.resource.deployment.DeploymentEmulator.quickstart;
-import static bunker.resource.deployment.DeploymentEmulator.quote;
+import static bunker.acc.Hcl.example;
+import static bunker.acc.Hcl.list;
+import static bunker.acc.Hcl.quote;
+import static bunker.aws.Emulator.org;
+import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.cloudformation.model.CallAs;
@@ -49,11 +48,11 @@ class WorkloadAccountsAccTest {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", quote(name));
     v.put("backup_targets", targets);
-    v.put("central_role_arn", quote(DeploymentEmulator.org().centralRoleArn()));
+    v.put("central_role_arn", quote(Emulator.org().centralRoleArn()));
     v.put("force_destroy", Boolean.toString(force));
     v.put("member_deployment_mode", quote(mode));
     if (mode.equals("assume_role")) { // from the backup account: the seed's member role
-      v.put("member_role_name", quote(DeploymentEmulator.org().memberDeploymentRole()));
+      v.put("member_role_name", quote(Emulator.org().memberDeploymentRole()));
     }
     return v;
   }
@@ -81,7 +80,7 @@ class WorkloadAccountsAccTest {
   }
 
   static AwsClients member(String account) {
-    return DeploymentEmulator.org().in(account);
+    return Emulator.org().in(account);
   }
 
   @Test
@@ -90,9 +89,9 @@ class WorkloadAccountsAccTest {
     Names n = names(name);
     String prod = org().ou("workloads/prod");
     String dev = org().ou("workloads/dev");
-    String hcl = quickstart(vars(name, list(prod, dev), "assume_role", false));
+    String hcl = example("quickstart", vars(name, list(prod, dev), "assume_role", false));
     String providerOnly = "provider \"backup\" {\n  assume_role {\n    role_arn = "
-        + quote(DeploymentEmulator.org().centralRoleArn()) + "\n  }\n}\n";
+        + quote(Emulator.org().centralRoleArn()) + "\n  }\n}\n";
     List<String> seeded = seededAccounts("workloads/prod", "workloads/dev");
     AtomicReference<String> joiner = new AtomicReference<>();
     AtomicReference<String> key = new AtomicReference<>();
@@ -110,7 +109,7 @@ class WorkloadAccountsAccTest {
           assertNull(state.attr(R, "stack_set_id"));
           Map<String, Map<String, Object>> members = members(state);
           assertTrue(members.keySet().containsAll(seeded), members.keySet().toString());
-          assertFalse(members.containsKey(DeploymentEmulator.org().backupAccount()));
+          assertFalse(members.containsKey(Emulator.org().backupAccount()));
           for (String account : seeded) {
             assertDeployed(state, n, account, members.get(account));
           }
@@ -135,7 +134,7 @@ class WorkloadAccountsAccTest {
             + n.workloadBackupVault() + ":\\s+40\\s+recovery)(?=.*vault\\s+"
             + n.workloadRestoreVault() + ":\\s+5\\s+recovery)")
         // Still all there (the refreshing plan is empty); now destroy with force_destroy.
-        .config(quickstart(vars(name, list(prod, dev), "assume_role", true)))
+        .config(example("quickstart", vars(name, list(prod, dev), "assume_role", true)))
         .check(state -> {
           assertEquals(Boolean.TRUE, state.attr(R, "force_destroy"));
           assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
@@ -234,8 +233,7 @@ class WorkloadAccountsAccTest {
   void stackSet_setInstancesHelperAndMemberVaults() {
     // Without Java Lambdas the custom resource's request waits for an answer for the whole
     // ServiceTimeout (an hour): nothing to show then but a hang.
-    Assumptions.assumeTrue(emulatorRunsJavaLambdas(), "this emulator does not run java21 "
-        + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
+    Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
     String name = shortName();
     Names n = names(name);
     String prod = org().ou("workloads/prod");
@@ -248,7 +246,7 @@ class WorkloadAccountsAccTest {
           assertTrue(stackSetGone(n.stackSet()), "StackSet deleted");
           assertNothingInMembers(n, seeded);
         })
-        .config(quickstart(vars(name, list(prod, dev), "stackset", true)))
+        .config(example("quickstart", vars(name, list(prod, dev), "stackset", true)))
         .check(state -> {
           key.set(state.string(R, "kms_key_arn"));
           StackSet set = stackSet(n.stackSet());
@@ -275,7 +273,7 @@ class WorkloadAccountsAccTest {
         })
         // An in-place update reaches every member stack: a new admin role is exempted in each
         // workload vault's deny policy.
-        .config(quickstart(vars(name, list(prod, dev), "stackset", true)).replace(
+        .config(example("quickstart", vars(name, list(prod, dev), "stackset", true)).replace(
             "force_destroy      = var.force_destroy",
             "force_destroy      = var.force_destroy\n  admin_role_names   = [\"BreakGlass\"]"))
         .check(state -> {
@@ -289,14 +287,6 @@ class WorkloadAccountsAccTest {
         .run();
   }
 
-  static boolean emulatorRunsJavaLambdas() {
-    try {
-      Object status = bunker.json.Json.parse(Emulator.admin("GET", "/lambda/java", null));
-      return status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
-    } catch (RuntimeException | AssertionError e) {
-      return false;
-    }
-  }
 
   private static StackSet stackSet(String name) {
     return org().central().cloudFormation().describeStackSet(r -> r.stackSetName(name)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
+import bunker.acc.Terraform;
 import bunker.acc.TfState;
 import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
@@ -82,7 +83,7 @@ class ImportVaultAccTest {
     String name = Emulator.uniqueName("bunker-test-gen");
     String lagName = Emulator.uniqueName("bunker-test-genlag");
     createOutsideTerraform(name, lagName);
-    try (TerraformDir tf = new TerraformDir("ImportVaultAccTest.generateConfigOut")) {
+    try (Terraform tf = Terraform.reattach("ImportVaultAccTest.generateConfigOut")) {
       String header = "terraform {\n  required_providers {\n    backup = { source = \""
           + Acceptance.SOURCE + "\" }\n  }\n}\n\n" + VaultAcc.provider();
       tf.write("main.tf", header + "import {\n  to = backup_vault.std\n  id = \"" + name + "\"\n}\n\n"
@@ -92,12 +93,12 @@ class ImportVaultAccTest {
       assertTrue(generated.contains("resource \"backup_vault\" \"std\""), generated);
       assertTrue(generated.contains("changeable_for_days"), generated);
       tf.ok("apply", "-auto-approve", "-no-color", "-input=false");
-      TerraformDir.Result plan = tf.run("plan", "-detailed-exitcode", "-no-color",
+      Terraform.Result plan = tf.run("plan", "-detailed-exitcode", "-no-color",
           "-input=false");
       assertEquals(0, plan.exitCode(), "plan after importing the generated config:\n"
           + generated + "\n" + plan.output());
       // The generated config keeps force_destroy = false: the 50 points stop the destroy.
-      TerraformDir.Result refused = tf.run("destroy", "-auto-approve", "-no-color",
+      Terraform.Result refused = tf.run("destroy", "-auto-approve", "-no-color",
           "-input=false");
       assertTrue(refused.output().contains("holds 50 recovery point(s)"), refused.output());
       // The empty LAG vault went; its import block would now find nothing, so drop the blocks.

@@ -7,11 +7,12 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
 
 /**
- * Recognises the StackSet the seed module made for a deployment (notes/anchors-features.md
- * §3.4): its template holds the seed helper's {@code Custom::TerraformDeployment} vault
- * resources, and the set's parameters name this deployment's workload vaults. Such a set, adopted
- * by import, already gives the workload accounts what Bunker's template gives them, so it is
- * left as it is until an apply changes the deployment.
+ * Recognises the StackSet the seed module made for a deployment (docs/guides/
+ * migrating-from-the-seed-module.md, "Importing a seed-module deployment"): its template holds the
+ * seed helper's {@code Custom::TerraformDeployment} vault resources, and the set's parameters name
+ * this deployment's workload vaults. Such a set, adopted by import, already gives the workload
+ * accounts what Bunker's template gives them, so it is left as it is until an apply changes the
+ * deployment.
  */
 final class SeedModuleTemplate {
   /** The seed module's custom resource type for the workload vaults (Terraform in a Lambda). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
 import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.RecoveryPoints;
@@ -26,11 +27,11 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
 
 /** {@code assume_role} mode against the emulator's seeded organisation. */
 class AssumeRoleWorkloadAccountsEmuTest {
-  private static WorkloadEmu emu;
+  private static WorkloadFixture emu;
 
   @BeforeAll
   static void seed() {
-    emu = new WorkloadEmu();
+    emu = new WorkloadFixture();
   }
 
   @AfterAll
@@ -88,8 +89,8 @@ class AssumeRoleWorkloadAccountsEmuTest {
     // Recovery points in member vaults: without force destroy nothing is touched.
     List<String> accounts = new ArrayList<>(state.accounts().keySet());
     Names names = Names.of(spec);
-    WorkloadEmu.addRecoveryPoints(accounts.get(0), names.workloadBackupVault(), 25);
-    WorkloadEmu.addRecoveryPoints(accounts.get(1), names.workloadRestoreVault(), 3);
+    Emulator.addRecoveryPoints(accounts.get(0), names.workloadBackupVault(), 25);
+    Emulator.addRecoveryPoints(accounts.get(1), names.workloadRestoreVault(), 3);
     WorkloadState before = state;
     WorkloadException refused = assertThrows(WorkloadException.class,
         () -> workload.delete(request, before));

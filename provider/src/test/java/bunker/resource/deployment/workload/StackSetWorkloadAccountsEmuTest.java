@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +42,13 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /** {@code stackset} mode against the emulator: the set, its instances, the shared helper. */
 class StackSetWorkloadAccountsEmuTest {
-  private static WorkloadEmu emu;
+  private static WorkloadFixture emu;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void seed() {
-    emu = new WorkloadEmu();
+    emu = new WorkloadFixture();
   }
 
   @AfterAll
@@ -67,8 +66,7 @@ class StackSetWorkloadAccountsEmuTest {
       throws Exception {
     // The custom resource's request waits for the helper's answer (up to the hour-long
     // ServiceTimeout): without Java Lambdas in the emulator nobody answers.
-    Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java21 "
-        + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
+    Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
     DeploymentSpec spec = uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
@@ -124,8 +122,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void apply_realTemplate_iamPropagationDelay_helperWaitsForTheNewRole() {
-    Assumptions.assumeTrue(WorkloadEmu.runsJavaLambdas(), "the emulator does not run java17 "
-        + "Lambdas (GET /bunker-api/lambda/java): the helper cannot answer the custom resource");
+    Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
     DeploymentSpec spec = uniqueCentralPrefix(emu.spec("id", List.of(emu.ou("workloads/dev"))));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);

@@ -14,10 +14,11 @@ import java.util.Map;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 
 /**
- * The seeded organisation ({@code scripts/emulator.sh seed}, run here: it is idempotent) and a
- * deployment's central objects in its backup account, for the workload emulator tests.
+ * The workload emulator tests' fixture: the seeded organisation ({@code scripts/emulator.sh
+ * seed}, run here: it is idempotent), deployment specs named for the run, and a deployment's
+ * central objects in its backup account.
  */
-final class WorkloadEmu {
+final class WorkloadFixture {
   static final String ROLE = SeededOrganisation.ROLE;
 
   final AwsClients management;
@@ -25,7 +26,7 @@ final class WorkloadEmu {
   final SeededOrganisation org;
   final Environment env;
 
-  WorkloadEmu() {
+  WorkloadFixture() {
     this.management = Emulator.clients();
     this.org = Emulator.seedOrganisation();
     this.central = org.central();
@@ -85,21 +86,5 @@ final class WorkloadEmu {
 
   String root() {
     return management.organizations().listRoots().roots().get(0).id();
-  }
-
-  /** Whether the emulator runs Java Lambdas (the helper answering custom resources). */
-  static boolean runsJavaLambdas() {
-    try {
-      Object status = Json.parse(Emulator.admin("GET", "/lambda/java", null));
-      return status instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
-    } catch (RuntimeException | AssertionError e) {
-      return false;
-    }
-  }
-
-  /** Puts {@code count} COMPLETED recovery points into a vault of {@code account}. */
-  static void addRecoveryPoints(String account, String vault, int count) {
-    Emulator.admin("POST", "/backup/recovery-points", Json.write(Map.of("account_id", account,
-        "region", Emulator.REGION, "vault_name", vault, "count", count)));
   }
 }
