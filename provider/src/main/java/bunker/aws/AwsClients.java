@@ -270,7 +270,8 @@ public final class AwsClients implements AutoCloseable {
         ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
         : AwsRetryStrategy.standardRetryStrategy().toBuilder();
     strategy.maxAttempts(maxAttempts());
-    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build()).build();
+    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
+        .addMetricPublisher(ThrottleSignal.PUBLISHER).build();
   }
 
   private int maxAttempts() {
