@@ -137,6 +137,16 @@ public final class AwsClients implements AutoCloseable {
     return r.startsWith("us-gov-") ? "aws-us-gov" : "aws";
   }
 
+  /** The HTTP client every client here shares (for the few calls made without an SDK client). */
+  public SdkHttpClient httpClient() {
+    return http.get();
+  }
+
+  /** The credentials these clients sign with. */
+  public AwsCredentialsProvider credentialsProvider() {
+    return credentials.get();
+  }
+
   /** The account these clients act in (STS GetCallerIdentity, asked once). */
   public String accountId() {
     return accountId.get();

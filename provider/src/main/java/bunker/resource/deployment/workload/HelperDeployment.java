@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -83,7 +82,7 @@ public final class HelperDeployment {
     Names names = Names.of(spec);
     String topicArn = Arns.of(spec).helperTopic();
     synchronized (lock(topicArn)) {
-      byte[] zip = code.bytes(); // first: a missing package fails before anything is created
+      HelperCode.Package zip = code.read(); // first: a missing package fails before anything
       Environment env = spec.environment();
       SnsClient sns = central.sns();
       String arn = sns.createTopic(r -> r.name(names.helperTopic())).topicArn();
@@ -127,17 +126,15 @@ public final class HelperDeployment {
         recordUser(spec, spec.name(), names.workloadHelperRole());
         putRolePolicies(spec, names, roles);
       }
-      byte[] zip;
+      HelperCode.Package zip;
       try {
-        zip = code.bytes();
+        zip = code.read();
       } catch (RuntimeException e) {
         return;
       }
       if (HelperCode.RUNTIME.equals(existing.get().runtimeAsString())
-          && !HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
-        central.lambda().updateFunctionCode(r -> r.functionName(names.helperFunction())
-            .zipFile(SdkBytes.fromByteArray(zip)));
-        awaitUpdate(names.helperFunction(), "code");
+          && !zip.sha256().equals(existing.get().codeSha256())) {
+        updateCode(spec, names, zip);
       }
     }
   }
@@ -252,6 +249,7 @@ public final class HelperDeployment {
         throw e;
       }
     }
+    new HelperBucket(central, names.helperFunction()).delete();
     new LogGroups(central.logs()).delete(names.helperLogGroup());
     new Roles(central.iam(), waiters).delete(names.helperLambdaRole());
   }
@@ -336,7 +334,8 @@ public final class HelperDeployment {
     }
   }
 
-  private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {
+  private String ensureFunction(DeploymentSpec spec, Names names, String roleArn,
+      HelperCode.Package zip) {
     LambdaClient lambda = central.lambda();
     Optional<FunctionConfiguration> existing = findFunction(names.helperFunction());
     if (existing.isPresent()) {
@@ -351,24 +350,36 @@ public final class HelperDeployment {
             .environment(e -> e.variables(Map.of())).description(DESCRIPTION));
         awaitUpdate(names.helperFunction(), "configuration");
       }
-      if (!HelperCode.sha256(zip).equals(f.codeSha256())) {
-        lambda.updateFunctionCode(r -> r.functionName(names.helperFunction())
-            .zipFile(SdkBytes.fromByteArray(zip)));
-        awaitUpdate(names.helperFunction(), "code");
+      if (!zip.sha256().equals(f.codeSha256())) {
+        updateCode(spec, names, zip);
       }
       return f.functionArn();
     }
+    HelperBucket bucket = new HelperBucket(central, names.helperFunction());
+    String key = bucket.upload(zip, tags(spec));
     // A role Lambda has not seen yet: "The role defined for the function cannot be assumed".
-    return waiters.retry("creating Lambda Function (" + names.helperFunction() + ")",
+    String arn = waiters.retry("creating Lambda Function (" + names.helperFunction() + ")",
         IAM_PROPAGATION, Duration.ofSeconds(2),
         e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
             && AwsErrors.messageContains(e, "cannot be assumed"),
         () -> lambda.createFunction(r -> r.functionName(names.helperFunction())
             .runtime(HelperCode.RUNTIME).handler(HelperCode.HANDLER).role(roleArn)
-            .code(c -> c.zipFile(SdkBytes.fromByteArray(zip)))
+            .code(c -> c.s3Bucket(bucket.name()).s3Key(key))
             .timeout(TIMEOUT_SECONDS).memorySize(MEMORY_MB)
             .description(DESCRIPTION)
             .tags(tags(spec))).functionArn());
+    bucket.prune(key); // a package left by an earlier helper of this name
+    return arn;
+  }
+
+  /** The function's code from the package, by way of the helper's bucket. */
+  private void updateCode(DeploymentSpec spec, Names names, HelperCode.Package zip) {
+    HelperBucket bucket = new HelperBucket(central, names.helperFunction());
+    String key = bucket.upload(zip, tags(spec));
+    central.lambda().updateFunctionCode(r -> r.functionName(names.helperFunction())
+        .s3Bucket(bucket.name()).s3Key(key));
+    awaitUpdate(names.helperFunction(), "code");
+    bucket.prune(key);
   }
 
   /** Whether {@code f} runs as Bunker's helper: its runtime, handler, role and limits. */
