@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.Emulator;
 import bunker.topology.DeploymentSpec;
+import bunker.resource.deployment.workload.HelperBucket;
 import bunker.topology.Names;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,9 @@ class ProviderKillAccTest {
                 n.helperLogGroup()),
             "RAM shares", Set.of(n.resourceShare()),
             "Organizations backup policies", Set.of(n.backupPolicy(0, 1)),
-            "KMS aliases", Set.of(n.keyAlias())));
+            "KMS aliases", Set.of(n.keyAlias()),
+            "S3 buckets", Set.of(HelperBucket.name(n.helperFunction(),
+                Emu.org().central().accountId(), Emu.org().central().region().id()))));
         Set<String> keys = made.remove("KMS keys (not pending deletion)");
         assertEquals(expected, made, "central objects after kills and a converging apply");
         assertEquals(1, keys == null ? 0 : keys.size(),

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -51,13 +50,14 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * ({@code <endpoint>/<bucket>/<key>}) when an endpoint is configured ({@code AWS_ENDPOINT_URL},
  * {@code AWS_ENDPOINT_URL_S3} or the provider's endpoints), as the AWS CLI does for a custom
  * endpoint. Errors become {@link AwsServiceException}s with S3's error code ("Error responses",
- * S3 API reference); 500, 503 and {@code SlowDown} are tried again, three attempts in all.
+ * S3 API reference); 500, 503 and {@code SlowDown} (S3's throttling) are tried again with
+ * exponential back-off (from 100 ms, at most 5 s), as many attempts as the provider's other
+ * clients make ({@code max_retries} + 1).
  */
 public final class Buckets {
   private static final String XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
   private static final String EMPTY_SHA256 =
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-  private static final int ATTEMPTS = 3;
 
   private final SdkHttpClient http;
   private final AwsCredentialsProvider credentials;
@@ -65,15 +65,17 @@ public final class Buckets {
   private final Optional<URI> endpoint;
   private final String dnsSuffix;
   private final Clock clock;
+  private final int attempts;
 
   Buckets(SdkHttpClient http, AwsCredentialsProvider credentials, String region,
-      Optional<URI> endpoint, String dnsSuffix, Clock clock) {
+      Optional<URI> endpoint, String dnsSuffix, Clock clock, int attempts) {
     this.http = http;
     this.credentials = credentials;
     this.region = region;
     this.endpoint = endpoint;
     this.dnsSuffix = dnsSuffix;
     this.clock = clock;
+    this.attempts = attempts;
   }
 
   /** S3 in the clients' account and Region, with their credentials and HTTP client. */
@@ -81,7 +83,9 @@ public final class Buckets {
     String region = clients.region().id();
     return new Buckets(clients.httpClient(), clients.credentialsProvider(), region,
         clients.settings().endpointFor("s3").map(URI::create),
-        region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com", Clock.systemUTC());
+        region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com", Clock.systemUTC(),
+        (clients.settings().maxRetries() >= 0 ? clients.settings().maxRetries()
+            : AwsClients.DEFAULT_MAX_RETRIES) + 1);
   }
 
   /** Whether the bucket exists and this identity may use it (HeadBucket: 200, else 404). */
@@ -280,7 +284,7 @@ public final class Buckets {
         }
         r = new Response(resp.httpResponse().statusCode(), bytes);
       } catch (IOException e) {
-        if (attempt < ATTEMPTS) {
+        if (attempt < attempts) {
           pause(attempt);
           continue;
         }
@@ -294,7 +298,7 @@ public final class Buckets {
       AwsServiceException error = error(r, method, bucket, key);
       boolean retryable = r.status() == 500 || r.status() == 503
           || "SlowDown".equals(error.awsErrorDetails().errorCode());
-      if (retryable && attempt < ATTEMPTS) {
+      if (retryable && attempt < attempts) {
         pause(attempt);
         continue;
       }
@@ -304,7 +308,7 @@ public final class Buckets {
 
   private static void pause(int attempt) {
     try {
-      Thread.sleep(Duration.ofMillis(200L << attempt).toMillis());
+      Thread.sleep(Math.min(5_000L, 100L << Math.min(attempt, 10)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

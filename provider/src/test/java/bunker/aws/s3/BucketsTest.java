@@ -26,7 +26,7 @@ class BucketsTest {
     return new Buckets(null, StaticCredentialsProvider.create(AwsBasicCredentials.create(
         "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")), region,
         Optional.empty(), "amazonaws.com",
-        Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC));
+        Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC), 1);
   }
 
   @Test
@@ -51,7 +51,7 @@ class BucketsTest {
     assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/deployment-helper/a%20b.zip",
         onAws.getUri().toString());
     Buckets local = new Buckets(null, null, "eu-west-1",
-        Optional.of(URI.create("http://127.0.0.1:4566")), "amazonaws.com", Clock.systemUTC());
+        Optional.of(URI.create("http://127.0.0.1:4566")), "amazonaws.com", Clock.systemUTC(), 1);
     assertEquals("http://127.0.0.1:4566/b-1/k.zip",
         local.request(SdkHttpMethod.PUT, "b-1", "k.zip", Map.of(), Buckets.Body.EMPTY)
             .getUri().toString());

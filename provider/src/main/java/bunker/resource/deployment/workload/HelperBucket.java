@@ -24,7 +24,7 @@ import java.util.Map;
  * characters and rules ("General purpose bucket naming rules", S3 user guide), else
  * {@code bunker-helper-<8 hex of the function name's SHA-256>-<account>-<region>}.
  */
-final class HelperBucket {
+public final class HelperBucket {
   static final String KEY_PREFIX = "deployment-helper/";
   private static final int MAX_NAME = 63;
 
@@ -36,7 +36,8 @@ final class HelperBucket {
     this.name = name(helperFunction, central.accountId(), central.region().id());
   }
 
-  static String name(String helperFunction, String account, String region) {
+  /** The bucket of the helper function {@code helperFunction} in that account and Region. */
+  public static String name(String helperFunction, String account, String region) {
     String plain = (helperFunction + "-" + account + "-" + region).toLowerCase()
         .replace('_', '-');
     if (plain.length() <= MAX_NAME && plain.matches("[a-z0-9][a-z0-9-]*")
