@@ -42,8 +42,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * Lambda package: create it, put a file, list and delete what it holds, delete it), as signed
  * REST requests over the shared HTTP client rather than through the SDK's S3 client, whose jars
  * would take the release zip over its size budget (issue 15). Requests are signed with the
- * SDK's own Signature Version 4 signer, the payload's SHA-256 computed up front (streamed from
- * the file for an object), so a package is never held in memory.
+ * SDK's own Signature Version 4 signer over the payload's SHA-256 (given by the caller for a
+ * file, which is streamed from disk), so a package is never held in memory.
  *
  * <p>Addressing: virtual-hosted style ({@code https://<bucket>.s3.<region>.<dns suffix>/key},
  * "Virtual hosting of general purpose buckets", S3 user guide) on AWS; path style
@@ -130,9 +130,12 @@ public final class Buckets {
     }
   }
 
-  /** PutObject of a file, streamed from disk (its SHA-256 first, then the upload). */
-  public void putFile(String bucket, String key, Path file) {
-    send(SdkHttpMethod.PUT, bucket, key, Map.of(), Body.file(file), 200);
+  /**
+   * PutObject of a file, streamed from disk; {@code sha256Hex} is its SHA-256 (hex), which the
+   * caller has already read it for (it signs the payload).
+   */
+  public void putFile(String bucket, String key, Path file, String sha256Hex) {
+    send(SdkHttpMethod.PUT, bucket, key, Map.of(), Body.file(file, sha256Hex), 200);
   }
 
   /** Whether the object exists (HeadObject: 200, else 404). */
@@ -205,26 +208,17 @@ public final class Buckets {
           Base64.getEncoder().encodeToString(digest("MD5", bytes)));
     }
 
-    static Body file(Path file) {
+    static Body file(Path file, String sha256Hex) {
       try {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-          byte[] buf = new byte[64 * 1024];
-          for (int n; (n = in.read(buf)) > 0; ) {
-            sha.update(buf, 0, n);
-          }
-        }
         return new Body(() -> {
           try {
             return Files.newInputStream(file);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
-        }, Files.size(file), HexFormat.of().formatHex(sha.digest()), "");
+        }, Files.size(file), sha256Hex, "");
       } catch (IOException e) {
         throw new UncheckedIOException("reading " + file, e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
       }
     }
   }

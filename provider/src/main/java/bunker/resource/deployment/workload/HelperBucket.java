@@ -65,7 +65,7 @@ public final class HelperBucket {
       s3.createPrivate(name, tags);
     }
     if (!s3.hasObject(name, key)) {
-      s3.putFile(name, key, pkg.path());
+      s3.putFile(name, key, pkg.path(), pkg.sha256Hex());
     }
     return key;
   }

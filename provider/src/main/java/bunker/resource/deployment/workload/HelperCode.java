@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,7 +94,7 @@ public final class HelperCode {
   public record Package(Path path, String sha256) {
     /** Hex of the same digest: the package's S3 key names it. */
     public String sha256Hex() {
-      return java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(sha256));
+      return HexFormat.of().formatHex(Base64.getDecoder().decode(sha256));
     }
   }
 
