@@ -233,6 +233,18 @@ public final class AwsClients implements AutoCloseable {
     });
   }
 
+  /**
+   * Closes and drops the clients {@link #forAccount} made for that account and role (the next
+   * call assumes the role again): work over a thousand accounts lets each account's clients go
+   * when it is done with it instead of keeping them all until the end.
+   */
+  public void forget(String accountId, String roleName) {
+    AwsClients member = accounts.remove(accountId + "/" + roleName);
+    if (member != null) {
+      member.close();
+    }
+  }
+
   /** Closes every client created so far (member-account clients too), then the HTTP client. */
   @Override
   public void close() {
