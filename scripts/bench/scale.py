@@ -9,7 +9,10 @@
    with the seed's member deployment role (trusting the backup account; the deployment's
    member_role_name), as an organisation that deploys from its delegated administrator rolls
    it out; whether the workload vaults were really made is checked in the first and last
-   member account.
+   member account. Then `terraform destroy` (force_destroy = true), timed. API calls are the
+   emulator's counters over the apply and over the destroy. BENCH_SCALE_THROTTLE (a rate, 0 by
+   default) throttles that share of every call during both (the emulator's `throttle` fault),
+   to watch the provider's concurrency adapt.
 
 Prints a markdown section on stdout.
 """
@@ -24,6 +27,7 @@ TARGET = 2.0
 TEN = [f"ten{i}" for i in range(10)]
 AWS_TEN = [f"awt{i}" for i in range(10)]
 NOT_YET = "Workload accounts are not deployed yet"
+THROTTLE = float(c.os.environ.get("BENCH_SCALE_THROTTLE", "0") or 0)
 
 
 def variables(seed):
@@ -84,11 +88,41 @@ def main():
         d = c.workdir("bunker-one", f"scale-assume-{n}", dict(
             variables(seed), names=[name], backup_targets=[ou],
             member_deployment_mode="assume_role",
-            member_role_name=seed["member_deployment_role"]))
+            member_role_name=seed["member_deployment_role"], force_destroy=True))
+        throttle(THROTTLE)
+        c.zero_calls()
         r = c.must(c.terraform(d, "apply", "-auto-approve", "-input=false"), f"assume_role {n}")
+        apply_calls, apply_faults = counted()
+        throttle(0)
         made = [workload_vault_exists(a, name) for a in (ids[0], ids[-1])]
-        assume.append({"n": n, "result": r, "made": all(made), "warned": NOT_YET in r.output})
+        throttle(THROTTLE)
+        c.zero_calls()
+        rd = c.must(c.terraform(d, "destroy", "-auto-approve", "-input=false"),
+                    f"assume_role {n} destroy")
+        destroy_calls, destroy_faults = counted()
+        throttle(0)
+        gone = [not workload_vault_exists(a, name) for a in (ids[0], ids[-1])]
+        assume.append({"n": n, "result": r, "made": all(made), "warned": NOT_YET in r.output,
+                       "destroy": rd, "gone": all(gone), "calls": (apply_calls, destroy_calls),
+                       "throttled": (apply_faults, destroy_faults)})
     print(report(bunker, aws, machines, assume))
+
+
+def throttle(rate):
+    """Throttles `rate` of every call to every service (the emulator's fault rule); 0 clears."""
+    if rate <= 0:
+        c.admin("DELETE", "/faults")
+    else:
+        c.admin("POST", "/faults", {"seed": 1, "rules": [
+            {"service": "*", "fault": "throttle", "rate": rate}]})
+
+
+def counted():
+    """(API calls, throttled calls) since the counters were zeroed."""
+    stats = c.admin("GET", "/stats")
+    calls = sum(stats["calls"].values())
+    faults = sum(v for k, v in stats.get("faults", {}).items() if k.endswith(".throttle"))
+    return calls, faults
 
 
 def report(bunker, aws, machines, assume):
@@ -140,11 +174,21 @@ def assume_report(assume):
     lines.append("`member_deployment_mode = \"assume_role\"`, one deployment over an OU of N "
                  "member accounts:")
     lines.append("")
-    lines.append("| member accounts | apply, s | workload vaults made | peak provider RSS, MiB |")
-    lines.append("|---:|---:|---|---:|")
+    if THROTTLE > 0:
+        lines.append(f"Every call throttled at rate {THROTTLE} during apply and destroy "
+                     "(`throttle` fault on `/bunker-api/faults`, all services).")
+        lines.append("")
+    lines.append("| member accounts | apply, s | workload vaults made | destroy, s | vaults gone "
+                 "| API calls apply / destroy | throttled apply / destroy "
+                 "| peak provider RSS apply / destroy, MiB |")
+    lines.append("|---:|---:|---|---:|---|---:|---:|---:|")
     for a in assume:
         lines.append(f"| {a['n']} | {c.secs(a['result'].wall)} | "
-                     f"{'yes' if a['made'] else 'no'} | {c.mib(a['result'].provider_peak_kb)} |")
+                     f"{'yes' if a['made'] else 'no'} | {c.secs(a['destroy'].wall)} | "
+                     f"{'yes' if a['gone'] else 'no'} | {a['calls'][0]} / {a['calls'][1]} | "
+                     f"{a['throttled'][0]} / {a['throttled'][1]} | "
+                     f"{c.mib(a['result'].provider_peak_kb)} / "
+                     f"{c.mib(a['destroy'].provider_peak_kb)} |")
     if assume and not any(a["made"] for a in assume):
         warned = " (the plan warns: \"" + NOT_YET + "\")" if any(a["warned"] for a in assume) \
             else ""

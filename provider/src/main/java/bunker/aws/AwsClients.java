@@ -137,6 +137,16 @@ public final class AwsClients implements AutoCloseable {
     return r.startsWith("us-gov-") ? "aws-us-gov" : "aws";
   }
 
+  /** The HTTP client every client here shares (for the few calls made without an SDK client). */
+  public SdkHttpClient httpClient() {
+    return http.get();
+  }
+
+  /** The credentials these clients sign with. */
+  public AwsCredentialsProvider credentialsProvider() {
+    return credentials.get();
+  }
+
   /** The account these clients act in (STS GetCallerIdentity, asked once). */
   public String accountId() {
     return accountId.get();
@@ -223,6 +233,18 @@ public final class AwsClients implements AutoCloseable {
     });
   }
 
+  /**
+   * Closes and drops the clients {@link #forAccount} made for that account and role (the next
+   * call assumes the role again): work over a thousand accounts lets each account's clients go
+   * when it is done with it instead of keeping them all until the end.
+   */
+  public void forget(String accountId, String roleName) {
+    AwsClients member = accounts.remove(accountId + "/" + roleName);
+    if (member != null) {
+      member.close();
+    }
+  }
+
   /** Closes every client created so far (member-account clients too), then the HTTP client. */
   @Override
   public void close() {
@@ -270,7 +292,8 @@ public final class AwsClients implements AutoCloseable {
         ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
         : AwsRetryStrategy.standardRetryStrategy().toBuilder();
     strategy.maxAttempts(maxAttempts());
-    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build()).build();
+    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
+        .addMetricPublisher(ThrottleSignal.PUBLISHER).build();
   }
 
   private int maxAttempts() {

@@ -1,6 +1,8 @@
 package bunker.reliability;
 
 import bunker.aws.AwsClients;
+import bunker.aws.Emulator;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.organizations.model.PolicyType;
 import software.amazon.awssdk.services.ram.model.ResourceOwner;
 import software.amazon.awssdk.services.ram.model.ResourceShareStatus;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Every object of the kinds a deployment creates that exists in the central account, service by
@@ -57,7 +60,17 @@ record Inventory(Map<String, Set<String>> byKind) {
     m.put("Organizations backup policies", names(aws.organizations()
         .listPoliciesPaginator(r -> r.filter(PolicyType.BACKUP_POLICY)).stream()
         .flatMap(p -> p.policies().stream()).map(p -> p.name()).toList()));
+    m.put("S3 buckets", names(s3Buckets(aws)));
     return new Inventory(m);
+  }
+
+  /** The account's buckets (the deployment helper's package bucket is one). */
+  private static List<String> s3Buckets(AwsClients aws) {
+    try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(Emulator.url()))
+        .region(aws.region()).forcePathStyle(true)
+        .credentialsProvider(aws.credentialsProvider()).build()) {
+      return s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
+    }
   }
 
   private static Set<String> names(List<String> list) {

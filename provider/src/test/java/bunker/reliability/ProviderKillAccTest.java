@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Terraform;
 import bunker.aws.Emulator;
+import bunker.resource.deployment.workload.HelperBucket;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.List;
@@ -73,7 +74,9 @@ class ProviderKillAccTest {
                 n.helperLogGroup()),
             "RAM shares", Set.of(n.resourceShare()),
             "Organizations backup policies", Set.of(n.backupPolicy(0, 1)),
-            "KMS aliases", Set.of(n.keyAlias())));
+            "KMS aliases", Set.of(n.keyAlias()),
+            "S3 buckets", Set.of(HelperBucket.name(n.helperFunction(),
+                Emulator.org().central().accountId(), Emulator.org().central().region().id()))));
         Set<String> keys = made.remove("KMS keys (not pending deletion)");
         assertEquals(expected, made, "central objects after kills and a converging apply");
         assertEquals(1, keys == null ? 0 : keys.size(),

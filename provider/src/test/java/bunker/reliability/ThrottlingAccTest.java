@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Terraform;
 import bunker.aws.Emulator;
+import bunker.resource.deployment.workload.HelperBucket;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.Map;
@@ -78,6 +79,10 @@ class ThrottlingAccTest {
             n.helperLambdaRole()), made.get("IAM roles"), made.toString());
         assertEquals(Set.of(n.resourceShare()), made.get("RAM shares"), made.toString());
         assertEquals(2, made.get("Step Functions state machines").size(), made.toString());
+        // the helper's package bucket, made through S3 calls throttled like the rest
+        assertEquals(Set.of(HelperBucket.name(n.helperFunction(),
+            Emulator.org().central().accountId(), Emulator.org().central().region().id())),
+            made.get("S3 buckets"), made.toString());
         Figures.record("throttle/deployment", "objects created: " + made.entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue().size()).toList());
 

@@ -1,5 +1,6 @@
 package bunker.aws.backup;
 
+import bunker.aws.AdaptiveLimit;
 import bunker.aws.AwsErrors;
 import bunker.aws.Waiters;
 import bunker.aws.backup.PointStore.Point;

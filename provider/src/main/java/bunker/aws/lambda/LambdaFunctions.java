@@ -48,19 +48,22 @@ public final class LambdaFunctions {
     }
   }
 
+  /** A function's package: an object in S3 (the bucket in the function's Region). */
+  public record S3Code(String bucket, String key) {}
+
   /**
-   * CreateFunction from a zip package. A role Lambda cannot assume yet ("The role defined for
+   * CreateFunction from a package in S3. A role Lambda cannot assume yet ("The role defined for
    * the function cannot be assumed by Lambda", while IAM propagates it) is retried. Returns
    * the function's ARN.
    */
-  public String create(String name, Settings settings, byte[] zip, Map<String, String> tags) {
+  public String create(String name, Settings settings, S3Code code, Map<String, String> tags) {
     return waiters.retry("creating Lambda Function (" + name + ")", Waiters.IAM_PROPAGATION,
         Duration.ofSeconds(2),
         e -> AwsErrors.hasCode(e, "InvalidParameterValueException")
             && AwsErrors.messageContains(e, "cannot be assumed"),
         () -> lambda.createFunction(r -> r.functionName(name)
             .runtime(settings.runtime()).handler(settings.handler()).role(settings.roleArn())
-            .code(c -> c.zipFile(SdkBytes.fromByteArray(zip)))
+            .code(c -> c.s3Bucket(code.bucket()).s3Key(code.key()))
             .timeout(settings.timeoutSeconds()).memorySize(settings.memoryMb())
             .description(settings.description())
             .tags(tags)).functionArn());
@@ -84,9 +87,10 @@ public final class LambdaFunctions {
     awaitUpdate(name, "configuration");
   }
 
-  /** UpdateFunctionCode from a zip package, then waits for the update ({@link #awaitUpdate}). */
-  public void updateCode(String name, byte[] zip) {
-    lambda.updateFunctionCode(r -> r.functionName(name).zipFile(SdkBytes.fromByteArray(zip)));
+  /** UpdateFunctionCode from a package in S3, then waits for the update ({@link #awaitUpdate}). */
+  public void updateCode(String name, S3Code code) {
+    lambda.updateFunctionCode(r -> r.functionName(name).s3Bucket(code.bucket())
+        .s3Key(code.key()));
     awaitUpdate(name, "code");
   }
 

@@ -66,7 +66,7 @@ class LambdaFunctionsTest {
         LastUpdateStatusReasonCode.INVALID_RUNTIME,
         "The runtime parameter of java8 is no longer supported");
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new LambdaFunctions(lambda).updateCode("helper", new byte[] {1}));
+        () -> new LambdaFunctions(lambda).updateCode("helper", new LambdaFunctions.S3Code("b", "k")));
     assertTrue(e.getMessage().contains("updating Lambda Function (helper) code failed"),
         e.getMessage());
     assertTrue(e.getMessage().contains("InvalidRuntime"), e.getMessage());
@@ -80,7 +80,7 @@ class LambdaFunctionsTest {
     FakeLambda lambda = new FakeLambda()
         .answer(LastUpdateStatus.IN_PROGRESS, null, null)
         .answer(LastUpdateStatus.SUCCESSFUL, null, null);
-    new LambdaFunctions(lambda).updateCode("helper", new byte[] {1});
+    new LambdaFunctions(lambda).updateCode("helper", new LambdaFunctions.S3Code("b", "k"));
     assertEquals(List.of("UpdateFunctionCode helper", "GetFunction helper",
         "GetFunction helper"), lambda.calls);
   }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * {@code member_deployment_mode = "assume_role"}: the provider lists the accounts under the
@@ -36,14 +37,13 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
     diff.toVisit().forEach(a -> progress.put(a, MemberObjects.Progress.from(
         prior.accounts().getOrDefault(a, MemberAccount.pending()))));
     Map<String, Outcome<MemberAccount>> outcomes = Fanout.run(diff.toVisit(), request.timeout(),
-        account -> {
-          AwsClients member = member(request, account);
+        account -> inAccount(request, account, member -> {
           if (diff.toRemove().contains(account)) {
             objects.remove(account, member, request.forceDestroy());
             return null;
           }
           return objects.ensure(account, member, progress.get(account));
-        });
+        }));
     Map<String, MemberAccount> accounts = new TreeMap<>();
     Map<String, String> failures = new TreeMap<>();
     outcomes.forEach((account, outcome) -> {
@@ -77,7 +77,7 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
     });
     MemberObjects objects = objects(request);
     Map<String, Outcome<MemberAccount>> outcomes = Fanout.run(visit, request.timeout(),
-        account -> objects.inspect(account, member(request, account)));
+        account -> inAccount(request, account, member -> objects.inspect(account, member)));
     Map<String, MemberAccount> accounts = new TreeMap<>();
     outcomes.forEach((account, outcome) -> {
       boolean targeted = desired.contains(account);
@@ -111,10 +111,10 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
     }
     MemberObjects objects = objects(request);
     Map<String, Outcome<MemberAccount>> outcomes = Fanout.run(new ArrayList<>(visit),
-        request.timeout(), account -> {
-          objects.remove(account, member(request, account), request.forceDestroy());
+        request.timeout(), account -> inAccount(request, account, member -> {
+          objects.remove(account, member, request.forceDestroy());
           return null;
-        });
+        }));
     Map<String, String> failures = new TreeMap<>();
     Map<String, MemberAccount> left = new TreeMap<>();
     outcomes.forEach((account, outcome) -> {
@@ -163,8 +163,8 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
       VaultCheck.Operation operation) {
     MemberObjects objects = objects(request);
     List<AccountPoints> counted = new ArrayList<>();
-    Fanout.run(accounts, request.timeout(), account -> objects.pointCounts(
-        member(request, account))).forEach((account, outcome) -> counted.add(outcome.ok()
+    Fanout.run(accounts, request.timeout(), account -> inAccount(request, account,
+        objects::pointCounts)).forEach((account, outcome) -> counted.add(outcome.ok()
             ? AccountPoints.counted(account, outcome.value(), false)
             : AccountPoints.unreadable(account, outcome.message(), false)));
     return VaultCheck.findings(counted, operation, "The provider reads each account as the role "
@@ -180,7 +180,17 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
     return new MemberObjects(request, central.settings().defaultTags(), waiters);
   }
 
-  private AwsClients member(WorkloadRequest request, String account) {
-    return central.forAccount(account, request.memberRoleName());
+  /**
+   * Runs {@code work} with clients acting in {@code account} as the member role, then closes
+   * them: a run over 1,000 accounts keeps the clients of the accounts in progress only, not
+   * every account's SDK clients until the end.
+   */
+  private <T> T inAccount(WorkloadRequest request, String account,
+      Function<AwsClients, T> work) {
+    try {
+      return work.apply(central.forAccount(account, request.memberRoleName()));
+    } finally {
+      central.forget(account, request.memberRoleName());
+    }
   }
 }

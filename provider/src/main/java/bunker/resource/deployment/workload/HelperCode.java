@@ -1,6 +1,7 @@
 package bunker.resource.deployment.workload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.DirectoryStream;
@@ -11,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,6 +84,34 @@ public final class HelperCode {
       return Files.readAllBytes(path());
     } catch (IOException e) {
       throw new UncheckedIOException("reading the deployment helper package", e);
+    }
+  }
+
+  /**
+   * The package: its path and its Base64 SHA-256 (how Lambda reports a function's {@code
+   * CodeSha256}), read in a stream, never whole into memory.
+   */
+  public record Package(Path path, String sha256) {
+    /** Hex of the same digest: the package's S3 key names it. */
+    public String sha256Hex() {
+      return HexFormat.of().formatHex(Base64.getDecoder().decode(sha256));
+    }
+  }
+
+  /** The package's path and digest; {@link IllegalStateException} as {@link #path} if none. */
+  public Package read() {
+    Path zip = path();
+    try (InputStream in = Files.newInputStream(zip)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+      return new Package(zip, Base64.getEncoder().encodeToString(sha.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the deployment helper package", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -77,7 +77,7 @@ public final class HelperDeployment {
     Names names = Names.of(spec);
     String topicArn = Arns.of(spec).helperTopic();
     synchronized (lock(topicArn)) {
-      byte[] zip = code.bytes(); // first: a missing package fails before anything is created
+      HelperCode.Package zip = code.read(); // first: a missing package fails before anything
       Environment env = spec.environment();
       Topics topics = topics();
       String arn = topics.create(names.helperTopic());
@@ -119,15 +119,15 @@ public final class HelperDeployment {
         recordUser(spec, spec.name(), names.workloadHelperRole());
         putRolePolicies(spec, names, roles);
       }
-      byte[] zip;
+      HelperCode.Package zip;
       try {
-        zip = code.bytes();
+        zip = code.read();
       } catch (RuntimeException e) {
         return;
       }
       if (HelperCode.RUNTIME.equals(existing.get().runtime())
-          && !HelperCode.sha256(zip).equals(existing.get().codeSha256())) {
-        functions().updateCode(names.helperFunction(), zip);
+          && !zip.sha256().equals(existing.get().codeSha256())) {
+        updateCode(spec, names, zip);
       }
     }
   }
@@ -215,6 +215,7 @@ public final class HelperDeployment {
 
   private void deleteFunctionSide(Names names) {
     functions().delete(names.helperFunction());
+    new HelperBucket(central, names.helperFunction()).delete();
     new LogGroups(central.logs()).delete(names.helperLogGroup());
     new Roles(central.iam(), waiters).delete(names.helperLambdaRole());
   }
@@ -299,7 +300,8 @@ public final class HelperDeployment {
     }
   }
 
-  private String ensureFunction(DeploymentSpec spec, Names names, String roleArn, byte[] zip) {
+  private String ensureFunction(DeploymentSpec spec, Names names, String roleArn,
+      HelperCode.Package zip) {
     LambdaFunctions functions = functions();
     Optional<LambdaFunctions.Function> existing = functions.find(names.helperFunction());
     if (existing.isPresent()) {
@@ -310,12 +312,25 @@ public final class HelperDeployment {
         // CloudFormation then removes reach Bunker's helper, which releases them.
         functions.updateConfiguration(names.helperFunction(), settings(roleArn));
       }
-      if (!HelperCode.sha256(zip).equals(f.codeSha256())) {
-        functions.updateCode(names.helperFunction(), zip);
+      if (!zip.sha256().equals(f.codeSha256())) {
+        updateCode(spec, names, zip);
       }
       return f.arn();
     }
-    return functions.create(names.helperFunction(), settings(roleArn), zip, tags(spec));
+    HelperBucket bucket = new HelperBucket(central, names.helperFunction());
+    String key = bucket.upload(zip, tags(spec));
+    String arn = functions.create(names.helperFunction(), settings(roleArn),
+        new LambdaFunctions.S3Code(bucket.name(), key), tags(spec));
+    bucket.prune(key); // a package left by an earlier helper of this name
+    return arn;
+  }
+
+  /** The function's code from the package, by way of the helper's bucket. */
+  private void updateCode(DeploymentSpec spec, Names names, HelperCode.Package zip) {
+    HelperBucket bucket = new HelperBucket(central, names.helperFunction());
+    String key = bucket.upload(zip, tags(spec));
+    functions().updateCode(names.helperFunction(), new LambdaFunctions.S3Code(bucket.name(), key));
+    bucket.prune(key);
   }
 
   private static LambdaFunctions.Settings settings(String roleArn) {

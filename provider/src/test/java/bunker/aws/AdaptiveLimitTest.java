@@ -1,4 +1,4 @@
-package bunker.aws.backup;
+package bunker.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,19 +1,20 @@
-package bunker.aws.backup;
+package bunker.aws;
 
 /**
  * A concurrency limit that adapts to throttling the way TCP adapts to loss (AIMD): each
  * success adds {@code 1/limit} (so one per window of {@code limit} calls), each throttling
- * signal halves it. Throttles from calls started before the last halving are ignored, so one
+ * signal halves it (never below one). Used by the vault emptier and by the workload accounts'
+ * fan-out. Throttles from calls started before the last halving are ignored, so one
  * burst of simultaneous refusals halves once, not once per call. Thread-safe.
  */
-final class AdaptiveLimit {
+public final class AdaptiveLimit {
   private final int max;
   private double limit;
   private long epoch;
   private int peak;
   private int decreases;
 
-  AdaptiveLimit(int initial, int max) {
+  public AdaptiveLimit(int initial, int max) {
     if (initial < 1 || max < initial) {
       throw new IllegalArgumentException(
           "need 1 <= initial <= max concurrency, got " + initial + " and " + max);
@@ -24,22 +25,22 @@ final class AdaptiveLimit {
   }
 
   /** How many calls may be in flight now (at least one). */
-  synchronized int current() {
+  public synchronized int current() {
     return (int) Math.floor(limit);
   }
 
   /** The generation a call starts in; pass it back to {@link #onThrottle}. */
-  synchronized long epoch() {
+  public synchronized long epoch() {
     return epoch;
   }
 
-  synchronized void onSuccess() {
+  public synchronized void onSuccess() {
     limit = Math.min(max, limit + 1.0 / limit);
     peak = Math.max(peak, current());
   }
 
   /** Halves the limit unless it was already halved since the call started; true if it was. */
-  synchronized boolean onThrottle(long startedInEpoch) {
+  public synchronized boolean onThrottle(long startedInEpoch) {
     if (startedInEpoch < epoch) {
       return false;
     }
@@ -52,11 +53,11 @@ final class AdaptiveLimit {
     return true;
   }
 
-  synchronized int peak() {
+  public synchronized int peak() {
     return peak;
   }
 
-  synchronized int decreases() {
+  public synchronized int decreases() {
     return decreases;
   }
 }
