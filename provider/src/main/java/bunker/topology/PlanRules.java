@@ -28,16 +28,16 @@ final class PlanRules {
       add(out, List.of("plans"), "No backup plans", "Define at least one plan with one rule.");
     }
     Names names = Names.of(spec);
-    for (Map.Entry<String, Plan> entry : spec.plans().entrySet()) {
+    for (Map.Entry<String, BackupPlan> entry : spec.plans().entrySet()) {
       String planName = entry.getKey();
-      Plan plan = entry.getValue();
+      BackupPlan plan = entry.getValue();
       List<Object> planPath = List.of("plans", planName);
       if (!PLAN_NAME.matcher(planName).matches()) {
         add(out, planPath, "Invalid plan name", "\"" + planName + "\" may hold only letters, "
             + "digits, '-' and '_' (it names backup plans and is the selecting tag value).");
       } else if (namesOk) { // a bad deployment name is reported once, on "name"
         // The longest plan key this plan makes: -pitr- for continuous rules, else -lag-.
-        boolean continuous = plan.rules().stream().anyMatch(Rule::enableContinuousBackup);
+        boolean continuous = plan.rules().stream().anyMatch(BackupRule::enableContinuousBackup);
         NameLimit.BACKUP_PLAN.problem(continuous ? names.continuousBackupPlan(planName)
             : names.backupPlan(planName, true)).ifPresent(p ->
             add(out, planPath, "Plan name too long", p + "; shorten the plan or deployment name."));
@@ -49,7 +49,7 @@ final class PlanRules {
       checkPlanWindows(plan, planPath, out);
       Set<String> ruleNames = new HashSet<>();
       for (int i = 0; i < plan.rules().size(); i++) {
-        Rule rule = plan.rules().get(i);
+        BackupRule rule = plan.rules().get(i);
         List<Object> rulePath = path(planPath, "rules", i);
         if (!ruleNames.add(rule.name())) {
           add(out, path(rulePath, "name"), "Duplicate rule name",
@@ -67,7 +67,7 @@ final class PlanRules {
     }
   }
 
-  private static void checkRetention(DeploymentSpec spec, Plan plan, Rule rule,
+  private static void checkRetention(DeploymentSpec spec, BackupPlan plan, BackupRule rule,
       List<Object> rulePath, List<Violation> out) {
     int days = rule.deleteAfterDays();
     List<Object> deletePath = path(rulePath, "delete_after_days");
@@ -131,13 +131,14 @@ final class PlanRules {
     }
   }
 
-  private static void checkPlanWindows(Plan plan, List<Object> planPath, List<Violation> out) {
+  private static void checkPlanWindows(BackupPlan plan, List<Object> planPath,
+      List<Violation> out) {
     windows(plan.startWindowMinutes(), plan.completionWindowMinutes(),
         path(planPath, "start_window_minutes"), path(planPath, "completion_window_minutes"),
         out);
   }
 
-  private static void checkRuleWindows(Plan plan, Rule rule, List<Object> planPath,
+  private static void checkRuleWindows(BackupPlan plan, BackupRule rule, List<Object> planPath,
       List<Object> rulePath, List<Violation> out) {
     if (rule.startWindowMinutes() == null && rule.completionWindowMinutes() == null) {
       return; // the plan's own values were checked once

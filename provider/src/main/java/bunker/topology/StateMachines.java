@@ -161,7 +161,7 @@ public final class StateMachines {
       List<String> planKeys = plan.useLogicallyAirGappedVault()
           ? List.of(names.backupPlan(planName, true), names.backupPlan(planName, false))
           : List.of(names.backupPlan(planName, false));
-      for (Rule rule : plan.rules()) {
+      for (BackupRule rule : plan.rules()) {
         Integer days = rule.shortenedLocalRetentionDays();
         if (days != null) {
           for (String key : planKeys) {

@@ -30,7 +30,7 @@ class AslValidatorTest {
   @Test
   void ingestDefinition_withoutLocalRetention_isValidAsl() throws Exception {
     assertValid("ingest-plain", StateMachines.ingest(Fixtures.withRule("standard", 0,
-        Rule.of("daily", "cron(0 5 ? * * *)", 35))));
+        BackupRule.of("daily", "cron(0 5 ? * * *)", 35))));
   }
 
   @Test

@@ -18,14 +18,15 @@ class BackupPoliciesTest {
 
   /** The fixture with {@code count} extra four-rule plans named plan-00, plan-01, … */
   private static DeploymentSpec manyPlans(int count) {
-    Map<String, Plan> plans = new TreeMap<>();
+    Map<String, BackupPlan> plans = new TreeMap<>();
     for (int i = 0; i < count; i++) {
-      List<Rule> rules = new ArrayList<>();
+      List<BackupRule> rules = new ArrayList<>();
       for (int r = 0; r < 4; r++) {
-        rules.add(new Rule("rule-" + r, "cron(0 " + r + " ? * * *)", 60, 240, 30 + r, null,
+        rules.add(new BackupRule("rule-" + r, "cron(0 " + r + " ? * * *)", 60, 240, 30 + r, null,
             false, 7));
       }
-      plans.put(String.format("plan-%02d", i), new Plan(rules, false, true, null, null, false));
+      plans.put(String.format("plan-%02d", i),
+          new BackupPlan(rules, false, true, null, null, false));
     }
     return Fixtures.spec().toBuilder().plans(plans).build();
   }
@@ -80,9 +81,10 @@ class BackupPoliciesTest {
 
   @Test
   void oversizedPlan_isReportedByTheRules() {
-    List<Rule> rules = IntStream.range(0, 60).mapToObj(r -> new Rule("rule-" + r,
+    List<BackupRule> rules = IntStream.range(0, 60).mapToObj(r -> new BackupRule("rule-" + r,
         "cron(0 " + (r % 24) + " ? * * *)", 60, 240, 30, null, false, 7)).toList();
-    DeploymentSpec spec = Fixtures.withPlan("huge", Plan.of(rules.toArray(new Rule[0])));
+    DeploymentSpec spec =
+        Fixtures.withPlan("huge", BackupPlan.of(rules.toArray(new BackupRule[0])));
     assertEquals(List.of("huge"), BackupPolicies.oversizedPlans(spec));
     assertEquals(List.of(List.of("plans", "huge")),
         DeploymentRules.check(spec).stream().map(Violation::path).toList());
@@ -141,7 +143,7 @@ class BackupPoliciesTest {
    */
   @Test
   void continuousRule_getsAPitrPlanOfItsOwn_withoutCopyActions() {
-    DeploymentSpec spec = Fixtures.withRule("standard", 1, new Rule("pitr",
+    DeploymentSpec spec = Fixtures.withRule("standard", 1, new BackupRule("pitr",
         "cron(0 0 ? * * *)", null, null, 14, null, true, null));
     Map<String, Object> plans = policyPlans(spec);
     assertEquals(List.of("bunker-prod-airgapped-lag-euw2", "bunker-prod-airgapped-std-euw2",
@@ -163,7 +165,7 @@ class BackupPoliciesTest {
 
   @Test
   void planOfContinuousRulesOnly_makesNoCopyingPlan() {
-    DeploymentSpec spec = Fixtures.withPlan("pitr-only", Plan.of(new Rule("pitr",
+    DeploymentSpec spec = Fixtures.withPlan("pitr-only", BackupPlan.of(new BackupRule("pitr",
         "cron(0 0 ? * * *)", null, null, 35, null, true, null)));
     Map<String, Object> plans = policyPlans(spec);
     assertTrue(plans.containsKey("bunker-prod-pitr-only-pitr-euw2"), plans.keySet().toString());

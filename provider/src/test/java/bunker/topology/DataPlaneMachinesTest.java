@@ -196,7 +196,7 @@ class DataPlaneMachinesTest {
 
   @Test
   void ingest_copyIntoTheLagVault_isTheLongTermCopy_soOnlyTheWorkloadPointIsShortened() {
-    DeploymentSpec lagLocal = Fixtures.withRule("airgapped", 0, new Rule("daily",
+    DeploymentSpec lagLocal = Fixtures.withRule("airgapped", 0, new BackupRule("daily",
         "cron(30 1 ? * MON-FRI *)", null, null, 90, null, false, 3));
     FakeBackup aws = new FakeBackup();
     aws.createdBy = obj("BackupPlanName", "bunker-prod-airgapped-lag-euw2",
@@ -212,7 +212,7 @@ class DataPlaneMachinesTest {
 
   @Test
   void ingest_withoutAnyLocalRetention_hasNoWorkloadStep_andNeedsNoMemberRole() {
-    DeploymentSpec none = Fixtures.withRule("standard", 0, Rule.of("daily",
+    DeploymentSpec none = Fixtures.withRule("standard", 0, BackupRule.of("daily",
         "cron(0 5 ? * * *)", 35));
     String definition = StateMachines.ingest(none);
     assertFalse(definition.contains("Credentials"), definition);

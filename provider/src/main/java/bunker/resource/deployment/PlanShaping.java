@@ -9,7 +9,7 @@ import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadRequest;
 import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
-import bunker.topology.CentralPlan;
+import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentRules;
 import bunker.topology.Topology;
 import bunker.topology.VaultLock;
@@ -210,7 +210,7 @@ final class PlanShaping {
     CtyValue planned = plan.planned();
     CtyValue inputs = arguments(planned);
     Topology wanted = inputs.isWhollyKnown()
-        ? CentralPlan.of(DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER)) : null;
+        ? CreationOrder.of(DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER)) : null;
     for (Map.Entry<CentralObject, String> e : DeploymentState.ATTRIBUTES.entrySet()) {
       AttributePath path = AttributePath.of(e.getValue());
       CtyValue prior = plan.prior().attr(e.getValue());

@@ -8,7 +8,7 @@ import bunker.cty.CtyValue;
 import bunker.framework.Diagnostic;
 import bunker.framework.Diagnostics;
 import bunker.topology.CentralObject;
-import bunker.topology.CentralPlan;
+import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentSpec;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +100,7 @@ class DeploymentModelTest {
     assertEquals(365, spec.vaultLock().maxRetentionDays());
     assertEquals("0", spec.plans().get("daily").rules().get(0).name());
     assertEquals(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, spec.centralPrefix());
-    assertTrue(CentralPlan.of(spec).step(CentralObject.LAG_VAULT).isEmpty());
+    assertTrue(CreationOrder.of(spec).step(CentralObject.LAG_VAULT).isEmpty());
   }
 
   @Test

@@ -10,8 +10,8 @@ import bunker.topology.BackupPolicies;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Names;
-import bunker.topology.Plan;
-import bunker.topology.Rule;
+import bunker.topology.BackupPlan;
+import bunker.topology.BackupRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,9 +75,10 @@ class PolicyReadingTest {
   void plan_bunkersForm_readsLocalRetentionFromTheTag_andContinuousRulesFromThePitrPlan() {
     Environment env = new Environment("aws", "eu-west-2", "111111111111", "o-a1b2c3d4e5",
         "222222222222", List.of("333333333333"), List.of());
-    Plan daily = Plan.of(new Rule("daily", "cron(0 5 ? * * *)", null, null, 35, null, false, 7),
-        Rule.of("monthly", "cron(0 3 1 * ? *)", 365),
-        new Rule("pitr", "cron(0 0 ? * * *)", null, null, 14, null, true, null));
+    BackupPlan daily = BackupPlan.of(
+        new BackupRule("daily", "cron(0 5 ? * * *)", null, null, 35, null, false, 7),
+        BackupRule.of("monthly", "cron(0 3 1 * ? *)", 365),
+        new BackupRule("pitr", "cron(0 0 ? * * *)", null, null, 14, null, true, null));
     DeploymentSpec spec = DeploymentSpec.builder("prod", env).backupTargets(List.of("ou-a-b"))
         .minRetentionDays(7).maxRetentionDays(400).backupTagKey("backup")
         .plans(Map.of("daily", daily)).build();

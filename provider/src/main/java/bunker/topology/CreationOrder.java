@@ -38,9 +38,9 @@ import java.util.List;
  * backup policies last of all, because they start copies into every vault, through the rules, in
  * accounts whose StackSet role and vault must already exist (and on destroy they go first).
  */
-public final class CentralPlan {
+public final class CreationOrder {
 
-  private CentralPlan() {}
+  private CreationOrder() {}
 
   public static Topology of(DeploymentSpec spec) {
     Names n = Names.of(spec);
