@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param name policy name ({@link Names#backupPolicy})
  * @param content the policy JSON, compact, at most {@link BackupPolicies#MAX_CHARACTERS}
- *     characters unless a single plan alone is larger (which {@link DeploymentRules} reports)
+ *     characters unless a single plan alone is larger (which {@link DeploymentValidation} reports)
  * @param plans the deployment plan names it carries
  */
 public record BackupPolicyDocument(String name, String content, List<String> plans) {

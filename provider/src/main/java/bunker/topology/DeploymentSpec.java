@@ -10,8 +10,8 @@ import java.util.TreeMap;
 /**
  * Everything that decides what one {@code backup_deployment} builds: the user's configuration
  * after defaults, plus the {@link Environment}. The compact constructor rejects only programming
- * errors (missing values); user mistakes are found by {@link DeploymentRules#check} so they can
- * be reported with attribute paths.
+ * errors (missing values); user mistakes are found by {@link DeploymentValidation#check} so they
+ * can be reported with attribute paths.
  *
  * @param name deployment key, part of every derived name
  * @param backupTargets OU ids ({@code ou-…}) whose accounts are backed up

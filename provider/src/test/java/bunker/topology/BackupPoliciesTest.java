@@ -87,7 +87,7 @@ class BackupPoliciesTest {
         Fixtures.withPlan("huge", BackupPlan.of(rules.toArray(new BackupRule[0])));
     assertEquals(List.of("huge"), BackupPolicies.oversizedPlans(spec));
     assertEquals(List.of(List.of("plans", "huge")),
-        DeploymentRules.check(spec).stream().map(Violation::path).toList());
+        DeploymentValidation.check(spec).stream().map(Violation::path).toList());
   }
 
   @Test

@@ -8,7 +8,7 @@ import bunker.framework.Block;
 import bunker.framework.Diagnostics;
 import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadRequest;
-import bunker.topology.DeploymentRules;
+import bunker.topology.DeploymentValidation;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.BackupPlan;
@@ -80,7 +80,8 @@ final class DeploymentModel {
     if (!config.isWhollyKnown() || diags.hasErrors()) {
       return;
     }
-    for (Violation v : DeploymentRules.check(spec(withLenientPrefixes(config), PLACEHOLDER))) {
+    for (Violation v :
+        DeploymentValidation.check(spec(withLenientPrefixes(config), PLACEHOLDER))) {
       diags.addAttributeError(path(v.path()), v.summary(), v.detail());
     }
   }

@@ -10,7 +10,7 @@ import bunker.resource.deployment.workload.WorkloadRequest;
 import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
 import bunker.topology.CreationOrder;
-import bunker.topology.DeploymentRules;
+import bunker.topology.DeploymentValidation;
 import bunker.topology.Topology;
 import bunker.topology.VaultLock;
 import bunker.topology.Violation;
@@ -148,7 +148,7 @@ final class PlanShaping {
     if (!defaulted || !inputs.isWhollyKnown()) {
       return true;
     }
-    List<Violation> violations = DeploymentRules.check(
+    List<Violation> violations = DeploymentValidation.check(
         DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER));
     for (Violation v : violations) {
       plan.diagnostics().addAttributeError(DeploymentModel.path(v.path()), v.summary(),

@@ -1,6 +1,6 @@
 package bunker.topology;
 
-import static bunker.topology.DeploymentRules.add;
+import static bunker.topology.DeploymentValidation.add;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The per-plan and per-rule half of {@link DeploymentRules}. */
-final class PlanRules {
+/** The per-plan and per-rule half of {@link DeploymentValidation}. */
+final class BackupPlanValidation {
 
   /** Continuous backups (point-in-time recovery) keep at most 35 days. */
   static final int MAX_CONTINUOUS_RETENTION_DAYS = 35;
@@ -21,7 +21,7 @@ final class PlanRules {
 
   private static final Pattern PLAN_NAME = Pattern.compile("[a-zA-Z0-9_-]+");
 
-  private PlanRules() {}
+  private BackupPlanValidation() {}
 
   static void check(DeploymentSpec spec, boolean namesOk, List<Violation> out) {
     if (spec.plans().isEmpty()) {
@@ -120,10 +120,10 @@ final class PlanRules {
       }
     }
     Integer local = rule.localRetentionDays();
-    if (local != null && (local < 1 || local > DeploymentRules.MAX_RETENTION_DAYS)) {
+    if (local != null && (local < 1 || local > DeploymentValidation.MAX_RETENTION_DAYS)) {
       add(out, path(rulePath, "local_retention_days"), "Invalid local retention",
           "local_retention_days is " + local + "; it must be 1 to "
-              + DeploymentRules.MAX_RETENTION_DAYS + ".");
+              + DeploymentValidation.MAX_RETENTION_DAYS + ".");
     } else if (local != null && rule.enableContinuousBackup()) {
       add(out, path(rulePath, "local_retention_days"), "Local retention on a continuous rule",
           "Continuous backups stay in the workload account (no central copy to wait for): "

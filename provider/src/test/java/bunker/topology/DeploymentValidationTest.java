@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class DeploymentRulesTest {
+class DeploymentValidationTest {
 
   private static final BackupRule DAILY = new BackupRule("daily", "cron(0 5 ? * * *)", 60, 180,
       35, null, false, 7);
@@ -136,7 +136,7 @@ class DeploymentRulesTest {
   @MethodSource("badSpecs")
   void check_badSpec_reportsExactlyThePath(String label, DeploymentSpec spec,
       List<Object> path) {
-    List<Violation> violations = DeploymentRules.check(spec);
+    List<Violation> violations = DeploymentValidation.check(spec);
     assertEquals(List.of(path), violations.stream().map(Violation::path).toList(),
         () -> violations.toString());
     assertTrue(!violations.get(0).summary().isBlank() && !violations.get(0).detail().isBlank());
@@ -144,7 +144,7 @@ class DeploymentRulesTest {
 
   @Test
   void check_goodSpec_hasNoViolations() {
-    assertEquals(List.of(), DeploymentRules.check(spec()));
+    assertEquals(List.of(), DeploymentValidation.check(spec()));
   }
 
   /**
@@ -156,7 +156,7 @@ class DeploymentRulesTest {
     DeploymentSpec spec = spec().toBuilder().minRetentionDays(60).build();
     BackupPlan plan = BackupPlan.of(BackupRule.of("weekly", "cron(0 5 ? * SUN *)", 90),
         daily(null, null, 14, null, true, null));
-    assertEquals(List.of(), DeploymentRules.check(spec.toBuilder()
+    assertEquals(List.of(), DeploymentValidation.check(spec.toBuilder()
         .plans(Map.of("mixed", plan.withRules(List.of(plan.rules().get(0),
             new BackupRule("pitr", "cron(0 5 ? * * *)", null, null, 14, null, true, null)))))
         .build()));
@@ -170,9 +170,9 @@ class DeploymentRulesTest {
     int longest = 50 - "bunker-".length() - "-standard-7-400".length();
     DeploymentSpec.Builder shortPlan = spec().toBuilder().plans(Map.of("p", BackupPlan.of(DAILY)));
     DeploymentSpec fits = shortPlan.name("n".repeat(longest)).build();
-    assertEquals(List.of(), DeploymentRules.check(fits));
+    assertEquals(List.of(), DeploymentValidation.check(fits));
     DeploymentSpec tooLong = shortPlan.name("n".repeat(longest + 1)).build();
-    List<Violation> v = DeploymentRules.check(tooLong);
+    List<Violation> v = DeploymentValidation.check(tooLong);
     assertEquals(1, v.size(), v::toString);
     assertTrue(v.get(0).detail().contains("at most " + longest + " characters"),
         v.get(0).detail());
@@ -182,13 +182,13 @@ class DeploymentRulesTest {
   void check_planNameAtTheBackupPlanLimit_passes_andOneMore_fails() {
     // "bunker-prod-" + plan + "-lag-euw2" is the backup plan name, at most 50 characters.
     String fits = "p".repeat(50 - "bunker-prod-".length() - "-lag-euw2".length());
-    assertEquals(List.of(), DeploymentRules.check(withPlan(fits, BackupPlan.of(DAILY))));
-    assertEquals(List.of(List.of("plans", fits + "p")), DeploymentRules.check(
+    assertEquals(List.of(), DeploymentValidation.check(withPlan(fits, BackupPlan.of(DAILY))));
+    assertEquals(List.of(List.of("plans", fits + "p")), DeploymentValidation.check(
         withPlan(fits + "p", BackupPlan.of(DAILY))).stream().map(Violation::path).toList());
     // With a continuous rule the plan also makes "-pitr-euw2", one character longer.
     BackupPlan continuous = BackupPlan.of(DAILY, new BackupRule("pitr", "cron(0 5 ? * * *)", null,
         null, 14, null, true, null));
-    assertEquals(List.of(List.of("plans", fits)), DeploymentRules.check(
+    assertEquals(List.of(List.of("plans", fits)), DeploymentValidation.check(
         withPlan(fits, continuous)).stream().map(Violation::path).toList());
   }
 
