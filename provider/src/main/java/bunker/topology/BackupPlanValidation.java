@@ -78,7 +78,7 @@ final class BackupPlanValidation {
     boolean lockOk = lock.minRetentionDays() >= 1
         && lock.minRetentionDays() <= lock.maxRetentionDays();
     if (rule.enableContinuousBackup()) {
-      // Never copied (BackupPolicies): only AWS's cap on continuous backups applies.
+      // Never copied (BackupPolicyDocuments): only AWS's cap on continuous backups applies.
       if (days < 1 || days > MAX_CONTINUOUS_RETENTION_DAYS) {
         add(out, deletePath, "Continuous backup retention too long",
             "Continuous backups keep 1 to " + MAX_CONTINUOUS_RETENTION_DAYS

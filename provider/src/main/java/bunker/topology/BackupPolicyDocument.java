@@ -7,7 +7,7 @@ import java.util.Objects;
  * One Organizations BACKUP_POLICY to create and attach to every backup target.
  *
  * @param name policy name ({@link Names#backupPolicy})
- * @param content the policy JSON, compact, at most {@link BackupPolicies#MAX_CHARACTERS}
+ * @param content the policy JSON, compact, at most {@link BackupPolicyDocuments#MAX_CHARACTERS}
  *     characters unless a single plan alone is larger (which {@link DeploymentValidation} reports)
  * @param plans the deployment plan names it carries
  */

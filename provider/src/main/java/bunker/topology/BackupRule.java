@@ -42,7 +42,7 @@ public record BackupRule(
    * The days the ingest machine shortens a workload point of this rule to once its central copy
    * is complete, or {@code null} when it keeps the rule's full retention: no local retention, one
    * not shorter than {@code deleteAfterDays}, or a continuous rule (never copied, see
-   * {@link BackupPolicies}).
+   * {@link BackupPolicyDocuments}).
    */
   public Integer shortenedLocalRetentionDays() {
     return localRetentionDays != null && localRetentionDays < deleteAfterDays

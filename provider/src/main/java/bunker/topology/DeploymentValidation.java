@@ -41,9 +41,10 @@ public final class DeploymentValidation {
     checkTags(spec, out);
     BackupPlanValidation.check(spec, namesOk, out);
     if (out.isEmpty()) { // sizes mean something only for an otherwise valid spec
-      for (String plan : BackupPolicies.oversizedPlans(spec)) {
+      for (String plan : BackupPolicyDocuments.oversizedPlans(spec)) {
         add(out, List.of("plans", plan), "Plan too large for a backup policy",
-            "Plan \"" + plan + "\" alone renders to more than " + BackupPolicies.MAX_CHARACTERS
+            "Plan \"" + plan + "\" alone renders to more than "
+                + BackupPolicyDocuments.MAX_CHARACTERS
                 + " characters, the Organizations limit; split its rules over several plans.");
       }
     }

@@ -3,6 +3,7 @@ package bunker.resource.deployment;
 import bunker.aws.AwsClients;
 import bunker.aws.organizations.BackupPolicies;
 import bunker.topology.BackupPolicyDocument;
+import bunker.topology.BackupPolicyDocuments;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class PolicyObjects {
 
   /** Creates or updates each policy, attaches it to the targets only, drops extra policies. */
   void ensure() {
-    List<BackupPolicyDocument> docs = bunker.topology.BackupPolicies.render(spec);
+    List<BackupPolicyDocument> docs = BackupPolicyDocuments.render(spec);
     Map<String, String> existing = findAll();
     List<String> ids = new ArrayList<>();
     for (BackupPolicyDocument doc : docs) {

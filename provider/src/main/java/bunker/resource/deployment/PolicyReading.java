@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one plan of a backup policy (as {@code topology.BackupPolicies} writes it) back into the
- * {@code plans} value of the schema, for import. Windows equal on every rule are read as the
- * plan's, the way a configuration usually sets them.
+ * Reads one plan of a backup policy (as {@code topology.BackupPolicyDocuments} writes it) back
+ * into the {@code plans} value of the schema, for import. Windows equal on every rule are read as
+ * the plan's, the way a configuration usually sets them.
  */
 final class PolicyReading {
   /**

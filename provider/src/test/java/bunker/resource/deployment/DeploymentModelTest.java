@@ -13,10 +13,10 @@ import bunker.topology.DeploymentSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class DeploymentModelTest {
   private static final CtyType.ObjectType TYPE = DeploymentSchema.SCHEMA.impliedType();

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.cty.Json;
-import bunker.topology.BackupPolicies;
+import bunker.topology.BackupPlan;
+import bunker.topology.BackupPolicyDocuments;
+import bunker.topology.BackupRule;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Names;
-import bunker.topology.BackupPlan;
-import bunker.topology.BackupRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +84,7 @@ class PolicyReadingTest {
         .plans(Map.of("daily", daily)).build();
     Names names = Names.of(spec);
     Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
-        BackupPolicies.render(spec).get(0).content())).get("plans");
+        BackupPolicyDocuments.render(spec).get(0).content())).get("plans");
     Map<String, Object> merged = PolicyReading.merged(
         (Map<String, Object>) plans.get(names.backupPlan("daily", false)),
         (Map<String, Object>) plans.get(names.continuousBackupPlan("daily")));

@@ -27,12 +27,12 @@ import java.util.Map;
  * <p>Organizations caps a policy at 10,000 characters, so plans are packed, in name order, into as
  * few policies as fit: the same spec always gives the same split.
  */
-public final class BackupPolicies {
+public final class BackupPolicyDocuments {
 
   /** Organizations' limit on a backup policy document (not adjustable). */
   public static final int MAX_CHARACTERS = 10_000;
 
-  private BackupPolicies() {}
+  private BackupPolicyDocuments() {}
 
   /** The policies to create, in order; their names follow {@link Names#backupPolicy}. */
   public static List<BackupPolicyDocument> render(DeploymentSpec spec) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class BackupPoliciesTest {
+class BackupPolicyDocumentsTest {
 
   /** The fixture with {@code count} extra four-rule plans named plan-00, plan-01, … */
   private static DeploymentSpec manyPlans(int count) {
@@ -33,7 +33,7 @@ class BackupPoliciesTest {
 
   @Test
   void render_smallDeployment_isOnePolicyNamedAfterTheDeployment() {
-    List<BackupPolicyDocument> policies = BackupPolicies.render(Fixtures.spec());
+    List<BackupPolicyDocument> policies = BackupPolicyDocuments.render(Fixtures.spec());
     assertEquals(1, policies.size());
     assertEquals("bunker-prod", policies.get(0).name());
     assertEquals(List.of("airgapped", "standard"), policies.get(0).plans());
@@ -51,18 +51,18 @@ class BackupPoliciesTest {
   @MethodSource("planCounts")
   void render_largeDeployment_splitsUnderTheLimitKeepingEveryPlanInOrder(int count) {
     DeploymentSpec spec = manyPlans(count);
-    List<BackupPolicyDocument> policies = BackupPolicies.render(spec);
+    List<BackupPolicyDocument> policies = BackupPolicyDocuments.render(spec);
     List<String> carried = new ArrayList<>();
     for (int i = 0; i < policies.size(); i++) {
       BackupPolicyDocument policy = policies.get(i);
-      assertTrue(policy.content().length() <= BackupPolicies.MAX_CHARACTERS,
+      assertTrue(policy.content().length() <= BackupPolicyDocuments.MAX_CHARACTERS,
           policy.name() + " has " + policy.content().length());
       assertEquals(policies.size() == 1 ? "bunker-prod" : "bunker-prod-" + (i + 1),
           policy.name());
       carried.addAll(policy.plans());
     }
     assertEquals(List.copyOf(spec.plans().keySet()), carried);
-    assertEquals(policies, BackupPolicies.render(manyPlans(count)), "deterministic");
+    assertEquals(policies, BackupPolicyDocuments.render(manyPlans(count)), "deterministic");
     if (count >= 12) {
       assertTrue(policies.size() > 1, "expected a split for " + count + " plans");
     }
@@ -71,9 +71,9 @@ class BackupPoliciesTest {
   @Test
   void render_limitExactlyTheSinglePolicyLength_keepsOnePolicy_oneLessSplits() {
     DeploymentSpec spec = manyPlans(3);
-    int length = BackupPolicies.render(spec, Integer.MAX_VALUE).get(0).content().length();
-    assertEquals(1, BackupPolicies.render(spec, length).size());
-    List<BackupPolicyDocument> split = BackupPolicies.render(spec, length - 1);
+    int length = BackupPolicyDocuments.render(spec, Integer.MAX_VALUE).get(0).content().length();
+    assertEquals(1, BackupPolicyDocuments.render(spec, length).size());
+    List<BackupPolicyDocument> split = BackupPolicyDocuments.render(spec, length - 1);
     assertEquals(2, split.size());
     assertEquals(List.of("plan-00", "plan-01"), split.get(0).plans());
     assertEquals(List.of("plan-02"), split.get(1).plans());
@@ -85,7 +85,7 @@ class BackupPoliciesTest {
         "cron(0 " + (r % 24) + " ? * * *)", 60, 240, 30, null, false, 7)).toList();
     DeploymentSpec spec =
         Fixtures.withPlan("huge", BackupPlan.of(rules.toArray(new BackupRule[0])));
-    assertEquals(List.of("huge"), BackupPolicies.oversizedPlans(spec));
+    assertEquals(List.of("huge"), BackupPolicyDocuments.oversizedPlans(spec));
     assertEquals(List.of(List.of("plans", "huge")),
         DeploymentValidation.check(spec).stream().map(Violation::path).toList());
   }
@@ -95,7 +95,7 @@ class BackupPoliciesTest {
     DeploymentSpec spec = Fixtures.withPlan("standard",
         Fixtures.spec().plans().get("standard").withRequirePlanNameResourceTag(false));
     Map<String, Object> plan = PolicyChecksTest.asMap(PolicyChecksTest.asMap(Json.parseObject(
-        BackupPolicies.render(spec).get(0).content()).get("plans"))
+        BackupPolicyDocuments.render(spec).get(0).content()).get("plans"))
         .get("bunker-prod-standard-std-euw2"));
     Map<String, Object> selection = PolicyChecksTest.asMap(PolicyChecksTest.asMap(
         PolicyChecksTest.asMap(plan.get("selections")).get("resources")).get("standard"));
@@ -106,7 +106,7 @@ class BackupPoliciesTest {
   // ---- retention: local shortening after the copy, continuous rules apart ----
 
   private static Map<String, Object> policyPlans(DeploymentSpec spec) {
-    List<BackupPolicyDocument> policies = BackupPolicies.render(spec);
+    List<BackupPolicyDocument> policies = BackupPolicyDocuments.render(spec);
     assertEquals(1, policies.size());
     return PolicyChecksTest.asMap(Json.parseObject(policies.get(0).content()).get("plans"));
   }
