@@ -18,21 +18,21 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Reading backup policy plans back for import, in Bunker's and in the seed module's form. */
-class PolicyReadingTest {
+class PolicyImportTest {
   private static final String C = "immutable-aws-backup-prod-";
 
   @Test
   void planKey_readsRegionCodedAndPlainKeys_onlyOfThisDeployment() {
-    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "std")),
-        PolicyReading.planKey(C, C + "daily-std-euw2"));
-    assertEquals(Optional.of(new PolicyReading.PlanKey("long-term", "lag")),
-        PolicyReading.planKey(C, C + "long-term-lag-apse2"));
-    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "pitr")),
-        PolicyReading.planKey(C, C + "daily-pitr-use1"));
-    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "std")),
-        PolicyReading.planKey(C, C + "daily-std"));
-    assertTrue(PolicyReading.planKey(C, "immutable-aws-backup-dev-daily-std-euw2").isEmpty());
-    assertTrue(PolicyReading.planKey(C, C + "daily-weekly").isEmpty());
+    assertEquals(Optional.of(new PolicyImport.PlanKey("daily", "std")),
+        PolicyImport.planKey(C, C + "daily-std-euw2"));
+    assertEquals(Optional.of(new PolicyImport.PlanKey("long-term", "lag")),
+        PolicyImport.planKey(C, C + "long-term-lag-apse2"));
+    assertEquals(Optional.of(new PolicyImport.PlanKey("daily", "pitr")),
+        PolicyImport.planKey(C, C + "daily-pitr-use1"));
+    assertEquals(Optional.of(new PolicyImport.PlanKey("daily", "std")),
+        PolicyImport.planKey(C, C + "daily-std"));
+    assertTrue(PolicyImport.planKey(C, "immutable-aws-backup-dev-daily-std-euw2").isEmpty());
+    assertTrue(PolicyImport.planKey(C, C + "daily-weekly").isEmpty());
   }
 
   @Test
@@ -53,7 +53,7 @@ class PolicyReadingTest {
     CtyType.ObjectType planType = (CtyType.ObjectType) ((CtyType.MapType)
         DeploymentModel.attributeType("plans")).element();
     String[] tagKey = {null};
-    CtyValue read = PolicyReading.plan(planType, (Map<String, Object>) Json.parse(plan),
+    CtyValue read = PolicyImport.plan(planType, (Map<String, Object>) Json.parse(plan),
         "daily", false, tagKey);
     CtyValue r = read.attr("rules").elements().get(0);
     assertEquals("0", r.attr("name").asString());
@@ -85,12 +85,12 @@ class PolicyReadingTest {
     Names names = Names.of(spec);
     Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
         BackupPolicyDocuments.render(spec).get(0).content())).get("plans");
-    Map<String, Object> merged = PolicyReading.merged(
+    Map<String, Object> merged = PolicyImport.merged(
         (Map<String, Object>) plans.get(names.backupPlan("daily", false)),
         (Map<String, Object>) plans.get(names.continuousBackupPlan("daily")));
     CtyType.ObjectType planType = (CtyType.ObjectType) ((CtyType.MapType)
         DeploymentModel.attributeType("plans")).element();
-    CtyValue read = PolicyReading.plan(planType, merged, "daily", false, new String[] {null});
+    CtyValue read = PolicyImport.plan(planType, merged, "daily", false, new String[] {null});
     List<CtyValue> rules = read.attr("rules").elements();
     assertEquals(List.of("daily", "monthly", "pitr"),
         rules.stream().map(r -> r.attr("name").asString()).toList());
