@@ -79,17 +79,17 @@ public record WorkloadState(
         accounts);
   }
 
-  public WorkloadState withTargets(List<String> value) {
+  WorkloadState withTargets(List<String> value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, value, template,
         helperTopicArn, accounts);
   }
 
-  public WorkloadState withTemplate(StackSetTemplateKind value) {
+  WorkloadState withTemplate(StackSetTemplateKind value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, value,
         helperTopicArn, accounts);
   }
 
-  public WorkloadState withHelperTopicArn(String value) {
+  WorkloadState withHelperTopicArn(String value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, template,
         value, accounts);
   }
