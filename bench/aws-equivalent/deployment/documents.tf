@@ -1,6 +1,6 @@
 # The two state-machine definitions and the Organizations backup policy, as
-# bunker.topology.StateMachines and bunker.topology.BackupPolicies render them for the
-# quickstart spec.
+# bunker.topology.StateMachineDefinitions and bunker.topology.BackupPolicyDocuments render them
+# for the quickstart spec.
 
 locals {
   retry = [{
@@ -11,7 +11,7 @@ locals {
   }]
   sdk = "arn:aws:states:::aws-sdk:backup:"
 
-  # Wait -> DescribeCopyJob -> Choice, as StateMachines.pollLoop.
+  # Wait -> DescribeCopyJob -> Choice, as StateMachineDefinitions.pollLoop.
   poll = {
     for k, p in {
       Copy             = { job = "$.copy.CopyJobId", result = "$.copyStatus", ok = "ShortenIntermediateRetention", failed = "CopyToStandardFailed", error = "IngestFailed" }

@@ -1,8 +1,8 @@
 # The central part of one backup_deployment (examples/quickstart's spec: plans "daily" and
 # "monthly", the latter on the logically air-gapped vault, restore sharing on), written with
 # hashicorp/aws 5.100.0 resources, object for object as bunker.topology renders it (Names,
-# KeyPolicy, VaultPolicies, RolePolicies, EventDocuments, StateMachines, BackupPolicies,
-# ResourceShareSpec). The documents are the same statements; only the JSON key order differs.
+# KeyPolicy, VaultPolicies, RolePolicies, EventDocuments, StateMachineDefinitions,
+# BackupPolicyDocuments, ResourceShareSpec). The documents are the same statements; only the JSON key order differs.
 #
 # Differences from backup_deployment, on purpose and stated in docs/benchmarks.md:
 # - RAM principals are the target OU ARNs (Bunker lists the target accounts when it knows them);

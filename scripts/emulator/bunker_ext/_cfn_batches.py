@@ -17,9 +17,9 @@ An operation without preferences therefore works on one account at a time and st
 first failure. Failures within the tolerance leave the operation SUCCEEDED (the failed instances
 keep their status); past it the operation is FAILED and its later batches never start.
 
-A ``Plan`` holds an operation's batches. The first starts with the call; each later one starts
-when the one before has finished: at once for stacks that complete in the call, else when the
-operation's status is next read (DescribeStackSetOperation, ListStackSetOperations, or another
+A ``BatchSchedule`` holds an operation's batches. The first starts with the call; each later one
+starts when the one before has finished: at once for stacks that complete in the call, else when
+the operation's status is next read (DescribeStackSetOperation, ListStackSetOperations, or another
 operation's start), which is how every client follows an operation. ``GET /bunker-api/cloudformation/stack-set-operation
 ?operation_id=…`` shows the batch sizes used, the tolerance, the failures and the preferences.
 """
@@ -30,7 +30,7 @@ from moto.cloudformation.exceptions import ValidationError
 from . import _admin
 
 ctx = threading.local()  # prefs: the call's OperationPreferences; plan: the plan it started
-_plans = {}  # operation id -> Plan
+_plans = {}  # operation id -> BatchSchedule
 _lock = threading.RLock()
 
 MODES = ("STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE")
@@ -92,7 +92,7 @@ def sizes(prefs, accounts):
     return max(1, concurrent), tolerance
 
 
-class Plan:
+class BatchSchedule:
     """An operation's batches. ``start(items)`` begins the work on items ((account, region,
     anything)) and returns the instances it works on; ``state(inst)`` is "running", "failed"
     or "done"."""
@@ -162,7 +162,7 @@ class Plan:
 def run(items, start, state):
     """Plans the batches of the call being served and starts the first; the operation record
     made afterwards takes the plan (``attach``). Returns the instances of the first batch."""
-    plan = Plan(items, start, state, getattr(ctx, "prefs", None))
+    plan = BatchSchedule(items, start, state, getattr(ctx, "prefs", None))
     if plan.batches:
         plan.start_next()
         plan.status()  # batches whose stacks complete at once (no custom resource) run now

@@ -294,7 +294,7 @@ def test_the_pages_examples_are_accepted(org, doc):
 
 
 def test_every_policy_bunker_renders_is_accepted(org):
-    """The golden rendering of BackupPolicies (provider tests) goes through CreatePolicy."""
+    """The golden rendering of BackupPolicyDocuments (provider tests) goes through CreatePolicy."""
     golden = ROOT / "provider/src/test/resources/topology/backup-policy.json"
     doc = json.loads(golden.read_text())
     create(org["client"], doc)

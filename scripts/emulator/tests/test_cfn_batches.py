@@ -26,7 +26,7 @@ def plan(n, prefs, fail=()):
         return new
 
     B.ctx.prefs = prefs
-    p = B.Plan([(f"{i:012d}", "us-east-1") for i in range(n)], start, lambda i: i.outcome,
+    p = B.BatchSchedule([(f"{i:012d}", "us-east-1") for i in range(n)], start, lambda i: i.outcome,
                prefs)
     p.start_next()
     return p, made

@@ -6,5 +6,9 @@
  *
  * <p>This package depends on {@code bunker.cty} and the JDK only: nothing here knows gRPC or
  * AWS. The protocol layer translates wire messages into calls on {@code FrameworkServer}.
+ *
+ * <p>Lifecycle: every part, for every resource: validate, plan (plan modifiers,
+ * {@code PlanEngine}), apply ({@code ApplyEngine}), read, import and upgrade
+ * ({@code StateUpgrade}); the resources fill in what is theirs.
  */
 package bunker.framework;

@@ -6,5 +6,8 @@
  *
  * <p>Depends on the generated {@code bunker.proto.tfplugin6} stubs, {@code bunker.framework}
  * and {@code bunker.cty}; nothing here knows AWS.
+ *
+ * <p>Lifecycle: every RPC of every part (validate, plan, apply, read, import, upgrade), on the
+ * wire side only.
  */
 package bunker.protocol;

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 /**
  * Everything that decides what one {@code backup_deployment} builds: the user's configuration
  * after defaults, plus the {@link Environment}. The compact constructor rejects only programming
- * errors (missing values); user mistakes are found by {@link DeploymentRules#check} so they can
- * be reported with attribute paths.
+ * errors (missing values); user mistakes are found by {@link DeploymentValidation#check} so they
+ * can be reported with attribute paths.
  *
  * @param name deployment key, part of every derived name
  * @param backupTargets OU ids ({@code ou-…}) whose accounts are backed up
@@ -39,7 +39,7 @@ public record DeploymentSpec(
     int minRetentionDays,
     int maxRetentionDays,
     String backupTagKey,
-    SortedMap<String, Plan> plans,
+    SortedMap<String, BackupPlan> plans,
     VaultLock vaultLock,
     int intermediateRetentionDays,
     boolean allowBackupTargetsToRestore,
@@ -100,7 +100,7 @@ public record DeploymentSpec(
 
   /** True when some plan copies into the logically air-gapped vault. */
   public boolean usesLogicallyAirGappedVault() {
-    return plans.values().stream().anyMatch(Plan::useLogicallyAirGappedVault);
+    return plans.values().stream().anyMatch(BackupPlan::useLogicallyAirGappedVault);
   }
 
   /** The backup targets sorted and without repeats, as every document lists them. */
@@ -116,7 +116,7 @@ public record DeploymentSpec(
     private int minRetentionDays = 7;
     private int maxRetentionDays = 365;
     private String backupTagKey;
-    private Map<String, Plan> plans = Map.of();
+    private Map<String, BackupPlan> plans = Map.of();
     private VaultLock vaultLock;
     private int intermediateRetentionDays = DEFAULT_INTERMEDIATE_RETENTION_DAYS;
     private boolean allowBackupTargetsToRestore;
@@ -138,7 +138,7 @@ public record DeploymentSpec(
     public Builder minRetentionDays(int v) { minRetentionDays = v; return this; }
     public Builder maxRetentionDays(int v) { maxRetentionDays = v; return this; }
     public Builder backupTagKey(String v) { backupTagKey = v; return this; }
-    public Builder plans(Map<String, Plan> v) { plans = v; return this; }
+    public Builder plans(Map<String, BackupPlan> v) { plans = v; return this; }
     /** Without it the lock is compliance, 3 days' grace, the deployment's min/max. */
     public Builder vaultLock(VaultLock v) { vaultLock = v; return this; }
     public Builder intermediateRetentionDays(int v) { intermediateRetentionDays = v; return this; }

@@ -56,9 +56,9 @@ public final class RolePolicies {
   /**
    * Inline policy of the restore machine's role; the vaults it may read are the intermediate
    * vault and every standard generation the machine copies from
-   * ({@link StateMachines#restoreSources}), each by its ARN. StartCopyJob itself cannot be
-   * narrowed to source vaults: its only resource is the recovery point, whose ARN does not name
-   * the vault; the machine's definition holds that boundary.
+   * ({@link StateMachineDefinitions#restoreSources}), each by its ARN. StartCopyJob itself cannot
+   * be narrowed to source vaults: its only resource is the recovery point, whose ARN does not
+   * name the vault; the machine's definition holds that boundary.
    */
   public static String restorePolicy(DeploymentSpec spec,
       Collection<String> standardGenerations) {
@@ -74,7 +74,7 @@ public final class RolePolicies {
     if (ingest) {
       vaults.add(arns.standardVault());
     } else {
-      StateMachines.restoreSources(spec, standardGenerations).forEach(v -> vaults.add(
+      StateMachineDefinitions.restoreSources(spec, standardGenerations).forEach(v -> vaults.add(
           arns.vault(v)));
     }
     List<String> copyActions = ingest

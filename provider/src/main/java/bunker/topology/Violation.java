@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One broken rule of a {@link DeploymentSpec}, found by {@link DeploymentRules#check}. The
+ * One problem with a {@link DeploymentSpec}, found by {@link DeploymentValidation#check}. The
  * resource turns it into an error diagnostic at {@code path}.
  *
  * @param path steps from the resource root: attribute names and map keys as {@link String}, list

@@ -6,5 +6,10 @@
  *
  * <p>Arrows: this package imports the JDK only. It knows neither Terraform nor the AWS SDK; both
  * depend on it, never the reverse.
+ *
+ * <p>Lifecycle: validate ({@code DeploymentValidation}, {@code BackupPlanValidation}), plan
+ * (the names and documents a plan shows), apply ({@code CreationOrder} and every document) and
+ * destroy (the reverse order); read and import find objects by its derived names
+ * ({@code Names}, {@code Arns}). It never calls AWS.
  */
 package bunker.topology;

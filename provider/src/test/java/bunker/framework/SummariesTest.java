@@ -102,7 +102,7 @@ class SummariesTest {
         return args.size() == 3 ? args.get(1) : null;
       case "Diagnostic.error", "Diagnostic.warning":
         return args.size() == 2 ? args.get(0) : args.size() == 3 ? args.get(1) : null;
-      default: // DeploymentRules/PlanRules add(out, path, summary, detail)
+      default: // DeploymentValidation/BackupPlanValidation add(out, path, summary, detail)
         return args.size() == 4 && args.get(0).equals("out") ? args.get(2) : null;
     }
   }

@@ -25,27 +25,27 @@ class AslValidatorTest {
 
   @Test
   void ingestDefinition_isValidAsl() throws Exception {
-    assertValid("ingest", StateMachines.ingest(Fixtures.spec()));
+    assertValid("ingest", StateMachineDefinitions.ingest(Fixtures.spec()));
   }
 
   @Test
   void ingestDefinition_withoutLocalRetention_isValidAsl() throws Exception {
-    assertValid("ingest-plain", StateMachines.ingest(Fixtures.withRule("standard", 0,
-        Rule.of("daily", "cron(0 5 ? * * *)", 35))));
+    assertValid("ingest-plain", StateMachineDefinitions.ingest(Fixtures.withRule("standard", 0,
+        BackupRule.of("daily", "cron(0 5 ? * * *)", 35))));
   }
 
   @Test
   void restoreDefinitions_areValidAsl() throws Exception {
     DeploymentSpec spec = Fixtures.spec();
-    assertValid("restore", StateMachines.restore(spec));
-    assertValid("restore-generations", StateMachines.restore(spec,
+    assertValid("restore", StateMachineDefinitions.restore(spec));
+    assertValid("restore-generations", StateMachineDefinitions.restore(spec,
         List.of("bunker-prod-standard-7-365", "bunker-prod-standard-14-35")));
   }
 
   @Test
   void validator_reallyRejectsABrokenDefinition() throws Exception {
     // Guards the tests above against a validator that checks nothing: a JSONPath it must refuse.
-    String broken = StateMachines.restore(Fixtures.spec())
+    String broken = StateMachineDefinitions.restore(Fixtures.spec())
         .replace("\"$.workloadAccess.roleArn\"", "\"$.workloadAccess..[roleArn\"");
     Result result = validate("broken", broken);
     assertTrue(result.exitCode != 0 && result.output.contains("invalid"), result.output);

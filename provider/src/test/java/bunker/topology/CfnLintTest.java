@@ -41,9 +41,9 @@ class CfnLintTest {
   void stateMachineDefinitions_passCfnLint() throws Exception {
     DeploymentSpec spec = Fixtures.spec();
     Map<String, Object> resources = new LinkedHashMap<>();
-    resources.put("Ingest", machine(StateMachines.ingest(spec)));
-    resources.put("Restore", machine(StateMachines.restore(spec)));
-    resources.put("RestoreFromGenerations", machine(StateMachines.restore(spec,
+    resources.put("Ingest", machine(StateMachineDefinitions.ingest(spec)));
+    resources.put("Restore", machine(StateMachineDefinitions.restore(spec)));
+    resources.put("RestoreFromGenerations", machine(StateMachineDefinitions.restore(spec,
         List.of("bunker-prod-standard-7-365", "bunker-prod-standard-14-35"))));
     assertLintClean(Json.write(obj("AWSTemplateFormatVersion", "2010-09-09",
         "Resources", resources)), "machines");
@@ -52,7 +52,8 @@ class CfnLintTest {
   @Test
   void cfnLint_reallyRejectsABrokenDefinition() throws Exception {
     // Guards the two tests above against a cfn-lint that silently checks nothing.
-    String broken = StateMachines.ingest(Fixtures.spec()).replace("\"Wait\"", "\"Waiting\"");
+    String broken =
+        StateMachineDefinitions.ingest(Fixtures.spec()).replace("\"Wait\"", "\"Waiting\"");
     String template = Json.write(obj("AWSTemplateFormatVersion", "2010-09-09",
         "Resources", obj("Ingest", machine(broken))));
     LintResult result = lint(template, "broken");

@@ -46,7 +46,7 @@ class DataPlaneMachinesTest {
 
   @Test
   void restore_seedRunbookInput_copiesToTheWorkloadCmkVault_thenThereToTheRestoreVault() {
-    End end = AslWalk.run(StateMachines.restore(spec), obj(
+    End end = AslWalk.run(StateMachineDefinitions.restore(spec), obj(
         "recoveryPointArn", "arn:aws:ec2:eu-west-2::snapshot/snap-std",
         "destinationAccount", MEMBER), new FakeBackup());
     assertEquals("Restored", end.state(), end.toString());
@@ -92,7 +92,7 @@ class DataPlaneMachinesTest {
     FakeBackup aws = new FakeBackup();
     Map<String, Object> both = obj("recoveryPointArn", "rp", "destinationAccountId", MEMBER,
         "destinationAccount", "444444444444");
-    End end = AslWalk.run(StateMachines.restore(spec), both, aws);
+    End end = AslWalk.run(StateMachineDefinitions.restore(spec), both, aws);
     assertEquals("Restored", end.state());
     assertEquals(MEMBER_ARN + "bunker-m-prod-cmk",
         copies(end).get(1).parameters().get("DestinationBackupVaultArn"));
@@ -105,7 +105,7 @@ class DataPlaneMachinesTest {
         obj("recoveryPointArn", "rp"),
         obj("recoveryPointArn", "rp", "destinationAccount", 333333333333L),
         obj("destinationAccount", MEMBER))) {
-      End end = AslWalk.run(StateMachines.restore(spec), bad, new FakeBackup());
+      End end = AslWalk.run(StateMachineDefinitions.restore(spec), bad, new FakeBackup());
       assertEquals("InvalidInput", end.error(), bad.toString());
       assertTrue(end.cause().contains("destinationAccount"), end.cause());
       assertTrue(end.calls().isEmpty(), end.calls().toString());
@@ -116,7 +116,7 @@ class DataPlaneMachinesTest {
   void restore_whenTheCopyIntoTheWorkloadAccountFails_stopsThere_withTheCause() {
     FakeBackup aws = new FakeBackup();
     aws.finalStates.put("job-2", "FAILED");
-    End end = AslWalk.run(StateMachines.restore(spec), obj("recoveryPointArn", "rp",
+    End end = AslWalk.run(StateMachineDefinitions.restore(spec), obj("recoveryPointArn", "rp",
         "destinationAccountId", MEMBER), aws);
     assertEquals("CopyJobFailed", end.error());
     assertEquals(2, copies(end).size());
@@ -130,8 +130,8 @@ class DataPlaneMachinesTest {
     FakeBackup aws = new FakeBackup();
     aws.createdBy = obj("BackupPlanName", "bunker-prod-standard-std-euw2",
         "BackupRuleName", "daily");
-    End end = AslWalk.run(StateMachines.ingest(spec), copyEvent("bunker-prod-intermediate"),
-        aws);
+    End end = AslWalk.run(StateMachineDefinitions.ingest(spec),
+        copyEvent("bunker-prod-intermediate"), aws);
     assertEquals("Ingested", end.state(), end.toString());
     List<String> order = end.calls().stream().map(c -> c.action() + "@"
         + (c.roleArn() == null ? "central" : c.roleArn())).toList();
@@ -157,8 +157,8 @@ class DataPlaneMachinesTest {
   void ingest_whenTheStandardCopyFails_leavesTheWorkloadPointAtFullRetention() {
     FakeBackup aws = new FakeBackup();
     aws.finalStates.put("job-1", "FAILED");
-    End end = AslWalk.run(StateMachines.ingest(spec), copyEvent("bunker-prod-intermediate"),
-        aws);
+    End end = AslWalk.run(StateMachineDefinitions.ingest(spec),
+        copyEvent("bunker-prod-intermediate"), aws);
     assertEquals("Fail", end.type());
     assertEquals("CopyJobFailed", end.error());
     assertTrue(end.cause().contains("full retention"), end.cause());
@@ -171,8 +171,8 @@ class DataPlaneMachinesTest {
   void ingest_whenTheWorkloadAccountRefuses_failsWithItsCause_afterTheCentralCopy() {
     FakeBackup aws = new FakeBackup();
     aws.refuseAs = INGEST_ACCESS;
-    End end = AslWalk.run(StateMachines.ingest(spec), copyEvent("bunker-prod-intermediate"),
-        aws);
+    End end = AslWalk.run(StateMachineDefinitions.ingest(spec),
+        copyEvent("bunker-prod-intermediate"), aws);
     assertEquals("States.TaskFailed", end.error());
     assertTrue(end.cause().contains("not authorized to perform: sts:AssumeRole"), end.cause());
     assertEquals("startCopyJob", end.calls().get(0).action());
@@ -186,8 +186,8 @@ class DataPlaneMachinesTest {
         obj("BackupVaultName", "x"))) {
       FakeBackup aws = new FakeBackup();
       aws.createdBy = createdBy;
-      End end = AslWalk.run(StateMachines.ingest(spec), copyEvent("bunker-prod-intermediate"),
-          aws);
+      End end = AslWalk.run(StateMachineDefinitions.ingest(spec),
+          copyEvent("bunker-prod-intermediate"), aws);
       assertEquals("Ingested", end.state(), createdBy + " " + end);
       assertTrue(end.callsAs(INGEST_ACCESS).stream().noneMatch(c -> c.action().equals(
           "updateRecoveryPointLifecycle")), end.calls().toString());
@@ -196,13 +196,13 @@ class DataPlaneMachinesTest {
 
   @Test
   void ingest_copyIntoTheLagVault_isTheLongTermCopy_soOnlyTheWorkloadPointIsShortened() {
-    DeploymentSpec lagLocal = Fixtures.withRule("airgapped", 0, new Rule("daily",
+    DeploymentSpec lagLocal = Fixtures.withRule("airgapped", 0, new BackupRule("daily",
         "cron(30 1 ? * MON-FRI *)", null, null, 90, null, false, 3));
     FakeBackup aws = new FakeBackup();
     aws.createdBy = obj("BackupPlanName", "bunker-prod-airgapped-lag-euw2",
         "BackupRuleName", "daily");
-    End end = AslWalk.run(StateMachines.ingest(lagLocal), copyEvent("bunker-prod-lag-7-400"),
-        aws);
+    End end = AslWalk.run(StateMachineDefinitions.ingest(lagLocal),
+        copyEvent("bunker-prod-lag-7-400"), aws);
     assertEquals("Ingested", end.state(), end.toString());
     assertEquals(List.of("describeRecoveryPoint", "updateRecoveryPointLifecycle"),
         end.calls().stream().map(Call::action).toList());
@@ -212,9 +212,9 @@ class DataPlaneMachinesTest {
 
   @Test
   void ingest_withoutAnyLocalRetention_hasNoWorkloadStep_andNeedsNoMemberRole() {
-    DeploymentSpec none = Fixtures.withRule("standard", 0, Rule.of("daily",
+    DeploymentSpec none = Fixtures.withRule("standard", 0, BackupRule.of("daily",
         "cron(0 5 ? * * *)", 35));
-    String definition = StateMachines.ingest(none);
+    String definition = StateMachineDefinitions.ingest(none);
     assertFalse(definition.contains("Credentials"), definition);
     End end = AslWalk.run(definition, copyEvent("bunker-prod-intermediate"), new FakeBackup());
     assertEquals("Ingested", end.state());

@@ -31,9 +31,9 @@ final class Documents {
     docs.put("standard-vault-policy", VaultPolicies.central(spec, false));
     docs.put("lag-vault-policy", VaultPolicies.lag(spec));
     docs.put("workload-vault-policy", VaultPolicies.workload(spec, "333333333333"));
-    docs.put("ingest-state-machine", StateMachines.ingest(spec));
-    docs.put("restore-state-machine", StateMachines.restore(spec));
-    docs.put("backup-policy", BackupPolicies.render(spec).get(0).content());
+    docs.put("ingest-state-machine", StateMachineDefinitions.ingest(spec));
+    docs.put("restore-state-machine", StateMachineDefinitions.restore(spec));
+    docs.put("backup-policy", BackupPolicyDocuments.render(spec).get(0).content());
     docs.put("workload-template", WorkloadTemplate.render(spec, KEY_ARN));
     return docs;
   }

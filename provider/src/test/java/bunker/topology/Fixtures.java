@@ -25,11 +25,12 @@ final class Fixtures {
   }
 
   static DeploymentSpec.Builder builder() {
-    Rule daily = new Rule("daily", "cron(0 5 ? * * *)", 60, 180, 35, null, false, 7);
-    Rule monthly = new Rule("monthly", "cron(0 3 1 * ? *)", null, null, 365, 30, false, null);
-    Plan standard = new Plan(List.of(daily, monthly), false, true, 120, 600, false);
-    Rule lagDaily = Rule.of("daily", "cron(30 1 ? * MON-FRI *)", 90);
-    Plan airGapped = new Plan(List.of(lagDaily), true, true, null, null, true);
+    BackupRule daily = new BackupRule("daily", "cron(0 5 ? * * *)", 60, 180, 35, null, false, 7);
+    BackupRule monthly =
+        new BackupRule("monthly", "cron(0 3 1 * ? *)", null, null, 365, 30, false, null);
+    BackupPlan standard = new BackupPlan(List.of(daily, monthly), false, true, 120, 600, false);
+    BackupRule lagDaily = BackupRule.of("daily", "cron(30 1 ? * MON-FRI *)", 90);
+    BackupPlan airGapped = new BackupPlan(List.of(lagDaily), true, true, null, null, true);
     return DeploymentSpec.builder("prod", env())
         .centralPrefix("bunker-")
         .memberPrefix("bunker-m-")
@@ -44,23 +45,23 @@ final class Fixtures {
   }
 
   /** The fixture with plan {@code plan}'s rule {@code index} replaced. */
-  static DeploymentSpec withRule(String plan, int index, Rule rule) {
+  static DeploymentSpec withRule(String plan, int index, BackupRule rule) {
     DeploymentSpec spec = spec();
-    Plan p = spec.plans().get(plan);
-    List<Rule> rules = new java.util.ArrayList<>(p.rules());
+    BackupPlan p = spec.plans().get(plan);
+    List<BackupRule> rules = new java.util.ArrayList<>(p.rules());
     rules.set(index, rule);
-    Map<String, Plan> plans = new java.util.TreeMap<>(spec.plans());
+    Map<String, BackupPlan> plans = new java.util.TreeMap<>(spec.plans());
     plans.put(plan, p.withRules(rules));
     return spec.toBuilder().plans(plans).build();
   }
 
-  static DeploymentSpec withPlan(String name, Plan plan) {
-    Map<String, Plan> plans = new java.util.TreeMap<>(spec().plans());
+  static DeploymentSpec withPlan(String name, BackupPlan plan) {
+    Map<String, BackupPlan> plans = new java.util.TreeMap<>(spec().plans());
     plans.put(name, plan);
     return spec().toBuilder().plans(plans).build();
   }
 
-  static Rule rule(String schedule) {
-    return new Rule("daily", schedule, 60, 180, 35, null, false, 7);
+  static BackupRule rule(String schedule) {
+    return new BackupRule("daily", schedule, 60, 180, 35, null, false, 7);
   }
 }

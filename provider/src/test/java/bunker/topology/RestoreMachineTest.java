@@ -31,7 +31,7 @@ class RestoreMachineTest {
 
   @Test
   void withoutGenerations_acceptsOnlyTheCurrentStandardVaultAndTheIntermediate() {
-    Map<String, Object> machine = machine(StateMachines.restore(spec));
+    Map<String, Object> machine = machine(StateMachineDefinitions.restore(spec));
     assertEquals("UseCurrentStandardVault", route(machine, input(null)));
     assertEquals("CopyToIntermediateVault", route(machine, input(CURRENT)));
     assertEquals("UseIntermediateRecoveryPoint", route(machine, input(INTERMEDIATE)));
@@ -42,12 +42,14 @@ class RestoreMachineTest {
     assertEquals("$.sourceBackupVaultName", pass.get("ResultPath"));
     assertEquals("$.sourceBackupVaultName", parameters(machine, "CopyToIntermediateVault")
         .get("SourceBackupVaultName.$"));
-    assertEquals(StateMachines.restore(spec), StateMachines.restore(spec, List.of(CURRENT)));
+    assertEquals(StateMachineDefinitions.restore(spec),
+        StateMachineDefinitions.restore(spec, List.of(CURRENT)));
   }
 
   @Test
   void everyGeneration_isAcceptedByName_othersFailAsInvalidInput() {
-    Map<String, Object> machine = machine(StateMachines.restore(spec, List.of(KEPT, KEPT_TOO)));
+    Map<String, Object> machine =
+        machine(StateMachineDefinitions.restore(spec, List.of(KEPT, KEPT_TOO)));
     for (String vault : List.of(CURRENT, KEPT, KEPT_TOO)) {
       assertEquals("CopyToIntermediateVault", route(machine, input(vault)), vault);
     }
@@ -71,7 +73,7 @@ class RestoreMachineTest {
 
   @Test
   void intermediateSource_skipsTheFirstCopy_andHandsThePointToTheWorkloadCopy() {
-    Map<String, Object> machine = machine(StateMachines.restore(spec, List.of(KEPT)));
+    Map<String, Object> machine = machine(StateMachineDefinitions.restore(spec, List.of(KEPT)));
     Map<String, Object> pass = state(machine, "UseIntermediateRecoveryPoint");
     assertEquals("CopyToWorkloadVault", pass.get("Next"));
     assertEquals("$.intermediateCopy", pass.get("ResultPath"));
@@ -86,13 +88,13 @@ class RestoreMachineTest {
   @Test
   void anotherDeploymentsVault_isRefusedAndNeverRendered() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> StateMachines.restore(spec, List.of(KEPT, NEIGHBOUR)));
+        () -> StateMachineDefinitions.restore(spec, List.of(KEPT, NEIGHBOUR)));
     assertTrue(e.getMessage().contains(NEIGHBOUR), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> RolePolicies.restorePolicy(spec, List.of("bunker-staging-standard-7-365")));
     assertThrows(IllegalArgumentException.class,
-        () -> StateMachines.restore(spec, List.of("bunker-prod-lag-7-400")));
-    String definition = StateMachines.restore(spec, List.of(KEPT));
+        () -> StateMachineDefinitions.restore(spec, List.of("bunker-prod-lag-7-400")));
+    String definition = StateMachineDefinitions.restore(spec, List.of(KEPT));
     String policy = RolePolicies.restorePolicy(spec, List.of(KEPT));
     for (String doc : List.of(definition, policy)) {
       assertFalse(doc.contains("standard-*"), doc);
@@ -115,8 +117,8 @@ class RestoreMachineTest {
   @Test
   void sources_areSortedDistinct_andAlwaysHoldTheCurrentVault() {
     assertEquals(List.of(KEPT_TOO, KEPT, CURRENT),
-        StateMachines.restoreSources(spec, List.of(KEPT, KEPT_TOO, KEPT)));
-    assertEquals(List.of(CURRENT), StateMachines.restoreSources(spec, List.of()));
+        StateMachineDefinitions.restoreSources(spec, List.of(KEPT, KEPT_TOO, KEPT)));
+    assertEquals(List.of(CURRENT), StateMachineDefinitions.restoreSources(spec, List.of()));
   }
 
   // ---- helpers ----

@@ -26,7 +26,7 @@ class TopologyTest {
   @ParameterizedTest
   @MethodSource("specs")
   void creationLevels_putEveryDependencyInAnEarlierLevel(DeploymentSpec spec) {
-    Topology topology = CentralPlan.of(spec);
+    Topology topology = CreationOrder.of(spec);
     Set<CentralObject> created = new HashSet<>();
     for (List<Step> level : topology.creationLevels()) {
       for (Step step : level) {
@@ -40,7 +40,7 @@ class TopologyTest {
   @ParameterizedTest
   @MethodSource("specs")
   void backupPolicies_areAttachedLastAndDetachedFirst(DeploymentSpec spec) {
-    Topology topology = CentralPlan.of(spec);
+    Topology topology = CreationOrder.of(spec);
     List<List<Step>> levels = topology.creationLevels();
     assertEquals(List.of(CentralObject.BACKUP_POLICIES),
         levels.get(levels.size() - 1).stream().map(Step::object).toList());
@@ -50,7 +50,7 @@ class TopologyTest {
 
   @Test
   void of_fixture_hasTheExpectedLevels() {
-    List<List<CentralObject>> levels = CentralPlan.of(Fixtures.spec()).creationLevels().stream()
+    List<List<CentralObject>> levels = CreationOrder.of(Fixtures.spec()).creationLevels().stream()
         .map(l -> l.stream().map(Step::object).toList()).toList();
     assertEquals(List.of(
         List.of(CentralObject.KMS_KEY, CentralObject.BACKUP_SERVICE_ROLE,
@@ -72,7 +72,7 @@ class TopologyTest {
   @Test
   void of_withoutLagPlans_hasNoLagVaultOrShare() {
     DeploymentSpec noLag = specs().skip(1).findFirst().orElseThrow();
-    Topology topology = CentralPlan.of(noLag);
+    Topology topology = CreationOrder.of(noLag);
     assertTrue(topology.step(CentralObject.LAG_VAULT).isEmpty());
     assertTrue(topology.step(CentralObject.RESOURCE_SHARE).isEmpty());
     assertEquals("bunker-prod-intermediate",

@@ -12,7 +12,7 @@ import bunker.framework.StateUpgrade;
 import bunker.framework.Timeouts;
 import bunker.resource.ProviderData;
 import bunker.topology.CentralObject;
-import bunker.topology.CentralPlan;
+import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Step;
@@ -98,7 +98,7 @@ public final class BackupDeploymentResource implements Resource {
       if (spec == null) {
         return StateResult.gone(); // nothing was created
       }
-      runner.run(CentralPlan.of(spec).creationLevels(), ensure(spec, state, planned), diags);
+      runner.run(CreationOrder.of(spec).creationLevels(), ensure(spec, state, planned), diags);
       findGenerations(spec, state, diags);
     }
     // On failure Terraform saves this partial state tainted; the next apply replaces it.
@@ -175,7 +175,7 @@ public final class BackupDeploymentResource implements Resource {
       if (diags.hasErrors()) {
         return StateResult.of(request.prior(), request.plannedPrivate());
       }
-      Topology desired = CentralPlan.of(spec);
+      Topology desired = CreationOrder.of(spec);
       CentralObjects objects = new CentralObjects(aws, spec, state);
       if (runner.run(desired.creationLevels(), ensure(spec, state, planned), diags)) {
         // What the configuration no longer wants (the LAG vault, its share) goes last, once

@@ -17,6 +17,7 @@ import bunker.topology.KeyPolicy;
 import bunker.topology.Names;
 import bunker.topology.ResourceShareSpec;
 import bunker.topology.RolePolicies;
+import bunker.topology.StateMachineDefinitions;
 import bunker.topology.Step;
 import bunker.topology.VaultLock;
 import bunker.topology.VaultPolicies;
@@ -133,10 +134,10 @@ final class CentralObjects {
           .map(b -> b.arn()).orElseGet(() -> buses().create(step.name(), tags)));
       case EVENT_BUS_POLICY -> buses().putPolicy(step.name(), EventDocuments.busPolicy(spec));
       case INGEST_LOG_GROUP, RESTORE_LOG_GROUP -> ensureLogGroup(step);
-      case INGEST_STATE_MACHINE -> ensureMachine(step, bunker.topology.StateMachines.ingest(spec),
+      case INGEST_STATE_MACHINE -> ensureMachine(step, StateMachineDefinitions.ingest(spec),
           names.ingestRole(), names.ingestLogGroup());
       case RESTORE_STATE_MACHINE -> ensureMachine(step,
-          bunker.topology.StateMachines.restore(spec, restoreSources()), names.restoreRole(),
+          StateMachineDefinitions.restore(spec, restoreSources()), names.restoreRole(),
           names.restoreLogGroup());
       case FORWARD_RULE -> ensureRule(step, "default", EventDocuments.centralForwardPattern(spec),
           arns.eventBus(), names.forwardRole());

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
  * with them. The names are the seed module's, so a deployment it built is imported the same way:
  * its vault generations are found by listing ({@link #probe}), its policy {@code C} has no
  * description ({@link PolicyObjects}) and its plans are in its own key format
- * ({@link PolicyReading}).
+ * ({@link PolicyImport}).
  */
 final class DeploymentImport {
   private static final Pattern DELETE_AFTER = Pattern.compile("\"DeleteAfterDays\":\\s*(\\d+)");
@@ -261,7 +261,7 @@ final class DeploymentImport {
     for (String content : contents) {
       Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
           content)).get("plans");
-      plans.forEach((key, plan) -> PolicyReading.planKey(names.backupPlanPrefix(), key)
+      plans.forEach((key, plan) -> PolicyImport.planKey(names.backupPlanPrefix(), key)
           .ifPresent(k -> {
             if (k.kind().equals("lag")) {
               lagPlans.add(k.plan());
@@ -274,8 +274,8 @@ final class DeploymentImport {
     }
     Set<String> planNames = new TreeSet<>(std.keySet());
     planNames.addAll(pitr.keySet());
-    planNames.forEach(planName -> out.put(planName, PolicyReading.plan(planType,
-        PolicyReading.merged(std.get(planName), pitr.get(planName)), planName,
+    planNames.forEach(planName -> out.put(planName, PolicyImport.plan(planType,
+        PolicyImport.merged(std.get(planName), pitr.get(planName)), planName,
         lagPlans.contains(planName), tagKey)));
     return CtyValue.map(planType, out);
   }

@@ -8,11 +8,11 @@ import bunker.framework.Block;
 import bunker.framework.Diagnostics;
 import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadRequest;
-import bunker.topology.DeploymentRules;
+import bunker.topology.BackupPlan;
+import bunker.topology.BackupRule;
 import bunker.topology.DeploymentSpec;
+import bunker.topology.DeploymentValidation;
 import bunker.topology.Environment;
-import bunker.topology.Plan;
-import bunker.topology.Rule;
 import bunker.topology.StackSetOperation;
 import bunker.topology.VaultLock;
 import bunker.topology.Violation;
@@ -80,7 +80,8 @@ final class DeploymentModel {
     if (!config.isWhollyKnown() || diags.hasErrors()) {
       return;
     }
-    for (Violation v : DeploymentRules.check(spec(withLenientPrefixes(config), PLACEHOLDER))) {
+    for (Violation v :
+        DeploymentValidation.check(spec(withLenientPrefixes(config), PLACEHOLDER))) {
       diags.addAttributeError(path(v.path()), v.summary(), v.detail());
     }
   }
@@ -144,17 +145,17 @@ final class DeploymentModel {
     return level.stream().filter(a -> a.name().equals(name)).findFirst().orElse(null);
   }
 
-  private static Map<String, Plan> plans(CtyValue plans) {
-    Map<String, Plan> out = new TreeMap<>();
+  private static Map<String, BackupPlan> plans(CtyValue plans) {
+    Map<String, BackupPlan> out = new TreeMap<>();
     if (plans.isNull()) {
       return out;
     }
     plans.asMap().forEach((name, p) -> {
-      List<Rule> rules = new ArrayList<>();
+      List<BackupRule> rules = new ArrayList<>();
       List<CtyValue> elems = p.attr("rules").isNull() ? List.of() : p.attr("rules").elements();
       for (int i = 0; i < elems.size(); i++) {
         CtyValue r = elems.get(i);
-        rules.add(new Rule(r.attr("name").stringOr(Integer.toString(i)),
+        rules.add(new BackupRule(r.attr("name").stringOr(Integer.toString(i)),
             r.attr("schedule_expression").asString(),
             integer(r.attr("start_window_minutes")),
             integer(r.attr("completion_window_minutes")),
@@ -163,7 +164,7 @@ final class DeploymentModel {
             r.attr("enable_continuous_backup").boolOr(false),
             integer(r.attr("local_retention_days"))));
       }
-      out.put(name, new Plan(rules, p.attr("use_logically_air_gapped_vault").boolOr(false),
+      out.put(name, new BackupPlan(rules, p.attr("use_logically_air_gapped_vault").boolOr(false),
           p.attr("require_plan_name_resource_tag").boolOr(true),
           integer(p.attr("start_window_minutes")), integer(p.attr("completion_window_minutes")),
           p.attr("windows_vss").boolOr(false)));

@@ -9,8 +9,8 @@ import bunker.resource.deployment.workload.MemberMode;
 import bunker.resource.deployment.workload.WorkloadRequest;
 import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
-import bunker.topology.CentralPlan;
-import bunker.topology.DeploymentRules;
+import bunker.topology.CreationOrder;
+import bunker.topology.DeploymentValidation;
 import bunker.topology.Topology;
 import bunker.topology.VaultLock;
 import bunker.topology.Violation;
@@ -168,7 +168,7 @@ final class PlanShaping {
     if (!defaulted || !inputs.isWhollyKnown()) {
       return true;
     }
-    List<Violation> violations = DeploymentRules.check(
+    List<Violation> violations = DeploymentValidation.check(
         DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER));
     for (Violation v : violations) {
       plan.diagnostics().addAttributeError(DeploymentModel.path(v.path()), v.summary(),
@@ -230,7 +230,7 @@ final class PlanShaping {
     CtyValue planned = plan.planned();
     CtyValue inputs = arguments(planned);
     Topology wanted = inputs.isWhollyKnown()
-        ? CentralPlan.of(DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER)) : null;
+        ? CreationOrder.of(DeploymentModel.spec(inputs, DeploymentModel.PLACEHOLDER)) : null;
     for (Map.Entry<CentralObject, String> e : DeploymentState.ATTRIBUTES.entrySet()) {
       AttributePath path = AttributePath.of(e.getValue());
       CtyValue prior = plan.prior().attr(e.getValue());

@@ -4,6 +4,7 @@ import bunker.aws.AwsClients;
 import bunker.aws.organizations.BackupPolicies;
 import bunker.json.Json;
 import bunker.topology.BackupPolicyDocument;
+import bunker.topology.BackupPolicyDocuments;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class PolicyObjects {
 
   /** Creates or updates each policy, attaches it to the targets only, drops extra policies. */
   void ensure() {
-    List<BackupPolicyDocument> docs = bunker.topology.BackupPolicies.render(spec);
+    List<BackupPolicyDocument> docs = BackupPolicyDocuments.render(spec);
     Map<String, String> existing = findAll();
     List<String> ids = new ArrayList<>();
     for (BackupPolicyDocument doc : docs) {

@@ -5,11 +5,12 @@ import bunker.aws.backup.EmptyOptions;
 import bunker.aws.backup.EmptyResult;
 import bunker.aws.backup.RecoveryPoints;
 import bunker.framework.Diagnostics;
+import bunker.topology.BackupPlan;
+import bunker.topology.BackupRule;
 import bunker.topology.CentralObject;
-import bunker.topology.CentralPlan;
+import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
-import bunker.topology.Plan;
 import bunker.topology.Step;
 import bunker.topology.Topology;
 import java.time.Instant;
@@ -53,13 +54,13 @@ final class Teardown {
    * a share may exist from an earlier configuration.
    */
   static Topology everything(DeploymentSpec spec) {
-    Map<String, Plan> plans = new TreeMap<>(spec.plans());
+    Map<String, BackupPlan> plans = new TreeMap<>(spec.plans());
     plans.replaceAll((k, p) -> p.withLogicallyAirGappedVault(true));
     if (plans.isEmpty()) {
-      plans.put("all", Plan.of(bunker.topology.Rule.of("0", "rate(1 day)", 7))
+      plans.put("all", BackupPlan.of(BackupRule.of("0", "rate(1 day)", 7))
           .withLogicallyAirGappedVault(true));
     }
-    return CentralPlan.of(spec.toBuilder().plans(plans).allowBackupTargetsToRestore(true)
+    return CreationOrder.of(spec.toBuilder().plans(plans).allowBackupTargetsToRestore(true)
         .build());
   }
 

@@ -73,7 +73,7 @@ public final class BackupVaultResource implements Resource {
 
   @Override
   public void validateConfig(CtyValue config, Diagnostics diagnostics) {
-    VaultRules.validate(config, diagnostics);
+    VaultValidation.validate(config, diagnostics);
   }
 
   @Override
@@ -99,7 +99,7 @@ public final class BackupVaultResource implements Resource {
       planned = prior.withAttribute("timeouts", planned.attr("timeouts"));
     }
     plan.setPlanned(planned);
-    VaultRules.checkLockChange(prior, planned, now.get(), plan.diagnostics());
+    VaultValidation.checkLockChange(prior, planned, now.get(), plan.diagnostics());
   }
 
   @Override

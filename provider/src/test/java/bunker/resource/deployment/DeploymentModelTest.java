@@ -8,15 +8,15 @@ import bunker.cty.CtyValue;
 import bunker.framework.Diagnostic;
 import bunker.framework.Diagnostics;
 import bunker.topology.CentralObject;
-import bunker.topology.CentralPlan;
+import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class DeploymentModelTest {
   private static final CtyType.ObjectType TYPE = DeploymentSchema.SCHEMA.impliedType();
@@ -100,7 +100,7 @@ class DeploymentModelTest {
     assertEquals(365, spec.vaultLock().maxRetentionDays());
     assertEquals("0", spec.plans().get("daily").rules().get(0).name());
     assertEquals(DeploymentSpec.DEFAULT_CENTRAL_PREFIX, spec.centralPrefix());
-    assertTrue(CentralPlan.of(spec).step(CentralObject.LAG_VAULT).isEmpty());
+    assertTrue(CreationOrder.of(spec).step(CentralObject.LAG_VAULT).isEmpty());
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * @param toRemove in the state with something deployed, no longer in the targets
  * @param toForget in the state with nothing deployed, no longer in the targets
  */
-public record AccountDiff(List<String> toDeploy, List<String> toConverge,
+record AccountDiff(List<String> toDeploy, List<String> toConverge,
     List<String> toRemove, List<String> toForget) {
 
   public AccountDiff {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *     instance is CURRENT, so its custom resource created them), which makes an unreadable
  *     account an error rather than a warning
  */
-public record AccountPoints(String account, Map<String, Long> vaults, String error,
+record AccountPoints(String account, Map<String, Long> vaults, String error,
     boolean mustExist) {
   public AccountPoints {
     Objects.requireNonNull(account, "account");

@@ -142,7 +142,7 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
         visit.add(account);
       }
     });
-    return check(request, visit, VaultCheck.Operation.DESTROY);
+    return check(request, visit, VaultRemovalCheck.Operation.DESTROY);
   }
 
   @Override
@@ -151,7 +151,7 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
       return List.of();
     }
     AccountDiff diff = AccountDiff.of(targets().of(request.spec()), prior.accounts());
-    return check(request, diff.toRemove(), VaultCheck.Operation.REMOVE_ACCOUNTS);
+    return check(request, diff.toRemove(), VaultRemovalCheck.Operation.REMOVE_ACCOUNTS);
   }
 
   /**
@@ -160,15 +160,16 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
    * vaults.
    */
   private List<Finding> check(WorkloadRequest request, Collection<String> accounts,
-      VaultCheck.Operation operation) {
+      VaultRemovalCheck.Operation operation) {
     MemberObjects objects = objects(request);
     List<AccountPoints> counted = new ArrayList<>();
     Fanout.run(accounts, request.timeout(), account -> inAccount(request, account,
         objects::pointCounts)).forEach((account, outcome) -> counted.add(outcome.ok()
             ? AccountPoints.counted(account, outcome.value(), false)
             : AccountPoints.unreadable(account, outcome.message(), false)));
-    return VaultCheck.findings(counted, operation, "The provider reads each account as the role "
-        + request.memberRoleName() + " (member_role_name), which the central account must be"
+    return VaultRemovalCheck.findings(counted, operation,
+        "The provider reads each account as the role " + request.memberRoleName()
+        + " (member_role_name), which the central account must be"
         + " allowed to assume.");
   }
 

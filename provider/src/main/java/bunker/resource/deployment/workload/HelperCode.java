@@ -42,12 +42,12 @@ public final class HelperCode {
   }
 
   /** The package at exactly this path. */
-  public static HelperCode at(Path zip) {
+  static HelperCode at(Path zip) {
     return new HelperCode(List.of(zip));
   }
 
   /** The usual places (see the class comment). */
-  public static HelperCode locate() {
+  static HelperCode locate() {
     List<Path> places = new ArrayList<>();
     String prop = System.getProperty("bunker.helper.zip");
     if (prop != null && !prop.isEmpty()) {
@@ -65,7 +65,7 @@ public final class HelperCode {
   }
 
   /** The zip's path; {@link IllegalStateException} naming every place looked at if none. */
-  public Path path() {
+  Path path() {
     for (Path p : candidates) {
       Optional<Path> zip = Files.isDirectory(p) ? newestZipIn(p) : Optional.of(p);
       if (zip.isPresent() && Files.isRegularFile(zip.get())) {
@@ -79,7 +79,7 @@ public final class HelperCode {
   }
 
   /** The zip's bytes. */
-  public byte[] bytes() {
+  byte[] bytes() {
     try {
       return Files.readAllBytes(path());
     } catch (IOException e) {
@@ -116,7 +116,7 @@ public final class HelperCode {
   }
 
   /** Base64 SHA-256 of the bytes: how Lambda reports a function's {@code CodeSha256}. */
-  public static String sha256(byte[] bytes) {
+  static String sha256(byte[] bytes) {
     try {
       return Base64.getEncoder().encodeToString(
           MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (two concurrent Terraform runs on one central account) can still race a release against an
  * ensure; the loser's next apply recreates the helper.
  */
-public final class HelperDeployment {
+final class HelperDeployment {
   /** Tag key prefix by which an older provider recorded a deployment using the helper. */
   public static final String USER_TAG_PREFIX = "bunker:deployment:";
   /** A user's recorded role when an older provider recorded it: not known. */

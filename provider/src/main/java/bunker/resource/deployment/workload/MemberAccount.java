@@ -53,7 +53,7 @@ public record MemberAccount(
   }
 
   /** Whether an apply would leave this account as it is. */
-  public boolean isConverged() {
+  boolean isConverged() {
     return status.equals(STATUS_DEPLOYED) || status.equals(INSTANCE_CURRENT);
   }
 
@@ -63,7 +63,7 @@ public record MemberAccount(
         || !restoreVaultArn.isEmpty() || !backupServiceRoleArn.isEmpty();
   }
 
-  public MemberAccount withStatus(String value, String why) {
+  MemberAccount withStatus(String value, String why) {
     return new MemberAccount(value, backupVaultArn, restoreVaultArn, backupServiceRoleArn,
         restoreRoleArn, forwarderRoleArn, forwarderRuleArn, why);
   }

@@ -78,7 +78,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       if (found.isEmpty()) {
         step = "creating StackSet (" + name + ")";
         state = state.withStackSet(name, sets.create(name, body, Map.of(), tags(spec)),
-            as.toString()).withTargets(List.of()).withTemplate(StackSetTemplate.CURRENT);
+            as.toString()).withTargets(List.of()).withTemplate(StackSetTemplateKind.CURRENT);
         deployed.clear();
       } else {
         state = state.withStackSet(name, found.get().stackSetId(), as.toString());
@@ -91,7 +91,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
           sets.waitForOperation(name, sets.update(name, body, Map.of(),
               spec.stackSetOperation(), request.timeout()), request.timeout());
         }
-        state = state.withTargets(deployed).withTemplate(StackSetTemplate.CURRENT);
+        state = state.withTargets(deployed).withTemplate(StackSetTemplateKind.CURRENT);
       }
       List<String> desired = spec.sortedTargets();
       List<String> add = minus(desired, deployed);
@@ -136,7 +136,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     }
     return state.withStackSet(name, found.get().stackSetId(), as.toString())
         .withTargets(deployedOus(found.get(), name, as, state.targets()))
-        .withTemplate(StackSetTemplate.of(found.get(), template.apply(request), Names.of(spec)))
+        .withTemplate(StackSetTemplateKind.of(found.get(), template.apply(request), Names.of(spec)))
         .withHelperTopicArn(topic)
         .withAccounts(accounts(request, instances(name, as)));
   }
@@ -187,7 +187,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     if (moved.isPresent()) {
       return List.of(moved.get());
     }
-    return check(request, instanceStatus(name, as, null), VaultCheck.Operation.DESTROY);
+    return check(request, instanceStatus(name, as, null), VaultRemovalCheck.Operation.DESTROY);
   }
 
   /**
@@ -219,7 +219,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     TargetAccounts targets = new TargetAccounts(new OrganizationUnits(central.organizations()));
     Set<String> leaving = targets.under(removed, spec.environment());
     leaving.removeAll(targets.of(spec));
-    return check(request, instanceStatus(name, as, leaving), VaultCheck.Operation.REMOVE_ACCOUNTS);
+    return check(request, instanceStatus(name, as, leaving),
+        VaultRemovalCheck.Operation.REMOVE_ACCOUNTS);
   }
 
   /**
@@ -236,7 +237,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     Optional<StackSet> found = sets.findByName(name);
     String body = template.apply(request);
     if (found.isEmpty()
-        || StackSetTemplate.of(found.get(), body, Names.of(spec)) != StackSetTemplate.SEED_MODULE) {
+        || StackSetTemplateKind.of(found.get(), body, Names.of(spec))
+            != StackSetTemplateKind.SEED_MODULE) {
       return;
     }
     helper.ensure(spec);
@@ -272,15 +274,16 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   private List<Finding> check(WorkloadRequest request, Map<String, Boolean> accounts,
-      VaultCheck.Operation operation) {
+      VaultRemovalCheck.Operation operation) {
     if (accounts.isEmpty()) {
       return List.of();
     }
     // A helper older than this provider does not know the count request: bring its code up to
     // date first (what every apply does too), so the check can be made.
     helper.refreshCode(request.spec());
-    return VaultCheck.findings(new HelperPointCounts(central).count(request.spec(), accounts),
-        operation, HelperPointCounts.reader(request.spec()));
+    return VaultRemovalCheck.findings(
+        new HelperPointCounts(central).count(request.spec(), accounts), operation,
+        HelperPointCounts.reader(request.spec()));
   }
 
   /**

@@ -13,7 +13,7 @@ public final class WorkloadException extends RuntimeException {
   private final transient WorkloadState partialState;
   private final Map<String, String> failures;
 
-  public WorkloadException(String summary, WorkloadState partialState,
+  WorkloadException(String summary, WorkloadState partialState,
       Map<String, String> failures, Throwable cause) {
     super(summary + describe(failures), cause);
     this.partialState = partialState;
@@ -26,7 +26,7 @@ public final class WorkloadException extends RuntimeException {
   }
 
   /** Account id (or "stackset", "helper") → what went wrong there. */
-  public Map<String, String> failures() {
+  Map<String, String> failures() {
     return failures;
   }
 

@@ -42,7 +42,7 @@ public record WorkloadRequest(
   }
 
   /** The account the provider acts in (the deployment's central account). */
-  public String centralAccountId() {
+  String centralAccountId() {
     return spec.environment().centralAccountId();
   }
 }

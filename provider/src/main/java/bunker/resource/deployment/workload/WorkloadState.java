@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * @param stackSetId the StackSet's id ("" in assume_role mode, before it exists, or once gone)
  * @param callAs {@code SELF} or {@code DELEGATED_ADMIN} (stackset mode), else ""
  * @param targets OU ids the workload objects were deployed for (StackSet instances' OUs), sorted
- * @param template stackset mode: whose template the set runs ({@link StackSetTemplate#NONE}
+ * @param template stackset mode: whose template the set runs ({@link StackSetTemplateKind#NONE}
  *     before it exists and in assume_role mode)
  * @param helperTopicArn the deployment helper's topic (stackset mode), else ""
  * @param accounts account id → what is there, sorted by account id
@@ -29,7 +29,7 @@ public record WorkloadState(
     String stackSetId,
     String callAs,
     List<String> targets,
-    StackSetTemplate template,
+    StackSetTemplateKind template,
     String helperTopicArn,
     SortedMap<String, MemberAccount> accounts) {
 
@@ -38,7 +38,7 @@ public record WorkloadState(
     stackSetName = Objects.requireNonNullElse(stackSetName, "");
     stackSetId = Objects.requireNonNullElse(stackSetId, "");
     callAs = Objects.requireNonNullElse(callAs, "");
-    template = Objects.requireNonNullElse(template, StackSetTemplate.NONE);
+    template = Objects.requireNonNullElse(template, StackSetTemplateKind.NONE);
     targets = targets.stream().distinct().sorted().toList();
     helperTopicArn = Objects.requireNonNullElse(helperTopicArn, "");
     accounts = Collections.unmodifiableSortedMap(new TreeMap<>(accounts));
@@ -46,14 +46,14 @@ public record WorkloadState(
 
   /** Nothing deployed yet (before the first apply). */
   public static WorkloadState empty(MemberMode mode) {
-    return new WorkloadState(mode, "", "", "", List.of(), StackSetTemplate.NONE, "",
+    return new WorkloadState(mode, "", "", "", List.of(), StackSetTemplateKind.NONE, "",
         new TreeMap<>());
   }
 
   /**
    * Whether an apply of {@code request} would change nothing: every account deployed, no
    * account left behind, and in stackset mode the set exists with the request's template (or
-   * the seed module's, adopted as it is: {@link StackSetTemplate#serves}) and targets. The
+   * the seed module's, adopted as it is: {@link StackSetTemplateKind#serves}) and targets. The
    * resource's plan marks {@code member_accounts} (and {@code stack_set_id}) unknown when this
    * is false, so a joined or departed account shows in the next plan.
    */
@@ -79,17 +79,17 @@ public record WorkloadState(
         accounts);
   }
 
-  public WorkloadState withTargets(List<String> value) {
+  WorkloadState withTargets(List<String> value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, value, template,
         helperTopicArn, accounts);
   }
 
-  public WorkloadState withTemplate(StackSetTemplate value) {
+  WorkloadState withTemplate(StackSetTemplateKind value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, value,
         helperTopicArn, accounts);
   }
 
-  public WorkloadState withHelperTopicArn(String value) {
+  WorkloadState withHelperTopicArn(String value) {
     return new WorkloadState(mode, stackSetName, stackSetId, callAs, targets, template,
         value, accounts);
   }

@@ -65,17 +65,18 @@ public final class WorkloadStateJson {
   }
 
   /** The template kind; state written before it existed had two flags instead. */
-  private static StackSetTemplate template(Map<String, Object> doc) {
+  private static StackSetTemplateKind template(Map<String, Object> doc) {
     if (doc.get("template") != null) {
-      return StackSetTemplate.valueOf(str(doc, "template"));
+      return StackSetTemplateKind.valueOf(str(doc, "template"));
     }
     if (Boolean.TRUE.equals(doc.get("template_current"))) {
-      return StackSetTemplate.CURRENT;
+      return StackSetTemplateKind.CURRENT;
     }
     if (Boolean.TRUE.equals(doc.get("template_foreign"))) {
-      return StackSetTemplate.FOREIGN;
+      return StackSetTemplateKind.FOREIGN;
     }
-    return str(doc, "stack_set_id").isEmpty() ? StackSetTemplate.NONE : StackSetTemplate.OUTDATED;
+    return str(doc, "stack_set_id").isEmpty()
+        ? StackSetTemplateKind.NONE : StackSetTemplateKind.OUTDATED;
   }
 
   private static String str(Map<String, ?> m, String key) {

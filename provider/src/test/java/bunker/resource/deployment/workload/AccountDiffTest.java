@@ -89,15 +89,15 @@ class AccountDiffTest {
     WorkloadRequest request = request(MemberMode.STACKSET, "111111111111");
     WorkloadState state = WorkloadState.empty(MemberMode.STACKSET)
         .withStackSet("s", "s:1", "DELEGATED_ADMIN")
-        .withTargets(List.of("ou-b", "ou-a")).withTemplate(StackSetTemplate.CURRENT)
+        .withTargets(List.of("ou-b", "ou-a")).withTemplate(StackSetTemplateKind.CURRENT)
         .withAccounts(Map.of("333333333333", StackSetWorkloadAccounts.expected(request.spec(),
             "333333333333", "CURRENT", "")));
     assertTrue(state.isConvergedWith(request));
     assertFalse(state.withTargets(List.of("ou-a")).isConvergedWith(request));
-    assertFalse(state.withTemplate(StackSetTemplate.OUTDATED).isConvergedWith(request));
-    assertFalse(state.withTemplate(StackSetTemplate.FOREIGN).isConvergedWith(request));
+    assertFalse(state.withTemplate(StackSetTemplateKind.OUTDATED).isConvergedWith(request));
+    assertFalse(state.withTemplate(StackSetTemplateKind.FOREIGN).isConvergedWith(request));
     // The seed module's set, adopted by import, serves as it is until the next change.
-    assertTrue(state.withTemplate(StackSetTemplate.SEED_MODULE).isConvergedWith(request));
+    assertTrue(state.withTemplate(StackSetTemplateKind.SEED_MODULE).isConvergedWith(request));
     assertFalse(state.withStackSet("s", "", "DELEGATED_ADMIN").isConvergedWith(request));
     assertFalse(state.withAccounts(Map.of("333333333333", StackSetWorkloadAccounts.expected(
         request.spec(), "333333333333", "OUTDATED", "FAILED"))).isConvergedWith(request));

@@ -56,7 +56,7 @@ class HelperPointCountsTest {
     assertEquals(2, read.size());
     assertTrue(read.stream().noneMatch(AccountPoints::readable));
     assertTrue(read.get(0).error().contains("did not answer the count"));
-    List<Finding> f = VaultCheck.findings(read, VaultCheck.Operation.DESTROY, "");
+    List<Finding> f = VaultRemovalCheck.findings(read, VaultRemovalCheck.Operation.DESTROY, "");
     assertTrue(f.get(0).error());
     assertFalse(f.get(1).error());
   }

@@ -11,7 +11,7 @@ class WorkloadStateJsonTest {
   void writeRead_fullState_roundTrips() {
     WorkloadState s = WorkloadState.empty(MemberMode.STACKSET)
         .withStackSet("m-prod", "m-prod:1", "DELEGATED_ADMIN")
-        .withTargets(List.of("ou-2", "ou-1")).withTemplate(StackSetTemplate.CURRENT)
+        .withTargets(List.of("ou-2", "ou-1")).withTemplate(StackSetTemplateKind.CURRENT)
         .withHelperTopicArn("arn:aws:sns:eu-west-2:111111111111:c-deployment-helper")
         .withAccounts(Map.of(
             "333333333333", new MemberAccount("CURRENT", "v", "r", "br", "rr", "fr", "rule", ""),
@@ -21,7 +21,7 @@ class WorkloadStateJsonTest {
 
   @Test
   void writeRead_everyTemplateKind_roundTrips() {
-    for (StackSetTemplate kind : StackSetTemplate.values()) {
+    for (StackSetTemplateKind kind : StackSetTemplateKind.values()) {
       WorkloadState s = WorkloadState.empty(MemberMode.STACKSET)
           .withStackSet("m-prod", "m-prod:1", "SELF").withTemplate(kind);
       WorkloadState back = WorkloadStateJson.read(WorkloadStateJson.write(s));
@@ -33,13 +33,13 @@ class WorkloadStateJsonTest {
   @Test
   void read_stateWithTheEarlierTemplateFlags_keepsItsMeaning() {
     String base = "{\"mode\":\"stackset\",\"stack_set_id\":\"m-prod:1\",";
-    assertEquals(StackSetTemplate.CURRENT, WorkloadStateJson.read(base
+    assertEquals(StackSetTemplateKind.CURRENT, WorkloadStateJson.read(base
         + "\"template_current\":true,\"template_foreign\":false}").template());
-    assertEquals(StackSetTemplate.FOREIGN, WorkloadStateJson.read(base
+    assertEquals(StackSetTemplateKind.FOREIGN, WorkloadStateJson.read(base
         + "\"template_current\":false,\"template_foreign\":true}").template());
-    assertEquals(StackSetTemplate.OUTDATED, WorkloadStateJson.read(base
+    assertEquals(StackSetTemplateKind.OUTDATED, WorkloadStateJson.read(base
         + "\"template_current\":false,\"template_foreign\":false}").template());
-    assertEquals(StackSetTemplate.NONE,
+    assertEquals(StackSetTemplateKind.NONE,
         WorkloadStateJson.read("{\"mode\":\"stackset\"}").template());
   }
 

@@ -44,13 +44,13 @@ import java.util.TreeSet;
  * jitter; any other error ends in a Fail state carrying the error and its cause. The event's copy
  * job id is the idempotency token, so a redelivered event does not copy twice.
  */
-public final class StateMachines {
+public final class StateMachineDefinitions {
 
   static final int POLL_SECONDS = 60;
   /** A week: long enough for the largest copy, short enough that a stuck loop ends. */
   static final int TIMEOUT_SECONDS = 7 * 24 * 3600;
 
-  private StateMachines() {}
+  private StateMachineDefinitions() {}
 
   public static String ingest(DeploymentSpec spec) {
     Names names = Names.of(spec);
@@ -161,7 +161,7 @@ public final class StateMachines {
       List<String> planKeys = plan.useLogicallyAirGappedVault()
           ? List.of(names.backupPlan(planName, true), names.backupPlan(planName, false))
           : List.of(names.backupPlan(planName, false));
-      for (Rule rule : plan.rules()) {
+      for (BackupRule rule : plan.rules()) {
         Integer days = rule.shortenedLocalRetentionDays();
         if (days != null) {
           for (String key : planKeys) {

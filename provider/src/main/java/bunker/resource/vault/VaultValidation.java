@@ -11,10 +11,10 @@ import java.time.format.DateTimeParseException;
  * of each problem) and the plan-time refusal of a lock change AWS would refuse at apply. Values
  * may be unknown during validation: only known values are judged.
  */
-final class VaultRules {
+final class VaultValidation {
   private static final String INVALID = "Invalid Attribute Combination";
 
-  private VaultRules() {}
+  private VaultValidation() {}
 
   static void validate(CtyValue config, Diagnostics diags) {
     CtyValue type = config.attr("vault_type");

@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackSet;
  * Whose template a deployment's StackSet runs ({@code stackset} mode), as the last read or apply
  * found it. It decides whether the next plan shows a workload change and what that plan says.
  */
-public enum StackSetTemplate {
+public enum StackSetTemplateKind {
   /** No StackSet (yet), or {@code assume_role} mode. */
   NONE,
   /** Bunker's template for the deployment as it is configured now. */
@@ -32,7 +32,7 @@ public enum StackSetTemplate {
   }
 
   /** Whose template {@code set} runs, compared with the {@code desired} one. */
-  static StackSetTemplate of(StackSet set, String desired, Names names) {
+  static StackSetTemplateKind of(StackSet set, String desired, Names names) {
     String body = set.templateBody();
     if (Json.same(body, desired)) { // not JSON (someone wrote YAML): not ours
       return CURRENT;

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Every cross-field rule of a {@link DeploymentSpec}, checked at plan time so a bad configuration
  * fails in {@code terraform plan}, with the attribute path, instead of half-way through an apply.
- * Per-plan and per-rule checks are in {@link PlanRules}.
+ * Per-plan and per-rule checks are in {@link BackupPlanValidation}.
  */
-public final class DeploymentRules {
+public final class DeploymentValidation {
 
   /** AWS Backup's upper bound for any retention or lock (100 years). */
   public static final int MAX_RETENTION_DAYS = 36500;
@@ -27,7 +27,7 @@ public final class DeploymentRules {
   private static final Pattern OU_ID = Pattern.compile("ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}");
   private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
-  private DeploymentRules() {}
+  private DeploymentValidation() {}
 
   /** All violations, in a stable order (attribute order of the schema); empty when valid. */
   public static List<Violation> check(DeploymentSpec spec) {
@@ -39,11 +39,12 @@ public final class DeploymentRules {
     checkTagKey(spec, out);
     checkAdminRoles(spec, out);
     checkTags(spec, out);
-    PlanRules.check(spec, namesOk, out);
+    BackupPlanValidation.check(spec, namesOk, out);
     if (out.isEmpty()) { // sizes mean something only for an otherwise valid spec
-      for (String plan : BackupPolicies.oversizedPlans(spec)) {
+      for (String plan : BackupPolicyDocuments.oversizedPlans(spec)) {
         add(out, List.of("plans", plan), "Plan Too Large for a Backup Policy",
-            "Plan \"" + plan + "\" alone renders to more than " + BackupPolicies.MAX_CHARACTERS
+            "Plan \"" + plan + "\" alone renders to more than "
+                + BackupPolicyDocuments.MAX_CHARACTERS
                 + " characters, the Organizations limit; split its rules over several plans.");
       }
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
 
-class StackSetTemplateTest {
+class StackSetTemplateKindTest {
   private static final Names NAMES = Names.of("c-", "m-", "prod", 7, 365);
   private static final String OURS = "{\"Resources\":{\"WorkloadVaults\":{\"Type\":"
       + "\"Custom::BunkerWorkloadVaults\",\"Properties\":{\"BackupVaultName\":\"m-prod-cmk\"}}}}";
@@ -28,33 +28,34 @@ class StackSetTemplateTest {
     // Key order and spacing do not matter: the templates are compared as JSON.
     String reordered = "{ \"Resources\": {\"WorkloadVaults\": {\"Properties\": "
         + "{\"BackupVaultName\": \"m-prod-cmk\"}, \"Type\": \"Custom::BunkerWorkloadVaults\"}}}";
-    assertEquals(StackSetTemplate.CURRENT, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.CURRENT, StackSetTemplateKind.of(
         StackSet.builder().templateBody(reordered).build(), OURS, NAMES));
-    assertEquals(StackSetTemplate.OUTDATED, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.OUTDATED, StackSetTemplateKind.of(
         StackSet.builder().templateBody(OURS.replace("m-prod-cmk", "x")).build(), OURS, NAMES));
   }
 
   @Test
   void classify_seedModuleSetOfThisDeployment_isSeedModule() {
-    assertEquals(StackSetTemplate.SEED_MODULE, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.SEED_MODULE, StackSetTemplateKind.of(
         set(SEED, "m-prod-cmk", "m-prod-default"), OURS, NAMES));
   }
 
   @Test
   void classify_seedModuleSetOfAnotherDeployment_orAnyOtherTemplate_isForeign() {
-    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.FOREIGN, StackSetTemplateKind.of(
         set(SEED, "m-dev-cmk", "m-dev-default"), OURS, NAMES));
-    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.FOREIGN, StackSetTemplateKind.of(
         set("{\"Resources\":{}}", "m-prod-cmk", "m-prod-default"), OURS, NAMES));
-    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.FOREIGN, StackSetTemplateKind.of(
         StackSet.builder().templateBody("Resources: {}\n").build(), OURS, NAMES));
-    assertEquals(StackSetTemplate.FOREIGN, StackSetTemplate.of(
+    assertEquals(StackSetTemplateKind.FOREIGN, StackSetTemplateKind.of(
         StackSet.builder().build(), OURS, NAMES));
   }
 
   @Test
   void serves_onlyCurrentAndSeedModule() {
-    assertEquals(List.of(StackSetTemplate.CURRENT, StackSetTemplate.SEED_MODULE),
-        List.of(StackSetTemplate.values()).stream().filter(StackSetTemplate::serves).toList());
+    assertEquals(List.of(StackSetTemplateKind.CURRENT, StackSetTemplateKind.SEED_MODULE),
+        List.of(StackSetTemplateKind.values()).stream().filter(StackSetTemplateKind::serves)
+            .toList());
   }
 }

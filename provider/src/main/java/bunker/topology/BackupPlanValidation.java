@@ -1,6 +1,6 @@
 package bunker.topology;
 
-import static bunker.topology.DeploymentRules.add;
+import static bunker.topology.DeploymentValidation.add;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The per-plan and per-rule half of {@link DeploymentRules}. */
-final class PlanRules {
+/** The per-plan and per-rule half of {@link DeploymentValidation}. */
+final class BackupPlanValidation {
 
   /** Continuous backups (point-in-time recovery) keep at most 35 days. */
   static final int MAX_CONTINUOUS_RETENTION_DAYS = 35;
@@ -21,23 +21,23 @@ final class PlanRules {
 
   private static final Pattern PLAN_NAME = Pattern.compile("[a-zA-Z0-9_-]+");
 
-  private PlanRules() {}
+  private BackupPlanValidation() {}
 
   static void check(DeploymentSpec spec, boolean namesOk, List<Violation> out) {
     if (spec.plans().isEmpty()) {
       add(out, List.of("plans"), "No Backup Plans", "Define at least one plan with one rule.");
     }
     Names names = Names.of(spec);
-    for (Map.Entry<String, Plan> entry : spec.plans().entrySet()) {
+    for (Map.Entry<String, BackupPlan> entry : spec.plans().entrySet()) {
       String planName = entry.getKey();
-      Plan plan = entry.getValue();
+      BackupPlan plan = entry.getValue();
       List<Object> planPath = List.of("plans", planName);
       if (!PLAN_NAME.matcher(planName).matches()) {
         add(out, planPath, "Invalid Plan Name", "\"" + planName + "\" may hold only letters, "
             + "digits, '-' and '_' (it names backup plans and is the selecting tag value).");
       } else if (namesOk) { // a bad deployment name is reported once, on "name"
         // The longest plan key this plan makes: -pitr- for continuous rules, else -lag-.
-        boolean continuous = plan.rules().stream().anyMatch(Rule::enableContinuousBackup);
+        boolean continuous = plan.rules().stream().anyMatch(BackupRule::enableContinuousBackup);
         NameLimit.BACKUP_PLAN.problem(continuous ? names.continuousBackupPlan(planName)
             : names.backupPlan(planName, true)).ifPresent(p ->
             add(out, planPath, "Plan Name Too Long", p + "; shorten the plan or deployment name."));
@@ -49,7 +49,7 @@ final class PlanRules {
       checkPlanWindows(plan, planPath, out);
       Set<String> ruleNames = new HashSet<>();
       for (int i = 0; i < plan.rules().size(); i++) {
-        Rule rule = plan.rules().get(i);
+        BackupRule rule = plan.rules().get(i);
         List<Object> rulePath = path(planPath, "rules", i);
         if (!ruleNames.add(rule.name())) {
           add(out, path(rulePath, "name"), "Duplicate Rule Name",
@@ -67,7 +67,7 @@ final class PlanRules {
     }
   }
 
-  private static void checkRetention(DeploymentSpec spec, Plan plan, Rule rule,
+  private static void checkRetention(DeploymentSpec spec, BackupPlan plan, BackupRule rule,
       List<Object> rulePath, List<Violation> out) {
     int days = rule.deleteAfterDays();
     List<Object> deletePath = path(rulePath, "delete_after_days");
@@ -78,7 +78,7 @@ final class PlanRules {
     boolean lockOk = lock.minRetentionDays() >= 1
         && lock.minRetentionDays() <= lock.maxRetentionDays();
     if (rule.enableContinuousBackup()) {
-      // Never copied (BackupPolicies): only AWS's cap on continuous backups applies.
+      // Never copied (BackupPolicyDocuments): only AWS's cap on continuous backups applies.
       if (days < 1 || days > MAX_CONTINUOUS_RETENTION_DAYS) {
         add(out, deletePath, "Continuous Backup Retention Too Long",
             "Continuous backups keep 1 to " + MAX_CONTINUOUS_RETENTION_DAYS
@@ -120,10 +120,10 @@ final class PlanRules {
       }
     }
     Integer local = rule.localRetentionDays();
-    if (local != null && (local < 1 || local > DeploymentRules.MAX_RETENTION_DAYS)) {
+    if (local != null && (local < 1 || local > DeploymentValidation.MAX_RETENTION_DAYS)) {
       add(out, path(rulePath, "local_retention_days"), "Invalid Local Retention",
           "local_retention_days is " + local + "; it must be 1 to "
-              + DeploymentRules.MAX_RETENTION_DAYS + ".");
+              + DeploymentValidation.MAX_RETENTION_DAYS + ".");
     } else if (local != null && rule.enableContinuousBackup()) {
       add(out, path(rulePath, "local_retention_days"), "Local Retention on a Continuous Rule",
           "Continuous backups stay in the workload account (no central copy to wait for): "
@@ -131,13 +131,14 @@ final class PlanRules {
     }
   }
 
-  private static void checkPlanWindows(Plan plan, List<Object> planPath, List<Violation> out) {
+  private static void checkPlanWindows(BackupPlan plan, List<Object> planPath,
+      List<Violation> out) {
     windows(plan.startWindowMinutes(), plan.completionWindowMinutes(),
         path(planPath, "start_window_minutes"), path(planPath, "completion_window_minutes"),
         out);
   }
 
-  private static void checkRuleWindows(Plan plan, Rule rule, List<Object> planPath,
+  private static void checkRuleWindows(BackupPlan plan, BackupRule rule, List<Object> planPath,
       List<Object> rulePath, List<Violation> out) {
     if (rule.startWindowMinutes() == null && rule.completionWindowMinutes() == null) {
       return; // the plan's own values were checked once

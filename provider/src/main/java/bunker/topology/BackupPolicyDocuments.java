@@ -27,12 +27,12 @@ import java.util.Map;
  * <p>Organizations caps a policy at 10,000 characters, so plans are packed, in name order, into as
  * few policies as fit: the same spec always gives the same split.
  */
-public final class BackupPolicies {
+public final class BackupPolicyDocuments {
 
   /** Organizations' limit on a backup policy document (not adjustable). */
   public static final int MAX_CHARACTERS = 10_000;
 
-  private BackupPolicies() {}
+  private BackupPolicyDocuments() {}
 
   /** The policies to create, in order; their names follow {@link Names#backupPolicy}. */
   public static List<BackupPolicyDocument> render(DeploymentSpec spec) {
@@ -44,7 +44,7 @@ public final class BackupPolicies {
     List<List<String>> groupPlans = new ArrayList<>();
     Map<String, Object> current = new LinkedHashMap<>();
     List<String> currentPlans = new ArrayList<>();
-    for (Map.Entry<String, Plan> entry : spec.plans().entrySet()) {
+    for (Map.Entry<String, BackupPlan> entry : spec.plans().entrySet()) {
       Map<String, Object> planEntries = policyPlans(spec, entry.getKey(), entry.getValue());
       Map<String, Object> candidate = new LinkedHashMap<>(current);
       candidate.putAll(planEntries);
@@ -70,7 +70,7 @@ public final class BackupPolicies {
     return policies;
   }
 
-  /** Plan names whose policy content alone exceeds the limit: no split can fix them. */
+  /** Backup plan names whose policy content alone exceeds the limit: no split can fix them. */
   public static List<String> oversizedPlans(DeploymentSpec spec) {
     List<String> oversized = new ArrayList<>();
     spec.plans().forEach((name, plan) -> {
@@ -86,12 +86,14 @@ public final class BackupPolicies {
   }
 
   /** The policy plans one deployment plan generates, keyed by policy plan name. */
-  static Map<String, Object> policyPlans(DeploymentSpec spec, String planName, Plan plan) {
+  static Map<String, Object> policyPlans(DeploymentSpec spec, String planName, BackupPlan plan) {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
     Map<String, Object> out = new LinkedHashMap<>();
-    List<Rule> periodic = plan.rules().stream().filter(r -> !r.enableContinuousBackup()).toList();
-    List<Rule> continuous = plan.rules().stream().filter(Rule::enableContinuousBackup).toList();
+    List<BackupRule> periodic =
+        plan.rules().stream().filter(r -> !r.enableContinuousBackup()).toList();
+    List<BackupRule> continuous =
+        plan.rules().stream().filter(BackupRule::enableContinuousBackup).toList();
     if (!periodic.isEmpty() && plan.useLogicallyAirGappedVault()) {
       out.put(names.backupPlan(planName, true), policyPlan(spec, planName, plan, periodic,
           arns.lagVault(), ResourceTypes.logicallyAirGapped(spec)));
@@ -109,11 +111,11 @@ public final class BackupPolicies {
   }
 
   /** {@code copyTarget} null: no copy action (continuous rules). */
-  private static Map<String, Object> policyPlan(DeploymentSpec spec, String planName, Plan plan,
-      List<Rule> planRules, String copyTarget, List<String> resourceTypes) {
+  private static Map<String, Object> policyPlan(DeploymentSpec spec, String planName,
+      BackupPlan plan, List<BackupRule> planRules, String copyTarget, List<String> resourceTypes) {
     Names names = Names.of(spec);
     Map<String, Object> rules = new LinkedHashMap<>();
-    for (Rule rule : planRules) {
+    for (BackupRule rule : planRules) {
       rules.put(rule.name(), rule(spec, plan, rule, copyTarget));
     }
     Map<String, Object> selection = obj(
@@ -133,7 +135,7 @@ public final class BackupPolicies {
             ? obj("ec2", obj("windows_vss", assign("enabled"))) : null);
   }
 
-  private static Map<String, Object> rule(DeploymentSpec spec, Plan plan, Rule rule,
+  private static Map<String, Object> rule(DeploymentSpec spec, BackupPlan plan, BackupRule rule,
       String copyTarget) {
     Integer start = plan.startWindowFor(rule);
     Integer completion = plan.completionWindowFor(rule);
@@ -162,7 +164,7 @@ public final class BackupPolicies {
    * retention under the seed module's key {@code BackupLocalRetentionDays}: it tells whoever
    * reads a workload point what it will be cut to, and an import reads the rule back from it.
    */
-  private static Map<String, Object> recoveryPointTags(DeploymentSpec spec, Rule rule) {
+  private static Map<String, Object> recoveryPointTags(DeploymentSpec spec, BackupRule rule) {
     Map<String, Object> tags = obj("bunker-deployment", obj(
         "tag_key", assign("bunker:deployment"),
         "tag_value", assign(spec.name())));

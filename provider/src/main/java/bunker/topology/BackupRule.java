@@ -3,7 +3,7 @@ package bunker.topology;
 import java.util.Objects;
 
 /**
- * One rule of a {@link Plan}: when to back up and how long to keep it. Optional numbers are
+ * One rule of a {@link BackupPlan}: when to back up and how long to keep it. Optional numbers are
  * {@code null} when the user left them unset.
  *
  * @param name rule name, unique in its plan (the resource defaults it to the list index)
@@ -18,7 +18,7 @@ import java.util.Objects;
  *     deleteAfterDays. Until the central copy is complete the workload point keeps
  *     deleteAfterDays, so a failing copy never leaves no copy at all.
  */
-public record Rule(
+public record BackupRule(
     String name,
     String scheduleExpression,
     Integer startWindowMinutes,
@@ -28,21 +28,21 @@ public record Rule(
     boolean enableContinuousBackup,
     Integer localRetentionDays) {
 
-  public Rule {
+  public BackupRule {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(scheduleExpression, "scheduleExpression");
   }
 
   /** A rule with only the required fields set. */
-  public static Rule of(String name, String scheduleExpression, int deleteAfterDays) {
-    return new Rule(name, scheduleExpression, null, null, deleteAfterDays, null, false, null);
+  public static BackupRule of(String name, String scheduleExpression, int deleteAfterDays) {
+    return new BackupRule(name, scheduleExpression, null, null, deleteAfterDays, null, false, null);
   }
 
   /**
    * The days the ingest machine shortens a workload point of this rule to once its central copy
    * is complete, or {@code null} when it keeps the rule's full retention: no local retention, one
    * not shorter than {@code deleteAfterDays}, or a continuous rule (never copied, see
-   * {@link BackupPolicies}).
+   * {@link BackupPolicyDocuments}).
    */
   public Integer shortenedLocalRetentionDays() {
     return localRetentionDays != null && localRetentionDays < deleteAfterDays

@@ -6,33 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.json.Json;
-import bunker.topology.BackupPolicies;
+import bunker.topology.BackupPlan;
+import bunker.topology.BackupPolicyDocuments;
+import bunker.topology.BackupRule;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.Names;
-import bunker.topology.Plan;
-import bunker.topology.Rule;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Reading backup policy plans back for import, in Bunker's and in the seed module's form. */
-class PolicyReadingTest {
+class PolicyImportTest {
   private static final String C = "immutable-aws-backup-prod-";
 
   @Test
   void planKey_readsRegionCodedAndPlainKeys_onlyOfThisDeployment() {
-    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "std")),
-        PolicyReading.planKey(C, C + "daily-std-euw2"));
-    assertEquals(Optional.of(new PolicyReading.PlanKey("long-term", "lag")),
-        PolicyReading.planKey(C, C + "long-term-lag-apse2"));
-    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "pitr")),
-        PolicyReading.planKey(C, C + "daily-pitr-use1"));
-    assertEquals(Optional.of(new PolicyReading.PlanKey("daily", "std")),
-        PolicyReading.planKey(C, C + "daily-std"));
-    assertTrue(PolicyReading.planKey(C, "immutable-aws-backup-dev-daily-std-euw2").isEmpty());
-    assertTrue(PolicyReading.planKey(C, C + "daily-weekly").isEmpty());
+    assertEquals(Optional.of(new PolicyImport.PlanKey("daily", "std")),
+        PolicyImport.planKey(C, C + "daily-std-euw2"));
+    assertEquals(Optional.of(new PolicyImport.PlanKey("long-term", "lag")),
+        PolicyImport.planKey(C, C + "long-term-lag-apse2"));
+    assertEquals(Optional.of(new PolicyImport.PlanKey("daily", "pitr")),
+        PolicyImport.planKey(C, C + "daily-pitr-use1"));
+    assertEquals(Optional.of(new PolicyImport.PlanKey("daily", "std")),
+        PolicyImport.planKey(C, C + "daily-std"));
+    assertTrue(PolicyImport.planKey(C, "immutable-aws-backup-dev-daily-std-euw2").isEmpty());
+    assertTrue(PolicyImport.planKey(C, C + "daily-weekly").isEmpty());
   }
 
   @Test
@@ -53,7 +53,7 @@ class PolicyReadingTest {
     CtyType.ObjectType planType = (CtyType.ObjectType) ((CtyType.MapType)
         DeploymentModel.attributeType("plans")).element();
     String[] tagKey = {null};
-    CtyValue read = PolicyReading.plan(planType, (Map<String, Object>) Json.parse(plan),
+    CtyValue read = PolicyImport.plan(planType, (Map<String, Object>) Json.parse(plan),
         "daily", false, tagKey);
     CtyValue r = read.attr("rules").elements().get(0);
     assertEquals("0", r.attr("name").asString());
@@ -75,21 +75,22 @@ class PolicyReadingTest {
   void plan_bunkersForm_readsLocalRetentionFromTheTag_andContinuousRulesFromThePitrPlan() {
     Environment env = new Environment("aws", "eu-west-2", "111111111111", "o-a1b2c3d4e5",
         "222222222222", List.of("333333333333"), List.of());
-    Plan daily = Plan.of(new Rule("daily", "cron(0 5 ? * * *)", null, null, 35, null, false, 7),
-        Rule.of("monthly", "cron(0 3 1 * ? *)", 365),
-        new Rule("pitr", "cron(0 0 ? * * *)", null, null, 14, null, true, null));
+    BackupPlan daily = BackupPlan.of(
+        new BackupRule("daily", "cron(0 5 ? * * *)", null, null, 35, null, false, 7),
+        BackupRule.of("monthly", "cron(0 3 1 * ? *)", 365),
+        new BackupRule("pitr", "cron(0 0 ? * * *)", null, null, 14, null, true, null));
     DeploymentSpec spec = DeploymentSpec.builder("prod", env).backupTargets(List.of("ou-a-b"))
         .minRetentionDays(7).maxRetentionDays(400).backupTagKey("backup")
         .plans(Map.of("daily", daily)).build();
     Names names = Names.of(spec);
     Map<String, Object> plans = (Map<String, Object>) ((Map<String, Object>) Json.parse(
-        BackupPolicies.render(spec).get(0).content())).get("plans");
-    Map<String, Object> merged = PolicyReading.merged(
+        BackupPolicyDocuments.render(spec).get(0).content())).get("plans");
+    Map<String, Object> merged = PolicyImport.merged(
         (Map<String, Object>) plans.get(names.backupPlan("daily", false)),
         (Map<String, Object>) plans.get(names.continuousBackupPlan("daily")));
     CtyType.ObjectType planType = (CtyType.ObjectType) ((CtyType.MapType)
         DeploymentModel.attributeType("plans")).element();
-    CtyValue read = PolicyReading.plan(planType, merged, "daily", false, new String[] {null});
+    CtyValue read = PolicyImport.plan(planType, merged, "daily", false, new String[] {null});
     List<CtyValue> rules = read.attr("rules").elements();
     assertEquals(List.of("daily", "monthly", "pitr"),
         rules.stream().map(r -> r.attr("name").asString()).toList());

@@ -39,9 +39,9 @@ import java.util.List;
  * vault, through the rules, in accounts whose StackSet role and vault must already exist (and on
  * destroy they go first).
  */
-public final class CentralPlan {
+public final class CreationOrder {
 
-  private CentralPlan() {}
+  private CreationOrder() {}
 
   public static Topology of(DeploymentSpec spec) {
     Names n = Names.of(spec);

@@ -15,18 +15,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class DeploymentRulesTest {
+class DeploymentValidationTest {
 
-  private static final Rule DAILY = new Rule("daily", "cron(0 5 ? * * *)", 60, 180, 35, null,
-      false, 7);
+  private static final BackupRule DAILY = new BackupRule("daily", "cron(0 5 ? * * *)", 60, 180,
+      35, null, false, 7);
 
   private static DeploymentSpec.Builder b() {
     return spec().toBuilder();
   }
 
-  private static Rule daily(Integer start, Integer completion, int delete, Integer cold,
+  private static BackupRule daily(Integer start, Integer completion, int delete, Integer cold,
       boolean continuous, Integer local) {
-    return new Rule("daily", "cron(0 5 ? * * *)", start, completion, delete, cold, continuous,
+    return new BackupRule("daily", "cron(0 5 ? * * *)", start, completion, delete, cold, continuous,
         local);
   }
 
@@ -55,7 +55,7 @@ class DeploymentRulesTest {
             .vaultLock(VaultLock.compliance(7, 400)).build(), List.of("max_retention_days")),
         Arguments.of("max-below-min", b().minRetentionDays(30).maxRetentionDays(20)
             .vaultLock(VaultLock.compliance(7, 400)).plans(Map.of("p",
-                Plan.of(daily(null, null, 25, null, false, null)))).build(),
+                BackupPlan.of(daily(null, null, 25, null, false, null)))).build(),
             List.of("max_retention_days")),
         Arguments.of("intermediate-zero", b().intermediateRetentionDays(0).build(),
             List.of("intermediate_retention_days")),
@@ -77,15 +77,15 @@ class DeploymentRulesTest {
         Arguments.of("tag-aws-prefix", b().tags(Map.of("aws:x", "y")).build(),
             List.of("tags", "aws:x")),
         Arguments.of("no-plans", b().plans(Map.of()).build(), List.of("plans")),
-        Arguments.of("plan-name-space", withPlan("my plan", Plan.of(DAILY)),
+        Arguments.of("plan-name-space", withPlan("my plan", BackupPlan.of(DAILY)),
             List.of("plans", "my plan")),
-        Arguments.of("plan-name-too-long", withPlan("p".repeat(40), Plan.of(DAILY)),
+        Arguments.of("plan-name-too-long", withPlan("p".repeat(40), BackupPlan.of(DAILY)),
             List.of("plans", "p".repeat(40))),
-        Arguments.of("plan-without-rules", withPlan("empty", new Plan(List.of(), false, true,
+        Arguments.of("plan-without-rules", withPlan("empty", new BackupPlan(List.of(), false, true,
             null, null, false)), List.of("plans", "empty", "rules")),
         Arguments.of("duplicate-rule", withRule("standard", 1, DAILY),
             List.of("plans", "standard", "rules", 1, "name")),
-        Arguments.of("rule-name-slash", withRule("standard", 0, new Rule("a/b",
+        Arguments.of("rule-name-slash", withRule("standard", 0, new BackupRule("a/b",
             "cron(0 5 ? * * *)", null, null, 35, null, false, null)),
             List.of("plans", "standard", "rules", 0, "name")),
         Arguments.of("cron-5-fields", withRule("standard", 0, rule("cron(0 5 * * ?)")),
@@ -136,7 +136,7 @@ class DeploymentRulesTest {
   @MethodSource("badSpecs")
   void check_badSpec_reportsExactlyThePath(String label, DeploymentSpec spec,
       List<Object> path) {
-    List<Violation> violations = DeploymentRules.check(spec);
+    List<Violation> violations = DeploymentValidation.check(spec);
     assertEquals(List.of(path), violations.stream().map(Violation::path).toList(),
         () -> violations.toString());
     assertTrue(!violations.get(0).summary().isBlank() && !violations.get(0).detail().isBlank());
@@ -144,7 +144,7 @@ class DeploymentRulesTest {
 
   @Test
   void check_goodSpec_hasNoViolations() {
-    assertEquals(List.of(), DeploymentRules.check(spec()));
+    assertEquals(List.of(), DeploymentValidation.check(spec()));
   }
 
   /**
@@ -154,11 +154,11 @@ class DeploymentRulesTest {
   @Test
   void check_continuousRuleBelowTheCentralMinimum_passes() {
     DeploymentSpec spec = spec().toBuilder().minRetentionDays(60).build();
-    Plan plan = Plan.of(Rule.of("weekly", "cron(0 5 ? * SUN *)", 90),
+    BackupPlan plan = BackupPlan.of(BackupRule.of("weekly", "cron(0 5 ? * SUN *)", 90),
         daily(null, null, 14, null, true, null));
-    assertEquals(List.of(), DeploymentRules.check(spec.toBuilder()
+    assertEquals(List.of(), DeploymentValidation.check(spec.toBuilder()
         .plans(Map.of("mixed", plan.withRules(List.of(plan.rules().get(0),
-            new Rule("pitr", "cron(0 5 ? * * *)", null, null, 14, null, true, null)))))
+            new BackupRule("pitr", "cron(0 5 ? * * *)", null, null, 14, null, true, null)))))
         .build()));
   }
 
@@ -168,11 +168,11 @@ class DeploymentRulesTest {
     // characters; every other derived name (roles 64, the workload vaults with "bunker-m-") is
     // looser.
     int longest = 50 - "bunker-".length() - "-standard-7-400".length();
-    DeploymentSpec.Builder shortPlan = spec().toBuilder().plans(Map.of("p", Plan.of(DAILY)));
+    DeploymentSpec.Builder shortPlan = spec().toBuilder().plans(Map.of("p", BackupPlan.of(DAILY)));
     DeploymentSpec fits = shortPlan.name("n".repeat(longest)).build();
-    assertEquals(List.of(), DeploymentRules.check(fits));
+    assertEquals(List.of(), DeploymentValidation.check(fits));
     DeploymentSpec tooLong = shortPlan.name("n".repeat(longest + 1)).build();
-    List<Violation> v = DeploymentRules.check(tooLong);
+    List<Violation> v = DeploymentValidation.check(tooLong);
     assertEquals(1, v.size(), v::toString);
     assertTrue(v.get(0).detail().contains("at most " + longest + " characters"),
         v.get(0).detail());
@@ -182,13 +182,13 @@ class DeploymentRulesTest {
   void check_planNameAtTheBackupPlanLimit_passes_andOneMore_fails() {
     // "bunker-prod-" + plan + "-lag-euw2" is the backup plan name, at most 50 characters.
     String fits = "p".repeat(50 - "bunker-prod-".length() - "-lag-euw2".length());
-    assertEquals(List.of(), DeploymentRules.check(withPlan(fits, Plan.of(DAILY))));
-    assertEquals(List.of(List.of("plans", fits + "p")), DeploymentRules.check(
-        withPlan(fits + "p", Plan.of(DAILY))).stream().map(Violation::path).toList());
+    assertEquals(List.of(), DeploymentValidation.check(withPlan(fits, BackupPlan.of(DAILY))));
+    assertEquals(List.of(List.of("plans", fits + "p")), DeploymentValidation.check(
+        withPlan(fits + "p", BackupPlan.of(DAILY))).stream().map(Violation::path).toList());
     // With a continuous rule the plan also makes "-pitr-euw2", one character longer.
-    Plan continuous = Plan.of(DAILY, new Rule("pitr", "cron(0 5 ? * * *)", null, null, 14,
-        null, true, null));
-    assertEquals(List.of(List.of("plans", fits)), DeploymentRules.check(
+    BackupPlan continuous = BackupPlan.of(DAILY, new BackupRule("pitr", "cron(0 5 ? * * *)", null,
+        null, 14, null, true, null));
+    assertEquals(List.of(List.of("plans", fits)), DeploymentValidation.check(
         withPlan(fits, continuous)).stream().map(Violation::path).toList());
   }
 

@@ -14,25 +14,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class BackupPoliciesTest {
+class BackupPolicyDocumentsTest {
 
   /** The fixture with {@code count} extra four-rule plans named plan-00, plan-01, … */
   private static DeploymentSpec manyPlans(int count) {
-    Map<String, Plan> plans = new TreeMap<>();
+    Map<String, BackupPlan> plans = new TreeMap<>();
     for (int i = 0; i < count; i++) {
-      List<Rule> rules = new ArrayList<>();
+      List<BackupRule> rules = new ArrayList<>();
       for (int r = 0; r < 4; r++) {
-        rules.add(new Rule("rule-" + r, "cron(0 " + r + " ? * * *)", 60, 240, 30 + r, null,
+        rules.add(new BackupRule("rule-" + r, "cron(0 " + r + " ? * * *)", 60, 240, 30 + r, null,
             false, 7));
       }
-      plans.put(String.format("plan-%02d", i), new Plan(rules, false, true, null, null, false));
+      plans.put(String.format("plan-%02d", i),
+          new BackupPlan(rules, false, true, null, null, false));
     }
     return Fixtures.spec().toBuilder().plans(plans).build();
   }
 
   @Test
   void render_smallDeployment_isOnePolicyNamedAfterTheDeployment() {
-    List<BackupPolicyDocument> policies = BackupPolicies.render(Fixtures.spec());
+    List<BackupPolicyDocument> policies = BackupPolicyDocuments.render(Fixtures.spec());
     assertEquals(1, policies.size());
     assertEquals("bunker-prod", policies.get(0).name());
     assertEquals(List.of("airgapped", "standard"), policies.get(0).plans());
@@ -50,18 +51,18 @@ class BackupPoliciesTest {
   @MethodSource("planCounts")
   void render_largeDeployment_splitsUnderTheLimitKeepingEveryPlanInOrder(int count) {
     DeploymentSpec spec = manyPlans(count);
-    List<BackupPolicyDocument> policies = BackupPolicies.render(spec);
+    List<BackupPolicyDocument> policies = BackupPolicyDocuments.render(spec);
     List<String> carried = new ArrayList<>();
     for (int i = 0; i < policies.size(); i++) {
       BackupPolicyDocument policy = policies.get(i);
-      assertTrue(policy.content().length() <= BackupPolicies.MAX_CHARACTERS,
+      assertTrue(policy.content().length() <= BackupPolicyDocuments.MAX_CHARACTERS,
           policy.name() + " has " + policy.content().length());
       assertEquals(policies.size() == 1 ? "bunker-prod" : "bunker-prod-" + (i + 1),
           policy.name());
       carried.addAll(policy.plans());
     }
     assertEquals(List.copyOf(spec.plans().keySet()), carried);
-    assertEquals(policies, BackupPolicies.render(manyPlans(count)), "deterministic");
+    assertEquals(policies, BackupPolicyDocuments.render(manyPlans(count)), "deterministic");
     if (count >= 12) {
       assertTrue(policies.size() > 1, "expected a split for " + count + " plans");
     }
@@ -70,9 +71,9 @@ class BackupPoliciesTest {
   @Test
   void render_limitExactlyTheSinglePolicyLength_keepsOnePolicy_oneLessSplits() {
     DeploymentSpec spec = manyPlans(3);
-    int length = BackupPolicies.render(spec, Integer.MAX_VALUE).get(0).content().length();
-    assertEquals(1, BackupPolicies.render(spec, length).size());
-    List<BackupPolicyDocument> split = BackupPolicies.render(spec, length - 1);
+    int length = BackupPolicyDocuments.render(spec, Integer.MAX_VALUE).get(0).content().length();
+    assertEquals(1, BackupPolicyDocuments.render(spec, length).size());
+    List<BackupPolicyDocument> split = BackupPolicyDocuments.render(spec, length - 1);
     assertEquals(2, split.size());
     assertEquals(List.of("plan-00", "plan-01"), split.get(0).plans());
     assertEquals(List.of("plan-02"), split.get(1).plans());
@@ -80,12 +81,13 @@ class BackupPoliciesTest {
 
   @Test
   void oversizedPlan_isReportedByTheRules() {
-    List<Rule> rules = IntStream.range(0, 60).mapToObj(r -> new Rule("rule-" + r,
+    List<BackupRule> rules = IntStream.range(0, 60).mapToObj(r -> new BackupRule("rule-" + r,
         "cron(0 " + (r % 24) + " ? * * *)", 60, 240, 30, null, false, 7)).toList();
-    DeploymentSpec spec = Fixtures.withPlan("huge", Plan.of(rules.toArray(new Rule[0])));
-    assertEquals(List.of("huge"), BackupPolicies.oversizedPlans(spec));
+    DeploymentSpec spec =
+        Fixtures.withPlan("huge", BackupPlan.of(rules.toArray(new BackupRule[0])));
+    assertEquals(List.of("huge"), BackupPolicyDocuments.oversizedPlans(spec));
     assertEquals(List.of(List.of("plans", "huge")),
-        DeploymentRules.check(spec).stream().map(Violation::path).toList());
+        DeploymentValidation.check(spec).stream().map(Violation::path).toList());
   }
 
   @Test
@@ -93,7 +95,7 @@ class BackupPoliciesTest {
     DeploymentSpec spec = Fixtures.withPlan("standard",
         Fixtures.spec().plans().get("standard").withRequirePlanNameResourceTag(false));
     Map<String, Object> plan = PolicyChecksTest.asMap(PolicyChecksTest.asMap(Json.parseObject(
-        BackupPolicies.render(spec).get(0).content()).get("plans"))
+        BackupPolicyDocuments.render(spec).get(0).content()).get("plans"))
         .get("bunker-prod-standard-std-euw2"));
     Map<String, Object> selection = PolicyChecksTest.asMap(PolicyChecksTest.asMap(
         PolicyChecksTest.asMap(plan.get("selections")).get("resources")).get("standard"));
@@ -104,7 +106,7 @@ class BackupPoliciesTest {
   // ---- retention: local shortening after the copy, continuous rules apart ----
 
   private static Map<String, Object> policyPlans(DeploymentSpec spec) {
-    List<BackupPolicyDocument> policies = BackupPolicies.render(spec);
+    List<BackupPolicyDocument> policies = BackupPolicyDocuments.render(spec);
     assertEquals(1, policies.size());
     return PolicyChecksTest.asMap(Json.parseObject(policies.get(0).content()).get("plans"));
   }
@@ -141,7 +143,7 @@ class BackupPoliciesTest {
    */
   @Test
   void continuousRule_getsAPitrPlanOfItsOwn_withoutCopyActions() {
-    DeploymentSpec spec = Fixtures.withRule("standard", 1, new Rule("pitr",
+    DeploymentSpec spec = Fixtures.withRule("standard", 1, new BackupRule("pitr",
         "cron(0 0 ? * * *)", null, null, 14, null, true, null));
     Map<String, Object> plans = policyPlans(spec);
     assertEquals(List.of("bunker-prod-airgapped-lag-euw2", "bunker-prod-airgapped-std-euw2",
@@ -163,7 +165,7 @@ class BackupPoliciesTest {
 
   @Test
   void planOfContinuousRulesOnly_makesNoCopyingPlan() {
-    DeploymentSpec spec = Fixtures.withPlan("pitr-only", Plan.of(new Rule("pitr",
+    DeploymentSpec spec = Fixtures.withPlan("pitr-only", BackupPlan.of(new BackupRule("pitr",
         "cron(0 0 ? * * *)", null, null, 35, null, true, null)));
     Map<String, Object> plans = policyPlans(spec);
     assertTrue(plans.containsKey("bunker-prod-pitr-only-pitr-euw2"), plans.keySet().toString());

@@ -9,11 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What stops a destroy (or an account removal) before anything is touched, and what warns. */
-class VaultCheckTest {
+class VaultRemovalCheckTest {
   private static final String READER = "The helper reads each account as role R.";
 
   private static List<Finding> destroy(AccountPoints... accounts) {
-    return VaultCheck.findings(List.of(accounts), VaultCheck.Operation.DESTROY, READER);
+    return VaultRemovalCheck.findings(List.of(accounts), VaultRemovalCheck.Operation.DESTROY,
+        READER);
   }
 
   @Test
@@ -73,8 +74,8 @@ class VaultCheckTest {
 
   @Test
   void findings_removingAccounts_saysNothingChangedAndApplyAgain() {
-    List<Finding> f = VaultCheck.findings(List.of(AccountPoints.counted("111111111111",
-        Map.of("m-backup", 2L), true)), VaultCheck.Operation.REMOVE_ACCOUNTS, READER);
+    List<Finding> f = VaultRemovalCheck.findings(List.of(AccountPoints.counted("111111111111",
+        Map.of("m-backup", 2L), true)), VaultRemovalCheck.Operation.REMOVE_ACCOUNTS, READER);
     assertTrue(f.get(0).detail().contains("Nothing was changed"), f.get(0).detail());
     assertTrue(f.get(0).detail().endsWith("then apply again."), f.get(0).detail());
   }

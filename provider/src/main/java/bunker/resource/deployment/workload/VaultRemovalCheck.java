@@ -22,7 +22,7 @@ import java.util.Map;
  *       refuse if they exist and hold points.
  * </ul>
  */
-final class VaultCheck {
+final class VaultRemovalCheck {
   /** What the caller is about to do, for the texts. */
   enum Operation {
     DESTROY("Nothing was deleted", "destroy again", "after the backup policies were detached"),
@@ -40,7 +40,7 @@ final class VaultCheck {
     }
   }
 
-  private VaultCheck() {}
+  private VaultRemovalCheck() {}
 
   /**
    * @param accounts what was counted, one entry per account that would lose its vaults

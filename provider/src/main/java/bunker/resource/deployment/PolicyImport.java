@@ -14,11 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one plan of a backup policy (as {@code topology.BackupPolicies} writes it) back into the
- * {@code plans} value of the schema, for import. Windows equal on every rule are read as the
- * plan's, the way a configuration usually sets them.
+ * Reads one plan of a backup policy (as {@code topology.BackupPolicyDocuments} writes it) back
+ * into the {@code plans} value of the schema, for import. Windows equal on every rule are read as
+ * the plan's, the way a configuration usually sets them.
  */
-final class PolicyReading {
+final class PolicyImport {
   /**
    * A plan key after the deployment's {@code C-} prefix: {@code <plan>-<std|lag|pitr>}, then the
    * region code ({@code -euw2}) that Bunker and the seed module write; older keys had none.
@@ -29,7 +29,7 @@ final class PolicyReading {
   /** A policy plan key read apart: deployment plan name and kind (std, lag or pitr). */
   record PlanKey(String plan, String kind) {}
 
-  private PolicyReading() {}
+  private PolicyImport() {}
 
   /**
    * One plan's policy plans as one: the rules of its {@code -std} plan, then those of its

@@ -16,50 +16,50 @@ import java.util.Objects;
  * @param completionWindowMinutes default completion window of the rules, or {@code null}
  * @param windowsVss enable Windows VSS for EC2 backups
  */
-public record Plan(
-    List<Rule> rules,
+public record BackupPlan(
+    List<BackupRule> rules,
     boolean useLogicallyAirGappedVault,
     boolean requirePlanNameResourceTag,
     Integer startWindowMinutes,
     Integer completionWindowMinutes,
     boolean windowsVss) {
 
-  public Plan {
+  public BackupPlan {
     rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
   }
 
   /** A tag-selected, standard-vault plan with the given rules and no window overrides. */
-  public static Plan of(Rule... rules) {
-    return new Plan(List.of(rules), false, true, null, null, false);
+  public static BackupPlan of(BackupRule... rules) {
+    return new BackupPlan(List.of(rules), false, true, null, null, false);
   }
 
-  public Plan withLogicallyAirGappedVault(boolean use) {
-    return new Plan(rules, use, requirePlanNameResourceTag, startWindowMinutes,
+  public BackupPlan withLogicallyAirGappedVault(boolean use) {
+    return new BackupPlan(rules, use, requirePlanNameResourceTag, startWindowMinutes,
         completionWindowMinutes, windowsVss);
   }
 
-  public Plan withRequirePlanNameResourceTag(boolean require) {
-    return new Plan(rules, useLogicallyAirGappedVault, require, startWindowMinutes,
+  public BackupPlan withRequirePlanNameResourceTag(boolean require) {
+    return new BackupPlan(rules, useLogicallyAirGappedVault, require, startWindowMinutes,
         completionWindowMinutes, windowsVss);
   }
 
-  public Plan withWindows(Integer start, Integer completion) {
-    return new Plan(rules, useLogicallyAirGappedVault, requirePlanNameResourceTag, start,
+  public BackupPlan withWindows(Integer start, Integer completion) {
+    return new BackupPlan(rules, useLogicallyAirGappedVault, requirePlanNameResourceTag, start,
         completion, windowsVss);
   }
 
-  public Plan withRules(List<Rule> newRules) {
-    return new Plan(newRules, useLogicallyAirGappedVault, requirePlanNameResourceTag,
+  public BackupPlan withRules(List<BackupRule> newRules) {
+    return new BackupPlan(newRules, useLogicallyAirGappedVault, requirePlanNameResourceTag,
         startWindowMinutes, completionWindowMinutes, windowsVss);
   }
 
   /** The rule's start window, else the plan's, else {@code null} (AWS default). */
-  public Integer startWindowFor(Rule rule) {
+  public Integer startWindowFor(BackupRule rule) {
     return rule.startWindowMinutes() != null ? rule.startWindowMinutes() : startWindowMinutes;
   }
 
   /** The rule's completion window, else the plan's, else {@code null} (AWS default). */
-  public Integer completionWindowFor(Rule rule) {
+  public Integer completionWindowFor(BackupRule rule) {
     return rule.completionWindowMinutes() != null
         ? rule.completionWindowMinutes() : completionWindowMinutes;
   }
