@@ -56,6 +56,22 @@ our_pid() {
 # warning.
 check_deps() {
   command -v "${PY}" > /dev/null || die "cannot start: ${PY} not found (the machine image ships python3 with moto 5.2.1)"
+  # Installed is not importable (a broken or shadowed module): the server imports these three.
+  local missing
+  missing="$("${PY}" - <<'EOF' 2>/dev/null || echo "python3"
+import importlib
+names = []
+for mod in ("moto", "flask", "boto3"):
+    try:
+        importlib.import_module(mod)
+    except Exception:
+        names.append(mod)
+print(" ".join(names))
+EOF
+)"
+  if [[ -n "${missing}" ]]; then
+    die "cannot start: ${PY} cannot import: ${missing} (the machine image ships moto 5.2.1 with flask and boto3)"
+  fi
   local pins="${BUNKER_EMULATOR_REQUIREMENTS:-${ROOT}/scripts/emulator/requirements.txt}"
   local diff
   if diff="$("${PY}" "${ROOT}/scripts/emulator/check_requirements.py" "${pins}")"; then
