@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -82,10 +83,35 @@ public final class Buckets {
   public static Buckets of(AwsClients clients) {
     String region = clients.region().id();
     return new Buckets(clients.httpClient(), clients.credentialsProvider(), region,
-        clients.settings().endpointFor("s3").map(URI::create),
+        clients.settings().endpointFor("s3").map(URI::create)
+            .or(() -> configuredEndpoint(System.getenv(), System.getProperties())),
         region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com", Clock.systemUTC(),
         (clients.settings().maxRetries() >= 0 ? clients.settings().maxRetries()
             : AwsClients.DEFAULT_MAX_RETRIES) + 1);
+  }
+
+  /**
+   * The S3 endpoint the standard configuration names when the provider block names none (AWS
+   * SDKs and Tools reference guide, "Service-specific endpoints"): {@code AWS_ENDPOINT_URL_S3},
+   * else {@code AWS_ENDPOINT_URL} (or the system properties {@code aws.endpointUrlS3} /
+   * {@code aws.endpointUrl}, which win over the variables, as in the SDK for Java), none when
+   * {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} is true. The SDK's own clients resolve these
+   * themselves; these S3 calls go over the shared HTTP client, so they read them here.
+   */
+  static Optional<URI> configuredEndpoint(Map<String, String> env, Properties properties) {
+    String ignore = properties.getProperty("aws.ignoreConfiguredEndpointUrls",
+        env.getOrDefault("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", ""));
+    if ("true".equalsIgnoreCase(ignore.trim())) {
+      return Optional.empty();
+    }
+    for (String value : new String[] {properties.getProperty("aws.endpointUrlS3"),
+        env.get("AWS_ENDPOINT_URL_S3"), properties.getProperty("aws.endpointUrl"),
+        env.get("AWS_ENDPOINT_URL")}) {
+      if (value != null && !value.isBlank()) {
+        return Optional.of(URI.create(value.trim()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether the bucket exists and this identity may use it (HeadBucket: 200, else 404). */

@@ -59,4 +59,28 @@ class BucketsTest {
         local.request(SdkHttpMethod.GET, "b-1", "", Map.of("versions", ""), Buckets.Body.EMPTY)
             .getUri().toString());
   }
+
+  /**
+   * AWS SDKs and Tools reference guide, "Service-specific endpoints": the S3 variable wins over
+   * the global one, a system property over its variable, and
+   * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both off (the acceptance tests reach the
+   * emulator through AWS_ENDPOINT_URL alone).
+   */
+  @Test
+  void configuredEndpoint_followsTheStandardVariables() {
+    java.util.Properties none = new java.util.Properties();
+    assertEquals(Optional.empty(), Buckets.configuredEndpoint(Map.of(), none));
+    assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), Buckets.configuredEndpoint(
+        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), none));
+    assertEquals(Optional.of(URI.create("http://s3.local:9000")), Buckets.configuredEndpoint(
+        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
+            "AWS_ENDPOINT_URL_S3", "http://s3.local:9000"), none));
+    java.util.Properties property = new java.util.Properties();
+    property.setProperty("aws.endpointUrlS3", "http://property:1");
+    assertEquals(Optional.of(URI.create("http://property:1")), Buckets.configuredEndpoint(
+        Map.of("AWS_ENDPOINT_URL_S3", "http://s3.local:9000"), property));
+    assertEquals(Optional.empty(), Buckets.configuredEndpoint(
+        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), none));
+  }
 }
