@@ -24,17 +24,7 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  * notifications, tags, delete. Used by {@code backup_vault} and by {@code backup_deployment}
  * for its intermediate and standard vaults. Emptying lives in {@link VaultEmptier}.
  */
-public final class BackupVaults {
-  /** IAM propagation: the aws provider's chosen bound for "principal is not valid" retries. */
-
-  private final BackupClient backup;
-  private final Waiters waiters;
-
-  public BackupVaults(BackupClient backup, Waiters waiters) {
-    this.backup = backup;
-    this.waiters = waiters;
-  }
-
+public record BackupVaults(BackupClient backup, Waiters waiters) {
   public BackupVaults(BackupClient backup) {
     this(backup, Waiters.system());
   }

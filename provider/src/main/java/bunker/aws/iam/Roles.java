@@ -16,15 +16,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * IAM roles: the Backup service role, state-machine and EventBridge roles. Create with trust
  * policy, managed policies, inline policies and tags; delete detaches and removes policies first.
  */
-public final class Roles {
-
-  private final IamClient iam;
-  private final Waiters waiters;
-
-  public Roles(IamClient iam, Waiters waiters) {
-    this.iam = iam;
-    this.waiters = waiters;
-  }
+public record Roles(IamClient iam, Waiters waiters) {
 
   public Roles(IamClient iam) {
     this(iam, Waiters.system());

@@ -17,17 +17,9 @@ import software.amazon.awssdk.services.kms.model.Tag;
  * KMS customer managed keys: the deployment's key for its vaults. Create with policy, rotation
  * and tags; aliases; policy updates; scheduled deletion (never immediate in AWS).
  */
-public final class KmsKeys {
+public record KmsKeys(KmsClient kms, Waiters waiters) {
   /** KMS's shortest deletion window. */
   public static final int MIN_DELETION_WINDOW_DAYS = 7;
-
-  private final KmsClient kms;
-  private final Waiters waiters;
-
-  public KmsKeys(KmsClient kms, Waiters waiters) {
-    this.kms = kms;
-    this.waiters = waiters;
-  }
 
   public KmsKeys(KmsClient kms) {
     this(kms, Waiters.system());

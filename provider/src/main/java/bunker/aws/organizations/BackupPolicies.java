@@ -19,16 +19,8 @@ import software.amazon.awssdk.services.organizations.model.Tag;
  * Attach last on create, detach first on delete (AWS Backup policies land in member accounts
  * whose vault and role must exist). Concurrent-modification errors are retried.
  */
-public final class BackupPolicies {
+public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
   private static final Duration CONTENTION = Duration.ofMinutes(1);
-
-  private final OrganizationsClient orgs;
-  private final Waiters waiters;
-
-  public BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
-    this.orgs = orgs;
-    this.waiters = waiters;
-  }
 
   public BackupPolicies(OrganizationsClient orgs) {
     this(orgs, Waiters.system());

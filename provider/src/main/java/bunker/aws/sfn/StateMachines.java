@@ -17,15 +17,7 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  * Step Functions state machines: the deployment's ingest (EXPRESS) and restore (STANDARD)
  * machines. Create retries while IAM propagates the new role; delete waits until gone.
  */
-public final class StateMachines {
-
-  private final SfnClient sfn;
-  private final Waiters waiters;
-
-  public StateMachines(SfnClient sfn, Waiters waiters) {
-    this.sfn = sfn;
-    this.waiters = waiters;
-  }
+public record StateMachines(SfnClient sfn, Waiters waiters) {
 
   public StateMachines(SfnClient sfn) {
     this(sfn, Waiters.system());
