@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  * for its intermediate and standard vaults. Emptying lives in {@link VaultEmptier}.
  */
 public record BackupVaults(BackupClient backup, Waiters waiters) {
+  private static final String NOT_FOUND = "ResourceNotFoundException";
+
   public BackupVaults(BackupClient backup) {
     this(backup, Waiters.system());
   }
@@ -60,14 +62,8 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
    * the vault does not exist.
    */
   public Optional<DescribeBackupVaultResponse> findByName(String name) {
-    try {
-      return Optional.of(backup.describeBackupVault(r -> r.backupVaultName(name)));
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> backup.describeBackupVault(r -> r.backupVaultName(name)),
+        NOT_FOUND);
   }
 
   /** Like {@link #findByName} but only a standard vault; another type counts as not found. */
@@ -108,15 +104,8 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
 
   /** The vault's access policy JSON; empty when there is none or the vault is gone. */
   public Optional<String> findAccessPolicy(String name) {
-    try {
-      String policy = backup.getBackupVaultAccessPolicy(r -> r.backupVaultName(name)).policy();
-      return policy == null || policy.isEmpty() ? Optional.empty() : Optional.of(policy);
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> backup.getBackupVaultAccessPolicy(r -> r.backupVaultName(name)),
+        NOT_FOUND).map(r -> r.policy()).filter(policy -> !policy.isEmpty());
   }
 
   /** DeleteBackupVaultAccessPolicy; nothing to delete is success. */
@@ -133,16 +122,8 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
 
   /** The vault's notification configuration; empty when there is none. */
   public Optional<GetBackupVaultNotificationsResponse> findNotifications(String name) {
-    try {
-      GetBackupVaultNotificationsResponse r =
-          backup.getBackupVaultNotifications(b -> b.backupVaultName(name));
-      return r.snsTopicArn() == null ? Optional.empty() : Optional.of(r);
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> backup.getBackupVaultNotifications(b -> b.backupVaultName(name)),
+        NOT_FOUND).filter(r -> r.snsTopicArn() != null);
   }
 
   /** DeleteBackupVaultNotifications; nothing to delete is success. */
@@ -214,17 +195,11 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
    * successful delete.
    */
   static boolean isGone(Throwable e) {
-    return AwsErrors.hasCode(e, "ResourceNotFoundException");
+    return AwsErrors.hasCode(e, NOT_FOUND);
   }
 
   static void ignoreGone(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      if (!isGone(e)) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(call, NOT_FOUND);
   }
 
   /**

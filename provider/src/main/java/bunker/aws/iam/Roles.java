@@ -43,8 +43,7 @@ public record Roles(IamClient iam, Waiters waiters) {
     Role role = iam.createRole(r -> r.roleName(spec.name()).path(spec.path())
         .description(spec.description().isEmpty() ? null : spec.description())
         .assumeRolePolicyDocument(spec.trustPolicyJson())
-        .tags(spec.tags().entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
+        .tags(tags(spec.tags())))
         .role();
     for (String arn : spec.managedPolicyArns()) {
       retryNoSuchEntity("attaching " + arn + " to IAM Role (" + spec.name() + ")",
@@ -145,7 +144,10 @@ public record Roles(IamClient iam, Waiters waiters) {
   public void updateTags(String name, Map<String, String> tags) {
     Tags.replace(iam.listRoleTags(r -> r.roleName(name)).tags().stream().map(Tag::key).toList(),
         tags, old -> iam.untagRole(r -> r.roleName(name).tagKeys(old)),
-        all -> iam.tagRole(r -> r.roleName(name).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> iam.tagRole(r -> r.roleName(name).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -4,6 +4,7 @@ import bunker.aws.AwsErrors;
 import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -35,9 +36,7 @@ public record KmsKeys(KmsClient kms, Waiters waiters) {
         Duration.ofSeconds(2),
         KmsKeys::isPropagation, () -> kms.createKey(r -> r.description(description)
             .policy(policyJson)
-            .tags(tags.entrySet().stream()
-                .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build())
-                .toList())).keyMetadata());
+            .tags(tags(tags))).keyMetadata());
     kms.enableKeyRotation(r -> r.keyId(key.keyId()));
     return key;
   }
@@ -109,13 +108,7 @@ public record KmsKeys(KmsClient kms, Waiters waiters) {
 
   /** DeleteAlias; a missing alias is success. */
   public void deleteAlias(String aliasName) {
-    try {
-      kms.deleteAlias(r -> r.aliasName(aliasName));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "NotFoundException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> kms.deleteAlias(r -> r.aliasName(aliasName)), "NotFoundException");
   }
 
   /**
@@ -153,8 +146,10 @@ public record KmsKeys(KmsClient kms, Waiters waiters) {
     Tags.replace(kms.listResourceTags(r -> r.keyId(keyArn)).tags().stream()
             .map(Tag::tagKey).toList(), tags,
         old -> kms.untagResource(r -> r.keyId(keyArn).tagKeys(old)),
-        all -> kms.tagResource(r -> r.keyId(keyArn).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build())
-            .toList())));
+        all -> kms.tagResource(r -> r.keyId(keyArn).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().tagKey(k).tagValue(v).build());
   }
 }

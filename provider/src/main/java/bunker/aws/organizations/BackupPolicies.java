@@ -31,8 +31,7 @@ public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
       Map<String, String> tags) {
     return retry("creating Backup Policy (" + name + ")", () -> orgs.createPolicy(r -> r
         .name(name).description(description).content(contentJson).type(PolicyType.BACKUP_POLICY)
-        .tags(tags.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
+        .tags(tags(tags)))
         .policy().policySummary().id());
   }
 
@@ -63,14 +62,9 @@ public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
 
   /** AttachPolicy; already attached is success. */
   public void attach(String policyId, String targetId) {
-    try {
-      retry("attaching Backup Policy (" + policyId + ") to " + targetId,
-          () -> orgs.attachPolicy(r -> r.policyId(policyId).targetId(targetId)));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "DuplicatePolicyAttachmentException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> retry("attaching Backup Policy (" + policyId + ") to " + targetId,
+        () -> orgs.attachPolicy(r -> r.policyId(policyId).targetId(targetId))),
+        "DuplicatePolicyAttachmentException");
   }
 
   /** DetachPolicy; not attached (or gone) is success. */
@@ -118,7 +112,10 @@ public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
     Tags.replace(orgs.listTagsForResource(r -> r.resourceId(policyId)).tags().stream()
             .map(Tag::key).toList(), tags,
         old -> orgs.untagResource(r -> r.resourceId(policyId).tagKeys(old)),
-        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -5,6 +5,7 @@ import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -45,8 +46,7 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
         () -> sfn.createStateMachine(r -> {
           r.name(spec.name()).definition(spec.definitionJson()).roleArn(spec.roleArn())
               .type(spec.type())
-              .tags(spec.tags().entrySet().stream()
-                  .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+              .tags(tags(spec.tags()));
           if (!spec.logGroupArn().isEmpty()) {
             r.loggingConfiguration(l -> l.level(LogLevel.ALL).includeExecutionData(true)
                 .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(
@@ -126,7 +126,10 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
     Tags.replace(sfn.listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
             .map(Tag::key).toList(), tags,
         old -> sfn.untagResource(r -> r.resourceArn(arn).tagKeys(old)),
-        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }
