@@ -40,16 +40,12 @@ public record Block(List<Attribute> attributes, List<NestedBlock> blocks, String
   }
 
   static CtyType wrap(Nesting nesting, CtyType.ObjectType object) {
-    switch (nesting) {
-      case LIST:
-        return CtyType.list(object);
-      case SET:
-        return CtyType.set(object);
-      case MAP:
-        return CtyType.map(object);
-      default:
-        return object;
-    }
+    return switch (nesting) {
+      case LIST -> CtyType.list(object);
+      case SET -> CtyType.set(object);
+      case MAP -> CtyType.map(object);
+      default -> object;
+    };
   }
 
   static void requireUniqueNames(List<Attribute> attributes, List<NestedBlock> blocks) {
