@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * policy, managed policies, inline policies and tags; delete detaches and removes policies first.
  */
 public record Roles(IamClient iam, Waiters waiters) {
-
   public Roles(IamClient iam) {
     this(iam, Waiters.system());
   }

@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  * machines. Create retries while IAM propagates the new role; delete waits until gone.
  */
 public record StateMachines(SfnClient sfn, Waiters waiters) {
-
   public StateMachines(SfnClient sfn) {
     this(sfn, Waiters.system());
   }
