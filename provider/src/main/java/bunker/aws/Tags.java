@@ -2,6 +2,7 @@ package bunker.aws;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -22,5 +23,10 @@ public final class Tags {
       untag.accept(old);
     }
     tag.accept(desired);
+  }
+
+  /** The tags in a service's own SDK type, built by {@code tag} from each key and value. */
+  public static <T> List<T> sdk(Map<String, String> tags, BiFunction<String, String, T> tag) {
+    return tags.entrySet().stream().map(e -> tag.apply(e.getKey(), e.getValue())).toList();
   }
 }

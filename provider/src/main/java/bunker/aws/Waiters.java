@@ -13,7 +13,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * <p>An interrupted thread (Terraform's StopProvider) ends any wait at once with a
  * {@link CancellationException}; the interrupt flag stays set.
  */
-public final class Waiters {
+public record Waiters(Ticker ticker, Sleeper sleeper) {
   /** Monotonic time in nanoseconds ({@code System::nanoTime} in production). */
   @FunctionalInterface
   public interface Ticker {
@@ -70,14 +70,6 @@ public final class Waiters {
 
   private static final Waiters SYSTEM = new Waiters(System::nanoTime, d -> Thread.sleep(d.toMillis()));
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
-
-  private final Ticker ticker;
-  private final Sleeper sleeper;
-
-  public Waiters(Ticker ticker, Sleeper sleeper) {
-    this.ticker = ticker;
-    this.sleeper = sleeper;
-  }
 
   /**
    * The back-off of every retry loop of ours: {@code first} before the second attempt, doubling

@@ -64,36 +64,25 @@ public final class CtyTypeJson {
 
   static CtyType fromTree(Object tree) {
     if (tree instanceof String s) {
-      switch (s) {
-        case "string":
-          return CtyType.STRING;
-        case "number":
-          return CtyType.NUMBER;
-        case "bool":
-          return CtyType.BOOL;
-        case "dynamic":
-          return CtyType.DYNAMIC;
-        default:
-          throw new IllegalArgumentException("unknown primitive type \"" + s + "\"");
-      }
+      return switch (s) {
+        case "string" -> CtyType.STRING;
+        case "number" -> CtyType.NUMBER;
+        case "bool" -> CtyType.BOOL;
+        case "dynamic" -> CtyType.DYNAMIC;
+        default -> throw new IllegalArgumentException("unknown primitive type \"" + s + "\"");
+      };
     }
     if (!(tree instanceof List<?> l) || l.size() < 2 || !(l.get(0) instanceof String kind)) {
       throw new IllegalArgumentException("a type is a string or [kind, ...]: " + tree);
     }
-    switch (kind) {
-      case "list":
-        return CtyType.list(fromTree(l.get(1)));
-      case "set":
-        return CtyType.set(fromTree(l.get(1)));
-      case "map":
-        return CtyType.map(fromTree(l.get(1)));
-      case "object":
-        return object(l);
-      case "tuple":
-        return tuple(l.get(1));
-      default:
-        throw new IllegalArgumentException("unknown type kind \"" + kind + "\"");
-    }
+    return switch (kind) {
+      case "list" -> CtyType.list(fromTree(l.get(1)));
+      case "set" -> CtyType.set(fromTree(l.get(1)));
+      case "map" -> CtyType.map(fromTree(l.get(1)));
+      case "object" -> object(l);
+      case "tuple" -> tuple(l.get(1));
+      default -> throw new IllegalArgumentException("unknown type kind \"" + kind + "\"");
+    };
   }
 
   private static CtyType object(List<?> l) {

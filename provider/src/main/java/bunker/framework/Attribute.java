@@ -22,8 +22,6 @@ public record Attribute(
     boolean computed,
     boolean sensitive,
     String description,
-    String markdownDescription,
-    String deprecationMessage,
     List<Validator> validators,
     List<PlanModifier> planModifiers,
     CtyValue defaultValue) {
@@ -50,8 +48,6 @@ public record Attribute(
       throw new IllegalArgumentException(name + ": default value has the wrong type");
     }
     description = description == null ? "" : description;
-    markdownDescription = markdownDescription == null ? description : markdownDescription;
-    deprecationMessage = deprecationMessage == null ? "" : deprecationMessage;
     validators = List.copyOf(validators);
     planModifiers = List.copyOf(planModifiers);
   }
@@ -108,8 +104,6 @@ public record Attribute(
     private boolean computed;
     private boolean sensitive;
     private String description;
-    private String markdownDescription;
-    private String deprecationMessage;
     private final List<Validator> validators = new ArrayList<>();
     private final List<PlanModifier> planModifiers = new ArrayList<>();
     private CtyValue defaultValue;
@@ -140,19 +134,9 @@ public record Attribute(
       return this;
     }
 
-    /** Plain text; also used as the markdown description unless one is set. */
+    /** Plain text, for the generated docs and the language server. */
     public Builder description(String text) {
       description = text;
-      return this;
-    }
-
-    public Builder markdownDescription(String markdown) {
-      markdownDescription = markdown;
-      return this;
-    }
-
-    public Builder deprecated(String message) {
-      deprecationMessage = message;
       return this;
     }
 
@@ -176,8 +160,7 @@ public record Attribute(
 
     public Attribute build() {
       return new Attribute(name, type, nested, required, optional, computed, sensitive,
-          description, markdownDescription, deprecationMessage, validators, planModifiers,
-          defaultValue);
+          description, validators, planModifiers, defaultValue);
     }
   }
 }

@@ -10,15 +10,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The body of a schema or nested block: attributes and nested blocks. */
-public record Block(List<Attribute> attributes, List<NestedBlock> blocks, String description,
-    String markdownDescription, String deprecationMessage) {
+public record Block(List<Attribute> attributes, List<NestedBlock> blocks, String description) {
   public Block {
     attributes = List.copyOf(attributes);
     blocks = List.copyOf(blocks);
     requireUniqueNames(attributes, blocks);
     description = description == null ? "" : description;
-    markdownDescription = markdownDescription == null ? description : markdownDescription;
-    deprecationMessage = deprecationMessage == null ? "" : deprecationMessage;
   }
 
   public static Builder builder() {
@@ -43,16 +40,12 @@ public record Block(List<Attribute> attributes, List<NestedBlock> blocks, String
   }
 
   static CtyType wrap(Nesting nesting, CtyType.ObjectType object) {
-    switch (nesting) {
-      case LIST:
-        return CtyType.list(object);
-      case SET:
-        return CtyType.set(object);
-      case MAP:
-        return CtyType.map(object);
-      default:
-        return object;
-    }
+    return switch (nesting) {
+      case LIST -> CtyType.list(object);
+      case SET -> CtyType.set(object);
+      case MAP -> CtyType.map(object);
+      default -> object;
+    };
   }
 
   static void requireUniqueNames(List<Attribute> attributes, List<NestedBlock> blocks) {
@@ -72,8 +65,6 @@ public record Block(List<Attribute> attributes, List<NestedBlock> blocks, String
     private final List<Attribute> attributes = new ArrayList<>();
     private final List<NestedBlock> blocks = new ArrayList<>();
     private String description;
-    private String markdownDescription;
-    private String deprecationMessage;
 
     public Builder attribute(Attribute a) {
       attributes.add(a);
@@ -94,18 +85,8 @@ public record Block(List<Attribute> attributes, List<NestedBlock> blocks, String
       return this;
     }
 
-    public Builder markdownDescription(String markdown) {
-      markdownDescription = markdown;
-      return this;
-    }
-
-    public Builder deprecated(String message) {
-      deprecationMessage = message;
-      return this;
-    }
-
     public Block build() {
-      return new Block(attributes, blocks, description, markdownDescription, deprecationMessage);
+      return new Block(attributes, blocks, description);
     }
   }
 }

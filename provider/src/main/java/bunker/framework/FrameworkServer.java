@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -77,10 +78,7 @@ public final class FrameworkServer {
   }
 
   public List<Diagnostic> validateProviderConfig(CtyValue config) {
-    Diagnostics diags = new Diagnostics();
-    runValidators(provider.schema().block(), config, diags);
-    provider.validateConfig(config, diags);
-    return diags.all();
+    return validate(provider.schema(), provider::validateConfig, config, new Diagnostics());
   }
 
   /** Configures the provider for this process; config may hold unknowns. */
@@ -94,16 +92,20 @@ public final class FrameworkServer {
   public List<Diagnostic> validateResourceConfig(String typeName, CtyValue config) {
     Diagnostics diags = new Diagnostics();
     Resource r = resource(typeName, diags);
-    runValidators(r.schema().block(), config, diags);
-    r.validateConfig(config, diags);
-    return diags.all();
+    return validate(r.schema(), r::validateConfig, config, diags);
   }
 
   public List<Diagnostic> validateDataSourceConfig(String typeName, CtyValue config) {
     Diagnostics diags = new Diagnostics();
     DataSource d = dataSource(typeName, diags);
-    runValidators(d.schema().block(), config, diags);
-    d.validateConfig(config, diags);
+    return validate(d.schema(), d::validateConfig, config, diags);
+  }
+
+  /** The schema's attribute validators first, then the type's own whole-config check. */
+  private static List<Diagnostic> validate(Schema schema,
+      BiConsumer<CtyValue, Diagnostics> validateConfig, CtyValue config, Diagnostics diags) {
+    runValidators(schema.block(), config, diags);
+    validateConfig.accept(config, diags);
     return diags.all();
   }
 
@@ -193,23 +195,23 @@ public final class FrameworkServer {
   }
 
   private Resource resource(String typeName, Diagnostics diags) {
-    Supplier<Resource> f = resources.get(typeName);
-    if (f == null) {
-      throw new IllegalArgumentException("unknown resource type \"" + typeName + "\"");
-    }
-    Resource r = f.get();
+    Resource r = create(resources, "resource", typeName);
     r.configure(providerData, diags);
     return r;
   }
 
   private DataSource dataSource(String typeName, Diagnostics diags) {
-    Supplier<DataSource> f = dataSources.get(typeName);
-    if (f == null) {
-      throw new IllegalArgumentException("unknown data source type \"" + typeName + "\"");
-    }
-    DataSource d = f.get();
+    DataSource d = create(dataSources, "data source", typeName);
     d.configure(providerData, diags);
     return d;
+  }
+
+  private static <T> T create(Map<String, Supplier<T>> factories, String kind, String typeName) {
+    Supplier<T> f = factories.get(typeName);
+    if (f == null) {
+      throw new IllegalArgumentException("unknown " + kind + " type \"" + typeName + "\"");
+    }
+    return f.get();
   }
 
   static void runValidators(Block block, CtyValue config, Diagnostics diags) {

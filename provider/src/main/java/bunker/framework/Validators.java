@@ -7,6 +7,7 @@ import bunker.json.Json;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -153,24 +154,22 @@ public final class Validators {
    * into an Allow) fails here, at validate time.
    */
   public static Validator jsonDocument() {
-    return ofString("a JSON document", s -> {
-      try {
-        Json.parse(s);
-        return null;
-      } catch (IllegalArgumentException e) {
-        return "must be a JSON document: " + e.getMessage();
-      }
-    });
+    return parsedBy("a JSON document", "must be a JSON document", Json::parse);
   }
 
   /** A Go duration such as {@code 30m} or {@code 1h30m}. */
   public static Validator goDuration() {
-    return ofString("a duration such as 30m or 1h30m", s -> {
+    return parsedBy("a duration such as 30m or 1h30m", "must be a duration", GoDuration::parse);
+  }
+
+  /** The string must parse; the parser's IllegalArgumentException message says why not. */
+  private static Validator parsedBy(String description, String mustBe, Consumer<String> parse) {
+    return ofString(description, s -> {
       try {
-        GoDuration.parse(s);
+        parse.accept(s);
         return null;
       } catch (IllegalArgumentException e) {
-        return "must be a duration: " + e.getMessage();
+        return mustBe + ": " + e.getMessage();
       }
     });
   }

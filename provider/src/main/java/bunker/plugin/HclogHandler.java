@@ -76,21 +76,14 @@ final class HclogHandler extends Handler {
     if (value.isBlank()) {
       value = env.getOrDefault("TF_LOG", "");
     }
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "trace":
-      case "json": // TF_LOG=JSON means trace, written as JSON
-        return Level.FINEST;
-      case "debug":
-        return Level.FINE;
-      case "info":
-        return Level.INFO;
-      case "error":
-        return Level.SEVERE;
-      case "off":
-        return Level.OFF;
-      default:
-        return Level.WARNING;
-    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "trace", "json" -> Level.FINEST; // TF_LOG=JSON means trace, written as JSON
+      case "debug" -> Level.FINE;
+      case "info" -> Level.INFO;
+      case "error" -> Level.SEVERE;
+      case "off" -> Level.OFF;
+      default -> Level.WARNING;
+    };
   }
 
   @Override

@@ -86,9 +86,8 @@ final class ToProto {
 
   static Tfplugin6.Schema.Block block(Block b) {
     Tfplugin6.Schema.Block.Builder out = Tfplugin6.Schema.Block.newBuilder()
-        .setDeprecated(!b.deprecationMessage().isEmpty());
-    describe(b.description(), b.markdownDescription(), out::setDescription,
-        out::setDescriptionKind);
+        .setDescription(b.description())
+        .setDescriptionKind(Tfplugin6.StringKind.PLAIN);
     b.attributes().forEach(a -> out.addAttributes(attribute(a)));
     b.blocks().forEach(nb -> out.addBlockTypes(nestedBlock(nb)));
     return out.build();
@@ -101,9 +100,8 @@ final class ToProto {
         .setOptional(a.optional())
         .setComputed(a.computed())
         .setSensitive(a.sensitive())
-        .setDeprecated(!a.deprecationMessage().isEmpty());
-    describe(a.description(), a.markdownDescription(), out::setDescription,
-        out::setDescriptionKind);
+        .setDescription(a.description())
+        .setDescriptionKind(Tfplugin6.StringKind.PLAIN);
     if (a.nested() != null) {
       out.setNestedType(object(a.nested()));
     } else {
@@ -127,18 +125,5 @@ final class ToProto {
         .setMinItems(nb.minItems())
         .setMaxItems(nb.maxItems())
         .build();
-  }
-
-  // Markdown when the author wrote a distinct markdown text, plain otherwise.
-  private static void describe(String plain, String markdown,
-      java.util.function.Consumer<String> text,
-      java.util.function.Consumer<Tfplugin6.StringKind> kind) {
-    if (!markdown.isEmpty() && !markdown.equals(plain)) {
-      text.accept(markdown);
-      kind.accept(Tfplugin6.StringKind.MARKDOWN);
-    } else {
-      text.accept(plain);
-      kind.accept(Tfplugin6.StringKind.PLAIN);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package bunker.topology;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Resource-type ARN patterns for backup-policy selections, split by whether a logically
@@ -12,28 +13,26 @@ final class ResourceTypes {
   private ResourceTypes() {}
 
   static List<String> logicallyAirGapped(DeploymentSpec spec) {
-    String p = spec.environment().partition();
-    return List.of(
-        "arn:" + p + ":backup-gateway:*:*:vm/*",
-        "arn:" + p + ":cloudformation:*:*:stack/*",
-        "arn:" + p + ":dynamodb:*:*:table/*",
-        "arn:" + p + ":ec2:*:*:instance/*",
-        "arn:" + p + ":ec2:*:*:volume/*",
-        "arn:" + p + ":elasticfilesystem:*:*:file-system/*",
-        "arn:" + p + ":rds:*:*:cluster:*",
-        "arn:" + p + ":s3:::*",
-        "arn:" + p + ":storagegateway:*:*:gateway/*",
-        "arn:" + p + ":timestream:*:*:database/*/table/*");
+    return arns(spec,
+        "backup-gateway:*:*:vm/*",
+        "cloudformation:*:*:stack/*",
+        "dynamodb:*:*:table/*",
+        "ec2:*:*:instance/*",
+        "ec2:*:*:volume/*",
+        "elasticfilesystem:*:*:file-system/*",
+        "rds:*:*:cluster:*",
+        "s3:::*",
+        "storagegateway:*:*:gateway/*",
+        "timestream:*:*:database/*/table/*");
   }
 
   static List<String> notLogicallyAirGapped(DeploymentSpec spec) {
-    String p = spec.environment().partition();
-    return List.of(
-        "arn:" + p + ":fsx:*:*:file-system/*",
-        "arn:" + p + ":fsx:*:*:volume/*",
-        "arn:" + p + ":rds:*:*:db:*",
-        "arn:" + p + ":redshift:*:*:cluster:*",
-        "arn:" + p + ":ssm-sap:*:*:HANA/*");
+    return arns(spec,
+        "fsx:*:*:file-system/*",
+        "fsx:*:*:volume/*",
+        "rds:*:*:db:*",
+        "redshift:*:*:cluster:*",
+        "ssm-sap:*:*:HANA/*");
   }
 
   /**
@@ -43,11 +42,16 @@ final class ResourceTypes {
    * these, so that no other resource is backed up by it locally and never copied.
    */
   static List<String> continuous(DeploymentSpec spec) {
-    String p = spec.environment().partition();
-    return List.of(
-        "arn:" + p + ":rds:*:*:cluster:*",
-        "arn:" + p + ":rds:*:*:db:*",
-        "arn:" + p + ":s3:::*",
-        "arn:" + p + ":ssm-sap:*:*:HANA/*");
+    return arns(spec,
+        "rds:*:*:cluster:*",
+        "rds:*:*:db:*",
+        "s3:::*",
+        "ssm-sap:*:*:HANA/*");
+  }
+
+  /** Each {@code service:region:account:resource} pattern with "arn:PARTITION:" in front. */
+  private static List<String> arns(DeploymentSpec spec, String... patterns) {
+    String prefix = "arn:" + spec.environment().partition() + ":";
+    return Stream.of(patterns).map(pattern -> prefix + pattern).toList();
   }
 }

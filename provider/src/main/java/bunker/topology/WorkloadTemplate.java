@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The CloudFormation template the deployment's StackSet runs in every workload account: the
@@ -45,20 +46,16 @@ public final class WorkloadTemplate {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
     Map<String, Object> resources = new LinkedHashMap<>();
-    resources.put("BackupServiceRole", role(spec, names.workloadBackupServiceRole(),
+    resources.put("BackupServiceRole", backupRole(spec, kmsKeyArn,
+        names.workloadBackupServiceRole(),
         "AWS Backup runs the deployment's backup plans with this role.",
-        trust("backup.amazonaws.com", ACCOUNT), List.of(
-            arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForBackup"),
-            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Backup")),
-        List.of(inlinePolicy(WorkloadRoles.KEY_USE_POLICY_NAME,
-            WorkloadRoles.keyUseStatements(spec, kmsKeyArn)))));
-    resources.put("BackupServiceRestoreRole", role(spec, names.workloadRestoreRole(),
+        "service-role/AWSBackupServiceRolePolicyForBackup",
+        "AWSBackupServiceRolePolicyForS3Backup"));
+    resources.put("BackupServiceRestoreRole", backupRole(spec, kmsKeyArn,
+        names.workloadRestoreRole(),
         "Pass this role to AWS Backup to restore from the deployment's vaults.",
-        trust("backup.amazonaws.com", ACCOUNT), List.of(
-            arns.managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
-            arns.managedPolicy("AWSBackupServiceRolePolicyForS3Restore")),
-        List.of(inlinePolicy(WorkloadRoles.KEY_USE_POLICY_NAME,
-            WorkloadRoles.keyUseStatements(spec, kmsKeyArn)))));
+        "service-role/AWSBackupServiceRolePolicyForRestores",
+        "AWSBackupServiceRolePolicyForS3Restore"));
     resources.put("EventBridgeRole", role(spec, names.workloadForwarderRole(),
         "EventBridge forwards AWS Backup events to the central bus with this role.",
         WorkloadRoles.eventsTrustDocument(ACCOUNT, obj("Fn::Sub",
@@ -119,6 +116,16 @@ public final class WorkloadTemplate {
         "ManagedPolicyArns", managed,
         "Policies", policies,
         "Tags", tags.isEmpty() ? null : tags));
+  }
+
+  /** A role AWS Backup assumes: the named AWS managed policies, and use of the vaults' key. */
+  private static Map<String, Object> backupRole(DeploymentSpec spec, String kmsKeyArn,
+      String name, String description, String... managedPolicies) {
+    Arns arns = Arns.of(spec);
+    return role(spec, name, description, trust("backup.amazonaws.com", ACCOUNT),
+        Stream.of(managedPolicies).map(arns::managedPolicy).toList(),
+        List.of(inlinePolicy(WorkloadRoles.KEY_USE_POLICY_NAME,
+            WorkloadRoles.keyUseStatements(spec, kmsKeyArn))));
   }
 
   private static Map<String, Object> trust(String service, Object account) {

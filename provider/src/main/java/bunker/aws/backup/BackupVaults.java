@@ -24,16 +24,8 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  * notifications, tags, delete. Used by {@code backup_vault} and by {@code backup_deployment}
  * for its intermediate and standard vaults. Emptying lives in {@link VaultEmptier}.
  */
-public final class BackupVaults {
-  /** IAM propagation: the aws provider's chosen bound for "principal is not valid" retries. */
-
-  private final BackupClient backup;
-  private final Waiters waiters;
-
-  public BackupVaults(BackupClient backup, Waiters waiters) {
-    this.backup = backup;
-    this.waiters = waiters;
-  }
+public record BackupVaults(BackupClient backup, Waiters waiters) {
+  private static final String NOT_FOUND = "ResourceNotFoundException";
 
   public BackupVaults(BackupClient backup) {
     this(backup, Waiters.system());
@@ -70,14 +62,8 @@ public final class BackupVaults {
    * the vault does not exist.
    */
   public Optional<DescribeBackupVaultResponse> findByName(String name) {
-    try {
-      return Optional.of(backup.describeBackupVault(r -> r.backupVaultName(name)));
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> backup.describeBackupVault(r -> r.backupVaultName(name)),
+        NOT_FOUND);
   }
 
   /** Like {@link #findByName} but only a standard vault; another type counts as not found. */
@@ -118,15 +104,8 @@ public final class BackupVaults {
 
   /** The vault's access policy JSON; empty when there is none or the vault is gone. */
   public Optional<String> findAccessPolicy(String name) {
-    try {
-      String policy = backup.getBackupVaultAccessPolicy(r -> r.backupVaultName(name)).policy();
-      return policy == null || policy.isEmpty() ? Optional.empty() : Optional.of(policy);
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> backup.getBackupVaultAccessPolicy(r -> r.backupVaultName(name)),
+        NOT_FOUND).map(r -> r.policy()).filter(policy -> !policy.isEmpty());
   }
 
   /** DeleteBackupVaultAccessPolicy; nothing to delete is success. */
@@ -143,16 +122,8 @@ public final class BackupVaults {
 
   /** The vault's notification configuration; empty when there is none. */
   public Optional<GetBackupVaultNotificationsResponse> findNotifications(String name) {
-    try {
-      GetBackupVaultNotificationsResponse r =
-          backup.getBackupVaultNotifications(b -> b.backupVaultName(name));
-      return r.snsTopicArn() == null ? Optional.empty() : Optional.of(r);
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> backup.getBackupVaultNotifications(b -> b.backupVaultName(name)),
+        NOT_FOUND).filter(r -> r.snsTopicArn() != null);
   }
 
   /** DeleteBackupVaultNotifications; nothing to delete is success. */
@@ -224,17 +195,11 @@ public final class BackupVaults {
    * successful delete.
    */
   static boolean isGone(Throwable e) {
-    return AwsErrors.hasCode(e, "ResourceNotFoundException");
+    return AwsErrors.hasCode(e, NOT_FOUND);
   }
 
   static void ignoreGone(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      if (!isGone(e)) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(call, NOT_FOUND);
   }
 
   /**

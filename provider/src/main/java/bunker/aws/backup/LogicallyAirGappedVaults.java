@@ -18,21 +18,15 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  * (CREATING, then AVAILABLE or FAILED). Used by {@code backup_deployment} for its LAG vault and
  * by {@code backup_vault} with {@code vault_type = "logically_air_gapped"}.
  */
-public final class LogicallyAirGappedVaults {
+public record LogicallyAirGappedVaults(BackupClient backup, Waiters waiters) {
   private static final Duration POLL = Duration.ofSeconds(2);
-
-  private final BackupClient backup;
-  private final Waiters waiters;
-  private final BackupVaults vaults;
-
-  public LogicallyAirGappedVaults(BackupClient backup, Waiters waiters) {
-    this.backup = backup;
-    this.waiters = waiters;
-    this.vaults = new BackupVaults(backup, waiters);
-  }
 
   public LogicallyAirGappedVaults(BackupClient backup) {
     this(backup, Waiters.system());
+  }
+
+  private BackupVaults vaults() {
+    return new BackupVaults(backup, waiters);
   }
 
   /**
@@ -69,7 +63,7 @@ public final class LogicallyAirGappedVaults {
 
   /** The LAG vault by name; a vault of another type counts as not found. */
   public Optional<DescribeBackupVaultResponse> findByName(String name) {
-    return vaults.findByName(name)
+    return vaults().findByName(name)
         .filter(v -> v.vaultType() == VaultType.LOGICALLY_AIR_GAPPED_BACKUP_VAULT);
   }
 
@@ -101,6 +95,6 @@ public final class LogicallyAirGappedVaults {
 
   /** DeleteBackupVault; a missing vault is success. A vault holding points is refused by AWS. */
   public void delete(String name) {
-    vaults.delete(name);
+    vaults().delete(name);
   }
 }

@@ -24,30 +24,20 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  * throttled attempts through the SDK's per-request metrics (so the emptier sees throttling the
  * SDK already retried, and slows down).
  */
-public final class RecoveryPoints implements PointStore {
+public record RecoveryPoints(BackupClient backup, Waiters waiters) implements PointStore {
   private static final int PAGE_SIZE = 1000;
-
-  private final BackupClient backup;
-  private final Waiters waiters;
-  private final BackupVaults vaults;
-
-  public RecoveryPoints(BackupClient backup, Waiters waiters) {
-    this.backup = backup;
-    this.waiters = waiters;
-    this.vaults = new BackupVaults(backup, waiters);
-  }
 
   public RecoveryPoints(BackupClient backup) {
     this(backup, Waiters.system());
   }
 
+  private BackupVaults vaults() {
+    return new BackupVaults(backup, waiters);
+  }
+
   /** Recovery points through the clients' bulk Backup client (see AwsClients#backupForBulk). */
   public static RecoveryPoints of(bunker.aws.AwsClients aws) {
     return new RecoveryPoints(aws.backupForBulk());
-  }
-
-  Waiters waiters() {
-    return waiters;
   }
 
   /** Every recovery point of the vault, all pages; empty when the vault does not exist. */
@@ -111,7 +101,7 @@ public final class RecoveryPoints implements PointStore {
 
   @Override
   public Optional<VaultFacts> describeVault(String vault) {
-    return vaults.findByName(vault).map(RecoveryPoints::facts);
+    return vaults().findByName(vault).map(RecoveryPoints::facts);
   }
 
   @Override
@@ -145,17 +135,17 @@ public final class RecoveryPoints implements PointStore {
 
   @Override
   public Optional<String> accessPolicy(String vault) {
-    return vaults.findAccessPolicy(vault);
+    return vaults().findAccessPolicy(vault);
   }
 
   @Override
   public void deleteAccessPolicy(String vault) {
-    vaults.deleteAccessPolicy(vault);
+    vaults().deleteAccessPolicy(vault);
   }
 
   @Override
   public void deleteLock(String vault) {
-    vaults.deleteLock(vault);
+    vaults().deleteLock(vault);
   }
 
   private static VaultFacts facts(DescribeBackupVaultResponse v) {

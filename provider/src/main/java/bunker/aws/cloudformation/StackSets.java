@@ -1,6 +1,7 @@
 package bunker.aws.cloudformation;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
 import bunker.topology.StackSetOperation;
@@ -57,8 +58,7 @@ public final class StackSets {
         .parameters(parameters.entrySet().stream().map(e -> software.amazon.awssdk.services
             .cloudformation.model.Parameter.builder().parameterKey(e.getKey())
             .parameterValue(e.getValue()).build()).toList())
-        .tags(tags.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
+        .tags(tags(tags)))
         .stackSetId();
   }
 
@@ -142,18 +142,17 @@ public final class StackSets {
 
   /** DeleteStackSet (needs zero instances); missing is success. */
   public void delete(String name) {
-    try {
-      cfn.deleteStackSet(r -> r.stackSetName(name).callAs(callAs));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "StackSetNotFoundException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> cfn.deleteStackSet(r -> r.stackSetName(name).callAs(callAs)),
+        "StackSetNotFoundException");
   }
 
   /** Every stack instance of the set (ListStackInstances, all pages). */
   public List<StackInstanceSummary> instances(String name) {
     return cfn.listStackInstancesPaginator(r -> r.stackSetName(name).callAs(callAs))
         .summaries().stream().toList();
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
  * before their bus; {@link #deleteRule} and {@link #delete} follow it.
  */
 public final class EventBuses {
+  private static final String NOT_FOUND = "ResourceNotFoundException";
+
   private final EventBridgeClient events;
 
   public EventBuses(EventBridgeClient events) {
@@ -31,14 +33,7 @@ public final class EventBuses {
 
   /** DescribeEventBus (name, ARN, policy); empty when missing. */
   public Optional<DescribeEventBusResponse> findByName(String name) {
-    try {
-      return Optional.of(events.describeEventBus(r -> r.name(name)));
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> events.describeEventBus(r -> r.name(name)), NOT_FOUND);
   }
 
   /**
@@ -58,14 +53,8 @@ public final class EventBuses {
 
   /** DescribeRule; empty when the rule (or its bus) is missing. */
   public Optional<DescribeRuleResponse> findRule(String busName, String ruleName) {
-    try {
-      return Optional.of(events.describeRule(r -> r.eventBusName(busName).name(ruleName)));
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> events.describeRule(r -> r.eventBusName(busName)
+        .name(ruleName)), NOT_FOUND);
   }
 
   /** PutTargets; fails with the first entry's error if any target was refused. */
@@ -90,15 +79,9 @@ public final class EventBuses {
 
   /** Ids of the rule's targets; empty when the rule is gone. */
   public List<String> targetIds(String busName, String ruleName) {
-    try {
-      return events.listTargetsByRule(r -> r.eventBusName(busName).rule(ruleName)).targets()
-          .stream().map(Target::id).toList();
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return List.of();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> events.listTargetsByRule(r -> r.eventBusName(busName)
+        .rule(ruleName)), NOT_FOUND)
+        .map(r -> r.targets().stream().map(Target::id).toList()).orElse(List.of());
   }
 
   /** RemoveTargets of the given ids. */
@@ -110,14 +93,10 @@ public final class EventBuses {
 
   /** Removes every target, then DeleteRule; a missing rule is success. */
   public void deleteRule(String busName, String ruleName) {
-    try {
+    AwsErrors.doneOn(() -> {
       removeTargets(busName, ruleName, targetIds(busName, ruleName));
       events.deleteRule(r -> r.eventBusName(busName).name(ruleName));
-    } catch (RuntimeException e) {
-      if (!isGone(e)) {
-        throw e;
-      }
-    }
+    }, NOT_FOUND);
   }
 
   /** Deletes every rule on the bus (targets first), then DeleteEventBus; missing is success. */
@@ -132,22 +111,11 @@ public final class EventBuses {
       page.rules().forEach(rule -> deleteRule(busName, rule.name()));
       token = page.nextToken();
     } while (token != null);
-    try {
-      events.deleteEventBus(r -> r.name(busName));
-    } catch (RuntimeException e) {
-      if (!isGone(e)) {
-        throw e;
-      }
-    }
-  }
-
-  private static boolean isGone(Throwable e) {
-    return AwsErrors.hasCode(e, "ResourceNotFoundException");
+    AwsErrors.doneOn(() -> events.deleteEventBus(r -> r.name(busName)), NOT_FOUND);
   }
 
   private static List<Tag> tags(Map<String, String> tags) {
-    return tags.entrySet().stream()
-        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 
   /** Makes the resource's tags exactly {@code tags} ({@link Tags#replace}). */
@@ -155,7 +123,6 @@ public final class EventBuses {
     Tags.replace(events.listTagsForResource(r -> r.resourceARN(arn)).tags().stream()
             .map(Tag::key).toList(), tags,
         old -> events.untagResource(r -> r.resourceARN(arn).tagKeys(old)),
-        all -> events.tagResource(r -> r.resourceARN(arn).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> events.tagResource(r -> r.resourceARN(arn).tags(tags(all))));
   }
 }

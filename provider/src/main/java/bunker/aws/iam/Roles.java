@@ -16,16 +16,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * IAM roles: the Backup service role, state-machine and EventBridge roles. Create with trust
  * policy, managed policies, inline policies and tags; delete detaches and removes policies first.
  */
-public final class Roles {
-
-  private final IamClient iam;
-  private final Waiters waiters;
-
-  public Roles(IamClient iam, Waiters waiters) {
-    this.iam = iam;
-    this.waiters = waiters;
-  }
-
+public record Roles(IamClient iam, Waiters waiters) {
   public Roles(IamClient iam) {
     this(iam, Waiters.system());
   }
@@ -51,8 +42,7 @@ public final class Roles {
     Role role = iam.createRole(r -> r.roleName(spec.name()).path(spec.path())
         .description(spec.description().isEmpty() ? null : spec.description())
         .assumeRolePolicyDocument(spec.trustPolicyJson())
-        .tags(spec.tags().entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
+        .tags(tags(spec.tags())))
         .role();
     for (String arn : spec.managedPolicyArns()) {
       retryNoSuchEntity("attaching " + arn + " to IAM Role (" + spec.name() + ")",
@@ -153,7 +143,10 @@ public final class Roles {
   public void updateTags(String name, Map<String, String> tags) {
     Tags.replace(iam.listRoleTags(r -> r.roleName(name)).tags().stream().map(Tag::key).toList(),
         tags, old -> iam.untagRole(r -> r.roleName(name).tagKeys(old)),
-        all -> iam.tagRole(r -> r.roleName(name).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> iam.tagRole(r -> r.roleName(name).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

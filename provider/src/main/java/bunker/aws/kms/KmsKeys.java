@@ -4,6 +4,7 @@ import bunker.aws.AwsErrors;
 import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -17,17 +18,9 @@ import software.amazon.awssdk.services.kms.model.Tag;
  * KMS customer managed keys: the deployment's key for its vaults. Create with policy, rotation
  * and tags; aliases; policy updates; scheduled deletion (never immediate in AWS).
  */
-public final class KmsKeys {
+public record KmsKeys(KmsClient kms, Waiters waiters) {
   /** KMS's shortest deletion window. */
   public static final int MIN_DELETION_WINDOW_DAYS = 7;
-
-  private final KmsClient kms;
-  private final Waiters waiters;
-
-  public KmsKeys(KmsClient kms, Waiters waiters) {
-    this.kms = kms;
-    this.waiters = waiters;
-  }
 
   public KmsKeys(KmsClient kms) {
     this(kms, Waiters.system());
@@ -43,9 +36,7 @@ public final class KmsKeys {
         Duration.ofSeconds(2),
         KmsKeys::isPropagation, () -> kms.createKey(r -> r.description(description)
             .policy(policyJson)
-            .tags(tags.entrySet().stream()
-                .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build())
-                .toList())).keyMetadata());
+            .tags(tags(tags))).keyMetadata());
     kms.enableKeyRotation(r -> r.keyId(key.keyId()));
     return key;
   }
@@ -117,13 +108,7 @@ public final class KmsKeys {
 
   /** DeleteAlias; a missing alias is success. */
   public void deleteAlias(String aliasName) {
-    try {
-      kms.deleteAlias(r -> r.aliasName(aliasName));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "NotFoundException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> kms.deleteAlias(r -> r.aliasName(aliasName)), "NotFoundException");
   }
 
   /**
@@ -161,8 +146,10 @@ public final class KmsKeys {
     Tags.replace(kms.listResourceTags(r -> r.keyId(keyArn)).tags().stream()
             .map(Tag::tagKey).toList(), tags,
         old -> kms.untagResource(r -> r.keyId(keyArn).tagKeys(old)),
-        all -> kms.tagResource(r -> r.keyId(keyArn).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build())
-            .toList())));
+        all -> kms.tagResource(r -> r.keyId(keyArn).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().tagKey(k).tagValue(v).build());
   }
 }

@@ -19,17 +19,9 @@ import software.amazon.awssdk.services.lambda.waiters.LambdaWaiter;
  * role), find, update configuration or code and wait for the update, permit a service to invoke,
  * invoke, delete.
  */
-public final class LambdaFunctions {
+public record LambdaFunctions(LambdaClient lambda, Waiters waiters) {
   /** How long an update may stay {@code InProgress} before the wait gives up. */
   static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(2);
-
-  private final LambdaClient lambda;
-  private final Waiters waiters;
-
-  public LambdaFunctions(LambdaClient lambda, Waiters waiters) {
-    this.lambda = lambda;
-    this.waiters = waiters;
-  }
 
   public LambdaFunctions(LambdaClient lambda) {
     this(lambda, Waiters.system());

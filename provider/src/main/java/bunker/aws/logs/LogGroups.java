@@ -30,12 +30,7 @@ public final class LogGroups {
 
   /** DeleteLogGroup; missing is success. */
   public void delete(String name) {
-    try {
-      logs.deleteLogGroup(r -> r.logGroupName(name));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "ResourceNotFoundException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> logs.deleteLogGroup(r -> r.logGroupName(name)),
+        "ResourceNotFoundException");
   }
 }

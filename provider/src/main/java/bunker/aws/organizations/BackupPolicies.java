@@ -19,16 +19,8 @@ import software.amazon.awssdk.services.organizations.model.Tag;
  * Attach last on create, detach first on delete (AWS Backup policies land in member accounts
  * whose vault and role must exist). Concurrent-modification errors are retried.
  */
-public final class BackupPolicies {
+public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
   private static final Duration CONTENTION = Duration.ofMinutes(1);
-
-  private final OrganizationsClient orgs;
-  private final Waiters waiters;
-
-  public BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
-    this.orgs = orgs;
-    this.waiters = waiters;
-  }
 
   public BackupPolicies(OrganizationsClient orgs) {
     this(orgs, Waiters.system());
@@ -39,8 +31,7 @@ public final class BackupPolicies {
       Map<String, String> tags) {
     return retry("creating Backup Policy (" + name + ")", () -> orgs.createPolicy(r -> r
         .name(name).description(description).content(contentJson).type(PolicyType.BACKUP_POLICY)
-        .tags(tags.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
+        .tags(tags(tags)))
         .policy().policySummary().id());
   }
 
@@ -71,14 +62,9 @@ public final class BackupPolicies {
 
   /** AttachPolicy; already attached is success. */
   public void attach(String policyId, String targetId) {
-    try {
-      retry("attaching Backup Policy (" + policyId + ") to " + targetId,
-          () -> orgs.attachPolicy(r -> r.policyId(policyId).targetId(targetId)));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.hasCode(e, "DuplicatePolicyAttachmentException")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneOn(() -> retry("attaching Backup Policy (" + policyId + ") to " + targetId,
+        () -> orgs.attachPolicy(r -> r.policyId(policyId).targetId(targetId))),
+        "DuplicatePolicyAttachmentException");
   }
 
   /** DetachPolicy; not attached (or gone) is success. */
@@ -126,7 +112,10 @@ public final class BackupPolicies {
     Tags.replace(orgs.listTagsForResource(r -> r.resourceId(policyId)).tags().stream()
             .map(Tag::key).toList(), tags,
         old -> orgs.untagResource(r -> r.resourceId(policyId).tagKeys(old)),
-        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

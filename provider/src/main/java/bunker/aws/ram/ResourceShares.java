@@ -1,6 +1,7 @@
 package bunker.aws.ram;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +34,7 @@ public final class ResourceShares {
         .resourceArns(resourceArns.isEmpty() ? null : resourceArns)
         .principals(principals.isEmpty() ? null : principals)
         .allowExternalPrincipals(false)
-        .tags(tags.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
+        .tags(tags(tags)))
         .resourceShare().resourceShareArn();
   }
 
@@ -107,5 +107,9 @@ public final class ResourceShares {
         .stream().flatMap(page -> page.resourceShareAssociations().stream())
         .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
         .map(ResourceShareAssociation::associatedEntity).toList();
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -5,6 +5,7 @@ import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -17,16 +18,7 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  * Step Functions state machines: the deployment's ingest (EXPRESS) and restore (STANDARD)
  * machines. Create retries while IAM propagates the new role; delete waits until gone.
  */
-public final class StateMachines {
-
-  private final SfnClient sfn;
-  private final Waiters waiters;
-
-  public StateMachines(SfnClient sfn, Waiters waiters) {
-    this.sfn = sfn;
-    this.waiters = waiters;
-  }
-
+public record StateMachines(SfnClient sfn, Waiters waiters) {
   public StateMachines(SfnClient sfn) {
     this(sfn, Waiters.system());
   }
@@ -53,8 +45,7 @@ public final class StateMachines {
         () -> sfn.createStateMachine(r -> {
           r.name(spec.name()).definition(spec.definitionJson()).roleArn(spec.roleArn())
               .type(spec.type())
-              .tags(spec.tags().entrySet().stream()
-                  .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+              .tags(tags(spec.tags()));
           if (!spec.logGroupArn().isEmpty()) {
             r.loggingConfiguration(l -> l.level(LogLevel.ALL).includeExecutionData(true)
                 .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(
@@ -134,7 +125,10 @@ public final class StateMachines {
     Tags.replace(sfn.listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
             .map(Tag::key).toList(), tags,
         old -> sfn.untagResource(r -> r.resourceArn(arn).tagKeys(old)),
-        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(all.entrySet().stream()
-            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));
+        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(tags(all))));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -1,6 +1,7 @@
 package bunker.aws.sns;
 
 import bunker.aws.AwsErrors;
+import bunker.aws.Tags;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -34,8 +35,7 @@ public final class Topics {
 
   /** TagResource: adds or overwrites {@code tags}, leaving other tags alone. */
   public void tag(String topicArn, Map<String, String> tags) {
-    sns.tagResource(r -> r.resourceArn(topicArn).tags(tags.entrySet().stream()
-        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+    sns.tagResource(r -> r.resourceArn(topicArn).tags(tags(tags)));
   }
 
   /** The topic's tag keys (ListTagsForResource). */
@@ -69,5 +69,9 @@ public final class Topics {
   public void delete(String topicArn) {
     subscriptions(topicArn).forEach(s -> unsubscribe(s.subscriptionArn()));
     sns.deleteTopic(r -> r.topicArn(topicArn));
+  }
+
+  private static List<Tag> tags(Map<String, String> tags) {
+    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -20,17 +20,9 @@ import software.amazon.awssdk.services.organizations.model.Policy;
  * the backup targets. A policy is this deployment's when its description says so, which keeps
  * deployments whose names share a prefix ({@code prod}, {@code prod-2}) apart.
  */
-final class PolicyObjects {
-  private final AwsClients aws;
-  private final DeploymentSpec spec;
-  private final DeploymentState state;
-  private final BackupPolicies policies;
-
-  PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state) {
-    this.aws = aws;
-    this.spec = spec;
-    this.state = state;
-    this.policies = new BackupPolicies(aws.organizations());
+record PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state) {
+  private BackupPolicies policies() {
+    return new BackupPolicies(aws.organizations());
   }
 
   static String description(String deployment) {
@@ -45,32 +37,32 @@ final class PolicyObjects {
     for (BackupPolicyDocument doc : docs) {
       String id = existing.remove(doc.name());
       if (id == null) {
-        id = policies.create(doc.name(), description(spec.name()), doc.content(),
+        id = policies().create(doc.name(), description(spec.name()), doc.content(),
             CentralObjects.tags(aws, spec));
-      } else if (!Json.same(policies.findById(id).map(Policy::content).orElse(""),
+      } else if (!Json.same(policies().findById(id).map(Policy::content).orElse(""),
           doc.content())) {
-        policies.updateContent(id, doc.content());
+        policies().updateContent(id, doc.content());
       }
       ids.add(id);
       state.recordPolicies(ids);
       attachToTargetsOnly(id);
     }
     for (String extra : existing.values()) {
-      policies.delete(extra);
+      policies().delete(extra);
     }
     state.recordPolicies(ids);
   }
 
   private void attachToTargetsOnly(String id) {
-    Set<String> attached = new HashSet<>(policies.targets(id));
+    Set<String> attached = new HashSet<>(policies().targets(id));
     for (String target : spec.sortedTargets()) {
       if (!attached.contains(target)) {
-        policies.attach(id, target);
+        policies().attach(id, target);
       }
     }
     for (String target : attached) {
       if (!spec.backupTargets().contains(target)) {
-        policies.detach(id, target);
+        policies().detach(id, target);
       }
     }
   }
@@ -80,7 +72,7 @@ final class PolicyObjects {
     Set<String> ids = new HashSet<>(state.policyIds());
     ids.addAll(findAll().values());
     for (String id : ids) {
-      policies.delete(id);
+      policies().delete(id);
     }
     state.recordPolicies(List.of());
   }
@@ -97,7 +89,7 @@ final class PolicyObjects {
     } else if (checkTargets) {
       Set<String> want = new HashSet<>(spec.backupTargets());
       for (String id : ids) {
-        if (!new HashSet<>(policies.targets(id)).equals(want)) {
+        if (!new HashSet<>(policies().targets(id)).equals(want)) {
           state.policiesDrifted();
         }
       }
@@ -109,7 +101,7 @@ final class PolicyObjects {
   List<String> contents() {
     List<String> out = new ArrayList<>();
     for (String id : findAll().values()) {
-      policies.findById(id).map(Policy::content).ifPresent(out::add);
+      policies().findById(id).map(Policy::content).ifPresent(out::add);
     }
     return out;
   }
@@ -117,7 +109,7 @@ final class PolicyObjects {
   /** Targets of the deployment's policies (for import). */
   Set<String> targets() {
     Set<String> out = new HashSet<>();
-    findAll().values().forEach(id -> out.addAll(policies.targets(id)));
+    findAll().values().forEach(id -> out.addAll(policies().targets(id)));
     return out;
   }
 
@@ -126,7 +118,7 @@ final class PolicyObjects {
     String base = Names.of(spec).backupPolicy(0, 1);
     String description = description(spec.name());
     Map<String, String> out = new java.util.TreeMap<>();
-    policies.list().stream()
+    policies().list().stream()
         .filter(p -> (p.name().equals(base) || p.name().startsWith(base + "-"))
             && description.equals(p.description())
             // The seed module's single policy: exactly C, without a description (a Bunker

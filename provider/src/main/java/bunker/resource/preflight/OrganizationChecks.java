@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.organizations.model.Root;
  * Organizations and Backup APIs. A check that cannot be made (access denied, say) is a gap whose
  * detail says why. Used by {@code backup_organization_preflight}.
  */
-final class OrganizationChecks {
+record OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup,
+    String callerAccount) {
   static final String BACKUP = "backup.amazonaws.com";
   static final String STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com";
   static final String RAM = "ram.amazonaws.com";
@@ -33,16 +34,6 @@ final class OrganizationChecks {
   static final List<String> POLICY_ACTIONS = List.of("organizations:CreatePolicy",
       "organizations:UpdatePolicy", "organizations:DeletePolicy", "organizations:AttachPolicy",
       "organizations:DetachPolicy", "organizations:TagResource", "organizations:UntagResource");
-
-  private final OrganizationSettings orgs;
-  private final GlobalSettings backup;
-  private final String callerAccount;
-
-  OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup, String callerAccount) {
-    this.orgs = orgs;
-    this.backup = backup;
-    this.callerAccount = callerAccount;
-  }
 
   /** Every check, for {@code backupAccount} as the delegated administrator. */
   List<PreflightCheck> run(String backupAccount) {
