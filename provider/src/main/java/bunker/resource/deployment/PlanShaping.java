@@ -6,6 +6,7 @@ import bunker.cty.CtyValue;
 import bunker.framework.ModifyPlan;
 import bunker.resource.ProviderData;
 import bunker.resource.deployment.workload.MemberMode;
+import bunker.resource.deployment.workload.StackSetTemplateKind;
 import bunker.resource.deployment.workload.WorkloadRequest;
 import bunker.resource.deployment.workload.WorkloadState;
 import bunker.topology.CentralObject;
@@ -120,6 +121,13 @@ final class PlanShaping {
       return false;
     }
     WorkloadState workload = WorkloadObjects.from(plan.prior(), plan.privateState());
+    if (workload.mode() == MemberMode.STACKSET
+        && workload.template() != StackSetTemplateKind.CURRENT
+        && !inputs.equals(arguments(plan.prior()))) {
+      // Any update, force_destroy alone too, gives a set Bunker did not render (the seed
+      // module's, adopted by import) Bunker's template: the member accounts change.
+      return false;
+    }
     WorkloadRequest request = new WorkloadRequest(DeploymentModel.spec(inputs,
         DeploymentModel.PLACEHOLDER), "", "", WorkloadObjects.mode(inputs),
         inputs.attr("member_role_name").stringOr(null), false, null);
