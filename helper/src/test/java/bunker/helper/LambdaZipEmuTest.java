@@ -14,14 +14,17 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The deployment zip is complete: unpacked and run in a fresh JVM with nothing else from the
  * build on its class path (only {@link ZipLauncher} and the fake context are added), the
  * handler's Lambda constructor serves a Create and a Delete against the emulator through
- * {@code AWS_ENDPOINT_URL}, as the function would in AWS.
+ * {@code AWS_ENDPOINT_URL}, as the function would in AWS, once without and once with
+ * {@code ForceDestroy} and recovery points in the vault (whose Delete runs the provider's
+ * emptier: a class it needs missing from the zip failed only there, NoClassDefFoundError).
  */
 class LambdaZipEmuTest {
   private static final Path ZIP = Path.of("target", "bunker-deployment-helper-0.2.0.zip");
@@ -29,20 +32,21 @@ class LambdaZipEmuTest {
   @TempDir
   Path dir;
 
-  @Test
-  void zip_unpackedAlone_servesCreateAndDelete() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void zip_unpackedAlone_servesCreateAndDelete(boolean force) throws Exception {
     // Authorization in report mode for this test only: the unpacked zip runs here with the
     // test's management-account credentials, not as the helper Lambda's role that the workload
     // roles trust (the provider's StackSet tests run it in the emulator's Lambda as that role).
     Emulator.admin("PUT", "/authz", "{\"mode\": \"report\"}");
     try {
-      servesCreateAndDelete();
+      servesCreateAndDelete(force);
     } finally {
       Emulator.admin("PUT", "/authz", "{\"mode\": \"on\"}");
     }
   }
 
-  private void servesCreateAndDelete() throws Exception {
+  private void servesCreateAndDelete(boolean force) throws Exception {
     assertTrue(Files.isRegularFile(ZIP), "build the zip first (mvn package): " + ZIP);
     System.out.println("[zip] " + ZIP + " is " + Files.size(ZIP) + " bytes");
     unzip(ZIP, dir);
@@ -57,7 +61,7 @@ class LambdaZipEmuTest {
         "bunker-zip-" + account + "-default", "arn:aws:kms:eu-west-2:220551619043:key/"
             + UUID.randomUUID(), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
             + "\"Principal\":\"*\",\"Action\":\"backup:DeleteBackupVault\",\"Resource\":\"*\"}]}",
-        "arn:aws:iam::" + account + ":role/bunker-zip-deployment-helper", false);
+        "arn:aws:iam::" + account + ":role/bunker-zip-deployment-helper", force);
     try (ResponseCatcher catcher = new ResponseCatcher()) {
       String create = Requests.request("Create", catcher.url("c"), account, null, props, null);
       String out = run(Requests.snsEvent(create));
@@ -66,6 +70,9 @@ class LambdaZipEmuTest {
       assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
       String id = (String) doc.get("PhysicalResourceId");
 
+      if (force) { // points to empty: the Delete runs the emptier from the zip
+        Emulator.bulkPoints(account, "bunker-zip-" + account + "-cmk", 3);
+      }
       String delete = Requests.request("Delete", catcher.url("d"), account, id, props, null);
       out = run(Requests.snsEvent(delete));
       assertTrue(out.contains("HANDLER-OUTPUT {\"responses\":[\"SUCCESS\"]}"), out);
