@@ -39,10 +39,12 @@ def _core_jar(work):
 def build_handlers_zip(work):
     """Compiles Handlers.java and returns the function zip's bytes."""
     if shutil.which("javac") is None:
-        pytest.skip("javac is not on PATH: cannot compile the test handlers")
+        pytest.fail("javac is not on PATH: the Java Lambda tests compile their handlers "
+                    "(install a JDK 17 or newer)")
     core = _core_jar(work)
     if core is None:
-        pytest.skip(f"{CORE} jar not found in ~/.m2 nor in {HELPER_ZIP}")
+        pytest.fail(f"{CORE} jar not found in ~/.m2 nor in {HELPER_ZIP}: build the helper "
+                    "first (mvn -o package -pl provider,helper -am -DskipTests)")
     classes = os.path.join(work, "classes")
     subprocess.run(["javac", "--release", "17", "-cp", core, "-d", classes,
                     os.path.join(HERE, "lambda_java", "Handlers.java")], check=True)

@@ -23,7 +23,7 @@ HANDLER = "bunker.helper.DeploymentHelperHandler::handleRequest"
 def helper_zip():
     if not os.path.exists(HELPER_ZIP):
         if shutil.which("mvn") is None:
-            pytest.skip(f"{HELPER_ZIP} is absent and mvn is not on PATH to build it")
+            pytest.fail(f"{HELPER_ZIP} is absent and mvn is not on PATH to build it")
         subprocess.run(["mvn", "-q", "-B", "-o", "package", "-DskipTests", "-pl",
                         "provider,helper", "-am"], cwd=ROOT, check=True, timeout=600)
     with open(HELPER_ZIP, "rb") as f:
