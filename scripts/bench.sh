@@ -33,7 +33,17 @@ MODE=${1:-}
 RUNS=${BENCH_RUNS:-20}
 # hashicorp/aws 5.100.0 from a filesystem mirror: BUNKER_AWS_MIRROR, else the Terraform CLI
 # configuration's, else Terraform's implied mirror directories (scripts/bench/common.py).
-aws_provider() { AWS=$(python3 "$ROOT/scripts/bench/common.py" aws-provider) || exit 1; }
+aws_provider() {
+  AWS=$(python3 "$ROOT/scripts/bench/common.py" aws-provider) || exit 1
+  [ -x "$AWS" ] || { echo "bench.sh: $AWS not executable" >&2; exit 1; }
+}
+# Fails in one line naming the first of these commands not on PATH.
+need() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
+  done
+}
 # Installed into the bench's own plugin directory (as plan/destroy/scale do), not the shared
 # ~/.terraform.d, so that other work on the machine neither sees nor swaps it mid-run.
 PLUGINS="$ROOT/.cache/bench/plugins"
@@ -61,11 +71,8 @@ variant() { # name flags...
 }
 
 startup() {
-  for tool in java mvn python3 openssl; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
-  done
+  need java mvn python3 openssl
   aws_provider
-  [ -x "$AWS" ] || { echo "bench.sh: $AWS not executable" >&2; exit 1; }
   echo "bench.sh: installing the provider into .cache/bench/plugins" >&2
   "$ROOT/scripts/install-provider.sh" --plugin-dir "$PLUGINS" >/dev/null
   TMP=$(mktemp -d)
@@ -136,11 +143,8 @@ first_rpc() {
 # directory warmed by one start (the launcher builds the AppCDS archive in the background),
 # then interleaved first-RPC starts beside aws.
 release() {
-  for tool in java mvn python3 unzip; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
-  done
+  need java mvn python3 unzip
   aws_provider
-  [ -x "$AWS" ] || { echo "bench.sh: $AWS not executable" >&2; exit 1; }
   local base="$ROOT/.cache/bench/release" jdks targets=() sizes=() jdk name dist pkg launcher
   jdks=${BENCH_RELEASE_JDKS:-default}
   rm -rf "$base"
@@ -200,9 +204,7 @@ release() {
 # reinstalls ~/.terraform.d meanwhile cannot change what is measured), the emulator up.
 versus() {
   local mode=$1
-  for tool in java mvn python3 terraform; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
-  done
+  need java mvn python3 terraform
   if [ "${BENCH_SKIP_INSTALL:-0}" != 1 ]; then
     echo "bench.sh: installing the provider into .cache/bench/plugins" >&2
     "$ROOT/scripts/install-provider.sh" --plugin-dir "$PLUGINS" >/dev/null
@@ -227,9 +229,7 @@ versus() {
 
 # The provider's vault emptier alone (was EmptierMeasureEmuTest in the gated suite).
 emptier() {
-  for tool in java mvn python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
-  done
+  need java mvn python3
   (cd "$ROOT" && mvn -q -B -ntp -DskipTests -pl provider -am package)
   local port=${BENCH_EMULATOR_PORT:-4610} count=${BENCH_EMPTIER_POINTS:-5000} started=0 cp out
   if ! BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" status >/dev/null; then

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
@@ -27,16 +27,11 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
 
 /** {@code assume_role} mode against the emulator's seeded organisation. */
 class AssumeRoleWorkloadAccountsEmuTest {
-  private static WorkloadFixture emu;
+  @AutoClose private static WorkloadFixture emu;
 
   @BeforeAll
   static void seed() {
     emu = new WorkloadFixture();
-  }
-
-  @AfterAll
-  static void close() {
-    emu.management.close();
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +32,13 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
  * helper's last user deletes the bucket with its objects.
  */
 class HelperBucketEmuTest {
-  private static WorkloadFixture emu;
+  @AutoClose private static WorkloadFixture emu;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void seed() {
     emu = new WorkloadFixture();
-  }
-
-  @AfterAll
-  static void close() {
-    emu.management.close();
   }
 
   @Test

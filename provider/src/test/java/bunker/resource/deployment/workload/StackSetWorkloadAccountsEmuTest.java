@@ -30,7 +30,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,18 +42,13 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /** {@code stackset} mode against the emulator: the set, its instances, the shared helper. */
 class StackSetWorkloadAccountsEmuTest {
-  private static WorkloadFixture emu;
+  @AutoClose private static WorkloadFixture emu;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void seed() {
     emu = new WorkloadFixture();
-  }
-
-  @AfterAll
-  static void close() {
-    emu.management.close();
   }
 
   /**

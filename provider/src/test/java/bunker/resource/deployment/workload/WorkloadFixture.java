@@ -16,9 +16,10 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
 /**
  * The workload emulator tests' fixture: the seeded organisation ({@code scripts/emulator.sh
  * seed}, run here: it is idempotent), deployment specs named for the run, and a deployment's
- * central objects in its backup account.
+ * central objects in its backup account. A test class holds it in an {@code @AutoClose} static
+ * field set in {@code @BeforeAll}, which closes the management clients after its tests.
  */
-final class WorkloadFixture {
+final class WorkloadFixture implements AutoCloseable {
   static final String ROLE = SeededOrganisation.ROLE;
 
   final AwsClients management;
@@ -32,6 +33,12 @@ final class WorkloadFixture {
     this.central = org.central();
     this.env = new Environment("aws", Emulator.REGION, org.backupAccount(),
         org.organizationId(), org.managementAccount(), List.of(), List.of());
+  }
+
+  /** The management account's clients; the organisation's stay with {@link Emulator}. */
+  @Override
+  public void close() {
+    management.close();
   }
 
   String ou(String path) {
