@@ -1,6 +1,7 @@
 package bunker.aws.s3;
 
 import bunker.aws.AwsClients;
+import bunker.aws.Waiters;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -37,6 +39,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * The few Amazon S3 calls the provider makes (a private bucket for the deployment helper's
@@ -52,13 +55,16 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * {@code AWS_ENDPOINT_URL_S3} or the provider's endpoints), as the AWS CLI does for a custom
  * endpoint. Errors become {@link AwsServiceException}s with S3's error code ("Error responses",
  * S3 API reference); 500, 503 and {@code SlowDown} (S3's throttling) are tried again with
- * exponential back-off (from 100 ms, at most 5 s), as many attempts as the provider's other
+ * exponential back-off ({@link Waiters#doubling}: 200 ms, at most 5 s), as many attempts as the provider's other
  * clients make ({@code max_retries} + 1).
  */
 public final class Buckets {
   private static final String XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
   private static final String EMPTY_SHA256 =
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+  private static final BackoffStrategy BACKOFF =
+      Waiters.doubling(Duration.ofMillis(200), Duration.ofSeconds(5));
 
   private final SdkHttpClient http;
   private final AwsCredentialsProvider credentials;
@@ -326,13 +332,9 @@ public final class Buckets {
     }
   }
 
+  /** The wait after failed attempt {@code attempt}: 200 ms, doubling, at most 5 s. */
   private static void pause(int attempt) {
-    try {
-      Thread.sleep(Math.min(5_000L, 100L << Math.min(attempt, 10)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    Waiters.system().sleep(BACKOFF.computeDelay(attempt + 1));
   }
 
   private static AwsServiceException error(Response r, SdkHttpMethod method, String bucket,
