@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole suite, what .ci/run calls:
-#   1. at the same time: the emulator's own pytest suite (when scripts/emulator exists), then a
-#      reset of the emulator; and mvn -B package: the build with the unit tests (surefire), which
-#      do not touch the emulator;
+#   1. at the same time: the emulator's own pytest suite (when scripts/emulator exists) but for
+#      the deployment helper's file; and mvn -B package: the build with the unit tests
+#      (surefire), which do not touch the emulator; then the helper's pytest file on the zip the
+#      build made, and a reset of the emulator;
 #   2. then mvn -B verify with the unit tests left out (they ran in 1): *EmuTest (emulator) and
 #      *AccTest (the real terraform; the installed-launcher ones install into provider/target)
 #      with failsafe, on the reset emulator.
@@ -68,42 +69,55 @@ echo "test.sh: emulator $emulator"
 
 status=0
 
-# The emulator's own tests on a fresh emulator, in the background, then a reset so that the Java
-# suites start from a clean organisation too. Meanwhile the build and the unit tests run: they
-# need no emulator. Before the emulator and acceptance tests start, the pytest stage must be done.
-pytest_job() {
-  python3 -m pytest -q scripts/emulator/tests >"$LOGS/pytest.log" 2>&1
-  echo $? >"$LOGS/pytest.rc"
-  scripts/emulator.sh reset >"$LOGS/emulator-reset.log" 2>&1
-  echo $? >"$LOGS/emulator-reset.rc"
+# The emulator's own tests on a fresh emulator, in the background, while the build and the unit
+# tests run (they need no emulator). One file waits for the build: test_lambda_java_helper.py
+# deploys helper/target's zip, and built by a second Maven beside this one it would race the
+# build over provider/target and helper/target. It runs once `mvn package` is done; then the
+# emulator is reset, so that the Java suites start from a clean organisation too.
+HELPER_TESTS=scripts/emulator/tests/test_lambda_java_helper.py
+pytest_job() { # log-name, pytest arguments...
+  local log=$1
+  shift
+  python3 -m pytest -q "$@" >"$LOGS/$log.log" 2>&1
+  echo $? >"$LOGS/$log.rc"
 }
 pytest="not present"
 pytest_pid=
 if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
   echo "test.sh: emulator pytest, in the background (log: .cache/test/pytest.log)"
-  pytest_job &
+  pytest_job pytest scripts/emulator/tests --ignore="$HELPER_TESTS" &
   pytest_pid=$!
 fi
 wait_pytest() {
   [ -n "$pytest_pid" ] || return 0
   wait "$pytest_pid"
-  local rc
+  pytest_pid=
+  echo "test.sh: emulator pytest of the deployment helper's zip (log: .cache/test/pytest-helper.log)"
+  pytest_job pytest-helper "$HELPER_TESTS"
+  local rc rch passed failed
   rc=$(cat "$LOGS/pytest.rc" 2>/dev/null || echo 1)
-  if [ "$rc" = 0 ]; then
-    pytest="passed ($(tail -1 "$LOGS/pytest.log"))"
-  elif [ "$rc" = 5 ]; then
-    pytest="no tests collected"
+  rch=$(cat "$LOGS/pytest-helper.rc" 2>/dev/null || echo 1)
+  passed=$(for l in pytest pytest-helper; do
+    grep -oE '[0-9]+ passed' "$LOGS/$l.log" | tail -1 | cut -d' ' -f1; done | awk '{ n += $1 }
+    END { print n + 0 }')
+  failed=$(for l in pytest pytest-helper; do
+    tail -1 "$LOGS/$l.log" | grep -oE '[0-9]+ (failed|error)' ; done | awk '{ n += $1 }
+    END { print n + 0 }')
+  if [ "$rc" = 0 ] && [ "$rch" = 0 ]; then
+    pytest="passed ($passed passed)"
   else
-    pytest="FAILED ($(tail -1 "$LOGS/pytest.log"); log: .cache/test/pytest.log)"
+    pytest="FAILED ($failed failed, $passed passed; logs: .cache/test/pytest.log, pytest-helper.log)"
     status=1
   fi
   echo "test.sh: emulator pytest $pytest"
-  if [ "$(cat "$LOGS/emulator-reset.rc" 2>/dev/null)" != 0 ]; then
+  # pytest's short summary names each failed test and its assertion: CI shows only this output.
+  grep -h -E '^(FAILED|ERROR) ' "$LOGS/pytest.log" "$LOGS/pytest-helper.log" | cut -c1-400 \
+    | sed 's/^/test.sh:   /'
+  if ! scripts/emulator.sh reset >"$LOGS/emulator-reset.log" 2>&1; then
     echo "test.sh: scripts/emulator.sh reset failed after the pytest suite:" >&2
     tail -n 3 "$LOGS/emulator-reset.log" >&2
     status=1
   fi
-  pytest_pid=
 }
 
 # Package first, with the unit tests: the provider's emulator tests deploy the helper Lambda's
@@ -135,6 +149,10 @@ count() { # sums "Tests run/Failures/Errors/Skipped" over report directories
 unit=$(count provider/target/surefire-reports/*.txt helper/target/surefire-reports/*.txt)
 integration=$(count provider/target/failsafe-reports/*.txt helper/target/failsafe-reports/*.txt)
 
+# Each failed JUnit test by name (the reports' "<<< FAILURE!" lines), so CI's output names them.
+grep -h -E '<<< (FAILURE|ERROR)!' provider/target/{surefire,failsafe}-reports/*.txt \
+  helper/target/{surefire,failsafe}-reports/*.txt 2>/dev/null | cut -c1-300 | sed 's/^/test.sh:   /'
+
 elapsed=$(( $(date +%s) - START ))
 verdict=PASS
 [ "$status" = 0 ] || verdict=FAIL
@@ -147,8 +165,12 @@ totals() {
     END { printf "%d %d", t - f - s, f }'
 }
 read -r jpass jfail <<<"$(totals)"
-ppass=$(grep -oE '[0-9]+ passed' "$LOGS/pytest.log" 2>/dev/null | tail -1 | cut -d' ' -f1)
-pfail=$(grep -oE '[0-9]+ (failed|error)' "$LOGS/pytest.log" 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+ppass=$(for l in pytest pytest-helper; do
+  grep -oE '[0-9]+ passed' "$LOGS/$l.log" 2>/dev/null | tail -1 | cut -d' ' -f1; done \
+  | awk '{ n += $1 } END { print n + 0 }')
+pfail=$(for l in pytest pytest-helper; do
+  tail -1 "$LOGS/$l.log" 2>/dev/null | grep -oE '[0-9]+ (failed|error)'; done \
+  | awk '{ n += $1 } END { print n + 0 }')
 [ "$status" = 0 ] || [ $((jfail + pfail)) -gt 0 ] || pfail=$((pfail + 1))  # a failure no report counted
 echo "tests: $((jpass + ${ppass:-0})) passed, $((jfail + pfail)) failed"
 exit "$status"
