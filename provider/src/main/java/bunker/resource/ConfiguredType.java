@@ -41,6 +41,19 @@ public abstract class ConfiguredType {
     return provider;
   }
 
+  /**
+   * Whether an import ID matches {@code pattern}; when not, an "Invalid Import ID" error that
+   * says what the ID should be ({@code expected}) and what it was.
+   */
+  protected static boolean validImportId(String id, String pattern, String expected,
+      Diagnostics diagnostics) {
+    if (id.matches(pattern)) {
+      return true;
+    }
+    diagnostics.addError("Invalid Import ID", expected + ", got \"" + id + "\".");
+    return false;
+  }
+
   /** The central account's AWS clients; null until configured. */
   protected final AwsClients aws() {
     return provider.aws();

@@ -191,9 +191,8 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
 
   @Override
   public List<ImportedResource> importState(String id, Diagnostics diags) {
-    if (!id.matches("[a-zA-Z0-9-]+")) {
-      diags.addError("Invalid Import ID", "Expected the deployment name (letters, digits and "
-          + "'-'), got \"" + id + "\".");
+    if (!validImportId(id, "[a-zA-Z0-9-]+",
+        "Expected the deployment name (letters, digits and '-')", diags)) {
       return List.of();
     }
     return List.of(new ImportedResource(typeName(), schema().newObject(Map.of(

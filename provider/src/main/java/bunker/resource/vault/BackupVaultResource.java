@@ -227,12 +227,8 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
 
   @Override
   public List<ImportedResource> importState(String id, Diagnostics diags) {
-    if (!id.matches("[A-Za-z0-9_-]{2,50}")) {
-      diags.addError("Invalid Import ID", "The import ID of backup_vault is the vault's name "
-          + "(2 to 50 letters, digits, '-' and '_'), got \"" + id + "\".");
-      return List.of();
-    }
-    if (!configured(diags)) {
+    if (!validImportId(id, "[A-Za-z0-9_-]{2,50}", "The import ID of backup_vault is the "
+        + "vault's name (2 to 50 letters, digits, '-' and '_')", diags) || !configured(diags)) {
       return List.of();
     }
     try {
