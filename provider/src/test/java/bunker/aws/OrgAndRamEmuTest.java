@@ -21,14 +21,7 @@ class OrgAndRamEmuTest {
   @Test
   void accountsUnder_nestedOus_includesAccountsOfChildOus() {
     try (AwsClients aws = Emulator.clients()) {
-      OrganizationsClient orgs = aws.organizations();
-      try {
-        orgs.createOrganization(r -> r.featureSet("ALL"));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
-          throw e;
-        }
-      }
+      OrganizationsClient orgs = organization(aws);
       String root = orgs.listRoots().roots().get(0).id();
       String top = orgs.createOrganizationalUnit(r -> r.parentId(root)
           .name(Emulator.uniqueName("workloads"))).organizationalUnit().id();
@@ -48,14 +41,7 @@ class OrgAndRamEmuTest {
   @Test
   void resourceShare_createFindDelete() {
     try (AwsClients aws = Emulator.clients()) {
-      OrganizationsClient orgs = aws.organizations();
-      try {
-        orgs.createOrganization(r -> r.featureSet("ALL"));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
-          throw e;
-        }
-      }
+      OrganizationsClient orgs = organization(aws);
       String root = orgs.listRoots().roots().get(0).id();
       String member = createAccountIn(orgs, root, root);
       ResourceShares shares = new ResourceShares(aws.ram());
@@ -90,14 +76,7 @@ class OrgAndRamEmuTest {
   @Test
   void backupPolicy_updateTags_replacesThem() {
     try (AwsClients aws = Emulator.clients()) {
-      OrganizationsClient orgs = aws.organizations();
-      try {
-        orgs.createOrganization(r -> r.featureSet("ALL"));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
-          throw e;
-        }
-      }
+      OrganizationsClient orgs = organization(aws);
       BackupPolicies policies = new BackupPolicies(orgs);
       String id = policies.create(Emulator.uniqueName("bunker-tags-policy"), "",
           "{\"plans\":{\"p\":{\"regions\":{\"@@assign\":[\"eu-west-1\"]},\"rules\":{\"r\":{"
@@ -111,6 +90,19 @@ class OrgAndRamEmuTest {
       assertEquals(new TreeMap<>(Map.of("keep", "3", "add", "4")), tags);
       policies.delete(id);
     }
+  }
+
+  /** The organisation's client, with an all-features organisation made if there is none. */
+  private static OrganizationsClient organization(AwsClients aws) {
+    OrganizationsClient orgs = aws.organizations();
+    try {
+      orgs.createOrganization(r -> r.featureSet("ALL"));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
+        throw e;
+      }
+    }
+    return orgs;
   }
 
   private static String createAccountIn(OrganizationsClient orgs, String root, String ou) {
