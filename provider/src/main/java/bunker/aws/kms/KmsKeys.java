@@ -18,11 +18,10 @@ import software.amazon.awssdk.services.kms.model.Tag;
  * and tags; aliases; policy updates; scheduled deletion (never immediate in AWS).
  */
 public record KmsKeys(KmsClient kms, Waiters waiters) {
-  private static final Tags<Tag> TAGS = new Tags<>(Tag::tagKey,
-      (k, v) -> Tag.builder().tagKey(k).tagValue(v).build());
-
   /** KMS's shortest deletion window. */
   public static final int MIN_DELETION_WINDOW_DAYS = 7;
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::tagKey,
+      (k, v) -> Tag.builder().tagKey(k).tagValue(v).build());
 
   public KmsKeys(KmsClient kms) {
     this(kms, Waiters.system());
