@@ -3,6 +3,7 @@ package bunker.framework;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -73,6 +74,11 @@ public record Attribute(
     return builder(name, CtyType.NUMBER);
   }
 
+  /** A number that must be whole: a count of days, minutes, ... */
+  public static Builder wholeNumber(String name) {
+    return number(name).validators(Validators.wholeNumber());
+  }
+
   public static Builder bool(String name) {
     return builder(name, CtyType.BOOL);
   }
@@ -99,10 +105,8 @@ public record Attribute(
     private final String name;
     private final CtyType type;
     private final NestedAttributes nested;
-    private boolean required;
-    private boolean optional;
-    private boolean computed;
-    private boolean sensitive;
+    /** Which of required, optional, computed and sensitive were asked for. */
+    private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
     private String description;
     private final List<Validator> validators = new ArrayList<>();
     private final List<PlanModifier> planModifiers = new ArrayList<>();
@@ -114,23 +118,26 @@ public record Attribute(
       this.nested = nested;
     }
 
+    private enum Flag { REQUIRED, OPTIONAL, COMPUTED, SENSITIVE }
+
     public Builder required() {
-      required = true;
-      return this;
+      return with(Flag.REQUIRED);
     }
 
     public Builder optional() {
-      optional = true;
-      return this;
+      return with(Flag.OPTIONAL);
     }
 
     public Builder computed() {
-      computed = true;
-      return this;
+      return with(Flag.COMPUTED);
     }
 
     public Builder sensitive() {
-      sensitive = true;
+      return with(Flag.SENSITIVE);
+    }
+
+    private Builder with(Flag... asked) {
+      flags.addAll(List.of(asked));
       return this;
     }
 
@@ -153,14 +160,13 @@ public record Attribute(
     /** Planned when the configuration leaves it null; makes the attribute optional+computed. */
     public Builder defaultValue(CtyValue value) {
       defaultValue = value;
-      optional = true;
-      computed = true;
-      return this;
+      return with(Flag.OPTIONAL, Flag.COMPUTED);
     }
 
     public Attribute build() {
-      return new Attribute(name, type, nested, required, optional, computed, sensitive,
-          description, validators, planModifiers, defaultValue);
+      return new Attribute(name, type, nested, flags.contains(Flag.REQUIRED),
+          flags.contains(Flag.OPTIONAL), flags.contains(Flag.COMPUTED),
+          flags.contains(Flag.SENSITIVE), description, validators, planModifiers, defaultValue);
     }
   }
 }

@@ -1,90 +1,55 @@
 package bunker.protocol;
 
+import static bunker.protocol.RpcGuard.unary;
+
 import bunker.framework.Diagnostic;
 import bunker.proto.tfplugin6.ProviderGrpc;
 import bunker.proto.tfplugin6.Tfplugin6;
-import io.grpc.stub.StreamObserver;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The tfplugin6 RPCs this provider declares nothing for (cross-type moves, functions, ephemeral
  * resources). Terraform only calls them for declared types; should one arrive anyway it gets a
  * proper response with an error diagnostic rather than a gRPC UNIMPLEMENTED status.
  */
-abstract class OptionalRpcs extends ProviderGrpc.ProviderImplBase {
+final class OptionalRpcs {
+  private OptionalRpcs() {}
 
-  private static List<Tfplugin6.Diagnostic> unsupported(String rpc, String what) {
-    return ToProto.diagnostics(List.of(Diagnostic.error(rpc + " Not Supported",
-        "This provider has no " + what + ".")));
-  }
-
-  @Override
-  public void moveResourceState(Tfplugin6.MoveResourceState.Request req,
-      StreamObserver<Tfplugin6.MoveResourceState.Response> out) {
-    RpcGuard.run("MoveResourceState", out, () -> Tfplugin6.MoveResourceState.Response.newBuilder()
-        .addAllDiagnostics(unsupported("MoveResourceState",
+  /** Adds these RPCs to {@code rpcs}. */
+  static ServerServiceDefinition.Builder bind(ServerServiceDefinition.Builder rpcs) {
+    return rpcs
+        .addMethod(unsupported(ProviderGrpc.getMoveResourceStateMethod(), req ->
             "resource type that accepts moved state from " + req.getSourceTypeName()))
-        .build(), d -> Tfplugin6.MoveResourceState.Response.getDefaultInstance());
+        .addMethod(unary(ProviderGrpc.getGetFunctionsMethod(),
+            req -> Tfplugin6.GetFunctions.Response.getDefaultInstance()))
+        .addMethod(unary(ProviderGrpc.getCallFunctionMethod(),
+            req -> Tfplugin6.CallFunction.Response.newBuilder()
+                .setError(Tfplugin6.FunctionError.newBuilder()
+                    .setText("This provider has no function named \"" + req.getName() + "\"."))
+                .build()))
+        .addMethod(unsupported(ProviderGrpc.getValidateEphemeralResourceConfigMethod(),
+            req -> ephemeral(req.getTypeName())))
+        .addMethod(unsupported(ProviderGrpc.getOpenEphemeralResourceMethod(),
+            req -> ephemeral(req.getTypeName())))
+        .addMethod(unsupported(ProviderGrpc.getRenewEphemeralResourceMethod(),
+            req -> ephemeral(req.getTypeName())))
+        .addMethod(unsupported(ProviderGrpc.getCloseEphemeralResourceMethod(),
+            req -> ephemeral(req.getTypeName())));
   }
 
-  @Override
-  public void getFunctions(Tfplugin6.GetFunctions.Request req,
-      StreamObserver<Tfplugin6.GetFunctions.Response> out) {
-    RpcGuard.run("GetFunctions", out, Tfplugin6.GetFunctions.Response::getDefaultInstance,
-        d -> Tfplugin6.GetFunctions.Response.getDefaultInstance());
+  /** {@code method} answered with one error diagnostic: the provider has no {@code what}. */
+  private static <Q, R> ServerMethodDefinition<Q, R> unsupported(MethodDescriptor<Q, R> method,
+      Function<Q, String> what) {
+    String rpc = method.getBareMethodName();
+    return RpcGuard.diagnosticsOnly(method, req -> List.of(Diagnostic.error(
+        rpc + " Not Supported", "This provider has no " + what.apply(req) + ".")));
   }
 
-  @Override
-  public void callFunction(Tfplugin6.CallFunction.Request req,
-      StreamObserver<Tfplugin6.CallFunction.Response> out) {
-    RpcGuard.run("CallFunction", out, () -> Tfplugin6.CallFunction.Response.newBuilder()
-        .setError(Tfplugin6.FunctionError.newBuilder()
-            .setText("This provider has no function named \"" + req.getName() + "\"."))
-        .build(), d -> Tfplugin6.CallFunction.Response.getDefaultInstance());
-  }
-
-  @Override
-  public void validateEphemeralResourceConfig(
-      Tfplugin6.ValidateEphemeralResourceConfig.Request req,
-      StreamObserver<Tfplugin6.ValidateEphemeralResourceConfig.Response> out) {
-    RpcGuard.run("ValidateEphemeralResourceConfig", out,
-        () -> Tfplugin6.ValidateEphemeralResourceConfig.Response.newBuilder()
-            .addAllDiagnostics(unsupported("ValidateEphemeralResourceConfig",
-                "ephemeral resource type \"" + req.getTypeName() + "\""))
-            .build(),
-        d -> Tfplugin6.ValidateEphemeralResourceConfig.Response.getDefaultInstance());
-  }
-
-  @Override
-  public void openEphemeralResource(Tfplugin6.OpenEphemeralResource.Request req,
-      StreamObserver<Tfplugin6.OpenEphemeralResource.Response> out) {
-    RpcGuard.run("OpenEphemeralResource", out,
-        () -> Tfplugin6.OpenEphemeralResource.Response.newBuilder()
-            .addAllDiagnostics(unsupported("OpenEphemeralResource",
-                "ephemeral resource type \"" + req.getTypeName() + "\""))
-            .build(),
-        d -> Tfplugin6.OpenEphemeralResource.Response.getDefaultInstance());
-  }
-
-  @Override
-  public void renewEphemeralResource(Tfplugin6.RenewEphemeralResource.Request req,
-      StreamObserver<Tfplugin6.RenewEphemeralResource.Response> out) {
-    RpcGuard.run("RenewEphemeralResource", out,
-        () -> Tfplugin6.RenewEphemeralResource.Response.newBuilder()
-            .addAllDiagnostics(unsupported("RenewEphemeralResource",
-                "ephemeral resource type \"" + req.getTypeName() + "\""))
-            .build(),
-        d -> Tfplugin6.RenewEphemeralResource.Response.getDefaultInstance());
-  }
-
-  @Override
-  public void closeEphemeralResource(Tfplugin6.CloseEphemeralResource.Request req,
-      StreamObserver<Tfplugin6.CloseEphemeralResource.Response> out) {
-    RpcGuard.run("CloseEphemeralResource", out,
-        () -> Tfplugin6.CloseEphemeralResource.Response.newBuilder()
-            .addAllDiagnostics(unsupported("CloseEphemeralResource",
-                "ephemeral resource type \"" + req.getTypeName() + "\""))
-            .build(),
-        d -> Tfplugin6.CloseEphemeralResource.Response.getDefaultInstance());
+  private static String ephemeral(String typeName) {
+    return "ephemeral resource type \"" + typeName + "\"";
   }
 }

@@ -2,8 +2,14 @@ package bunker.protocol;
 
 import bunker.cty.CtyCodecException;
 import bunker.framework.Diagnostic;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -36,6 +42,48 @@ final class RpcGuard {
     }
     out.onNext(response);
     out.onCompleted();
+  }
+
+  /**
+   * The unary RPC {@code method} served by {@code handler} behind {@link #run}: an exception
+   * becomes the response {@code onError} builds from the request and the error diagnostic.
+   */
+  static <Q, R> ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method,
+      Function<Q, R> handler, BiFunction<Q, List<Diagnostic>, R> onError) {
+    String rpc = method.getBareMethodName();
+    return ServerMethodDefinition.create(method, ServerCalls.asyncUnaryCall((req, out) ->
+        run(rpc, out, () -> handler.apply(req), d -> onError.apply(req, d))));
+  }
+
+  /**
+   * As {@link #unary(MethodDescriptor, Function, BiFunction)}, failing with an otherwise empty
+   * response that carries the diagnostic ({@link #withDiagnostics}).
+   */
+  static <Q, R> ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method,
+      Function<Q, R> handler) {
+    return unary(method, handler, (req, d) -> withDiagnostics(method, d));
+  }
+
+  /** A unary RPC whose response is only the diagnostics {@code handler} returns. */
+  static <Q, R> ServerMethodDefinition<Q, R> diagnosticsOnly(MethodDescriptor<Q, R> method,
+      Function<Q, List<Diagnostic>> handler) {
+    return unary(method, req -> withDiagnostics(method, handler.apply(req)));
+  }
+
+  /**
+   * An otherwise empty response of {@code method} with {@code diagnostics} in its
+   * {@code diagnostics} field; every tfplugin6 response has one except CallFunction's and
+   * StopProvider's, which stay empty.
+   */
+  @SuppressWarnings("unchecked")
+  static <R> R withDiagnostics(MethodDescriptor<?, R> method, List<Diagnostic> diagnostics) {
+    var responses = (MethodDescriptor.PrototypeMarshaller<?>) method.getResponseMarshaller();
+    Message.Builder b = ((Message) responses.getMessagePrototype()).newBuilderForType();
+    FieldDescriptor field = b.getDescriptorForType().findFieldByName("diagnostics");
+    if (field != null) {
+      ToProto.diagnostics(diagnostics).forEach(d -> b.addRepeatedField(field, d));
+    }
+    return (R) b.build();
   }
 
   static Diagnostic diagnostic(String rpc, Throwable t) {

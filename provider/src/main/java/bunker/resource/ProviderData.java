@@ -21,9 +21,4 @@ public record ProviderData(AwsClients aws, String centralPrefix, String memberPr
         DeploymentSpec.DEFAULT_CENTRAL_PREFIX);
     memberPrefix = Objects.requireNonNullElse(memberPrefix, DeploymentSpec.DEFAULT_MEMBER_PREFIX);
   }
-
-  /** The AWS clients of whatever the framework passed to configure, or null. */
-  public static AwsClients awsOf(Object providerData) {
-    return providerData instanceof ProviderData d ? d.aws() : null;
-  }
 }

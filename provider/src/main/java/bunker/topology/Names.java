@@ -1,6 +1,17 @@
 package bunker.topology;
 
-import java.util.ArrayList;
+import static bunker.topology.NameLimit.BACKUP_VAULT;
+import static bunker.topology.NameLimit.EVENT_BUS;
+import static bunker.topology.NameLimit.EVENT_RULE;
+import static bunker.topology.NameLimit.IAM_ROLE;
+import static bunker.topology.NameLimit.KMS_ALIAS;
+import static bunker.topology.NameLimit.LOG_GROUP;
+import static bunker.topology.NameLimit.ORGANIZATIONS_POLICY;
+import static bunker.topology.NameLimit.RESOURCE_SHARE;
+import static bunker.topology.NameLimit.SNS_TOPIC;
+import static bunker.topology.NameLimit.STACK_SET;
+import static bunker.topology.NameLimit.STATE_MACHINE;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -215,55 +226,41 @@ public final class Names {
   public String workloadHelperRole() {
     String base = member + "-deployment-helper";
     String regional = base + "-" + region;
-    return region != null && regional.length() <= NameLimit.IAM_ROLE.maxLength() ? regional : base;
+    return region != null && regional.length() <= IAM_ROLE.maxLength() ? regional : base;
   }
 
   /** Every deployment-level name with its limit; plan-level names come from the plans. */
   public List<DerivedName> all() {
-    List<DerivedName> names = new ArrayList<>();
-    names.add(new DerivedName("logically air-gapped vault", lagVault(), NameLimit.BACKUP_VAULT));
-    names.add(new DerivedName("intermediate vault", intermediateVault(),
-        NameLimit.BACKUP_VAULT));
-    names.add(new DerivedName("standard vault", standardVault(), NameLimit.BACKUP_VAULT));
-    names.add(new DerivedName("KMS key alias", keyAlias(), NameLimit.KMS_ALIAS));
-    names.add(new DerivedName("backup service role", backupServiceRole(), NameLimit.IAM_ROLE));
-    names.add(new DerivedName("ingest state machine role", ingestRole(), NameLimit.IAM_ROLE));
-    names.add(new DerivedName("restore state machine role", restoreRole(), NameLimit.IAM_ROLE));
-    names.add(new DerivedName("ingest rule role", ingestEventsRole(), NameLimit.IAM_ROLE));
-    names.add(new DerivedName("forwarding rule role", forwardRole(), NameLimit.IAM_ROLE));
-    names.add(new DerivedName("event bus", eventBus(), NameLimit.EVENT_BUS));
-    names.add(new DerivedName("forwarding rule", forwardRule(), NameLimit.EVENT_RULE));
-    names.add(new DerivedName("ingest rule", ingestRule(), NameLimit.EVENT_RULE));
-    names.add(new DerivedName("ingest state machine", ingestStateMachine(),
-        NameLimit.STATE_MACHINE));
-    names.add(new DerivedName("restore state machine", restoreStateMachine(),
-        NameLimit.STATE_MACHINE));
-    names.add(new DerivedName("ingest log group", ingestLogGroup(), NameLimit.LOG_GROUP));
-    names.add(new DerivedName("restore log group", restoreLogGroup(), NameLimit.LOG_GROUP));
-    names.add(new DerivedName("RAM resource share", resourceShare(), NameLimit.RESOURCE_SHARE));
-    // Ten parts is far more than 10,000 characters of plans will ever need; check the widest.
-    names.add(new DerivedName("backup policy", backupPolicy(9, 10),
-        NameLimit.ORGANIZATIONS_POLICY));
-    names.add(new DerivedName("helper topic", helperTopic(), NameLimit.SNS_TOPIC));
-    names.add(new DerivedName("StackSet", stackSet(), NameLimit.STACK_SET));
-    names.add(new DerivedName("workload backup vault", workloadBackupVault(),
-        NameLimit.BACKUP_VAULT));
-    names.add(new DerivedName("workload restore vault", workloadRestoreVault(),
-        NameLimit.BACKUP_VAULT));
-    names.add(new DerivedName("workload backup service role", workloadBackupServiceRole(),
-        NameLimit.IAM_ROLE));
-    names.add(new DerivedName("workload restore role", workloadRestoreRole(),
-        NameLimit.IAM_ROLE));
-    names.add(new DerivedName("workload event forwarder role", workloadForwarderRole(),
-        NameLimit.IAM_ROLE));
-    names.add(new DerivedName("workload event forwarder rule", workloadForwarderRule(),
-        NameLimit.EVENT_RULE));
-    names.add(new DerivedName("workload deployment helper role", workloadHelperRole(),
-        NameLimit.IAM_ROLE));
-    names.add(new DerivedName("workload ingest access role", workloadIngestAccessRole(),
-        NameLimit.IAM_ROLE));
-    names.add(new DerivedName("workload restore access role", workloadRestoreAccessRole(),
-        NameLimit.IAM_ROLE));
-    return names;
+    return List.of(
+        new DerivedName("logically air-gapped vault", lagVault(), BACKUP_VAULT),
+        new DerivedName("intermediate vault", intermediateVault(), BACKUP_VAULT),
+        new DerivedName("standard vault", standardVault(), BACKUP_VAULT),
+        new DerivedName("KMS key alias", keyAlias(), KMS_ALIAS),
+        new DerivedName("backup service role", backupServiceRole(), IAM_ROLE),
+        new DerivedName("ingest state machine role", ingestRole(), IAM_ROLE),
+        new DerivedName("restore state machine role", restoreRole(), IAM_ROLE),
+        new DerivedName("ingest rule role", ingestEventsRole(), IAM_ROLE),
+        new DerivedName("forwarding rule role", forwardRole(), IAM_ROLE),
+        new DerivedName("event bus", eventBus(), EVENT_BUS),
+        new DerivedName("forwarding rule", forwardRule(), EVENT_RULE),
+        new DerivedName("ingest rule", ingestRule(), EVENT_RULE),
+        new DerivedName("ingest state machine", ingestStateMachine(), STATE_MACHINE),
+        new DerivedName("restore state machine", restoreStateMachine(), STATE_MACHINE),
+        new DerivedName("ingest log group", ingestLogGroup(), LOG_GROUP),
+        new DerivedName("restore log group", restoreLogGroup(), LOG_GROUP),
+        new DerivedName("RAM resource share", resourceShare(), RESOURCE_SHARE),
+        // Ten parts is far more than 10,000 characters of plans will ever need; check the widest.
+        new DerivedName("backup policy", backupPolicy(9, 10), ORGANIZATIONS_POLICY),
+        new DerivedName("helper topic", helperTopic(), SNS_TOPIC),
+        new DerivedName("StackSet", stackSet(), STACK_SET),
+        new DerivedName("workload backup vault", workloadBackupVault(), BACKUP_VAULT),
+        new DerivedName("workload restore vault", workloadRestoreVault(), BACKUP_VAULT),
+        new DerivedName("workload backup service role", workloadBackupServiceRole(), IAM_ROLE),
+        new DerivedName("workload restore role", workloadRestoreRole(), IAM_ROLE),
+        new DerivedName("workload event forwarder role", workloadForwarderRole(), IAM_ROLE),
+        new DerivedName("workload event forwarder rule", workloadForwarderRule(), EVENT_RULE),
+        new DerivedName("workload deployment helper role", workloadHelperRole(), IAM_ROLE),
+        new DerivedName("workload ingest access role", workloadIngestAccessRole(), IAM_ROLE),
+        new DerivedName("workload restore access role", workloadRestoreAccessRole(), IAM_ROLE));
   }
 }

@@ -1,7 +1,7 @@
 package bunker.topology;
 
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 
 /**
  * Resource-type ARN patterns for backup-policy selections, split by whether a logically
@@ -12,46 +12,63 @@ final class ResourceTypes {
 
   private ResourceTypes() {}
 
+  /**
+   * A type's {@code service:region:account:resource} pattern, whether a logically air-gapped
+   * vault accepts its copies, and whether it has continuous backup (point-in-time recovery) in
+   * AWS Backup: S3 buckets, RDS DB instances, Aurora (RDS) clusters and SAP HANA databases on
+   * EC2 (Backup developer guide, "Continuous backups and point-in-time recovery (PITR)").
+   */
+  private record Type(String pattern, boolean logicallyAirGapped, boolean continuous) {
+    static Type airGapped(String pattern) {
+      return new Type(pattern, true, false);
+    }
+
+    static Type notAirGapped(String pattern) {
+      return new Type(pattern, false, false);
+    }
+
+    Type andContinuous() {
+      return new Type(pattern, logicallyAirGapped, true);
+    }
+  }
+
+  /** Every type a selection names, by pattern. */
+  private static final List<Type> TYPES = List.of(
+      Type.airGapped("backup-gateway:*:*:vm/*"),
+      Type.airGapped("cloudformation:*:*:stack/*"),
+      Type.airGapped("dynamodb:*:*:table/*"),
+      Type.airGapped("ec2:*:*:instance/*"),
+      Type.airGapped("ec2:*:*:volume/*"),
+      Type.airGapped("elasticfilesystem:*:*:file-system/*"),
+      Type.notAirGapped("fsx:*:*:file-system/*"),
+      Type.notAirGapped("fsx:*:*:volume/*"),
+      Type.airGapped("rds:*:*:cluster:*").andContinuous(),
+      Type.notAirGapped("rds:*:*:db:*").andContinuous(),
+      Type.notAirGapped("redshift:*:*:cluster:*"),
+      Type.airGapped("s3:::*").andContinuous(),
+      Type.notAirGapped("ssm-sap:*:*:HANA/*").andContinuous(),
+      Type.airGapped("storagegateway:*:*:gateway/*"),
+      Type.airGapped("timestream:*:*:database/*/table/*"));
+
   static List<String> logicallyAirGapped(DeploymentSpec spec) {
-    return arns(spec,
-        "backup-gateway:*:*:vm/*",
-        "cloudformation:*:*:stack/*",
-        "dynamodb:*:*:table/*",
-        "ec2:*:*:instance/*",
-        "ec2:*:*:volume/*",
-        "elasticfilesystem:*:*:file-system/*",
-        "rds:*:*:cluster:*",
-        "s3:::*",
-        "storagegateway:*:*:gateway/*",
-        "timestream:*:*:database/*/table/*");
+    return arns(spec, Type::logicallyAirGapped);
   }
 
   static List<String> notLogicallyAirGapped(DeploymentSpec spec) {
-    return arns(spec,
-        "fsx:*:*:file-system/*",
-        "fsx:*:*:volume/*",
-        "rds:*:*:db:*",
-        "redshift:*:*:cluster:*",
-        "ssm-sap:*:*:HANA/*");
+    return arns(spec, t -> !t.logicallyAirGapped());
   }
 
   /**
-   * Types with continuous backup (point-in-time recovery) in AWS Backup: S3 buckets, RDS DB
-   * instances, Aurora (RDS) clusters and SAP HANA databases on EC2 (Backup developer guide,
-   * "Continuous backups and point-in-time recovery (PITR)"). A continuous rule selects only
-   * these, so that no other resource is backed up by it locally and never copied.
+   * The types with continuous backup. A continuous rule selects only these, so that no other
+   * resource is backed up by it locally and never copied.
    */
   static List<String> continuous(DeploymentSpec spec) {
-    return arns(spec,
-        "rds:*:*:cluster:*",
-        "rds:*:*:db:*",
-        "s3:::*",
-        "ssm-sap:*:*:HANA/*");
+    return arns(spec, Type::continuous);
   }
 
-  /** Each {@code service:region:account:resource} pattern with "arn:PARTITION:" in front. */
-  private static List<String> arns(DeploymentSpec spec, String... patterns) {
+  /** The patterns of the types {@code which} keeps, each with "arn:PARTITION:" in front. */
+  private static List<String> arns(DeploymentSpec spec, Predicate<Type> which) {
     String prefix = "arn:" + spec.environment().partition() + ":";
-    return Stream.of(patterns).map(pattern -> prefix + pattern).toList();
+    return TYPES.stream().filter(which).map(t -> prefix + t.pattern()).toList();
   }
 }

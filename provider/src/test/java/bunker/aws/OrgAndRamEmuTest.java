@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.aws.organizations.BackupPolicies;
 import bunker.aws.organizations.OrganizationUnits;
 import bunker.aws.ram.ResourceShares;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
@@ -19,14 +21,7 @@ class OrgAndRamEmuTest {
   @Test
   void accountsUnder_nestedOus_includesAccountsOfChildOus() {
     try (AwsClients aws = Emulator.clients()) {
-      OrganizationsClient orgs = aws.organizations();
-      try {
-        orgs.createOrganization(r -> r.featureSet("ALL"));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
-          throw e;
-        }
-      }
+      OrganizationsClient orgs = organization(aws);
       String root = orgs.listRoots().roots().get(0).id();
       String top = orgs.createOrganizationalUnit(r -> r.parentId(root)
           .name(Emulator.uniqueName("workloads"))).organizationalUnit().id();
@@ -46,14 +41,7 @@ class OrgAndRamEmuTest {
   @Test
   void resourceShare_createFindDelete() {
     try (AwsClients aws = Emulator.clients()) {
-      OrganizationsClient orgs = aws.organizations();
-      try {
-        orgs.createOrganization(r -> r.featureSet("ALL"));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
-          throw e;
-        }
-      }
+      OrganizationsClient orgs = organization(aws);
       String root = orgs.listRoots().roots().get(0).id();
       String member = createAccountIn(orgs, root, root);
       ResourceShares shares = new ResourceShares(aws.ram());
@@ -78,6 +66,43 @@ class OrgAndRamEmuTest {
           () -> shares.create(name, List.of(), List.of("111122223333"), Map.of()));
       assertTrue(AwsErrors.hasCode(e, "OperationNotPermittedException"), e.toString());
     }
+  }
+
+  /**
+   * Tags.replace on a backup policy: UntagResource for the keys no longer wanted, TagResource
+   * for the rest (AWS Organizations API reference, TagResource, UntagResource and
+   * ListTagsForResource, which take a policy id as ResourceId).
+   */
+  @Test
+  void backupPolicy_updateTags_replacesThem() {
+    try (AwsClients aws = Emulator.clients()) {
+      OrganizationsClient orgs = organization(aws);
+      BackupPolicies policies = new BackupPolicies(orgs);
+      String id = policies.create(Emulator.uniqueName("bunker-tags-policy"), "",
+          "{\"plans\":{\"p\":{\"regions\":{\"@@assign\":[\"eu-west-1\"]},\"rules\":{\"r\":{"
+              + "\"schedule_expression\":{\"@@assign\":\"cron(0 5 ? * * *)\"},"
+              + "\"target_backup_vault_name\":{\"@@assign\":\"bunker-vault\"}}}}}}",
+          Map.of("keep", "1", "drop", "2"));
+      policies.updateTags(id, Map.of("keep", "3", "add", "4"));
+      Map<String, String> tags = new TreeMap<>();
+      orgs.listTagsForResource(r -> r.resourceId(id)).tags()
+          .forEach(t -> tags.put(t.key(), t.value()));
+      assertEquals(new TreeMap<>(Map.of("keep", "3", "add", "4")), tags);
+      policies.delete(id);
+    }
+  }
+
+  /** The organisation's client, with an all-features organisation made if there is none. */
+  private static OrganizationsClient organization(AwsClients aws) {
+    OrganizationsClient orgs = aws.organizations();
+    try {
+      orgs.createOrganization(r -> r.featureSet("ALL"));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "AlreadyInOrganizationException")) {
+        throw e;
+      }
+    }
+    return orgs;
   }
 
   private static String createAccountIn(OrganizationsClient orgs, String root, String ou) {

@@ -7,20 +7,7 @@ package bunker.aws.backup;
  * point count and the lock, and what the user can do.
  */
 public final class VaultCannotBeEmptiedException extends RuntimeException {
-  private final String vault;
-  private final long recoveryPoints;
-
-  public VaultCannotBeEmptiedException(String vault, long recoveryPoints, String message) {
+  public VaultCannotBeEmptiedException(String message) {
     super(message);
-    this.vault = vault;
-    this.recoveryPoints = recoveryPoints;
-  }
-
-  public String vault() {
-    return vault;
-  }
-
-  public long recoveryPoints() {
-    return recoveryPoints;
   }
 }

@@ -130,8 +130,7 @@ public final class VaultEmptier {
       if (facts.immutableLock(at)) {
         List<Point> points = listAll();
         if (!points.isEmpty()) {
-          throw new VaultCannotBeEmptiedException(vault, points.size(), lockedMessage(facts,
-              points));
+          throw new VaultCannotBeEmptiedException(lockedMessage(facts, points));
         }
         return;
       }
@@ -141,7 +140,7 @@ public final class VaultEmptier {
         List<String> denied = DenyPolicies.deniedDeleteActions(policy.get());
         if (!denied.isEmpty()) {
           if (!options.removeDenyingAccessPolicy()) {
-            throw new VaultCannotBeEmptiedException(vault, facts.numberOfRecoveryPoints(),
+            throw new VaultCannotBeEmptiedException(
                 "Backup Vault (" + vault + ") has an access policy that denies " + denied
                     + "; it was left in place, so its recovery points cannot be deleted. Remove"
                     + " the policy or exempt the deleting role, then destroy again.");
@@ -164,8 +163,8 @@ public final class VaultEmptier {
           if (points.isEmpty()) {
             return;
           }
-          throw new VaultCannotBeEmptiedException(vault, points.size(), lockedMessage(
-              facts, points) + " (AWS refused to remove the lock: " + AwsErrors.message(e) + ")");
+          throw new VaultCannotBeEmptiedException(lockedMessage(facts, points)
+              + " (AWS refused to remove the lock: " + AwsErrors.message(e) + ")");
         }
         apiCalls++;
         actions.add("removed the " + (facts.lockDate() == null ? "governance-mode"

@@ -33,6 +33,9 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
  * queue gives no bound the apply's timeout could keep.)
  */
 public final class StackSets {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   private static final Duration POLL = Duration.ofSeconds(3);
   private static final Duration BUSY_FIRST_DELAY = Duration.ofSeconds(5);
 
@@ -58,7 +61,7 @@ public final class StackSets {
         .parameters(parameters.entrySet().stream().map(e -> software.amazon.awssdk.services
             .cloudformation.model.Parameter.builder().parameterKey(e.getKey())
             .parameterValue(e.getValue()).build()).toList())
-        .tags(tags(tags)))
+        .tags(TAGS.sdk(tags)))
         .stackSetId();
   }
 
@@ -150,9 +153,5 @@ public final class StackSets {
   public List<StackInstanceSummary> instances(String name) {
     return cfn.listStackInstancesPaginator(r -> r.stackSetName(name).callAs(callAs))
         .summaries().stream().toList();
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
  * before their bus; {@link #deleteRule} and {@link #delete} follow it.
  */
 public final class EventBuses {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   private static final String NOT_FOUND = "ResourceNotFoundException";
 
   private final EventBridgeClient events;
@@ -28,7 +31,7 @@ public final class EventBuses {
 
   /** CreateEventBus; returns its ARN. */
   public String create(String name, Map<String, String> tags) {
-    return events.createEventBus(r -> r.name(name).tags(tags(tags))).eventBusArn();
+    return events.createEventBus(r -> r.name(name).tags(TAGS.sdk(tags))).eventBusArn();
   }
 
   /** DescribeEventBus (name, ARN, policy); empty when missing. */
@@ -114,15 +117,10 @@ public final class EventBuses {
     AwsErrors.doneOn(() -> events.deleteEventBus(r -> r.name(busName)), NOT_FOUND);
   }
 
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
-  }
-
   /** Makes the resource's tags exactly {@code tags} ({@link Tags#replace}). */
   public void updateTags(String arn, Map<String, String> tags) {
-    Tags.replace(events.listTagsForResource(r -> r.resourceARN(arn)).tags().stream()
-            .map(Tag::key).toList(), tags,
+    TAGS.replace(events.listTagsForResource(r -> r.resourceARN(arn)).tags(), tags,
         old -> events.untagResource(r -> r.resourceARN(arn).tagKeys(old)),
-        all -> events.tagResource(r -> r.resourceARN(arn).tags(tags(all))));
+        all -> events.tagResource(r -> r.resourceARN(arn).tags(all)));
   }
 }

@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * policy, managed policies, inline policies and tags; delete detaches and removes policies first.
  */
 public record Roles(IamClient iam, Waiters waiters) {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   public Roles(IamClient iam) {
     this(iam, Waiters.system());
   }
@@ -42,7 +45,7 @@ public record Roles(IamClient iam, Waiters waiters) {
     Role role = iam.createRole(r -> r.roleName(spec.name()).path(spec.path())
         .description(spec.description().isEmpty() ? null : spec.description())
         .assumeRolePolicyDocument(spec.trustPolicyJson())
-        .tags(tags(spec.tags())))
+        .tags(TAGS.sdk(spec.tags())))
         .role();
     for (String arn : spec.managedPolicyArns()) {
       retryNoSuchEntity("attaching " + arn + " to IAM Role (" + spec.name() + ")",
@@ -141,12 +144,8 @@ public record Roles(IamClient iam, Waiters waiters) {
 
   /** Makes the role's tags exactly {@code tags} ({@link Tags#replace}). */
   public void updateTags(String name, Map<String, String> tags) {
-    Tags.replace(iam.listRoleTags(r -> r.roleName(name)).tags().stream().map(Tag::key).toList(),
-        tags, old -> iam.untagRole(r -> r.roleName(name).tagKeys(old)),
-        all -> iam.tagRole(r -> r.roleName(name).tags(tags(all))));
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
+    TAGS.replace(iam.listRoleTags(r -> r.roleName(name)).tags(), tags,
+        old -> iam.untagRole(r -> r.roleName(name).tagKeys(old)),
+        all -> iam.tagRole(r -> r.roleName(name).tags(all)));
   }
 }

@@ -4,7 +4,6 @@ import bunker.aws.AwsErrors;
 import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -21,6 +20,8 @@ import software.amazon.awssdk.services.kms.model.Tag;
 public record KmsKeys(KmsClient kms, Waiters waiters) {
   /** KMS's shortest deletion window. */
   public static final int MIN_DELETION_WINDOW_DAYS = 7;
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::tagKey,
+      (k, v) -> Tag.builder().tagKey(k).tagValue(v).build());
 
   public KmsKeys(KmsClient kms) {
     this(kms, Waiters.system());
@@ -36,7 +37,7 @@ public record KmsKeys(KmsClient kms, Waiters waiters) {
         Duration.ofSeconds(2),
         KmsKeys::isPropagation, () -> kms.createKey(r -> r.description(description)
             .policy(policyJson)
-            .tags(tags(tags))).keyMetadata());
+            .tags(TAGS.sdk(tags))).keyMetadata());
     kms.enableKeyRotation(r -> r.keyId(key.keyId()));
     return key;
   }
@@ -143,13 +144,8 @@ public record KmsKeys(KmsClient kms, Waiters waiters) {
 
   /** Makes the key's tags exactly {@code tags} ({@link Tags#replace}). */
   public void updateTags(String keyArn, Map<String, String> tags) {
-    Tags.replace(kms.listResourceTags(r -> r.keyId(keyArn)).tags().stream()
-            .map(Tag::tagKey).toList(), tags,
+    TAGS.replace(kms.listResourceTags(r -> r.keyId(keyArn)).tags(), tags,
         old -> kms.untagResource(r -> r.keyId(keyArn).tagKeys(old)),
-        all -> kms.tagResource(r -> r.keyId(keyArn).tags(tags(all))));
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().tagKey(k).tagValue(v).build());
+        all -> kms.tagResource(r -> r.keyId(keyArn).tags(all)));
   }
 }

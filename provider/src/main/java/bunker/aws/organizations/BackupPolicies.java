@@ -20,6 +20,9 @@ import software.amazon.awssdk.services.organizations.model.Tag;
  * whose vault and role must exist). Concurrent-modification errors are retried.
  */
 public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   private static final Duration CONTENTION = Duration.ofMinutes(1);
 
   public BackupPolicies(OrganizationsClient orgs) {
@@ -31,7 +34,7 @@ public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
       Map<String, String> tags) {
     return retry("creating Backup Policy (" + name + ")", () -> orgs.createPolicy(r -> r
         .name(name).description(description).content(contentJson).type(PolicyType.BACKUP_POLICY)
-        .tags(tags(tags)))
+        .tags(TAGS.sdk(tags)))
         .policy().policySummary().id());
   }
 
@@ -109,13 +112,8 @@ public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
 
   /** Makes the policy's tags exactly {@code tags} ({@link Tags#replace}). */
   public void updateTags(String policyId, Map<String, String> tags) {
-    Tags.replace(orgs.listTagsForResource(r -> r.resourceId(policyId)).tags().stream()
-            .map(Tag::key).toList(), tags,
+    TAGS.replace(orgs.listTagsForResource(r -> r.resourceId(policyId)).tags(), tags,
         old -> orgs.untagResource(r -> r.resourceId(policyId).tagKeys(old)),
-        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(tags(all))));
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
+        all -> orgs.tagResource(r -> r.resourceId(policyId).tags(all)));
   }
 }

@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.ram.model.Tag;
  * OUs. A deleted share stays visible with status DELETED; that counts as gone.
  */
 public final class ResourceShares {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   private final RamClient ram;
 
   public ResourceShares(RamClient ram) {
@@ -34,7 +37,7 @@ public final class ResourceShares {
         .resourceArns(resourceArns.isEmpty() ? null : resourceArns)
         .principals(principals.isEmpty() ? null : principals)
         .allowExternalPrincipals(false)
-        .tags(tags(tags)))
+        .tags(TAGS.sdk(tags)))
         .resourceShare().resourceShareArn();
   }
 
@@ -107,9 +110,5 @@ public final class ResourceShares {
         .stream().flatMap(page -> page.resourceShareAssociations().stream())
         .filter(a -> !a.statusAsString().startsWith("DISASSOCIAT"))
         .map(ResourceShareAssociation::associatedEntity).toList();
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

@@ -5,7 +5,6 @@ import bunker.aws.Tags;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -19,6 +18,9 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  * machines. Create retries while IAM propagates the new role; delete waits until gone.
  */
 public record StateMachines(SfnClient sfn, Waiters waiters) {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   public StateMachines(SfnClient sfn) {
     this(sfn, Waiters.system());
   }
@@ -45,7 +47,7 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
         () -> sfn.createStateMachine(r -> {
           r.name(spec.name()).definition(spec.definitionJson()).roleArn(spec.roleArn())
               .type(spec.type())
-              .tags(tags(spec.tags()));
+              .tags(TAGS.sdk(spec.tags()));
           if (!spec.logGroupArn().isEmpty()) {
             r.loggingConfiguration(l -> l.level(LogLevel.ALL).includeExecutionData(true)
                 .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(
@@ -122,13 +124,8 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
 
   /** Makes the machine's tags exactly {@code tags} ({@link Tags#replace}). */
   public void updateTags(String arn, Map<String, String> tags) {
-    Tags.replace(sfn.listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
-            .map(Tag::key).toList(), tags,
+    TAGS.replace(sfn.listTagsForResource(r -> r.resourceArn(arn)).tags(), tags,
         old -> sfn.untagResource(r -> r.resourceArn(arn).tagKeys(old)),
-        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(tags(all))));
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
+        all -> sfn.tagResource(r -> r.resourceArn(arn).tags(all)));
   }
 }

@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.sns.model.Tag;
 
 /** SNS topics: the deployment helper's. Create, policy, tags, subscriptions, delete. */
 public final class Topics {
+  private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
+      (k, v) -> Tag.builder().key(k).value(v).build());
+
   private final SnsClient sns;
 
   public Topics(SnsClient sns) {
@@ -35,7 +38,7 @@ public final class Topics {
 
   /** TagResource: adds or overwrites {@code tags}, leaving other tags alone. */
   public void tag(String topicArn, Map<String, String> tags) {
-    sns.tagResource(r -> r.resourceArn(topicArn).tags(tags(tags)));
+    sns.tagResource(r -> r.resourceArn(topicArn).tags(TAGS.sdk(tags)));
   }
 
   /** The topic's tag keys (ListTagsForResource). */
@@ -69,9 +72,5 @@ public final class Topics {
   public void delete(String topicArn) {
     subscriptions(topicArn).forEach(s -> unsubscribe(s.subscriptionArn()));
     sns.deleteTopic(r -> r.topicArn(topicArn));
-  }
-
-  private static List<Tag> tags(Map<String, String> tags) {
-    return Tags.sdk(tags, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 }

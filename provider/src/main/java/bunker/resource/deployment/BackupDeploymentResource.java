@@ -1,16 +1,14 @@
 package bunker.resource.deployment;
 
-import bunker.aws.AwsClients;
 import bunker.cty.CtyValue;
 import bunker.framework.Diagnostics;
 import bunker.framework.ImportedResource;
 import bunker.framework.ModifyPlan;
 import bunker.framework.Resource;
-import bunker.framework.Schema;
 import bunker.framework.StateResult;
 import bunker.framework.StateUpgrade;
 import bunker.framework.Timeouts;
-import bunker.resource.ProviderData;
+import bunker.resource.ConfiguredType;
 import bunker.topology.CentralObject;
 import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentSpec;
@@ -31,28 +29,18 @@ import java.util.Map;
  * {@link CentralObjects}, {@link PolicyObjects} and the {@code workload} package. The workload
  * state travels in the private state; {@code member_accounts} and {@code stack_set_id} show it.
  */
-public final class BackupDeploymentResource implements Resource {
+public final class BackupDeploymentResource extends ConfiguredType implements Resource {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
   /** A refresh visits every workload account; it must not hang a plan. */
   static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
 
-  private AwsClients aws;
-  /** The provider's name prefixes, the defaults of this resource's; defaults until configured. */
-  private ProviderData provider = new ProviderData(null, null, null);
+  public BackupDeploymentResource() {
+    super("backup_deployment", DeploymentSchema.SCHEMA);
+  }
 
   /** Terraform's StopProvider: every running create, update or delete stops promptly. */
   public static void stopAll() {
     LevelRunner.stopAll();
-  }
-
-  @Override
-  public String typeName() {
-    return "backup_deployment";
-  }
-
-  @Override
-  public Schema schema() {
-    return DeploymentSchema.SCHEMA;
   }
 
   /**
@@ -68,14 +56,6 @@ public final class BackupDeploymentResource implements Resource {
   }
 
   @Override
-  public void configure(Object providerData, Diagnostics diagnostics) {
-    if (providerData instanceof ProviderData data) {
-      provider = data;
-      aws = data.aws();
-    }
-  }
-
-  @Override
   public void validateConfig(CtyValue config, Diagnostics diagnostics) {
     DeploymentModel.validate(config, diagnostics);
   }
@@ -85,7 +65,7 @@ public final class BackupDeploymentResource implements Resource {
     if (plan.planned().isNull()) {
       return; // destroy
     }
-    PlanShaping.shape(plan, provider);
+    PlanShaping.shape(plan, provider());
   }
 
   @Override
@@ -111,8 +91,8 @@ public final class BackupDeploymentResource implements Resource {
    * topology's StackSet step (after the key, bus and roles, before the backup policies).
    */
   private LevelRunner.Work ensure(DeploymentSpec spec, DeploymentState state, CtyValue value) {
-    CentralObjects objects = new CentralObjects(aws, spec, state);
-    WorkloadObjects workload = new WorkloadObjects(aws, spec, state, value);
+    CentralObjects objects = new CentralObjects(aws(), spec, state);
+    WorkloadObjects workload = new WorkloadObjects(aws(), spec, state, value);
     return (step, left) -> {
       if (step.object() == CentralObject.STACK_SET) {
         workload.ensure(left);
@@ -126,14 +106,14 @@ public final class BackupDeploymentResource implements Resource {
   public StateResult read(ReadRequest request, Diagnostics diags) {
     CtyValue prior = request.state();
     if (DeploymentImport.isSkeleton(prior)) {
-      return new DeploymentImport(aws, provider).read(prior, diags);
+      return new DeploymentImport(aws(), provider()).read(prior, diags);
     }
     DeploymentSpec spec = spec(prior, diags);
     if (spec == null) {
       return StateResult.of(prior);
     }
     DeploymentState state = DeploymentState.from(prior, request.privateState());
-    CentralObjects objects = new CentralObjects(aws, spec, state);
+    CentralObjects objects = new CentralObjects(aws(), spec, state);
     // Every object is looked up on its own: one level, concurrently (a serial refresh was two
     // thirds of a plan's time).
     try (LevelRunner runner = new LevelRunner("reading", READ_TIMEOUT)) {
@@ -142,12 +122,12 @@ public final class BackupDeploymentResource implements Resource {
         return StateResult.of(prior);
       }
     }
-    new PolicyObjects(aws, spec, state).refresh(true);
+    new PolicyObjects(aws(), spec, state).refresh(true);
     if (!findGenerations(spec, state, diags)) {
       return StateResult.of(prior);
     }
     try {
-      new WorkloadObjects(aws, spec, state, prior).refresh(READ_TIMEOUT);
+      new WorkloadObjects(aws(), spec, state, prior).refresh(READ_TIMEOUT);
     } catch (RuntimeException e) {
       diags.addError("reading the workload accounts", LevelRunner.describe(e));
       return StateResult.of(prior);
@@ -171,12 +151,12 @@ public final class BackupDeploymentResource implements Resource {
         return StateResult.of(request.prior());
       }
       // Accounts the update removes lose their vaults: refused before anything is touched.
-      new WorkloadObjects(aws, spec, state, planned).checkRemovable(runner.remaining(), diags);
+      new WorkloadObjects(aws(), spec, state, planned).checkRemovable(runner.remaining(), diags);
       if (diags.hasErrors()) {
         return StateResult.of(request.prior(), request.plannedPrivate());
       }
       Topology desired = CreationOrder.of(spec);
-      CentralObjects objects = new CentralObjects(aws, spec, state);
+      CentralObjects objects = new CentralObjects(aws(), spec, state);
       if (runner.run(desired.creationLevels(), ensure(spec, state, planned), diags)) {
         // What the configuration no longer wants (the LAG vault, its share) goes last, once
         // the backup policies stopped copying into it.
@@ -188,7 +168,7 @@ public final class BackupDeploymentResource implements Resource {
       }
       findGenerations(spec, state, diags);
       if (!diags.hasErrors() && !request.prior().attr("tags").equals(planned.attr("tags"))) {
-        new Tagging(aws, CentralObjects.tags(aws, spec)).retag(state, spec);
+        new Tagging(aws(), CentralObjects.tags(aws(), spec)).retag(state, spec);
       }
     }
     return StateResult.of(state.applyTo(planned), state.privateBytes());
@@ -204,16 +184,15 @@ public final class BackupDeploymentResource implements Resource {
     }
     try (LevelRunner runner = new LevelRunner("deleting", timeout)) {
       DeploymentState state = DeploymentState.from(prior, request.privateState());
-      new Teardown(aws, spec, state, new WorkloadObjects(aws, spec, state, prior))
+      new Teardown(aws(), spec, state, new WorkloadObjects(aws(), spec, state, prior))
           .run(runner, diags);
     }
   }
 
   @Override
   public List<ImportedResource> importState(String id, Diagnostics diags) {
-    if (!id.matches("[a-zA-Z0-9-]+")) {
-      diags.addError("Invalid Import ID", "Expected the deployment name (letters, digits and "
-          + "'-'), got \"" + id + "\".");
+    if (!validImportId(id, "[a-zA-Z0-9-]+",
+        "Expected the deployment name (letters, digits and '-')", diags)) {
       return List.of();
     }
     return List.of(new ImportedResource(typeName(), schema().newObject(Map.of(
@@ -228,7 +207,7 @@ public final class BackupDeploymentResource implements Resource {
   private boolean findGenerations(DeploymentSpec spec, DeploymentState state,
       Diagnostics diags) {
     try {
-      state.recordGenerations(VaultGenerations.find(aws, spec));
+      state.recordGenerations(VaultGenerations.find(aws(), spec));
       return true;
     } catch (RuntimeException e) {
       diags.addError("listing the vault generations", LevelRunner.describe(e));
@@ -241,14 +220,14 @@ public final class BackupDeploymentResource implements Resource {
    * the provider is not configured or AWS cannot tell who we are.
    */
   private DeploymentSpec spec(CtyValue value, Diagnostics diags) {
-    if (aws == null) {
+    if (aws() == null) {
       diags.addError("Provider Not Configured", "backup_deployment needs the backup provider's "
           + "AWS clients; this is a bug in the provider.");
       return null;
     }
     DeploymentSpec draft = DeploymentModel.spec(value, DeploymentModel.PLACEHOLDER);
     try {
-      Environment env = Environments.lookup(aws, draft.sortedTargets(),
+      Environment env = Environments.lookup(aws(), draft.sortedTargets(),
           draft.allowBackupTargetsToRestore() && draft.usesLogicallyAirGappedVault());
       return DeploymentModel.spec(value, env);
     } catch (RuntimeException e) {

@@ -63,11 +63,11 @@ final class DeploymentSchema {
                 + "Changed in place: backup policies are attached and detached, the RAM share's "
                 + "principals follow.")
             .validators(Validators.sizeBetween(1, 1000)))
-        .attribute(Attribute.number("min_retention_days").validators(Validators.wholeNumber()).required()
+        .attribute(Attribute.wholeNumber("min_retention_days").required()
             .description("Shortest retention any rule may use; also the minimum retention of "
                 + "the logically air-gapped vault C-lag-<min>-<max>. A change makes a new vault "
                 + "generation current and keeps the old locked vaults (see vault_generations)."))
-        .attribute(Attribute.number("max_retention_days").validators(Validators.wholeNumber()).required()
+        .attribute(Attribute.wholeNumber("max_retention_days").required()
             .description("Longest retention any rule may use; also the maximum retention of the "
                 + "logically air-gapped vault. A change rolls to a new vault generation, like "
                 + "min_retention_days."))
@@ -77,7 +77,7 @@ final class DeploymentSchema {
         .attribute(plans())
         .attribute(vaultLock())
         .attribute(stackSetOperation())
-        .attribute(Attribute.number("intermediate_retention_days").validators(Validators.wholeNumber())
+        .attribute(Attribute.wholeNumber("intermediate_retention_days")
             .defaultValue(CtyValue.number(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS))
             .description("Days a copy stays in the intermediate vault once it has been copied "
                 + "on to the standard vault. Default 7."))
@@ -135,21 +135,21 @@ final class DeploymentSchema {
         Attribute.string("schedule_expression").required()
             .description("When to back up: an AWS cron or rate expression, e.g. "
                 + "\"cron(0 5 ? * * *)\".").build(),
-        Attribute.number("start_window_minutes").validators(Validators.wholeNumber()).optional()
+        Attribute.wholeNumber("start_window_minutes").optional()
             .description("Minutes a backup may wait to start (at least 60); overrides the "
                 + "plan's.").build(),
-        Attribute.number("completion_window_minutes").validators(Validators.wholeNumber()).optional()
+        Attribute.wholeNumber("completion_window_minutes").optional()
             .description("Minutes a backup may take to complete (at least 60 more than the "
                 + "start window); overrides the plan's.").build(),
-        Attribute.number("delete_after_days").validators(Validators.wholeNumber()).required()
+        Attribute.wholeNumber("delete_after_days").required()
             .description("Retention of the central copy, within min_retention_days and "
                 + "max_retention_days (the workload point keeps it too until that copy is "
                 + "complete). For a continuous rule, which is not copied: retention of its "
                 + "point-in-time backups in the workload account, 1 to 35.").build(),
-        Attribute.number("move_to_cold_storage_after_days").validators(Validators.wholeNumber()).optional()
+        Attribute.wholeNumber("move_to_cold_storage_after_days").optional()
             .description("Days until the central copy moves to cold storage (delete_after_days "
                 + "must be at least 90 more).").build(),
-        Attribute.number("local_retention_days").validators(Validators.wholeNumber()).optional()
+        Attribute.wholeNumber("local_retention_days").optional()
             .description("Days a workload recovery point is kept, counted from its creation, "
                 + "once its copy in the central account is complete; until then it keeps "
                 + "delete_after_days. Default: delete_after_days. Not for continuous rules."
@@ -168,9 +168,9 @@ final class DeploymentSchema {
             Attribute.bool("require_plan_name_resource_tag").defaultValue(CtyValue.TRUE)
                 .description("Select only resources tagged backup_tag_key = plan name; false "
                     + "selects every supported resource. Default true.").build(),
-            Attribute.number("start_window_minutes").validators(Validators.wholeNumber()).optional()
+            Attribute.wholeNumber("start_window_minutes").optional()
                 .description("Default start window of the plan's rules, in minutes.").build(),
-            Attribute.number("completion_window_minutes").validators(Validators.wholeNumber()).optional()
+            Attribute.wholeNumber("completion_window_minutes").optional()
                 .description("Default completion window of the plan's rules, in minutes.")
                 .build(),
             Attribute.bool("windows_vss").defaultValue(CtyValue.FALSE)
@@ -225,13 +225,13 @@ final class DeploymentSchema {
                 .validators(Validators.oneOf("compliance", "governance"))
                 .description("\"compliance\" (immutable once the grace time is over, default) or "
                     + "\"governance\" (removable).").build(),
-            Attribute.number("changeable_for_days").validators(Validators.wholeNumber()).defaultValue(CtyValue.number(3))
+            Attribute.wholeNumber("changeable_for_days").defaultValue(CtyValue.number(3))
                 .description("Grace time of a compliance lock in days (3 to 36500). Default 3.")
                 .build(),
-            Attribute.number("min_retention_days").validators(Validators.wholeNumber()).required()
+            Attribute.wholeNumber("min_retention_days").required()
                 .description("Copies kept fewer days are refused by the standard vault.")
                 .build(),
-            Attribute.number("max_retention_days").validators(Validators.wholeNumber()).required()
+            Attribute.wholeNumber("max_retention_days").required()
                 .description("Copies kept more days are refused by the standard vault.")
                 .build()))
         .optional().computed()

@@ -11,7 +11,7 @@ import bunker.framework.DataSource;
 import bunker.framework.Diagnostics;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
-import bunker.resource.ProviderData;
+import bunker.resource.ConfiguredType;
 import bunker.topology.DeploymentSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +25,7 @@ import java.util.Map;
  * caller's account (STS). Terraform calls {@link #read} during plan once the configuration is
  * known.
  */
-public final class SourceKeyPolicyDataSource implements DataSource {
+public final class SourceKeyPolicyDataSource extends ConfiguredType implements DataSource {
   static final Schema SCHEMA = Schema.of(Block.builder()
       .description("Renders the KMS key-policy statements a workload account's customer managed "
           + "key needs so AWS Backup can copy its backups to the central account.")
@@ -65,25 +65,8 @@ public final class SourceKeyPolicyDataSource implements DataSource {
           .description("The workload account id and the central account id."))
       .build());
 
-  private AwsClients aws;
-  private String memberPrefix = DeploymentSpec.DEFAULT_MEMBER_PREFIX;
-
-  @Override
-  public String typeName() {
-    return "backup_source_key_policy";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
-  }
-
-  @Override
-  public void configure(Object providerData, Diagnostics diagnostics) {
-    aws = ProviderData.awsOf(providerData);
-    if (providerData instanceof ProviderData data) {
-      memberPrefix = data.memberPrefix();
-    }
+  public SourceKeyPolicyDataSource() {
+    super("backup_source_key_policy", SCHEMA);
   }
 
   @Override
@@ -101,6 +84,7 @@ public final class SourceKeyPolicyDataSource implements DataSource {
   public CtyValue read(CtyValue config, Diagnostics diags) {
     String account = str(config.attr("account_id"));
     if (account == null) {
+      AwsClients aws = aws();
       if (aws == null) {
         diags.addError("Provider Not Configured", "account_id is unset and the provider has no "
             + "AWS clients to ask which account this is.");
@@ -119,7 +103,8 @@ public final class SourceKeyPolicyDataSource implements DataSource {
       config.attr("role_names").elements().forEach(e -> roles.add(e.asString()));
     } else {
       String prefix = str(config.attr("member_account_resource_name_prefix"));
-      roles.add(SourceKeyPolicy.deploymentRoleName(prefix == null ? memberPrefix : prefix,
+      roles.add(SourceKeyPolicy.deploymentRoleName(
+          prefix == null ? provider().memberPrefix() : prefix,
           config.attr("deployment_name").asString()));
     }
     String partition = str(config.attr("partition"));

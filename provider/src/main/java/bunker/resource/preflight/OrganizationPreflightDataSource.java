@@ -14,7 +14,7 @@ import bunker.framework.Diagnostics;
 import bunker.framework.Nesting;
 import bunker.framework.Schema;
 import bunker.framework.Validators;
-import bunker.resource.ProviderData;
+import bunker.resource.ConfiguredType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ import java.util.Map;
  * error with {@code fail_on_gap = true}) naming the AWS CLI command that closes it. Terraform
  * reads it during plan.
  */
-public final class OrganizationPreflightDataSource implements DataSource {
+public final class OrganizationPreflightDataSource extends ConfiguredType implements DataSource {
   static final Schema SCHEMA = Schema.of(Block.builder()
       .description("Checks that the organisation is ready for a backup deployment: all "
           + "features, trusted access, delegated administrators, the BACKUP_POLICY type, the "
@@ -51,25 +51,13 @@ public final class OrganizationPreflightDataSource implements DataSource {
           .description("The backup account id."))
       .build());
 
-  private AwsClients aws;
-
-  @Override
-  public String typeName() {
-    return "backup_organization_preflight";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
-  }
-
-  @Override
-  public void configure(Object providerData, Diagnostics diagnostics) {
-    aws = ProviderData.awsOf(providerData);
+  public OrganizationPreflightDataSource() {
+    super("backup_organization_preflight", SCHEMA);
   }
 
   @Override
   public CtyValue read(CtyValue config, Diagnostics diags) {
+    AwsClients aws = aws();
     if (aws == null) {
       diags.addError("Provider Not Configured", "backup_organization_preflight needs the "
           + "provider's AWS clients; this is a bug in the provider.");

@@ -15,10 +15,9 @@ import bunker.framework.Diagnostics;
 import bunker.framework.ImportedResource;
 import bunker.framework.ModifyPlan;
 import bunker.framework.Resource;
-import bunker.framework.Schema;
 import bunker.framework.StateResult;
 import bunker.framework.Timeouts;
-import bunker.resource.ProviderData;
+import bunker.resource.ConfiguredType;
 import bunker.resource.vault.BackupVaultModel.Lock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +35,7 @@ import java.util.logging.Logger;
  * provider's {@link AwsClients}. Creation records the vault the moment it exists, so a failure
  * afterwards (policy, notifications) leaves it in state, tainted, with the error.
  */
-public final class BackupVaultResource implements Resource {
+public final class BackupVaultResource extends ConfiguredType implements Resource {
   static final Duration CREATE_TIMEOUT = Duration.ofMinutes(30);
   static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger LOG = Logger.getLogger("bunker.resource.vault");
@@ -46,29 +45,14 @@ public final class BackupVaultResource implements Resource {
       "recovery_points", "vault_state", "locked", "lock_date");
 
   private final Supplier<Instant> now;
-  private AwsClients aws;
 
   public BackupVaultResource() {
     this(Instant::now);
   }
 
   BackupVaultResource(Supplier<Instant> now) {
+    super("backup_vault", BackupVaultSchema.SCHEMA);
     this.now = now;
-  }
-
-  @Override
-  public String typeName() {
-    return "backup_vault";
-  }
-
-  @Override
-  public Schema schema() {
-    return BackupVaultSchema.SCHEMA;
-  }
-
-  @Override
-  public void configure(Object providerData, Diagnostics diagnostics) {
-    aws = ProviderData.awsOf(providerData);
   }
 
   @Override
@@ -112,7 +96,7 @@ public final class BackupVaultResource implements Resource {
     Map<String, String> tags = withDefaultTags(plan.tags());
     try {
       if (plan.logicallyAirGapped()) {
-        new LogicallyAirGappedVaults(aws.backup()).create(new LogicallyAirGappedVaults.Spec(name,
+        new LogicallyAirGappedVaults(aws().backup()).create(new LogicallyAirGappedVaults.Spec(name,
             plan.minRetentionDays(), plan.maxRetentionDays(), tags, null));
       } else {
         vaults().create(new BackupVaults.Spec(name, plan.kmsKeyArn(), tags, null));
@@ -130,7 +114,7 @@ public final class BackupVaultResource implements Resource {
     }
     try {
       if (plan.logicallyAirGapped()) {
-        new LogicallyAirGappedVaults(aws.backup()).waitUntilAvailable(name,
+        new LogicallyAirGappedVaults(aws().backup()).waitUntilAvailable(name,
             Timeouts.get(request.planned(), "create", CREATE_TIMEOUT, diags));
       }
       if (plan.lock() != null) {
@@ -222,12 +206,12 @@ public final class BackupVaultResource implements Resource {
       if (current.isEmpty()) {
         return;
       }
-      int points = RecoveryPoints.of(aws).count(name);
+      int points = RecoveryPoints.of(aws()).count(name);
       if (points > 0 && !mayEmpty(current.get(), points, diags)) {
         return;
       }
       if (points > 0) {
-        EmptyResult result = RecoveryPoints.of(aws).emptyVault(name,
+        EmptyResult result = RecoveryPoints.of(aws()).emptyVault(name,
             EmptyOptions.defaults().withTimeout(timeout), p -> LOG.fine(p.toString()));
         result.actions().forEach(a -> diags.addWarning("Backup Vault (" + name + ")", a));
         LOG.info(result.summary());
@@ -243,19 +227,15 @@ public final class BackupVaultResource implements Resource {
 
   @Override
   public List<ImportedResource> importState(String id, Diagnostics diags) {
-    if (!id.matches("[A-Za-z0-9_-]{2,50}")) {
-      diags.addError("Invalid Import ID", "The import ID of backup_vault is the vault's name "
-          + "(2 to 50 letters, digits, '-' and '_'), got \"" + id + "\".");
-      return List.of();
-    }
-    if (!configured(diags)) {
+    if (!validImportId(id, "[A-Za-z0-9_-]{2,50}", "The import ID of backup_vault is the "
+        + "vault's name (2 to 50 letters, digits, '-' and '_')", diags) || !configured(diags)) {
       return List.of();
     }
     try {
       if (vaults().findByName(id).isEmpty()) {
         diags.addError("Cannot Import Backup Vault (" + id + ")", "There is no Backup Vault "
-            + "named \"" + id + "\" in account " + aws.accountId() + ", region "
-            + aws.region().id() + ". Check the name, account and region.");
+            + "named \"" + id + "\" in account " + aws().accountId() + ", region "
+            + aws().region().id() + ". Check the name, account and region.");
         return List.of();
       }
     } catch (RuntimeException e) {
@@ -315,7 +295,7 @@ public final class BackupVaultResource implements Resource {
   }
 
   private Map<String, String> withDefaultTags(Map<String, String> tags) {
-    Map<String, String> all = new LinkedHashMap<>(aws.settings().defaultTags());
+    Map<String, String> all = new LinkedHashMap<>(aws().settings().defaultTags());
     if (tags != null) {
       all.putAll(tags);
     }
@@ -323,7 +303,7 @@ public final class BackupVaultResource implements Resource {
   }
 
   private boolean configured(Diagnostics diags) {
-    if (aws == null) {
+    if (aws() == null) {
       diags.addError("Provider Not Configured", "backup_vault needs the backup provider's AWS "
           + "clients, and the provider was not configured; this is a bug in the provider.");
       return false;
@@ -332,11 +312,11 @@ public final class BackupVaultResource implements Resource {
   }
 
   private BackupVaults vaults() {
-    return new BackupVaults(aws.backup());
+    return new BackupVaults(aws().backup());
   }
 
   private VaultReader reader() {
-    return new VaultReader(vaults(), aws.settings().defaultTags(), now);
+    return new VaultReader(vaults(), aws().settings().defaultTags(), now);
   }
 
   /**

@@ -61,18 +61,10 @@ public final class BackupVaultSchema {
             .validators(Validators.arn())
             .planModifiers(PlanModifiers.useStateForUnknown(),
                 PlanModifiers.requiresReplaceIfConfigured()))
-        .attribute(Attribute.number("min_retention_days").optional()
-            .description("Logically air-gapped vaults only (required there): the shortest "
-                + "retention, in days (at least 7), a recovery point may have. Changing it "
-                + "replaces the vault.")
-            .validators(Validators.intBetween(7, 36500))
-            .planModifiers(PlanModifiers.requiresReplace()))
-        .attribute(Attribute.number("max_retention_days").optional()
-            .description("Logically air-gapped vaults only (required there): the longest "
-                + "retention, in days, a recovery point may have. Changing it replaces the "
-                + "vault.")
-            .validators(Validators.intBetween(7, 36500))
-            .planModifiers(PlanModifiers.requiresReplace()))
+        .attribute(airGappedRetention("min_retention_days",
+            "the shortest retention, in days (at least 7), a recovery point may have."))
+        .attribute(airGappedRetention("max_retention_days",
+            "the longest retention, in days, a recovery point may have."))
         .attribute(Attribute.nested("lock", Nesting.SINGLE, List.of(
                 Attribute.number("min_retention_days").optional()
                     .description("Shortest retention, in days, of a recovery point in the "
@@ -129,5 +121,17 @@ public final class BackupVaultSchema {
                 + "null for governance mode or no lock."))
         .block(Timeouts.block("create", "delete"))
         .build();
+  }
+
+  /**
+   * A logically air-gapped vault's retention bound ({@code what} it bounds): days, 7 to 36500,
+   * fixed when the vault is created.
+   */
+  private static Attribute.Builder airGappedRetention(String name, String what) {
+    return Attribute.number(name).optional()
+        .description("Logically air-gapped vaults only (required there): " + what
+            + " Changing it replaces the vault.")
+        .validators(Validators.intBetween(7, 36500))
+        .planModifiers(PlanModifiers.requiresReplace());
   }
 }

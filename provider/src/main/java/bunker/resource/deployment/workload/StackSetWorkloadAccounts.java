@@ -62,27 +62,49 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         ? CallAs.SELF : CallAs.DELEGATED_ADMIN;
   }
 
+  /** The deployment's StackSet: its name, and the CloudFormation calls made as {@code as}. */
+  private record Target(String name, CallAs as, StackSets sets) {
+    Optional<StackSet> find() {
+      return sets.findByName(name);
+    }
+
+    List<StackInstanceSummary> instances() {
+      return sets.instances(name);
+    }
+
+    /** How the state records the CallAs. */
+    String callAs() {
+      return as.toString();
+    }
+  }
+
+  private Target target(DeploymentSpec spec) {
+    CallAs as = callAs(spec.environment());
+    return new Target(Names.of(spec).stackSet(), as,
+        new StackSets(central.cloudFormation(), waiters, as));
+  }
+
   @Override
   public WorkloadState apply(WorkloadRequest request, WorkloadState prior) {
     DeploymentSpec spec = request.spec();
-    String name = Names.of(spec).stackSet();
-    CallAs as = callAs(spec.environment());
-    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
-    WorkloadState state = prior.withStackSet(name, prior.stackSetId(), as.toString());
+    Target target = target(spec);
+    String name = target.name();
+    StackSets sets = target.sets();
+    WorkloadState state = prior.withStackSet(name, prior.stackSetId(), target.callAs());
     String step = "deploying the helper";
     try {
       state = state.withHelperTopicArn(helper.ensure(spec));
       String body = template.apply(request);
-      Optional<StackSet> found = sets.findByName(name);
+      Optional<StackSet> found = target.find();
       List<String> deployed = new ArrayList<>(state.targets());
       if (found.isEmpty()) {
         step = "creating StackSet (" + name + ")";
         state = state.withStackSet(name, sets.create(name, body, Map.of(), tags(spec)),
-            as.toString()).withTargets(List.of()).withTemplate(StackSetTemplateKind.CURRENT);
+            target.callAs()).withTargets(List.of()).withTemplate(StackSetTemplateKind.CURRENT);
         deployed.clear();
       } else {
-        state = state.withStackSet(name, found.get().stackSetId(), as.toString());
-        deployed = deployedOus(found.get(), name, as, state.targets());
+        state = state.withStackSet(name, found.get().stackSetId(), target.callAs());
+        deployed = deployedOus(target, found.get(), state.targets());
         // The same template again re-runs every instance: how an instance left OUTDATED or
         // INOPERABLE by a failed operation is retried. A seed module's template is replaced
         // here too, the helper having taken over the seed module's above.
@@ -116,7 +138,7 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
         state = state.withTargets(desired);
       }
       step = "reading StackSet (" + name + ") instances";
-      return state.withAccounts(accounts(request, instances(name, as)));
+      return state.withAccounts(accounts(request, target.instances()));
     } catch (RuntimeException e) {
       throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
     }
@@ -125,44 +147,41 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   @Override
   public WorkloadState read(WorkloadRequest request, WorkloadState state) {
     DeploymentSpec spec = request.spec();
-    String name = Names.of(spec).stackSet();
-    CallAs as = callAs(spec.environment());
-    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
-    Optional<StackSet> found = sets.findByName(name);
+    Target target = target(spec);
+    Optional<StackSet> found = target.find();
     String topic = helper.find(spec).orElse("");
     if (found.isEmpty()) {
-      return WorkloadState.empty(MemberMode.STACKSET).withStackSet(name, "", as.toString())
-          .withHelperTopicArn(topic);
+      return WorkloadState.empty(MemberMode.STACKSET)
+          .withStackSet(target.name(), "", target.callAs()).withHelperTopicArn(topic);
     }
-    return state.withStackSet(name, found.get().stackSetId(), as.toString())
-        .withTargets(deployedOus(found.get(), name, as, state.targets()))
+    return state.withStackSet(target.name(), found.get().stackSetId(), target.callAs())
+        .withTargets(deployedOus(target, found.get(), state.targets()))
         .withTemplate(StackSetTemplateKind.of(found.get(), template.apply(request), Names.of(spec)))
         .withHelperTopicArn(topic)
-        .withAccounts(accounts(request, instances(name, as)));
+        .withAccounts(accounts(request, target.instances()));
   }
 
   @Override
   public void delete(WorkloadRequest request, WorkloadState state) {
     DeploymentSpec spec = request.spec();
-    String name = Names.of(spec).stackSet();
-    CallAs as = callAs(spec.environment());
-    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
+    Target target = target(spec);
+    String name = target.name();
     String step = "moving StackSet (" + name + ") from the seed module's template to Bunker's";
     try {
-      takeOverSeedModule(request, sets);
+      takeOverSeedModule(request, target);
       step = "reading StackSet (" + name + ")";
-      Optional<StackSet> found = sets.findByName(name);
+      Optional<StackSet> found = target.find();
       if (found.isPresent()) {
-        List<String> ous = deployedOus(found.get(), name, as, state.targets());
-        if (!ous.isEmpty() || sets.instanceCount(name) > 0) {
+        List<String> ous = deployedOus(target, found.get(), state.targets());
+        if (!ous.isEmpty() || target.sets().instanceCount(name) > 0) {
           Set<String> all = new TreeSet<>(ous);
           all.addAll(state.targets());
           all.addAll(spec.sortedTargets());
           step = "deleting StackSet (" + name + ") instances";
-          deleteInstances(sets, name, new ArrayList<>(all), spec, request);
+          deleteInstances(target, new ArrayList<>(all), spec, request);
         }
         step = "deleting StackSet (" + name + ")";
-        sets.delete(name);
+        target.sets().delete(name);
       }
       // Last: the member stacks' deletes call the helper (aws-api-facts §0.17).
       step = "releasing the deployment helper";
@@ -177,17 +196,15 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     if (request.forceDestroy()) {
       return List.of();
     }
-    String name = Names.of(request.spec()).stackSet();
-    CallAs as = callAs(request.spec().environment());
-    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
-    if (sets.findByName(name).isEmpty()) {
+    Target target = target(request.spec());
+    if (target.find().isEmpty()) {
       return List.of();
     }
-    Optional<Finding> moved = takeOverForCheck(request, sets);
+    Optional<Finding> moved = takeOverForCheck(request, target);
     if (moved.isPresent()) {
       return List.of(moved.get());
     }
-    return check(request, instanceStatus(name, as, null), VaultRemovalCheck.Operation.DESTROY);
+    return check(request, instanceStatus(target, null), VaultRemovalCheck.Operation.DESTROY);
   }
 
   /**
@@ -200,26 +217,24 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       return List.of();
     }
     DeploymentSpec spec = request.spec();
-    String name = Names.of(spec).stackSet();
-    CallAs as = callAs(spec.environment());
-    StackSets sets = new StackSets(central.cloudFormation(), waiters, as);
-    Optional<StackSet> found = sets.findByName(name);
+    Target target = target(spec);
+    Optional<StackSet> found = target.find();
     if (found.isEmpty()) {
       return List.of();
     }
-    List<String> removed = minus(deployedOus(found.get(), name, as, prior.targets()),
+    List<String> removed = minus(deployedOus(target, found.get(), prior.targets()),
         spec.sortedTargets());
     if (removed.isEmpty()) {
       return List.of();
     }
-    Optional<Finding> moved = takeOverForCheck(request, sets);
+    Optional<Finding> moved = takeOverForCheck(request, target);
     if (moved.isPresent()) {
       return List.of(moved.get());
     }
     TargetAccounts targets = new TargetAccounts(new OrganizationUnits(central.organizations()));
     Set<String> leaving = targets.under(removed, spec.environment());
     leaving.removeAll(targets.of(spec));
-    return check(request, instanceStatus(name, as, leaving),
+    return check(request, instanceStatus(target, leaving),
         VaultRemovalCheck.Operation.REMOVE_ACCOUNTS);
   }
 
@@ -231,10 +246,11 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
    * seed module's vault resources that CloudFormation removes are released, and Bunker's vault
    * resource adopts the vaults with their recovery points.
    */
-  private void takeOverSeedModule(WorkloadRequest request, StackSets sets) {
+  private void takeOverSeedModule(WorkloadRequest request, Target target) {
     DeploymentSpec spec = request.spec();
-    String name = Names.of(spec).stackSet();
-    Optional<StackSet> found = sets.findByName(name);
+    String name = target.name();
+    StackSets sets = target.sets();
+    Optional<StackSet> found = target.find();
     String body = template.apply(request);
     if (found.isEmpty()
         || StackSetTemplateKind.of(found.get(), body, Names.of(spec))
@@ -247,14 +263,14 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   /** {@link #takeOverSeedModule} before a check; its failure as the check's error. */
-  private Optional<Finding> takeOverForCheck(WorkloadRequest request, StackSets sets) {
+  private Optional<Finding> takeOverForCheck(WorkloadRequest request, Target target) {
     try {
-      takeOverSeedModule(request, sets);
+      takeOverSeedModule(request, target);
       return Optional.empty();
     } catch (RuntimeException e) {
       return Optional.of(Finding.error("The StackSet Could Not Be Moved from the Seed Module's"
           + " Template to Bunker's", "Before its workload vaults can be checked, StackSet "
-          + Names.of(request.spec()).stackSet() + " must run Bunker's template (only Bunker's"
+          + target.name() + " must run Bunker's template (only Bunker's"
           + " member stacks let the helper count recovery points): " + Fanout.describe(e)
           + ". No workload vault or recovery point was deleted; fix the cause and run the"
           + " operation again."));
@@ -262,9 +278,9 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
   }
 
   /** Account → whether its instance is CURRENT, for the instances of {@code only} (all: null). */
-  private Map<String, Boolean> instanceStatus(String name, CallAs as, Set<String> only) {
+  private static Map<String, Boolean> instanceStatus(Target target, Set<String> only) {
     Map<String, Boolean> out = new TreeMap<>();
-    for (StackInstanceSummary i : instances(name, as)) {
+    for (StackInstanceSummary i : target.instances()) {
       if (only == null || only.contains(i.account())) {
         out.merge(i.account(), MemberAccount.INSTANCE_CURRENT.equals(i.statusAsString()),
             Boolean::logicalAnd);
@@ -293,8 +309,10 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
    * its retries), and the same request then succeeds; CloudFormation itself never retries an
    * operation.
    */
-  private static void deleteInstances(StackSets sets, String name, List<String> ous,
-      DeploymentSpec spec, WorkloadRequest request) {
+  private static void deleteInstances(Target target, List<String> ous, DeploymentSpec spec,
+      WorkloadRequest request) {
+    String name = target.name();
+    StackSets sets = target.sets();
     for (int attempt = 1; ; attempt++) {
       try {
         sets.waitForOperation(name, sets.deleteInstances(name, ous, regions(spec),
@@ -330,10 +348,10 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
    * OUs with instances: the set's own list, else the instances' OUs, else (when instances exist
    * but neither says their OU, as the emulator does) the OUs this state recorded.
    */
-  private List<String> deployedOus(StackSet set, String name, CallAs as, List<String> recorded) {
+  private static List<String> deployedOus(Target target, StackSet set, List<String> recorded) {
     Set<String> ous = new TreeSet<>(set.organizationalUnitIds());
     if (ous.isEmpty()) {
-      List<StackInstanceSummary> instances = instances(name, as);
+      List<StackInstanceSummary> instances = target.instances();
       instances.forEach(i -> {
         if (i.organizationalUnitId() != null && !i.organizationalUnitId().isEmpty()) {
           ous.add(i.organizationalUnitId());
@@ -344,10 +362,6 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       }
     }
     return new ArrayList<>(ous);
-  }
-
-  private List<StackInstanceSummary> instances(String name, CallAs as) {
-    return new StackSets(central.cloudFormation(), waiters, as).instances(name);
   }
 
   /**
