@@ -36,6 +36,8 @@ public final class PluginServer implements AutoCloseable {
   static final int MAX_MESSAGE_BYTES = 256 << 20;
 
   private static final String TRUST_STORE = "javax.net.ssl.trustStore";
+  /** The JDK's PBKDF2 rounds for a key put in a PKCS12 key store (default 10,000). */
+  private static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
 
   private final Server server;
   private final InetSocketAddress address;
@@ -290,18 +292,30 @@ public final class PluginServer implements AutoCloseable {
       // Netty's first SSL context initialises a throw-away default JDK context to list
       // protocols and ciphers, which loads and checks the JDK's whole CA store: ~90 ms of
       // every start, for nothing, since we trust one pinned certificate. Point that one
-      // initialisation at no store, then restore the property so that later clients (the
-      // AWS SDK) get the real one. Nothing else makes TLS contexts this early in the process.
-      boolean unset = System.getProperty(TRUST_STORE) == null;
-      if (unset) {
-        System.setProperty(TRUST_STORE, "NONE");
+      // initialisation at no store. And JdkSslServerContext's static initialiser probes
+      // whether trust managers can be wrapped by putting a test RSA key of Netty's into an
+      // in-memory PKCS12 key store under a random password and reading it back: 10,000 PBKDF2
+      // rounds each way, ~170 ms of a start on the interpreter and C1 (docs/benchmarks.md).
+      // That store is never written anywhere, so one round does. Then restore both properties,
+      // so that later clients (the AWS SDK) get the real store and defaults. Nothing else
+      // makes TLS contexts or key stores this early in the process (the server key is made
+      // and awaited before this).
+      String[][] throwAway = {{TRUST_STORE, "NONE"}, {KEY_PBE_ITERATIONS, "1"}};
+      boolean[] unset = new boolean[throwAway.length];
+      for (int i = 0; i < throwAway.length; i++) {
+        unset[i] = System.getProperty(throwAway[i][0]) == null;
+        if (unset[i]) {
+          System.setProperty(throwAway[i][0], throwAway[i][1]);
+        }
       }
       try {
         // The JDK provider does ALPN h2 on Java 17; no native library is needed.
         return GrpcSslContexts.configure(b, SslProvider.JDK).build();
       } finally {
-        if (unset) {
-          System.clearProperty(TRUST_STORE);
+        for (int i = 0; i < throwAway.length; i++) {
+          if (unset[i]) {
+            System.clearProperty(throwAway[i][0]);
+          }
         }
       }
     }
