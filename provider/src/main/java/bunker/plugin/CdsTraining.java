@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +47,9 @@ public final class CdsTraining {
     env.put("PLUGIN_CLIENT_CERT", terraform.certificatePem());
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     CountDownLatch shutdown = new CountDownLatch(1);
-    if (Main.serve(env, ServerIdentity.generateInBackground(), Main.providerService(),
+    // the start's own order: key, then provider on a background thread; the server meanwhile
+    FutureTask<ServerIdentity> identity = ServerIdentity.task();
+    if (Main.serve(env, identity, new DeferredRegistry(Main.startInBackground(identity)),
             new PrintStream(stdout, true), System.err, shutdown::countDown)
         .isEmpty()) {
       System.exit(1);

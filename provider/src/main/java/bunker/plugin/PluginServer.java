@@ -1,6 +1,7 @@
 package bunker.plugin;
 
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -60,16 +61,25 @@ public final class PluginServer implements AutoCloseable {
 
   /** Starts configuring a server for {@code provider} (a {@code tfplugin6.Provider} service). */
   public static Builder builder(BindableService provider) {
+    return new Builder(DeferredRegistry.of(provider));
+  }
+
+  /**
+   * Starts configuring a server for the provider methods of {@code provider}, such as a
+   * {@link DeferredRegistry} whose service is still being built.
+   */
+  static Builder builder(HandlerRegistry provider) {
     return new Builder(provider);
   }
 
   /**
-   * Adds the provider and go-plugin's services to {@code builder} and raises the message size
-   * limit; {@code onShutdown} runs when Terraform calls {@code GRPCController.Shutdown}.
+   * Adds the provider (as the fallback registry: looked up after go-plugin's services) and
+   * go-plugin's services to {@code builder} and raises the message size limit; {@code
+   * onShutdown} runs when Terraform calls {@code GRPCController.Shutdown}.
    */
   public static <T extends ServerBuilder<T>> T bind(
-      T builder, BindableService provider, Runnable onShutdown) {
-    builder.addService(provider).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      T builder, HandlerRegistry provider, Runnable onShutdown) {
+    builder.fallbackHandlerRegistry(provider).maxInboundMessageSize(MAX_MESSAGE_BYTES);
     for (BindableService s : GoPluginServices.create(onShutdown)) {
       builder.addService(s);
     }
@@ -184,7 +194,7 @@ public final class PluginServer implements AutoCloseable {
 
   /** Options of a {@link PluginServer}; plaintext on any free port unless told otherwise. */
   public static final class Builder {
-    private final BindableService provider;
+    private final HandlerRegistry provider;
     private List<X509Certificate> clientCertificates = List.of();
     private Future<ServerIdentity> identity;
     private int minPort;
@@ -192,7 +202,7 @@ public final class PluginServer implements AutoCloseable {
     private Runnable onShutdown = NOTHING;
     private Consumer<String> onListening;
 
-    private Builder(BindableService provider) {
+    private Builder(HandlerRegistry provider) {
       this.provider = provider;
     }
 
@@ -225,9 +235,8 @@ public final class PluginServer implements AutoCloseable {
     }
 
     /**
-     * Receives the handshake line as soon as the socket listens and the certificate exists,
-     * before {@link #start} returns: Terraform may connect while the server is still being
-     * built; the kernel holds the connection until then.
+     * Receives the handshake line once the server is started and the certificate exists,
+     * before {@link #start} returns.
      */
     public Builder onListening(Consumer<String> announce) {
       this.onListening = announce;
@@ -240,7 +249,11 @@ public final class PluginServer implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts the server. */
+    /**
+     * Binds and starts the server. The server is built while the certificate is still being
+     * made on the other core (it is first needed by a TLS handshake); the handshake line goes
+     * out once both exist.
+     */
     public PluginServer start() throws IOException {
       Future<ServerIdentity> pending = null;
       if (!clientCertificates.isEmpty()) {
@@ -252,8 +265,6 @@ public final class PluginServer implements AutoCloseable {
       EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-boss", true));
       EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plugin", true));
       try {
-        ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
-        announce(port, id);
         NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
             .channelFactory(Listener.adopt(listener))
             .bossEventLoopGroup(boss)
@@ -262,11 +273,13 @@ public final class PluginServer implements AutoCloseable {
         // walks every jar of the class path and builds a logged exception, on every start.
         InternalNettyServerBuilder.setStatsEnabled(nb, false);
         InternalNettyServerBuilder.setTracingEnabled(nb, false);
-        if (id != null) {
-          nb.sslContext(sslContext(id));
+        if (pending != null) {
+          nb.sslContext(sslContext(pending));
         }
         Runnable quiesceThenExit = new Quiesce(onShutdown, boss, workers);
         Server server = bind(nb, provider, quiesceThenExit).build().start();
+        ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
+        announce(port, id);
         return new PluginServer(server, new InetSocketAddress("127.0.0.1", port),
             Optional.ofNullable(id), boss, workers);
       } catch (IOException | RuntimeException e) {
@@ -283,7 +296,7 @@ public final class PluginServer implements AutoCloseable {
       }
     }
 
-    private SslContext sslContext(ServerIdentity serverId) throws IOException {
+    private SslContext sslContext(Future<ServerIdentity> serverId) throws IOException {
       SslContextBuilder b =
           SslContextBuilder.forServer(new FixedKeyManager(serverId))
               .trustManager(new PinnedClientTrust(clientCertificates))
@@ -298,8 +311,8 @@ public final class PluginServer implements AutoCloseable {
       // rounds each way, ~170 ms of a start on the interpreter and C1 (docs/benchmarks.md).
       // That store is never written anywhere, so one round does. Then restore both properties,
       // so that later clients (the AWS SDK) get the real store and defaults. Nothing else
-      // makes TLS contexts or key stores this early in the process (the server key is made
-      // and awaited before this).
+      // makes TLS contexts or key stores this early in the process (the server key is made on
+      // another thread, but with KeyPairGenerator and Signature: no key store, no TLS).
       String[][] throwAway = {{TRUST_STORE, "NONE"}, {KEY_PBE_ITERATIONS, "1"}};
       boolean[] unset = new boolean[throwAway.length];
       for (int i = 0; i < throwAway.length; i++) {
