@@ -67,12 +67,7 @@ public final class Main {
     // that prints, goes to stderr from the very first instruction.
     PrintStream stdout = System.out;
     System.setOut(System.err);
-    // The server runs on NIO (PluginServer). Left to itself, gRPC's Netty glue still probes
-    // for the epoll transport on every start: it copies a native library out of its jar into
-    // /tmp and loads it, ~25 ms to the first answered RPC (docs/benchmarks.md), for nothing.
-    if (System.getProperty(NO_NATIVE_TRANSPORT) == null) {
-      System.setProperty(NO_NATIVE_TRANSPORT, "true");
-    }
+    noNativeTransport();
     // slf4j-api is on the class path (AWS SDK) with no binding: Netty would pick it, print
     // three lines of complaint and then drop its logs. Route Netty to java.util.logging.
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
@@ -100,6 +95,18 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     System.exit(0);
+  }
+
+  /**
+   * The server runs on NIO (PluginServer). Left to itself, gRPC's Netty glue still probes for
+   * the epoll transport on every start: it copies a native library out of its jar into /tmp and
+   * loads it, ~25 ms to the first answered RPC (docs/benchmarks.md), for nothing. Call before
+   * any Netty channel class loads.
+   */
+  static void noNativeTransport() {
+    if (System.getProperty(NO_NATIVE_TRANSPORT) == null) {
+      System.setProperty(NO_NATIVE_TRANSPORT, "true");
+    }
   }
 
   /**
