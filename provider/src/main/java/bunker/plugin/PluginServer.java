@@ -261,14 +261,16 @@ public final class PluginServer implements AutoCloseable {
       }
       ServerSocketChannel listener = Listener.bind(minPort, maxPort);
       int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-      // Daemon threads: the process ends through Shutdown (System.exit) or with main.
-      EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-boss", true));
-      EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plugin", true));
+      // One event loop accepts and serves: Terraform opens one connection (Netty's default,
+      // two loops per core plus the acceptor's, opened three selectors nobody used on every
+      // start), and the RPCs themselves run on gRPC's application executor. A daemon thread:
+      // the process ends through Shutdown (System.exit) or with main.
+      EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin", true));
       try {
         NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
             .channelFactory(Listener.adopt(listener))
-            .bossEventLoopGroup(boss)
-            .workerEventLoopGroup(workers);
+            .bossEventLoopGroup(loop)
+            .workerEventLoopGroup(loop);
         // No census on the class path: without these gRPC looks for it anyway, and each miss
         // walks every jar of the class path and builds a logged exception, on every start.
         InternalNettyServerBuilder.setStatsEnabled(nb, false);
@@ -276,16 +278,15 @@ public final class PluginServer implements AutoCloseable {
         if (pending != null) {
           nb.sslContext(sslContext(pending));
         }
-        Runnable quiesceThenExit = new Quiesce(onShutdown, boss, workers);
+        Runnable quiesceThenExit = new Quiesce(onShutdown, loop);
         Server server = bind(nb, provider, quiesceThenExit).build().start();
         ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
         announce(port, id);
         return new PluginServer(server, new InetSocketAddress("127.0.0.1", port),
-            Optional.ofNullable(id), boss, workers);
+            Optional.ofNullable(id), loop);
       } catch (IOException | RuntimeException e) {
         listener.close();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         throw e;
       }
     }
