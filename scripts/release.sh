@@ -97,9 +97,12 @@ cp "$HELPER_ZIP" "$PKG/lib/"
 # (tcnative; the plugin's TLS is the JDK's, as BoringSSL does not ask for the P-521 signature
 # of Terraform's client certificate, docs/benchmarks.md) and the epoll transports (the server
 # runs on NIO and Main turns Netty's native transport probe off). Entry bytes are unchanged,
-# so jar signatures stay valid.
-python3 - "$PKG/lib" <<'PY'
-import glob, os, sys, zipfile
+# so jar signatures stay valid; only the provider's own (unsigned) jar loses its manifest's
+# Class-Path (Maven's lib/*.jar, relative to the jar: lib/lib/*.jar here, which the class loader
+# tried to open one by one, a FileNotFoundException each, in every process; the launcher names
+# the class path itself).
+python3 - "$PKG/lib" "$(basename "$JAR")" <<'PY'
+import glob, os, re, sys, zipfile
 for jar in sorted(glob.glob(os.path.join(sys.argv[1], "*.jar"))):
     out = jar + ".tmp"
     with zipfile.ZipFile(jar) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
@@ -107,10 +110,14 @@ for jar in sorted(glob.glob(os.path.join(sys.argv[1], "*.jar"))):
             name = info.filename
             if name.startswith("META-INF/native/") and not name.endswith("/"):
                 continue
+            data = src.read(info)
+            if name == "META-INF/MANIFEST.MF" and os.path.basename(jar) == sys.argv[2]:
+                # an attribute and its continuation lines (which start with one space)
+                data = re.sub(rb"^Class-Path:.*\r?\n(?: .*\r?\n)*", b"", data, flags=re.M)
             copy = zipfile.ZipInfo(name, date_time=info.date_time)
             copy.external_attr = info.external_attr
             copy.compress_type = zipfile.ZIP_STORED
-            dst.writestr(copy, src.read(info))
+            dst.writestr(copy, data)
     os.replace(out, jar)
 PY
 jars=$(cd "$PKG/lib" && ls ./*.jar | sed 's|^\./||' | sort)
