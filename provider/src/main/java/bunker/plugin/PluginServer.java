@@ -4,15 +4,17 @@ import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -323,8 +325,18 @@ public final class PluginServer implements AutoCloseable {
         }
       }
       try {
-        // The JDK provider does ALPN h2 on Java 17; no native library is needed.
-        return GrpcSslContexts.configure(b, SslProvider.JDK).build();
+        // What GrpcSslContexts.configure(b, SslProvider.JDK) sets, without its probe: it builds
+        // and initialises a throw-away SSLContext and engine to learn whether the JDK does
+        // ALPN, which Java 9 and later always do (this runtime is 17), and looks for Jetty's
+        // ALPN classes on the class path. NettyServerBuilder checks ALPN and h2 again.
+        return b.sslProvider(SslProvider.JDK)
+            .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+            .applicationProtocolConfig(new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                "h2"))
+            .build();
       } finally {
         for (int i = 0; i < throwAway.length; i++) {
           if (unset[i]) {
