@@ -93,22 +93,31 @@ cp "$HELPER_ZIP" "$PKG/lib/"
 # Size (the zip's budget is 60 MB): each jar rewritten with its entries stored, not deflated,
 # so that the zip compresses a whole jar in one stream (the AWS SDK's model classes repeat each
 # other: a third smaller than their jars deflated class by class; stored jars also load with no
-# inflating). Out of grpc-netty-shaded go netty's BoringSSL (tcnative) libraries, never loaded
-# (the plugin's TLS is the JDK's: BoringSSL offers no P-521 signatures), and the native
-# transports of other platforms. Entry bytes are unchanged, so jar signatures stay valid.
-python3 - "$PKG/lib" <<'PY'
-import glob, os, sys, zipfile
+# inflating). Out of grpc-netty-shaded go its native libraries, never loaded: netty's BoringSSL
+# (tcnative; the plugin's TLS is the JDK's, as BoringSSL does not ask for the P-521 signature
+# of Terraform's client certificate, docs/benchmarks.md) and the epoll transports (the server
+# runs on NIO and Main turns Netty's native transport probe off). Entry bytes are unchanged,
+# so jar signatures stay valid; only the provider's own (unsigned) jar loses its manifest's
+# Class-Path (Maven's lib/*.jar, relative to the jar: lib/lib/*.jar here, which the class loader
+# tried to open one by one, a FileNotFoundException each, in every process; the launcher names
+# the class path itself).
+python3 - "$PKG/lib" "$(basename "$JAR")" <<'PY'
+import glob, os, re, sys, zipfile
 for jar in sorted(glob.glob(os.path.join(sys.argv[1], "*.jar"))):
     out = jar + ".tmp"
     with zipfile.ZipFile(jar) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
         for info in src.infolist():
             name = info.filename
-            if name.startswith("META-INF/native/") and ("tcnative" in name or "x86_64" not in name):
+            if name.startswith("META-INF/native/") and not name.endswith("/"):
                 continue
+            data = src.read(info)
+            if name == "META-INF/MANIFEST.MF" and os.path.basename(jar) == sys.argv[2]:
+                # an attribute and its continuation lines (which start with one space)
+                data = re.sub(rb"^Class-Path:.*\r?\n(?: .*\r?\n)*", b"", data, flags=re.M)
             copy = zipfile.ZipInfo(name, date_time=info.date_time)
             copy.external_attr = info.external_attr
             copy.compress_type = zipfile.ZIP_STORED
-            dst.writestr(copy, src.read(info))
+            dst.writestr(copy, data)
     os.replace(out, jar)
 PY
 jars=$(cd "$PKG/lib" && ls ./*.jar | sed 's|^\./||' | sort)

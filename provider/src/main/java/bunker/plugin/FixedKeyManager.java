@@ -6,6 +6,7 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
@@ -17,13 +18,17 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <p>Given a bare key instead, Netty re-encodes it to PEM and parses it back, through
  * BouncyCastle's provider when that is on the class path; this keeps the start path off that
  * detour and away from key stores.
+ *
+ * <p>The identity may still be in the making when the TLS context is built: the server is built
+ * while the second core makes the key, and the key is first asked for by a TLS handshake,
+ * which only a client that read the handshake line (certificate included) starts.
  */
 final class FixedKeyManager extends SimpleKeyManagerFactory {
   private static final String ALIAS = "bunker";
 
   private final KeyManager manager;
 
-  FixedKeyManager(ServerIdentity identity) {
+  FixedKeyManager(Future<ServerIdentity> identity) {
     this.manager = new Manager(identity);
   }
 
@@ -39,9 +44,9 @@ final class FixedKeyManager extends SimpleKeyManagerFactory {
   }
 
   private static final class Manager extends X509ExtendedKeyManager {
-    private final ServerIdentity identity;
+    private final Future<ServerIdentity> identity;
 
-    Manager(ServerIdentity identity) {
+    Manager(Future<ServerIdentity> identity) {
       this.identity = identity;
     }
 
@@ -73,13 +78,13 @@ final class FixedKeyManager extends SimpleKeyManagerFactory {
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
       return ALIAS.equals(alias)
-          ? new X509Certificate[] {identity.certificate()}
+          ? new X509Certificate[] {ServerIdentity.await(identity).certificate()}
           : null;
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-      return ALIAS.equals(alias) ? identity.privateKey() : null;
+      return ALIAS.equals(alias) ? ServerIdentity.await(identity).privateKey() : null;
     }
   }
 }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,10 +39,22 @@ final class HclogHandler extends Handler {
    */
   static final List<String> SECRET_LOGGERS = List.of("org.apache.http.wire",
       "org.apache.http.headers");
-  private static final List<Logger> SILENCED = SECRET_LOGGERS.stream().map(Logger::getLogger)
-      .toList();
+  private static final List<Logger> SILENCED = silenced();
 
   private final PrintStream out;
+
+  /**
+   * A loop, not {@code stream().map(Logger::getLogger)}: a method reference to a
+   * caller-sensitive method spins an injected invoker and its method handles, ~5 ms of every
+   * start (docs/benchmarks.md, "no lambdas on the start path").
+   */
+  private static List<Logger> silenced() {
+    List<Logger> loggers = new ArrayList<>();
+    for (String name : SECRET_LOGGERS) {
+      loggers.add(Logger.getLogger(name));
+    }
+    return List.copyOf(loggers);
+  }
 
   HclogHandler(PrintStream out, Level level) {
     this.out = out;
@@ -63,7 +76,9 @@ final class HclogHandler extends Handler {
     root.setLevel(level);
     // The JDK logs every certificate it parses at debug level, the whole trust store included.
     QUIET.setLevel(Level.INFO);
-    SILENCED.forEach(l -> l.setLevel(Level.OFF));
+    for (Logger l : SILENCED) {
+      l.setLevel(Level.OFF);
+    }
   }
 
   /** A logger whose records may carry credentials (also when someone re-enables it). */

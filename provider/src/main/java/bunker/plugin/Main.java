@@ -3,13 +3,18 @@ package bunker.plugin;
 import bunker.protocol.ProviderService;
 import bunker.provider.BackupProvider;
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.PrintStream;
 import java.security.cert.CertificateException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +37,9 @@ public final class Main {
   /** The provider source address Terraform knows us by. */
   public static final String SOURCE_ADDRESS = "terraform.local/bunker/backup";
 
+  /** Netty's switch for its native transports, under grpc-netty-shaded's package prefix. */
+  static final String NO_NATIVE_TRANSPORT = "io.grpc.netty.shaded.io.netty.transport.noNative";
+
   /** A holder, so that java.util.logging starts when first used, not when Main loads. */
   private static final class Log {
     static final Logger LOG = Logger.getLogger("bunker.plugin");
@@ -40,17 +48,26 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // The certificate is on the path to the handshake line: start it before anything else.
-    Future<ServerIdentity> identity = null;
-    if (PluginEnvironment.MAGIC_COOKIE_VALUE.equals(
-            System.getenv(PluginEnvironment.MAGIC_COOKIE_KEY))
-        && System.getenv("PLUGIN_CLIENT_CERT") != null) {
-      identity = ServerIdentity.generateInBackground();
+    // The certificate is on the path to the handshake line: start it before anything else, and
+    // the provider (its schemas) after it on the same background thread.
+    FutureTask<ServerIdentity> identity = null;
+    FutureTask<BindableService> provider = null;
+    if (args.length == 0
+        && PluginEnvironment.MAGIC_COOKIE_VALUE.equals(
+            System.getenv(PluginEnvironment.MAGIC_COOKIE_KEY))) {
+      // before the background thread: a provider that cannot be built is a panic, as it was
+      // when main built it
+      Thread.setDefaultUncaughtExceptionHandler(new Panic());
+      if (System.getenv("PLUGIN_CLIENT_CERT") != null) {
+        identity = ServerIdentity.task();
+      }
+      provider = startInBackground(identity);
     }
     // The real stdout is for the handshake line only; everything else, including any library
     // that prints, goes to stderr from the very first instruction.
     PrintStream stdout = System.out;
     System.setOut(System.err);
+    noNativeTransport();
     // slf4j-api is on the class path (AWS SDK) with no binding: Netty would pick it, print
     // three lines of complaint and then drop its logs. Route Netty to java.util.logging.
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
@@ -63,9 +80,11 @@ public final class Main {
       System.err.println("usage: terraform-provider-backup [--debug]");
       System.exit(2);
     }
-    Thread.setDefaultUncaughtExceptionHandler(new Panic());
+    if (provider == null) { // not started by Terraform: serve() says so and we exit
+      provider = new FutureTask<>(new ProviderBuild());
+    }
     Optional<PluginServer> server =
-        serve(env, identity, providerService(), stdout, System.err, new Exit());
+        serve(env, identity, new DeferredRegistry(provider), stdout, System.err, new Exit());
     if (server.isEmpty()) {
       System.exit(1);
     }
@@ -76,6 +95,18 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     System.exit(0);
+  }
+
+  /**
+   * The server runs on NIO (PluginServer). Left to itself, gRPC's Netty glue still probes for
+   * the epoll transport on every start: it copies a native library out of its jar into /tmp and
+   * loads it, ~25 ms to the first answered RPC (docs/benchmarks.md), for nothing. Call before
+   * any Netty channel class loads.
+   */
+  static void noNativeTransport() {
+    if (System.getProperty(NO_NATIVE_TRANSPORT) == null) {
+      System.setProperty(NO_NATIVE_TRANSPORT, "true");
+    }
   }
 
   /**
@@ -134,7 +165,7 @@ public final class Main {
   static Optional<PluginServer> serve(
       Map<String, String> env,
       Future<ServerIdentity> identity,
-      BindableService provider,
+      HandlerRegistry provider,
       PrintStream stdout,
       PrintStream stderr,
       Runnable exit) {
@@ -214,5 +245,72 @@ public final class Main {
   /** The provider Terraform talks to: tfplugin6 over the {@code backup} provider. */
   static BindableService providerService() {
     return new ProviderService(new BackupProvider());
+  }
+
+  /**
+   * Runs {@code identity} (unless null), then builds {@link #providerService()}, on one daemon
+   * thread; returns the provider's task. The provider is not needed before its first call, so
+   * the main thread builds the server meanwhile ({@link DeferredRegistry}).
+   */
+  static FutureTask<BindableService> startInBackground(FutureTask<ServerIdentity> identity) {
+    FutureTask<BindableService> provider = new FutureTask<>(new ProviderBuild());
+    Thread thread = new Thread(new Start(identity, provider), "plugin-start");
+    thread.setDaemon(true);
+    thread.start();
+    return provider;
+  }
+
+  /**
+   * {@link #providerService()} as a task (a class, not a lambda: see {@link Exit}), bound once
+   * so that the tfplugin6 method descriptors (every message class) load here too.
+   */
+  static final class ProviderBuild implements Callable<BindableService> {
+    @Override
+    public BindableService call() {
+      BindableService service = providerService();
+      ServerServiceDefinition bound = service.bindService();
+      return new Bound(bound);
+    }
+  }
+
+  /** A service bound once (gRPC's generated bindService builds a new definition each time). */
+  private static final class Bound implements BindableService {
+    private final ServerServiceDefinition definition;
+
+    Bound(ServerServiceDefinition definition) {
+      this.definition = definition;
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+      return definition;
+    }
+  }
+
+  /** The background start: the server key, then the provider. */
+  private static final class Start implements Runnable {
+    private final FutureTask<ServerIdentity> identity;
+    private final FutureTask<BindableService> provider;
+
+    Start(FutureTask<ServerIdentity> identity, FutureTask<BindableService> provider) {
+      this.identity = identity;
+      this.provider = provider;
+    }
+
+    @Override
+    public void run() {
+      if (identity != null) {
+        identity.run();
+      }
+      provider.run();
+      try {
+        provider.get();
+      } catch (ExecutionException e) {
+        // the uncaught-exception handler's business (Panic: the process ends, Terraform is told)
+        throw new IllegalStateException("cannot build the provider", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

@@ -1,17 +1,20 @@
 package bunker.plugin;
 
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,6 +39,8 @@ public final class PluginServer implements AutoCloseable {
   static final int MAX_MESSAGE_BYTES = 256 << 20;
 
   private static final String TRUST_STORE = "javax.net.ssl.trustStore";
+  /** The JDK's PBKDF2 rounds for a key put in a PKCS12 key store (default 10,000). */
+  private static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
 
   private final Server server;
   private final InetSocketAddress address;
@@ -58,16 +63,25 @@ public final class PluginServer implements AutoCloseable {
 
   /** Starts configuring a server for {@code provider} (a {@code tfplugin6.Provider} service). */
   public static Builder builder(BindableService provider) {
+    return new Builder(DeferredRegistry.of(provider));
+  }
+
+  /**
+   * Starts configuring a server for the provider methods of {@code provider}, such as a
+   * {@link DeferredRegistry} whose service is still being built.
+   */
+  static Builder builder(HandlerRegistry provider) {
     return new Builder(provider);
   }
 
   /**
-   * Adds the provider and go-plugin's services to {@code builder} and raises the message size
-   * limit; {@code onShutdown} runs when Terraform calls {@code GRPCController.Shutdown}.
+   * Adds the provider (as the fallback registry: looked up after go-plugin's services) and
+   * go-plugin's services to {@code builder} and raises the message size limit; {@code
+   * onShutdown} runs when Terraform calls {@code GRPCController.Shutdown}.
    */
   public static <T extends ServerBuilder<T>> T bind(
-      T builder, BindableService provider, Runnable onShutdown) {
-    builder.addService(provider).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      T builder, HandlerRegistry provider, Runnable onShutdown) {
+    builder.fallbackHandlerRegistry(provider).maxInboundMessageSize(MAX_MESSAGE_BYTES);
     for (BindableService s : GoPluginServices.create(onShutdown)) {
       builder.addService(s);
     }
@@ -182,7 +196,7 @@ public final class PluginServer implements AutoCloseable {
 
   /** Options of a {@link PluginServer}; plaintext on any free port unless told otherwise. */
   public static final class Builder {
-    private final BindableService provider;
+    private final HandlerRegistry provider;
     private List<X509Certificate> clientCertificates = List.of();
     private Future<ServerIdentity> identity;
     private int minPort;
@@ -190,7 +204,7 @@ public final class PluginServer implements AutoCloseable {
     private Runnable onShutdown = NOTHING;
     private Consumer<String> onListening;
 
-    private Builder(BindableService provider) {
+    private Builder(HandlerRegistry provider) {
       this.provider = provider;
     }
 
@@ -223,9 +237,8 @@ public final class PluginServer implements AutoCloseable {
     }
 
     /**
-     * Receives the handshake line as soon as the socket listens and the certificate exists,
-     * before {@link #start} returns: Terraform may connect while the server is still being
-     * built; the kernel holds the connection until then.
+     * Receives the handshake line once the server is started and the certificate exists,
+     * before {@link #start} returns.
      */
     public Builder onListening(Consumer<String> announce) {
       this.onListening = announce;
@@ -238,7 +251,11 @@ public final class PluginServer implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts the server. */
+    /**
+     * Binds and starts the server. The server is built while the certificate is still being
+     * made on the other core (it is first needed by a TLS handshake); the handshake line goes
+     * out once both exist.
+     */
     public PluginServer start() throws IOException {
       Future<ServerIdentity> pending = null;
       if (!clientCertificates.isEmpty()) {
@@ -246,31 +263,32 @@ public final class PluginServer implements AutoCloseable {
       }
       ServerSocketChannel listener = Listener.bind(minPort, maxPort);
       int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-      // Daemon threads: the process ends through Shutdown (System.exit) or with main.
-      EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-boss", true));
-      EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plugin", true));
+      // One event loop accepts and serves: Terraform opens one connection (Netty's default,
+      // two loops per core plus the acceptor's, opened three selectors nobody used on every
+      // start), and the RPCs themselves run on gRPC's application executor. A daemon thread:
+      // the process ends through Shutdown (System.exit) or with main.
+      EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin", true));
       try {
-        ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
-        announce(port, id);
         NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
             .channelFactory(Listener.adopt(listener))
-            .bossEventLoopGroup(boss)
-            .workerEventLoopGroup(workers);
+            .bossEventLoopGroup(loop)
+            .workerEventLoopGroup(loop);
         // No census on the class path: without these gRPC looks for it anyway, and each miss
         // walks every jar of the class path and builds a logged exception, on every start.
         InternalNettyServerBuilder.setStatsEnabled(nb, false);
         InternalNettyServerBuilder.setTracingEnabled(nb, false);
-        if (id != null) {
-          nb.sslContext(sslContext(id));
+        if (pending != null) {
+          nb.sslContext(sslContext(pending));
         }
-        Runnable quiesceThenExit = new Quiesce(onShutdown, boss, workers);
+        Runnable quiesceThenExit = new Quiesce(onShutdown, loop);
         Server server = bind(nb, provider, quiesceThenExit).build().start();
+        ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
+        announce(port, id);
         return new PluginServer(server, new InetSocketAddress("127.0.0.1", port),
-            Optional.ofNullable(id), boss, workers);
+            Optional.ofNullable(id), loop);
       } catch (IOException | RuntimeException e) {
         listener.close();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         throw e;
       }
     }
@@ -281,7 +299,7 @@ public final class PluginServer implements AutoCloseable {
       }
     }
 
-    private SslContext sslContext(ServerIdentity serverId) throws IOException {
+    private SslContext sslContext(Future<ServerIdentity> serverId) throws IOException {
       SslContextBuilder b =
           SslContextBuilder.forServer(new FixedKeyManager(serverId))
               .trustManager(new PinnedClientTrust(clientCertificates))
@@ -290,18 +308,40 @@ public final class PluginServer implements AutoCloseable {
       // Netty's first SSL context initialises a throw-away default JDK context to list
       // protocols and ciphers, which loads and checks the JDK's whole CA store: ~90 ms of
       // every start, for nothing, since we trust one pinned certificate. Point that one
-      // initialisation at no store, then restore the property so that later clients (the
-      // AWS SDK) get the real one. Nothing else makes TLS contexts this early in the process.
-      boolean unset = System.getProperty(TRUST_STORE) == null;
-      if (unset) {
-        System.setProperty(TRUST_STORE, "NONE");
+      // initialisation at no store. And JdkSslServerContext's static initialiser probes
+      // whether trust managers can be wrapped by putting a test RSA key of Netty's into an
+      // in-memory PKCS12 key store under a random password and reading it back: 10,000 PBKDF2
+      // rounds each way, ~170 ms of a start on the interpreter and C1 (docs/benchmarks.md).
+      // That store is never written anywhere, so one round does. Then restore both properties,
+      // so that later clients (the AWS SDK) get the real store and defaults. Nothing else
+      // makes TLS contexts or key stores this early in the process (the server key is made on
+      // another thread, but with KeyPairGenerator and Signature: no key store, no TLS).
+      String[][] throwAway = {{TRUST_STORE, "NONE"}, {KEY_PBE_ITERATIONS, "1"}};
+      boolean[] unset = new boolean[throwAway.length];
+      for (int i = 0; i < throwAway.length; i++) {
+        unset[i] = System.getProperty(throwAway[i][0]) == null;
+        if (unset[i]) {
+          System.setProperty(throwAway[i][0], throwAway[i][1]);
+        }
       }
       try {
-        // The JDK provider does ALPN h2 on Java 17; no native library is needed.
-        return GrpcSslContexts.configure(b, SslProvider.JDK).build();
+        // What GrpcSslContexts.configure(b, SslProvider.JDK) sets, without its probe: it builds
+        // and initialises a throw-away SSLContext and engine to learn whether the JDK does
+        // ALPN, which Java 9 and later always do (this runtime is 17), and looks for Jetty's
+        // ALPN classes on the class path. NettyServerBuilder checks ALPN and h2 again.
+        return b.sslProvider(SslProvider.JDK)
+            .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+            .applicationProtocolConfig(new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                "h2"))
+            .build();
       } finally {
-        if (unset) {
-          System.clearProperty(TRUST_STORE);
+        for (int i = 0; i < throwAway.length; i++) {
+          if (unset[i]) {
+            System.clearProperty(throwAway[i][0]);
+          }
         }
       }
     }

@@ -48,18 +48,22 @@ public record ServerIdentity(PrivateKey privateKey, X509Certificate certificate)
    * signing (the second core's work) overlap with everything else the start-up does.
    */
   public static FutureTask<ServerIdentity> generateInBackground() {
-    FutureTask<ServerIdentity> task =
-        new FutureTask<>(
-            new Callable<ServerIdentity>() {
-              @Override
-              public ServerIdentity call() {
-                return generate();
-              }
-            });
+    FutureTask<ServerIdentity> task = task();
     Thread thread = new Thread(task, "plugin-identity");
     thread.setDaemon(true);
     thread.start();
     return task;
+  }
+
+  /** {@link #generate()} as a task, for a thread of the caller's choosing to run. */
+  static FutureTask<ServerIdentity> task() {
+    return new FutureTask<>(
+        new Callable<ServerIdentity>() {
+          @Override
+          public ServerIdentity call() {
+            return generate();
+          }
+        });
   }
 
   /** Waits for a background generation, turning its failure into an unchecked exception. */

@@ -32,7 +32,7 @@ class MainTest {
     return Main.serve(
         env,
         null,
-        new ProviderGrpc.ProviderImplBase() {},
+        DeferredRegistry.of(new ProviderGrpc.ProviderImplBase() {}),
         new PrintStream(out, true),
         new PrintStream(err, true),
         exit);

@@ -95,6 +95,18 @@ class PluginServerTest {
     }
   }
 
+  /**
+   * The TLS context is built with the CA store switched off and one PBKDF2 round for Netty's
+   * throw-away key store (start-up time); both JDK properties are restored for the AWS SDK.
+   */
+  @Test
+  void mutualTls_start_leavesTheJdkTrustStoreAndKeyStoreDefaultsAsTheyWere() throws Exception {
+    try (PluginServer server = tls().start()) {
+      assertEquals(null, System.getProperty("javax.net.ssl.trustStore"));
+      assertEquals(null, System.getProperty("keystore.pkcs12.keyPbeIterationCount"));
+    }
+  }
+
   @Test
   void mutualTls_clientWithoutCertificate_isRefused() throws Exception {
     try (PluginServer server = tls().start()) {
