@@ -43,8 +43,8 @@ class HelperBucketEmuTest {
 
   @Test
   void createdFromS3_updatedToANewObject_releaseDeletesBucketAndObjects() throws IOException {
-    DeploymentSpec spec = emu.spec("hb", List.of(emu.ou("workloads/dev"))).toBuilder()
-        .centralPrefix(Emulator.uniqueName("bhb") + "-").build();
+    DeploymentSpec spec =
+        WorkloadFixture.uniqueCentralPrefix(emu.spec("hb", List.of(emu.ou("workloads/dev"))));
     Names names = Names.of(spec);
     HelperCode.Package first = HelperCode.locate().read();
     Path changed = changedCopy(first.path());

@@ -62,7 +62,7 @@ class StackSetWorkloadAccountsEmuTest {
     // The custom resource's request waits for the helper's answer (up to the hour-long
     // ServiceTimeout): without Java Lambdas in the emulator nobody answers.
     Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
-    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
     String name = Names.of(spec).stackSet();
@@ -118,7 +118,7 @@ class StackSetWorkloadAccountsEmuTest {
   @Test
   void apply_realTemplate_iamPropagationDelay_helperWaitsForTheNewRole() {
     Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
-    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("id", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("id", List.of(emu.ou("workloads/dev"))));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
     Emulator.admin("POST", "/iam/delay", "{\"seconds\": 15}");
@@ -148,7 +148,7 @@ class StackSetWorkloadAccountsEmuTest {
   void lifecycle_instances_addRemoveOusAndAutoDeployment() {
     String prod = emu.ou("workloads/prod");
     String dev = emu.ou("workloads/dev");
-    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("si", List.of(prod, dev)));
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("si", List.of(prod, dev)));
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = withoutCustomResource(emu.central);
     String name = Names.of(spec).stackSet();
@@ -237,7 +237,7 @@ class StackSetWorkloadAccountsEmuTest {
     bunker.topology.Environment mgmt = new bunker.topology.Environment("aws", Emulator.REGION,
         emu.org.managementAccount(), emu.org.organizationId(),
         emu.org.managementAccount(), List.of(), List.of());
-    DeploymentSpec spec = uniqueCentralPrefix(DeploymentSpec.builder(base.name(), mgmt)
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(DeploymentSpec.builder(base.name(), mgmt)
         .centralPrefix(base.centralPrefix()).memberPrefix(base.memberPrefix())
         .backupTargets(base.backupTargets()).build());
     String key = emu.management.kms().createKey().keyMetadata().arn();
@@ -255,7 +255,7 @@ class StackSetWorkloadAccountsEmuTest {
 
   @Test
   void helper_sharedByTwoDeployments_deletedWithTheLast() {
-    DeploymentSpec a = uniqueCentralPrefix(emu.spec("ha", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec a = WorkloadFixture.uniqueCentralPrefix(emu.spec("ha", List.of(emu.ou("workloads/dev"))));
     DeploymentSpec b = emu.spec("hb", List.of(emu.ou("workloads/dev"))).toBuilder()
         .centralPrefix(a.centralPrefix()).build();
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
@@ -280,7 +280,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void helper_sixtyDeploymentsOnePrefix_allRecordedPastTheTopicTagLimit() {
-    DeploymentSpec first = uniqueCentralPrefix(emu.spec("hm", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec first = WorkloadFixture.uniqueCentralPrefix(emu.spec("hm", List.of(emu.ou("workloads/dev"))));
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     String topic = helper.ensure(first);
     emu.central.sns().tagResource(r -> r.resourceArn(topic).tags(
@@ -317,7 +317,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void helper_onePolicyNamesEachUsersRole() {
-    DeploymentSpec a = uniqueCentralPrefix(emu.spec("pa", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec a = WorkloadFixture.uniqueCentralPrefix(emu.spec("pa", List.of(emu.ou("workloads/dev"))));
     DeploymentSpec b = emu.spec("pb", List.of(emu.ou("workloads/dev"))).toBuilder()
         .centralPrefix(a.centralPrefix()).build();
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
@@ -363,7 +363,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void helper_roleQuotaFull_failsBeforeAnyChangeNamingTheQuota() {
-    DeploymentSpec first = uniqueCentralPrefix(emu.spec("qf", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec first = WorkloadFixture.uniqueCentralPrefix(emu.spec("qf", List.of(emu.ou("workloads/dev"))));
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     helper.ensure(first);
     // 150 users recorded with roles of IAM's longest names (64 characters): ~13,000 characters.
@@ -406,7 +406,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void ensure_seedModulesHelperWithTheSameNames_becomesBunkersAndTheOnlySubscriber() {
-    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("hs", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("hs", List.of(emu.ou("workloads/dev"))));
     Names names = Names.of(spec);
     String seedRole = new Roles(emu.central.iam()).create(
         new Roles.Spec(names.helperLambdaRole() + "-lambda", "/", "",
@@ -451,7 +451,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void checkDelete_seedModuleSetThatCannotBeMoved_errorNamingTheCause_setUntouched() {
-    DeploymentSpec spec = uniqueCentralPrefix(emu.spec("sm", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("sm", List.of(emu.ou("workloads/dev"))));
     Names names = Names.of(spec);
     // The seed module's shape: its vault resource type and parameters naming this deployment's
     // vaults (the resource's condition is false, so no helper is needed to create the set).
@@ -501,10 +501,6 @@ class StackSetWorkloadAccountsEmuTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static DeploymentSpec uniqueCentralPrefix(DeploymentSpec spec) {
-    return spec.toBuilder().centralPrefix(Emulator.uniqueName("bts") + "-").build();
   }
 
   private void assertHelper(DeploymentSpec spec, String topicArn) {

@@ -57,6 +57,14 @@ final class WorkloadFixture implements AutoCloseable {
   }
 
   /**
+   * {@code spec} with a central prefix of its own, so that its central objects shared between
+   * deployments (the helper Lambda, its role, topic and bucket) are this test's alone.
+   */
+  static DeploymentSpec uniqueCentralPrefix(DeploymentSpec spec) {
+    return spec.toBuilder().centralPrefix(Emulator.uniqueName("bts") + "-").build();
+  }
+
+  /**
    * A central key (with the deployment's key policy, which lets the workload vaults' creator use
    * it: AWS refuses a cross-account CreateBackupVault under a key whose policy does not) and bus
    * for {@code spec}; returns the request for {@code mode}.
@@ -80,8 +88,7 @@ final class WorkloadFixture implements AutoCloseable {
     String name = Emulator.uniqueName("joiner");
     String id = orgs.createAccount(r -> r.accountName(name).email(name + "@example.com"))
         .createAccountStatus().accountId();
-    String root = orgs.listRoots().roots().get(0).id();
-    orgs.moveAccount(r -> r.accountId(id).sourceParentId(root).destinationParentId(ouId));
+    moveAccount(id, root(), ouId);
     org.addMemberDeploymentRole(id); // as the organisation rolls it out to a new account
     return id;
   }
