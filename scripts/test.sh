@@ -81,6 +81,12 @@ pytest_job() { # log-name, pytest arguments...
   python3 -m pytest -q "$@" >"$LOGS/$log.log" 2>&1
   echo $? >"$LOGS/$log.rc"
 }
+# Sums the counts of pytest's closing lines in both logs: pytest_total passed, or 'failed|error'.
+pytest_total() {
+  for l in pytest pytest-helper; do
+    tail -1 "$LOGS/$l.log" 2>/dev/null | grep -oE "[0-9]+ ($1)"
+  done | awk '{ n += $1 } END { print n + 0 }'
+}
 pytest="not present"
 pytest_pid=
 if [ -d scripts/emulator/tests ] && [ -n "${BUNKER_EMULATOR_URL:-}" ]; then
@@ -97,12 +103,8 @@ wait_pytest() {
   local rc rch passed failed
   rc=$(cat "$LOGS/pytest.rc" 2>/dev/null || echo 1)
   rch=$(cat "$LOGS/pytest-helper.rc" 2>/dev/null || echo 1)
-  passed=$(for l in pytest pytest-helper; do
-    grep -oE '[0-9]+ passed' "$LOGS/$l.log" | tail -1 | cut -d' ' -f1; done | awk '{ n += $1 }
-    END { print n + 0 }')
-  failed=$(for l in pytest pytest-helper; do
-    tail -1 "$LOGS/$l.log" | grep -oE '[0-9]+ (failed|error)' ; done | awk '{ n += $1 }
-    END { print n + 0 }')
+  passed=$(pytest_total passed)
+  failed=$(pytest_total 'failed|error')
   if [ "$rc" = 0 ] && [ "$rch" = 0 ]; then
     pytest="passed ($passed passed)"
   else
@@ -165,12 +167,8 @@ totals() {
     END { printf "%d %d", t - f - s, f }'
 }
 read -r jpass jfail <<<"$(totals)"
-ppass=$(for l in pytest pytest-helper; do
-  grep -oE '[0-9]+ passed' "$LOGS/$l.log" 2>/dev/null | tail -1 | cut -d' ' -f1; done \
-  | awk '{ n += $1 } END { print n + 0 }')
-pfail=$(for l in pytest pytest-helper; do
-  tail -1 "$LOGS/$l.log" 2>/dev/null | grep -oE '[0-9]+ (failed|error)'; done \
-  | awk '{ n += $1 } END { print n + 0 }')
+ppass=$(pytest_total passed)
+pfail=$(pytest_total 'failed|error')
 [ "$status" = 0 ] || [ $((jfail + pfail)) -gt 0 ] || pfail=$((pfail + 1))  # a failure no report counted
-echo "tests: $((jpass + ${ppass:-0})) passed, $((jfail + pfail)) failed"
+echo "tests: $((jpass + ppass)) passed, $((jfail + pfail)) failed"
 exit "$status"
