@@ -54,11 +54,12 @@ final class PlanShaping {
   /**
    * {@code member_accounts} keeps its refreshed value only when nothing would change in the
    * workload accounts: no argument the workload step reads changed (an update re-runs that step,
-   * whose result can differ in details; {@code force_destroy} is not read by it) and the
-   * refreshed workload state (private bytes) is converged with the configuration. Otherwise it
-   * is unknown, so an account that joined or left the target OUs, or drifted, shows as an update
-   * and the apply converges it. {@code stack_set_id} keeps a known id (a set is not replaced in
-   * place) and is null in assume_role mode.
+   * whose result can differ in details; {@code force_destroy} is not read by it, but for a
+   * seed-module StackSet: {@link #workloadArguments}) and the refreshed workload state (private
+   * bytes) is converged with the configuration. Otherwise it is unknown, so an account that
+   * joined or left the target OUs, or drifted, shows as an update and the apply converges it.
+   * {@code stack_set_id} keeps a known id (a set is not replaced in place) and is null in
+   * assume_role mode.
    */
   private static void planWorkload(ModifyPlan plan) {
     CtyValue planned = plan.planned();
@@ -75,11 +76,16 @@ final class PlanShaping {
     } else {
       plan.set(setId, CtyValue.unknown(CtyType.STRING));
     }
-    if (plan.creating() || !converged(plan)) {
+    if (plan.creating()) {
       plan.set(members, CtyValue.unknown(WorkloadObjects.MEMBERS_TYPE));
-      warnForeignStackSet(plan);
-    } else {
+      return;
+    }
+    WorkloadState workload = WorkloadObjects.from(plan.prior(), plan.privateState());
+    if (converged(plan, workload)) {
       plan.set(members, plan.prior().attr("member_accounts"));
+    } else {
+      plan.set(members, CtyValue.unknown(WorkloadObjects.MEMBERS_TYPE));
+      warnForeignStackSet(plan, workload);
     }
   }
 
@@ -89,12 +95,12 @@ final class PlanShaping {
    * does with the seed module's helper and vault resources; for any other, that CloudFormation
    * deletes what Bunker's template does not have.
    */
-  private static void warnForeignStackSet(ModifyPlan plan) {
-    if (plan.creating() || WorkloadObjects.mode(plan.prior()) != MemberMode.STACKSET) {
+  private static void warnForeignStackSet(ModifyPlan plan, WorkloadState workload) {
+    if (WorkloadObjects.mode(plan.prior()) != MemberMode.STACKSET) {
       return;
     }
     String set = "StackSet " + plan.prior().attr("stack_set_id").stringOr("");
-    switch (WorkloadObjects.from(plan.prior(), plan.privateState()).template()) {
+    switch (workload.template()) {
       case SEED_MODULE -> plan.diagnostics().addWarning(
           "The Workload Accounts Move from the Seed Module's Template to Bunker's",
           "This apply replaces the template of " + set + ", made by the seed module, with "
@@ -114,18 +120,10 @@ final class PlanShaping {
     }
   }
 
-  private static boolean converged(ModifyPlan plan) {
+  private static boolean converged(ModifyPlan plan, WorkloadState workload) {
     CtyValue inputs = arguments(plan.planned());
-    if (!inputs.isWhollyKnown()
-        || !workloadArguments(inputs).equals(workloadArguments(arguments(plan.prior())))) {
-      return false;
-    }
-    WorkloadState workload = WorkloadObjects.from(plan.prior(), plan.privateState());
-    if (workload.mode() == MemberMode.STACKSET
-        && workload.template() != StackSetTemplateKind.CURRENT
-        && !inputs.equals(arguments(plan.prior()))) {
-      // Any update, force_destroy alone too, gives a set Bunker did not render (the seed
-      // module's, adopted by import) Bunker's template: the member accounts change.
+    if (!inputs.isWhollyKnown() || !workloadArguments(inputs, workload)
+        .equals(workloadArguments(arguments(plan.prior()), workload))) {
       return false;
     }
     WorkloadRequest request = new WorkloadRequest(DeploymentModel.spec(inputs,
@@ -139,9 +137,14 @@ final class PlanShaping {
    * {@code force_destroy} only decides whether removing an account's objects (an account that
    * left the targets, or destroy) may empty its vaults, and an account to remove is never
    * converged. So a change of it alone keeps {@code member_accounts} (as UseStateForUnknown
-   * would): the plan shows that one attribute, not the whole map "known after apply".
+   * would): the plan shows that one attribute, not the whole map "known after apply". Except
+   * for a StackSet whose template is the seed module's (adopted by import): any update, of
+   * {@code force_destroy} alone too, gives it Bunker's template, so every argument counts.
    */
-  private static CtyValue workloadArguments(CtyValue arguments) {
+  private static CtyValue workloadArguments(CtyValue arguments, WorkloadState workload) {
+    if (workload.template() == StackSetTemplateKind.SEED_MODULE) {
+      return arguments;
+    }
     CtyValue out = arguments;
     for (String name : NOT_READ_BY_WORKLOAD_UPDATE) {
       out = out.withAttribute(name, CtyValue.nullOf(out.attr(name).type()));
