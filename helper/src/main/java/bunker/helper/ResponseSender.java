@@ -1,5 +1,6 @@
 package bunker.helper;
 
+import bunker.aws.Waiters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +19,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 public class ResponseSender {
   private static final int ATTEMPTS = 4;
   /** 400 ms after the first attempt, doubling (the SDK's back-off, as the provider's). */
-  private static final BackoffStrategy BACKOFF = BackoffStrategy.exponentialDelayWithoutJitter(
-      Duration.ofMillis(400), Duration.ofSeconds(20));
+  private static final BackoffStrategy BACKOFF =
+      Waiters.doubling(Duration.ofMillis(400), Duration.ofSeconds(20));
   private final Duration timeout;
 
   public ResponseSender(Duration timeout) {
@@ -46,7 +47,9 @@ public class ResponseSender {
       } catch (IOException e) {
         last = e;
       }
-      sleep(BACKOFF.computeDelay(attempt + 1).toMillis());
+      if (attempt < ATTEMPTS) {
+        sleep(BACKOFF.computeDelay(attempt + 1).toMillis());
+      }
     }
     throw last;
   }
