@@ -1,5 +1,6 @@
 package bunker.aws;
 
+import bunker.aws.sts.CallerIdentity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SnsClient> sns;
   private final Lazy<SsmClient> ssm;
   private final Lazy<LambdaClient> lambda;
-  private final Lazy<String> accountId;
+  private final Lazy<CallerIdentity> identity;
 
   /** Clients for the settings; nothing is created until a client is asked for. */
   public static AwsClients create(AwsSettings settings) {
@@ -116,7 +117,7 @@ public final class AwsClients implements AutoCloseable {
     this.sns = new Lazy<>(() -> build(SnsClient.builder(), "sns"));
     this.ssm = new Lazy<>(() -> build(SsmClient.builder(), "ssm"));
     this.lambda = new Lazy<>(() -> build(LambdaClient.builder(), "lambda"));
-    this.accountId = new Lazy<>(() -> sts().getCallerIdentity().account());
+    this.identity = new Lazy<>(() -> CallerIdentity.of(sts()));
   }
 
   public AwsSettings settings() {
@@ -147,9 +148,14 @@ public final class AwsClients implements AutoCloseable {
     return credentials.get();
   }
 
-  /** The account these clients act in (STS GetCallerIdentity, asked once). */
+  /** Who these clients act as (STS GetCallerIdentity, asked once). */
+  public CallerIdentity identity() {
+    return identity.get();
+  }
+
+  /** The account these clients act in ({@link #identity}). */
   public String accountId() {
-    return accountId.get();
+    return identity().account();
   }
 
   public BackupClient backup() {

@@ -19,7 +19,7 @@ final class Environments {
   private Environments() {}
 
   static Environment lookup(AwsClients aws, List<String> targets, boolean needAccounts) {
-    CallerIdentity me = CallerIdentity.of(aws.sts());
+    CallerIdentity me = aws.identity();
     Organization org = new OrganizationSettings(aws.organizations()).describe();
     List<String> accounts = new ArrayList<>();
     if (needAccounts) {
