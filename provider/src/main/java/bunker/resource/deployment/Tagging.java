@@ -12,7 +12,6 @@ import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Makes the tags of every existing central object exactly the deployment's (tags changed in
@@ -34,39 +33,22 @@ final class Tagging {
         CentralObject.STANDARD_VAULT, CentralObject.LAG_VAULT)) {
       state.arn(vault).ifPresent(arn -> vaults.updateTags(arn, tags));
     }
-    state.arn(CentralObject.KMS_KEY).ifPresent(this::kms);
+    state.arn(CentralObject.KMS_KEY).ifPresent(key -> new KmsKeys(aws.kms()).updateTags(key, tags));
+    Roles roles = new Roles(aws.iam());
     for (String role : List.of(names.backupServiceRole(), names.ingestRole(),
         names.restoreRole(), names.ingestEventsRole(), names.forwardRole())) {
-      iam(role);
+      roles.updateTags(role, tags);
     }
-    arn(state, CentralObject.EVENT_BUS).ifPresent(this::events);
+    state.arn(CentralObject.EVENT_BUS)
+        .ifPresent(bus -> new EventBuses(aws.eventBridge()).updateTags(bus, tags));
+    StateMachines machines = new StateMachines(aws.sfn());
     for (CentralObject machine : List.of(CentralObject.INGEST_STATE_MACHINE,
         CentralObject.RESTORE_STATE_MACHINE)) {
-      arn(state, machine).ifPresent(this::sfn);
+      state.arn(machine).ifPresent(arn -> machines.updateTags(arn, tags));
     }
     BackupPolicies policies = new BackupPolicies(aws.organizations());
     for (String id : state.policyIds()) {
       policies.updateTags(id, tags);
     }
-  }
-
-  private static Optional<String> arn(DeploymentState state, CentralObject object) {
-    return state.arn(object);
-  }
-
-  private void kms(String keyArn) {
-    new KmsKeys(aws.kms()).updateTags(keyArn, tags);
-  }
-
-  private void iam(String role) {
-    new Roles(aws.iam()).updateTags(role, tags);
-  }
-
-  private void events(String arn) {
-    new EventBuses(aws.eventBridge()).updateTags(arn, tags);
-  }
-
-  private void sfn(String arn) {
-    new StateMachines(aws.sfn()).updateTags(arn, tags);
   }
 }
