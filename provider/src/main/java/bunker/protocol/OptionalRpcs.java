@@ -45,8 +45,8 @@ final class OptionalRpcs {
   private static <Q, R> ServerMethodDefinition<Q, R> unsupported(MethodDescriptor<Q, R> method,
       Function<Q, String> what) {
     String rpc = method.getBareMethodName();
-    return RpcGuard.diagnosticsOnly(method, req -> List.of(Diagnostic.error(
-        rpc + " Not Supported", "This provider has no " + what.apply(req) + ".")));
+    return RpcGuard.unary(method, req -> RpcGuard.withDiagnostics(method, List.of(Diagnostic.error(
+        rpc + " Not Supported", "This provider has no " + what.apply(req) + "."))));
   }
 
   private static String ephemeral(String typeName) {

@@ -44,13 +44,21 @@ public final class ProviderService implements BindableService {
                         .setBlock(Tfplugin6.Schema.Block.getDefaultInstance()))
                     .addAllDiagnostics(ToProto.diagnostics(d)).build()))
             .addMethod(diagnosticsOnly(ProviderGrpc.getValidateProviderConfigMethod(),
-                this::validateProviderConfig))
+                this::validateProviderConfig,
+                d -> Tfplugin6.ValidateProviderConfig.Response.newBuilder()
+                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
             .addMethod(diagnosticsOnly(ProviderGrpc.getConfigureProviderMethod(),
-                this::configureProvider))
+                this::configureProvider,
+                d -> Tfplugin6.ConfigureProvider.Response.newBuilder()
+                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
             .addMethod(diagnosticsOnly(ProviderGrpc.getValidateResourceConfigMethod(),
-                this::validateResourceConfig))
+                this::validateResourceConfig,
+                d -> Tfplugin6.ValidateResourceConfig.Response.newBuilder()
+                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
             .addMethod(diagnosticsOnly(ProviderGrpc.getValidateDataResourceConfigMethod(),
-                this::validateDataResourceConfig))
+                this::validateDataResourceConfig,
+                d -> Tfplugin6.ValidateDataResourceConfig.Response.newBuilder()
+                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
             .addMethod(unary(ProviderGrpc.getUpgradeResourceStateMethod(),
                 this::upgradeResourceState))
             .addMethod(unary(ProviderGrpc.getReadResourceMethod(), this::readResource,
