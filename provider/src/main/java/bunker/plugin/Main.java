@@ -12,6 +12,7 @@ import java.security.cert.CertificateException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -48,10 +49,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // The real stdout is for the handshake line only; everything else, including any library
+    // that prints, goes to stderr from the very first instruction (the background thread's too).
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
     // The certificate is on the path to the handshake line: start it before anything else, and
     // the provider (its schemas) after it on the same background thread.
     FutureTask<ServerIdentity> identity = null;
-    FutureTask<BindableService> provider = null;
+    Future<? extends BindableService> provider = null;
     if (args.length == 0
         && PluginEnvironment.MAGIC_COOKIE_VALUE.equals(
             System.getenv(PluginEnvironment.MAGIC_COOKIE_KEY))) {
@@ -63,10 +68,6 @@ public final class Main {
       }
       provider = startInBackground(identity);
     }
-    // The real stdout is for the handshake line only; everything else, including any library
-    // that prints, goes to stderr from the very first instruction.
-    PrintStream stdout = System.out;
-    System.setOut(System.err);
     noNativeTransport();
     // slf4j-api is on the class path (AWS SDK) with no binding: Netty would pick it, print
     // three lines of complaint and then drop its logs. Route Netty to java.util.logging.
@@ -81,7 +82,8 @@ public final class Main {
       System.exit(2);
     }
     if (provider == null) { // not started by Terraform: serve() says so and we exit
-      provider = new FutureTask<>(new ProviderBuild());
+      provider = CompletableFuture.failedFuture(
+          new IllegalStateException("the provider was not started by Terraform"));
     }
     Optional<PluginServer> server =
         serve(env, identity, new DeferredRegistry(provider), stdout, System.err, new Exit());
