@@ -2,7 +2,8 @@
 helper (helper/target/bunker-deployment-helper-0.2.0.zip, java21) running in the emulator's JVM
 → vaults in the member account → response PUT to the ResponseURL → stack complete; and back.
 
-The zip is built with Maven when absent (skipped, saying so, only if mvn is missing).
+The zip is built with Maven when absent (the test fails, saying so, if mvn is missing);
+scripts/test.sh runs this file after its own `mvn package`, on the zip that build made.
 """
 import json
 import os

@@ -65,9 +65,9 @@ public final class Emulator {
 
   /**
    * Runs {@code scripts/emulator.sh seed} against this emulator (idempotent) and returns the
-   * organisation; sets the test credentials and region the in-JVM provider's SDK reads. Not
-   * cached here: each test helper keeps its own, so one seeded after a test reset the emulator
-   * is a fresh one.
+   * organisation; sets the test credentials and region the in-JVM provider's SDK reads. Seeds
+   * on every call: {@link #org} keeps the JVM's one, and a test that reset the emulator seeds
+   * again through this.
    */
   @SuppressWarnings("unchecked")
   public static SeededOrganisation seedOrganisation() {

@@ -4,7 +4,6 @@ import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
 import bunker.aws.events.EventBuses;
-import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
 import bunker.topology.KeyPolicy;
