@@ -26,19 +26,19 @@ need python3 "Python 3 with moto 5.2.1 is required for the emulator"
 need terraform "Terraform 1.11 is required for the acceptance tests"
 need cfn-lint "cfn-lint is required: CfnLintTest lints the templates (pip install cfn-lint)"
 need node "Node.js 18 or newer is required: AslValidatorTest runs asl-validator"
-# hashicorp/aws 5.100.0 for ExamplesAccTest's composition test: the CLI configuration's
-# filesystem mirror, Terraform's implied mirror directories, or BUNKER_AWS_MIRROR
-# (scripts/bench/common.py searches them). The machine images this project is built on keep it
-# in /opt/tf-plugins without naming it in a CLI configuration; that directory is the last
-# candidate, used only when it holds the provider.
-if ! python3 scripts/bench/common.py aws-provider >/dev/null 2>&1; then
-  if [ -z "${BUNKER_AWS_MIRROR:-}" ] \
-      && [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0 ]; then
-    export BUNKER_AWS_MIRROR=/opt/tf-plugins
-  else
-    python3 scripts/bench/common.py aws-provider 2>&1 >/dev/null | sed 's/^/test.sh: /' >&2
-    exit 1
-  fi
+# hashicorp/aws 5.100.0 for ExamplesAccTest's composition test, which reads it from
+# BUNKER_AWS_MIRROR: that variable, else the CLI configuration's filesystem mirror, else
+# Terraform's implied mirror directories (scripts/bench/common.py searches them), exported as
+# found. The machine images this project is built on keep it in /opt/tf-plugins without naming
+# it in a CLI configuration; that directory is the last candidate, used only when it holds it.
+if mirror=$(python3 scripts/bench/common.py aws-mirror 2>/dev/null); then
+  export BUNKER_AWS_MIRROR=$mirror
+elif [ -z "${BUNKER_AWS_MIRROR:-}" ] \
+    && [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0 ]; then
+  export BUNKER_AWS_MIRROR=/opt/tf-plugins
+else
+  python3 scripts/bench/common.py aws-mirror 2>&1 >/dev/null | sed 's/^/test.sh: /' >&2
+  exit 1
 fi
 if ! python3 -c 'import moto' >/dev/null 2>&1; then
   echo "test.sh: python3 cannot import moto (moto 5.2.1 with its server extras is required)" >&2
