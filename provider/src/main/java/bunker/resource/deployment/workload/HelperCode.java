@@ -78,15 +78,6 @@ public final class HelperCode {
         + " with scripts/install-provider.sh), or set BUNKER_HELPER_ZIP to its path.");
   }
 
-  /** The zip's bytes. */
-  byte[] bytes() {
-    try {
-      return Files.readAllBytes(path());
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the deployment helper package", e);
-    }
-  }
-
   /**
    * The package: its path and its Base64 SHA-256 (how Lambda reports a function's {@code
    * CodeSha256}), read in a stream, never whole into memory.
@@ -110,16 +101,6 @@ public final class HelperCode {
       return new Package(zip, Base64.getEncoder().encodeToString(sha.digest()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading the deployment helper package", e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Base64 SHA-256 of the bytes: how Lambda reports a function's {@code CodeSha256}. */
-  static String sha256(byte[] bytes) {
-    try {
-      return Base64.getEncoder().encodeToString(
-          MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

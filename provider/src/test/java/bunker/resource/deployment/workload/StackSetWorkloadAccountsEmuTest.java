@@ -434,7 +434,7 @@ class StackSetWorkloadAccountsEmuTest {
       assertEquals(1024, fn.memorySize());
       assertTrue(fn.environment() == null || fn.environment().variables().isEmpty(),
           String.valueOf(fn.environment()));
-      assertEquals(HelperCode.sha256(HelperCode.locate().bytes()), fn.codeSha256());
+      assertEquals(HelperCode.locate().read().sha256(), fn.codeSha256());
       assertEquals(List.of("lambda " + seedFunction), emu.central.sns()
           .listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions().stream()
           .map(s -> s.protocol() + " " + s.endpoint()).toList());
