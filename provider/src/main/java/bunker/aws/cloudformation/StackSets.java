@@ -125,8 +125,7 @@ public final class StackSets {
 
   /** Number of stack instances. */
   public int instanceCount(String name) {
-    return (int) cfn.listStackInstancesPaginator(r -> r.stackSetName(name).callAs(callAs))
-        .stream().mapToLong(p -> p.summaries().size()).sum();
+    return instances(name).size();
   }
 
   /** Waits until the operation SUCCEEDED; FAILED or STOPPED ends the wait with an error. */
