@@ -31,8 +31,8 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * What a deployment builds and in which order, as a {@link Topology}. The ordering facts behind the
- * edges (each is a check AWS makes on the call that names the other object): the key before the
+ * What a deployment builds and in which order, as a {@link Topology}. The reasons behind the
+ * edges, most of them checks AWS makes on the call that names the other object: the key before the
  * vault it encrypts; a lock before the deny policy that would also guard it; roles and vaults
  * before the machines that name them; machines and roles before the rules that target them; the LAG
  * vault before its share; and the backup policies last of all, because they start copies into every
