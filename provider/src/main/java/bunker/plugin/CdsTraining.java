@@ -36,16 +36,26 @@ import java.util.concurrent.TimeUnit;
 public final class CdsTraining {
   private CdsTraining() {}
 
-  public static void main(String[] args) throws Exception {
-    Main.noNativeTransport(); // as a start does, so that the archive holds that start's classes
-    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-    ServerIdentity terraform = ServerIdentity.generate();
+  /**
+   * The environment Terraform starts a provider in (go-plugin's handshake: magic cookie, protocol
+   * versions, port range, AutoMTLS client certificate), for a client holding the certificate
+   * {@code clientCertificatePem}.
+   */
+  static Map<String, String> terraformEnvironment(String clientCertificatePem) {
     Map<String, String> env = new HashMap<>();
     env.put(PluginEnvironment.MAGIC_COOKIE_KEY, PluginEnvironment.MAGIC_COOKIE_VALUE);
     env.put("PLUGIN_PROTOCOL_VERSIONS", "5,6");
     env.put("PLUGIN_MIN_PORT", "10000");
     env.put("PLUGIN_MAX_PORT", "25000");
-    env.put("PLUGIN_CLIENT_CERT", terraform.certificatePem());
+    env.put("PLUGIN_CLIENT_CERT", clientCertificatePem);
+    return env;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Main.noNativeTransport(); // as a start does, so that the archive holds that start's classes
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    ServerIdentity terraform = ServerIdentity.generate();
+    Map<String, String> env = terraformEnvironment(terraform.certificatePem());
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     CountDownLatch shutdown = new CountDownLatch(1);
     // the start's own order: key, then provider on a background thread; the server meanwhile

@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,12 +48,7 @@ class MainTest {
   void serve_terraformEnvironment_printsOnlyTheHandshakeAndShutsDownOnRequest()
       throws Exception {
     ServerIdentity terraform = ServerIdentity.generate();
-    Map<String, String> env = new HashMap<>();
-    env.put(PluginEnvironment.MAGIC_COOKIE_KEY, PluginEnvironment.MAGIC_COOKIE_VALUE);
-    env.put("PLUGIN_PROTOCOL_VERSIONS", "5,6");
-    env.put("PLUGIN_MIN_PORT", "10000");
-    env.put("PLUGIN_MAX_PORT", "25000");
-    env.put("PLUGIN_CLIENT_CERT", terraform.certificatePem());
+    Map<String, String> env = CdsTraining.terraformEnvironment(terraform.certificatePem());
     env.put("TF_LOG", "off");
     CountDownLatch exited = new CountDownLatch(1);
     Optional<PluginServer> server = serve(env, exited::countDown);
