@@ -6,6 +6,7 @@ import bunker.framework.Attribute;
 import bunker.framework.Block;
 import bunker.framework.DataSource;
 import bunker.framework.Diagnostics;
+import bunker.framework.NamedType;
 import bunker.framework.NestedBlock;
 import bunker.framework.Provider;
 import bunker.framework.Resource;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
  * <p>The provider block follows hashicorp/aws: nested blocks, every argument optional, the AWS
  * SDK's default chain filling the rest.
  */
-public final class BackupProvider implements Provider {
+public final class BackupProvider extends NamedType implements Provider {
   /** Service names accepted in {@code endpoints { ... }}: the AWS services the provider calls. */
   public static final List<String> ENDPOINT_SERVICES =
       List.of("backup", "cloudformation", "cloudwatchlogs", "eventbridge", "iam", "kms", "lambda",
@@ -38,14 +39,8 @@ public final class BackupProvider implements Provider {
 
   private static final Schema SCHEMA = Schema.of(schemaBlock());
 
-  @Override
-  public String typeName() {
-    return "backup";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
+  public BackupProvider() {
+    super("backup", SCHEMA);
   }
 
   @Override

@@ -2,31 +2,21 @@ package bunker.resource;
 
 import bunker.aws.AwsClients;
 import bunker.framework.Diagnostics;
+import bunker.framework.NamedType;
 import bunker.framework.Schema;
 
 /**
- * What every resource and data source type of this provider shares: its type name, its schema,
- * and the {@link ProviderData} the provider's configure hands it. A type extends this and
- * implements {@link bunker.framework.Resource} or {@link bunker.framework.DataSource}; until
- * Terraform configures it (validation runs before ConfigureProvider) it has the default name
- * prefixes and no AWS clients.
+ * What every resource and data source type of this provider shares: its type name and schema
+ * ({@link NamedType}), and the {@link ProviderData} the provider's configure hands it. A type
+ * extends this and implements {@link bunker.framework.Resource} or
+ * {@link bunker.framework.DataSource}; until Terraform configures it (validation runs before
+ * ConfigureProvider) it has the default name prefixes and no AWS clients.
  */
-public abstract class ConfiguredType {
-  private final String typeName;
-  private final Schema schema;
+public abstract class ConfiguredType extends NamedType {
   private ProviderData provider = new ProviderData(null, null, null);
 
   protected ConfiguredType(String typeName, Schema schema) {
-    this.typeName = typeName;
-    this.schema = schema;
-  }
-
-  public final String typeName() {
-    return typeName;
-  }
-
-  public final Schema schema() {
-    return schema;
+    super(typeName, schema);
   }
 
   /** Keeps what the provider's configure returned; anything else leaves the defaults. */

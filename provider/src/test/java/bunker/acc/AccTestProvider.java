@@ -1,9 +1,9 @@
 package bunker.acc;
 
 import bunker.framework.Diagnostics;
+import bunker.framework.NamedType;
 import bunker.framework.Provider;
 import bunker.framework.Resource;
-import bunker.framework.Schema;
 import bunker.provider.BackupProvider;
 import java.util.List;
 import java.util.function.Supplier;
@@ -12,17 +12,16 @@ import java.util.function.Supplier;
  * The real {@code backup} provider block with the test-only {@code backup_acc_thing} resource,
  * served in the test JVM by {@link Acceptance}.
  */
-final class AccTestProvider implements Provider {
-  private final BackupProvider real = new BackupProvider();
+final class AccTestProvider extends NamedType implements Provider {
+  private final BackupProvider real;
 
-  @Override
-  public String typeName() {
-    return real.typeName();
+  AccTestProvider() {
+    this(new BackupProvider());
   }
 
-  @Override
-  public Schema schema() {
-    return real.schema();
+  private AccTestProvider(BackupProvider real) {
+    super(real.typeName(), real.schema());
+    this.real = real;
   }
 
   @Override

@@ -7,6 +7,7 @@ import bunker.framework.Attribute;
 import bunker.framework.Block;
 import bunker.framework.Diagnostics;
 import bunker.framework.ImportedResource;
+import bunker.framework.NamedType;
 import bunker.framework.PlanModifiers;
 import bunker.framework.Resource;
 import bunker.framework.Schema;
@@ -21,7 +22,7 @@ import java.util.UUID;
  * framework through the real Terraform: computed id/arn kept across updates, a revision that
  * changes on every in-place update, a replacement-forcing name, validators, import.
  */
-final class AccThingResource implements Resource {
+final class AccThingResource extends NamedType implements Resource {
   static final Schema SCHEMA = Schema.of(Block.builder()
       .attribute(Attribute.string("id").computed()
           .planModifiers(PlanModifiers.useStateForUnknown())
@@ -38,14 +39,8 @@ final class AccThingResource implements Resource {
           .description("1 after create, +1 on every update in place."))
       .build());
 
-  @Override
-  public String typeName() {
-    return "backup_acc_thing";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
+  AccThingResource() {
+    super("backup_acc_thing", SCHEMA);
   }
 
   @Override

@@ -4,7 +4,7 @@ import bunker.cty.CtyValue;
 import java.util.function.BiFunction;
 
 /** A data source {@code test_info}: {@code name} in, {@code greeting} out, unless overridden. */
-public final class TestDataSource implements DataSource {
+public final class TestDataSource extends NamedType implements DataSource {
   public static final Schema SCHEMA = Schema.of(Block.builder()
       .attribute(Attribute.string("name").required().validators(Validators.stringLength(1, 5)))
       .attribute(Attribute.string("greeting").computed())
@@ -13,14 +13,8 @@ public final class TestDataSource implements DataSource {
   public BiFunction<CtyValue, Diagnostics, CtyValue> onRead = (config, d) ->
       config.withAttribute("greeting", CtyValue.string("hello " + config.attr("name").asString()));
 
-  @Override
-  public String typeName() {
-    return "test_info";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
+  public TestDataSource() {
+    super("test_info", SCHEMA);
   }
 
   @Override

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** A provider {@code test} with one resource and one data source, shared for inspection. */
-public final class TestProvider implements Provider {
+public final class TestProvider extends NamedType implements Provider {
   public static final Schema SCHEMA = Schema.of(Block.builder()
       .attribute(Attribute.string("region").optional()
           .validators(Validators.matches("[a-z]{2}-[a-z]+-[0-9]", "an AWS region name")))
@@ -19,14 +19,8 @@ public final class TestProvider implements Provider {
   public CtyValue configured;
   public boolean stopped;
 
-  @Override
-  public String typeName() {
-    return "test";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
+  public TestProvider() {
+    super("test", SCHEMA);
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.function.BiFunction;
  * A small resource for engine and protocol tests: {@code test_thing}. Behaviour comes from
  * lambda fields, so each test states what the fake does (no mocking library).
  */
-public final class TestResource implements Resource {
+public final class TestResource extends NamedType implements Resource {
   public static final Schema SCHEMA = new Schema(1, Block.builder()
       .attribute(Attribute.string("id").computed()
           .planModifiers(PlanModifiers.useStateForUnknown()))
@@ -42,14 +42,8 @@ public final class TestResource implements Resource {
   public java.util.function.Consumer<ModifyPlan> onModifyPlan = p -> { };
   public Object providerData;
 
-  @Override
-  public String typeName() {
-    return "test_thing";
-  }
-
-  @Override
-  public Schema schema() {
-    return SCHEMA;
+  public TestResource() {
+    super("test_thing", SCHEMA);
   }
 
   @Override
