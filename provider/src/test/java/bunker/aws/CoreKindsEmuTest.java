@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.aws.Waiters;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
 import bunker.aws.kms.KmsKeys;
@@ -112,7 +113,7 @@ class CoreKindsEmuTest {
     logs.create(group, 30, Map.of());
     String groupArn = logs.findByName(group).orElseThrow().arn();
     assertEquals(30, logs.findByName(group).orElseThrow().retentionInDays());
-    StateMachines machines = new StateMachines(aws.sfn());
+    StateMachines machines = new StateMachines(aws.sfn(), Waiters.system());
     String def = "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}";
     String arn = machines.create(new StateMachines.Spec(Emulator.uniqueName("bunker-test"), def,
         roleArn, StateMachineType.STANDARD, groupArn, Map.of("team", "bunker")));
@@ -169,7 +170,7 @@ class CoreKindsEmuTest {
         .forEach(t -> roleTags.put(t.key(), t.value()));
     assertEquals(new TreeMap<>(AFTER), roleTags);
 
-    StateMachines machines = new StateMachines(aws.sfn());
+    StateMachines machines = new StateMachines(aws.sfn(), Waiters.system());
     String def = "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}";
     String machine = machines.create(new StateMachines.Spec(Emulator.uniqueName("bunker-tags"),
         def, roleArn, StateMachineType.STANDARD, null, BEFORE));

@@ -17,15 +17,9 @@ import software.amazon.awssdk.services.ram.model.Tag;
  * RAM resource shares: the deployment shares its logically air-gapped vault with the target
  * OUs. A deleted share stays visible with status DELETED; that counts as gone.
  */
-public final class ResourceShares {
+public record ResourceShares(RamClient ram) {
   private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
       (k, v) -> Tag.builder().key(k).value(v).build());
-
-  private final RamClient ram;
-
-  public ResourceShares(RamClient ram) {
-    this.ram = ram;
-  }
 
   /**
    * CreateResourceShare of {@code resourceArns} ("" entries skipped) to {@code principals}

@@ -21,10 +21,6 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
   private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
       (k, v) -> Tag.builder().key(k).value(v).build());
 
-  public StateMachines(SfnClient sfn) {
-    this(sfn, Waiters.system());
-  }
-
   /**
    * What to create. {@code logGroupArn} "" = no logging; otherwise ALL events with execution
    * data go to that log group (its ARN ending in {@code :*}).

@@ -9,15 +9,9 @@ import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sns.model.Tag;
 
 /** SNS topics: the deployment helper's. Create, policy, tags, subscriptions, delete. */
-public final class Topics {
+public record Topics(SnsClient sns) {
   private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
       (k, v) -> Tag.builder().key(k).value(v).build());
-
-  private final SnsClient sns;
-
-  public Topics(SnsClient sns) {
-    this.sns = sns;
-  }
 
   /** CreateTopic (returns the existing topic's ARN when it exists). */
   public String create(String name) {

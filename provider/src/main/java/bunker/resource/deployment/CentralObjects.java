@@ -1,6 +1,7 @@
 package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
+import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.LogicallyAirGappedVaults;
 import bunker.aws.events.EventBuses;
@@ -416,7 +417,7 @@ final class CentralObjects {
   }
 
   private StateMachines machines() {
-    return new StateMachines(aws.sfn());
+    return new StateMachines(aws.sfn(), Waiters.system());
   }
 
   private ResourceShares shares() {

@@ -1,6 +1,7 @@
 package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
+import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.sfn.StateMachines;
 import bunker.cty.CtyType;
@@ -144,7 +145,7 @@ final class DeploymentImport {
     StringBuilder refs = new StringBuilder();
     new PolicyObjects(aws, bare, new DeploymentState()).contents().forEach(refs::append);
     // No ingest machine: the policies and the vaults' ages decide.
-    new StateMachines(aws.sfn())
+    new StateMachines(aws.sfn(), Waiters.system())
         .findDefinition(Arns.of(bare).stateMachine(names.ingestStateMachine()))
         .ifPresent(refs::append);
     Optional<VaultGenerations.Generation> std = current(gens, VaultGenerations.STANDARD, refs);
@@ -218,7 +219,7 @@ final class DeploymentImport {
 
   private int intermediateRetention(DeploymentState state) {
     return state.arn(bunker.topology.CentralObject.INGEST_STATE_MACHINE)
-        .map(new StateMachines(aws.sfn())::definition)
+        .map(new StateMachines(aws.sfn(), Waiters.system())::definition)
         .map(DELETE_AFTER::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1)))
         .orElse(DeploymentSpec.DEFAULT_INTERMEDIATE_RETENTION_DAYS);
   }

@@ -1,6 +1,7 @@
 package bunker.resource.deployment;
 
 import bunker.aws.AwsClients;
+import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
@@ -41,7 +42,7 @@ final class Tagging {
     }
     state.arn(CentralObject.EVENT_BUS)
         .ifPresent(bus -> new EventBuses(aws.eventBridge()).updateTags(bus, tags));
-    StateMachines machines = new StateMachines(aws.sfn());
+    StateMachines machines = new StateMachines(aws.sfn(), Waiters.system());
     for (CentralObject machine : List.of(CentralObject.INGEST_STATE_MACHINE,
         CentralObject.RESTORE_STATE_MACHINE)) {
       state.arn(machine).ifPresent(arn -> machines.updateTags(arn, tags));

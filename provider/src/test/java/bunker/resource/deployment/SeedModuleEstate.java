@@ -4,6 +4,7 @@ import static bunker.json.Json.obj;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
+import bunker.aws.Waiters;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.backup.LogicallyAirGappedVaults;
 import bunker.aws.cloudformation.StackSets;
@@ -129,7 +130,7 @@ final class SeedModuleEstate implements AutoCloseable {
     logs.create("/aws/events/" + c(), 90, Map.of());
     logs.create(names.ingestLogGroup(), 90, Map.of());
     logs.create(names.restoreLogGroup(), 90, Map.of());
-    StateMachines machines = new StateMachines(aws.sfn());
+    StateMachines machines = new StateMachines(aws.sfn(), Waiters.system());
     machines.create(new StateMachines.Spec(names.ingestStateMachine(), ingestDefinition(),
         roleArn(c() + "-backup-ingest-sfn"), StateMachineType.EXPRESS, "", Map.of()));
     machines.create(new StateMachines.Spec(names.restoreStateMachine(), Json.write(obj(
