@@ -223,32 +223,31 @@ public final class AwsClients implements AutoCloseable {
   /**
    * Clients acting in a member account, by assuming {@code roleName} there (e.g.
    * {@code OrganizationAccountAccessRole}) with these clients' credentials. Cached per account
-   * and role; the credentials refresh themselves before they expire. Shares the HTTP client.
+   * and role, and closed with these clients; the credentials refresh themselves before they
+   * expire. Shares the HTTP client. For work that should let an account's clients go when it is
+   * done there, {@link #openAccount}.
    */
   public AwsClients forAccount(String accountId, String roleName) {
-    return accounts.computeIfAbsent(accountId + "/" + roleName, key -> {
-      String roleArn = "arn:" + partition() + ":iam::" + accountId + ":role/" + roleName;
-      // A new account's role may not be usable yet: AccessDenied is retried a while.
-      Supplier<AwsCredentialsProvider> assumed = () -> new PropagatingCredentials(
-          StsAssumeRoleCredentialsProvider.builder()
-              .stsClient(sts())
-              .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
-              .build());
-      return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), http, region,
-          assumed);
-    });
+    return accounts.computeIfAbsent(accountId + "/" + roleName,
+        key -> openAccount(accountId, roleName));
   }
 
   /**
-   * Closes and drops the clients {@link #forAccount} made for that account and role (the next
-   * call assumes the role again): work over a thousand accounts lets each account's clients go
-   * when it is done with it instead of keeping them all until the end.
+   * New clients acting in a member account as {@link #forAccount}'s, but the caller's own: it
+   * closes them when it is done there (a run over a thousand accounts keeps only the accounts in
+   * progress), and closing them touches no other caller's clients for the same account (two
+   * deployments of one apply working in one account at once). Shares the HTTP client.
    */
-  public void forget(String accountId, String roleName) {
-    AwsClients member = accounts.remove(accountId + "/" + roleName);
-    if (member != null) {
-      member.close();
-    }
+  public AwsClients openAccount(String accountId, String roleName) {
+    String roleArn = "arn:" + partition() + ":iam::" + accountId + ":role/" + roleName;
+    // A new account's role may not be usable yet: AccessDenied is retried a while.
+    Supplier<AwsCredentialsProvider> assumed = () -> new PropagatingCredentials(
+        StsAssumeRoleCredentialsProvider.builder()
+            .stsClient(sts())
+            .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
+            .build());
+    return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), http, region,
+        assumed);
   }
 
   /** Closes every client created so far (member-account clients too), then the HTTP client. */

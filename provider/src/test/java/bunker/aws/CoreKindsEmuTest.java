@@ -2,9 +2,9 @@ package bunker.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bunker.aws.Waiters;
 import bunker.aws.events.EventBuses;
 import bunker.aws.iam.Roles;
 import bunker.aws.kms.KmsKeys;
@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
@@ -139,6 +140,22 @@ class CoreKindsEmuTest {
     assertEquals(member, inMember.accountId());
     assertTrue(aws.forAccount(member, "OrganizationAccountAccessRole") == inMember, "cached");
     assertFalse(member.equals(aws.accountId()));
+  }
+
+  @Test
+  void openAccount_givesEachCallerItsOwnClients_closingOneLeavesTheOtherWorking() {
+    // Two deployments of one apply may work in the same member account at once; each closes
+    // its clients when done there, and that must not close the other's.
+    String member = Emulator.seedOrganisation().accounts("workloads/prod").get(0);
+    try (AwsClients first = aws.openAccount(member, "OrganizationAccountAccessRole");
+        AwsClients second = aws.openAccount(member, "OrganizationAccountAccessRole")) {
+      assertNotSame(first, second);
+      IamClient secondIam = second.iam();
+      first.iam().listRoles(r -> r.maxItems(1));
+      first.close();
+      assertEquals(1, secondIam.listRoles(r -> r.maxItems(1)).roles().size());
+      assertEquals(member, second.accountId());
+    }
   }
 
   // Tag replacement in place (Tags.replace: untag what is no longer wanted, tag the rest; KMS

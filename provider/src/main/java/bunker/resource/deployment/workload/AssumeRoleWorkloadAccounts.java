@@ -182,16 +182,14 @@ final class AssumeRoleWorkloadAccounts implements WorkloadAccounts {
   }
 
   /**
-   * Runs {@code work} with clients acting in {@code account} as the member role, then closes
-   * them: a run over 1,000 accounts keeps the clients of the accounts in progress only, not
-   * every account's SDK clients until the end.
+   * Runs {@code work} with clients of its own acting in {@code account} as the member role, then
+   * closes them: a run over 1,000 accounts keeps the clients of the accounts in progress only,
+   * and another deployment working in the same account keeps its own.
    */
   private <T> T inAccount(WorkloadRequest request, String account,
       Function<AwsClients, T> work) {
-    try {
-      return work.apply(central.forAccount(account, request.memberRoleName()));
-    } finally {
-      central.forget(account, request.memberRoleName());
+    try (AwsClients member = central.openAccount(account, request.memberRoleName())) {
+      return work.apply(member);
     }
   }
 }
