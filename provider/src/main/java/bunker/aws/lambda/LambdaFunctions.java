@@ -5,6 +5,8 @@ import bunker.aws.Waiters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
@@ -92,6 +94,8 @@ public record LambdaFunctions(LambdaClient lambda, Waiters waiters) {
    * {@code FunctionUpdatedV2} waiter (GetFunction every second). {@code Failed} is an error
    * naming the {@code LastUpdateStatusReason} (Lambda developer guide, "Lambda function
    * states": a failed update leaves the function running its previous code or configuration).
+   * An error GetFunction answers is that error; an interrupt (StopProvider) a
+   * {@link CancellationException}, as in {@link Waiters}.
    */
   void awaitUpdate(String name, String what) {
     String doing = "updating Lambda Function (" + name + ") " + what;
@@ -101,6 +105,15 @@ public record LambdaFunctions(LambdaClient lambda, Waiters waiters) {
         .build()) {
       waiter.waitUntilFunctionUpdatedV2(r -> r.functionName(name));
     } catch (SdkClientException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // StopProvider: the waiter's sleep was interrupted (the flag is set again); end as every
+        // wait of ours does.
+        throw new CancellationException("interrupted while " + doing);
+      }
+      if (e.getCause() instanceof AwsServiceException refused) {
+        // An error no acceptor matches (e.g. AccessDenied): that error, not a time-out.
+        throw refused;
+      }
       // The waiter's own failure (a Failed status, or time out): say why, from the function.
       FunctionConfiguration f = lambda.getFunction(r -> r.functionName(name)).configuration();
       if ("Failed".equals(f.lastUpdateStatusAsString())) {

@@ -8,12 +8,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatusReasonCode;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeResponse;
 
@@ -30,6 +35,8 @@ class LambdaFunctionsTest {
   private static final class FakeLambda implements LambdaClient {
     final Deque<GetFunctionResponse> answers = new ArrayDeque<>();
     final List<String> calls = new ArrayList<>();
+    /** Thrown by the first GetFunction when set. */
+    RuntimeException error;
 
     FakeLambda answer(LastUpdateStatus status, LastUpdateStatusReasonCode code, String reason) {
       answers.add(GetFunctionResponse.builder().configuration(c -> c.functionName("helper")
@@ -48,6 +55,9 @@ class LambdaFunctionsTest {
     @Override
     public GetFunctionResponse getFunction(GetFunctionRequest r) {
       calls.add("GetFunction " + r.functionName());
+      if (error != null && calls.stream().filter(c -> c.startsWith("GetFunction")).count() == 1) {
+        throw error;
+      }
       return answers.size() > 1 ? answers.poll() : answers.peek();
     }
 
@@ -83,5 +93,43 @@ class LambdaFunctionsTest {
     new LambdaFunctions(lambda).updateCode("helper", new LambdaFunctions.S3Code("b", "k"));
     assertEquals(List.of("UpdateFunctionCode helper", "GetFunction helper",
         "GetFunction helper"), lambda.calls);
+  }
+
+  @Test
+  void updateCode_anErrorNoWaiterAcceptorMatches_isThatError_notATimeout() {
+    // GetFunction refused once (a policy change mid-apply); the next call would answer
+    // InProgress. The refusal is what the user must see, not "timed out".
+    FakeLambda lambda = new FakeLambda().answer(LastUpdateStatus.IN_PROGRESS, null, null);
+    lambda.error = LambdaException.builder().statusCode(403).message("not authorized")
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
+            .errorMessage("not authorized").build()).build();
+    LambdaException e = assertThrows(LambdaException.class,
+        () -> new LambdaFunctions(lambda).updateCode("helper", new LambdaFunctions.S3Code("b", "k")));
+    assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
+  }
+
+  @Test
+  void updateCode_interruptedWhileWaiting_isACancellation_withTheFlagKept() throws Exception {
+    // Terraform's StopProvider interrupts the operation's thread: every wait of ours then ends
+    // with a CancellationException (Waiters), which the resource reports as stopped.
+    FakeLambda lambda = new FakeLambda().answer(LastUpdateStatus.IN_PROGRESS, null, null);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean flagKept = new AtomicBoolean();
+    Thread t = new Thread(() -> {
+      try {
+        new LambdaFunctions(lambda).updateCode("helper", new LambdaFunctions.S3Code("b", "k"));
+      } catch (Throwable e) {
+        thrown.set(e);
+        flagKept.set(Thread.currentThread().isInterrupted());
+      }
+    });
+    t.start();
+    while (lambda.calls.size() < 2) {
+      Thread.sleep(10);
+    }
+    t.interrupt();
+    t.join(10_000);
+    assertTrue(thrown.get() instanceof CancellationException, String.valueOf(thrown.get()));
+    assertTrue(flagKept.get());
   }
 }
