@@ -48,4 +48,18 @@ public abstract class ConfiguredType extends NamedType {
   protected final AwsClients aws() {
     return provider.aws();
   }
+
+  /**
+   * Whether the provider gave this type its AWS clients; when not, a "Provider Not Configured"
+   * error naming the type. Terraform configures the provider before any operation that reaches
+   * AWS, so the error means a bug in the provider.
+   */
+  protected final boolean configured(Diagnostics diagnostics) {
+    if (aws() != null) {
+      return true;
+    }
+    diagnostics.addError("Provider Not Configured", typeName() + " needs the backup provider's "
+        + "AWS clients, and the provider was not configured; this is a bug in the provider.");
+    return false;
+  }
 }

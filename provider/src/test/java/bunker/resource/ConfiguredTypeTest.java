@@ -1,6 +1,7 @@
 package bunker.resource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -53,6 +54,18 @@ class ConfiguredTypeTest {
     assertEquals(List.of("Provider Not Configured: backup_vault needs the backup provider's AWS "
             + "clients, and the provider was not configured; this is a bug in the provider."),
         importErrors(new BackupVaultResource(), "my-vault"));
+  }
+
+  @Test
+  void configured_withoutClients_isOneErrorNamingTheType_inEveryType() {
+    for (ConfiguredType type : List.of(new BackupDeploymentResource(), new BackupVaultResource(),
+        new SourceKeyPolicyDataSource(), new OrganizationPreflightDataSource())) {
+      Diagnostics diags = new Diagnostics();
+      assertFalse(type.configured(diags));
+      assertEquals(List.of("Provider Not Configured: " + type.typeName() + " needs the backup "
+          + "provider's AWS clients, and the provider was not configured; this is a bug in the "
+          + "provider."), diags.all().stream().map(d -> d.summary() + ": " + d.detail()).toList());
+    }
   }
 
   private static List<String> importErrors(Resource resource, String id) {

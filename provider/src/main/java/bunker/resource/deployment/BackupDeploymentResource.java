@@ -220,9 +220,7 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
    * the provider is not configured or AWS cannot tell who we are.
    */
   private DeploymentSpec spec(CtyValue value, Diagnostics diags) {
-    if (aws() == null) {
-      diags.addError("Provider Not Configured", "backup_deployment needs the backup provider's "
-          + "AWS clients; this is a bug in the provider.");
+    if (!configured(diags)) {
       return null;
     }
     DeploymentSpec draft = DeploymentModel.spec(value, DeploymentModel.PLACEHOLDER);

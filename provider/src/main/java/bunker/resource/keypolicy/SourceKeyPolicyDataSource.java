@@ -84,12 +84,10 @@ public final class SourceKeyPolicyDataSource extends ConfiguredType implements D
   public CtyValue read(CtyValue config, Diagnostics diags) {
     String account = str(config.attr("account_id"));
     if (account == null) {
-      AwsClients aws = aws();
-      if (aws == null) {
-        diags.addError("Provider Not Configured", "account_id is unset and the provider has no "
-            + "AWS clients to ask which account this is.");
+      if (!configured(diags)) {
         return null;
       }
+      AwsClients aws = aws();
       try {
         account = aws.accountId();
       } catch (RuntimeException e) {

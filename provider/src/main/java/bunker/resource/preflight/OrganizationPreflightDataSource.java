@@ -57,12 +57,10 @@ public final class OrganizationPreflightDataSource extends ConfiguredType implem
 
   @Override
   public CtyValue read(CtyValue config, Diagnostics diags) {
-    AwsClients aws = aws();
-    if (aws == null) {
-      diags.addError("Provider Not Configured", "backup_organization_preflight needs the "
-          + "provider's AWS clients; this is a bug in the provider.");
+    if (!configured(diags)) {
       return null;
     }
+    AwsClients aws = aws();
     String caller;
     try {
       caller = aws.accountId();

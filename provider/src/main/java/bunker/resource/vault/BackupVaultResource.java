@@ -302,15 +302,6 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
     return all;
   }
 
-  private boolean configured(Diagnostics diags) {
-    if (aws() == null) {
-      diags.addError("Provider Not Configured", "backup_vault needs the backup provider's AWS "
-          + "clients, and the provider was not configured; this is a bug in the provider.");
-      return false;
-    }
-    return true;
-  }
-
   private BackupVaults vaults() {
     return new BackupVaults(aws().backup());
   }
