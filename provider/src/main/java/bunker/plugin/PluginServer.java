@@ -143,11 +143,21 @@ public final class PluginServer implements AutoCloseable {
   /** Stops serving at once, cancelling calls in flight. */
   @Override
   public void close() {
-    server.shutdownNow();
-    try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    stop(server, loops);
+  }
+
+  /**
+   * Stops {@code server} (null: never built) at once, cancelling calls in flight, waits a
+   * little for it to terminate, then ends the event loops.
+   */
+  private static void stop(Server server, EventLoopGroup... loops) {
+    if (server != null) {
+      server.shutdownNow();
+      try {
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     for (EventLoopGroup g : loops) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -268,6 +278,7 @@ public final class PluginServer implements AutoCloseable {
       // start), and the RPCs themselves run on gRPC's application executor. A daemon thread:
       // the process ends through Shutdown (System.exit) or with main.
       EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin", true));
+      Server server = null;
       try {
         NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
             .channelFactory(Listener.adopt(listener))
@@ -281,14 +292,17 @@ public final class PluginServer implements AutoCloseable {
           nb.sslContext(sslContext(pending));
         }
         Runnable quiesceThenExit = new Quiesce(onShutdown, loop);
-        Server server = bind(nb, provider, quiesceThenExit).build().start();
+        server = bind(nb, provider, quiesceThenExit).build();
+        server.start();
+        // a failure from here on (the identity could not be made) leaves a started server,
+        // which the catch shuts down
         ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
         announce(port, id);
         return new PluginServer(server, new InetSocketAddress("127.0.0.1", port),
             Optional.ofNullable(id), loop);
       } catch (IOException | RuntimeException e) {
-        listener.close();
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        stop(server, loop);
+        listener.close(); // not yet adopted by a server that started
         throw e;
       }
     }

@@ -11,6 +11,8 @@ import bunker.proto.goplugin.health.HealthCheckRequest;
 import bunker.proto.goplugin.health.HealthCheckResponse.ServingStatus;
 import bunker.proto.goplugin.health.HealthGrpc;
 import bunker.proto.tfplugin6.ProviderGrpc;
+import io.grpc.InternalChannelz;
+import io.grpc.InternalInstrumented;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,10 +20,14 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -184,6 +190,32 @@ class PluginServerTest {
         channel.shutdownNow();
       }
     }
+  }
+
+  /**
+   * A server whose TLS identity could not be made fails to start and is shut down: gRPC lists
+   * each server in channelz from when it is built until it has terminated (and holds its
+   * shared executor as long).
+   */
+  @Test
+  void start_whenTheServerIdentityFails_leavesNoServerRunning() throws Exception {
+    Set<Long> before = channelzServers();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> tls()
+        .identity(CompletableFuture.failedFuture(new GeneralSecurityException("no EC here")))
+        .start());
+    assertTrue(e.getMessage().contains("TLS certificate"), e.getMessage());
+    Set<Long> left = channelzServers();
+    left.removeAll(before);
+    assertEquals(Set.of(), left, "servers still running after their start failed");
+  }
+
+  private static Set<Long> channelzServers() {
+    Set<Long> ids = new HashSet<>();
+    for (InternalInstrumented<?> s
+        : InternalChannelz.instance().getServers(0, 1_000).servers) {
+      ids.add(s.getLogId().getId());
+    }
+    return ids;
   }
 
   @Test
