@@ -45,14 +45,14 @@ public final class PluginServer implements AutoCloseable {
   private final Server server;
   private final InetSocketAddress address;
   private final Optional<ServerIdentity> identity;
-  private final EventLoopGroup[] loops;
+  private final EventLoopGroup loop;
 
   private PluginServer(Server server, InetSocketAddress address, Optional<ServerIdentity> id,
-      EventLoopGroup... loops) {
+      EventLoopGroup loop) {
     this.server = server;
     this.address = address;
     this.identity = id;
-    this.loops = loops;
+    this.loop = loop;
   }
 
   private static final Runnable NOTHING =
@@ -143,14 +143,14 @@ public final class PluginServer implements AutoCloseable {
   /** Stops serving at once, cancelling calls in flight. */
   @Override
   public void close() {
-    stop(server, loops);
+    stop(server, loop);
   }
 
   /**
    * Stops {@code server} (null: never built) at once, cancelling calls in flight, waits a
-   * little for it to terminate, then ends the event loops.
+   * little for it to terminate, then ends the event loop.
    */
-  private static void stop(Server server, EventLoopGroup... loops) {
+  private static void stop(Server server, EventLoopGroup loop) {
     if (server != null) {
       server.shutdownNow();
       try {
@@ -159,17 +159,15 @@ public final class PluginServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    for (EventLoopGroup g : loops) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
   /**
-   * Ends the event loops, then runs the owner's shutdown action. Why: a JVM exit (halt too)
+   * Ends the event loop, then runs the owner's shutdown action. Why: a JVM exit (halt too)
    * waits up to 300 ms for every thread that is in native code to block, and an event loop
-   * idling in epoll_wait is such a thread, so exiting with the loops alive cost 0.3 s on
+   * idling in epoll_wait is such a thread, so exiting with the loop alive cost 0.3 s on
    * every provider Close: three or four times per Terraform command. By the time this runs
-   * the Shutdown answer is queued on its loop, and a graceful loop shutdown writes queued work
+   * the Shutdown answer is queued on the loop, and a graceful loop shutdown writes queued work
    * before it closes the connection.
    */
   private static final class Quiesce implements Runnable {
@@ -181,22 +179,18 @@ public final class PluginServer implements AutoCloseable {
      */
     private static final long AWAIT_MS = 1_000;
     private final Runnable then;
-    private final EventLoopGroup[] loops;
+    private final EventLoopGroup loop;
 
-    Quiesce(Runnable then, EventLoopGroup... loops) {
+    Quiesce(Runnable then, EventLoopGroup loop) {
       this.then = then;
-      this.loops = loops;
+      this.loop = loop;
     }
 
     @Override
     public void run() {
-      for (EventLoopGroup g : loops) {
-        g.shutdownGracefully(0, WAIT_MS, TimeUnit.MILLISECONDS);
-      }
+      loop.shutdownGracefully(0, WAIT_MS, TimeUnit.MILLISECONDS);
       try {
-        for (EventLoopGroup g : loops) {
-          g.awaitTermination(AWAIT_MS, TimeUnit.MILLISECONDS);
-        }
+        loop.awaitTermination(AWAIT_MS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

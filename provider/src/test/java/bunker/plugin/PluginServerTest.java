@@ -158,17 +158,17 @@ class PluginServerTest {
   }
 
   @Test
-  void controllerShutdown_endsTheEventLoopsBeforeOnShutdown() throws Exception {
+  void controllerShutdown_endsTheEventLoopBeforeOnShutdown() throws Exception {
     // A JVM exit waits up to 300 ms for threads in native code (an idle event loop sits in
-    // epoll_wait): by the time onShutdown may exit, every loop of this server must have been
-    // told to end. Normally they are gone by then; on a loaded machine one may still be
-    // finishing after the bounded wait, so what is checked is that each loop alive at
-    // onShutdown ends by itself shortly after (without the quiesce they would idle forever).
+    // epoll_wait): by the time onShutdown may exit, the server's one loop must have been told
+    // to end. Normally it is gone by then; on a loaded machine it may still be finishing after
+    // the bounded wait, so what is checked is that a loop alive at onShutdown ends by itself
+    // shortly after (without the quiesce it would idle forever).
     List<Thread> aliveAtShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable onShutdown = () -> {
       for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.isAlive() && t.getName().matches("plugin(-boss)?-\\d+-\\d+")) {
+        if (t.isAlive() && t.getName().matches("plugin-\\d+-\\d+")) {
           aliveAtShutdown.add(t);
         }
       }
@@ -177,7 +177,7 @@ class PluginServerTest {
     try (PluginServer server = tls().onShutdown(onShutdown).start()) {
       ManagedChannel channel = client(server.handshakeLine(), TERRAFORM);
       try {
-        health(channel); // a connection, so that a worker loop is running
+        health(channel); // a connection, so that the loop is serving one
         GRPCControllerGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .shutdown(Empty.getDefaultInstance());
