@@ -3,7 +3,8 @@
 # configuration (Terraform's implied local mirror):
 #   ~/.terraform.d/plugins/terraform.local/bunker/backup/<version>/linux_amd64/
 #     terraform-provider-backup_v<version>   POSIX sh launcher that execs java
-#     lib/*.jar                          the provider jar and its runtime jars
+#     lib/*.jar                          the provider jar and its runtime jars (the list the
+#                                        build wrote: scripts/provider-jars.sh)
 #     lib/bunker-deployment-helper-<version>.zip  the deployment helper Lambda's package (stackset
 #                                        mode uploads it; HelperCode looks beside its own jar)
 # plus an AppCDS archive (start-up speed) kept OUTSIDE the package directory, because
@@ -17,6 +18,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+# shellcheck source=scripts/provider-jars.sh
+. "$ROOT/scripts/provider-jars.sh"
 VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
 PLUGIN_DIR="$HOME/.terraform.d/plugins"
 BUILD=1
@@ -48,11 +51,8 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && mvn -q -B -DskipTests package)
 fi
 TARGET="$ROOT/provider/target"
-JAR="$TARGET/bunker-provider-$VERSION.jar"
-if [ ! -f "$JAR" ] || [ ! -d "$TARGET/lib" ]; then
-  echo "install-provider.sh: $JAR or $TARGET/lib is missing; run without --skip-build" >&2
-  exit 1
-fi
+# The provider jar and the runtime jars the build listed, in class path order.
+jars=$(provider_jars "$TARGET" "$VERSION") || exit 1
 
 PLUGIN_DIR=$(mkdir -p "$PLUGIN_DIR" && cd "$PLUGIN_DIR" && pwd -P)
 DEST="$PLUGIN_DIR/terraform.local/bunker/backup/$VERSION/linux_amd64"
@@ -68,22 +68,10 @@ put() {
 }
 # The provider jar is NOT named terraform-provider-*: Terraform executes the first file in the
 # package whose name starts with terraform-provider-backup, and "." sorts before "_".
-wanted=("bunker-provider-$VERSION.jar")
-put "$JAR" "$DEST/lib/bunker-provider-$VERSION.jar"
-# The jars the provider jar's manifest names (Class-Path, written by Maven), when python3 can
-# read it: with --skip-build, provider/target/lib may still hold a jar of an earlier version.
-deps=$(python3 - "$JAR" 2>/dev/null <<'PY' || true
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    m = z.read("META-INF/MANIFEST.MF").decode().replace("\r\n", "\n").replace("\n ", "")
-print(" ".join(p[len("lib/"):] for l in m.splitlines() if l.startswith("Class-Path:")
-               for p in l.split(":", 1)[1].split()))
-PY
-)
-[ -n "$deps" ] || deps=$(cd "$TARGET/lib" && ls -- *.jar)
-for name in $deps; do
-  wanted+=("$name")
-  put "$TARGET/lib/$name" "$DEST/lib/$name"
+wanted=()
+for path in $jars; do
+  wanted+=("${path##*/}")
+  put "$TARGET/$path" "$DEST/lib/${path##*/}"
 done
 # The helper Lambda's package: built with the provider by the same `mvn package` at the root.
 HELPER_ZIP="$ROOT/helper/target/bunker-deployment-helper-$VERSION.zip"
@@ -102,19 +90,8 @@ for f in "$DEST"/lib/*; do
   if [ "$keep" = 0 ]; then rm -f "$f"; changed=1; fi
 done
 
-# Class path order matters for start-up: the classes a start loads live in the first jars.
-first="bunker-provider bunker-proto grpc- protobuf- bcprov bcpkix bcutil msgpack guava failureaccess perfmark"
-cp_list=()
-for prefix in $first; do
-  for w in $(printf '%s\n' "${wanted[@]}" | sort); do
-    case "$w" in "$prefix"*) cp_list+=("$w") ;; esac
-  done
-done
-for w in $(printf '%s\n' "${wanted[@]}" | sort); do
-  case " ${cp_list[*]} " in *" $w "*) ;; *) cp_list+=("$w") ;; esac
-done
-CLASSPATH_SH=$(printf '$DIR/lib/%s:' "${cp_list[@]}")
-CLASSPATH_SH=${CLASSPATH_SH%:}
+# shellcheck disable=SC2086
+CLASSPATH_SH=$(launcher_classpath $jars)
 
 # The archive path is baked into the launcher, keyed by the package directory so that a test
 # install elsewhere never overwrites the archive of the real one.

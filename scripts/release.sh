@@ -29,6 +29,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+# shellcheck source=scripts/provider-jars.sh
+. "$ROOT/scripts/provider-jars.sh"
 VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
 # The default JDK: JAVA_HOME's, else the one whose java is on PATH.
 JDK=${BUNKER_RELEASE_JDK:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}
@@ -54,11 +56,10 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && mvn -q -B -ntp -DskipTests package)
 fi
 TARGET="$ROOT/provider/target"
-JAR="$TARGET/bunker-provider-$VERSION.jar"
 HELPER_ZIP="$ROOT/helper/target/bunker-deployment-helper-$VERSION.zip"
-for f in "$JAR" "$HELPER_ZIP" "$TARGET/lib"; do
-  [ -e "$f" ] || { echo "release.sh: $f is missing; run without --skip-build" >&2; exit 1; }
-done
+[ -e "$HELPER_ZIP" ] || { echo "release.sh: $HELPER_ZIP is missing; run without --skip-build" >&2; exit 1; }
+# The provider jar and the runtime jars the build listed, in class path order.
+jars=$(provider_jars "$TARGET" "$VERSION") || exit 1
 
 NAME="terraform-provider-backup_${VERSION}"
 ZIP="${NAME}_linux_amd64.zip"
@@ -70,25 +71,12 @@ rm -rf "$WORK" "$DIST/$ZIP" "$DIST/${NAME}_SHA256SUMS" "$DIST/${NAME}_manifest.j
 PKG="$WORK/pkg"
 mkdir -p "$PKG/lib"
 
-# The provider's jars, class path order as scripts/install-provider.sh (the classes a start
-# loads live in the first jars), and the helper's Lambda package beside them (HelperCode looks
+# The provider's jars, the same list and class path order as scripts/install-provider.sh
+# (scripts/provider-jars.sh), and the helper's Lambda package beside them (HelperCode looks
 # in the directory of the provider's jar).
-# Exactly the jars the provider jar's manifest names (Class-Path, written by Maven): a jar left
-# in provider/target/lib by an earlier build (another version) stays out.
-cp "$JAR" "$PKG/lib/"
-python3 - "$JAR" "$TARGET" "$PKG/lib" <<'PY'
-import os, shutil, sys, zipfile
-jar, target, lib = sys.argv[1:]
-with zipfile.ZipFile(jar) as z:
-    manifest = z.read("META-INF/MANIFEST.MF").decode().replace("\r\n", "\n").replace("\n ", "")
-paths = next(l.split(":", 1)[1].split() for l in manifest.splitlines()
-             if l.startswith("Class-Path:"))
-for p in paths:
-    src = os.path.join(target, p)
-    if not os.path.isfile(src):
-        sys.exit("release.sh: %s (in the provider jar's Class-Path) is missing" % src)
-    shutil.copy(src, lib)
-PY
+for path in $jars; do
+  cp "$TARGET/$path" "$PKG/lib/"
+done
 cp "$HELPER_ZIP" "$PKG/lib/"
 # Size (the zip's budget is 60 MB): each jar rewritten with its entries stored, not deflated,
 # so that the zip compresses a whole jar in one stream (the AWS SDK's model classes repeat each
@@ -97,12 +85,9 @@ cp "$HELPER_ZIP" "$PKG/lib/"
 # (tcnative; the plugin's TLS is the JDK's, as BoringSSL does not ask for the P-521 signature
 # of Terraform's client certificate, docs/benchmarks.md) and the epoll transports (the server
 # runs on NIO and Main turns Netty's native transport probe off). Entry bytes are unchanged,
-# so jar signatures stay valid; only the provider's own (unsigned) jar loses its manifest's
-# Class-Path (Maven's lib/*.jar, relative to the jar: lib/lib/*.jar here, which the class loader
-# tried to open one by one, a FileNotFoundException each, in every process; the launcher names
-# the class path itself).
-python3 - "$PKG/lib" "$(basename "$JAR")" <<'PY'
-import glob, os, re, sys, zipfile
+# so jar signatures stay valid.
+python3 - "$PKG/lib" <<'PY'
+import glob, os, sys, zipfile
 for jar in sorted(glob.glob(os.path.join(sys.argv[1], "*.jar"))):
     out = jar + ".tmp"
     with zipfile.ZipFile(jar) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
@@ -111,26 +96,14 @@ for jar in sorted(glob.glob(os.path.join(sys.argv[1], "*.jar"))):
             if name.startswith("META-INF/native/") and not name.endswith("/"):
                 continue
             data = src.read(info)
-            if name == "META-INF/MANIFEST.MF" and os.path.basename(jar) == sys.argv[2]:
-                # an attribute and its continuation lines (which start with one space)
-                data = re.sub(rb"^Class-Path:.*\r?\n(?: .*\r?\n)*", b"", data, flags=re.M)
             copy = zipfile.ZipInfo(name, date_time=info.date_time)
             copy.external_attr = info.external_attr
             copy.compress_type = zipfile.ZIP_STORED
             dst.writestr(copy, data)
     os.replace(out, jar)
 PY
-jars=$(cd "$PKG/lib" && ls ./*.jar | sed 's|^\./||' | sort)
-first="bunker-provider bunker-proto grpc- protobuf- bcprov bcpkix bcutil msgpack guava failureaccess perfmark"
-cp_list=()
-for prefix in $first; do
-  for j in $jars; do case "$j" in "$prefix"*) cp_list+=("$j") ;; esac; done
-done
-for j in $jars; do
-  case " ${cp_list[*]} " in *" $j "*) ;; *) cp_list+=("$j") ;; esac
-done
-CLASSPATH_SH=$(printf '$DIR/lib/%s:' "${cp_list[@]}")
-CLASSPATH_SH=${CLASSPATH_SH%:}
+# shellcheck disable=SC2086
+CLASSPATH_SH=$(launcher_classpath $jars)
 
 # The runtime: the modules jdeps finds in the provider's jars, less two only named by
 # annotations (java.desktop: java.beans.Transient in the IAM model; java.compiler: Error Prone's

@@ -22,18 +22,21 @@ import java.util.concurrent.Future;
  * <p>gRPC looks methods up on its application executor, never on a Netty event loop, so a
  * lookup that waits holds no I/O thread. Used as the server's fallback registry: go-plugin's
  * own services are registered directly and answer without waiting.
+ *
+ * <p>The future holds the service already bound (gRPC's generated {@code bindService} builds a
+ * new definition, descriptors and all, on each call), so it is the one cache: every lookup
+ * reads the definition it completed with.
  */
 final class DeferredRegistry extends HandlerRegistry {
-  private final Future<? extends BindableService> service;
-  private volatile ServerServiceDefinition definition;
+  private final Future<ServerServiceDefinition> service;
 
-  DeferredRegistry(Future<? extends BindableService> service) {
+  DeferredRegistry(Future<ServerServiceDefinition> service) {
     this.service = service;
   }
 
-  /** A registry of a service that already exists (tests, tools). */
+  /** A registry of a service that already exists (tests, tools), bound here once. */
   static DeferredRegistry of(BindableService service) {
-    return new DeferredRegistry(CompletableFuture.completedFuture(service));
+    return new DeferredRegistry(CompletableFuture.completedFuture(service.bindService()));
   }
 
   /**
@@ -42,20 +45,15 @@ final class DeferredRegistry extends HandlerRegistry {
    */
   @Override
   public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
-    ServerServiceDefinition d = definition;
-    if (d == null) {
-      try {
-        d = service.get().bindService();
-      } catch (ExecutionException e) {
-        throw Status.INTERNAL.withDescription("the provider could not start: " + e.getCause())
-            .withCause(e.getCause()).asRuntimeException();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw Status.CANCELLED.withDescription("interrupted while the provider started")
-            .asRuntimeException();
-      }
-      definition = d;
+    try {
+      return service.get().getMethod(methodName);
+    } catch (ExecutionException e) {
+      throw Status.INTERNAL.withDescription("the provider could not start: " + e.getCause())
+          .withCause(e.getCause()).asRuntimeException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted while the provider started")
+          .asRuntimeException();
     }
-    return d.getMethod(methodName);
   }
 }

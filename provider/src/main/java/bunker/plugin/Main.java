@@ -56,7 +56,7 @@ public final class Main {
     // The certificate is on the path to the handshake line: start it before anything else, and
     // the provider (its schemas) after it on the same background thread.
     FutureTask<ServerIdentity> identity = null;
-    Future<? extends BindableService> provider = null;
+    Future<ServerServiceDefinition> provider = null;
     if (args.length == 0
         && PluginEnvironment.MAGIC_COOKIE_VALUE.equals(
             System.getenv(PluginEnvironment.MAGIC_COOKIE_KEY))) {
@@ -250,12 +250,13 @@ public final class Main {
   }
 
   /**
-   * Runs {@code identity} (unless null), then builds {@link #providerService()}, on one daemon
-   * thread; returns the provider's task. The provider is not needed before its first call, so
-   * the main thread builds the server meanwhile ({@link DeferredRegistry}).
+   * Runs {@code identity} (unless null), then builds and binds {@link #providerService()}, on
+   * one daemon thread; returns the provider's task. The provider is not needed before its first
+   * call, so the main thread builds the server meanwhile ({@link DeferredRegistry}).
    */
-  static FutureTask<BindableService> startInBackground(FutureTask<ServerIdentity> identity) {
-    FutureTask<BindableService> provider = new FutureTask<>(new ProviderBuild());
+  static FutureTask<ServerServiceDefinition> startInBackground(
+      FutureTask<ServerIdentity> identity) {
+    FutureTask<ServerServiceDefinition> provider = new FutureTask<>(new ProviderBuild());
     Thread thread = new Thread(new Start(identity, provider), "plugin-start");
     thread.setDaemon(true);
     thread.start();
@@ -263,38 +264,22 @@ public final class Main {
   }
 
   /**
-   * {@link #providerService()} as a task (a class, not a lambda: see {@link Exit}), bound once
+   * {@link #providerService()} as a task (a class, not a lambda: see {@link Exit}), bound here
    * so that the tfplugin6 method descriptors (every message class) load here too.
    */
-  static final class ProviderBuild implements Callable<BindableService> {
+  static final class ProviderBuild implements Callable<ServerServiceDefinition> {
     @Override
-    public BindableService call() {
-      BindableService service = providerService();
-      ServerServiceDefinition bound = service.bindService();
-      return new Bound(bound);
-    }
-  }
-
-  /** A service bound once (gRPC's generated bindService builds a new definition each time). */
-  private static final class Bound implements BindableService {
-    private final ServerServiceDefinition definition;
-
-    Bound(ServerServiceDefinition definition) {
-      this.definition = definition;
-    }
-
-    @Override
-    public ServerServiceDefinition bindService() {
-      return definition;
+    public ServerServiceDefinition call() {
+      return providerService().bindService();
     }
   }
 
   /** The background start: the server key, then the provider. */
   private static final class Start implements Runnable {
     private final FutureTask<ServerIdentity> identity;
-    private final FutureTask<BindableService> provider;
+    private final FutureTask<ServerServiceDefinition> provider;
 
-    Start(FutureTask<ServerIdentity> identity, FutureTask<BindableService> provider) {
+    Start(FutureTask<ServerIdentity> identity, FutureTask<ServerServiceDefinition> provider) {
       this.identity = identity;
       this.provider = provider;
     }

@@ -45,14 +45,14 @@ public final class PluginServer implements AutoCloseable {
   private final Server server;
   private final InetSocketAddress address;
   private final Optional<ServerIdentity> identity;
-  private final EventLoopGroup[] loops;
+  private final EventLoopGroup loop;
 
   private PluginServer(Server server, InetSocketAddress address, Optional<ServerIdentity> id,
-      EventLoopGroup... loops) {
+      EventLoopGroup loop) {
     this.server = server;
     this.address = address;
     this.identity = id;
-    this.loops = loops;
+    this.loop = loop;
   }
 
   private static final Runnable NOTHING =
@@ -143,23 +143,31 @@ public final class PluginServer implements AutoCloseable {
   /** Stops serving at once, cancelling calls in flight. */
   @Override
   public void close() {
-    server.shutdownNow();
-    try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (EventLoopGroup g : loops) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    stop(server, loop);
   }
 
   /**
-   * Ends the event loops, then runs the owner's shutdown action. Why: a JVM exit (halt too)
+   * Stops {@code server} (null: never built) at once, cancelling calls in flight, waits a
+   * little for it to terminate, then ends the event loop.
+   */
+  private static void stop(Server server, EventLoopGroup loop) {
+    if (server != null) {
+      server.shutdownNow();
+      try {
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Ends the event loop, then runs the owner's shutdown action. Why: a JVM exit (halt too)
    * waits up to 300 ms for every thread that is in native code to block, and an event loop
-   * idling in epoll_wait is such a thread, so exiting with the loops alive cost 0.3 s on
+   * idling in epoll_wait is such a thread, so exiting with the loop alive cost 0.3 s on
    * every provider Close: three or four times per Terraform command. By the time this runs
-   * the Shutdown answer is queued on its loop, and a graceful loop shutdown writes queued work
+   * the Shutdown answer is queued on the loop, and a graceful loop shutdown writes queued work
    * before it closes the connection.
    */
   private static final class Quiesce implements Runnable {
@@ -171,22 +179,18 @@ public final class PluginServer implements AutoCloseable {
      */
     private static final long AWAIT_MS = 1_000;
     private final Runnable then;
-    private final EventLoopGroup[] loops;
+    private final EventLoopGroup loop;
 
-    Quiesce(Runnable then, EventLoopGroup... loops) {
+    Quiesce(Runnable then, EventLoopGroup loop) {
       this.then = then;
-      this.loops = loops;
+      this.loop = loop;
     }
 
     @Override
     public void run() {
-      for (EventLoopGroup g : loops) {
-        g.shutdownGracefully(0, WAIT_MS, TimeUnit.MILLISECONDS);
-      }
+      loop.shutdownGracefully(0, WAIT_MS, TimeUnit.MILLISECONDS);
       try {
-        for (EventLoopGroup g : loops) {
-          g.awaitTermination(AWAIT_MS, TimeUnit.MILLISECONDS);
-        }
+        loop.awaitTermination(AWAIT_MS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -268,6 +272,7 @@ public final class PluginServer implements AutoCloseable {
       // start), and the RPCs themselves run on gRPC's application executor. A daemon thread:
       // the process ends through Shutdown (System.exit) or with main.
       EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin", true));
+      Server server = null;
       try {
         NettyServerBuilder nb = NettyServerBuilder.forAddress(listener.getLocalAddress())
             .channelFactory(Listener.adopt(listener))
@@ -281,14 +286,17 @@ public final class PluginServer implements AutoCloseable {
           nb.sslContext(sslContext(pending));
         }
         Runnable quiesceThenExit = new Quiesce(onShutdown, loop);
-        Server server = bind(nb, provider, quiesceThenExit).build().start();
+        server = bind(nb, provider, quiesceThenExit).build();
+        server.start();
+        // a failure from here on (the identity could not be made) leaves a started server,
+        // which the catch shuts down
         ServerIdentity id = pending == null ? null : ServerIdentity.await(pending);
         announce(port, id);
         return new PluginServer(server, new InetSocketAddress("127.0.0.1", port),
             Optional.ofNullable(id), loop);
       } catch (IOException | RuntimeException e) {
-        listener.close();
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        stop(server, loop);
+        listener.close(); // not yet adopted by a server that started
         throw e;
       }
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,22 @@ class LauncherAccTest {
               blocks.keySet());
         })
         .run();
+  }
+
+  /**
+   * The launcher names every jar on its class path itself, so no installed jar's manifest may
+   * name jars of its own that are not there: the provider jar's Maven {@code Class-Path}
+   * ({@code lib/*.jar} beside a jar that is itself in {@code lib/}) made every start try to
+   * open each of ~70 {@code lib/lib/*.jar} files and fail.
+   */
+  @Test
+  void installedJars_classPathAttributesNameNoMissingJar() throws Exception {
+    Path lib = LauncherInstall.libDir();
+    try (var jars = Files.list(lib)) {
+      assertTrue(jars.anyMatch(j -> j.getFileName().toString().startsWith("bunker-provider-")),
+          "no provider jar in " + lib);
+    }
+    assertEquals(List.of(), LauncherInstall.unresolvedClassPath(lib));
   }
 
   @Test

@@ -1,9 +1,15 @@
 package bunker.acc;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Installs the launcher once per test JVM with {@code scripts/install-provider.sh --skip-build}
@@ -47,6 +53,51 @@ final class LauncherInstall {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** The installed package's {@code lib/} directory (installed on first use). */
+  static synchronized Path libDir() {
+    Path versions = pluginDir().resolve("terraform.local/bunker/backup");
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(versions)) {
+      List<Path> libs = new ArrayList<>();
+      for (Path v : dirs) {
+        libs.add(v.resolve("linux_amd64/lib"));
+      }
+      if (libs.size() != 1 || !Files.isDirectory(libs.get(0))) {
+        throw new AssertionError("expected one installed version's lib/ under " + versions
+            + ", found " + libs);
+      }
+      return libs.get(0);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * The {@code Class-Path} manifest entries of the jars in {@code lib} that name no file,
+   * resolved against the jar's own directory as the JVM's class loader resolves them ("jar:
+   * entry"): each is a failed open in every process the launcher starts.
+   */
+  static List<String> unresolvedClassPath(Path lib) throws IOException {
+    List<String> missing = new ArrayList<>();
+    try (DirectoryStream<Path> jars = Files.newDirectoryStream(lib, "*.jar")) {
+      for (Path jar : jars) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+          Manifest manifest = file.getManifest();
+          String classPath = manifest == null ? null
+              : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+          if (classPath == null || classPath.isBlank()) {
+            continue;
+          }
+          for (String entry : classPath.trim().split("\\s+")) {
+            if (!Files.exists(lib.resolve(entry))) {
+              missing.add(jar.getFileName() + ": " + entry);
+            }
+          }
+        }
+      }
+    }
+    return missing;
   }
 
   /** The directory holding {@code scripts/install-provider.sh}, searched upwards. */

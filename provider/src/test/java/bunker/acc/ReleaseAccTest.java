@@ -111,6 +111,8 @@ class ReleaseAccTest {
     }
     assertTrue(Files.isExecutable(unpacked.resolve("runtime/bin/java")));
     assertTrue(Files.isRegularFile(unpacked.resolve("lib/bunker-provider-" + version + ".jar")));
+    // the launcher names the class path: no jar's manifest may name a jar that is not there
+    assertEquals(List.of(), LauncherInstall.unresolvedClassPath(unpacked.resolve("lib")));
     assertTrue(Files.isRegularFile(
         unpacked.resolve("lib/bunker-deployment-helper-" + version + ".zip")));
   }

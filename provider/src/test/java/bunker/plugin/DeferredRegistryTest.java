@@ -10,9 +10,9 @@ import bunker.proto.goplugin.health.HealthCheckResponse.ServingStatus;
 import bunker.proto.goplugin.health.HealthGrpc;
 import bunker.proto.tfplugin6.ProviderGrpc;
 import bunker.proto.tfplugin6.Tfplugin6;
-import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -45,7 +45,7 @@ class DeferredRegistryTest {
     }
   }
 
-  private void serve(Future<BindableService> provider) throws Exception {
+  private void serve(Future<ServerServiceDefinition> provider) throws Exception {
     String name = InProcessServerBuilder.generateName();
     // an application executor, as the Netty server has: lookups may wait there
     server = PluginServer.bind(InProcessServerBuilder.forName(name).executor(calls),
@@ -70,7 +70,7 @@ class DeferredRegistryTest {
 
   @Test
   void providerCall_beforeTheProviderExists_waitsForItWhileGoPluginAnswers() throws Exception {
-    CompletableFuture<BindableService> provider = new CompletableFuture<>();
+    CompletableFuture<ServerServiceDefinition> provider = new CompletableFuture<>();
     serve(provider);
     Future<Tfplugin6.GetMetadata.Response> answer = calls.submit(
         () -> provider().getMetadata(Tfplugin6.GetMetadata.Request.getDefaultInstance()));
@@ -80,7 +80,7 @@ class DeferredRegistryTest {
         .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus());
     Thread.sleep(200);
     assertFalse(answer.isDone(), "answered before the provider existed");
-    provider.complete(new Answering());
+    provider.complete(new Answering().bindService());
     assertEquals("backup_vault", answer.get(10, TimeUnit.SECONDS).getResources(0).getTypeName());
     // later calls go straight to the same service
     assertEquals(1, provider().getMetadata(Tfplugin6.GetMetadata.Request.getDefaultInstance())
@@ -89,12 +89,8 @@ class DeferredRegistryTest {
 
   @Test
   void providerCall_toAMethodTheProviderDoesNotServe_isUnimplemented() throws Exception {
-    serve(CompletableFuture.completedFuture(new BindableService() {
-      @Override
-      public io.grpc.ServerServiceDefinition bindService() {
-        return io.grpc.ServerServiceDefinition.builder("tfplugin6.Other").build();
-      }
-    }));
+    serve(CompletableFuture.completedFuture(
+        ServerServiceDefinition.builder("tfplugin6.Other").build()));
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> provider().getMetadata(Tfplugin6.GetMetadata.Request.getDefaultInstance()));
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());

@@ -11,6 +11,8 @@ import bunker.proto.goplugin.health.HealthCheckRequest;
 import bunker.proto.goplugin.health.HealthCheckResponse.ServingStatus;
 import bunker.proto.goplugin.health.HealthGrpc;
 import bunker.proto.tfplugin6.ProviderGrpc;
+import io.grpc.InternalChannelz;
+import io.grpc.InternalInstrumented;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,10 +20,14 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -152,17 +158,17 @@ class PluginServerTest {
   }
 
   @Test
-  void controllerShutdown_endsTheEventLoopsBeforeOnShutdown() throws Exception {
+  void controllerShutdown_endsTheEventLoopBeforeOnShutdown() throws Exception {
     // A JVM exit waits up to 300 ms for threads in native code (an idle event loop sits in
-    // epoll_wait): by the time onShutdown may exit, every loop of this server must have been
-    // told to end. Normally they are gone by then; on a loaded machine one may still be
-    // finishing after the bounded wait, so what is checked is that each loop alive at
-    // onShutdown ends by itself shortly after (without the quiesce they would idle forever).
+    // epoll_wait): by the time onShutdown may exit, the server's one loop must have been told
+    // to end. Normally it is gone by then; on a loaded machine it may still be finishing after
+    // the bounded wait, so what is checked is that a loop alive at onShutdown ends by itself
+    // shortly after (without the quiesce it would idle forever).
     List<Thread> aliveAtShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable onShutdown = () -> {
       for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.isAlive() && t.getName().matches("plugin(-boss)?-\\d+-\\d+")) {
+        if (t.isAlive() && t.getName().matches("plugin-\\d+-\\d+")) {
           aliveAtShutdown.add(t);
         }
       }
@@ -171,7 +177,7 @@ class PluginServerTest {
     try (PluginServer server = tls().onShutdown(onShutdown).start()) {
       ManagedChannel channel = client(server.handshakeLine(), TERRAFORM);
       try {
-        health(channel); // a connection, so that a worker loop is running
+        health(channel); // a connection, so that the loop is serving one
         GRPCControllerGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .shutdown(Empty.getDefaultInstance());
@@ -184,6 +190,32 @@ class PluginServerTest {
         channel.shutdownNow();
       }
     }
+  }
+
+  /**
+   * A server whose TLS identity could not be made fails to start and is shut down: gRPC lists
+   * each server in channelz from when it is built until it has terminated (and holds its
+   * shared executor as long).
+   */
+  @Test
+  void start_whenTheServerIdentityFails_leavesNoServerRunning() throws Exception {
+    Set<Long> before = channelzServers();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> tls()
+        .identity(CompletableFuture.failedFuture(new GeneralSecurityException("no EC here")))
+        .start());
+    assertTrue(e.getMessage().contains("TLS certificate"), e.getMessage());
+    Set<Long> left = channelzServers();
+    left.removeAll(before);
+    assertEquals(Set.of(), left, "servers still running after their start failed");
+  }
+
+  private static Set<Long> channelzServers() {
+    Set<Long> ids = new HashSet<>();
+    for (InternalInstrumented<?> s
+        : InternalChannelz.instance().getServers(0, 1_000).servers) {
+      ids.add(s.getLogId().getId());
+    }
+    return ids;
   }
 
   @Test
