@@ -50,6 +50,35 @@ PLUGINS="$ROOT/.cache/bench/plugins"
 VERSION=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)
 OURS="$PLUGINS/terraform.local/bunker/backup/$VERSION/linux_amd64/terraform-provider-backup_v$VERSION"
 DOC="$ROOT/docs/benchmarks.md"
+# shellcheck source=provider-jars.sh
+. "$ROOT/scripts/provider-jars.sh"
+
+# The built provider's class path: its jar and runtime jars from the one list that
+# install-provider.sh and release.sh use (provider/target/lib may hold jars of older builds).
+provider_cp() {
+  local jars cp="" path
+  jars=$(provider_jars "$ROOT/provider/target" "$VERSION") || exit 1
+  for path in $jars; do
+    cp="$cp$ROOT/provider/target/$path:"
+  done
+  printf '%s' "${cp%:}"
+}
+
+# Runs "$@" with the emulator up on port $1: started first and stopped after when it was not
+# running, left alone when it was. Returns the command's status.
+with_emulator() {
+  local port=$1 started=0 status=0
+  shift
+  if ! BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" status >/dev/null; then
+    BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" start >&2
+    started=1
+  fi
+  "$@" || status=$?
+  if [ "$started" = 1 ]; then
+    BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" stop >&2
+  fi
+  return "$status"
+}
 
 machine() {
   local model mem
@@ -151,7 +180,7 @@ release() {
   mkdir -p "$base"
   (cd "$ROOT" && mvn -q -B -ntp -DskipTests package)
   local cp
-  cp="$ROOT/provider/target/bunker-provider-$VERSION.jar:$(printf '%s:' "$ROOT"/provider/target/lib/*.jar)"
+  cp=$(provider_cp)
   for jdk in $jdks; do
     name=$([ "$jdk" = default ] && echo release || echo "release-$(basename "$jdk")")
     dist="$base/$name/dist"
@@ -211,18 +240,11 @@ versus() {
     export BENCH_SKIP_INSTALL=1 # once per invocation (all)
   fi
   export BENCH_EMULATOR_PORT=${BENCH_EMULATOR_PORT:-4610}
-  local started=0
-  if ! BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" status >/dev/null; then
-    BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" start >&2
-    started=1
-  fi
   BENCH_MACHINE=$(machine)
   export BENCH_MACHINE
   local status=0 out
-  out=$(python3 "$ROOT/scripts/bench/${mode//-/_}.py") || status=$?
-  if [ "$started" = 1 ]; then
-    BUNKER_EMULATOR_PORT=$BENCH_EMULATOR_PORT "$ROOT/scripts/emulator.sh" stop >&2
-  fi
+  out=$(with_emulator "$BENCH_EMULATOR_PORT" python3 "$ROOT/scripts/bench/${mode//-/_}.py") \
+    || status=$?
   [ "$status" = 0 ] || { echo "bench.sh: $mode failed (exit $status)" >&2; exit "$status"; }
   echo "$out" | tee -a "$DOC"
 }
@@ -231,18 +253,11 @@ versus() {
 emptier() {
   need java mvn python3
   (cd "$ROOT" && mvn -q -B -ntp -DskipTests -pl provider -am package)
-  local port=${BENCH_EMULATOR_PORT:-4610} count=${BENCH_EMPTIER_POINTS:-5000} started=0 cp out
-  if ! BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" status >/dev/null; then
-    BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" start >&2
-    started=1
-  fi
-  cp="$ROOT/provider/target/bunker-provider-$VERSION.jar:$(printf '%s:' "$ROOT"/provider/target/lib/*.jar)"
+  local port=${BENCH_EMULATOR_PORT:-4610} count=${BENCH_EMPTIER_POINTS:-5000} cp out
+  cp=$(provider_cp)
   local status=0
-  out=$(java -cp "$cp" "$ROOT/scripts/bench/Emptier.java" "http://127.0.0.1:$port" "$count") \
-    || status=$?
-  if [ "$started" = 1 ]; then
-    BUNKER_EMULATOR_PORT=$port "$ROOT/scripts/emulator.sh" stop >&2
-  fi
+  out=$(with_emulator "$port" java -cp "$cp" "$ROOT/scripts/bench/Emptier.java" \
+    "http://127.0.0.1:$port" "$count") || status=$?
   [ "$status" = 0 ] || { echo "bench.sh: emptier failed (exit $status): $out" >&2; exit "$status"; }
   {
     echo
