@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AdaptiveLimit;
+import bunker.aws.ThrottleSignal;
 import bunker.resource.deployment.workload.Fanout.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.metrics.MetricCollector;
 
 /** The workload fan-out sets its concurrency from throttling (AIMD), not from a constant. */
 class FanoutTest {
@@ -107,6 +110,29 @@ class FanoutTest {
     assertEquals(10, calls.get());
     out.values().forEach(o -> assertEquals("AccessDenied: not allowed", o.message()));
     assertEquals(0, limit.decreases());
+  }
+
+  /**
+   * Throttled attempts the SDK retried lower the limit even when the task then fails with
+   * another error (its count is read whether it returns or throws), and the task is not rerun.
+   */
+  @Test
+  void sdkRetriedThrottles_inATaskThatFails_lowerTheLimit() {
+    AtomicInteger calls = new AtomicInteger();
+    AdaptiveLimit limit = new AdaptiveLimit(Fanout.INITIAL, Fanout.MAX);
+    Map<String, Outcome<String>> out = Fanout.run(accounts(1), Duration.ofMinutes(1), a -> {
+      calls.incrementAndGet();
+      MetricCollector call = MetricCollector.create("ApiCall");
+      call.createChild("ApiCallAttempt").reportMetric(CoreMetric.ERROR_TYPE, "Throttling");
+      call.createChild("ApiCallAttempt");
+      ThrottleSignal.PUBLISHER.publish(call.collect());
+      throw AwsServiceException.builder().statusCode(403).awsErrorDetails(AwsErrorDetails
+          .builder().errorCode("AccessDenied").errorMessage("not allowed").build()).build();
+    }, limit);
+
+    assertEquals(1, calls.get());
+    assertEquals("AccessDenied: not allowed", out.values().iterator().next().message());
+    assertEquals(1, limit.decreases());
   }
 
   @Test
