@@ -70,9 +70,9 @@ class BucketsTest {
 
   /**
    * The S3 endpoint comes from the same place and rules as the other clients' (AWS SDKs and
-   * Tools reference guide, "Service-specific endpoints"): the provider block's endpoint_url, else
-   * the shared config file's {@code endpoint_url} (the profile's), else S3's regional endpoint
-   * in the Region's partition. The config file and profile are given through the SDK's system
+   * Tools reference guide, "Service-specific endpoints"): the provider block's
+   * {@code endpoints { s3 }}, else its endpoint_url, else the shared config file's
+   * {@code endpoint_url} (the profile's), else S3's regional endpoint in the Region's partition. The config file and profile are given through the SDK's system
    * properties {@code aws.configFile} and {@code aws.profile}.
    */
   @Test
@@ -98,6 +98,9 @@ class BucketsTest {
           .withRegion("eu-west-1")));
       assertEquals("http://block.local:1/b-1/k.zip", uri(AwsSettings.forEndpoint(
           "http://block.local:1", "eu-west-1")));
+      assertEquals("http://s3.local:2/b-1/k.zip", uri(new AwsSettings("eu-west-1", "",
+          AwsSettings.AssumeRole.NONE, "http://block.local:1", Map.of("s3", "http://s3.local:2"),
+          -1, "", Map.of())));
       System.setProperty("aws.profile", "bunker-s3-none");
       assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip",
           uri(AwsSettings.defaults().withRegion("eu-west-1")));
