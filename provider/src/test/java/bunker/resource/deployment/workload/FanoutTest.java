@@ -25,6 +25,21 @@ class FanoutTest {
         .toList();
   }
 
+  /** {@link Fanout#run} over {@code n} accounts, counting the task's calls. */
+  private static Map<String, Outcome<String>> counted(int n, AtomicInteger calls,
+      AdaptiveLimit limit, Function<String, String> task) {
+    return Fanout.run(accounts(n), Duration.ofMinutes(1), a -> {
+      calls.incrementAndGet();
+      return task.apply(a);
+    }, limit);
+  }
+
+  private static AwsServiceException accessDenied() {
+    return (AwsServiceException) AwsServiceException.builder().statusCode(403).awsErrorDetails(
+        AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("not allowed").build())
+        .build();
+  }
+
   /**
    * A stand-in for an AWS API that refuses ("Throttling", as IAM and STS answer) any call made
    * while more than {@code allowed} calls are already in flight.
@@ -101,11 +116,9 @@ class FanoutTest {
   void otherErrors_areNotRetried_andDoNotLowerTheLimit() {
     AtomicInteger calls = new AtomicInteger();
     AdaptiveLimit limit = new AdaptiveLimit(Fanout.INITIAL, Fanout.MAX);
-    Map<String, Outcome<String>> out = Fanout.run(accounts(10), Duration.ofMinutes(1), a -> {
-      calls.incrementAndGet();
-      throw AwsServiceException.builder().statusCode(403).awsErrorDetails(AwsErrorDetails
-          .builder().errorCode("AccessDenied").errorMessage("not allowed").build()).build();
-    }, limit);
+    Map<String, Outcome<String>> out = counted(10, calls, limit, a -> {
+      throw accessDenied();
+    });
 
     assertEquals(10, calls.get());
     out.values().forEach(o -> assertEquals("AccessDenied: not allowed", o.message()));
@@ -120,15 +133,13 @@ class FanoutTest {
   void sdkRetriedThrottles_inATaskThatFails_lowerTheLimit() {
     AtomicInteger calls = new AtomicInteger();
     AdaptiveLimit limit = new AdaptiveLimit(Fanout.INITIAL, Fanout.MAX);
-    Map<String, Outcome<String>> out = Fanout.run(accounts(1), Duration.ofMinutes(1), a -> {
-      calls.incrementAndGet();
+    Map<String, Outcome<String>> out = counted(1, calls, limit, a -> {
       MetricCollector call = MetricCollector.create("ApiCall");
       call.createChild("ApiCallAttempt").reportMetric(CoreMetric.ERROR_TYPE, "Throttling");
       call.createChild("ApiCallAttempt");
       ThrottleSignal.PUBLISHER.publish(call.collect());
-      throw AwsServiceException.builder().statusCode(403).awsErrorDetails(AwsErrorDetails
-          .builder().errorCode("AccessDenied").errorMessage("not allowed").build()).build();
-    }, limit);
+      throw accessDenied();
+    });
 
     assertEquals(1, calls.get());
     assertEquals("AccessDenied: not allowed", out.values().iterator().next().message());
