@@ -3,6 +3,7 @@ package bunker.aws.sfn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import bunker.aws.Waiters;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -42,10 +43,14 @@ class StateMachinesTest {
     public void close() {}
   }
 
+  private static StateMachines machines(String code) {
+    return new StateMachines(new FakeSfn(code), Waiters.system());
+  }
+
   @Test
   void everyNotFoundCode_isEmpty_forBothFinders() {
     for (String code : new String[] {"StateMachineDoesNotExist", "ResourceNotFound"}) {
-      StateMachines machines = new StateMachines(new FakeSfn(code));
+      StateMachines machines = machines(code);
       assertEquals(Optional.empty(), machines.findByArn(ARN), code);
       assertEquals(Optional.empty(), machines.findDefinition(ARN), code);
     }
@@ -53,7 +58,7 @@ class StateMachinesTest {
 
   @Test
   void otherErrors_areNotNotFound() {
-    StateMachines machines = new StateMachines(new FakeSfn("AccessDeniedException"));
+    StateMachines machines = machines("AccessDeniedException");
     assertThrows(AwsServiceException.class, () -> machines.findDefinition(ARN));
     assertThrows(AwsServiceException.class, () -> machines.findByArn(ARN));
   }
@@ -61,6 +66,6 @@ class StateMachinesTest {
   @Test
   void anExistingMachine_givesItsDefinition() {
     assertEquals(Optional.of("{\"StartAt\":\"A\"}"),
-        new StateMachines(new FakeSfn("")).findDefinition(ARN));
+        machines("").findDefinition(ARN));
   }
 }
