@@ -13,11 +13,14 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.endpoint.AwsClientEndpointProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ClientEndpointProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.ServiceMetadataAdvancedOption;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -221,6 +224,33 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
+   * Where S3 calls go, resolved by the SDK's own endpoint code with the same rules as every
+   * client here: the settings' {@code endpoints}/{@code endpoint_url}; else
+   * {@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL} (and their system properties) and the
+   * shared config file's {@code endpoint_url}; else S3's regional endpoint (then
+   * {@link ClientEndpointProvider#isEndpointOverridden} is false). S3 has no SDK client here
+   * ({@code s3/Buckets} signs its few calls itself), so it asks for the endpoint directly.
+   */
+  public ClientEndpointProvider s3Endpoint() {
+    AwsClientEndpointProvider.Builder endpoint = AwsClientEndpointProvider.builder()
+        .serviceEndpointOverrideEnvironmentVariable("AWS_ENDPOINT_URL_S3")
+        .serviceEndpointOverrideSystemProperty("aws.endpointUrlS3")
+        .serviceProfileProperty("s3")
+        .serviceEndpointPrefix("s3")
+        .defaultProtocol("https")
+        .region(region())
+        .putAdvancedOption(ServiceMetadataAdvancedOption.DEFAULT_S3_US_EAST_1_REGIONAL_ENDPOINT,
+            "regional");
+    settings.endpointFor("s3").ifPresent(url -> endpoint.clientEndpointOverride(URI.create(url)));
+    return endpoint.build();
+  }
+
+  /** Attempts per call: {@code max_retries} + 1 ({@link #DEFAULT_MAX_RETRIES} when unset). */
+  public int maxAttempts() {
+    return (settings.maxRetries() >= 0 ? settings.maxRetries() : DEFAULT_MAX_RETRIES) + 1;
+  }
+
+  /**
    * Clients acting in a member account, by assuming {@code roleName} there (e.g.
    * {@code OrganizationAccountAccessRole}) with these clients' credentials. Cached per account
    * and role, and closed with these clients; the credentials refresh themselves before they
@@ -299,10 +329,6 @@ public final class AwsClients implements AutoCloseable {
     strategy.maxAttempts(maxAttempts());
     return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
         .addMetricPublisher(ThrottleSignal.PUBLISHER).build();
-  }
-
-  private int maxAttempts() {
-    return (settings.maxRetries() >= 0 ? settings.maxRetries() : DEFAULT_MAX_RETRIES) + 1;
   }
 
   private ClientOverrideConfiguration bulkOverrides() {

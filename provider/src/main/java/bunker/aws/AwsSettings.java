@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param endpoints per-service endpoints, keyed by service name as in the provider block
  *     ({@code backup}, {@code kms}, {@code iam}, {@code sts}, {@code organizations},
  *     {@code events}, {@code sfn}, {@code ram}, {@code cloudformation}, {@code logs},
- *     {@code sns}, {@code ssm}, {@code lambda}); they win over {@code endpointUrl}
+ *     {@code sns}, {@code ssm}, {@code lambda}, {@code s3}); they win over {@code endpointUrl}
  * @param maxRetries retries after the first attempt; negative = {@link
  *     AwsClients#DEFAULT_MAX_RETRIES}
  * @param retryMode {@code standard} or {@code adaptive}; empty = standard

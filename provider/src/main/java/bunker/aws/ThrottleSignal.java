@@ -1,5 +1,6 @@
 package bunker.aws;
 
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.metrics.CoreMetric;
 import software.amazon.awssdk.metrics.MetricCollection;
@@ -7,46 +8,49 @@ import software.amazon.awssdk.metrics.MetricPublisher;
 
 /**
  * Counts, per thread, the HTTP attempts that AWS throttled, from the SDK's per-call metrics
- * (every client of {@link AwsClients} publishes to {@link #PUBLISHER}; a sync client publishes on
+ * (the clients of {@link AwsClients} publish to {@link #PUBLISHER}; a sync client publishes on
  * the calling thread before the call returns or throws). The SDK retries a throttled attempt
  * itself, so a call usually succeeds in the end; this is how a caller running many tasks at once
- * still learns that it asks too fast ({@link #count}).
+ * still learns that it asks too fast ({@link #count}). The per-call counts ({@link #attempts},
+ * {@link #throttledAttempts}) serve a caller that attaches a publisher of its own to a request
+ * (the vault emptier's point store, also in the deployment helper's Lambda package).
  */
 public final class ThrottleSignal {
   /** The metric publisher every client is built with. */
   public static final MetricPublisher PUBLISHER = new Publisher();
   private static final ThreadLocal<int[]> COUNTER = new ThreadLocal<>();
+  private static final String ATTEMPT = "ApiCallAttempt";
 
   private ThrottleSignal() {}
 
-  /** What {@link #count} saw: the task's result and the throttled attempts during it. */
-  public record Counted<T>(T value, int throttledAttempts) {}
-
-  /** Runs {@code task} on this thread, counting the throttled attempts of its AWS calls. */
-  public static <T> Counted<T> count(Supplier<T> task) {
+  /**
+   * Runs {@code task} on this thread and hands {@code throttledAttempts} the number of throttled
+   * attempts of its AWS calls when it ends, whether it returns or throws. Counts nest: an inner
+   * count's attempts are added to the one around it.
+   */
+  public static <T> T count(Supplier<T> task, IntConsumer throttledAttempts) {
     int[] previous = COUNTER.get();
     int[] counter = new int[1];
     COUNTER.set(counter);
     try {
-      T value = task.get();
-      return new Counted<>(value, counter[0]);
+      return task.get();
     } finally {
       COUNTER.set(previous);
       if (previous != null) {
         previous[0] += counter[0];
       }
+      throttledAttempts.accept(counter[0]);
     }
   }
 
-  /** Throttled attempts counted so far in the innermost {@link #count} on this thread. */
-  public static int soFar() {
-    int[] counter = COUNTER.get();
-    return counter == null ? 0 : counter[0];
+  /** The HTTP attempts of one call (the "ApiCallAttempt" children of its metrics). */
+  public static int attempts(MetricCollection call) {
+    return (int) call.childrenWithName(ATTEMPT).count();
   }
 
-  /** The throttled attempts in one call's metrics (its "ApiCallAttempt" children). */
-  static int throttledAttempts(MetricCollection call) {
-    return (int) call.childrenWithName("ApiCallAttempt")
+  /** The throttled attempts of one call (its attempts whose error type is Throttling). */
+  public static int throttledAttempts(MetricCollection call) {
+    return (int) call.childrenWithName(ATTEMPT)
         .filter(a -> a.metricValues(CoreMetric.ERROR_TYPE).stream()
             .anyMatch(t -> t.equalsIgnoreCase("Throttling")))
         .count();

@@ -35,7 +35,7 @@ public final class BackupProvider extends NamedType implements Provider {
   /** Service names accepted in {@code endpoints { ... }}: the AWS services the provider calls. */
   public static final List<String> ENDPOINT_SERVICES =
       List.of("backup", "cloudformation", "cloudwatchlogs", "eventbridge", "iam", "kms", "lambda",
-          "organizations", "ram", "sfn", "sns", "ssm", "sts");
+          "organizations", "ram", "s3", "sfn", "sns", "ssm", "sts");
 
   private static final Schema SCHEMA = Schema.of(schemaBlock());
 

@@ -1,5 +1,6 @@
 package bunker.aws.backup;
 
+import bunker.aws.ThrottleSignal;
 import bunker.aws.Waiters;
 import bunker.aws.Waiters.Poll;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import software.amazon.awssdk.core.metrics.CoreMetric;
 import software.amazon.awssdk.metrics.MetricCollection;
 import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.services.backup.BackupClient;
@@ -164,8 +164,9 @@ public record RecoveryPoints(BackupClient backup, Waiters waiters) implements Po
   }
 
   /**
-   * Counts one call's HTTP attempts and the throttled ones from the SDK's metrics, which the
-   * sync client publishes on the calling thread before the call returns or throws.
+   * Counts one call's HTTP attempts and the throttled ones from the SDK's metrics
+   * ({@link ThrottleSignal#attempts}, {@link ThrottleSignal#throttledAttempts}), which the sync
+   * client publishes on the calling thread before the call returns or throws.
    */
   private static final class Attempts implements MetricPublisher {
     int total;
@@ -173,10 +174,8 @@ public record RecoveryPoints(BackupClient backup, Waiters waiters) implements Po
 
     @Override
     public void publish(MetricCollection call) {
-      List<MetricCollection> tries = call.childrenWithName("ApiCallAttempt").toList();
-      total = tries.size();
-      throttled = (int) tries.stream().filter(a -> a.metricValues(CoreMetric.ERROR_TYPE).stream()
-          .anyMatch(t -> t.equalsIgnoreCase("Throttling"))).count();
+      total = ThrottleSignal.attempts(call);
+      throttled = ThrottleSignal.throttledAttempts(call);
     }
 
     @Override

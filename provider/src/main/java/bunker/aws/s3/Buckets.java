@@ -21,8 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -31,6 +29,7 @@ import org.w3c.dom.NodeList;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.ClientEndpointProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -49,14 +48,16 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * SDK's own Signature Version 4 signer over the payload's SHA-256 (given by the caller for a
  * file, which is streamed from disk), so a package is never held in memory.
  *
- * <p>Addressing: virtual-hosted style ({@code https://<bucket>.s3.<region>.<dns suffix>/key},
- * "Virtual hosting of general purpose buckets", S3 user guide) on AWS; path style
- * ({@code <endpoint>/<bucket>/<key>}) when an endpoint is configured ({@code AWS_ENDPOINT_URL},
- * {@code AWS_ENDPOINT_URL_S3} or the provider's endpoints), as the AWS CLI does for a custom
- * endpoint. Errors become {@link AwsServiceException}s with S3's error code ("Error responses",
- * S3 API reference); 500, 503 and {@code SlowDown} (S3's throttling) are tried again with
- * exponential back-off ({@link Waiters#doubling}: 200 ms, at most 5 s), as many attempts as the provider's other
- * clients make ({@code max_retries} + 1).
+ * <p>Addressing: the endpoint is {@link AwsClients#s3Endpoint}, found by the rules of the
+ * provider's other clients. On AWS's own endpoint, virtual-hosted style
+ * ({@code https://<bucket>.s3.<region>.<dns suffix>/key}, "Virtual hosting of general purpose
+ * buckets", S3 user guide); path style ({@code <endpoint>/<bucket>/<key>}) when an endpoint is
+ * configured (the provider's {@code endpoint_url}, {@code AWS_ENDPOINT_URL},
+ * {@code AWS_ENDPOINT_URL_S3} or the shared config file's {@code endpoint_url}), as the AWS CLI
+ * does for a custom endpoint. Errors become {@link AwsServiceException}s with S3's error code
+ * ("Error responses", S3 API reference); 500, 503 and {@code SlowDown} (S3's throttling) are
+ * tried again with exponential back-off ({@link Waiters#doubling}: 200 ms, at most 5 s), as many
+ * attempts as the provider's other clients make ({@link AwsClients#maxAttempts}).
  */
 public final class Buckets {
   private static final String XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -69,55 +70,32 @@ public final class Buckets {
   private final SdkHttpClient http;
   private final AwsCredentialsProvider credentials;
   private final String region;
-  private final Optional<URI> endpoint;
-  private final String dnsSuffix;
+  private final URI endpoint;
+  private final boolean pathStyle;
   private final Clock clock;
   private final int attempts;
 
-  Buckets(SdkHttpClient http, AwsCredentialsProvider credentials, String region,
-      Optional<URI> endpoint, String dnsSuffix, Clock clock, int attempts) {
+  /**
+   * {@code endpoint}: S3's regional endpoint, or a configured one ({@code pathStyle}), whose
+   * path, if any, prefixes every request's.
+   */
+  Buckets(SdkHttpClient http, AwsCredentialsProvider credentials, String region, URI endpoint,
+      boolean pathStyle, Clock clock, int attempts) {
     this.http = http;
     this.credentials = credentials;
     this.region = region;
     this.endpoint = endpoint;
-    this.dnsSuffix = dnsSuffix;
+    this.pathStyle = pathStyle;
     this.clock = clock;
     this.attempts = attempts;
   }
 
-  /** S3 in the clients' account and Region, with their credentials and HTTP client. */
+  /** S3 in the clients' account and Region, with their credentials, HTTP client and endpoint. */
   public static Buckets of(AwsClients clients) {
-    String region = clients.region().id();
-    return new Buckets(clients.httpClient(), clients.credentialsProvider(), region,
-        clients.settings().endpointFor("s3").map(URI::create)
-            .or(() -> configuredEndpoint(System.getenv(), System.getProperties())),
-        region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com", Clock.systemUTC(),
-        (clients.settings().maxRetries() >= 0 ? clients.settings().maxRetries()
-            : AwsClients.DEFAULT_MAX_RETRIES) + 1);
-  }
-
-  /**
-   * The S3 endpoint the standard configuration names when the provider block names none (AWS
-   * SDKs and Tools reference guide, "Service-specific endpoints"): {@code AWS_ENDPOINT_URL_S3},
-   * else {@code AWS_ENDPOINT_URL} (or the system properties {@code aws.endpointUrlS3} /
-   * {@code aws.endpointUrl}, which win over the variables, as in the SDK for Java), none when
-   * {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} is true. The SDK's own clients resolve these
-   * themselves; these S3 calls go over the shared HTTP client, so they read them here.
-   */
-  static Optional<URI> configuredEndpoint(Map<String, String> env, Properties properties) {
-    String ignore = properties.getProperty("aws.ignoreConfiguredEndpointUrls",
-        env.getOrDefault("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", ""));
-    if ("true".equalsIgnoreCase(ignore.trim())) {
-      return Optional.empty();
-    }
-    for (String value : new String[] {properties.getProperty("aws.endpointUrlS3"),
-        env.get("AWS_ENDPOINT_URL_S3"), properties.getProperty("aws.endpointUrl"),
-        env.get("AWS_ENDPOINT_URL")}) {
-      if (value != null && !value.isBlank()) {
-        return Optional.of(URI.create(value.trim()));
-      }
-    }
-    return Optional.empty();
+    ClientEndpointProvider endpoint = clients.s3Endpoint();
+    return new Buckets(clients.httpClient(), clients.credentialsProvider(),
+        clients.region().id(), endpoint.clientEndpoint(), endpoint.isEndpointOverridden(),
+        Clock.systemUTC(), clients.maxAttempts());
   }
 
   /** Whether the bucket exists and this identity may use it (HeadBucket: 200, else 404). */
@@ -258,10 +236,10 @@ public final class Buckets {
   /** The request for a bucket and key (key "" for the bucket itself), unsigned. */
   SdkHttpRequest request(SdkHttpMethod method, String bucket, String key,
       Map<String, String> query, Body body) {
-    URI base = endpoint.orElseGet(() -> URI.create("https://" + bucket + ".s3." + region + "."
-        + dnsSuffix));
-    String path = (endpoint.isPresent() ? "/" + bucket : "") + "/" + encodeKey(key);
-    if (endpoint.isPresent() && key.isEmpty()) {
+    URI base = pathStyle ? endpoint
+        : URI.create(endpoint.getScheme() + "://" + bucket + "." + endpoint.getRawAuthority());
+    String path = (pathStyle ? "/" + bucket : "") + "/" + encodeKey(key);
+    if (pathStyle && key.isEmpty()) {
       path = "/" + bucket;
     }
     String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/$", "");

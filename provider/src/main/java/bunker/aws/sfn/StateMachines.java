@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.sfn.model.Tag;
 public record StateMachines(SfnClient sfn, Waiters waiters) {
   private static final Tags<Tag> TAGS = new Tags<>(Tag::key,
       (k, v) -> Tag.builder().key(k).value(v).build());
+  /** The error codes that mean the machine is not there, for every finder here. */
+  private static final String[] GONE = {"StateMachineDoesNotExist", "ResourceNotFound"};
 
   /**
    * What to create. {@code logGroupArn} "" = no logging; otherwise ALL events with execution
@@ -99,7 +101,7 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
   }
 
   private static boolean isGone(Throwable e) {
-    return AwsErrors.hasCode(e, "StateMachineDoesNotExist", "ResourceNotFound");
+    return AwsErrors.hasCode(e, GONE);
   }
 
   private static boolean isPropagation(RuntimeException e) {
@@ -113,9 +115,9 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
     return sfn.describeStateMachine(r -> r.stateMachineArn(arn)).definition();
   }
 
-  /** The machine's definition; empty when it does not exist (StateMachineDoesNotExist). */
+  /** The machine's definition; empty when it does not exist (the codes of {@link #isGone}). */
   public Optional<String> findDefinition(String arn) {
-    return AwsErrors.emptyOn(() -> definition(arn), "StateMachineDoesNotExist");
+    return AwsErrors.emptyOn(() -> definition(arn), GONE);
   }
 
   /** Makes the machine's tags exactly {@code tags} ({@link Tags#replace}). */

@@ -1,14 +1,22 @@
 package bunker.aws.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import bunker.aws.AwsClients;
+import bunker.aws.AwsSettings;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -25,7 +33,7 @@ class BucketsTest {
   private static Buckets aws(String region) {
     return new Buckets(null, StaticCredentialsProvider.create(AwsBasicCredentials.create(
         "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")), region,
-        Optional.empty(), "amazonaws.com",
+        URI.create("https://s3." + region + ".amazonaws.com"), false,
         Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC), 1);
   }
 
@@ -50,8 +58,8 @@ class BucketsTest {
         "deployment-helper/a b.zip", Map.of(), Buckets.Body.EMPTY);
     assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/deployment-helper/a%20b.zip",
         onAws.getUri().toString());
-    Buckets local = new Buckets(null, null, "eu-west-1",
-        Optional.of(URI.create("http://127.0.0.1:4566")), "amazonaws.com", Clock.systemUTC(), 1);
+    Buckets local = new Buckets(null, null, "eu-west-1", URI.create("http://127.0.0.1:4566"),
+        true, Clock.systemUTC(), 1);
     assertEquals("http://127.0.0.1:4566/b-1/k.zip",
         local.request(SdkHttpMethod.PUT, "b-1", "k.zip", Map.of(), Buckets.Body.EMPTY)
             .getUri().toString());
@@ -61,26 +69,58 @@ class BucketsTest {
   }
 
   /**
-   * AWS SDKs and Tools reference guide, "Service-specific endpoints": the S3 variable wins over
-   * the global one, a system property over its variable, and
-   * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both off (the acceptance tests reach the
-   * emulator through AWS_ENDPOINT_URL alone).
+   * The S3 endpoint comes from the same place and rules as the other clients' (AWS SDKs and
+   * Tools reference guide, "Service-specific endpoints"): the provider block's
+   * {@code endpoints { s3 }}, else its endpoint_url, else the shared config file's
+   * {@code endpoint_url} (the profile's), else S3's regional endpoint in the Region's partition. The config file and profile are given through the SDK's system
+   * properties {@code aws.configFile} and {@code aws.profile}.
    */
   @Test
-  void configuredEndpoint_followsTheStandardVariables() {
-    java.util.Properties none = new java.util.Properties();
-    assertEquals(Optional.empty(), Buckets.configuredEndpoint(Map.of(), none));
-    assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), Buckets.configuredEndpoint(
-        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), none));
-    assertEquals(Optional.of(URI.create("http://s3.local:9000")), Buckets.configuredEndpoint(
-        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
-            "AWS_ENDPOINT_URL_S3", "http://s3.local:9000"), none));
-    java.util.Properties property = new java.util.Properties();
-    property.setProperty("aws.endpointUrlS3", "http://property:1");
-    assertEquals(Optional.of(URI.create("http://property:1")), Buckets.configuredEndpoint(
-        Map.of("AWS_ENDPOINT_URL_S3", "http://s3.local:9000"), property));
-    assertEquals(Optional.empty(), Buckets.configuredEndpoint(
-        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), none));
+  void endpoint_fromTheProviderBlock_theConfigFile_orTheRegion(@TempDir Path dir)
+      throws Exception {
+    for (String v : List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")) {
+      assertNull(System.getenv(v), v + " is set in this environment; it wins over the config "
+          + "file, which this test checks: unset it to run the test");
+    }
+    Path config = dir.resolve("config");
+    Files.writeString(config, "[profile bunker-s3-test]\nendpoint_url = http://cfg.local:4567\n"
+        + "[profile bunker-s3-none]\nregion = eu-west-1\n");
+    Map<String, String> saved = new HashMap<>();
+    for (String p : List.of("aws.configFile", "aws.profile", "aws.endpointUrl",
+        "aws.endpointUrlS3")) {
+      saved.put(p, System.getProperty(p));
+      System.clearProperty(p);
+    }
+    System.setProperty("aws.configFile", config.toString());
+    try {
+      System.setProperty("aws.profile", "bunker-s3-test");
+      assertEquals("http://cfg.local:4567/b-1/k.zip", uri(AwsSettings.defaults()
+          .withRegion("eu-west-1")));
+      assertEquals("http://block.local:1/b-1/k.zip", uri(AwsSettings.forEndpoint(
+          "http://block.local:1", "eu-west-1")));
+      assertEquals("http://s3.local:2/b-1/k.zip", uri(new AwsSettings("eu-west-1", "",
+          AwsSettings.AssumeRole.NONE, "http://block.local:1", Map.of("s3", "http://s3.local:2"),
+          -1, "", Map.of())));
+      System.setProperty("aws.profile", "bunker-s3-none");
+      assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip",
+          uri(AwsSettings.defaults().withRegion("eu-west-1")));
+      assertEquals("https://b-1.s3.cn-north-1.amazonaws.com.cn/k.zip",
+          uri(AwsSettings.defaults().withRegion("cn-north-1")));
+    } finally {
+      saved.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+
+  private static String uri(AwsSettings settings) {
+    try (AwsClients clients = AwsClients.create(settings)) {
+      return Buckets.of(clients).request(SdkHttpMethod.PUT, "b-1", "k.zip", Map.of(),
+          Buckets.Body.EMPTY).getUri().toString();
+    }
   }
 }

@@ -129,14 +129,8 @@ final class Fanout {
   private static <T> Done<T> attempt(String account, Function<String, T> task, long epoch) {
     int[] throttled = {0};
     try {
-      ThrottleSignal.Counted<T> c = ThrottleSignal.count(() -> {
-        try {
-          return task.apply(account);
-        } finally {
-          throttled[0] = ThrottleSignal.soFar();
-        }
-      });
-      return new Done<>(account, c.value(), null, epoch, c.throttledAttempts());
+      T value = ThrottleSignal.count(() -> task.apply(account), n -> throttled[0] = n);
+      return new Done<>(account, value, null, epoch, throttled[0]);
     } catch (RuntimeException e) {
       return new Done<>(account, null, e, epoch, throttled[0]);
     } catch (Error e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.AdaptiveLimit;
+import bunker.aws.ThrottleSignal;
 import bunker.resource.deployment.workload.Fanout.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -14,12 +15,29 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.metrics.MetricCollector;
 
 /** The workload fan-out sets its concurrency from throttling (AIMD), not from a constant. */
 class FanoutTest {
   private static List<String> accounts(int n) {
     return IntStream.range(0, n).mapToObj(i -> String.format("%012d", 100000000000L + i))
         .toList();
+  }
+
+  /** {@link Fanout#run} over {@code n} accounts, counting the task's calls. */
+  private static Map<String, Outcome<String>> counted(int n, AtomicInteger calls,
+      AdaptiveLimit limit, Function<String, String> task) {
+    return Fanout.run(accounts(n), Duration.ofMinutes(1), a -> {
+      calls.incrementAndGet();
+      return task.apply(a);
+    }, limit);
+  }
+
+  private static AwsServiceException accessDenied() {
+    return (AwsServiceException) AwsServiceException.builder().statusCode(403).awsErrorDetails(
+        AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("not allowed").build())
+        .build();
   }
 
   /**
@@ -98,15 +116,34 @@ class FanoutTest {
   void otherErrors_areNotRetried_andDoNotLowerTheLimit() {
     AtomicInteger calls = new AtomicInteger();
     AdaptiveLimit limit = new AdaptiveLimit(Fanout.INITIAL, Fanout.MAX);
-    Map<String, Outcome<String>> out = Fanout.run(accounts(10), Duration.ofMinutes(1), a -> {
-      calls.incrementAndGet();
-      throw AwsServiceException.builder().statusCode(403).awsErrorDetails(AwsErrorDetails
-          .builder().errorCode("AccessDenied").errorMessage("not allowed").build()).build();
-    }, limit);
+    Map<String, Outcome<String>> out = counted(10, calls, limit, a -> {
+      throw accessDenied();
+    });
 
     assertEquals(10, calls.get());
     out.values().forEach(o -> assertEquals("AccessDenied: not allowed", o.message()));
     assertEquals(0, limit.decreases());
+  }
+
+  /**
+   * Throttled attempts the SDK retried lower the limit even when the task then fails with
+   * another error (its count is read whether it returns or throws), and the task is not rerun.
+   */
+  @Test
+  void sdkRetriedThrottles_inATaskThatFails_lowerTheLimit() {
+    AtomicInteger calls = new AtomicInteger();
+    AdaptiveLimit limit = new AdaptiveLimit(Fanout.INITIAL, Fanout.MAX);
+    Map<String, Outcome<String>> out = counted(1, calls, limit, a -> {
+      MetricCollector call = MetricCollector.create("ApiCall");
+      call.createChild("ApiCallAttempt").reportMetric(CoreMetric.ERROR_TYPE, "Throttling");
+      call.createChild("ApiCallAttempt");
+      ThrottleSignal.PUBLISHER.publish(call.collect());
+      throw accessDenied();
+    });
+
+    assertEquals(1, calls.get());
+    assertEquals("AccessDenied: not allowed", out.values().iterator().next().message());
+    assertEquals(1, limit.decreases());
   }
 
   @Test
