@@ -104,7 +104,8 @@ class LambdaFunctionsTest {
         .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
             .errorMessage("not authorized").build()).build();
     LambdaException e = assertThrows(LambdaException.class,
-        () -> new LambdaFunctions(lambda).updateCode("helper", new LambdaFunctions.S3Code("b", "k")));
+        () -> new LambdaFunctions(lambda).updateCode("helper",
+            new LambdaFunctions.S3Code("b", "k")));
     assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
   }
 

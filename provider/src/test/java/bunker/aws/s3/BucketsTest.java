@@ -72,8 +72,9 @@ class BucketsTest {
    * The S3 endpoint comes from the same place and rules as the other clients' (AWS SDKs and
    * Tools reference guide, "Service-specific endpoints"): the provider block's
    * {@code endpoints { s3 }}, else its endpoint_url, else the shared config file's
-   * {@code endpoint_url} (the profile's), else S3's regional endpoint in the Region's partition. The config file and profile are given through the SDK's system
-   * properties {@code aws.configFile} and {@code aws.profile}.
+   * {@code endpoint_url} (the profile's), else S3's regional endpoint in the Region's
+   * partition. The config file and profile are given through the SDK's system properties
+   * {@code aws.configFile} and {@code aws.profile}.
    */
   @Test
   void endpoint_fromTheProviderBlock_theConfigFile_orTheRegion(@TempDir Path dir)
