@@ -170,7 +170,7 @@ public final class PluginServer implements AutoCloseable {
    * the Shutdown answer is queued on the loop, and a graceful loop shutdown writes queued work
    * before it closes the connection.
    */
-  private static final class Quiesce implements Runnable {
+  private record Quiesce(Runnable then, EventLoopGroup loop) implements Runnable {
     /** A loop still busy after this is ended by Netty regardless. */
     private static final long WAIT_MS = 500;
     /**
@@ -178,13 +178,6 @@ public final class PluginServer implements AutoCloseable {
      * its deadline on a busy machine is not missed by a wait that expires at the same moment.
      */
     private static final long AWAIT_MS = 1_000;
-    private final Runnable then;
-    private final EventLoopGroup loop;
-
-    Quiesce(Runnable then, EventLoopGroup loop) {
-      this.then = then;
-      this.loop = loop;
-    }
 
     @Override
     public void run() {
