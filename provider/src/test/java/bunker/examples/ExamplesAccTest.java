@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
 import bunker.acc.Hcl;
+import bunker.acc.Terraform;
 import bunker.acc.TfState;
-import bunker.acc.Tools;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
@@ -84,12 +84,11 @@ class ExamplesAccTest {
 
   @Test
   void examplesAreFormatted() throws Exception {
-    Process p = new ProcessBuilder(Tools.require("terraform", "it checks the examples' format")
-        .toString(), "fmt", "-check", "-recursive", "-diff", "-no-color", "examples")
-        .directory(Emulator.repoRoot().toFile())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.waitFor(), "terraform fmt -check examples:\n" + out);
+    Terraform tf = new Terraform(Files.createDirectories(Path.of("target", "acc",
+        "examples-fmt")), Map.of());
+    Terraform.Result r = tf.run("fmt", "-check", "-recursive", "-diff", "-no-color",
+        Emulator.repoRoot().resolve("examples").toString());
+    assertEquals(0, r.exitCode(), r.describe());
   }
 
   @Test
