@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The running emulator, the one facade every provider test uses ({@code *EmuTest} and
@@ -111,6 +114,16 @@ public final class Emulator {
     return AwsClients.create(AwsSettings.forEndpoint(url, REGION));
   }
 
+  /**
+   * An S3 client for the emulator acting with {@code credentials} (path-style: the emulator
+   * serves no virtual-hosted bucket names); the caller closes it. {@link AwsClients} has no S3
+   * client.
+   */
+  public static S3Client s3(AwsCredentialsProvider credentials) {
+    return S3Client.builder().endpointOverride(URI.create(url())).region(Region.of(REGION))
+        .forcePathStyle(true).credentialsProvider(credentials).build();
+  }
+
   /** A name unique to this run, e.g. {@code bunker-test-3fa2c1}. */
   public static String uniqueName(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -173,11 +186,21 @@ public final class Emulator {
     return out;
   }
 
-  /** Puts {@code count} COMPLETED recovery points into a vault of {@code account} (bulk route). */
-  public static void addRecoveryPoints(String account, String vault, int count) {
-    admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + account
-        + "\", \"region\": \"" + REGION + "\", \"vault_name\": \"" + vault + "\", \"count\": "
-        + count + "}");
+  /**
+   * Puts {@code count} COMPLETED recovery points of EBS volumes into a vault of {@code account}
+   * (bulk route); answers the first point's ARN.
+   */
+  public static String addRecoveryPoints(String account, String vault, int count) {
+    return addRecoveryPoints(account, vault, count, "EBS");
+  }
+
+  /** The same for {@code resourceType} (as AWS Backup names it: EBS, S3, DynamoDB, …). */
+  public static String addRecoveryPoints(String account, String vault, int count,
+      String resourceType) {
+    Object out = Json.parse(admin("POST", "/backup/recovery-points", "{\"account_id\": \""
+        + account + "\", \"region\": \"" + REGION + "\", \"vault_name\": \"" + vault
+        + "\", \"count\": " + count + ", \"resource_type\": \"" + resourceType + "\"}"));
+    return (String) ((Map<?, ?>) out).get("first");
   }
 
   /**

@@ -133,7 +133,7 @@ class BackupVaultAccTest {
     Acceptance.steps()
         .checkDestroy(BackupVaultAccTest::gone)
         .config(vault("  name = \"" + name + "\"\n"))
-        .check(state -> VaultAcc.addPoints(name, 5))
+        .check(state -> Emulator.addRecoveryPoints(VaultAcc.aws().accountId(), name, 5))
         // Removing the resource destroys it: refused, naming the count; nothing deleted.
         .config(VaultAcc.provider())
         .expectError("holds 5 recovery point\\(s\\).*force_destroy")

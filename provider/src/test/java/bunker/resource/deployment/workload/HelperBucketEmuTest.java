@@ -97,10 +97,7 @@ class HelperBucketEmuTest {
   }
 
   private static void assertPrivateAndEncrypted(String bucket) {
-    try (var s3 = software.amazon.awssdk.services.s3.S3Client.builder()
-        .endpointOverride(java.net.URI.create(Emulator.url()))
-        .region(software.amazon.awssdk.regions.Region.of(Emulator.REGION))
-        .forcePathStyle(true).credentialsProvider(emu.central.credentialsProvider()).build()) {
+    try (var s3 = Emulator.s3(emu.central.credentialsProvider())) {
       var block = s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
       assertTrue(block.blockPublicAcls() && block.ignorePublicAcls()
           && block.blockPublicPolicy() && block.restrictPublicBuckets(), block.toString());
