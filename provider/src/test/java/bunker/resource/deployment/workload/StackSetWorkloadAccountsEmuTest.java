@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.CfnLint;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.Waiters;
@@ -21,7 +22,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +91,7 @@ class StackSetWorkloadAccountsEmuTest {
     assertFalse(set.autoDeployment().retainStacksOnAccountRemoval());
     assertEquals(Json.parse(WorkloadTemplate.render(spec, request.kmsKeyArn())),
         Json.parse(set.templateBody()));
-    assertLintClean(set.templateBody());
+    CfnLint.assertClean(dir, "workload", set.templateBody());
     assertHelper(spec, state.helperTopicArn());
 
     workload.delete(request, state);
@@ -533,15 +533,6 @@ class StackSetWorkloadAccountsEmuTest {
   private static Set<String> instanceAccounts(String name) {
     return instances(name).stream().map(StackInstanceSummary::account)
         .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  private void assertLintClean(String template) throws IOException, InterruptedException {
-    Path file = dir.resolve("workload.json");
-    Files.writeString(file, template, StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder("cfn-lint", "--regions", Emulator.REGION, "--",
-        file.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "cfn-lint on the StackSet's template:\n" + out);
   }
 
 }
