@@ -78,19 +78,6 @@ class HelperBucketEmuTest {
     assertFalse(s3.exists(bucket), "bucket " + bucket + " left behind");
   }
 
-  @Test
-  void bucketName_fitsS3Rules_hashedWhenTooLong() {
-    assertEquals("immutable-aws-backup-deployment-helper-111122223333-eu-west-1",
-        HelperBucket.name("immutable-aws-backup-deployment-helper", "111122223333",
-            "eu-west-1"));
-    String longOne = HelperBucket.name("immutable-aws-backup-deployment-helper", "111122223333",
-        "ap-southeast-3");
-    assertTrue(longOne.matches("bunker-helper-[0-9a-f]{8}-111122223333-ap-southeast-3"),
-        longOne);
-    assertTrue(HelperBucket.name("My_Prefix-deployment-helper", "111122223333", "us-east-1")
-        .equals("my-prefix-deployment-helper-111122223333-us-east-1"));
-  }
-
   private static FunctionConfiguration function(Names names) {
     return emu.central.lambda().getFunction(r -> r.functionName(names.helperFunction()))
         .configuration();
