@@ -426,13 +426,25 @@ public final class Acceptance {
     }
   }
 
-  /** {@code ClassName.method} of the test that built this, for the directory name. */
+  /**
+   * {@code ClassName.method} of the test that built this, for the directory name: the outermost
+   * of the calling class's frames next to each other, so a private helper that starts the steps
+   * names the test that called it.
+   */
   private static String callerName() {
-    return StackWalker.getInstance().walk(frames -> frames
-        .filter(f -> !f.getClassName().equals(Acceptance.class.getName()))
-        .findFirst()
-        .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
-            + f.getMethodName())
-        .orElse("acceptance"));
+    return StackWalker.getInstance().walk(frames -> {
+      StackWalker.StackFrame caller = null;
+      for (StackWalker.StackFrame f : (Iterable<StackWalker.StackFrame>) frames::iterator) {
+        if (f.getClassName().equals(Acceptance.class.getName())) {
+          continue;
+        }
+        if (caller != null && !f.getClassName().equals(caller.getClassName())) {
+          break;
+        }
+        caller = f;
+      }
+      return caller == null ? "acceptance" : caller.getClassName().substring(
+          caller.getClassName().lastIndexOf('.') + 1) + "." + caller.getMethodName();
+    });
   }
 }
