@@ -43,8 +43,7 @@ class HelperBucketEmuTest {
 
   @Test
   void createdFromS3_updatedToANewObject_releaseDeletesBucketAndObjects() throws IOException {
-    DeploymentSpec spec =
-        WorkloadFixture.uniqueCentralPrefix(emu.spec("hb", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = emu.devSpec("hb");
     Names names = Names.of(spec);
     HelperCode.Package first = HelperCode.locate().read();
     Path changed = changedCopy(first.path());
