@@ -69,7 +69,7 @@ public final class Terraform implements AutoCloseable {
 
   private Terraform(Path dir, Map<String, String> env, List<String> unset, String executable,
       PluginServer server) {
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath(); // TF_LOG_PATH is read relative to the command's directory
     this.env = new HashMap<>(env);
     this.unset = List.copyOf(unset);
     this.executable = executable;
