@@ -79,6 +79,12 @@ class BadConfigAccTest {
     return c(label, TAG_KEY, TAG_KEY + "\n  " + argument, summary, line, path);
   }
 
+  /** A deployment case with {@code stack_set_operation = { name = value }}, refused at name. */
+  private static Case stackSetOperation(String label, String name, String value) {
+    return added(label, "stack_set_operation = { " + name + " = " + value + " }", "(?i)invalid",
+        RES_D, "stack_set_operation." + name);
+  }
+
   private static Case c(String label, String from, String to, String summary, String line,
       String path) {
     return new Case(label, hcl -> {
@@ -179,18 +185,12 @@ class BadConfigAccTest {
         + " min_retention_days = 7, max_retention_days = 365 }", "(?i)invalid", RES_D,
         "vault_lock.mode"));
     // stack_set_operation: CloudFormation's StackSetOperationPreferences ranges and enums.
-    t.add(added("stack set concurrency 0%", "stack_set_operation = {"
-        + " max_concurrent_percentage = 0 }", "(?i)invalid", RES_D,
-        "stack_set_operation.max_concurrent_percentage"));
-    t.add(added("stack set tolerance 101%", "stack_set_operation = {"
-        + " failure_tolerance_percentage = 101 }", "(?i)invalid", RES_D,
-        "stack_set_operation.failure_tolerance_percentage"));
-    t.add(added("stack set concurrency mode unknown", "stack_set_operation = {"
-        + " concurrency_mode = \"LENIENT\" }", "(?i)invalid", RES_D,
-        "stack_set_operation.concurrency_mode"));
-    t.add(added("stack set region concurrency unknown", "stack_set_operation = {"
-        + " region_concurrency = \"ALL\" }", "(?i)invalid", RES_D,
-        "stack_set_operation.region_concurrency"));
+    t.add(stackSetOperation("stack set concurrency 0%", "max_concurrent_percentage", "0"));
+    t.add(stackSetOperation("stack set tolerance 101%", "failure_tolerance_percentage", "101"));
+    t.add(stackSetOperation("stack set concurrency mode unknown", "concurrency_mode",
+        "\"LENIENT\""));
+    t.add(stackSetOperation("stack set region concurrency unknown", "region_concurrency",
+        "\"ALL\""));
     t.add(added("lock maximum below minimum", "vault_lock = { min_retention_days = 30,"
         + " max_retention_days = 10 }", "Lock Maximum Below Minimum", RES_D,
         "vault_lock.max_retention_days"));
