@@ -107,6 +107,14 @@ class DeploymentHelperEmuTest {
     return (String) doc.get("PhysicalResourceId");
   }
 
+  /** Updates the resource from {@code oldProps} to {@code props}; fails unless it succeeds. */
+  private Map<String, Object> updated(String id, Map<String, Object> props,
+      Map<String, Object> oldProps) throws Exception {
+    Map<String, Object> doc = call("Update", id, props, oldProps);
+    assertSuccess(doc);
+    return doc;
+  }
+
   /** The response's Status is SUCCESS (its Reason is the message otherwise). */
   private static void assertSuccess(Map<String, Object> response) {
     assertEquals("SUCCESS", response.get("Status"), String.valueOf(response.get("Reason")));
@@ -266,9 +274,8 @@ class DeploymentHelperEmuTest {
     String id = created(old);
     Map<String, Object> now = props("", key, policy("New"), false);
 
-    Map<String, Object> doc = call("Update", id, now, old);
+    Map<String, Object> doc = updated(id, now, old);
 
-    assertSuccess(doc);
     assertEquals(id, doc.get("PhysicalResourceId"));
     for (String name : new String[] {(String) now.get("BackupVaultName"),
         (String) now.get("RestoreVaultName")}) {
@@ -282,9 +289,8 @@ class DeploymentHelperEmuTest {
     String oldId = created(old);
     Map<String, Object> now = props("-v2", key, policy("P"), false);
 
-    Map<String, Object> doc = call("Update", oldId, now, old);
+    Map<String, Object> doc = updated(oldId, now, old);
 
-    assertSuccess(doc);
     assertEquals(idOf(now), doc.get("PhysicalResourceId"));
     assertTrue(!oldId.equals(doc.get("PhysicalResourceId")), "a rename is a replacement");
     assertTrue(vault((String) now.get("BackupVaultName")).isPresent());
@@ -307,9 +313,8 @@ class DeploymentHelperEmuTest {
     String newKey = newKey();
     Map<String, Object> now = props("", newKey, policy("P"), false);
 
-    Map<String, Object> doc = call("Update", id, now, old);
+    Map<String, Object> doc = updated(id, now, old);
 
-    assertSuccess(doc);
     assertEquals(id, doc.get("PhysicalResourceId"));
     assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
         .encryptionKeyArn());
@@ -333,9 +338,8 @@ class DeploymentHelperEmuTest {
     String newKey = newKey();
     Map<String, Object> now = props("", newKey, policy("Q"), false);
 
-    Map<String, Object> doc = call("Update", id, now, old);
+    Map<String, Object> doc = updated(id, now, old);
 
-    assertSuccess(doc);
     assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
         .encryptionKeyArn());
     DescribeBackupVaultResponse restore = vault(restoreName).orElseThrow();
