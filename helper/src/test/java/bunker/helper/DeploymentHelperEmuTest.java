@@ -100,6 +100,26 @@ class DeploymentHelperEmuTest {
   }
 
   /** Sends one request through the handler; returns the response document, echo checked. */
+  /** Creates the resource with {@code props}; fails unless it succeeds; answers its id. */
+  private String created(Map<String, Object> props) throws Exception {
+    Map<String, Object> doc = call("Create", null, props, null);
+    assertSuccess(doc);
+    return (String) doc.get("PhysicalResourceId");
+  }
+
+  /** Updates the resource from {@code oldProps} to {@code props}; fails unless it succeeds. */
+  private Map<String, Object> updated(String id, Map<String, Object> props,
+      Map<String, Object> oldProps) throws Exception {
+    Map<String, Object> doc = call("Update", id, props, oldProps);
+    assertSuccess(doc);
+    return doc;
+  }
+
+  /** The response's Status is SUCCESS (its Reason is the message otherwise). */
+  private static void assertSuccess(Map<String, Object> response) {
+    assertEquals("SUCCESS", response.get("Status"), String.valueOf(response.get("Reason")));
+  }
+
   private Map<String, Object> call(String type, String physicalId, Map<String, Object> props,
       Map<String, Object> oldProps) throws Exception {
     String request = Requests.request(type, catcher.url(UUID.randomUUID().toString()), account,
@@ -134,7 +154,7 @@ class DeploymentHelperEmuTest {
     Map<String, Object> p = props("", key, policy("Protect"), false);
     Map<String, Object> doc = call("Create", null, p, null);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertSuccess(doc);
     assertEquals("", doc.get("Reason"));
     assertEquals(idOf(p), doc.get("PhysicalResourceId"));
     String backupName = (String) p.get("BackupVaultName");
@@ -156,7 +176,7 @@ class DeploymentHelperEmuTest {
 
     // SNS delivers at least once: the same Create again adopts the vaults, SLR "taken" is fine
     Map<String, Object> again = call("Create", null, p, null);
-    assertEquals("SUCCESS", again.get("Status"), String.valueOf(again.get("Reason")));
+    assertSuccess(again);
     assertEquals(doc.get("PhysicalResourceId"), again.get("PhysicalResourceId"));
     assertEquals(doc.get("Data"), again.get("Data"));
   }
@@ -194,7 +214,7 @@ class DeploymentHelperEmuTest {
 
     Map<String, Object> doc = call("Create", null, p, null);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertSuccess(doc);
     assertEquals(key, vault(restoreName).orElseThrow().encryptionKeyArn());
     assertEquals(Json.normalize(policy("Protect")), Json.normalize(accessPolicy(restoreName)));
   }
@@ -224,7 +244,7 @@ class DeploymentHelperEmuTest {
 
     Map<String, Object> doc = call("Create", null, p, null);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertSuccess(doc);
     assertEquals(key, vault(backupName).orElseThrow().encryptionKeyArn());
     assertEquals(restoreKey, vault(restoreName).orElseThrow().encryptionKeyArn());
     assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(backupName)));
@@ -239,7 +259,7 @@ class DeploymentHelperEmuTest {
       handler.handleRequest(new ByteArrayInputStream(Requests.snsEvent(request).getBytes()),
           new ByteArrayOutputStream(), new FakeContext(60_000));
       Map<String, Object> released = catcher.next().json();
-      assertEquals("SUCCESS", released.get("Status"), String.valueOf(released.get("Reason")));
+      assertSuccess(released);
       assertEquals(seedId, released.get("PhysicalResourceId"));
     }
     assertEquals(5, vault(backupName).orElseThrow().numberOfRecoveryPoints());
@@ -251,12 +271,11 @@ class DeploymentHelperEmuTest {
   @Test
   void update_policyChange_putsItAndKeepsTheId() throws Exception {
     Map<String, Object> old = props("", key, policy("Old"), false);
-    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String id = created(old);
     Map<String, Object> now = props("", key, policy("New"), false);
 
-    Map<String, Object> doc = call("Update", id, now, old);
+    Map<String, Object> doc = updated(id, now, old);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
     assertEquals(id, doc.get("PhysicalResourceId"));
     for (String name : new String[] {(String) now.get("BackupVaultName"),
         (String) now.get("RestoreVaultName")}) {
@@ -267,12 +286,11 @@ class DeploymentHelperEmuTest {
   @Test
   void update_rename_makesNewVaultsWithNewIdThenDeleteRemovesOldOnes() throws Exception {
     Map<String, Object> old = props("", key, policy("P"), false);
-    String oldId = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String oldId = created(old);
     Map<String, Object> now = props("-v2", key, policy("P"), false);
 
-    Map<String, Object> doc = call("Update", oldId, now, old);
+    Map<String, Object> doc = updated(oldId, now, old);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
     assertEquals(idOf(now), doc.get("PhysicalResourceId"));
     assertTrue(!oldId.equals(doc.get("PhysicalResourceId")), "a rename is a replacement");
     assertTrue(vault((String) now.get("BackupVaultName")).isPresent());
@@ -280,7 +298,7 @@ class DeploymentHelperEmuTest {
 
     // CloudFormation then deletes the old resource with its old properties
     Map<String, Object> cleanup = call("Delete", oldId, old, null);
-    assertEquals("SUCCESS", cleanup.get("Status"), String.valueOf(cleanup.get("Reason")));
+    assertSuccess(cleanup);
     assertTrue(vault((String) old.get("BackupVaultName")).isEmpty());
     assertTrue(vault((String) old.get("RestoreVaultName")).isEmpty());
     assertTrue(vault((String) now.get("BackupVaultName")).isPresent());
@@ -289,15 +307,14 @@ class DeploymentHelperEmuTest {
   @Test
   void update_newKeyOnEmptyVaults_recreatesTheBackupVaultUnderIt() throws Exception {
     Map<String, Object> old = props("", key, policy("P"), false);
-    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String id = created(old);
     DescribeBackupVaultResponse restoreBefore = vault((String) old.get("RestoreVaultName"))
         .orElseThrow();
     String newKey = newKey();
     Map<String, Object> now = props("", newKey, policy("P"), false);
 
-    Map<String, Object> doc = call("Update", id, now, old);
+    Map<String, Object> doc = updated(id, now, old);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
     assertEquals(id, doc.get("PhysicalResourceId"));
     assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
         .encryptionKeyArn());
@@ -316,14 +333,13 @@ class DeploymentHelperEmuTest {
     // an earlier Bunker's restore vault, under the deployment's key, holding restored copies
     Map<String, Object> old = propsWithRestoreVaultUnderTheKey("P");
     String restoreName = (String) old.get("RestoreVaultName");
-    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String id = created(old);
     Emulator.bulkPoints(account, restoreName, 4);
     String newKey = newKey();
     Map<String, Object> now = props("", newKey, policy("Q"), false);
 
-    Map<String, Object> doc = call("Update", id, now, old);
+    Map<String, Object> doc = updated(id, now, old);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
     assertEquals(newKey, vault((String) now.get("BackupVaultName")).orElseThrow()
         .encryptionKeyArn());
     DescribeBackupVaultResponse restore = vault(restoreName).orElseThrow();
@@ -335,7 +351,7 @@ class DeploymentHelperEmuTest {
   @Test
   void update_newKeyOnVaultWithPoints_failsAndChangesNothing() throws Exception {
     Map<String, Object> old = props("", key, policy("P"), false);
-    String id = (String) call("Create", null, old, null).get("PhysicalResourceId");
+    String id = created(old);
     String backupName = (String) old.get("BackupVaultName");
     Emulator.bulkPoints(account, backupName, 3);
     Map<String, Object> now = props("", newKey(), policy("Q"), false);
@@ -355,7 +371,7 @@ class DeploymentHelperEmuTest {
   @Test
   void delete_withPointsNotForced_failsNamingVaultAndCountAndTouchesNothing() throws Exception {
     Map<String, Object> p = props("", key, policy("P"), false);
-    String id = (String) call("Create", null, p, null).get("PhysicalResourceId");
+    String id = created(p);
     String backupName = (String) p.get("BackupVaultName");
     Emulator.bulkPoints(account, backupName, 25);
 
@@ -396,13 +412,13 @@ class DeploymentHelperEmuTest {
   @Test
   void delete_withPointsForced_emptiesAndDeletesBothVaults() throws Exception {
     Map<String, Object> p = props("", key, policy("P"), true);
-    String id = (String) call("Create", null, p, null).get("PhysicalResourceId");
+    String id = created(p);
     Emulator.bulkPoints(account, (String) p.get("BackupVaultName"), 400);
     Emulator.bulkPoints(account, (String) p.get("RestoreVaultName"), 7);
 
     Map<String, Object> doc = call("Delete", id, p, null);
 
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertSuccess(doc);
     assertEquals(id, doc.get("PhysicalResourceId"));
     assertEquals(Map.of(), doc.get("Data"));
     assertTrue(vault((String) p.get("BackupVaultName")).isEmpty());
@@ -410,15 +426,15 @@ class DeploymentHelperEmuTest {
 
     // idempotent: a repeated Delete finds nothing and succeeds
     Map<String, Object> again = call("Delete", id, p, null);
-    assertEquals("SUCCESS", again.get("Status"), String.valueOf(again.get("Reason")));
+    assertSuccess(again);
   }
 
   @Test
   void delete_emptyVaultsNotForced_deletesThem() throws Exception {
     Map<String, Object> p = props("", key, policy("P"), false);
-    String id = (String) call("Create", null, p, null).get("PhysicalResourceId");
+    String id = created(p);
     Map<String, Object> doc = call("Delete", id, p, null);
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertSuccess(doc);
     assertFalse(vault((String) p.get("BackupVaultName")).isPresent());
     assertFalse(vault((String) p.get("RestoreVaultName")).isPresent());
   }
@@ -427,7 +443,7 @@ class DeploymentHelperEmuTest {
   void delete_vaultsNeverMade_succeeds() throws Exception {
     Map<String, Object> p = new HashMap<>(props("", key, policy("P"), false));
     Map<String, Object> doc = call("Delete", idOf(p), p, null);
-    assertEquals("SUCCESS", doc.get("Status"), String.valueOf(doc.get("Reason")));
+    assertSuccess(doc);
     assertEquals(idOf(p), doc.get("PhysicalResourceId"));
   }
 

@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.framework.Provider;
-import bunker.plugin.PluginServer;
-import bunker.protocol.ProviderService;
 import bunker.provider.BackupProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -200,39 +196,20 @@ public final class Acceptance {
 
   /** Runs every step, then destroys and runs check-destroy, even after a failed step. */
   public void run() {
-    Tools.require("terraform", "the acceptance tests run Terraform 1.11");
-    Path root = Path.of("target", "acc", name + "-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")))
-        .toAbsolutePath();
-    Map<String, String> env = new HashMap<>();
-    PluginServer server = null;
-    try {
-      Files.createDirectories(root);
-      Path cli = root.resolve("cli.tfrc");
-      if (launcher) {
-        Files.writeString(cli, LauncherInstall.cliConfig());
-      } else {
-        // An empty CLI config keeps the user's own (mirrors, overrides) out of the test.
-        Files.writeString(cli, cliConfig == null ? "" : cliConfig);
-        server = PluginServer.builder(new ProviderService(provider.get())).start();
-        env.put("TF_REATTACH_PROVIDERS", server.reattachJson(SOURCE));
-      }
-      env.put("TF_CLI_CONFIG_FILE", cli.toString());
-      env.putAll(extraEnv);
-      new Runner(root, env).run();
-    } catch (IOException e) {
-      throw new AssertionError("cannot prepare " + root, e);
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    // The CLI configuration is empty unless set: the user's own (mirrors, overrides) stays out.
+    try (Terraform root = launcher ? Terraform.launcher(name)
+        : Terraform.reattach(name, SOURCE, provider.get(), cliConfig == null ? "" : cliConfig)) {
+      extraEnv.forEach(root::env);
+      new Runner(root).run();
     }
   }
 
-  /** The state of one run: working directory, last config, last state. */
+  /**
+   * The state of one run: the run's directory (its provider and environment), the working
+   * directory under it, last config, last state.
+   */
   private final class Runner {
-    private final Path root;
-    private final Map<String, String> env;
+    private final Terraform root;
     private final Terraform work;
     private String lastHcl;
     private TfState state;
@@ -240,10 +217,9 @@ public final class Acceptance {
     private boolean initialised;
     private int imports;
 
-    Runner(Path root, Map<String, String> env) throws IOException {
+    Runner(Terraform root) {
       this.root = root;
-      this.env = env;
-      this.work = new Terraform(Files.createDirectories(root.resolve("work")), env);
+      this.work = root.in("work");
       copyFiles(work.dir());
     }
 
@@ -346,12 +322,7 @@ public final class Acceptance {
       }
       Map<String, Object> expected = state.resource(step.address);
       String id = step.importId != null ? step.importId : (String) expected.get("id");
-      Terraform imp;
-      try {
-        imp = new Terraform(Files.createDirectories(root.resolve("import-" + (++imports))), env);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
+      Terraform imp = root.in("import-" + (++imports));
       writeConfig(imp.dir(), lastHcl);
       copyFiles(imp.dir());
       if (needsInit()) {
@@ -455,13 +426,25 @@ public final class Acceptance {
     }
   }
 
-  /** {@code ClassName.method} of the test that built this, for the directory name. */
+  /**
+   * {@code ClassName.method} of the test that built this, for the directory name: the outermost
+   * of the calling class's frames next to each other, so a private helper that starts the steps
+   * names the test that called it.
+   */
   private static String callerName() {
-    return StackWalker.getInstance().walk(frames -> frames
-        .filter(f -> !f.getClassName().equals(Acceptance.class.getName()))
-        .findFirst()
-        .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
-            + f.getMethodName())
-        .orElse("acceptance"));
+    return StackWalker.getInstance().walk(frames -> {
+      StackWalker.StackFrame caller = null;
+      for (StackWalker.StackFrame f : (Iterable<StackWalker.StackFrame>) frames::iterator) {
+        if (f.getClassName().equals(Acceptance.class.getName())) {
+          continue;
+        }
+        if (caller != null && !f.getClassName().equals(caller.getClassName())) {
+          break;
+        }
+        caller = f;
+      }
+      return caller == null ? "acceptance" : caller.getClassName().substring(
+          caller.getClassName().lastIndexOf('.') + 1) + "." + caller.getMethodName();
+    });
   }
 }

@@ -50,9 +50,13 @@ public final class Terraform implements AutoCloseable {
   private final PluginServer server;
   private int commands;
 
-  /** Terraform in {@code dir} with {@code env} added to the inherited environment. */
+  /**
+   * Terraform in {@code dir} with {@code env} added to the inherited environment; fails naming
+   * terraform when PATH has none.
+   */
   public Terraform(Path dir, Map<String, String> env) {
-    this(dir, env, List.of(), "terraform", null);
+    this(dir, env, List.of(), Tools.require("terraform", "the tests run Terraform 1.11")
+        .toString(), null);
   }
 
   /**
@@ -65,7 +69,7 @@ public final class Terraform implements AutoCloseable {
 
   private Terraform(Path dir, Map<String, String> env, List<String> unset, String executable,
       PluginServer server) {
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath(); // TF_LOG_PATH is read relative to the command's directory
     this.env = new HashMap<>(env);
     this.unset = List.copyOf(unset);
     this.executable = executable;
@@ -83,12 +87,22 @@ public final class Terraform implements AutoCloseable {
 
   /** The same with {@code provider} served as {@code source}. */
   public static Terraform reattach(String name, String source, Provider provider) {
+    return reattach(name, source, provider, "");
+  }
+
+  /**
+   * The same with {@code cliConfig} as the CLI configuration (e.g. a filesystem mirror for
+   * other providers, which {@code terraform init} then installs).
+   */
+  public static Terraform reattach(String name, String source, Provider provider,
+      String cliConfig) {
     Tools.require("terraform", "the acceptance tests run Terraform 1.11");
     PluginServer server = null;
     try {
       server = PluginServer.builder(new ProviderService(provider)).start();
       Path dir = workDir(name);
-      Terraform tf = new Terraform(dir, cliConfig(dir, ""), List.of(), "terraform", server);
+      Terraform tf = new Terraform(dir, cliConfig(dir, cliConfig), List.of(), "terraform",
+          server);
       tf.env.put("TF_REATTACH_PROVIDERS", server.reattachJson(source));
       return tf;
     } catch (IOException | RuntimeException e) {
@@ -128,6 +142,19 @@ public final class Terraform implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * Terraform in the directory {@code name} under this one's (created if need be), with this
+   * one's environment as it is now and the same provider; closing it stops nothing.
+   */
+  public Terraform in(String name) {
+    try {
+      return new Terraform(Files.createDirectories(dir.resolve(name)), env, unset, executable,
+          null);
+    } catch (IOException e) {
+      throw new AssertionError("cannot create " + name + " in " + dir, e);
+    }
   }
 
   /** Adds (or replaces) an environment variable of every later command. */

@@ -75,6 +75,10 @@ public final class TfState {
     return (String) attr(address, name);
   }
 
+  public List<?> list(String address, String name) {
+    return (List<?>) attr(address, name);
+  }
+
   public long number(String address, String name) {
     return (Long) attr(address, name); // a whole number that fits a long parses as a Long
   }

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The running emulator, the one facade every provider test uses ({@code *EmuTest} and
@@ -35,15 +38,36 @@ public final class Emulator {
   private Emulator() {}
 
   /**
-   * The seeded organisation, seeded once per JVM ({@link #seedOrganisation}); points the in-JVM
-   * provider's SDK at the emulator (the system property the SDK reads like AWS_ENDPOINT_URL).
+   * The seeded organisation: the last {@link #seedOrganisation} (seeded now if none since the
+   * JVM started or the last {@link #reset}); points the in-JVM provider's SDK at the emulator
+   * (the system property the SDK reads like AWS_ENDPOINT_URL).
    */
   public static synchronized SeededOrganisation org() {
     if (org == null) {
-      org = seedOrganisation();
-      System.setProperty("aws.endpointUrl", url());
+      seedOrganisation();
     }
     return org;
+  }
+
+  /**
+   * Resets the emulator ({@code POST /moto-api/reset} and {@code /bunker-api/reset}, as
+   * {@code scripts/emulator.sh reset}): no organisation, no account but the default one. The
+   * next {@link #org} seeds again.
+   */
+  public static synchronized void reset() {
+    org = null;
+    try {
+      HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(
+          URI.create(url() + "/moto-api/reset")).POST(HttpRequest.BodyPublishers.noBody())
+          .build(), HttpResponse.BodyHandlers.discarding());
+      assertEquals(200, r.statusCode(), "POST /moto-api/reset");
+      admin("POST", "/reset", null);
+    } catch (IOException e) {
+      throw new AssertionError("cannot reset the emulator at " + url(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** The emulator's base URL, checked to answer. */
@@ -65,12 +89,12 @@ public final class Emulator {
 
   /**
    * Runs {@code scripts/emulator.sh seed} against this emulator (idempotent) and returns the
-   * organisation; sets the test credentials and region the in-JVM provider's SDK reads. Seeds
-   * on every call: {@link #org} keeps the JVM's one, and a test that reset the emulator seeds
-   * again through this.
+   * organisation, which {@link #org} answers from now on; sets the test credentials, region and
+   * endpoint the in-JVM provider's SDK reads. Seeds on every call: a test that reset the
+   * emulator ({@link #reset}) seeds again through this.
    */
   @SuppressWarnings("unchecked")
-  public static SeededOrganisation seedOrganisation() {
+  public static synchronized SeededOrganisation seedOrganisation() {
     String url = url();
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");
@@ -78,11 +102,15 @@ public final class Emulator {
     try {
       ProcessBuilder pb = new ProcessBuilder("scripts/emulator.sh", "seed")
           .directory(repoRoot().toFile());
+      // emulator.sh finds the emulator by port; without it, it would start one on 4566.
       pb.environment().put("BUNKER_EMULATOR_PORT", Integer.toString(URI.create(url).getPort()));
+      pb.environment().put("AWS_REGION", REGION);
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
-      return new SeededOrganisation((Map<String, Object>) Json.parse(out));
+      org = new SeededOrganisation((Map<String, Object>) Json.parse(out));
+      System.setProperty("aws.endpointUrl", url);
+      return org;
     } catch (IOException e) {
       throw new AssertionError("cannot run scripts/emulator.sh seed", e);
     } catch (InterruptedException e) {
@@ -109,6 +137,16 @@ public final class Emulator {
       System.setProperty("aws.secretAccessKey", "test");
     }
     return AwsClients.create(AwsSettings.forEndpoint(url, REGION));
+  }
+
+  /**
+   * An S3 client for the emulator acting with {@code credentials} (path-style: the emulator
+   * serves no virtual-hosted bucket names); the caller closes it. {@link AwsClients} has no S3
+   * client.
+   */
+  public static S3Client s3(AwsCredentialsProvider credentials) {
+    return S3Client.builder().endpointOverride(URI.create(url())).region(Region.of(REGION))
+        .forcePathStyle(true).credentialsProvider(credentials).build();
   }
 
   /** A name unique to this run, e.g. {@code bunker-test-3fa2c1}. */
@@ -173,11 +211,21 @@ public final class Emulator {
     return out;
   }
 
-  /** Puts {@code count} COMPLETED recovery points into a vault of {@code account} (bulk route). */
-  public static void addRecoveryPoints(String account, String vault, int count) {
-    admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + account
-        + "\", \"region\": \"" + REGION + "\", \"vault_name\": \"" + vault + "\", \"count\": "
-        + count + "}");
+  /**
+   * Puts {@code count} COMPLETED recovery points of EBS volumes into a vault of {@code account}
+   * (bulk route); answers the first point's ARN.
+   */
+  public static String addRecoveryPoints(String account, String vault, int count) {
+    return addRecoveryPoints(account, vault, count, "EBS");
+  }
+
+  /** The same for {@code resourceType} (as AWS Backup names it: EBS, S3, DynamoDB, …). */
+  public static String addRecoveryPoints(String account, String vault, int count,
+      String resourceType) {
+    Object out = Json.parse(admin("POST", "/backup/recovery-points", "{\"account_id\": \""
+        + account + "\", \"region\": \"" + REGION + "\", \"vault_name\": \"" + vault
+        + "\", \"count\": " + count + ", \"resource_type\": \"" + resourceType + "\"}"));
+    return (String) ((Map<?, ?>) out).get("first");
   }
 
   /**

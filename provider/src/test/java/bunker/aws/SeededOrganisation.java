@@ -1,5 +1,6 @@
 package bunker.aws;
 
+import bunker.aws.organizations.BackupPolicies;
 import bunker.topology.Names;
 import java.util.List;
 import java.util.Map;
@@ -105,5 +106,16 @@ public record SeededOrganisation(Map<String, Object> json) {
             || Names.generation(n.standardVaultPrefix(), v).isPresent()
             || Names.generation(n.lagVaultPrefix(), v).isPresent())
         .toList();
+  }
+
+  /**
+   * Where the backup policies with these IDs (a deployment's {@code backup_policy_ids}) are
+   * attached: root, OU or account IDs, read as the central account.
+   */
+  public Set<String> backupPolicyTargets(List<?> policyIds) {
+    BackupPolicies policies = new BackupPolicies(central().organizations());
+    Set<String> out = new TreeSet<>();
+    policyIds.forEach(id -> out.addAll(policies.targets((String) id)));
+    return out;
   }
 }

@@ -10,21 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
 import bunker.acc.Hcl;
+import bunker.acc.Terraform;
 import bunker.acc.TfState;
-import bunker.acc.Tools;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.SeededOrganisation;
 import bunker.aws.backup.BackupVaults;
 import bunker.aws.iam.Roles;
-import bunker.aws.organizations.BackupPolicies;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,12 +82,11 @@ class ExamplesAccTest {
 
   @Test
   void examplesAreFormatted() throws Exception {
-    Process p = new ProcessBuilder(Tools.require("terraform", "it checks the examples' format")
-        .toString(), "fmt", "-check", "-recursive", "-diff", "-no-color", "examples")
-        .directory(Emulator.repoRoot().toFile())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.waitFor(), "terraform fmt -check examples:\n" + out);
+    Terraform tf = new Terraform(Files.createDirectories(Path.of("target", "acc",
+        "examples-fmt")), Map.of());
+    Terraform.Result r = tf.run("fmt", "-check", "-recursive", "-diff", "-no-color",
+        Emulator.repoRoot().resolve("examples").toString());
+    assertEquals(0, r.exitCode(), r.describe());
   }
 
   @Test
@@ -121,8 +118,10 @@ class ExamplesAccTest {
           assertEquals(Set.copyOf(org().accounts("workloads/prod")), memberAccounts(state, PROD));
           assertEquals(Set.copyOf(org().accounts("workloads/dev")), memberAccounts(state, DEV));
           // ... attached its backup policies to its own OU only ...
-          assertEquals(Set.of(prodOu), policyTargets(state, PROD));
-          assertEquals(Set.of(devOu), policyTargets(state, DEV));
+          assertEquals(Set.of(prodOu),
+              org().backupPolicyTargets(state.list(PROD, "backup_policy_ids")));
+          assertEquals(Set.of(devOu),
+              org().backupPolicyTargets(state.list(DEV, "backup_policy_ids")));
           // ... and grants copies into its vaults to its own OU only.
           BackupVaults central = new BackupVaults(org().central().backup());
           String p = central.findAccessPolicy(names(prod).intermediateVault()).orElseThrow();
@@ -238,15 +237,6 @@ class ExamplesAccTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> members = (Map<String, Object>) state.attr(address, "member_accounts");
     return members.keySet();
-  }
-
-  private static Set<String> policyTargets(TfState state, String address) {
-    BackupPolicies policies = new BackupPolicies(org().central().organizations());
-    Set<String> out = new HashSet<>();
-    @SuppressWarnings("unchecked")
-    List<String> ids = (List<String>) state.attr(address, "backup_policy_ids");
-    ids.forEach(id -> out.addAll(policies.targets(id)));
-    return out;
   }
 
   /** No vault of the deployment, central or in its workload accounts, and no policy. */

@@ -115,21 +115,18 @@ class PluginServerTest {
 
   @Test
   void mutualTls_clientWithoutCertificate_isRefused() throws Exception {
-    try (PluginServer server = tls().start()) {
-      ManagedChannel channel = client(server.handshakeLine(), null);
-      try {
-        var e = assertThrows(StatusRuntimeException.class, () -> health(channel));
-        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
-      } finally {
-        channel.shutdownNow();
-      }
-    }
+    assertRefused(null);
   }
 
   @Test
   void mutualTls_clientWithAnotherCertificate_isRefused() throws Exception {
+    assertRefused(ServerIdentity.generate());
+  }
+
+  /** A client with {@code certificate} (null: none) cannot reach a mutual-TLS server. */
+  private static void assertRefused(ServerIdentity certificate) throws Exception {
     try (PluginServer server = tls().start()) {
-      ManagedChannel channel = client(server.handshakeLine(), ServerIdentity.generate());
+      ManagedChannel channel = client(server.handshakeLine(), certificate);
       try {
         var e = assertThrows(StatusRuntimeException.class, () -> health(channel));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());

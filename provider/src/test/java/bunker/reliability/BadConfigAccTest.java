@@ -71,6 +71,20 @@ class BadConfigAccTest {
   private static final String RES_V = "resource \"backup_vault\" \"v\"";
   private static final String RULE0 = "plans[\"daily\"].rules[0]";
 
+  private static final String TAG_KEY = "backup_tag_key     = \"backup-plan\"";
+
+  /** A deployment case that adds {@code argument} (HCL) after the tag key. */
+  private static Case added(String label, String argument, String summary, String line,
+      String path) {
+    return c(label, TAG_KEY, TAG_KEY + "\n  " + argument, summary, line, path);
+  }
+
+  /** A deployment case with {@code stack_set_operation = { name = value }}, refused at name. */
+  private static Case stackSetOperation(String label, String name, String value) {
+    return added(label, "stack_set_operation = { " + name + " = " + value + " }", "(?i)invalid",
+        RES_D, "stack_set_operation." + name);
+  }
+
   private static Case c(String label, String from, String to, String summary, String line,
       String path) {
     return new Case(label, hcl -> {
@@ -143,8 +157,7 @@ class BadConfigAccTest {
     t.add(c("no rules", null, null, "No Rules", RES_D, "plans[\"daily\"].rules")
         .withEdit(h -> h.substring(0, h.indexOf("      rules = [{")) + "      rules = []\n"
             + "    }\n  }\n}\n"));
-    t.add(c("unknown top-level argument", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  colour = \"red\"", "Unsupported argument",
+    t.add(added("unknown top-level argument", "colour = \"red\"", "Unsupported argument",
         "colour", null));
     t.add(c("missing max_retention_days", "  max_retention_days = 365\n", "",
         "Missing required argument", RES_D, null));
@@ -165,60 +178,40 @@ class BadConfigAccTest {
         RES_D, RULE0 + ".delete_after_days"));
     t.add(c("local retention 0", RULE, RULE + "\n              local_retention_days = 0",
         "Invalid Local Retention", RES_D, RULE0 + ".local_retention_days"));
-    t.add(c("lock grace of 1 day", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  vault_lock = { changeable_for_days = 1,"
-            + " min_retention_days = 7, max_retention_days = 365 }", "Invalid Lock Grace Time",
+    t.add(added("lock grace of 1 day", "vault_lock = { changeable_for_days = 1,"
+        + " min_retention_days = 7, max_retention_days = 365 }", "Invalid Lock Grace Time",
         RES_D, "vault_lock.changeable_for_days"));
-    t.add(c("lock mode unknown", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  vault_lock = { mode = \"strict\","
-            + " min_retention_days = 7, max_retention_days = 365 }", "(?i)invalid", RES_D,
+    t.add(added("lock mode unknown", "vault_lock = { mode = \"strict\","
+        + " min_retention_days = 7, max_retention_days = 365 }", "(?i)invalid", RES_D,
         "vault_lock.mode"));
     // stack_set_operation: CloudFormation's StackSetOperationPreferences ranges and enums.
-    t.add(c("stack set concurrency 0%", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
-            + " max_concurrent_percentage = 0 }", "(?i)invalid", RES_D,
-        "stack_set_operation.max_concurrent_percentage"));
-    t.add(c("stack set tolerance 101%", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
-            + " failure_tolerance_percentage = 101 }", "(?i)invalid", RES_D,
-        "stack_set_operation.failure_tolerance_percentage"));
-    t.add(c("stack set concurrency mode unknown", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
-            + " concurrency_mode = \"LENIENT\" }", "(?i)invalid", RES_D,
-        "stack_set_operation.concurrency_mode"));
-    t.add(c("stack set region concurrency unknown", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  stack_set_operation = {"
-            + " region_concurrency = \"ALL\" }", "(?i)invalid", RES_D,
-        "stack_set_operation.region_concurrency"));
-    t.add(c("lock maximum below minimum", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  vault_lock = { min_retention_days = 30,"
-            + " max_retention_days = 10 }", "Lock Maximum Below Minimum", RES_D,
+    t.add(stackSetOperation("stack set concurrency 0%", "max_concurrent_percentage", "0"));
+    t.add(stackSetOperation("stack set tolerance 101%", "failure_tolerance_percentage", "101"));
+    t.add(stackSetOperation("stack set concurrency mode unknown", "concurrency_mode",
+        "\"LENIENT\""));
+    t.add(stackSetOperation("stack set region concurrency unknown", "region_concurrency",
+        "\"ALL\""));
+    t.add(added("lock maximum below minimum", "vault_lock = { min_retention_days = 30,"
+        + " max_retention_days = 10 }", "Lock Maximum Below Minimum", RES_D,
         "vault_lock.max_retention_days"));
-    t.add(c("rule outside the lock range", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  vault_lock = { min_retention_days = 60,"
-            + " max_retention_days = 365 }", "Outside the Vault Lock", RES_D,
+    t.add(added("rule outside the lock range", "vault_lock = { min_retention_days = 60,"
+        + " max_retention_days = 365 }", "Outside the Vault Lock", RES_D,
         RULE0 + ".delete_after_days"));
-    t.add(c("no tag key while plans select by tag", "  backup_tag_key     = \"backup-plan\"\n",
+    t.add(c("no tag key while plans select by tag", "  " + TAG_KEY + "\n",
         "", "Missing Backup Tag Key", RES_D, null));
     t.add(c("tag key with aws: prefix", "\"backup-plan\"", "\"aws:plan\"", "Invalid Tag Key",
         "backup_tag_key", null));
-    t.add(c("tag key aws: in tags", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  tags = { \"aws:x\" = \"y\" }", "Invalid Tag Key",
+    t.add(added("tag key aws: in tags", "tags = { \"aws:x\" = \"y\" }", "Invalid Tag Key",
         "tags = {", null));
-    t.add(c("tag value of 300 characters", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  tags = { team = \"" + "v".repeat(300) + "\" }",
+    t.add(added("tag value of 300 characters", "tags = { team = \"" + "v".repeat(300) + "\" }",
         "Tag Value Too Long", "tags = {", null));
-    t.add(c("admin role given as an ARN", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  admin_role_names = [\"arn:aws:iam::1:role/x\"]",
+    t.add(added("admin role given as an ARN", "admin_role_names = [\"arn:aws:iam::1:role/x\"]",
         "Invalid IAM Role Name", "admin_role_names", null));
-    t.add(c("unknown member mode", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  member_deployment_mode = \"magic\"", "(?i)invalid",
+    t.add(added("unknown member mode", "member_deployment_mode = \"magic\"", "(?i)invalid",
         "member_deployment_mode", null));
-    t.add(c("prefix with an underscore", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  central_resource_prefix = \"bad_prefix\"",
+    t.add(added("prefix with an underscore", "central_resource_prefix = \"bad_prefix\"",
         "Invalid Resource Name Prefix", "central_resource_prefix", null));
-    t.add(c("intermediate retention 0", "backup_tag_key     = \"backup-plan\"",
-        "backup_tag_key     = \"backup-plan\"\n  intermediate_retention_days = 0",
+    t.add(added("intermediate retention 0", "intermediate_retention_days = 0",
         "Retention Too Short", "intermediate_retention_days", null));
     t.add(c("retention as a string", "min_retention_days = 7", "min_retention_days = \"a week\"",
         "Incorrect attribute value type", "min_retention_days", null));

@@ -1,5 +1,11 @@
 package bunker.reliability;
 
+import static bunker.topology.PolicyStatements.condition;
+import static bunker.topology.PolicyStatements.conditionKeys;
+import static bunker.topology.PolicyStatements.isAnyone;
+import static bunker.topology.PolicyStatements.isRootPrincipal;
+import static bunker.topology.PolicyStatements.onlyPrincipalsOf;
+import static bunker.topology.PolicyStatements.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +15,7 @@ import bunker.aws.Emulator;
 import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
+import bunker.topology.PolicyStatements;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -98,18 +105,14 @@ class DeployedPoliciesAccTest {
         ? URLDecoder.decode(maybeEncoded, StandardCharsets.UTF_8) : maybeEncoded;
   }
 
-  @SuppressWarnings("unchecked")
   static void check(String what, String text, List<String> problems) {
-    Map<String, Object> doc = (Map<String, Object>) Json.parse(text);
-    Object raw = doc.get("Statement");
-    List<Object> statements = raw instanceof List<?> l ? (List<Object>) l : List.of(raw);
-    for (Object o : statements) {
-      Map<String, Object> s = (Map<String, Object>) o;
+    for (Map<String, Object> s : PolicyStatements.of(text)) {
       String sid = what + " / " + s.get("Sid");
       List<String> actions = strings(s.get("Action"));
       boolean anyResource = strings(s.get("Resource")).contains("*");
       for (String action : actions) {
-        if (action.equals("*") || (action.endsWith(":*") && anyResource && !isRoot(s))) {
+        if (action.equals("*")
+            || (action.endsWith(":*") && anyResource && !isRootPrincipal(s))) {
           problems.add(sid + ": " + action + " on " + s.get("Resource"));
         }
         if (what.endsWith("vault-policy") && (!action.startsWith("backup:")
@@ -117,13 +120,11 @@ class DeployedPoliciesAccTest {
           problems.add(sid + ": vault policy action " + action);
         }
       }
-      Map<String, Object> condition = (Map<String, Object>) s.getOrDefault("Condition",
-          Map.of());
-      Set<String> keys = new HashSet<>();
-      condition.values().forEach(c -> keys.addAll(((Map<String, Object>) c).keySet()));
+      Map<String, Object> condition = condition(s);
+      Set<String> keys = conditionKeys(condition);
       if ("Allow".equals(s.get("Effect")) && isAnyone(s.get("Principal"))
           && !keys.contains("aws:PrincipalOrgID") && !keys.contains("aws:PrincipalOrgPaths")
-          && !centralOnly(condition)) {
+          && !onlyPrincipalsOf(condition, Emulator.org().backupAccount())) {
         problems.add(sid + ": anonymous Allow without an organisation or central-account "
             + "condition");
       }
@@ -137,27 +138,6 @@ class DeployedPoliciesAccTest {
         }
       }
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static boolean centralOnly(Map<String, Object> condition) {
-    List<String> arns = new ArrayList<>();
-    condition.values().forEach(c -> ((Map<String, Object>) c).forEach((k, v) -> {
-      if (k.equals("aws:PrincipalArn")) {
-        arns.addAll(strings(v));
-      }
-    }));
-    return !arns.isEmpty() && arns.stream().allMatch(a -> a.startsWith("arn:aws:iam::"
-        + Emulator.org().backupAccount() + ":"));
-  }
-
-  private static boolean isRoot(Map<String, Object> s) {
-    return s.get("Principal") instanceof Map<?, ?> p
-        && String.valueOf(p.get("AWS")).endsWith(":root");
-  }
-
-  private static boolean isAnyone(Object principal) {
-    return "*".equals(principal) || (principal instanceof Map<?, ?> p && "*".equals(p.get("AWS")));
   }
 
   /** 12-digit account ids in ARNs (arn:aws:svc:region:ACCOUNT:...) of the text. */
@@ -177,15 +157,5 @@ class DeployedPoliciesAccTest {
 
   private static String orgId() {
     return Emulator.org().organizationId();
-  }
-
-  private static List<String> strings(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(String::valueOf).toList();
-    }
-    return List.of(String.valueOf(value));
   }
 }

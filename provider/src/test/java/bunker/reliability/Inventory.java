@@ -2,7 +2,6 @@ package bunker.reliability;
 
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +65,7 @@ record Inventory(Map<String, Set<String>> byKind) {
 
   /** The account's buckets (the deployment helper's package bucket is one). */
   private static List<String> s3Buckets(AwsClients aws) {
-    try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(Emulator.url()))
-        .region(aws.region()).forcePathStyle(true)
-        .credentialsProvider(aws.credentialsProvider()).build()) {
+    try (S3Client s3 = Emulator.s3(aws.credentialsProvider())) {
       return s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
     }
   }

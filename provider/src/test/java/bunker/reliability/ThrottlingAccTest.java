@@ -117,9 +117,7 @@ class ThrottlingAccTest {
         Emulator.resetStats();
         Terraform.Result apply = tf.run("apply", "-auto-approve", "-no-color");
         assertEquals(0, apply.exitCode(), apply.describe());
-        Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \""
-            + Emulator.org().backupAccount() + "\", \"region\": \"" + Emulator.REGION
-            + "\", \"vault_name\": \"" + name + "\", \"count\": " + points + "}");
+        Emulator.addRecoveryPoints(Emulator.org().backupAccount(), name, points);
         Terraform.Result plan = tf.run("plan", "-refresh=false", "-detailed-exitcode", "-no-color");
         assertEquals(0, plan.exitCode(), plan.describe());
 

@@ -1,5 +1,6 @@
 package bunker.reliability;
 
+import static bunker.aws.Emulator.addRecoveryPoints;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Terraform;
@@ -93,9 +94,9 @@ class WhoMayDoWhatAccTest {
               .findFirst().orElse(n.standardVaultPrefix() + "?");
           String lag = vaults.stream().filter(v -> v.startsWith(n.lagVaultPrefix()))
               .findFirst().orElse(n.lagVaultPrefix() + "?");
-          String intermediatePoint = addPoint(central, n.intermediateVault());
-          String standardPoint = addPoint(central, standard);
-          String workloadPoint = addPoint(member, n.workloadBackupVault());
+          String intermediatePoint = addRecoveryPoints(central, n.intermediateVault(), 1);
+          String standardPoint = addRecoveryPoints(central, standard, 1);
+          String workloadPoint = addRecoveryPoints(member, n.workloadBackupVault(), 1);
 
           // A new admin role changes every vault policy: each is put again over the old one,
           // whose deny the deployer must be exempt from.
@@ -106,8 +107,8 @@ class WhoMayDoWhatAccTest {
 
           deniedRows(org, name, n, central, member, outsider, mgmtRoot, hex, standard, lag,
               intermediatePoint, standardPoint, workloadPoint);
-          principalRows(org, name, n, mode, memberRole, hex, lag, addPoint(central,
-              n.intermediateVault(), "S3"), addPoint(central, standard, "S3"));
+          principalRows(org, name, n, mode, memberRole, hex, lag, addRecoveryPoints(central,
+              n.intermediateVault(), 1, "S3"), addRecoveryPoints(central, standard, 1, "S3"));
           dataPlaneRows(org, n, central, member, breakGlass, workloadPoint);
         }
       } catch (RuntimeException | AssertionError e) {
@@ -482,19 +483,6 @@ class WhoMayDoWhatAccTest {
   }
 
   /** One EBS point (an EC2 snapshot ARN) in {@code vault}. */
-  private static String addPoint(String account, String vault) {
-    return addPoint(account, vault, "EBS");
-  }
-
-  private static String addPoint(String account, String vault, String resourceType) {
-    String out = Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \""
-        + account + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
-        + "\", \"count\": 1, \"resource_type\": \"" + resourceType + "\"}");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) Json.parse(out);
-    return (String) m.get("first");
-  }
-
   private static String config(SeededOrganisation org, String deployerArn, String name,
       String mode, String memberRole, List<String> adminRoles) {
     return "provider \"backup\" {\n"

@@ -3,16 +3,12 @@ package bunker.topology;
 import static bunker.json.Json.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import bunker.acc.Tools;
+import bunker.acc.CfnLint;
 import bunker.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,8 +52,9 @@ class CfnLintTest {
         StateMachineDefinitions.ingest(Fixtures.spec()).replace("\"Wait\"", "\"Waiting\"");
     String template = Json.write(obj("AWSTemplateFormatVersion", "2010-09-09",
         "Resources", obj("Ingest", machine(broken))));
-    LintResult result = lint(template, "broken");
-    assertEquals(true, result.exitCode != 0 && result.output.contains("E3601"), result.output);
+    CfnLint.Result result = CfnLint.lint(dir, "broken", template);
+    assertEquals(true, result.exitCode() != 0 && result.output().contains("E3601"),
+        result.output());
   }
 
   private static Map<String, Object> machine(String definition) {
@@ -67,25 +64,7 @@ class CfnLintTest {
         "Definition", Json.parse(definition)));
   }
 
-  private void assertLintClean(String template, String name) throws Exception {
-    LintResult result = lint(template, name);
-    assertEquals(0, result.exitCode, "cfn-lint found errors or warnings:\n" + result.output);
-  }
-
-  private record LintResult(int exitCode, String output) {}
-
-  private LintResult lint(String template, String name) throws IOException, InterruptedException {
-    Path cfnLint = Tools.require("cfn-lint", "the templates are linted with it (pip install"
-        + " cfn-lint)");
-    Path file = dir.resolve(name + ".json");
-    Files.writeString(file, template, StandardCharsets.UTF_8);
-    Process process = new ProcessBuilder(cfnLint.toString(), "--regions", "eu-west-2", "--",
-        file.toString()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("cfn-lint did not finish in 120 s");
-    }
-    return new LintResult(process.exitValue(), output);
+  private void assertLintClean(String template, String name) {
+    CfnLint.assertClean(dir, name, template);
   }
 }

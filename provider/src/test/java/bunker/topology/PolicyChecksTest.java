@@ -1,5 +1,11 @@
 package bunker.topology;
 
+import static bunker.topology.PolicyStatements.condition;
+import static bunker.topology.PolicyStatements.conditionKeys;
+import static bunker.topology.PolicyStatements.isAnyone;
+import static bunker.topology.PolicyStatements.isRootPrincipal;
+import static bunker.topology.PolicyStatements.onlyPrincipalsOf;
+import static bunker.topology.PolicyStatements.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,12 +49,12 @@ class PolicyChecksTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("policies")
   void policy_hasNoWildcardActionOnWildcardResource(String name, String text) {
-    for (Map<String, Object> statement : statements(text)) {
+    for (Map<String, Object> statement : PolicyStatements.of(text)) {
       List<String> actions = strings(statement.get("Action"));
       boolean anyResource = strings(statement.get("Resource")).contains("*");
       for (String action : actions) {
         assertFalse(action.equals("*") || (action.endsWith(":*") && anyResource
-                && !isRootAdministration(statement)),
+                && !isRootPrincipal(statement)),
             name + ": " + action + " on " + statement.get("Resource"));
       }
     }
@@ -58,16 +64,14 @@ class PolicyChecksTest {
   @MethodSource("policies")
   void policy_scopesEveryAnonymousAllowToTheOrganisationOrNamedPrincipals(String name,
       String text) {
-    for (Map<String, Object> statement : statements(text)) {
+    for (Map<String, Object> statement : PolicyStatements.of(text)) {
       if (!"Allow".equals(statement.get("Effect")) || !isAnyone(statement.get("Principal"))) {
         continue;
       }
-      Map<String, Object> condition = asMap(statement.getOrDefault("Condition", Map.of()));
-      boolean orgScoped = keys(condition).contains("aws:PrincipalOrgPaths")
-          || keys(condition).contains("aws:PrincipalOrgID");
-      boolean centralOnly = principalArns(condition).stream().allMatch(arn ->
-          arn.startsWith("arn:aws:iam::" + Fixtures.CENTRAL + ":"))
-          && !principalArns(condition).isEmpty();
+      Map<String, Object> condition = condition(statement);
+      boolean orgScoped = conditionKeys(condition).contains("aws:PrincipalOrgPaths")
+          || conditionKeys(condition).contains("aws:PrincipalOrgID");
+      boolean centralOnly = onlyPrincipalsOf(condition, Fixtures.CENTRAL);
       assertTrue(orgScoped || centralOnly, name + ": statement " + statement.get("Sid")
           + " lets anyone in without an organisation-path or central-account condition");
     }
@@ -76,10 +80,10 @@ class PolicyChecksTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("policies")
   void trustPolicy_limitsServicesToTheirAccount(String name, String text) {
-    for (Map<String, Object> statement : statements(text)) {
+    for (Map<String, Object> statement : PolicyStatements.of(text)) {
       Object principal = statement.get("Principal");
       if (principal instanceof Map<?, ?> p && p.containsKey("Service")) {
-        assertTrue(keys(asMap(statement.get("Condition"))).contains("aws:SourceAccount"),
+        assertTrue(conditionKeys(condition(statement)).contains("aws:SourceAccount"),
             name + ": service trust without aws:SourceAccount");
       }
     }
@@ -91,7 +95,7 @@ class PolicyChecksTest {
     if (!name.endsWith("vault-policy")) {
       return;
     }
-    for (Map<String, Object> statement : statements(text)) {
+    for (Map<String, Object> statement : PolicyStatements.of(text)) {
       for (String action : strings(statement.get("Action"))) {
         assertTrue(action.startsWith("backup:") && !action.contains("*"), name + ": " + action);
       }
@@ -101,7 +105,7 @@ class PolicyChecksTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("policies")
   void everyStatement_hasAUniqueSid(String name, String text) {
-    List<Object> sids = statements(text).stream().map(s -> s.get("Sid")).toList();
+    List<Object> sids = PolicyStatements.of(text).stream().map(s -> s.get("Sid")).toList();
     assertEquals(sids.size(), sids.stream().distinct().count(), name + ": " + sids);
     sids.forEach(sid -> {
       if (sid == null || !sid.toString().matches("[A-Za-z0-9]+")) {
@@ -110,49 +114,8 @@ class PolicyChecksTest {
     });
   }
 
-  private static boolean isRootAdministration(Map<String, Object> statement) {
-    return statement.get("Principal") instanceof Map<?, ?> p
-        && String.valueOf(p.get("AWS")).endsWith(":root");
-  }
-
-  private static boolean isAnyone(Object principal) {
-    return "*".equals(principal)
-        || (principal instanceof Map<?, ?> p && "*".equals(p.get("AWS")));
-  }
-
-  private static List<String> principalArns(Map<String, Object> condition) {
-    List<String> arns = new ArrayList<>();
-    condition.values().forEach(clause -> asMap(clause).forEach((key, value) -> {
-      if (key.equals("aws:PrincipalArn")) {
-        arns.addAll(strings(value));
-      }
-    }));
-    return arns;
-  }
-
-  private static List<String> keys(Map<String, Object> condition) {
-    List<String> keys = new ArrayList<>();
-    condition.values().forEach(clause -> keys.addAll(asMap(clause).keySet()));
-    return keys;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> statements(String text) {
-    return (List<Map<String, Object>>) Json.parseObject(text).get("Statement");
-  }
-
   @SuppressWarnings("unchecked")
   static Map<String, Object> asMap(Object value) {
     return (Map<String, Object>) value;
-  }
-
-  private static List<String> strings(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(String::valueOf).toList();
-    }
-    return List.of(String.valueOf(value));
   }
 }

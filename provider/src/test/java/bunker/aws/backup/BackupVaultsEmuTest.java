@@ -82,7 +82,7 @@ class BackupVaultsEmuTest {
   void standardVault_withRecoveryPoints_refusesPlainDelete() {
     String name = Emulator.uniqueName("bunker-test-full");
     vaults.create(new BackupVaults.Spec(name, "", Map.of(), ""));
-    bulkPoints(aws, name, 3);
+    Emulator.addRecoveryPoints(aws.accountId(), name, 3);
     RuntimeException e = assertThrows(RuntimeException.class, () -> vaults.delete(name));
     assertTrue(BackupVaults.isNotEmptyError(e), e.toString());
     assertEquals(3, RecoveryPoints.of(aws).count(name));
@@ -106,12 +106,5 @@ class BackupVaultsEmuTest {
     assertTrue(vaults.findStandardByName(name).isEmpty(), "a LAG vault is not a standard one");
     lag.delete(name);
     assertTrue(lag.findByName(name).isEmpty());
-  }
-
-  /** Puts {@code count} COMPLETED points into the vault through the emulator's admin route. */
-  static void bulkPoints(AwsClients aws, String vault, int count) {
-    Emulator.admin("POST", "/backup/recovery-points", String.format(
-        "{\"account_id\":\"%s\",\"region\":\"%s\",\"vault_name\":\"%s\",\"count\":%d}",
-        aws.accountId(), Emulator.REGION, vault, count));
   }
 }

@@ -42,7 +42,7 @@ class VaultEmptierEmuTest {
   void emptyAndDelete_600PointsWithThrottling_deletesEveryPointAndTheVault() {
     String name = Emulator.uniqueName("bunker-test-force");
     vaults.create(new BackupVaults.Spec(name, "", Map.of(), ""));
-    BackupVaultsEmuTest.bulkPoints(aws, name, 600);
+    Emulator.addRecoveryPoints(aws.accountId(), name, 600);
     assertEquals(600, points.count(name));
     long deletesBefore = deleteCalls();
     Emulator.admin("POST", "/faults", "{\"seed\":7,\"rules\":[{\"service\":\"backup\","
@@ -71,7 +71,7 @@ class VaultEmptierEmuTest {
     String name = Emulator.uniqueName("bunker-test-lagfull");
     lag.create(new LogicallyAirGappedVaults.Spec(name, 7, 30, Map.of(), ""));
     lag.waitUntilAvailable(name, Duration.ofSeconds(30));
-    BackupVaultsEmuTest.bulkPoints(aws, name, 4);
+    Emulator.addRecoveryPoints(aws.accountId(), name, 4);
     VaultCannotBeEmptiedException e = assertThrows(VaultCannotBeEmptiedException.class,
         () -> points.emptyVault(name, EmptyOptions.defaults(), p -> {}));
     assertTrue(e.getMessage().contains(name) && e.getMessage().contains("4 recovery point"),
@@ -83,7 +83,7 @@ class VaultEmptierEmuTest {
   void empty_complianceLockPastGrace_refuses_governanceLockAndDenyPolicy_removed() {
     String locked = Emulator.uniqueName("bunker-test-compl");
     vaults.create(new BackupVaults.Spec(locked, "", Map.of(), ""));
-    BackupVaultsEmuTest.bulkPoints(aws, locked, 2);
+    Emulator.addRecoveryPoints(aws.accountId(), locked, 2);
     vaults.putLock(locked, 1L, 30L, 3L);
     Emulator.admin("POST", "/clock", "{\"advance_days\": 4}");
     VaultCannotBeEmptiedException e = assertThrows(VaultCannotBeEmptiedException.class,
@@ -93,7 +93,7 @@ class VaultEmptierEmuTest {
 
     String open = Emulator.uniqueName("bunker-test-gov");
     vaults.create(new BackupVaults.Spec(open, "", Map.of(), ""));
-    BackupVaultsEmuTest.bulkPoints(aws, open, 5);
+    Emulator.addRecoveryPoints(aws.accountId(), open, 5);
     vaults.putLock(open, 1L, 30L, null);
     vaults.putAccessPolicy(open, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
         + "\"Deny\",\"Principal\":\"*\",\"Action\":[\"backup:DeleteRecoveryPoint\","

@@ -12,14 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.acc.Acceptance;
-import bunker.acc.TfState;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
-import bunker.aws.organizations.BackupPolicies;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +51,6 @@ class BackupDeploymentAccTest {
         name, 7, 365); // the quickstart's retention
   }
 
-  private static Set<String> policyTargets(TfState state, String address) {
-    BackupPolicies policies = new BackupPolicies(org().central().organizations());
-    Set<String> out = new HashSet<>();
-    @SuppressWarnings("unchecked")
-    List<String> ids = (List<String>) state.attr(address, "backup_policy_ids");
-    ids.forEach(id -> out.addAll(policies.targets(id)));
-    return out;
-  }
-
   @Test
   void basic_drift_update_import_rename() {
     String prod = org().ou("workloads/prod");
@@ -84,7 +72,8 @@ class BackupDeploymentAccTest {
           }
           assertTrue(state.string(R, "lag_vault_arn").endsWith(":backup-vault:"
               + names(name).lagVault()));
-          assertEquals(Set.of(prod), policyTargets(state, R));
+          assertEquals(Set.of(prod),
+              org().backupPolicyTargets(state.list(R, "backup_policy_ids")));
           firstKey.set(state.string(R, "kms_key_arn"));
         })
         // Drift: the intermediate vault vanishes out of band; the next plan re-creates it.
@@ -103,7 +92,8 @@ class BackupDeploymentAccTest {
             .replace("delete_after_days   = 35", "delete_after_days   = 42"))
         .check(state -> {
           assertEquals(firstKey.get(), state.string(R, "kms_key_arn"), "replaced, not updated");
-          assertEquals(Set.of(prod, dev), policyTargets(state, R));
+          assertEquals(Set.of(prod, dev),
+              org().backupPolicyTargets(state.list(R, "backup_policy_ids")));
           String id = (String) ((List<?>) state.attr(R, "backup_policy_ids")).get(0);
           String content = org().central().organizations().describePolicy(r -> r.policyId(id))
               .policy().content();
@@ -202,8 +192,11 @@ class BackupDeploymentAccTest {
         })
         .config(hcl)
         .check(state -> {
-          assertEquals(Set.of(prod), policyTargets(state, R));
-          assertEquals(Set.of(dev), policyTargets(state, "backup_deployment.other"));
+          assertEquals(Set.of(prod),
+              org().backupPolicyTargets(state.list(R, "backup_policy_ids")));
+          assertEquals(Set.of(dev),
+              org().backupPolicyTargets(state.list("backup_deployment.other",
+                  "backup_policy_ids")));
           AwsClients aws = org().central();
           BackupVaults vaults = new BackupVaults(aws.backup());
           String aPolicy = vaults.findAccessPolicy(names(a).intermediateVault()).orElseThrow();

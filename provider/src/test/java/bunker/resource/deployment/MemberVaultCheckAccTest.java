@@ -4,7 +4,6 @@ import static bunker.acc.Hcl.example;
 import static bunker.acc.Hcl.list;
 import static bunker.aws.Emulator.org;
 import static bunker.resource.deployment.DeploymentLeftovers.assertNothingLeft;
-import static bunker.resource.deployment.WorkloadAccountsAccTest.addPoints;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.assertNothingInMembers;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.instanceAccounts;
 import static bunker.resource.deployment.WorkloadAccountsAccTest.member;
@@ -91,8 +90,8 @@ class MemberVaultCheckAccTest {
     String prodAccount = e.prodAccounts.get(0);
     String devAccount = e.devAccounts.get(0);
     e.applied(() -> {
-      addPoints(prodAccount, e.n.workloadBackupVault(), 40);
-      addPoints(devAccount, e.n.workloadRestoreVault(), 5);
+      Emulator.addRecoveryPoints(prodAccount, e.n.workloadBackupVault(), 40);
+      Emulator.addRecoveryPoints(devAccount, e.n.workloadRestoreVault(), 5);
     })
         .command(DESTROY, output -> assertEquals(e.before.get(), e.census(),
             "the refused destroy changed something"))
@@ -114,7 +113,7 @@ class MemberVaultCheckAccTest {
     requireJavaLambdas();
     Estate e = new Estate();
     String devAccount = e.devAccounts.get(0);
-    e.applied(() -> addPoints(devAccount, e.n.workloadBackupVault(), 7))
+    e.applied(() -> Emulator.addRecoveryPoints(devAccount, e.n.workloadBackupVault(), 7))
         // dev leaves the targets: its accounts would lose their vaults.
         .config(e.config(false, e.prod))
         .expectError("(?s)Account\\s+" + devAccount + ",\\s+vault\\s+"

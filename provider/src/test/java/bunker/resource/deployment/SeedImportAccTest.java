@@ -10,17 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.Terraform;
 import bunker.aws.Emulator;
 import bunker.json.Json;
-import bunker.plugin.PluginServer;
-import bunker.protocol.ProviderService;
-import bunker.provider.BackupProvider;
 import bunker.resource.deployment.workload.HelperCode;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -66,10 +60,9 @@ class SeedImportAccTest {
   }
 
   private SeedModuleEstate estate;
-  private PluginServer server;
-  private Path root;
-  private Path work;
-  private Map<String, String> env;
+  /** The run's directory with the provider served in this JVM, and the working directory. */
+  private Terraform root;
+  private Terraform work;
   /** The workload vaults as the seed module left them, and the stand-in's request count. */
   private Map<String, Map<String, Integer>> memberVaults;
   private int served;
@@ -88,20 +81,15 @@ class SeedImportAccTest {
     assertEquals(expectedMemberVaults(estate, SeedModuleEstate.MEMBER_POINTS), memberVaults);
     served = estate.workload.served.size();
     assertTrue(served >= 3 * estate.targetAccounts().size(), estate.workload.served.toString());
-    server = PluginServer.builder(new ProviderService(new BackupProvider())).start();
-    root = Files.createTempDirectory(Path.of("target"), "seed-import-").toAbsolutePath();
-    Path cli = Files.writeString(root.resolve("cli.tfrc"), "");
-    env = Map.of("TF_REATTACH_PROVIDERS", server.reattachJson("terraform.local/bunker/backup"),
-        "TF_CLI_CONFIG_FILE", cli.toString());
-    work = Files.createDirectories(root.resolve("work"));
-    Files.writeString(work.resolve("main.tf"), config(estate, false));
-    ok(work, env, "import", "-no-color", "-input=false", R, estate.name);
+    root = Terraform.reattach("SeedImportAccTest");
+    work = root.in("work").write("main.tf", config(estate, false));
+    work.ok("import", "-no-color", "-input=false", R, estate.name);
   }
 
   @AfterEach
   void close() throws Exception {
-    if (server != null) {
-      server.close();
+    if (root != null) {
+      root.close();
     }
     estate.close();
   }
@@ -110,7 +98,7 @@ class SeedImportAccTest {
   void importSeedModuleDeployment_planEmpty_nextChangeMovesWorkload_destroyLeavesNothing()
       throws Exception {
     Map<String, String> helperRoles = memberHelperRoleIds(estate);
-    Map<String, Object> state = resource(ok(work, env, "show", "-json", "-no-color"));
+    Map<String, Object> state = resource(show(work));
     assertTrue(((String) state.get("standard_vault_arn")).endsWith(
         ":backup-vault:" + estate.names.standardVault()), state.toString());
     assertEquals(List.of(estate.names.standardVault(7, 180) + " kept",
@@ -118,26 +106,25 @@ class SeedImportAccTest {
         generations(state));
 
     // Nothing to change: the seed module's member stacks serve as they are.
-    String plan = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
+    String plan = run(work, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
     assertTrue(plan.contains("No changes."), plan);
 
     // The same with an import block, in a fresh directory.
-    Path block = Files.createDirectories(root.resolve("import-block"));
-    Files.writeString(block.resolve("main.tf"), config(estate, false)
+    Terraform block = root.in("import-block").write("main.tf", config(estate, false)
         + "\nimport {\n  to = " + R + "\n  id = \"" + estate.name + "\"\n}\n");
-    String blockPlan = run(block, env, 2, "plan", "-detailed-exitcode", "-no-color",
+    String blockPlan = run(block, 2, "plan", "-detailed-exitcode", "-no-color",
         "-input=false");
     assertTrue(blockPlan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
         blockPlan);
 
     // The first change moves the workload accounts to Bunker's template, and says so.
-    Files.writeString(work.resolve("main.tf"), config(estate, true));
-    String change = run(work, env, 2, "plan", "-detailed-exitcode", "-no-color",
+    work.write("main.tf", config(estate, true));
+    String change = run(work, 2, "plan", "-detailed-exitcode", "-no-color",
         "-input=false");
     assertEquals(Set.of("force_destroy", "member_accounts"), changedAttributes(change), change);
     assertTrue(change.matches("(?s).*Warning: The Workload Accounts Move from the Seed "
         + "Module's Template to Bunker's.*migrating-from-the-seed-module.*"), change);
-    ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
+    work.ok("apply", "-auto-approve", "-no-color", "-input=false");
 
     // Nothing was deleted or sent to the seed module's helper; Bunker's helper is the function
     // of that name and the topic's only subscriber; the member stacks are Bunker's.
@@ -157,14 +144,14 @@ class SeedImportAccTest {
         .stackSetName(estate.names.stackSet()).callAs("DELEGATED_ADMIN")).stackSet()
         .templateBody();
     assertTrue(template.contains("Custom::BunkerWorkloadVaults"), template);
-    String after = run(work, env, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
+    String after = run(work, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
     assertFalse(after.contains("Warning"), after);
     assertEquals(Map.of("rule log-to-cloudwatch", true, "log group /aws/events/C", true,
         "role -states", true, "role -lambda", true), estate.seedOnlyObjects());
 
-    state = resource(ok(work, env, "show", "-json", "-no-color"));
+    state = resource(show(work));
     estate.deleteSeedOnlyObjects();
-    ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
+    work.ok("destroy", "-auto-approve", "-no-color", "-input=false");
     assertAllGone(estate, (String) state.get("kms_key_arn"));
   }
 
@@ -177,11 +164,11 @@ class SeedImportAccTest {
   @Test
   void importSeedModuleDeployment_thenDestroy_refusedWithPoints_thenForceDestroyLeavesNothing()
       throws Exception {
-    String key = (String) resource(ok(work, env, "show", "-json", "-no-color"))
+    String key = (String) resource(show(work))
         .get("kms_key_arn");
     estate.deleteSeedOnlyObjects();
 
-    String refused = run(work, env, 1, "destroy", "-auto-approve", "-no-color", "-input=false");
+    String refused = run(work, 1, "destroy", "-auto-approve", "-no-color", "-input=false");
     assertTrue(refused.matches("(?s).*vault " + estate.names.workloadBackupVault() + ": "
         + SeedModuleEstate.MEMBER_POINTS + "\\s+recovery point.*"), refused);
     assertEquals(memberVaults, estate.memberVaults(), "nothing deleted");
@@ -189,10 +176,10 @@ class SeedImportAccTest {
     assertHelperIsBunkers(estate);
 
     // As the diagnostic says: force_destroy applied, then the destroy.
-    Files.writeString(work.resolve("main.tf"), config(estate, true));
-    ok(work, env, "apply", "-auto-approve", "-no-color", "-input=false");
+    work.write("main.tf", config(estate, true));
+    work.ok("apply", "-auto-approve", "-no-color", "-input=false");
     assertEquals(memberVaults, estate.memberVaults(), "nothing deleted by the apply");
-    ok(work, env, "destroy", "-auto-approve", "-no-color", "-input=false");
+    work.ok("destroy", "-auto-approve", "-no-color", "-input=false");
     assertEquals(served, estate.workload.served.size(), estate.workload.served.toString());
     assertAllGone(estate, key);
   }
@@ -275,27 +262,14 @@ class SeedImportAccTest {
     return out;
   }
 
-  private static String ok(Path dir, Map<String, String> env, String... args) throws Exception {
-    return run(dir, env, 0, args);
+  private static String show(Terraform tf) {
+    return tf.ok("show", "-json", "-no-color").stdout();
   }
 
-  /** Runs terraform in {@code dir}; fails unless it exits {@code expected}. */
-  private static String run(Path dir, Map<String, String> env, int expected, String... args)
-      throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("terraform"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    pb.environment().put("CHECKPOINT_DISABLE", "1");
-    pb.environment().put("TF_IN_AUTOMATION", "1");
-    Path out = Files.createTempFile(dir, "tf", ".out");
-    Process p = pb.redirectOutput(out.toFile()).start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("terraform " + String.join(" ", args) + " timed out");
-    }
-    String text = Files.readString(out, StandardCharsets.UTF_8);
-    assertEquals(expected, p.exitValue(), "terraform " + String.join(" ", args) + "\n" + text);
-    return text;
+  /** Runs terraform; fails unless it exits {@code expected}; answers stdout and stderr. */
+  private static String run(Terraform tf, int expected, String... args) {
+    Terraform.Result r = tf.run(args);
+    assertEquals(expected, r.exitCode(), r.describe());
+    return r.output();
   }
 }

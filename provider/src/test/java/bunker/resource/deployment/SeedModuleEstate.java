@@ -170,9 +170,7 @@ final class SeedModuleEstate implements AutoCloseable {
     sets.waitForOperation(names.stackSet(), op, Duration.ofMinutes(5));
     for (String member : targetAccounts()) {
       for (String vault : List.of(names.workloadBackupVault(), names.workloadRestoreVault())) {
-        Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + member
-            + "\", \"region\": \"" + region + "\", \"vault_name\": \"" + vault
-            + "\", \"count\": " + MEMBER_POINTS + "}");
+        Emulator.addRecoveryPoints(member, vault, MEMBER_POINTS);
       }
     }
     this.helperTopic = topic;

@@ -122,8 +122,8 @@ class WorkloadAccountsAccTest {
           Map<String, Object> joined = members(state).get(joiner.get());
           assertDeployed(state, n, joiner.get(), joined);
           // Recovery points in member vaults of two accounts, as AWS Backup would leave them.
-          addPoints(seeded.get(0), n.workloadBackupVault(), 40);
-          addPoints(joiner.get(), n.workloadRestoreVault(), 5);
+          Emulator.addRecoveryPoints(seeded.get(0), n.workloadBackupVault(), 40);
+          Emulator.addRecoveryPoints(joiner.get(), n.workloadRestoreVault(), 5);
           assertEquals(40, RecoveryPoints.of(member(seeded.get(0)))
               .count(n.workloadBackupVault()));
         })
@@ -191,12 +191,6 @@ class WorkloadAccountsAccTest {
           .ifPresent(x -> left.add(account + " rule " + n.workloadForwarderRule()));
     }
     assertTrue(left.isEmpty(), "left in workload accounts: " + left);
-  }
-
-  static void addPoints(String account, String vault, int count) {
-    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \"" + account
-        + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \"" + vault
-        + "\", \"count\": " + count + "}");
   }
 
   /** A new account of the organisation, moved from the root into {@code ouId}. */
@@ -269,7 +263,7 @@ class WorkloadAccountsAccTest {
                 n.workloadBackupVault()).orElseThrow().backupVaultArn());
             assertTrue(vaults.findByName(n.workloadRestoreVault()).isPresent());
           }
-          addPoints(seeded.get(0), n.workloadBackupVault(), 10);
+          Emulator.addRecoveryPoints(seeded.get(0), n.workloadBackupVault(), 10);
         })
         // An in-place update reaches every member stack: a new admin role is exempted in each
         // workload vault's deny policy.

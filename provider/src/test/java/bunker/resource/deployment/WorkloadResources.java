@@ -55,8 +55,7 @@ final class WorkloadResources implements AutoCloseable {
         .refreshRequest(r -> r.roleArn("arn:aws:iam::" + account
             + ":role/OrganizationAccountAccessRole").roleSessionName("workload-team"))
         .build();
-    s3 = S3Client.builder().endpointOverride(endpoint).region(region).forcePathStyle(true)
-        .credentialsProvider(credentials).build();
+    s3 = Emulator.s3(credentials);
     dynamoDb = DynamoDbClient.builder().endpointOverride(endpoint).region(region)
         .credentialsProvider(credentials).build();
     ec2 = Ec2Client.builder().endpointOverride(endpoint).region(region)

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.acc.Acceptance;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
-import bunker.json.Json;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSet;
 
@@ -19,12 +18,12 @@ import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSe
  * The preflight through Terraform: an organisation made with nothing prepared reports every
  * gap (and fails with fail_on_gap); the seeded organisation reports none. Each test resets the
  * emulator before (so the organisation is the one it made) and after (so tests that create an
- * organisation of their own find none).
+ * organisation of their own find none, and {@link Emulator#org} seeds again).
  */
 class OrganizationPreflightAccTest {
-  @org.junit.jupiter.api.AfterEach
+  @AfterEach
   void resetAfter() {
-    reset();
+    Emulator.reset();
   }
 
   private static final Set<String> ALL = Set.of("all_features", "trusted_access_backup",
@@ -39,18 +38,6 @@ class OrganizationPreflightAccTest {
         + backupAccount + "\"\n  fail_on_gap = " + failOnGap + "\n}\n\n"
         + "output \"checks\" {\n  value = data.backup_organization_preflight.p.checks\n}\n"
         + "output \"ready\" {\n  value = data.backup_organization_preflight.p.ready\n}\n";
-  }
-
-  private static void reset() {
-    Emulator.admin("POST", "/reset", null);
-    try {
-      java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(Emulator.url() + "/moto-api/reset"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot reset the emulator", e);
-    }
   }
 
   @SuppressWarnings("unchecked")
@@ -68,7 +55,7 @@ class OrganizationPreflightAccTest {
 
   @Test
   void unpreparedOrganization_reportsEveryGap() {
-    reset();
+    Emulator.reset();
     AwsClients aws = Emulator.clients();
     aws.organizations().createOrganization(r -> r.featureSet(
         OrganizationFeatureSet.CONSOLIDATED_BILLING));
@@ -88,18 +75,9 @@ class OrganizationPreflightAccTest {
   }
 
   @Test
-  void seededOrganization_reportsNoGap() throws Exception {
-    reset();
-    ProcessBuilder seed = new ProcessBuilder(Path.of("..", "scripts", "emulator.sh").toString(),
-        "seed");
-    // emulator.sh finds the emulator by port; without it, it would start one on 4566.
-    seed.environment().put("BUNKER_EMULATOR_PORT",
-        String.valueOf(java.net.URI.create(Emulator.url()).getPort()));
-    seed.environment().put("AWS_REGION", Emulator.REGION);
-    Process p = seed.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.waitFor(), "emulator.sh seed failed: " + out);
-    String backupAccount = (String) Json.parseObject(out).get("backup_account_id");
+  void seededOrganization_reportsNoGap() {
+    Emulator.reset();
+    String backupAccount = Emulator.seedOrganisation().backupAccount();
     AwsClients aws = Emulator.clients();
     // The seed leaves Backup's global settings alone; the management account turns on
     // cross-account backup, as docs/data-sources/organization_preflight.md tells users to.

@@ -22,6 +22,13 @@ class BackupVaultAccTest {
     return VaultAcc.provider() + "resource \"backup_vault\" \"v\" {\n" + body + "}\n";
   }
 
+  /** Steps that start with a vault of just this name and check, after the destroy, it is gone. */
+  private static Acceptance plainVault(String name) {
+    return Acceptance.steps()
+        .checkDestroy(BackupVaultAccTest::gone)
+        .config(vault("  name = \"" + name + "\"\n"));
+  }
+
   private static void gone(TfState before) {
     String name = before.string(V, "name");
     assertTrue(VaultAcc.find(name).isEmpty(), name + " still exists after destroy");
@@ -119,9 +126,7 @@ class BackupVaultAccTest {
   @Test
   void disappears() {
     String name = Emulator.uniqueName("bunker-test");
-    Acceptance.steps()
-        .checkDestroy(BackupVaultAccTest::gone)
-        .config(vault("  name = \"" + name + "\"\n"))
+    plainVault(name)
         .check(state -> VaultAcc.vaults().delete(name))
         .expectNonEmptyPlan()
         .run();
@@ -130,10 +135,8 @@ class BackupVaultAccTest {
   @Test
   void destroy_withRecoveryPointsWithoutForceDestroy_namesPointCount() {
     String name = Emulator.uniqueName("bunker-test");
-    Acceptance.steps()
-        .checkDestroy(BackupVaultAccTest::gone)
-        .config(vault("  name = \"" + name + "\"\n"))
-        .check(state -> VaultAcc.addPoints(name, 5))
+    plainVault(name)
+        .check(state -> Emulator.addRecoveryPoints(VaultAcc.aws().accountId(), name, 5))
         // Removing the resource destroys it: refused, naming the count; nothing deleted.
         .config(VaultAcc.provider())
         .expectError("holds 5 recovery point\\(s\\).*force_destroy")
@@ -159,9 +162,7 @@ class BackupVaultAccTest {
   @Test
   void import_missingName_clearError() {
     String name = Emulator.uniqueName("bunker-test");
-    Acceptance.steps()
-        .checkDestroy(BackupVaultAccTest::gone)
-        .config(vault("  name = \"" + name + "\"\n"))
+    plainVault(name)
         .importStep(V).importId("bunker-test-missing")
         .expectError("There is no Backup Vault named \"bunker-test-missing\"")
         .run();

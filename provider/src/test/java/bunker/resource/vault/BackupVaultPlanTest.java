@@ -116,10 +116,8 @@ class BackupVaultPlanTest {
 
   @Test
   void plan_lockChangeBeforeLockDate_inPlaceWithLockDateUnknown() {
-    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
-        "lock_date", "2026-11-24T12:00:00Z");
-    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock",
-        lock(1L, 60L, 3L)));
+    CtyValue prior = compliance("2026-11-24T12:00:00Z");
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock", lock(1L, 60L, 3L)));
     assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()), r.diagnostics()
         .toString());
     assertTrue(r.planned().attr("lock_date").isUnknown());
@@ -128,10 +126,8 @@ class BackupVaultPlanTest {
 
   @Test
   void plan_lockChangeAfterLockDate_refusedAtLock() {
-    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
-        "lock_date", "2026-11-20T12:00:00Z");
-    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock",
-        lock(1L, 60L, 3L)));
+    CtyValue prior = compliance("2026-11-20T12:00:00Z");
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock", lock(1L, 60L, 3L)));
     assertTrue(r.diagnostics().stream().anyMatch(d -> d.isError()
         && d.path().equals(AttributePath.of("lock"))
         && d.detail().contains("2026-11-20T12:00:00Z")), r.diagnostics().toString());
@@ -139,8 +135,7 @@ class BackupVaultPlanTest {
 
   @Test
   void plan_lockRemovedAfterLockDate_refused() {
-    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
-        "lock_date", "2026-11-20T12:00:00Z");
+    CtyValue prior = compliance("2026-11-20T12:00:00Z");
     FrameworkServer.PlanResult r = plan(prior, vault("name", "v1"));
     assertTrue(r.diagnostics().stream().anyMatch(d -> d.isError()), r.diagnostics().toString());
   }
@@ -151,6 +146,14 @@ class BackupVaultPlanTest {
     FrameworkServer.PlanResult r = plan(prior, vault("name", "v1"));
     assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()));
     assertTrue(r.planned().attr("lock").isNull());
+  }
+
+  /**
+   * A vault under a compliance-mode lock (1 to 30 days, 3 days' grace) that becomes immutable
+   * at {@code lockDate}.
+   */
+  private static CtyValue compliance(String lockDate) {
+    return state("lock", lock(1L, 30L, 3L), "locked", true, "lock_date", lockDate);
   }
 
   /** Replace paths whose value really changes (what Terraform keeps of requires_replace). */

@@ -34,7 +34,7 @@ class ImportVaultAccTest {
     vaults.create(new BackupVaults.Spec(name, "", Map.of("team", "platform"), null));
     vaults.putLock(name, 7L, 365L, 3L);
     vaults.putAccessPolicy(name, POLICY);
-    VaultAcc.addPoints(name, 50);
+    Emulator.addRecoveryPoints(VaultAcc.aws().accountId(), name, 50);
     LogicallyAirGappedVaults lag = new LogicallyAirGappedVaults(VaultAcc.aws().backup());
     lag.create(new LogicallyAirGappedVaults.Spec(lagName, 7, 365, Map.of(), null));
     lag.waitUntilAvailable(lagName, Duration.ofMinutes(1));

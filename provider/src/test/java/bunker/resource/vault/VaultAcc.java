@@ -35,13 +35,6 @@ final class VaultAcc {
     return vaults().findByName(name);
   }
 
-  /** Adds {@code count} recovery points to a vault through the emulator's bulk route. */
-  static void addPoints(String vault, int count) {
-    Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \""
-        + aws().accountId() + "\", \"region\": \"" + Emulator.REGION + "\", \"vault_name\": \""
-        + vault + "\", \"count\": " + count + "}");
-  }
-
   static String topicArn(String name) {
     return aws().sns().createTopic(r -> r.name(name)).topicArn();
   }

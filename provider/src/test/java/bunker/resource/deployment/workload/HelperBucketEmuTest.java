@@ -43,8 +43,7 @@ class HelperBucketEmuTest {
 
   @Test
   void createdFromS3_updatedToANewObject_releaseDeletesBucketAndObjects() throws IOException {
-    DeploymentSpec spec =
-        WorkloadFixture.uniqueCentralPrefix(emu.spec("hb", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = emu.devSpec("hb");
     Names names = Names.of(spec);
     HelperCode.Package first = HelperCode.locate().read();
     Path changed = changedCopy(first.path());
@@ -78,29 +77,13 @@ class HelperBucketEmuTest {
     assertFalse(s3.exists(bucket), "bucket " + bucket + " left behind");
   }
 
-  @Test
-  void bucketName_fitsS3Rules_hashedWhenTooLong() {
-    assertEquals("immutable-aws-backup-deployment-helper-111122223333-eu-west-1",
-        HelperBucket.name("immutable-aws-backup-deployment-helper", "111122223333",
-            "eu-west-1"));
-    String longOne = HelperBucket.name("immutable-aws-backup-deployment-helper", "111122223333",
-        "ap-southeast-3");
-    assertTrue(longOne.matches("bunker-helper-[0-9a-f]{8}-111122223333-ap-southeast-3"),
-        longOne);
-    assertTrue(HelperBucket.name("My_Prefix-deployment-helper", "111122223333", "us-east-1")
-        .equals("my-prefix-deployment-helper-111122223333-us-east-1"));
-  }
-
   private static FunctionConfiguration function(Names names) {
     return emu.central.lambda().getFunction(r -> r.functionName(names.helperFunction()))
         .configuration();
   }
 
   private static void assertPrivateAndEncrypted(String bucket) {
-    try (var s3 = software.amazon.awssdk.services.s3.S3Client.builder()
-        .endpointOverride(java.net.URI.create(Emulator.url()))
-        .region(software.amazon.awssdk.regions.Region.of(Emulator.REGION))
-        .forcePathStyle(true).credentialsProvider(emu.central.credentialsProvider()).build()) {
+    try (var s3 = Emulator.s3(emu.central.credentialsProvider())) {
       var block = s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
       assertTrue(block.blockPublicAcls() && block.ignorePublicAcls()
           && block.blockPublicPolicy() && block.restrictPublicBuckets(), block.toString());

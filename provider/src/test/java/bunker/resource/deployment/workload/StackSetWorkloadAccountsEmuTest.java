@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.acc.CfnLint;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.Waiters;
@@ -21,7 +22,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +62,7 @@ class StackSetWorkloadAccountsEmuTest {
     // The custom resource's request waits for the helper's answer (up to the hour-long
     // ServiceTimeout): without Java Lambdas in the emulator nobody answers.
     Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
-    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("ss", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = emu.devSpec("ss");
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
     String name = Names.of(spec).stackSet();
@@ -91,7 +91,7 @@ class StackSetWorkloadAccountsEmuTest {
     assertFalse(set.autoDeployment().retainStacksOnAccountRemoval());
     assertEquals(Json.parse(WorkloadTemplate.render(spec, request.kmsKeyArn())),
         Json.parse(set.templateBody()));
-    assertLintClean(set.templateBody());
+    CfnLint.assertClean(dir, "workload", set.templateBody());
     assertHelper(spec, state.helperTopicArn());
 
     workload.delete(request, state);
@@ -118,7 +118,7 @@ class StackSetWorkloadAccountsEmuTest {
   @Test
   void apply_realTemplate_iamPropagationDelay_helperWaitsForTheNewRole() {
     Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
-    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("id", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = emu.devSpec("id");
     WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
     WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
     Emulator.admin("POST", "/iam/delay", "{\"seconds\": 15}");
@@ -237,8 +237,8 @@ class StackSetWorkloadAccountsEmuTest {
     bunker.topology.Environment mgmt = new bunker.topology.Environment("aws", Emulator.REGION,
         emu.org.managementAccount(), emu.org.organizationId(),
         emu.org.managementAccount(), List.of(), List.of());
-    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(DeploymentSpec.builder(base.name(), mgmt)
-        .centralPrefix(base.centralPrefix()).memberPrefix(base.memberPrefix())
+    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(DeploymentSpec.builder(base.name(),
+            mgmt).centralPrefix(base.centralPrefix()).memberPrefix(base.memberPrefix())
         .backupTargets(base.backupTargets()).build());
     String key = emu.management.kms().createKey().keyMetadata().arn();
     WorkloadRequest request = new WorkloadRequest(spec, key,
@@ -255,9 +255,8 @@ class StackSetWorkloadAccountsEmuTest {
 
   @Test
   void helper_sharedByTwoDeployments_deletedWithTheLast() {
-    DeploymentSpec a = WorkloadFixture.uniqueCentralPrefix(emu.spec("ha", List.of(emu.ou("workloads/dev"))));
-    DeploymentSpec b = emu.spec("hb", List.of(emu.ou("workloads/dev"))).toBuilder()
-        .centralPrefix(a.centralPrefix()).build();
+    DeploymentSpec a = emu.devSpec("ha");
+    DeploymentSpec b = emu.devSpecSharingHelper("hb", a);
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     String topic = helper.ensure(a);
     assertEquals(topic, helper.ensure(b), "one helper per central prefix");
@@ -280,7 +279,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void helper_sixtyDeploymentsOnePrefix_allRecordedPastTheTopicTagLimit() {
-    DeploymentSpec first = WorkloadFixture.uniqueCentralPrefix(emu.spec("hm", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec first = emu.devSpec("hm");
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     String topic = helper.ensure(first);
     emu.central.sns().tagResource(r -> r.resourceArn(topic).tags(
@@ -288,8 +287,7 @@ class StackSetWorkloadAccountsEmuTest {
             .key(HelperDeployment.USER_TAG_PREFIX + "older").value("in-use").build()));
     List<DeploymentSpec> specs = new java.util.ArrayList<>(List.of(first));
     for (int i = 1; i < 60; i++) {
-      DeploymentSpec s = emu.spec("hm" + i, List.of(emu.ou("workloads/dev"))).toBuilder()
-          .centralPrefix(first.centralPrefix()).build();
+      DeploymentSpec s = emu.devSpecSharingHelper("hm" + i, first);
       assertEquals(topic, helper.ensure(s));
       specs.add(s);
     }
@@ -317,9 +315,8 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void helper_onePolicyNamesEachUsersRole() {
-    DeploymentSpec a = WorkloadFixture.uniqueCentralPrefix(emu.spec("pa", List.of(emu.ou("workloads/dev"))));
-    DeploymentSpec b = emu.spec("pb", List.of(emu.ou("workloads/dev"))).toBuilder()
-        .centralPrefix(a.centralPrefix()).build();
+    DeploymentSpec a = emu.devSpec("pa");
+    DeploymentSpec b = emu.devSpecSharingHelper("pb", a);
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     Roles roles = new Roles(emu.central.iam());
     String role = Names.of(a).helperLambdaRole();
@@ -363,7 +360,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void helper_roleQuotaFull_failsBeforeAnyChangeNamingTheQuota() {
-    DeploymentSpec first = WorkloadFixture.uniqueCentralPrefix(emu.spec("qf", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec first = emu.devSpec("qf");
     HelperDeployment helper = new HelperDeployment(emu.central, HelperCode.locate());
     helper.ensure(first);
     // 150 users recorded with roles of IAM's longest names (64 characters): ~13,000 characters.
@@ -374,8 +371,7 @@ class StackSetWorkloadAccountsEmuTest {
       emu.central.ssm().putParameter(r -> r.name(path + user).type("String").value(roleName)
           .overwrite(true));
     }
-    DeploymentSpec next = emu.spec("qn", List.of(emu.ou("workloads/dev"))).toBuilder()
-        .centralPrefix(first.centralPrefix()).build();
+    DeploymentSpec next = emu.devSpecSharingHelper("qn", first);
     Roles roles = new Roles(emu.central.iam());
     String role = Names.of(first).helperLambdaRole();
     String before = policy(role, HelperDocuments.ASSUME_POLICY);
@@ -406,7 +402,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void ensure_seedModulesHelperWithTheSameNames_becomesBunkersAndTheOnlySubscriber() {
-    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("hs", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = emu.devSpec("hs");
     Names names = Names.of(spec);
     String seedRole = new Roles(emu.central.iam()).create(
         new Roles.Spec(names.helperLambdaRole() + "-lambda", "/", "",
@@ -451,7 +447,7 @@ class StackSetWorkloadAccountsEmuTest {
    */
   @Test
   void checkDelete_seedModuleSetThatCannotBeMoved_errorNamingTheCause_setUntouched() {
-    DeploymentSpec spec = WorkloadFixture.uniqueCentralPrefix(emu.spec("sm", List.of(emu.ou("workloads/dev"))));
+    DeploymentSpec spec = emu.devSpec("sm");
     Names names = Names.of(spec);
     // The seed module's shape: its vault resource type and parameters naming this deployment's
     // vaults (the resource's condition is false, so no helper is needed to create the set).
@@ -533,15 +529,6 @@ class StackSetWorkloadAccountsEmuTest {
   private static Set<String> instanceAccounts(String name) {
     return instances(name).stream().map(StackInstanceSummary::account)
         .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  private void assertLintClean(String template) throws IOException, InterruptedException {
-    Path file = dir.resolve("workload.json");
-    Files.writeString(file, template, StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder("cfn-lint", "--regions", Emulator.REGION, "--",
-        file.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "cfn-lint on the StackSet's template:\n" + out);
   }
 
 }

@@ -63,6 +63,17 @@ final class WorkloadFixture implements AutoCloseable {
     return spec.toBuilder().centralPrefix(Emulator.uniqueName("bts") + "-").build();
   }
 
+  /** A deployment on workloads/dev with a central prefix, and so a helper, of its own. */
+  DeploymentSpec devSpec(String prefix) {
+    return uniqueCentralPrefix(spec(prefix, List.of(ou("workloads/dev"))));
+  }
+
+  /** A deployment on workloads/dev with {@code other}'s central prefix: it shares its helper. */
+  DeploymentSpec devSpecSharingHelper(String prefix, DeploymentSpec other) {
+    return spec(prefix, List.of(ou("workloads/dev"))).toBuilder()
+        .centralPrefix(other.centralPrefix()).build();
+  }
+
   /**
    * A central key (with the deployment's key policy, which lets the workload vaults' creator use
    * it: AWS refuses a cross-account CreateBackupVault under a key whose policy does not) and bus
