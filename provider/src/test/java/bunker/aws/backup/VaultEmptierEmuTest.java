@@ -28,9 +28,15 @@ class VaultEmptierEmuTest {
     points = RecoveryPoints.of(aws);
   }
 
+  /**
+   * One test moves the emulator's clock four days forward (past a compliance lock's grace time),
+   * and only a reset takes it back: the tests after this class read lock dates against the
+   * provider's own clock, which the emulator's must match as AWS's does.
+   */
   @AfterAll
   static void close() {
     aws.close();
+    Emulator.reset();
   }
 
   @AfterEach
