@@ -5,8 +5,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -71,7 +69,6 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<AwsCredentialsProvider> credentials;
   private final Lazy<Region> region;
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final Map<String, AwsClients> accounts = new ConcurrentHashMap<>();
 
   private final Lazy<BackupClient> backup;
   private final Lazy<BackupClient> backupForBulk;
@@ -251,22 +248,12 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * Clients acting in a member account, by assuming {@code roleName} there (e.g.
-   * {@code OrganizationAccountAccessRole}) with these clients' credentials. Cached per account
-   * and role, and closed with these clients; the credentials refresh themselves before they
-   * expire. Shares the HTTP client. For work that should let an account's clients go when it is
-   * done there, {@link #openAccount}.
-   */
-  public AwsClients forAccount(String accountId, String roleName) {
-    return accounts.computeIfAbsent(accountId + "/" + roleName,
-        key -> openAccount(accountId, roleName));
-  }
-
-  /**
-   * New clients acting in a member account as {@link #forAccount}'s, but the caller's own: it
-   * closes them when it is done there (a run over a thousand accounts keeps only the accounts in
-   * progress), and closing them touches no other caller's clients for the same account (two
-   * deployments of one apply working in one account at once). Shares the HTTP client.
+   * New clients acting in a member account, by assuming {@code roleName} there (e.g.
+   * {@code OrganizationAccountAccessRole}) with these clients' credentials; the credentials
+   * refresh themselves before they expire. They are the caller's own: it closes them when it is
+   * done there (a run over a thousand accounts keeps only the accounts in progress), and closing
+   * them touches no other caller's clients for the same account (two deployments of one apply
+   * working in one account at once). Shares the HTTP client, which stays open.
    */
   public AwsClients openAccount(String accountId, String roleName) {
     String roleArn = "arn:" + partition() + ":iam::" + accountId + ":role/" + roleName;
@@ -280,11 +267,12 @@ public final class AwsClients implements AutoCloseable {
         assumed);
   }
 
-  /** Closes every client created so far (member-account clients too), then the HTTP client. */
+  /**
+   * Closes every client created so far, then the HTTP client if these clients made it (member
+   * clients from {@link #openAccount} share it and leave it open).
+   */
   @Override
   public void close() {
-    accounts.values().forEach(AwsClients::close);
-    accounts.clear();
     List<AutoCloseable> toClose;
     synchronized (closeables) {
       toClose = new ArrayList<>(closeables);

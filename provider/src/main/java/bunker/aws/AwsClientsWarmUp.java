@@ -43,9 +43,9 @@ public final class AwsClientsWarmUp {
     String url = "http://127.0.0.1:" + server.getAddress().getPort();
     List<Runnable> calls = new ArrayList<>();
     try (AwsClients base = AwsClients.create(
-        AwsSettings.forEndpoint(url, "us-east-1").withMaxRetries(0))) {
+        AwsSettings.forEndpoint(url, "us-east-1").withMaxRetries(0));
+        AwsClients c = base.openAccount(ACCOUNT, "OrganizationAccountAccessRole")) {
       calls.add(() -> base.accountId());
-      AwsClients c = base.forAccount(ACCOUNT, "OrganizationAccountAccessRole");
       calls.add(() -> c.backup().describeBackupVault(r -> r.backupVaultName("warm-up")));
       calls.add(() -> c.kms().describeKey(r -> r.keyId("alias/warm-up")));
       calls.add(() -> c.iam().getRole(r -> r.roleName("warm-up")));

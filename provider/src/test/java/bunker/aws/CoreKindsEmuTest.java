@@ -131,22 +131,22 @@ class CoreKindsEmuTest {
   }
 
   @Test
-  void forAccount_assumesRoleAndActsInMemberAccount() {
+  void openAccount_assumesRoleAndActsInMemberAccount() {
     // A member account of the seeded organisation: its OrganizationAccountAccessRole exists and
     // trusts the management account these clients act as (the emulator decides AssumeRole by
     // the role's trust policy, as AWS does).
-    String member = Emulator.seedOrganisation().accounts("workloads/prod").get(0);
-    AwsClients inMember = aws.forAccount(member, "OrganizationAccountAccessRole");
-    assertEquals(member, inMember.accountId());
-    assertTrue(aws.forAccount(member, "OrganizationAccountAccessRole") == inMember, "cached");
-    assertFalse(member.equals(aws.accountId()));
+    String member = Emulator.org().accounts("workloads/prod").get(0);
+    try (AwsClients inMember = aws.openAccount(member, "OrganizationAccountAccessRole")) {
+      assertEquals(member, inMember.accountId());
+      assertFalse(member.equals(aws.accountId()));
+    }
   }
 
   @Test
   void openAccount_givesEachCallerItsOwnClients_closingOneLeavesTheOtherWorking() {
     // Two deployments of one apply may work in the same member account at once; each closes
     // its clients when done there, and that must not close the other's.
-    String member = Emulator.seedOrganisation().accounts("workloads/prod").get(0);
+    String member = Emulator.org().accounts("workloads/prod").get(0);
     try (AwsClients first = aws.openAccount(member, "OrganizationAccountAccessRole");
         AwsClients second = aws.openAccount(member, "OrganizationAccountAccessRole")) {
       assertNotSame(first, second);

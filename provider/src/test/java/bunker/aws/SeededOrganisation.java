@@ -86,7 +86,7 @@ public record SeededOrganisation(Map<String, Object> json) {
 
   /** Clients acting in {@code account} through {@link #ROLE}. */
   public AwsClients in(String account) {
-    return Emulator.clients().forAccount(account, ROLE);
+    return Emulator.clients().openAccount(account, ROLE);
   }
 
   /** Clients acting in the backup account, as the provider does. */

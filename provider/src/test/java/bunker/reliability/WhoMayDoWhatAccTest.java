@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -46,6 +47,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * docs/guides/security-model.md explains.
  */
 class WhoMayDoWhatAccTest {
+
+  /**
+   * This class moves the emulator's clock hours forward (credentials expiring), and only a reset takes
+   * it back: the classes after it read lock dates against the provider's own clock, which the
+   * emulator's must match as AWS's does.
+   */
+  @AfterAll
+  static void resetTheClock() {
+    Emulator.reset();
+  }
   private static final String SSO_PATH = "/aws-reserved/sso.amazonaws.com/" + Emulator.REGION
       + "/";
   private static final String ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -366,7 +377,7 @@ class WhoMayDoWhatAccTest {
    */
   private void dataPlaneRows(SeededOrganisation org, Names n, String central, String member,
       String breakGlass, String workloadPoint) {
-    AwsClients admin = Emulator.clients().forAccount(member, "ops/" + breakGlass);
+    AwsClients admin = Emulator.clients().openAccount(member, "ops/" + breakGlass);
     String intermediate = "arn:aws:backup:" + Emulator.REGION + ":" + central + ":backup-vault:"
         + n.intermediateVault();
     String good = copy(admin, n, workloadPoint, intermediate, "arn:aws:iam::" + member
@@ -474,7 +485,7 @@ class WhoMayDoWhatAccTest {
   /** Clients acting as the role {@code arn} (a role of {@code in}'s account). */
   private static AwsClients act(AwsClients in, String arn) {
     String pathAndName = arn.substring(arn.indexOf(":role/") + ":role/".length());
-    return Emulator.clients().forAccount(arn.split(":")[4], pathAndName);
+    return Emulator.clients().openAccount(arn.split(":")[4], pathAndName);
   }
 
   private static Environment environment(SeededOrganisation org) {
