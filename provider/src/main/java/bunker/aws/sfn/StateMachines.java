@@ -56,15 +56,8 @@ public record StateMachines(SfnClient sfn, Waiters waiters) {
 
   /** DescribeStateMachine; empty when missing or being deleted. */
   public Optional<DescribeStateMachineResponse> findByArn(String arn) {
-    try {
-      DescribeStateMachineResponse r = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
-      return "DELETING".equals(r.statusAsString()) ? Optional.empty() : Optional.of(r);
-    } catch (RuntimeException e) {
-      if (isGone(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.emptyOn(() -> sfn.describeStateMachine(b -> b.stateMachineArn(arn)), GONE)
+        .filter(r -> !"DELETING".equals(r.statusAsString()));
   }
 
   /** UpdateStateMachine: new definition and role (in place). */
