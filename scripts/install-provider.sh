@@ -46,8 +46,6 @@ if [ "$BUILD" = 1 ] && ! command -v mvn >/dev/null 2>&1; then
 fi
 
 if [ "$BUILD" = 1 ]; then
-  # copy-dependencies never removes a jar that left the dependency list: start from empty.
-  rm -rf "$ROOT/provider/target/lib"
   (cd "$ROOT" && mvn -q -B -DskipTests package)
 fi
 TARGET="$ROOT/provider/target"

@@ -52,7 +52,6 @@ command -v python3 >/dev/null 2>&1 || { echo "release.sh: python3 not found on P
 command -v strip >/dev/null 2>&1 || { echo "release.sh: strip not found on PATH (Debian: binutils)" >&2; exit 1; }
 if [ "$BUILD" = 1 ]; then
   command -v mvn >/dev/null 2>&1 || { echo "release.sh: mvn not found on PATH" >&2; exit 1; }
-  rm -rf "$ROOT/provider/target/lib" # copy-dependencies never removes a dropped jar
   (cd "$ROOT" && mvn -q -B -ntp -DskipTests package)
 fi
 TARGET="$ROOT/provider/target"
