@@ -99,7 +99,6 @@ class DeploymentHelperEmuTest {
     }
   }
 
-  /** Sends one request through the handler; returns the response document, echo checked. */
   /** Creates the resource with {@code props}; fails unless it succeeds; answers its id. */
   private String created(Map<String, Object> props) throws Exception {
     Map<String, Object> doc = call("Create", null, props, null);
@@ -120,6 +119,7 @@ class DeploymentHelperEmuTest {
     assertEquals("SUCCESS", response.get("Status"), String.valueOf(response.get("Reason")));
   }
 
+  /** Sends one request through the handler; returns the response document, echo checked. */
   private Map<String, Object> call(String type, String physicalId, Map<String, Object> props,
       Map<String, Object> oldProps) throws Exception {
     String request = Requests.request(type, catcher.url(UUID.randomUUID().toString()), account,

@@ -26,15 +26,15 @@ public final class CfnLint {
     Path file = dir.resolve(name + ".json");
     try {
       Files.writeString(file, template, StandardCharsets.UTF_8);
+      // Output to a file, so that a cfn-lint that hangs meets the time limit instead of a read.
+      Path out = dir.resolve(name + ".cfn-lint.txt");
       Process process = new ProcessBuilder(cfnLint.toString(), "--regions", Emulator.REGION,
-          "--", file.toString()).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(),
-          StandardCharsets.UTF_8);
+          "--", file.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("cfn-lint did not finish in 120 s on " + file);
       }
-      return new Result(process.exitValue(), output);
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("cannot run cfn-lint on " + file, e);
     } catch (InterruptedException e) {

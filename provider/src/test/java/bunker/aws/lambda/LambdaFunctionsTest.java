@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class LambdaFunctionsTest {
   /** GetFunction answers the queued statuses in turn (the last one repeats). */
   private static final class FakeLambda implements LambdaClient {
     final Deque<GetFunctionResponse> answers = new ArrayDeque<>();
-    final List<String> calls = new ArrayList<>();
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     /** Thrown by the first GetFunction when set. */
     RuntimeException error;
 
@@ -125,9 +127,12 @@ class LambdaFunctionsTest {
       }
     });
     t.start();
-    while (lambda.calls.size() < 2) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (lambda.calls.size() < 2 && t.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
+    assertEquals(List.of("UpdateFunctionCode helper", "GetFunction helper"),
+        List.copyOf(lambda.calls).subList(0, 2), "the update was not waiting on GetFunction");
     t.interrupt();
     t.join(10_000);
     assertTrue(thrown.get() instanceof CancellationException, String.valueOf(thrown.get()));

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import bunker.aws.AwsClients;
 import bunker.aws.AwsSettings;
-
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

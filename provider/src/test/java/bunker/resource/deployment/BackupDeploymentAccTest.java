@@ -94,7 +94,7 @@ class BackupDeploymentAccTest {
           assertEquals(firstKey.get(), state.string(R, "kms_key_arn"), "replaced, not updated");
           assertEquals(Set.of(prod, dev),
               org().backupPolicyTargets(state.list(R, "backup_policy_ids")));
-          String id = (String) ((List<?>) state.attr(R, "backup_policy_ids")).get(0);
+          String id = (String) state.list(R, "backup_policy_ids").get(0);
           String content = org().central().organizations().describePolicy(r -> r.policyId(id))
               .policy().content();
           assertTrue(content.contains("\"42\""), content);
@@ -204,7 +204,7 @@ class BackupDeploymentAccTest {
           assertTrue(aPolicy.contains(prod) && !aPolicy.contains(dev), aPolicy);
           assertTrue(bPolicy.contains(dev) && !bPolicy.contains(prod), bPolicy);
           assertNull(state.attr("backup_deployment.other", "lag_vault_arn"));
-          assertEquals(1, ((List<?>) state.attr(R, "backup_policy_ids")).size());
+          assertEquals(1, state.list(R, "backup_policy_ids").size());
         })
         .run();
   }

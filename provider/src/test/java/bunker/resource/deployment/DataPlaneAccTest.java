@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,6 +50,16 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * AWS Backup API reference, StartRestoreJob and GetRecoveryPointRestoreMetadata.
  */
 class DataPlaneAccTest {
+
+  /**
+   * This class moves the emulator's clock days forward (the journey, the expiry of every copy), and only a reset takes
+   * it back: the classes after it read lock dates against the provider's own clock, which the
+   * emulator's must match as AWS's does.
+   */
+  @AfterAll
+  static void resetTheClock() {
+    Emulator.reset();
+  }
   private static final String R = "backup_deployment.this";
   private static final int MIN = 7;
   private static final int MAX = 365;
