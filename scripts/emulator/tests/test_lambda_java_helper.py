@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from test_lambda_java import LAMBDA_TRUST, ROOT, HELPER_ZIP, invocations
+from test_lambda_java import LAMBDA_TRUST, ROOT, HELPER_ZIP, wait_for
 
 HANDLER = "bunker.helper.DeploymentHelperHandler::handleRequest"
 
@@ -155,7 +155,7 @@ def test_stack_custom_resource_served_by_the_java_helper(client, seeded, admin, 
              if r["LogicalResourceId"] == "WorkloadVaults"]
     assert res["PhysicalResourceId"] == \
         f"bunker:e2e:{member}:{backup_vault}:{restore_vault}"
-    [run] = invocations(admin, fn_arn)
+    [run] = wait_for(admin, fn_arn, count=1)
     assert run["status"] == "succeeded" and run["source"] == topic
 
     # ForceDestroy: the helper empties the vault before deleting it.
@@ -167,7 +167,9 @@ def test_stack_custom_resource_served_by_the_java_helper(client, seeded, admin, 
     delete_seconds = time.monotonic() - started
     names = {v["BackupVaultName"] for v in backup.list_backup_vaults()["BackupVaultList"]}
     assert backup_vault not in names and restore_vault not in names
-    assert [r["status"] for r in invocations(admin, fn_arn)] == ["succeeded", "succeeded"]
+    # CloudFormation moves on when the helper has sent its response, which the helper does just
+    # before its invocation ends: wait for that end before reading the outcome.
+    assert [r["status"] for r in wait_for(admin, fn_arn, count=2)] == ["succeeded", "succeeded"]
     print(f"\nhelper create {create_seconds:.1f}s, delete {delete_seconds:.1f}s")
 
 
@@ -213,7 +215,8 @@ def test_stack_set_over_an_ou_served_by_the_java_helper(client, seeded, admin, h
         restore_key = backup.describe_backup_vault(BackupVaultName=restore_vault)[
             "EncryptionKeyArn"]
         assert restore_key.split(":")[4] == member, "aws/backup: " + restore_key
-    assert sorted(r["status"] for r in invocations(admin, fn_arn)) == ["succeeded"] * len(members)
+    assert sorted(r["status"] for r in wait_for(admin, fn_arn, count=len(members))) == \
+        ["succeeded"] * len(members)
 
     started = time.monotonic()
     op = cfn.delete_stack_instances(StackSetName=name, Regions=["us-east-1"], RetainStacks=False,
