@@ -1,6 +1,5 @@
 package bunker.protocol;
 
-import static bunker.protocol.RpcGuard.diagnosticsOnly;
 import static bunker.protocol.RpcGuard.unary;
 
 import bunker.cty.AttributePath;
@@ -43,22 +42,13 @@ public final class ProviderService implements BindableService {
                     .setProvider(Tfplugin6.Schema.newBuilder()
                         .setBlock(Tfplugin6.Schema.Block.getDefaultInstance()))
                     .addAllDiagnostics(ToProto.diagnostics(d)).build()))
-            .addMethod(diagnosticsOnly(ProviderGrpc.getValidateProviderConfigMethod(),
-                this::validateProviderConfig,
-                d -> Tfplugin6.ValidateProviderConfig.Response.newBuilder()
-                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
-            .addMethod(diagnosticsOnly(ProviderGrpc.getConfigureProviderMethod(),
-                this::configureProvider,
-                d -> Tfplugin6.ConfigureProvider.Response.newBuilder()
-                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
-            .addMethod(diagnosticsOnly(ProviderGrpc.getValidateResourceConfigMethod(),
-                this::validateResourceConfig,
-                d -> Tfplugin6.ValidateResourceConfig.Response.newBuilder()
-                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
-            .addMethod(diagnosticsOnly(ProviderGrpc.getValidateDataResourceConfigMethod(),
-                this::validateDataResourceConfig,
-                d -> Tfplugin6.ValidateDataResourceConfig.Response.newBuilder()
-                    .addAllDiagnostics(ToProto.diagnostics(d)).build()))
+            .addMethod(unary(ProviderGrpc.getValidateProviderConfigMethod(),
+                this::validateProviderConfig))
+            .addMethod(unary(ProviderGrpc.getConfigureProviderMethod(), this::configureProvider))
+            .addMethod(unary(ProviderGrpc.getValidateResourceConfigMethod(),
+                this::validateResourceConfig))
+            .addMethod(unary(ProviderGrpc.getValidateDataResourceConfigMethod(),
+                this::validateDataResourceConfig))
             .addMethod(unary(ProviderGrpc.getUpgradeResourceStateMethod(),
                 this::upgradeResourceState))
             .addMethod(unary(ProviderGrpc.getReadResourceMethod(), this::readResource,
@@ -101,23 +91,40 @@ public final class ProviderService implements BindableService {
     return b.build();
   }
 
-  private List<Diagnostic> validateProviderConfig(Tfplugin6.ValidateProviderConfig.Request req) {
-    return server.validateProviderConfig(providerConfig(req.getConfig()));
+  // The four diagnostics-only responses are built with their generated builders: the failure
+  // path's RpcGuard.withDiagnostics reads tfplugin6's file descriptor, whose first use builds it
+  // (~40 ms), which these RPCs of every process must not pay when they succeed.
+
+  private Tfplugin6.ValidateProviderConfig.Response validateProviderConfig(
+      Tfplugin6.ValidateProviderConfig.Request req) {
+    List<Diagnostic> d = server.validateProviderConfig(providerConfig(req.getConfig()));
+    return Tfplugin6.ValidateProviderConfig.Response.newBuilder()
+        .addAllDiagnostics(ToProto.diagnostics(d)).build();
   }
 
-  private List<Diagnostic> configureProvider(Tfplugin6.ConfigureProvider.Request req) {
-    return server.configureProvider(req.getTerraformVersion(), providerConfig(req.getConfig()));
+  private Tfplugin6.ConfigureProvider.Response configureProvider(
+      Tfplugin6.ConfigureProvider.Request req) {
+    return Tfplugin6.ConfigureProvider.Response.newBuilder().addAllDiagnostics(ToProto.diagnostics(
+        server.configureProvider(req.getTerraformVersion(), providerConfig(req.getConfig()))))
+        .build();
   }
 
-  private List<Diagnostic> validateResourceConfig(Tfplugin6.ValidateResourceConfig.Request req) {
-    return server.validateResourceConfig(req.getTypeName(),
-        FromProto.value(req.getConfig(), resourceType(req.getTypeName())));
+  private Tfplugin6.ValidateResourceConfig.Response validateResourceConfig(
+      Tfplugin6.ValidateResourceConfig.Request req) {
+    CtyValue config = FromProto.value(req.getConfig(), resourceType(req.getTypeName()));
+    return Tfplugin6.ValidateResourceConfig.Response.newBuilder()
+        .addAllDiagnostics(ToProto.diagnostics(
+            server.validateResourceConfig(req.getTypeName(), config)))
+        .build();
   }
 
-  private List<Diagnostic> validateDataResourceConfig(
+  private Tfplugin6.ValidateDataResourceConfig.Response validateDataResourceConfig(
       Tfplugin6.ValidateDataResourceConfig.Request req) {
-    return server.validateDataSourceConfig(req.getTypeName(),
-        FromProto.value(req.getConfig(), dataSourceType(req.getTypeName())));
+    String type = req.getTypeName();
+    List<Diagnostic> d = server.validateDataSourceConfig(type,
+        FromProto.value(req.getConfig(), dataSourceType(type)));
+    return Tfplugin6.ValidateDataResourceConfig.Response.newBuilder()
+        .addAllDiagnostics(ToProto.diagnostics(d)).build();
   }
 
   private Tfplugin6.UpgradeResourceState.Response upgradeResourceState(
@@ -140,24 +147,24 @@ public final class ProviderService implements BindableService {
 
   private Tfplugin6.ReadResource.Response readResource(Tfplugin6.ReadResource.Request req) {
     CtyType type = resourceType(req.getTypeName());
-    FrameworkServer.StateOutcome o = server.readResource(req.getTypeName(),
-        FromProto.value(req.getCurrentState(), type), FromProto.bytes(req.getPrivate()));
+    CtyValue current = FromProto.value(req.getCurrentState(), type);
+    FrameworkServer.StateOutcome o =
+        server.readResource(req.getTypeName(), current, FromProto.bytes(req.getPrivate()));
     return Tfplugin6.ReadResource.Response.newBuilder()
+        .addAllDiagnostics(ToProto.diagnostics(o.diagnostics()))
         .setNewState(ToProto.value(o.state(), type))
-        .setPrivate(ToProto.bytes(o.privateState()))
-        .addAllDiagnostics(ToProto.diagnostics(o.diagnostics())).build();
+        .setPrivate(ToProto.bytes(o.privateState())).build();
   }
 
   private Tfplugin6.PlanResourceChange.Response planResourceChange(
       Tfplugin6.PlanResourceChange.Request req) {
-    CtyType type = resourceType(req.getTypeName());
-    FrameworkServer.PlanResult r = server.planResourceChange(req.getTypeName(),
-        FromProto.value(req.getPriorState(), type),
-        FromProto.value(req.getProposedNewState(), type),
-        FromProto.value(req.getConfig(), type), FromProto.bytes(req.getPriorPrivate()));
+    Change c = change(req.getTypeName(), req.getPriorState(), req.getProposedNewState(),
+        req.getConfig());
+    FrameworkServer.PlanResult r = server.planResourceChange(
+        req.getTypeName(), c.prior(), c.next(), c.config(), FromProto.bytes(req.getPriorPrivate()));
     Tfplugin6.PlanResourceChange.Response.Builder b =
         Tfplugin6.PlanResourceChange.Response.newBuilder()
-            .setPlannedState(ToProto.value(r.planned(), type))
+            .setPlannedState(ToProto.value(r.planned(), c.type()))
             .setPlannedPrivate(ToProto.bytes(r.plannedPrivate()))
             .addAllDiagnostics(ToProto.diagnostics(r.diagnostics()));
     for (AttributePath p : r.requiresReplace()) {
@@ -168,13 +175,12 @@ public final class ProviderService implements BindableService {
 
   private Tfplugin6.ApplyResourceChange.Response applyResourceChange(
       Tfplugin6.ApplyResourceChange.Request req) {
-    CtyType type = resourceType(req.getTypeName());
-    FrameworkServer.StateOutcome o = server.applyResourceChange(req.getTypeName(),
-        FromProto.value(req.getPriorState(), type),
-        FromProto.value(req.getPlannedState(), type),
-        FromProto.value(req.getConfig(), type), FromProto.bytes(req.getPlannedPrivate()));
+    Change c = change(req.getTypeName(), req.getPriorState(), req.getPlannedState(),
+        req.getConfig());
+    FrameworkServer.StateOutcome o = server.applyResourceChange(req.getTypeName(), c.prior(),
+        c.next(), c.config(), FromProto.bytes(req.getPlannedPrivate()));
     return Tfplugin6.ApplyResourceChange.Response.newBuilder()
-        .setNewState(ToProto.value(o.state(), type))
+        .setNewState(ToProto.value(o.state(), c.type()))
         .setPrivate(ToProto.bytes(o.privateState()))
         .addAllDiagnostics(ToProto.diagnostics(o.diagnostics())).build();
   }
@@ -234,4 +240,18 @@ public final class ProviderService implements BindableService {
     return server.dataSourceSchema(typeName).map(Schema::impliedType)
         .orElseThrow(() -> new RpcGuard.UnknownTypeException("data source", typeName));
   }
+
+  /**
+   * The three values of a change to a resource of {@code typeName} as PlanResourceChange and
+   * ApplyResourceChange send them: the prior state, the proposed (plan) or planned (apply) new
+   * state, and the configuration.
+   */
+  private Change change(String typeName, Tfplugin6.DynamicValue prior,
+      Tfplugin6.DynamicValue next, Tfplugin6.DynamicValue config) {
+    CtyType type = resourceType(typeName);
+    return new Change(type, FromProto.value(prior, type), FromProto.value(next, type),
+        FromProto.value(config, type));
+  }
+
+  private record Change(CtyType type, CtyValue prior, CtyValue next, CtyValue config) {}
 }

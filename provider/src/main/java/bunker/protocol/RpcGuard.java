@@ -65,18 +65,6 @@ final class RpcGuard {
   }
 
   /**
-   * A unary RPC whose response is only the diagnostics {@code handler} returns (or the error's),
-   * built by {@code response} with the generated builder: {@link #withDiagnostics} finds the
-   * field through tfplugin6's file descriptor, whose first use builds it (~40 ms in a process
-   * that answered no GetProviderSchema), which these every-process RPCs must not pay.
-   */
-  static <Q, R> ServerMethodDefinition<Q, R> diagnosticsOnly(MethodDescriptor<Q, R> method,
-      Function<Q, List<Diagnostic>> handler, Function<List<Diagnostic>, R> response) {
-    return unary(method, req -> response.apply(handler.apply(req)),
-        (req, d) -> response.apply(d));
-  }
-
-  /**
    * An otherwise empty response of {@code method} with {@code diagnostics} in its
    * {@code diagnostics} field; every tfplugin6 response has one except CallFunction's and
    * StopProvider's, which stay empty.
