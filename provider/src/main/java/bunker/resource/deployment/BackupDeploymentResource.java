@@ -92,7 +92,7 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
    */
   private LevelRunner.Work ensure(DeploymentSpec spec, DeploymentState state, CtyValue value) {
     CentralObjects objects = new CentralObjects(aws(), spec, state);
-    WorkloadObjects workload = new WorkloadObjects(aws(), spec, state, value);
+    WorkloadObjects workload = WorkloadObjects.of(aws(), spec, state, value);
     return (step, left) -> {
       if (step.object() == CentralObject.STACK_SET) {
         workload.ensure(left);
@@ -127,7 +127,7 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
       return StateResult.of(prior);
     }
     try {
-      new WorkloadObjects(aws(), spec, state, prior).refresh(READ_TIMEOUT);
+      WorkloadObjects.of(aws(), spec, state, prior).refresh(READ_TIMEOUT);
     } catch (RuntimeException e) {
       diags.addError("reading the workload accounts", LevelRunner.describe(e));
       return StateResult.of(prior);
@@ -151,7 +151,7 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
         return StateResult.of(request.prior());
       }
       // Accounts the update removes lose their vaults: refused before anything is touched.
-      new WorkloadObjects(aws(), spec, state, planned).checkRemovable(runner.remaining(), diags);
+      WorkloadObjects.of(aws(), spec, state, planned).checkRemovable(runner.remaining(), diags);
       if (diags.hasErrors()) {
         return StateResult.of(request.prior(), request.plannedPrivate());
       }
@@ -184,7 +184,7 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
     }
     try (LevelRunner runner = new LevelRunner("deleting", timeout)) {
       DeploymentState state = DeploymentState.from(prior, request.privateState());
-      new Teardown(aws(), spec, state, new WorkloadObjects(aws(), spec, state, prior))
+      new Teardown(aws(), spec, state, WorkloadObjects.of(aws(), spec, state, prior))
           .run(runner, diags);
     }
   }

@@ -185,14 +185,14 @@ final class DeploymentImport {
   private CtyValue readWorkload(CtyValue value, Environment env, DeploymentState state) {
     DeploymentSpec spec = DeploymentModel.spec(value, env);
     Duration timeout = BackupDeploymentResource.READ_TIMEOUT;
-    new WorkloadObjects(aws, spec, state, value).refresh(timeout);
+    WorkloadObjects.of(aws, spec, state, value).refresh(timeout);
     WorkloadState stackSet = state.workload();
     if (!stackSet.stackSetId().isEmpty()) {
       return value;
     }
     CtyValue assumeRole = value.withAttribute("member_deployment_mode",
         CtyValue.string(MemberMode.ASSUME_ROLE.value()));
-    new WorkloadObjects(aws, spec, state, assumeRole).refresh(timeout);
+    WorkloadObjects.of(aws, spec, state, assumeRole).refresh(timeout);
     if (state.workload().accounts().values().stream()
         .anyMatch(MemberAccount::mayHoldObjects)) {
       return assumeRole;

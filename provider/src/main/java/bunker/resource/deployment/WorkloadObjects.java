@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * {@link CentralObject#STACK_SET} step, so it comes after the key, bus and roles it points at and
  * before the backup policies, and on destroy after the policies and before the central objects.
  */
-final class WorkloadObjects {
+record WorkloadObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state,
+    MemberMode mode, String memberRoleName) {
   /** The attributes of one {@code member_accounts} entry, all strings. */
   static final CtyType.ObjectType MEMBER_TYPE;
 
@@ -44,19 +45,11 @@ final class WorkloadObjects {
 
   static final CtyType MEMBERS_TYPE = CtyType.map(MEMBER_TYPE);
 
-  private final AwsClients aws;
-  private final DeploymentSpec spec;
-  private final DeploymentState state;
-  private final MemberMode mode;
-  private final String memberRoleName;
-
-  WorkloadObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state, CtyValue value) {
-    this.aws = aws;
-    this.spec = spec;
-    this.state = state;
-    this.mode = mode(value);
-    this.memberRoleName = value.attr("member_role_name").stringOr(
-        WorkloadRequest.DEFAULT_MEMBER_ROLE);
+  /** The workload part of {@code spec} with the mode and member role {@code value} sets. */
+  static WorkloadObjects of(AwsClients aws, DeploymentSpec spec, DeploymentState state,
+      CtyValue value) {
+    return new WorkloadObjects(aws, spec, state, mode(value),
+        value.attr("member_role_name").stringOr(WorkloadRequest.DEFAULT_MEMBER_ROLE));
   }
 
   /** The mode a value asks for (default stackset). */
