@@ -10,15 +10,14 @@ import java.util.Objects;
  * @param status one of the {@code STATUS_*} constants, or in stackset mode the stack instance
  *     status ({@code CURRENT}, {@code OUTDATED}, {@code INOPERABLE}) — see {@link #isConverged}
  * @param detail why the account is not converged (an AWS error, the missing objects); "" if it is
+ *     <p>The ARNs go in pairs: the two vaults, the roles that back up into and restore from
+ *     them, and the event forwarding's role and rule.
  */
 public record MemberAccount(
     String status,
-    String backupVaultArn,
-    String restoreVaultArn,
-    String backupServiceRoleArn,
-    String restoreRoleArn,
-    String forwarderRoleArn,
-    String forwarderRuleArn,
+    String backupVaultArn, String restoreVaultArn,
+    String backupServiceRoleArn, String restoreRoleArn,
+    String forwarderRoleArn, String forwarderRuleArn,
     String detail) {
 
   /** Every object exists as the deployment wants it. */
