@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * {@code bunker-prod-standard-7-400}.
  */
 class RestoreMachineTest {
-  private static final String CURRENT = "bunker-prod-standard-7-400";
-  private static final String KEPT = "bunker-prod-standard-7-365";
-  private static final String KEPT_TOO = "bunker-prod-standard-14-35";
+  private static final String CURRENT = standard(7, 400);
+  private static final String KEPT = standard(7, 365);
+  private static final String KEPT_TOO = standard(14, 35);
   private static final String INTERMEDIATE = "bunker-prod-intermediate";
   /** The standard vault of deployment "prod-standard-1": a pattern C-standard-* matches it. */
   private static final String NEIGHBOUR = "bunker-prod-standard-1-standard-7-365";
@@ -223,5 +223,10 @@ class RestoreMachineTest {
       return rule.get("StringEquals").equals(value);
     }
     throw new AssertionError("rule kind not handled: " + rule);
+  }
+
+  /** The fixture's standard vault of one generation, named by its retention days. */
+  private static String standard(int minDays, int maxDays) {
+    return "bunker-prod-standard-" + minDays + "-" + maxDays;
   }
 }
