@@ -224,9 +224,10 @@ public final class AwsClients implements AutoCloseable {
    * Where S3 calls go, resolved by the SDK's own endpoint code with the same rules as every
    * client here: the settings' {@code endpoints}/{@code endpoint_url}; else
    * {@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL} (and their system properties) and the
-   * shared config file's {@code endpoint_url}; else S3's regional endpoint (then
-   * {@link ClientEndpointProvider#isEndpointOverridden} is false). S3 has no SDK client here
-   * ({@code s3/Buckets} signs its few calls itself), so it asks for the endpoint directly.
+   * shared config file's {@code endpoint_url} (of the settings' profile, else AWS_PROFILE's);
+   * else S3's regional endpoint (then {@link ClientEndpointProvider#isEndpointOverridden} is
+   * false). S3 has no SDK client here ({@code s3/Buckets} signs its few calls itself), so it
+   * asks for the endpoint directly.
    */
   public ClientEndpointProvider s3Endpoint() {
     AwsClientEndpointProvider.Builder endpoint = AwsClientEndpointProvider.builder()
@@ -238,6 +239,9 @@ public final class AwsClients implements AutoCloseable {
         .region(region())
         .putAdvancedOption(ServiceMetadataAdvancedOption.DEFAULT_S3_US_EAST_1_REGIONAL_ENDPOINT,
             "regional");
+    if (!settings.profile().isEmpty()) {
+      endpoint.profileName(settings.profile());
+    }
     settings.endpointFor("s3").ifPresent(url -> endpoint.clientEndpointOverride(URI.create(url)));
     return endpoint.build();
   }
@@ -316,7 +320,7 @@ public final class AwsClients implements AutoCloseable {
         : AwsRetryStrategy.standardRetryStrategy().toBuilder();
     strategy.maxAttempts(maxAttempts());
     return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
-        .addMetricPublisher(ThrottleSignal.PUBLISHER).build();
+        .addMetricPublisher(ThrottleSignal.PUBLISHER).applyMutation(this::useProfile).build();
   }
 
   private ClientOverrideConfiguration bulkOverrides() {
@@ -325,7 +329,19 @@ public final class AwsClients implements AutoCloseable {
             BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(2)))
         .circuitBreakerEnabled(false)
         .maxAttempts(maxAttempts());
-    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build()).build();
+    return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
+        .applyMutation(this::useProfile).build();
+  }
+
+  /**
+   * The provider block's {@code profile}, when set, is the profile every client reads from the
+   * shared files (its {@code endpoint_url} and {@code services} section too), as AWS_PROFILE
+   * would be; without this, the SDK reads AWS_PROFILE's profile for those.
+   */
+  private void useProfile(ClientOverrideConfiguration.Builder b) {
+    if (!settings.profile().isEmpty()) {
+      b.defaultProfileName(settings.profile());
+    }
   }
 
   private SdkHttpClient newHttpClient() {

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -73,7 +74,7 @@ class BucketsTest {
    * {@code endpoints { s3 }}, else its endpoint_url, else the shared config file's
    * {@code endpoint_url} (the profile's), else S3's regional endpoint in the Region's
    * partition. The config file and profile are given through the SDK's system properties
-   * {@code aws.configFile} and {@code aws.profile}.
+   * {@code aws.configFile} and {@code aws.profile}, or the provider block's {@code profile}.
    */
   @Test
   void endpoint_fromTheProviderBlock_theConfigFile_orTheRegion(@TempDir Path dir)
@@ -101,7 +102,16 @@ class BucketsTest {
       assertEquals("http://s3.local:2/b-1/k.zip", uri(new AwsSettings("eu-west-1", "",
           AwsSettings.AssumeRole.NONE, "http://block.local:1", Map.of("s3", "http://s3.local:2"),
           -1, "", Map.of())));
+      // The provider block's profile is the profile (AWS_PROFILE is only the default), for
+      // the endpoint too, and for the SDK's clients as for S3.
       System.setProperty("aws.profile", "bunker-s3-none");
+      AwsSettings named = new AwsSettings("eu-west-1", "bunker-s3-test",
+          AwsSettings.AssumeRole.NONE, "", Map.of(), -1, "", Map.of());
+      assertEquals("http://cfg.local:4567/b-1/k.zip", uri(named));
+      try (AwsClients clients = AwsClients.create(named)) {
+        assertEquals(Optional.of(URI.create("http://cfg.local:4567")),
+            clients.backup().serviceClientConfiguration().endpointOverride());
+      }
       assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip",
           uri(AwsSettings.defaults().withRegion("eu-west-1")));
       assertEquals("https://b-1.s3.cn-north-1.amazonaws.com.cn/k.zip",
