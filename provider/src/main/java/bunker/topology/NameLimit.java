@@ -5,8 +5,10 @@ import java.util.regex.Pattern;
 
 /**
  * The length and character rules AWS puts on each kind of name the topology derives. Sources:
- * the service API models (Backup vault and plan names, StackSet names, IAM role names, KMS
- * aliases, EventBridge buses and rules, log groups): each constant's pattern and length bounds.
+ * the service API models (Backup vault and rule names, IAM role names, EventBridge buses and
+ * rules, state machines, KMS aliases, log groups, Organizations policies), which
+ * NameLimitModelsTest checks each rule against as botocore ships them; for Backup plan, RAM
+ * share, StackSet and SNS topic names, whose models set no bounds, the services' documentation.
  */
 public enum NameLimit {
   BACKUP_VAULT("backup vault name", 2, 50, "[a-zA-Z0-9_-]+"),
@@ -38,6 +40,10 @@ public enum NameLimit {
   /** What AWS calls it, e.g. "backup vault name". */
   public String label() {
     return label;
+  }
+
+  public int minLength() {
+    return min;
   }
 
   public int maxLength() {

@@ -1,0 +1,140 @@
+package bunker.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bunker.acc.Tools;
+import bunker.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link NameLimit}'s rules checked against an outside source: the AWS API models that botocore
+ * ships (the service-2.json the AWS CLI and SDKs are generated from), read from the emulator's
+ * Python, whose botocore scripts/emulator/requirements.txt pins. For each name whose model
+ * constrains it, our rule must be no looser than AWS's: no shorter minimum, no longer maximum,
+ * and every character our pattern lets in, the model's pattern lets in too. Where the model
+ * says nothing (the four in {@link #UNMODELLED}), the rule comes from the service's
+ * documentation, as NameLimit's javadoc says.
+ */
+class NameLimitModelsTest {
+  /** Names whose API model shape carries no length or pattern. */
+  private static final Set<NameLimit> UNMODELLED = EnumSet.of(NameLimit.BACKUP_PLAN,
+      NameLimit.RESOURCE_SHARE, NameLimit.STACK_SET, NameLimit.SNS_TOPIC);
+
+  private static Path botocoreData;
+
+  @BeforeAll
+  static void findBotocore() throws Exception {
+    Path python = Tools.require("python3", "the AWS API models come from botocore");
+    Process p = new ProcessBuilder(python.toString(), "-c",
+        "import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), 'data'))")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), "python3 cannot import botocore: " + out);
+    botocoreData = Path.of(out);
+  }
+
+  static Stream<Arguments> modelled() {
+    return Stream.of(
+        Arguments.of(NameLimit.BACKUP_VAULT, "backup/2018-11-15", "BackupVaultName"),
+        Arguments.of(NameLimit.BACKUP_RULE, "backup/2018-11-15", "BackupRuleName"),
+        Arguments.of(NameLimit.IAM_ROLE, "iam/2010-05-08", "roleNameType"),
+        Arguments.of(NameLimit.EVENT_BUS, "events/2015-10-07", "EventBusName"),
+        Arguments.of(NameLimit.EVENT_RULE, "events/2015-10-07", "RuleName"),
+        Arguments.of(NameLimit.STATE_MACHINE, "stepfunctions/2016-11-23", "Name"),
+        Arguments.of(NameLimit.KMS_ALIAS, "kms/2014-11-01", "AliasNameType"),
+        Arguments.of(NameLimit.LOG_GROUP, "logs/2014-03-28", "LogGroupName"),
+        Arguments.of(NameLimit.ORGANIZATIONS_POLICY, "organizations/2016-11-28", "PolicyName"));
+  }
+
+  @Test
+  void everyNameLimit_isCheckedHere_orNamedAsUnmodelled() {
+    Set<NameLimit> covered = EnumSet.copyOf(UNMODELLED);
+    modelled().forEach(a -> covered.add((NameLimit) a.get()[0]));
+    assertEquals(EnumSet.allOf(NameLimit.class), covered);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modelled")
+  void rule_isNoLooserThanTheApiModel(NameLimit limit, String api, String shapeName)
+      throws IOException {
+    Map<?, ?> shape = shape(api, shapeName);
+    Pattern modelPattern = shape.get("pattern") == null ? null
+        : Pattern.compile(shape.get("pattern").toString());
+    int[] bounds = bounds(shape, modelPattern);
+    assertTrue(limit.minLength() >= bounds[0],
+        limit + ": minimum " + limit.minLength() + " < the model's " + bounds[0]);
+    assertTrue(limit.maxLength() <= bounds[1],
+        limit + ": maximum " + limit.maxLength() + " > the model's " + bounds[1]);
+    List<String> letIn = new ArrayList<>();
+    for (char c = 0x20; c < 0x7f; c++) {
+      String name = probe(limit, c);
+      if (limit.problem(name).isEmpty()) {
+        letIn.add(name);
+        assertTrue(modelPattern == null || modelPattern.matcher(name).matches(),
+            limit + " lets in \"" + name + "\", which " + api + " " + shapeName + " ("
+                + modelPattern + ") refuses");
+      }
+    }
+    // The probe must exercise the rule: a rule that lets nothing in would pass vacuously.
+    assertTrue(letIn.size() >= 10, limit + " let in only " + letIn);
+  }
+
+  /** A name of {@code limit}'s kind made of {@code c}, long enough for its minimum. */
+  private static String probe(NameLimit limit, char c) {
+    String prefix = limit == NameLimit.KMS_ALIAS ? "alias/" : "";
+    String tail = String.valueOf(c).repeat(Math.max(1, limit.minLength() - prefix.length()));
+    return prefix + tail;
+  }
+
+  /** The model's length bounds: its min and max, else a {@code {m,n}} quantifier in its pattern. */
+  private static int[] bounds(Map<?, ?> shape, Pattern modelPattern) {
+    int min = shape.get("min") instanceof Number n ? n.intValue() : 0;
+    int max = shape.get("max") instanceof Number n ? n.intValue() : Integer.MAX_VALUE;
+    if (modelPattern != null) {
+      Matcher q = Pattern.compile("\\{(\\d+),(\\d+)}\\$?$").matcher(modelPattern.pattern());
+      if (q.find()) {
+        min = Math.max(min, Integer.parseInt(q.group(1)));
+        max = Math.min(max, Integer.parseInt(q.group(2)));
+      }
+    }
+    return new int[] {min, max};
+  }
+
+  private static Map<?, ?> shape(String api, String shapeName) throws IOException {
+    Path file = botocoreData.resolve(api).resolve("service-2.json.gz");
+    if (!Files.exists(file)) {
+      file = botocoreData.resolve(api).resolve("service-2.json");
+    }
+    String text;
+    try (InputStream in = Files.newInputStream(file);
+        InputStream json = file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in) {
+      text = new String(json.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Map<?, ?> shapes = (Map<?, ?>) Json.parseObject(text).get("shapes");
+    Object shape = shapes.get(shapeName);
+    assertTrue(shape instanceof Map, api + " has no shape " + shapeName + "; it has "
+        + Arrays.toString(shapes.keySet().stream().filter(k -> k.toString().contains("Name"))
+            .limit(20).toArray()));
+    return (Map<?, ?>) shape;
+  }
+}
