@@ -44,6 +44,10 @@ final class DeploymentSchema {
   /** 1 since 0.2.0; 0 was 0.1.0's. */
   static final Schema SCHEMA = new Schema(1, block());
 
+  private static final String START_WINDOW = "Minutes a backup may wait to start (at least 60)";
+  private static final String COMPLETION_WINDOW =
+      "Minutes a backup may take to complete (at least 60 more than the start window)";
+
   private DeploymentSchema() {}
 
   private static Block block() {
@@ -135,12 +139,8 @@ final class DeploymentSchema {
         Attribute.string("schedule_expression").required()
             .description("When to back up: an AWS cron or rate expression, e.g. "
                 + "\"cron(0 5 ? * * *)\".").build(),
-        Attribute.wholeNumber("start_window_minutes").optional()
-            .description("Minutes a backup may wait to start (at least 60); overrides the "
-                + "plan's.").build(),
-        Attribute.wholeNumber("completion_window_minutes").optional()
-            .description("Minutes a backup may take to complete (at least 60 more than the "
-                + "start window); overrides the plan's.").build(),
+        window("start_window_minutes", START_WINDOW + "; overrides the plan's."),
+        window("completion_window_minutes", COMPLETION_WINDOW + "; overrides the plan's."),
         Attribute.wholeNumber("delete_after_days").required()
             .description("Retention of the central copy, within min_retention_days and "
                 + "max_retention_days (the workload point keeps it too until that copy is "
@@ -168,11 +168,9 @@ final class DeploymentSchema {
             Attribute.bool("require_plan_name_resource_tag").defaultValue(CtyValue.TRUE)
                 .description("Select only resources tagged backup_tag_key = plan name; false "
                     + "selects every supported resource. Default true.").build(),
-            Attribute.wholeNumber("start_window_minutes").optional()
-                .description("Default start window of the plan's rules, in minutes.").build(),
-            Attribute.wholeNumber("completion_window_minutes").optional()
-                .description("Default completion window of the plan's rules, in minutes.")
-                .build(),
+            window("start_window_minutes", START_WINDOW + "; the default of the plan's rules."),
+            window("completion_window_minutes",
+                COMPLETION_WINDOW + "; the default of the plan's rules."),
             Attribute.bool("windows_vss").defaultValue(CtyValue.FALSE)
                 .description("Windows VSS for EC2 backups. Default false.").build()))
         .required()
@@ -182,22 +180,32 @@ final class DeploymentSchema {
         .build();
   }
 
+  /**
+   * A backup window of a rule, or of a plan, where it is the default of the plan's rules (AWS
+   * Backup's StartWindowMinutes and CompletionWindowMinutes).
+   */
+  private static Attribute window(String name, String description) {
+    return Attribute.wholeNumber(name).optional().description(description).build();
+  }
+
+  /** A whole percentage from {@code min} to 100 with its default; the text says both. */
+  private static Attribute percentage(String name, int min, int defaultValue, String meaning) {
+    return Attribute.number(name)
+        .validators(Validators.intBetween(min, 100))
+        .defaultValue(CtyValue.number(defaultValue))
+        .description(meaning + ": " + min + " to 100. Default " + defaultValue + ".").build();
+  }
+
   private static Attribute stackSetOperation() {
     return Attribute.nested("stack_set_operation", Nesting.SINGLE, List.of(
-            Attribute.number("max_concurrent_percentage")
-                .validators(Validators.intBetween(1, 100))
-                .defaultValue(CtyValue.number(
-                    StackSetOperation.DEFAULT_MAX_CONCURRENT_PERCENTAGE))
-                .description("Share of the accounts (per Region) worked on at once, 1 to 100, "
-                    + "rounded down by CloudFormation (at least one account). Default "
-                    + StackSetOperation.DEFAULT_MAX_CONCURRENT_PERCENTAGE + ".").build(),
-            Attribute.number("failure_tolerance_percentage")
-                .validators(Validators.intBetween(0, 100))
-                .defaultValue(CtyValue.number(
-                    StackSetOperation.DEFAULT_FAILURE_TOLERANCE_PERCENTAGE))
-                .description("Share of the accounts (per Region, rounded down) whose stack may "
-                    + "fail before CloudFormation stops the operation, 0 to 100. Default "
-                    + StackSetOperation.DEFAULT_FAILURE_TOLERANCE_PERCENTAGE + ".").build(),
+            percentage("max_concurrent_percentage", 1,
+                StackSetOperation.DEFAULT_MAX_CONCURRENT_PERCENTAGE,
+                "Share of the accounts (per Region) worked on at once, rounded down by "
+                    + "CloudFormation (at least one account)"),
+            percentage("failure_tolerance_percentage", 0,
+                StackSetOperation.DEFAULT_FAILURE_TOLERANCE_PERCENTAGE,
+                "Share of the accounts (per Region, rounded down) whose stack may fail before "
+                    + "CloudFormation stops the operation"),
             Attribute.string("concurrency_mode")
                 .validators(Validators.oneOf("STRICT_FAILURE_TOLERANCE",
                     "SOFT_FAILURE_TOLERANCE"))
