@@ -42,10 +42,6 @@ public enum NameLimit {
     return label;
   }
 
-  public int minLength() {
-    return min;
-  }
-
   public int maxLength() {
     return max;
   }
