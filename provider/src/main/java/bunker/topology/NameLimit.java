@@ -11,19 +11,27 @@ import java.util.regex.Pattern;
  * share, StackSet and SNS topic names, whose models set no bounds, the services' documentation.
  */
 public enum NameLimit {
-  BACKUP_VAULT("backup vault name", 2, 50, "[a-zA-Z0-9_-]+"),
-  BACKUP_PLAN("backup plan name", 1, 50, "[a-zA-Z0-9_.-]+"),
-  BACKUP_RULE("backup rule name", 1, 50, "[a-zA-Z0-9_.-]+"),
+  BACKUP_VAULT("backup vault name", 2, 50, Chars.WORD_HYPHEN),
+  BACKUP_PLAN("backup plan name", 1, 50, Chars.WORD_DOT_HYPHEN),
+  BACKUP_RULE("backup rule name", 1, 50, Chars.WORD_DOT_HYPHEN),
   IAM_ROLE("IAM role name", 1, 64, "[\\w+=,.@-]+"),
   EVENT_BUS("EventBridge bus name", 1, 256, "[/.\\-_A-Za-z0-9]+"),
-  EVENT_RULE("EventBridge rule name", 1, 64, "[.\\-_A-Za-z0-9]+"),
-  STATE_MACHINE("Step Functions state machine name", 1, 80, "[A-Za-z0-9_-]+"),
+  EVENT_RULE("EventBridge rule name", 1, 64, Chars.WORD_DOT_HYPHEN),
+  STATE_MACHINE("Step Functions state machine name", 1, 80, Chars.WORD_HYPHEN),
   KMS_ALIAS("KMS alias", 7, 256, "alias/(?!aws/)[a-zA-Z0-9/_-]+"),
   LOG_GROUP("CloudWatch log group name", 1, 512, "[.\\-_/#A-Za-z0-9]+"),
   RESOURCE_SHARE("RAM resource share name", 1, 255, "[\\w.@ +=,/-]+"),
   ORGANIZATIONS_POLICY("Organizations policy name", 1, 128, "[\\s\\S]+"),
   STACK_SET("CloudFormation StackSet name", 1, 128, "[a-zA-Z][-a-zA-Z0-9]*"),
-  SNS_TOPIC("SNS topic name", 1, 256, "[A-Za-z0-9_-]+");
+  SNS_TOPIC("SNS topic name", 1, 256, Chars.WORD_HYPHEN);
+
+  /** Character sets that several services' names share. */
+  private static final class Chars {
+    /** ASCII letters, digits, '_' and '-'. */
+    static final String WORD_HYPHEN = "[A-Za-z0-9_-]+";
+    /** ASCII letters, digits, '_', '.' and '-'. */
+    static final String WORD_DOT_HYPHEN = "[A-Za-z0-9_.-]+";
+  }
 
   private final String label;
   private final int min;
