@@ -104,9 +104,10 @@ public final class ProviderService implements BindableService {
 
   private Tfplugin6.ConfigureProvider.Response configureProvider(
       Tfplugin6.ConfigureProvider.Request req) {
-    return Tfplugin6.ConfigureProvider.Response.newBuilder().addAllDiagnostics(ToProto.diagnostics(
-        server.configureProvider(req.getTerraformVersion(), providerConfig(req.getConfig()))))
-        .build();
+    List<Diagnostic> d =
+        server.configureProvider(req.getTerraformVersion(), providerConfig(req.getConfig()));
+    return Tfplugin6.ConfigureProvider.Response.newBuilder()
+        .addAllDiagnostics(ToProto.diagnostics(d)).build();
   }
 
   private Tfplugin6.ValidateResourceConfig.Response validateResourceConfig(
