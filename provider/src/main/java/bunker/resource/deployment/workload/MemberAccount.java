@@ -5,13 +5,13 @@ import java.util.Objects;
 /**
  * One workload account as the last apply or read saw it: its status and the ARNs of what the
  * deployment put there. ARNs are "" for objects that do not exist (yet). In {@code stackset} mode
- * the ARNs are the ones the template's names give; the status is the stack instance's.
+ * the ARNs are the ones the template's names give; the status is the stack instance's. The ARNs
+ * go in pairs: the two vaults, the roles that back up into and restore from them, and the event
+ * forwarding's role and rule.
  *
  * @param status one of the {@code STATUS_*} constants, or in stackset mode the stack instance
  *     status ({@code CURRENT}, {@code OUTDATED}, {@code INOPERABLE}) — see {@link #isConverged}
  * @param detail why the account is not converged (an AWS error, the missing objects); "" if it is
- *     <p>The ARNs go in pairs: the two vaults, the roles that back up into and restore from
- *     them, and the event forwarding's role and rule.
  */
 public record MemberAccount(
     String status,
