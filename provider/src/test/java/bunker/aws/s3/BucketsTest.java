@@ -112,6 +112,10 @@ class BucketsTest {
         assertEquals(Optional.of(URI.create("http://cfg.local:4567")),
             clients.backup().serviceClientConfiguration().endpointOverride());
       }
+      // A profile the files do not have sets no endpoint: S3's regional one, as without it.
+      AwsSettings missing = new AwsSettings("eu-west-1", "bunker-s3-missing",
+          AwsSettings.AssumeRole.NONE, "", Map.of(), -1, "", Map.of());
+      assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip", uri(missing));
       assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip",
           uri(AwsSettings.defaults().withRegion("eu-west-1")));
       assertEquals("https://b-1.s3.cn-north-1.amazonaws.com.cn/k.zip",
