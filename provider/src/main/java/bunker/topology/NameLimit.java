@@ -6,9 +6,11 @@ import java.util.regex.Pattern;
 /**
  * The length and character rules AWS puts on each kind of name the topology derives. Sources:
  * the service API models (Backup vault and rule names, IAM role names, EventBridge buses and
- * rules, state machines, KMS aliases, log groups, Organizations policies), which
- * NameLimitModelsTest checks each rule against as botocore ships them; for Backup plan, RAM
- * share, StackSet and SNS topic names, whose models set no bounds, the services' documentation.
+ * rules, state machine name lengths, KMS alias lengths and characters, log groups,
+ * Organizations policies), which NameLimitModelsTest checks each rule against as botocore ships
+ * them; the services' documentation for the rest: Backup plan, RAM share, StackSet and SNS topic
+ * names (their models set no bounds), state machine name characters, and the KMS alias's
+ * {@code alias/} prefix and reserved {@code alias/aws/}.
  */
 public enum NameLimit {
   BACKUP_VAULT("backup vault name", 2, 50, Chars.WORD_HYPHEN),

@@ -31,15 +31,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ships (the service-2.json the AWS CLI and SDKs are generated from), read from the emulator's
  * Python, whose botocore scripts/emulator/requirements.txt pins. For each name whose model
  * constrains it, our rule must be no looser than AWS's: a name too short or too long for the
- * model is too short or too long for us, and every character our rule lets in, the model's
- * pattern lets in too. Where the model
+ * model is too short or too long for us, and every character our rule lets in (of every
+ * printable ASCII character, a tab and two outside ASCII), the model's pattern lets in too. Where the model
  * says nothing (the four in {@link #UNMODELLED}), the rule comes from the service's
  * documentation, as NameLimit's javadoc says.
  */
 class NameLimitModelsTest {
-  /** Names whose API model shape carries no length or pattern. */
+  /** Names whose API model shape carries no length or pattern (checked below). */
   private static final Set<NameLimit> UNMODELLED = EnumSet.of(NameLimit.BACKUP_PLAN,
       NameLimit.RESOURCE_SHARE, NameLimit.STACK_SET, NameLimit.SNS_TOPIC);
+
+  /** What a shape with no max allows, as far as this test asks. */
+  private static final int NO_MAX = 100_000;
 
   private static Path botocoreData;
 
@@ -67,11 +70,36 @@ class NameLimitModelsTest {
         Arguments.of(NameLimit.ORGANIZATIONS_POLICY, "organizations/2016-11-28", "PolicyName"));
   }
 
+  /** The shapes of the names in {@link #UNMODELLED}, which must stay unconstrained. */
+  static Stream<Arguments> unmodelled() {
+    return Stream.of(
+        Arguments.of(NameLimit.BACKUP_PLAN, "backup/2018-11-15", "BackupPlanName"),
+        Arguments.of(NameLimit.RESOURCE_SHARE, "ram/2018-01-04", "String"),
+        Arguments.of(NameLimit.STACK_SET, "cloudformation/2010-05-15", "StackSetName"),
+        Arguments.of(NameLimit.SNS_TOPIC, "sns/2010-03-31", "topicName"));
+  }
+
   @Test
   void everyNameLimit_isCheckedHere_orNamedAsUnmodelled() {
-    Set<NameLimit> covered = EnumSet.copyOf(UNMODELLED);
+    Set<NameLimit> covered = EnumSet.noneOf(NameLimit.class);
     modelled().forEach(a -> covered.add((NameLimit) a.get()[0]));
+    Set<NameLimit> unmodelled = EnumSet.noneOf(NameLimit.class);
+    unmodelled().forEach(a -> unmodelled.add((NameLimit) a.get()[0]));
+    assertEquals(UNMODELLED, unmodelled);
+    covered.addAll(unmodelled);
     assertEquals(EnumSet.allOf(NameLimit.class), covered);
+  }
+
+  /** A rule is let off the check only while its model really says nothing. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unmodelled")
+  void unmodelledName_hasNoBoundsInItsModel(NameLimit limit, String api, String shapeName)
+      throws IOException {
+    Map<?, ?> shape = shape(api, shapeName);
+    for (String bound : List.of("min", "max", "pattern")) {
+      assertEquals(null, shape.get(bound), limit + ": " + api + " " + shapeName + " now has a "
+          + bound + "; check the rule against it in modelled()");
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -82,8 +110,10 @@ class NameLimitModelsTest {
     Pattern modelPattern = shape.get("pattern") == null ? null
         : Pattern.compile(shape.get("pattern").toString());
     int[] bounds = bounds(shape, modelPattern);
+    assertTrue(modelPattern != null || bounds[1] < NO_MAX,
+        limit + ": " + api + " " + shapeName + " constrains nothing; list it as unmodelled");
     List<String> letIn = new ArrayList<>();
-    for (char c = 0x20; c < 0x7f; c++) {
+    for (char c : probes()) {
       String name = name(limit, c, 8);
       if (limit.problem(name).isEmpty()) {
         letIn.add(name);
@@ -108,6 +138,15 @@ class NameLimitModelsTest {
         + " characters, more than the model's maximum " + bounds[1]);
   }
 
+  /** Every printable ASCII character, a tab, and two outside ASCII. */
+  private static List<Character> probes() {
+    List<Character> chars = new ArrayList<>(List.of('\t', '\u00e9', '\u4e2d'));
+    for (char c = 0x20; c < 0x7f; c++) {
+      chars.add(c);
+    }
+    return chars;
+  }
+
   /** A name of {@code limit}'s kind: its required prefix, then {@code c} {@code n} times. */
   private static String name(NameLimit limit, char c, int n) {
     return prefix(limit) + String.valueOf(c).repeat(Math.max(0, n));
@@ -120,7 +159,7 @@ class NameLimitModelsTest {
   /** The model's length bounds: its min and max, else a {@code {m,n}} quantifier in its pattern. */
   private static int[] bounds(Map<?, ?> shape, Pattern modelPattern) {
     int min = shape.get("min") instanceof Number n ? n.intValue() : 0;
-    int max = shape.get("max") instanceof Number n ? n.intValue() : 100_000;
+    int max = shape.get("max") instanceof Number n ? n.intValue() : NO_MAX;
     if (modelPattern != null) {
       Matcher q = Pattern.compile("\\{(\\d+),(\\d+)}\\$?$").matcher(modelPattern.pattern());
       if (q.find()) {
