@@ -115,6 +115,14 @@ class ReleaseAccTest {
     assertEquals(List.of(), LauncherInstall.unresolvedClassPath(unpacked.resolve("lib")));
     assertTrue(Files.isRegularFile(
         unpacked.resolve("lib/bunker-deployment-helper-" + version + ".zip")));
+    // IAM Identity Center profiles: the SDK loads these by name (SsoProfileTest)
+    try (var jars = Files.list(unpacked.resolve("lib"))) {
+      List<String> names = jars.map(j -> j.getFileName().toString()).toList();
+      for (String module : List.of("sso-", "ssooidc-")) {
+        assertTrue(names.stream().anyMatch(n -> n.startsWith(module) && n.endsWith(".jar")),
+            "no " + module + "*.jar in the zip's lib: " + names);
+      }
+    }
   }
 
   /**
