@@ -22,8 +22,8 @@ import java.util.Map;
  * Data source {@code backup_source_key_policy}: renders the KMS key policy a workload's own
  * customer managed key needs so its backups can be copied to the central account
  * ({@link SourceKeyPolicy}). Pure rendering, except that an unset {@code account_id} is the
- * caller's account (STS) and an unset {@code partition} the provider region's. Terraform calls {@link #read} during plan once the configuration is
- * known.
+ * caller's account (STS) and an unset {@code partition} the provider region's. Terraform calls
+ * {@link #read} during plan once the configuration is known.
  */
 public final class SourceKeyPolicyDataSource extends ConfiguredType implements DataSource {
   static final Schema SCHEMA = Schema.of(Block.builder()
