@@ -141,8 +141,8 @@ class BackupVaultAccTest {
 
   /**
    * Deleted outside Terraform, and DescribeBackupVault then answers AccessDeniedException as
-   * AWS does for a missing vault (see {@link VaultAcc#describeAnswersAccessDenied}): the plan
-   * re-creates it instead of failing, because ListBackupVaults no longer lists it.
+   * AWS does for a missing vault (see {@link Emulator#describeVaultAnswersAccessDenied}): the
+   * plan re-creates it instead of failing, because ListBackupVaults no longer lists it.
    */
   @Test
   void disappears_describeAnswersAccessDenied_planRecreates() {
@@ -150,13 +150,13 @@ class BackupVaultAccTest {
     plainVault(name)
         .check(state -> {
           VaultAcc.vaults().delete(name);
-          VaultAcc.describeAnswersAccessDenied(name);
+          Emulator.describeVaultAnswersAccessDenied(name);
         })
         .expectNonEmptyPlan()
         .command(List.of("plan", "-no-color", "-input=false"), out -> assertTrue(
             out.contains("backup_vault.v will be created"), "no re-creation planned:\n" + out))
         .run();
-    assertTrue(VaultAcc.describeFaults() > 0, "the AccessDenied answer was never given");
+    assertTrue(Emulator.describeVaultFaults() > 0, "the AccessDenied answer was never given");
   }
 
   @Test
@@ -201,11 +201,11 @@ class BackupVaultAccTest {
     String name = Emulator.uniqueName("bunker-test");
     String missing = Emulator.uniqueName("bunker-test-missing");
     plainVault(name)
-        .check(state -> VaultAcc.describeAnswersAccessDenied(missing))
+        .check(state -> Emulator.describeVaultAnswersAccessDenied(missing))
         .importStep(V).importId(missing)
         .expectError("Cannot Import Backup Vault.*There is no Backup Vault named \"" + missing
             + "\"")
         .run();
-    assertTrue(VaultAcc.describeFaults() > 0, "the AccessDenied answer was never given");
+    assertTrue(Emulator.describeVaultFaults() > 0, "the AccessDenied answer was never given");
   }
 }
