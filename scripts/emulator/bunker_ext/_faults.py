@@ -12,7 +12,9 @@ or at run time through ``/bunker-api/faults``:
 
 ``service`` is the SigV4 signing name (``backup``, ``organizations``, ``sts``, ``states``...),
 ``operation`` the API operation name; both default to ``*``. ``rate`` defaults to 1.0,
-``max_count`` (optional) caps how many times the rule fires. Rules are tried in order: every
+``max_count`` (optional) caps how many times the rule fires, ``path`` (optional) limits the rule
+to requests whose URL path is exactly that (``/backup-vaults/my-vault``: one resource of a REST
+service). Rules are tried in order: every
 matching latency rule adds its delay; the first throttle/error rule that fires answers the call
 instead of moto. Counters are kept per ``service.Operation`` and exposed at
 ``GET /bunker-api/stats``.
@@ -42,7 +44,7 @@ class Rule:
         if not isinstance(spec, dict):
             raise ValueError(f"rule {index} must be an object")
         unknown = set(spec) - {"service", "operation", "fault", "rate", "latency_ms", "status",
-                               "code", "message", "max_count"}
+                               "code", "message", "max_count", "path"}
         if unknown:
             raise ValueError(f"rule {index}: unknown keys {sorted(unknown)}")
         self.service = str(spec.get("service", "*")).lower()
@@ -66,12 +68,17 @@ class Rule:
         self.max_count = spec.get("max_count")
         if self.max_count is not None:
             self.max_count = int(self.max_count)
+        self.path = spec.get("path")
+        if self.path is not None and not (isinstance(self.path, str)
+                                          and self.path.startswith("/")):
+            raise ValueError(f"rule {index}: path must be a string starting with '/'")
         self.index = index
         self.spec = spec
 
-    def matches(self, service, operation):
+    def matches(self, service, operation, path=None):
         return (self.service in ("*", service)
-                and self.operation in ("*", operation))
+                and self.operation in ("*", operation)
+                and (self.path is None or self.path == path))
 
 
 def configure(config):
@@ -106,15 +113,16 @@ def configure_from_env():
         configure({})
 
 
-def decide(service, operation):
-    """Count the call and pick what happens to it: (latency seconds, fault rule or None)."""
+def decide(service, operation, path=None):
+    """Count the call and pick what happens to it: (latency seconds, fault rule or None).
+    ``path`` is the request's decoded URL path, for rules that name one."""
     key = f"{service}.{operation}"
     with _lock:
         _calls[key] += 1
         delay = 0.0
         chosen = None
         for rule in _state["rules"]:
-            if not rule.matches(service, operation):
+            if not rule.matches(service, operation, path):
                 continue
             if rule.max_count is not None and _state["fired"][rule.index] >= rule.max_count:
                 continue

@@ -27,7 +27,7 @@ def handle(app, environ, start_response):
     if path.startswith("/moto-api") or path == "/favicon.ico":
         return app(environ, start_response)
     service, operation, protocol = _wire.classify(environ)
-    delay, rule = _faults.decide(service, operation)
+    delay, rule = _faults.decide(service, operation, path)
     if delay > 0:
         time.sleep(delay)
     if rule is not None:

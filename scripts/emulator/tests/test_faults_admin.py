@@ -83,6 +83,35 @@ def test_latency_is_added_per_call(client, admin):
     assert slow >= 0.3 and slow - base >= 0.25
 
 
+def test_path_limits_a_rule_to_one_resource(client, admin, unique):
+    """A rule with ``path`` answers only the request for that URL path: here DescribeBackupVault
+    of one vault answers 403 AccessDeniedException (what AWS is seen to answer for a vault that
+    does not exist, aws/aws-sdk-js#2625), while another vault's describe and every other
+    operation on the faulted vault go to moto."""
+    backup = client("backup")
+    faulted, other = unique("fpath"), unique("fpath")
+    for name in (faulted, other):
+        backup.create_backup_vault(BackupVaultName=name)
+    admin.ok("POST", "/faults", {"rules": [
+        {"service": "backup", "operation": "DescribeBackupVault", "fault": "error",
+         "status": 403, "code": "AccessDeniedException",
+         "message": "Insufficient privileges to perform this action.",
+         "path": "/backup-vaults/" + faulted}]})
+    with pytest.raises(ClientError) as e:
+        backup.describe_backup_vault(BackupVaultName=faulted)
+    assert error_of(e)[:2] == ("AccessDeniedException", 403)
+    assert backup.describe_backup_vault(BackupVaultName=other)["BackupVaultName"] == other
+    names = [v["BackupVaultName"] for v in backup.list_backup_vaults()["BackupVaultList"]]
+    assert faulted in names
+    # A name that only starts like the faulted one is another path.
+    with pytest.raises(ClientError) as e:
+        backup.describe_backup_vault(BackupVaultName=faulted + "x")
+    assert error_of(e)[0] == "ResourceNotFoundException"
+    status, value = admin.call("POST", "/faults", {"rules": [
+        {"fault": "error", "path": "backup-vaults/x"}]})
+    assert status == 400 and "path" in value["error"]
+
+
 def test_fault_config_is_validated(admin):
     for bad in ({"rules": [{"fault": "explode"}]}, {"rules": [{"fault": "throttle",
                                                                "rate": 2}]},

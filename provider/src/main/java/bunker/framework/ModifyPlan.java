@@ -20,12 +20,13 @@ public final class ModifyPlan {
   private final Diagnostics diagnostics;
 
   ModifyPlan(CtyValue prior, CtyValue config, CtyValue proposed, CtyValue planned,
-      byte[] privateState, Diagnostics diagnostics) {
+      byte[] privateState, List<AttributePath> replacing, Diagnostics diagnostics) {
     this.prior = prior;
     this.config = config;
     this.proposed = proposed;
     this.planned = planned;
     this.privateState = privateState;
+    this.requiresReplace.addAll(replacing);
     this.diagnostics = diagnostics;
   }
 
@@ -64,6 +65,10 @@ public final class ModifyPlan {
     requiresReplace.add(path);
   }
 
+  /**
+   * The paths whose change forces replacement: those the attributes' plan modifiers found
+   * changed, then those marked with {@link #requireReplace}. Empty when nothing is replaced.
+   */
   public List<AttributePath> requiresReplace() {
     return List.copyOf(requiresReplace);
   }

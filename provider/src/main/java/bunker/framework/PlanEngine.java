@@ -37,11 +37,11 @@ final class PlanEngine {
       }
       return resp.plan();
     });
-    ModifyPlan mp = new ModifyPlan(prior, config, proposed, planned, priorPrivate, diags);
+    ModifyPlan mp = new ModifyPlan(prior, config, proposed, planned, priorPrivate, replace,
+        diags);
     resource.modifyPlan(mp);
-    replace.addAll(mp.requiresReplace());
     return new FrameworkServer.PlanResult(mp.planned(),
-        List.copyOf(new LinkedHashSet<>(replace)), mp.privateState(), diags.all());
+        List.copyOf(new LinkedHashSet<>(mp.requiresReplace())), mp.privateState(), diags.all());
   }
 
   private static CtyValue applyDefault(Attribute a, AttributePath path, CtyValue config,

@@ -167,6 +167,30 @@ public final class Emulator {
     admin("DELETE", "/faults", null);
   }
 
+  /**
+   * Makes DescribeBackupVault of {@code vault} (any account) answer 403 AccessDeniedException,
+   * as AWS is seen to answer it for a vault that does not exist, even to a caller allowed to
+   * describe it (terraform-provider-aws#11840, after a vault was removed by hand;
+   * aws/aws-sdk-js#2625, "Insufficient privileges to perform this action."; the aws provider's
+   * findVault reads AccessDeniedException as not found). No AWS page documents this answer, so
+   * the emulator's own stays ResourceNotFoundException and tests inject it: one fault rule,
+   * limited to the vault's path, replacing every other rule. Zeroes the counters, so
+   * {@link #describeVaultFaults} counts from here. Clear it with {@link #clearFaults}.
+   */
+  public static void describeVaultAnswersAccessDenied(String vault) {
+    faults(Json.write(Map.of("rules", java.util.List.of(Map.of("service", "backup",
+        "operation", "DescribeBackupVault", "fault", "error", "status", 403,
+        "code", "AccessDeniedException",
+        "message", "Insufficient privileges to perform this action.",
+        "path", "/backup-vaults/" + vault)))));
+    resetStats();
+  }
+
+  /** DescribeBackupVault calls answered with an injected error since the counters were zeroed. */
+  public static long describeVaultFaults() {
+    return stats().faults().getOrDefault("backup.DescribeBackupVault.error", 0L);
+  }
+
   /** Zeroes the call and fault counters. */
   public static void resetStats() {
     admin("DELETE", "/stats", null);

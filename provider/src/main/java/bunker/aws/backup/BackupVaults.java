@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.backup.model.VaultType;
  */
 public record BackupVaults(BackupClient backup, Waiters waiters) {
   private static final String NOT_FOUND = "ResourceNotFoundException";
+  private static final String ACCESS_DENIED = "AccessDeniedException";
 
   public BackupVaults(BackupClient backup) {
     this(backup, Waiters.system());
@@ -60,10 +61,34 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
   /**
    * DescribeBackupVault of any vault type (the caller checks {@code vaultType()}); empty when
    * the vault does not exist.
+   *
+   * <p>AWS answers DescribeBackupVault of a vault that does not exist with
+   * AccessDeniedException, even to a caller allowed to describe it (terraform-provider-aws
+   * #11840, aws/aws-sdk-js#2625), while a vault access policy that denies the call answers the
+   * same. On AccessDeniedException the vault listings decide: a vault they do not list is gone;
+   * a listed one is denied, and the error is thrown (so is the Describe error, with the listing's
+   * error attached, when the listing fails too).
    */
   public Optional<DescribeBackupVaultResponse> findByName(String name) {
-    return AwsErrors.emptyOn(() -> backup.describeBackupVault(r -> r.backupVaultName(name)),
-        NOT_FOUND);
+    try {
+      return AwsErrors.emptyOn(() -> backup.describeBackupVault(r -> r.backupVaultName(name)),
+          NOT_FOUND);
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, ACCESS_DENIED)) {
+        throw e;
+      }
+      boolean listed;
+      try {
+        listed = listAllTypes().stream().anyMatch(v -> name.equals(v.backupVaultName()));
+      } catch (RuntimeException listing) {
+        e.addSuppressed(listing);
+        throw e;
+      }
+      if (listed) {
+        throw e;
+      }
+      return Optional.empty();
+    }
   }
 
   /** Like {@link #findByName} but only a standard vault; another type counts as not found. */
@@ -192,7 +217,7 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
   /**
    * Not found, as Backup reports it. The aws provider also reads AccessDeniedException as gone;
    * we do not, because a deny-delete access policy answers the same way and must not pass for a
-   * successful delete.
+   * successful delete ({@link #findByName} tells the two apart by listing).
    */
   static boolean isGone(Throwable e) {
     return AwsErrors.hasCode(e, NOT_FOUND);

@@ -22,8 +22,8 @@ import java.util.Map;
  * Data source {@code backup_source_key_policy}: renders the KMS key policy a workload's own
  * customer managed key needs so its backups can be copied to the central account
  * ({@link SourceKeyPolicy}). Pure rendering, except that an unset {@code account_id} is the
- * caller's account (STS). Terraform calls {@link #read} during plan once the configuration is
- * known.
+ * caller's account (STS) and an unset {@code partition} the provider region's. Terraform calls
+ * {@link #read} during plan once the configuration is known.
  */
 public final class SourceKeyPolicyDataSource extends ConfiguredType implements DataSource {
   static final Schema SCHEMA = Schema.of(Block.builder()
@@ -52,7 +52,8 @@ public final class SourceKeyPolicyDataSource extends ConfiguredType implements D
               + "member_account_resource_name_prefix, else \""
               + DeploymentSpec.DEFAULT_MEMBER_PREFIX + "\", as the deployments use."))
       .attribute(Attribute.string("partition").optional()
-          .description("AWS partition of the ARNs; default \"aws\".")
+          .description("AWS partition of the ARNs; default: the partition of the provider's "
+              + "region (\"aws-cn\" for cn-*, \"aws-us-gov\" for us-gov-*, else \"aws\").")
           .validators(Validators.oneOf("aws", "aws-cn", "aws-us-gov")))
       .attribute(Attribute.stringList("principal_arns").computed()
           .description("The role ARNs the statements let use the key."))
@@ -106,9 +107,14 @@ public final class SourceKeyPolicyDataSource extends ConfiguredType implements D
           config.attr("deployment_name").asString()));
     }
     String partition = str(config.attr("partition"));
+    if (partition == null) {
+      partition = providerPartition(diags);
+      if (partition == null) {
+        return null;
+      }
+    }
     String central = config.attr("central_account_id").asString();
-    SourceKeyPolicy policy = new SourceKeyPolicy(partition == null ? "aws" : partition, account,
-        central, roles);
+    SourceKeyPolicy policy = new SourceKeyPolicy(partition, account, central, roles);
     Map<String, CtyValue> out = new LinkedHashMap<>(config.attributes());
     out.put("account_id", CtyValue.string(account));
     out.put("principal_arns", CtyValue.stringList(policy.principalArns()));
@@ -116,6 +122,23 @@ public final class SourceKeyPolicyDataSource extends ConfiguredType implements D
     out.put("json", CtyValue.string(policy.json()));
     out.put("id", CtyValue.string(account + ":" + central));
     return CtyValue.object((CtyType.ObjectType) config.type(), out);
+  }
+
+  /**
+   * The partition of the provider's region (no AWS call: the region comes from the provider
+   * block or the SDK's chain); null with an error on {@code partition} when there is none.
+   */
+  private String providerPartition(Diagnostics diags) {
+    if (!configured(diags)) {
+      return null;
+    }
+    try {
+      return aws().partition();
+    } catch (RuntimeException e) {
+      diags.addAttributeError(AttributePath.of("partition"), "finding the provider's partition",
+          AwsErrors.message(e) + "\nSet partition, or the provider's region.");
+      return null;
+    }
   }
 
   private static String str(CtyValue v) {

@@ -58,9 +58,8 @@ record OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup,
         backupIsManagement));
     checks.add(backupPolicyType());
     checks.add(resourcePolicy(backupAccount, backupIsManagement));
-    if (management) {
-      checks.add(crossAccountBackup());
-    }
+    checks.add(management ? crossAccountBackup()
+        : crossAccountBackupElsewhere(org.masterAccountId()));
     return checks;
   }
 
@@ -159,10 +158,29 @@ record OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup,
             + account + " do " + missing + ".", fix);
   }
 
+  private static final String CROSS_ACCOUNT_BACKUP = "cross_account_backup";
+  private static final String ENABLE_CROSS_ACCOUNT_BACKUP = "aws backup update-global-settings "
+      + "--global-settings isCrossAccountBackupEnabled=true";
+
+  /**
+   * From an account other than the management account the setting cannot be checked: it is the
+   * management account's (UpdateGlobalSettings "returns an error if the account is not an
+   * Organizations management account", AWS Backup API reference), and DescribeGlobalSettings
+   * describes the calling account's own settings. So it is a gap, never a pass, that says where
+   * to check it.
+   */
+  private PreflightCheck crossAccountBackupElsewhere(String managementAccount) {
+    return PreflightCheck.gap(CROSS_ACCOUNT_BACKUP, "Cross-account backup "
+        + "(isCrossAccountBackupEnabled) could not be checked from account " + callerAccount
+        + ": it is a setting of the management account (" + managementAccount + "). Run `aws "
+        + "backup describe-global-settings` there, or this preflight with its credentials; "
+        + "if it is not \"true\", copies to the central account fail.",
+        ENABLE_CROSS_ACCOUNT_BACKUP);
+  }
+
   private PreflightCheck crossAccountBackup() {
-    String name = "cross_account_backup";
-    String fix = "aws backup update-global-settings --global-settings "
-        + "isCrossAccountBackupEnabled=true";
+    String name = CROSS_ACCOUNT_BACKUP;
+    String fix = ENABLE_CROSS_ACCOUNT_BACKUP;
     try {
       Map<String, String> settings = backup.read();
       return "true".equalsIgnoreCase(settings.get("isCrossAccountBackupEnabled"))

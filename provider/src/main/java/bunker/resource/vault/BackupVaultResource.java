@@ -84,6 +84,35 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
     }
     plan.setPlanned(planned);
     VaultValidation.checkLockChange(prior, planned, now.get(), plan.diagnostics());
+    checkReplacement(prior, plan.requiresReplace(), plan.diagnostics());
+  }
+
+  /**
+   * Refuses at plan a replacement that can only fail: the vault it destroys holds recovery
+   * points and can never be emptied ({@link #cannotEmpty}), so the destroy would be refused at
+   * apply whatever force_destroy says. The error sits on the attribute that forces it.
+   */
+  private void checkReplacement(CtyValue prior, List<AttributePath> replacing,
+      Diagnostics diags) {
+    long points = prior.attr("recovery_points").longOr(0L);
+    if (replacing.isEmpty() || points == 0) {
+      return;
+    }
+    String why = cannotEmpty(BackupVaultSchema.LOGICALLY_AIR_GAPPED.equals(
+        prior.attr("vault_type").stringOr(null)),
+        VaultValidation.instant(prior.attr("lock_date")));
+    if (why == null) {
+      return;
+    }
+    String name = prior.attr("name").asString();
+    AttributePath path = replacing.get(0);
+    diags.addAttributeError(path, "Backup Vault (" + name + ") Cannot Be Replaced", "Changing "
+        + path + " replaces Backup Vault (" + name + "), which holds " + points
+        + " recovery point(s) and " + why + ": AWS keeps the points until their retention ends "
+        + "and refuses to delete the vault before, so the replacement would fail at apply, "
+        + "force_destroy or not. Put " + path + " back as it was (the state holds it); to "
+        + "leave the vault in AWS instead, remove it from the state (`terraform state rm`) and "
+        + "give the new vault another name.");
   }
 
   @Override
@@ -253,11 +282,9 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
    */
   private boolean mayEmpty(BackupVaultModel vault, int points, Diagnostics diags) {
     String name = vault.name();
-    Instant lockDate = vault.lockDate() == null ? null : Instant.parse(vault.lockDate());
-    if (vault.logicallyAirGapped() || (lockDate != null && !lockDate.isAfter(now.get()))) {
-      String why = vault.logicallyAirGapped()
-          ? "it is logically air-gapped, so always under a compliance-mode Vault Lock"
-          : "its compliance-mode Vault Lock became immutable on " + lockDate;
+    String why = cannotEmpty(vault.logicallyAirGapped(),
+        vault.lockDate() == null ? null : Instant.parse(vault.lockDate()));
+    if (why != null) {
       diags.addError("Backup Vault (" + name + ") Cannot Be Destroyed", "Backup Vault (" + name
           + ") holds " + points + " recovery point(s) and " + why + ": AWS keeps the points "
           + "until their retention ends and refuses to delete the vault before. Nothing was "
@@ -272,6 +299,21 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
       return false;
     }
     return true;
+  }
+
+  /**
+   * Why a vault holding recovery points can never be emptied, or null when it can: a logically
+   * air-gapped vault is always under a compliance-mode lock, and a compliance-mode lock past its
+   * lock date is immutable.
+   */
+  private String cannotEmpty(boolean logicallyAirGapped, Instant lockDate) {
+    if (logicallyAirGapped) {
+      return "it is logically air-gapped, so always under a compliance-mode Vault Lock";
+    }
+    if (lockDate != null && !lockDate.isAfter(now.get())) {
+      return "its compliance-mode Vault Lock became immutable on " + lockDate;
+    }
+    return null;
   }
 
   private StateResult refreshed(String name, BackupVaultModel plan, CtyValue planned,

@@ -111,6 +111,45 @@ class BackupDeploymentAccTest {
         .run();
   }
 
+  /**
+   * The intermediate vault deleted out of band while DescribeBackupVault answers
+   * AccessDeniedException for it, as AWS does for a missing vault
+   * ({@link Emulator#describeVaultAnswersAccessDenied}): the refresh reads it as gone (it is
+   * not listed) instead of failing, the plan shows the drift, and the apply re-creates it.
+   */
+  @Test
+  void intermediateVaultGone_describeAnswersAccessDenied_recreated() {
+    String name = shortName();
+    String vault = names(name).intermediateVault();
+    AtomicReference<String> key = new AtomicReference<>();
+    String config = example("quickstart", vars(name, list(org().ou("workloads/prod")), false));
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .config(config)
+          .check(state -> {
+            key.set(state.string(R, "kms_key_arn"));
+            BackupVaults vaults = new BackupVaults(org().central().backup());
+            vaults.deleteAccessPolicy(vault);
+            vaults.delete(vault);
+            Emulator.describeVaultAnswersAccessDenied(vault);
+          })
+          .expectNonEmptyPlan()
+          .command(List.of("plan", "-no-color", "-input=false"), out -> {
+            long faults = Emulator.describeVaultFaults();
+            Emulator.clearFaults();
+            assertTrue(faults > 0, "the AccessDenied answer was never given");
+            assertTrue(out.contains("intermediate_vault_arn"), out);
+          })
+          .config(config)
+          .check(state -> assertTrue(new BackupVaults(org().central().backup())
+              .findByName(vault).isPresent(), "vault not re-created"))
+          .run();
+    } finally {
+      Emulator.clearFaults();
+    }
+  }
+
   @Test
   void forceDestroy_withRecoveryPoints() {
     String name = shortName();

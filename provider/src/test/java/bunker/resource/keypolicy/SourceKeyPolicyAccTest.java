@@ -42,4 +42,32 @@ class SourceKeyPolicyAccTest {
         })
         .run();
   }
+
+  /**
+   * A provider in a China region renders the ARNs of the aws-cn partition, which the key's
+   * {@code aws:PrincipalArn} condition must name (IAM User Guide, "Identify AWS resources with
+   * Amazon Resource Names (ARNs)": {@code arn:partition:...}, aws-cn for the China Regions, each
+   * account scoped to one partition); an explicit partition still wins. No AWS call is made.
+   */
+  @Test
+  void partitionUnset_followsTheProvidersRegion() {
+    String provider = "provider \"backup\" {\n  endpoint_url = \"" + Emulator.url()
+        + "\"\n  region = \"cn-north-1\"\n}\n\n";
+    String data = "data \"backup_source_key_policy\" \"%s\" {\n"
+        + "  central_account_id = \"111111111111\"\n  account_id = \"222222222222\"\n"
+        + "  role_names = [\"r\"]\n%s}\n\n"
+        + "output \"%s\" {\n  value = data.backup_source_key_policy.%s.principal_arns\n}\n";
+    String hcl = provider + String.format(data, "cn", "", "cn", "cn")
+        + String.format(data, "set", "  partition = \"aws\"\n", "set", "set");
+    Acceptance.steps()
+        .config(hcl)
+        .check(state -> {
+          assertEquals(List.of("arn:aws-cn:iam::222222222222:role/r",
+              "arn:aws-cn:iam::111111111111:role/aws-service-role/backup.amazonaws.com/"
+                  + "AWSServiceRoleForBackup"), state.output("cn"));
+          assertEquals("arn:aws:iam::222222222222:role/r",
+              ((List<?>) state.output("set")).get(0));
+        })
+        .run();
+  }
 }

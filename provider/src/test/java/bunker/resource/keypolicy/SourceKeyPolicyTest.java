@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bunker.aws.AwsClients;
+import bunker.aws.AwsSettings;
 import bunker.cty.AttributePath;
 import bunker.cty.CtyValue;
 import bunker.framework.Diagnostic;
@@ -57,7 +59,8 @@ class SourceKeyPolicyTest {
     Diagnostics d = new Diagnostics();
     CtyValue out = ds.read(config(Map.of("central_account_id", CtyValue.string(CENTRAL),
         "account_id", CtyValue.string(WORKLOAD), "deployment_name", CtyValue.string("prod"),
-        "member_account_resource_name_prefix", CtyValue.string("mb-"))), d);
+        "member_account_resource_name_prefix", CtyValue.string("mb-"),
+        "partition", CtyValue.string("aws"))), d);
     assertTrue(d.isEmpty(), d.toString());
     assertEquals(CtyValue.stringList(List.of("arn:aws:iam::" + WORKLOAD
         + ":role/mb-prod-backup-service-role", "arn:aws:iam::" + CENTRAL
@@ -70,7 +73,7 @@ class SourceKeyPolicyTest {
   private static String roleOf(SourceKeyPolicyDataSource ds, Map<String, CtyValue> extra) {
     Map<String, CtyValue> values = new java.util.HashMap<>(Map.of(
         "central_account_id", CtyValue.string(CENTRAL), "account_id", CtyValue.string(WORKLOAD),
-        "deployment_name", CtyValue.string("prod")));
+        "deployment_name", CtyValue.string("prod"), "partition", CtyValue.string("aws")));
     values.putAll(extra);
     Diagnostics d = new Diagnostics();
     CtyValue out = ds.read(config(values), d);
@@ -92,6 +95,61 @@ class SourceKeyPolicyTest {
         roleOf(ds, Map.of()));
     assertEquals("arn:aws:iam::" + WORKLOAD + ":role/mb-prod-backup-service-role",
         roleOf(ds, Map.of("member_account_resource_name_prefix", CtyValue.string("mb-"))));
+  }
+
+  /** Clients for {@code region}: nothing is created, no AWS call is made. */
+  private static SourceKeyPolicyDataSource configuredIn(String region) {
+    SourceKeyPolicyDataSource ds = new SourceKeyPolicyDataSource();
+    ds.configure(new ProviderData(AwsClients.create(AwsSettings.defaults().withRegion(region)),
+        null, null), new Diagnostics());
+    return ds;
+  }
+
+  private static List<String> arnsOf(SourceKeyPolicyDataSource ds, Map<String, CtyValue> extra,
+      Diagnostics d) {
+    Map<String, CtyValue> values = new java.util.HashMap<>(Map.of(
+        "central_account_id", CtyValue.string(CENTRAL), "account_id", CtyValue.string(WORKLOAD),
+        "role_names", CtyValue.stringList(List.of("r"))));
+    values.putAll(extra);
+    CtyValue out = ds.read(config(values), d);
+    return out == null ? null
+        : out.attr("principal_arns").elements().stream().map(CtyValue::asString).toList();
+  }
+
+  @Test
+  void read_partitionUnset_isTheProviderRegionsPartition() {
+    for (String[] c : new String[][] {{"cn-north-1", "aws-cn"},
+        {"us-gov-west-1", "aws-us-gov"}, {"eu-west-2", "aws"}}) {
+      Diagnostics d = new Diagnostics();
+      SourceKeyPolicyDataSource ds = configuredIn(c[0]);
+      assertEquals(List.of("arn:" + c[1] + ":iam::" + WORKLOAD + ":role/r", "arn:" + c[1]
+          + ":iam::" + CENTRAL + ":role/aws-service-role/backup.amazonaws.com/"
+          + "AWSServiceRoleForBackup"), arnsOf(ds, Map.of(), d), c[0]);
+      assertTrue(d.isEmpty(), d.toString());
+      CtyValue out = ds.read(config(Map.of("central_account_id", CtyValue.string(CENTRAL),
+          "account_id", CtyValue.string(WORKLOAD), "role_names",
+          CtyValue.stringList(List.of("r")))), d);
+      assertTrue(out.attr("json").asString().contains("\"arn:" + c[1] + ":iam::" + WORKLOAD
+          + ":root\""), out.attr("json").asString());
+    }
+  }
+
+  @Test
+  void read_partitionSet_winsOverTheProviders_andNeedsNoProvider() {
+    Diagnostics d = new Diagnostics();
+    assertEquals("arn:aws:iam::" + WORKLOAD + ":role/r", arnsOf(configuredIn("cn-north-1"),
+        Map.of("partition", CtyValue.string("aws")), d).get(0));
+    assertEquals("arn:aws-us-gov:iam::" + WORKLOAD + ":role/r", arnsOf(
+        new SourceKeyPolicyDataSource(), Map.of("partition", CtyValue.string("aws-us-gov")), d)
+        .get(0));
+    assertTrue(d.isEmpty(), d.toString());
+  }
+
+  @Test
+  void read_partitionUnsetAndNoProvider_errors() {
+    Diagnostics d = new Diagnostics();
+    assertNull(arnsOf(new SourceKeyPolicyDataSource(), Map.of(), d));
+    assertTrue(d.hasErrors(), d.toString());
   }
 
   @Test

@@ -32,8 +32,13 @@ class OrganizationPreflightAccTest {
       "cross_account_backup");
 
   private static String config(String backupAccount, boolean failOnGap) {
+    return config(backupAccount, failOnGap, "");
+  }
+
+  /** {@code providerExtra}: more of the provider block (an assume_role block, say). */
+  private static String config(String backupAccount, boolean failOnGap, String providerExtra) {
     return "provider \"backup\" {\n  endpoint_url = \"" + Emulator.url() + "\"\n  region = \""
-        + Emulator.REGION + "\"\n}\n\n"
+        + Emulator.REGION + "\"\n" + providerExtra + "}\n\n"
         + "data \"backup_organization_preflight\" \"p\" {\n  backup_account_id = \""
         + backupAccount + "\"\n  fail_on_gap = " + failOnGap + "\n}\n\n"
         + "output \"checks\" {\n  value = data.backup_organization_preflight.p.checks\n}\n"
@@ -88,6 +93,45 @@ class OrganizationPreflightAccTest {
         .check(state -> {
           assertEquals(Set.of(), failing(state.output("checks")));
           assertEquals(Boolean.TRUE, state.output("ready"));
+        })
+        .run();
+  }
+
+  /**
+   * From the backup account (a delegated administrator, not the management account) the
+   * cross-account backup setting cannot be checked: it is the management account's (AWS Backup
+   * API reference, UpdateGlobalSettings: "Returns an error if the account is not an
+   * Organizations management account"), and DescribeGlobalSettings describes the calling
+   * account's own settings. The check is a gap that says so and names the command to run from
+   * the management account, so the preflight is not ready, even though the management account
+   * has turned the setting on.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void seededOrganization_fromTheBackupAccount_crossAccountBackupIsAGapNamingTheManagement() {
+    Emulator.reset();
+    var org = Emulator.seedOrganisation();
+    String backupAccount = org.backupAccount();
+    AwsClients aws = Emulator.clients();
+    aws.backup().updateGlobalSettings(r -> r.globalSettings(
+        Map.of("isCrossAccountBackupEnabled", "true")));
+    String management = aws.accountId();
+    String assume = "  assume_role {\n    role_arn = \"" + org.centralRoleArn() + "\"\n  }\n";
+    Acceptance.steps()
+        .config(config(backupAccount, true, assume))
+        .expectError("Organization Preflight: cross_account_backup")
+        .config(config(backupAccount, false, assume))
+        .check(state -> {
+          assertEquals(Set.of("cross_account_backup"), failing(state.output("checks")));
+          assertEquals(Boolean.FALSE, state.output("ready"));
+          Map<String, Object> check = ((List<Map<String, Object>>) state.output("checks"))
+              .stream().filter(c -> "cross_account_backup".equals(c.get("name")))
+              .findFirst().orElseThrow();
+          String detail = (String) check.get("detail");
+          assertTrue(detail.contains("could not be checked from account " + backupAccount),
+              detail);
+          assertTrue(detail.contains("management account (" + management + ")"), detail);
+          assertTrue(detail.contains("aws backup describe-global-settings"), detail);
         })
         .run();
   }

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bunker.acc.Acceptance;
 import bunker.acc.TfState;
 import bunker.aws.Emulator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 
@@ -123,6 +125,11 @@ class BackupVaultAccTest {
         .run();
   }
 
+  @AfterEach
+  void clearFaults() {
+    Emulator.clearFaults();
+  }
+
   @Test
   void disappears() {
     String name = Emulator.uniqueName("bunker-test");
@@ -130,6 +137,26 @@ class BackupVaultAccTest {
         .check(state -> VaultAcc.vaults().delete(name))
         .expectNonEmptyPlan()
         .run();
+  }
+
+  /**
+   * Deleted outside Terraform, and DescribeBackupVault then answers AccessDeniedException as
+   * AWS does for a missing vault (see {@link Emulator#describeVaultAnswersAccessDenied}): the
+   * plan re-creates it instead of failing, because ListBackupVaults no longer lists it.
+   */
+  @Test
+  void disappears_describeAnswersAccessDenied_planRecreates() {
+    String name = Emulator.uniqueName("bunker-test");
+    plainVault(name)
+        .check(state -> {
+          VaultAcc.vaults().delete(name);
+          Emulator.describeVaultAnswersAccessDenied(name);
+        })
+        .expectNonEmptyPlan()
+        .command(List.of("plan", "-no-color", "-input=false"), out -> assertTrue(
+            out.contains("backup_vault.v will be created"), "no re-creation planned:\n" + out))
+        .run();
+    assertTrue(Emulator.describeVaultFaults() > 0, "the AccessDenied answer was never given");
   }
 
   @Test
@@ -166,5 +193,19 @@ class BackupVaultAccTest {
         .importStep(V).importId("bunker-test-missing")
         .expectError("There is no Backup Vault named \"bunker-test-missing\"")
         .run();
+  }
+
+  /** As above when DescribeBackupVault answers AccessDenied for the missing name, as on AWS. */
+  @Test
+  void import_missingName_describeAnswersAccessDenied_clearError() {
+    String name = Emulator.uniqueName("bunker-test");
+    String missing = Emulator.uniqueName("bunker-test-missing");
+    plainVault(name)
+        .check(state -> Emulator.describeVaultAnswersAccessDenied(missing))
+        .importStep(V).importId(missing)
+        .expectError("Cannot Import Backup Vault.*There is no Backup Vault named \"" + missing
+            + "\"")
+        .run();
+    assertTrue(Emulator.describeVaultFaults() > 0, "the AccessDenied answer was never given");
   }
 }

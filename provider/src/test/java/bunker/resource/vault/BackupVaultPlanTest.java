@@ -148,6 +148,68 @@ class BackupVaultPlanTest {
     assertTrue(r.planned().attr("lock").isNull());
   }
 
+  /** The errors of {@code r} on {@code path} whose detail contains {@code text}. */
+  private static long errorsAt(FrameworkServer.PlanResult r, String path, String text) {
+    return r.diagnostics().stream().filter(d -> d.isError()
+        && d.path().equals(AttributePath.of(path)) && d.detail().contains(text)).count();
+  }
+
+  private static CtyValue lagState(long points) {
+    return state("vault_type", BackupVaultSchema.LOGICALLY_AIR_GAPPED,
+        "kms_key_arn", CtyValue.nullOf(CtyType.STRING),
+        "min_retention_days", 7L, "max_retention_days", 30L,
+        "locked", true, "lock_date", "2026-01-01T00:00:00Z", "recovery_points", points);
+  }
+
+  @Test
+  void plan_replaceAirGappedWithPoints_refusedAtTheReplacingAttribute() {
+    FrameworkServer.PlanResult r = plan(lagState(4L), vault("name", "v1", "vault_type",
+        BackupVaultSchema.LOGICALLY_AIR_GAPPED, "min_retention_days", 7L,
+        "max_retention_days", 60L, "force_destroy", true));
+    assertEquals(1, errorsAt(r, "max_retention_days", "holds 4 recovery point(s)"),
+        r.diagnostics().toString());
+    assertEquals(1, errorsAt(r, "max_retention_days", "logically air-gapped"),
+        r.diagnostics().toString());
+  }
+
+  @Test
+  void plan_replaceImmutablyLockedWithPoints_refusedAtName_evenWithForceDestroy() {
+    CtyValue prior = state("lock", lock(1L, 30L, 3L), "locked", true,
+        "lock_date", "2026-11-20T12:00:00Z", "recovery_points", 2L, "force_destroy", true);
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v2", "lock", lock(1L, 30L, 3L),
+        "force_destroy", true));
+    assertEquals(1, errorsAt(r, "name", "became immutable on 2026-11-20T12:00:00Z"),
+        r.diagnostics().toString());
+  }
+
+  @Test
+  void plan_replaceThatCanSucceed_noError() {
+    // Empty air-gapped vault; lock not yet immutable; an ordinary vault with points (force_destroy
+    // or its own "Is Not Empty" refusal decides at apply).
+    FrameworkServer.PlanResult empty = plan(lagState(0L), vault("name", "v2", "vault_type",
+        BackupVaultSchema.LOGICALLY_AIR_GAPPED, "min_retention_days", 7L,
+        "max_retention_days", 30L));
+    CtyValue graceLeft = state("lock", lock(1L, 30L, 3L), "locked", true,
+        "lock_date", "2026-11-24T12:00:00Z", "recovery_points", 2L);
+    FrameworkServer.PlanResult inGrace = plan(graceLeft, vault("name", "v2",
+        "lock", lock(1L, 30L, 3L)));
+    FrameworkServer.PlanResult plain = plan(state("recovery_points", 9L), vault("name", "v2"));
+    for (FrameworkServer.PlanResult r : List.of(empty, inGrace, plain)) {
+      assertTrue(r.requiresReplace().contains(AttributePath.of("name")));
+      assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()),
+          r.diagnostics().toString());
+    }
+  }
+
+  @Test
+  void plan_inPlaceChangeOfAirGappedWithPoints_noError() {
+    FrameworkServer.PlanResult r = plan(lagState(4L), vault("name", "v1", "vault_type",
+        BackupVaultSchema.LOGICALLY_AIR_GAPPED, "min_retention_days", 7L,
+        "max_retention_days", 30L, "force_destroy", true));
+    assertEquals(List.of(), r.requiresReplace());
+    assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()), r.diagnostics().toString());
+  }
+
   /**
    * A vault under a compliance-mode lock (1 to 30 days, 3 days' grace) that becomes immutable
    * at {@code lockDate}.
