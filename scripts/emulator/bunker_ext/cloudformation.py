@@ -60,7 +60,8 @@ docs/guides/local-emulator.md lists what is moto and what is ours):
   * Activate / Deactivate by any account but a management account with all features, and
     Describe by a member account without CallAs DELEGATED_ADMIN: InvalidOperationException
     (400, the error the API reference lists; the wording of its message is ours). Describe with
-    CallAs DELEGATED_ADMIN from an account that is not registered: the ValidationError below.
+    CallAs DELEGATED_ADMIN from an account that is not registered: CallAs's ValidationError
+    above. Describe by the management account of a consolidated-billing organisation: DISABLED.
   * DescribeOrganizationsAccess is ENABLED while the organisation was activated through
     CloudFormation and Organizations still lists the StackSets trusted service; DISABLED
     otherwise, notably after trusted access was enabled through Organizations alone (our
@@ -292,13 +293,13 @@ class InvalidOperationException(CloudFormationError):
     code = "InvalidOperationException"
 
 
-def _managed_org(account, partition):
-    """The organisation (Organizations backend) whose management account is ``account`` and
-    that has all features, or None."""
+def _managed_org(account, partition, all_features):
+    """The organisation (Organizations backend) whose management account is ``account`` (and
+    that has all features, when asked), or None."""
     own = organizations_backends[account][partition]
     if own.org is None or own.org.master_account_id != account:
         return None
-    return own if own.org.feature_set == "ALL" else None
+    return own if own.org.feature_set == "ALL" or not all_features else None
 
 
 def access_status(org):
@@ -309,12 +310,13 @@ def access_status(org):
 
 
 def _management_only(response, verb):
-    org = _managed_org(response.current_account, response.partition)
+    all_features = verb != "describe"
+    org = _managed_org(response.current_account, response.partition, all_features)
     if org is None:
         raise InvalidOperationException(
             f"The specified operation isn't valid: only the management account of an "
-            f"organization with all features enabled can {verb} trusted access with AWS "
-            f"Organizations.")
+            f"organization{' with all features enabled' if all_features else ''} can {verb} "
+            f"trusted access with AWS Organizations.")
     return org
 
 

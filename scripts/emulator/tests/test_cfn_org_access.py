@@ -141,10 +141,11 @@ def test_only_the_management_account_activates(bare_org, as_account):
             assert refused(call)[::2] == ("InvalidOperationException", 400)
     assert bare_org["cfn"].describe_organizations_access()["Status"] == "DISABLED"
 
-    mgmt = fresh_account_id()  # consolidated billing only
+    mgmt = fresh_account_id()  # consolidated billing only: cannot activate, reads DISABLED
     as_account("organizations", mgmt).create_organization(FeatureSet="CONSOLIDATED_BILLING")
-    assert refused(as_account("cloudformation", mgmt).activate_organizations_access)[::2] == (
-        "InvalidOperationException", 400)
+    cfn = as_account("cloudformation", mgmt)
+    assert refused(cfn.activate_organizations_access)[::2] == ("InvalidOperationException", 400)
+    assert cfn.describe_organizations_access()["Status"] == "DISABLED"
 
 
 def test_describe_callers(bare_org, as_account):
