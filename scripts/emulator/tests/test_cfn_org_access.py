@@ -1,5 +1,5 @@
-"""CloudFormation trusted access with Organizations: Activate/Deactivate/DescribeOrganizationsAccess,
-and service-managed StackSets refused until it is activated.
+"""CloudFormation trusted access with Organizations (Activate, Deactivate and
+DescribeOrganizationsAccess), and service-managed StackSets refused until it is activated.
 
 Pages: CloudFormation User Guide, "Activate trusted access for StackSets with AWS Organizations"
 (stacksets-orgs-activate-trusted-access); AWS Organizations User Guide, "AWS CloudFormation
