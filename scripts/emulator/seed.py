@@ -6,9 +6,12 @@ BUNKER_EMULATOR_URL, else http://127.0.0.1:${BUNKER_EMULATOR_PORT:-4566}.
 The organisation (all features) belongs to moto's default account, which acts as management
 account. It holds OUs workloads, workloads/prod and workloads/dev, two member accounts in prod,
 one in dev, and a backup account directly under the root. The backup account is delegated
-administrator for AWS Backup and CloudFormation StackSets; trusted access is on for Backup,
-StackSets and RAM; the BACKUP_POLICY type is enabled on the root; the organisation's resource
-policy lets the backup account read the organisation and manage backup policies.
+administrator for AWS Backup and CloudFormation StackSets; trusted access is on for Backup and
+RAM, and activated for StackSets through CloudFormation (ActivateOrganizationsAccess, as
+docs/guides/prerequisites.md tells users: enabling the StackSets service principal in
+Organizations alone leaves service-managed StackSets refused); the BACKUP_POLICY type is
+enabled on the root; the organisation's resource policy lets the backup account read the
+organisation and manage backup policies.
 
 Every member account also gets ``BunkerMemberDeploymentRole``, trusting the backup account, with
 AWS's AdministratorAccess: what ``member_deployment_mode = "assume_role"`` assumes when the
@@ -32,12 +35,12 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-SERVICE_PRINCIPALS = [
+STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com"
+SERVICE_PRINCIPALS = [  # trusted access enabled through Organizations
     "backup.amazonaws.com",
-    "member.org.stacksets.cloudformation.amazonaws.com",
     "ram.amazonaws.com",
 ]
-DELEGATED_SERVICES = SERVICE_PRINCIPALS[:2]
+DELEGATED_SERVICES = ["backup.amazonaws.com", STACKSETS]
 ACCOUNTS = {  # account name -> OU path ("" = root)
     "backup": "",
     "prod-1": "workloads/prod",
@@ -162,6 +165,11 @@ def seed():
     for sp in SERVICE_PRINCIPALS:
         if sp not in enabled:
             orgs.enable_aws_service_access(ServicePrincipal=sp)
+    # StackSets: activated through CloudFormation, which also enables the trusted service in
+    # Organizations and makes the management account's service-linked role.
+    cfn = client("cloudformation")
+    if cfn.describe_organizations_access()["Status"] != "ENABLED":
+        cfn.activate_organizations_access()
 
     root = orgs.list_roots()["Roots"][0]
     if not any(t["Type"] == "BACKUP_POLICY" and t["Status"] == "ENABLED"

@@ -40,15 +40,55 @@ docs/guides/local-emulator.md lists what is moto and what is ours):
     runs AUTO_DEPLOYMENT_SECONDS (default 3; BUNKER_CFN_AUTO_DEPLOYMENT_SECONDS, or POST
     /bunker-api/cloudformation/auto-deployment {"seconds": N}) and until its stacks are done;
     another operation meanwhile is OperationInProgressException, as on AWS.
+- Trusted access with Organizations (moto 5.2.1 has none of the three operations; service-managed
+  StackSets worked in any organisation):
+  * ActivateOrganizationsAccess, DeactivateOrganizationsAccess, DescribeOrganizationsAccess
+    (CloudFormation API reference). Activation is what the CloudFormation User Guide's "Activate
+    trusted access for StackSets with AWS Organizations" (stacksets-orgs-activate-trusted-access)
+    requires before a service-managed StackSet: all features enabled, and only the management
+    account activates. Activating "allows CloudFormation to create a service-linked role in the
+    management account": AWSServiceRoleForCloudFormationStackSetsOrgAdmin (path
+    /aws-service-role/stacksets.cloudformation.amazonaws.com/, trusting that principal, with
+    CloudFormationStackSetsOrgAdminServiceRolePolicy when moto's catalogue is loaded; AWS
+    Organizations User Guide, "AWS CloudFormation StackSets and AWS Organizations"). As the
+    trusted service's own tool it also enables Organizations trusted access for
+    member.org.stacksets.cloudformation.amazonaws.com on the caller's behalf (Organizations User
+    Guide, "Using AWS Organizations with other AWS services": enabling through the trusted
+    service "allows the trusted service to enable trusted access in AWS Organizations on your
+    behalf"); deactivating disables it again and leaves the role (the guide: it may be deleted
+    only once trusted access is deactivated).
+  * Activate / Deactivate by any account but a management account with all features, and
+    Describe by a member account without CallAs DELEGATED_ADMIN: InvalidOperationException
+    (400, the error the API reference lists; the wording of its message is ours). Describe with
+    CallAs DELEGATED_ADMIN from an account that is not registered: CallAs's ValidationError
+    above. Describe by the management account of a consolidated-billing organisation: DISABLED.
+  * DescribeOrganizationsAccess is ENABLED while the organisation was activated through
+    CloudFormation and Organizations still lists the StackSets trusted service; DISABLED
+    otherwise, notably after trusted access was enabled through Organizations alone (our
+    reading of the Organizations guide's "We strongly recommend that you enable trusted access
+    by using the AWS CloudFormation Stacksets console ... to perform required setup tasks").
+    DISABLED_PERMANENTLY is never answered (AWS documents no way to reach it).
+  * While it is not ENABLED, CreateStackSet with PermissionModel SERVICE_MANAGED, and
+    UpdateStackSet, DeleteStackSet, Create/Update/DeleteStackInstances on a service-managed set,
+    answer 400 ValidationError "You must enable organizations access to operate a service
+    managed stack set", as AWS does (reported verbatim by users, e.g. GitHub
+    pepperize/cdk-organizations#1718; the Deactivate reference: without trusted access the
+    management account "does not have permissions to create and manage service-managed
+    StackSets"). Reads (Describe*/List*) keep answering.
 Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
 """
+import json
 import logging
 import os
 
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation import responses as cfn_responses
-from moto.cloudformation.exceptions import StackSetNotFoundException, ValidationError
+from moto.cloudformation.exceptions import (
+    CloudFormationError,
+    StackSetNotFoundException,
+    ValidationError,
+)
 from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult
 from moto.organizations import models as org_models
@@ -117,8 +157,6 @@ class BunkerBackupVault(CloudFormationModel):
                 _int(lock.get("ChangeableForDays")))
         if "AccessPolicy" in props:
             policy = props["AccessPolicy"]
-            import json
-
             text = policy if isinstance(policy, str) else json.dumps(policy)
             backend.put_backup_vault_access_policy(name, text)
         if "Notifications" in props:
@@ -239,6 +277,112 @@ def _call_as_check(response):
                                           f"administrator for CloudFormation StackSets.")
 
 
+# --- trusted access with Organizations ---------------------------------------------------------
+
+ORG_ADMIN_PRINCIPAL = "stacksets.cloudformation.amazonaws.com"
+ORG_ADMIN_ROLE = "AWSServiceRoleForCloudFormationStackSetsOrgAdmin"
+ORG_ADMIN_POLICY = ("arn:aws:iam::aws:policy/aws-service-role/"
+                    "CloudFormationStackSetsOrgAdminServiceRolePolicy")
+NOT_ACTIVATED = "You must enable organizations access to operate a service managed stack set"
+# The operations that create or manage a service-managed set (reads are not refused).
+MANAGING = ("create_stack_set", "update_stack_set", "delete_stack_set", "create_stack_instances",
+            "update_stack_instances", "delete_stack_instances")
+
+
+class InvalidOperationException(CloudFormationError):
+    code = "InvalidOperationException"
+
+
+def _managed_org(account, partition, all_features):
+    """The organisation (Organizations backend) whose management account is ``account`` (and
+    that has all features, when asked), or None."""
+    own = organizations_backends[account][partition]
+    if own.org is None or own.org.master_account_id != account:
+        return None
+    return own if own.org.feature_set == "ALL" or not all_features else None
+
+
+def access_status(org):
+    """DescribeOrganizationsAccess's Status for an organisation (Organizations backend)."""
+    activated = getattr(org, "bunker_stacksets_access", False)
+    trusted = any(s["ServicePrincipal"] == STACKSETS_PRINCIPAL for s in org.services)
+    return "ENABLED" if org.org is not None and activated and trusted else "DISABLED"
+
+
+def _management_only(response, verb):
+    all_features = verb != "describe"
+    org = _managed_org(response.current_account, response.partition, all_features)
+    if org is None:
+        raise InvalidOperationException(
+            f"The specified operation isn't valid: only the management account of an "
+            f"organization{' with all features enabled' if all_features else ''} can {verb} "
+            f"trusted access with AWS Organizations.")
+    return org
+
+
+def activate_organizations_access(response):
+    org = _management_only(response, "activate")
+    org.enable_aws_service_access(ServicePrincipal=STACKSETS_PRINCIPAL)
+    _org_admin_role(org.account_id, response.partition)
+    org.bunker_stacksets_access = True
+    return ActionResult({})
+
+
+def deactivate_organizations_access(response):
+    org = _management_only(response, "deactivate")
+    org.disable_aws_service_access(ServicePrincipal=STACKSETS_PRINCIPAL)
+    org.bunker_stacksets_access = False
+    return ActionResult({})
+
+
+def describe_organizations_access(response):
+    call_as = response._get_param("CallAs") or "SELF"
+    _call_as_check(response)  # DELEGATED_ADMIN: registered for StackSets, else ValidationError
+    if call_as == "SELF":
+        org = _management_only(response, "describe")
+    else:
+        org = _org_of(response.current_account, response.partition)
+    return ActionResult({"Status": access_status(org)})
+
+
+def _org_admin_role(account, partition):
+    """The management account's StackSets service-linked role, made once."""
+    from moto.iam.models import iam_backends
+
+    iam = iam_backends[account][partition]
+    if any(r.name == ORG_ADMIN_ROLE for r in iam.roles.values()):
+        return
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Action": ["sts:AssumeRole"], "Effect": "Allow",
+        "Principal": {"Service": [ORG_ADMIN_PRINCIPAL]}}]}
+    role = iam.create_role(ORG_ADMIN_ROLE, json.dumps(trust),
+                           f"/aws-service-role/{ORG_ADMIN_PRINCIPAL}/", permissions_boundary=None,
+                           description="Service Role for CloudFormation StackSets (Organization "
+                                       "Master Account)", tags=[], max_session_duration="3600",
+                           linked_service=ORG_ADMIN_PRINCIPAL)
+    if any(p.arn == ORG_ADMIN_POLICY for p in iam.managed_policies.values()):
+        iam.attach_role_policy(ORG_ADMIN_POLICY, role.name)
+
+
+def _access_check(response, operation):
+    """ValidationError NOT_ACTIVATED for an operation that creates or manages a service-managed
+    set while the caller's organisation has not activated trusted access."""
+    if operation not in MANAGING:
+        return
+    if operation == "create_stack_set":
+        service_managed = response._get_param("PermissionModel") == "SERVICE_MANAGED"
+    else:
+        name = response._get_param("StackSetName")
+        sets = response.cloudformation_backend.stacksets.values()
+        service_managed = any(s.permission_model == "SERVICE_MANAGED" and s.status != "DELETED"
+                              and name in (s.id, s.name) for s in sets)
+    if not service_managed:
+        return
+    org = _org_of(response.current_account, response.partition)
+    if access_status(org) != "ENABLED":
+        raise ValidationError(message=NOT_ACTIVATED)
+
+
 def _patch_responses():
     R = cfn_responses.CloudFormationResponse
     wrapped = ("create_stack_set", "create_stack_instances", "delete_stack_instances",
@@ -248,8 +392,9 @@ def _patch_responses():
     for name in wrapped:
         orig = getattr(R, name)
 
-        def method(self, _orig=orig, _batched=name == "create_stack_instances"):
+        def method(self, _orig=orig, _batched=name == "create_stack_instances", _name=name):
             _call_as_check(self)
+            _access_check(self, _name)
             if not _batched:
                 return _orig(self)
             _cfn_batches.set_preferences(self._get_params())
@@ -321,6 +466,7 @@ def _patch_responses():
 
     def delete_stack_instances(self):
         _call_as_check(self)
+        _access_check(self, "delete_stack_instances")
         _cfn_batches.set_preferences(self._get_params())
         try:
             return _delete_stack_instances(self)
@@ -355,6 +501,9 @@ def _patch_responses():
         return ActionResult({"OperationId": stackset.operations[-1]["OperationId"]})
 
     R.delete_stack_instances = delete_stack_instances
+    R.activate_organizations_access = activate_organizations_access
+    R.deactivate_organizations_access = deactivate_organizations_access
+    R.describe_organizations_access = describe_organizations_access
 
     B = cfn_models.CloudFormationBackend
     orig_delete_set = B.delete_stack_set

@@ -59,8 +59,9 @@ def org(as_account):
         return a
 
     backup = account("backup", root)
-    o.enable_aws_service_access(
-        ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+    # As a user does (CloudFormation User Guide, "Activate trusted access for StackSets with AWS
+    # Organizations"): activated through CloudFormation, which also enables the trusted service.
+    as_account("cloudformation", mgmt).activate_organizations_access()
     o.register_delegated_administrator(
         AccountId=backup, ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
     return {"orgs": o, "mgmt": mgmt, "root": root, "workloads": workloads, "prod": prod,

@@ -58,6 +58,12 @@ def test_seed_shape_and_idempotence(endpoint, aws):
         assert [a["Id"] for a in admins["DelegatedAdministrators"]] == [backup]
     root = orgs.list_roots()["Roots"][0]
     assert {"Type": "BACKUP_POLICY", "Status": "ENABLED"} in root["PolicyTypes"]
+    # StackSets trusted access activated through CloudFormation, as docs/guides/prerequisites.md
+    # says (CloudFormation User Guide, "Activate trusted access for StackSets with AWS
+    # Organizations"): enabling the principal in Organizations alone is not enough.
+    assert aws("cloudformation").describe_organizations_access()["Status"] == "ENABLED"
+    assert aws("cloudformation", backup).describe_organizations_access(
+        CallAs="DELEGATED_ADMIN")["Status"] == "ENABLED"
 
 
 def test_member_deployment_role_trusts_the_backup_account_only(endpoint, aws):

@@ -2,6 +2,7 @@ package bunker.resource.preflight;
 
 import bunker.aws.AwsErrors;
 import bunker.aws.backup.GlobalSettings;
+import bunker.aws.cloudformation.OrganizationsAccess;
 import bunker.aws.organizations.OrganizationSettings;
 import bunker.json.Json;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.services.cloudformation.model.CallAs;
 import software.amazon.awssdk.services.organizations.model.Organization;
 import software.amazon.awssdk.services.organizations.model.OrganizationFeatureSet;
 import software.amazon.awssdk.services.organizations.model.PolicyTypeStatus;
@@ -17,13 +19,23 @@ import software.amazon.awssdk.services.organizations.model.Root;
 
 /**
  * The organisation prerequisites of a Bunker deployment, checked one by one through the
- * Organizations and Backup APIs. A check that cannot be made (access denied, say) is a gap whose
- * detail says why. Used by {@code backup_organization_preflight}.
+ * Organizations, CloudFormation and Backup APIs. A check that cannot be made (access denied,
+ * say) is a gap whose detail says why. Used by {@code backup_organization_preflight}.
  */
 record OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup,
-    String callerAccount) {
+    OrganizationsAccess stackSets, String callerAccount) {
   static final String BACKUP = "backup.amazonaws.com";
   static final String STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com";
+  /**
+   * What activates StackSets' trusted access, in the management account. Enabling
+   * {@link #STACKSETS} through Organizations is not enough: "We strongly recommend that you
+   * enable trusted access by using the AWS CloudFormation Stacksets console" (AWS Organizations
+   * User Guide, "AWS CloudFormation StackSets and AWS Organizations"), and CreateStackSet with
+   * service-managed permissions answers "You must enable organizations access to operate a
+   * service managed stack set" until it is activated (CloudFormation User Guide, "Activate
+   * trusted access for StackSets with AWS Organizations").
+   */
+  static final String ACTIVATE_STACKSETS = "aws cloudformation activate-organizations-access";
   static final String RAM = "ram.amazonaws.com";
   /**
    * What the backup account must be allowed on backup policies (resource policy check): the
@@ -52,7 +64,7 @@ record OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup,
         : PreflightCheck.gap("all_features", "The organisation has only consolidated billing "
             + "features; backup policies need all features.",
             "aws organizations enable-all-features"));
-    checks.addAll(trustedAccess());
+    checks.addAll(trustedAccess(management));
     checks.add(delegated("delegated_admin_backup", BACKUP, backupAccount, backupIsManagement));
     checks.add(delegated("delegated_admin_stacksets", STACKSETS, backupAccount,
         backupIsManagement));
@@ -63,20 +75,47 @@ record OrganizationChecks(OrganizationSettings orgs, GlobalSettings backup,
     return checks;
   }
 
-  private List<PreflightCheck> trustedAccess() {
+  private List<PreflightCheck> trustedAccess(boolean management) {
+    PreflightCheck stackSetsAccess = stackSetsAccess(management);
     Set<String> enabled;
     try {
       enabled = orgs.trustedServicePrincipals();
     } catch (RuntimeException e) {
       String why = "Trusted access could not be read: " + AwsErrors.message(e);
       return List.of(PreflightCheck.gap("trusted_access_backup", why, enable(BACKUP)),
-          PreflightCheck.gap("trusted_access_stacksets", why, enable(STACKSETS)),
+          stackSetsAccess,
           PreflightCheck.gap("trusted_access_ram", why, "aws ram enable-sharing-with-aws-organization"));
     }
     return List.of(
         trusted("trusted_access_backup", BACKUP, enabled, enable(BACKUP)),
-        trusted("trusted_access_stacksets", STACKSETS, enabled, enable(STACKSETS)),
+        stackSetsAccess,
         trusted("trusted_access_ram", RAM, enabled, "aws ram enable-sharing-with-aws-organization"));
+  }
+
+  /**
+   * StackSets' trusted access as CloudFormation reports it (DescribeOrganizationsAccess: SELF
+   * in the management account, DELEGATED_ADMIN elsewhere); only ENABLED passes.
+   */
+  private PreflightCheck stackSetsAccess(boolean management) {
+    String name = "trusted_access_stacksets";
+    CallAs callAs = management ? CallAs.SELF : CallAs.DELEGATED_ADMIN;
+    String fix = ACTIVATE_STACKSETS;
+    String status;
+    try {
+      status = stackSets.status(callAs);
+    } catch (RuntimeException e) {
+      return PreflightCheck.gap(name, "CloudFormation's trusted access with AWS Organizations "
+          + "could not be read (DescribeOrganizationsAccess, CallAs " + callAs + "): "
+          + AwsErrors.message(e), fix);
+    }
+    return "ENABLED".equals(status)
+        ? PreflightCheck.pass(name, "Trusted access with AWS Organizations is activated for "
+            + "CloudFormation StackSets.")
+        : PreflightCheck.gap(name, "Trusted access with AWS Organizations is not activated for "
+            + "CloudFormation StackSets (DescribeOrganizationsAccess: " + status + "), so "
+            + "service-managed StackSets are refused. Enabling " + STACKSETS + " through "
+            + "Organizations is not enough: the management account activates it through "
+            + "CloudFormation.", fix);
   }
 
   private static PreflightCheck trusted(String name, String principal, Set<String> enabled,

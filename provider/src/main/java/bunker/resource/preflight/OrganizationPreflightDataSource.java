@@ -3,6 +3,7 @@ package bunker.resource.preflight;
 import bunker.aws.AwsClients;
 import bunker.aws.AwsErrors;
 import bunker.aws.backup.GlobalSettings;
+import bunker.aws.cloudformation.OrganizationsAccess;
 import bunker.aws.organizations.OrganizationSettings;
 import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
@@ -72,7 +73,7 @@ public final class OrganizationPreflightDataSource extends ConfiguredType implem
     String backupAccount = given.isNull() ? caller : given.asString();
     List<PreflightCheck> checks = new OrganizationChecks(
         new OrganizationSettings(aws.organizations()), new GlobalSettings(aws.backup()),
-        caller).run(backupAccount);
+        new OrganizationsAccess(aws.cloudFormation()), caller).run(backupAccount);
     boolean fail = !config.attr("fail_on_gap").isNull() && config.attr("fail_on_gap").asBoolean();
     for (PreflightCheck c : checks) {
       if (!c.ok()) {

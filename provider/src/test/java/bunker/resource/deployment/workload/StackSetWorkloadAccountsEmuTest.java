@@ -189,6 +189,40 @@ class StackSetWorkloadAccountsEmuTest {
     assertStackSetGone(name);
   }
 
+  /**
+   * An organisation whose StackSets trusted access was enabled through Organizations only (what
+   * the preflight's earlier fix left), not activated through CloudFormation: the set is refused
+   * with CloudFormation's own error, 400 ValidationError "You must enable organizations access to
+   * operate a service managed stack set" (CloudFormation User Guide, "Activate trusted access for
+   * StackSets with AWS Organizations"; the message as users report it, GitHub
+   * pepperize/cdk-organizations#1718). The apply fails with it; the partial state names no set,
+   * only the helper made before, which a delete removes. The test activates access again for
+   * the other tests.
+   */
+  @Test
+  void apply_trustedAccessNotActivated_failsWithCloudFormationsError() {
+    DeploymentSpec spec = emu.devSpec("na");
+    WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
+    WorkloadAccounts workload = withoutCustomResource(emu.central);
+    WorkloadException e;
+    emu.management.cloudFormation().deactivateOrganizationsAccess(r -> { });
+    try {
+      emu.management.organizations().enableAWSServiceAccess(r -> r.servicePrincipal(
+          "member.org.stacksets.cloudformation.amazonaws.com"));
+      e = assertThrows(WorkloadException.class,
+          () -> workload.apply(request, WorkloadState.empty(MemberMode.STACKSET)));
+    } finally {
+      emu.management.cloudFormation().activateOrganizationsAccess(r -> { });
+    }
+    assertTrue(e.getMessage().contains("You must enable organizations access to operate a "
+        + "service managed stack set"), e.getMessage());
+    assertEquals("", e.partialState().stackSetId(), e.partialState().toString());
+    assertStackSetGone(Names.of(spec).stackSet());
+    assertFalse(e.partialState().helperTopicArn().isEmpty(), "the helper made before is kept");
+    workload.delete(request, e.partialState());
+    assertTrue(new HelperDeployment(emu.central, HelperCode.locate()).find(spec).isEmpty());
+  }
+
   private static WorkloadAccounts withoutCustomResource(AwsClients central) {
     return new StackSetWorkloadAccounts(central, Waiters.system(),
         new HelperDeployment(central, HelperCode.locate()), r -> {
