@@ -74,6 +74,7 @@ public final class BackupProvider extends NamedType implements Provider {
             + "service.");
     for (String service : ENDPOINT_SERVICES) {
       endpoints.attribute(Attribute.string(service).optional()
+          .validators(Validators.httpUrl(true))
           .description("Endpoint URL for the " + service + " API."));
     }
     return Block.builder()
@@ -84,7 +85,7 @@ public final class BackupProvider extends NamedType implements Provider {
         .attribute(Attribute.string("profile").optional()
             .description("Named profile from the shared AWS config and credentials files."))
         .attribute(Attribute.string("endpoint_url").optional()
-            .validators(Validators.matches("https?://.+", "an http(s) URL"))
+            .validators(Validators.httpUrl(false))
             .description("One endpoint URL for every AWS service, e.g. an emulator at "
                 + "http://127.0.0.1:4566. Defaults to AWS_ENDPOINT_URL."))
         .attribute(Attribute.string("central_account_resource_name_prefix").optional()
