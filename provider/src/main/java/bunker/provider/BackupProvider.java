@@ -37,6 +37,13 @@ public final class BackupProvider extends NamedType implements Provider {
       List.of("backup", "cloudformation", "cloudwatchlogs", "eventbridge", "iam", "kms", "lambda",
           "organizations", "ram", "s3", "sfn", "sns", "ssm", "sts");
 
+  /**
+   * The shape of every AWS Region code (each partition's {@code regionRegex} in the SDKs'
+   * partitions.json is narrower), not a list: a list in the SDK would refuse Regions newer than
+   * it. {@code ""} is unset. hashicorp/aws checks the Region too.
+   */
+  private static final String REGION = "([a-z]{2,4}(-[a-z]+)+-[0-9]+)?";
+
   private static final Schema SCHEMA = Schema.of(schemaBlock());
 
   public BackupProvider() {
@@ -80,6 +87,7 @@ public final class BackupProvider extends NamedType implements Provider {
     return Block.builder()
         .description("Bunker builds an organisation-wide, immutable AWS Backup topology.")
         .attribute(Attribute.string("region").optional()
+            .validators(Validators.matches(REGION, "an AWS Region code such as eu-west-2"))
             .description("AWS region of the central (backup) account, e.g. eu-west-1. Defaults "
                 + "to AWS_REGION / the profile's region."))
         .attribute(Attribute.string("profile").optional()
