@@ -89,9 +89,10 @@ public final class BackupProvider extends NamedType implements Provider {
         .attribute(Attribute.string("region").optional()
             .validators(Validators.matches(REGION, "an AWS Region code such as eu-west-2"))
             .description("AWS region of the central (backup) account, e.g. eu-west-1. Defaults "
-                + "to AWS_REGION / the profile's region."))
+                + "to AWS_REGION / AWS_DEFAULT_REGION / the profile's region."))
         .attribute(Attribute.string("profile").optional()
-            .description("Named profile from the shared AWS config and credentials files."))
+            .description("Named profile from the shared AWS config and credentials files. "
+                + "Defaults to AWS_PROFILE / AWS_DEFAULT_PROFILE."))
         .attribute(Attribute.string("endpoint_url").optional()
             .validators(Validators.httpUrl(false))
             .description("One endpoint URL for every AWS service, e.g. an emulator at "
