@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -17,8 +18,11 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ClientEndpointProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.profiles.Profile;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.ServiceMetadataAdvancedOption;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
@@ -58,17 +62,18 @@ import software.amazon.awssdk.services.sts.auth.StsCredentialsProvider;
  *
  * <p>Endpoints: the settings' {@code endpoint_url}/{@code endpoints} override; otherwise the
  * SDK itself honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>}, so that is
- * not repeated here. Retries: standard (or adaptive) mode, throttling backed off by the SDK,
- * {@code max_retries + 1} attempts ({@link #DEFAULT_MAX_RETRIES} retries when unset).
+ * not repeated here. Retries: {@link #maxAttempts} attempts, in the mode the SDK's settings name
+ * ({@link #retryMode}), throttling backed off by the SDK.
  */
 public final class AwsClients implements AutoCloseable {
   /** Enough connections for the vault emptier's highest concurrency plus other calls. */
   private static final int MAX_CONNECTIONS = 64;
   /**
-   * Retries of a call when the provider block sets no {@code max_retries}. The SDK's own
-   * default (2 retries, 3 attempts) lost a deployment's apply to 20% throttling in the
-   * reliability tests: one of its ~150 calls is throttled three times in a row. hashicorp/aws
-   * uses 25; 10 keeps a persistently failing call from hanging for minutes.
+   * Retries of a call when neither the provider block's {@code max_retries} nor the SDK's
+   * settings ({@link #maxAttempts}) say. The SDK's own default (2 retries, 3 attempts) lost a
+   * deployment's apply to 20% throttling in the reliability tests: one of its ~150 calls is
+   * throttled three times in a row. hashicorp/aws uses 25; 10 keeps a persistently failing call
+   * from hanging for minutes.
    */
   public static final int DEFAULT_MAX_RETRIES = 10;
 
@@ -80,6 +85,7 @@ public final class AwsClients implements AutoCloseable {
   private final boolean ownsHttp;
   private final Lazy<AwsCredentialsProvider> credentials;
   private final Lazy<Region> region;
+  private final Lazy<Retries> retries;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   private final Lazy<BackupClient> backup;
@@ -105,11 +111,11 @@ public final class AwsClients implements AutoCloseable {
 
   /** As {@link #create(AwsSettings)}, reading environment variables from {@code env}. */
   static AwsClients create(AwsSettings settings, Function<String, String> env) {
-    return new AwsClients(settings, env, null, null, null);
+    return new AwsClients(settings, env, null, null, null, null);
   }
 
   private AwsClients(AwsSettings settings, Function<String, String> env,
-      Lazy<SdkHttpClient> sharedHttp, Lazy<Region> sharedRegion,
+      Lazy<SdkHttpClient> sharedHttp, Lazy<Region> sharedRegion, Lazy<Retries> sharedRetries,
       Supplier<AwsCredentialsProvider> credentialsOverride) {
     this.settings = settings;
     this.env = env;
@@ -117,6 +123,7 @@ public final class AwsClients implements AutoCloseable {
     this.ownsHttp = sharedHttp == null;
     this.http = ownsHttp ? new Lazy<>(this::newHttpClient) : sharedHttp;
     this.region = sharedRegion != null ? sharedRegion : new Lazy<>(this::resolveRegion);
+    this.retries = sharedRetries != null ? sharedRetries : new Lazy<>(this::resolveRetries);
     this.credentials = new Lazy<>(
         credentialsOverride != null ? credentialsOverride : this::resolveCredentials);
     this.backup = new Lazy<>(() -> build(BackupClient.builder(), "backup"));
@@ -266,9 +273,14 @@ public final class AwsClients implements AutoCloseable {
     return endpoint.build();
   }
 
-  /** Attempts per call: {@code max_retries} + 1 ({@link #DEFAULT_MAX_RETRIES} when unset). */
+  /**
+   * Attempts per call: {@code max_retries} + 1; unset, what the AWS SDKs' settings say
+   * ({@code aws.maxAttempts}, {@code AWS_MAX_ATTEMPTS}, then the profile's
+   * {@code max_attempts}, which hashicorp/aws reads too and the Java SDK does not); else
+   * {@link #DEFAULT_MAX_RETRIES} + 1.
+   */
   public int maxAttempts() {
-    return (settings.maxRetries() >= 0 ? settings.maxRetries() : DEFAULT_MAX_RETRIES) + 1;
+    return retries.get().maxAttempts();
   }
 
   /**
@@ -288,7 +300,7 @@ public final class AwsClients implements AutoCloseable {
             .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
             .build());
     return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), env, http,
-        region, assumed);
+        region, retries, assumed);
   }
 
   /**
@@ -335,14 +347,19 @@ public final class AwsClients implements AutoCloseable {
   }
 
   private ClientOverrideConfiguration overrides() {
-    RetryStrategy.Builder<?, ?> strategy = settings.retryMode().equals("adaptive")
-        ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
-        : AwsRetryStrategy.standardRetryStrategy().toBuilder();
+    RetryStrategy.Builder<?, ?> strategy = switch (retries.get().mode()) {
+      case LEGACY -> AwsRetryStrategy.legacyRetryStrategy().toBuilder();
+      // the SDK's ADAPTIVE is its older RetryPolicy, which takes no attempts; ADAPTIVE_V2 is
+      // the same client-side rate limiting as a RetryStrategy
+      case ADAPTIVE, ADAPTIVE_V2 -> AwsRetryStrategy.adaptiveRetryStrategy().toBuilder();
+      default -> AwsRetryStrategy.standardRetryStrategy().toBuilder();
+    };
     strategy.maxAttempts(maxAttempts());
     return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
         .addMetricPublisher(ThrottleSignal.PUBLISHER).applyMutation(this::useProfile).build();
   }
 
+  /** Standard mode whatever {@link #retryMode} says: its own back-off is the point of it. */
   private ClientOverrideConfiguration bulkOverrides() {
     StandardRetryStrategy.Builder strategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .throttlingBackoffStrategy(
@@ -401,6 +418,53 @@ public final class AwsClients implements AutoCloseable {
       throw SdkClientException.create("No AWS Region: the provider block's region, AWS_REGION "
           + "and AWS_DEFAULT_REGION are unset, and " + e.getMessage(), e);
     }
+  }
+
+  /** How calls are retried: {@link #maxAttempts} and {@link #retryMode}. */
+  private record Retries(int maxAttempts, RetryMode mode) {}
+
+  private Retries resolveRetries() {
+    ProfileFile files = ProfileFile.defaultProfileFile();
+    Optional<Profile> named = files.profile(profile.isEmpty() ? "default" : profile);
+    return new Retries(resolveMaxAttempts(named), retryMode(files));
+  }
+
+  private int resolveMaxAttempts(Optional<Profile> named) {
+    if (settings.maxRetries() >= 0) {
+      return settings.maxRetries() + 1;
+    }
+    String[][] sources = {
+        {"aws.maxAttempts", System.getProperty("aws.maxAttempts")},
+        {"AWS_MAX_ATTEMPTS", env.apply("AWS_MAX_ATTEMPTS")},
+        {"max_attempts of profile " + (profile.isEmpty() ? "default" : profile),
+            named.flatMap(p -> p.property("max_attempts")).orElse(null)}};
+    for (String[] source : sources) {
+      String v = source[1];
+      if (v != null && !v.isEmpty()) {
+        try {
+          int n = Integer.parseInt(v.trim());
+          if (n > 0) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // said below
+        }
+        throw new IllegalArgumentException(source[0] + " must be a whole number greater than 0, "
+            + "not \"" + v + "\"");
+      }
+    }
+    return DEFAULT_MAX_RETRIES + 1;
+  }
+
+  /**
+   * The retry mode, as the SDK resolves it ({@code aws.retryMode}, {@code AWS_RETRY_MODE}, the
+   * profile's {@code retry_mode}; its resolver reads the process environment itself), else
+   * standard (the SDK's own default, legacy, has no retry quota).
+   */
+  private RetryMode retryMode(ProfileFile files) {
+    return RetryMode.resolver().profileFile(() -> files)
+        .profileName(profile.isEmpty() ? null : profile)
+        .defaultRetryMode(RetryMode.STANDARD).resolve();
   }
 
   private static String firstSet(String... values) {

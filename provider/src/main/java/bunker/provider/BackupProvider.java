@@ -111,6 +111,7 @@ public final class BackupProvider extends NamedType implements Provider {
         .attribute(Attribute.number("max_retries").optional()
             .validators(Validators.intBetween(0, 100))
             .description("Maximum retries of a throttled or failed AWS call (default "
+                + "AWS_MAX_ATTEMPTS - 1, else the profile's max_attempts - 1, else "
                 + AwsClients.DEFAULT_MAX_RETRIES + ")."))
         .block(NestedBlock.single("assume_role", Block.builder()
             .description("Role to assume in the central account before any call.")

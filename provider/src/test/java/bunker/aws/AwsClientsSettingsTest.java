@@ -1,7 +1,10 @@
 package bunker.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,6 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.retries.AdaptiveRetryStrategy;
+import software.amazon.awssdk.retries.LegacyRetryStrategy;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * What the provider block leaves unset comes from the environment and the shared files as
@@ -36,7 +43,7 @@ class AwsClientsSettingsTest {
   @BeforeEach
   void sharedFiles() throws Exception {
     for (String v : List.of("AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BACKUP", "AWS_ENDPOINT_URL_S3")) {
+        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BACKUP", "AWS_ENDPOINT_URL_S3", "AWS_RETRY_MODE")) {
       assertNull(System.getenv(v), v + " is set in this environment; the SDK reads it before "
           + "the shared files this test checks: unset it to run the test");
     }
@@ -57,6 +64,10 @@ class AwsClientsSettingsTest {
         aws_access_key_id = AKIDFALLBACK
         aws_secret_access_key = fallback-secret
         endpoint_url = http://fallback.local:4566
+        [profile retrying]
+        region = eu-north-1
+        max_attempts = 6
+        retry_mode = adaptive
         """);
     System.setProperty("aws.configFile", config.toString());
     System.setProperty("aws.sharedCredentialsFile", dir.resolve("none").toString());
@@ -116,9 +127,67 @@ class AwsClientsSettingsTest {
     }
     // the provider block's profile wins over both
     try (AwsClients c = clients(new AwsSettings("", "main", AwsSettings.AssumeRole.NONE, "",
-        Map.of(), -1, "", Map.of()), Map.of("AWS_DEFAULT_PROFILE", "fallback"))) {
+        Map.of(), -1, Map.of()), Map.of("AWS_DEFAULT_PROFILE", "fallback"))) {
       assertEquals("AKIDMAIN", c.credentialsProvider().resolveCredentials().accessKeyId());
       assertEquals("ap-south-1", c.region().id());
+    }
+  }
+
+  /** The retry strategy a client of these settings uses; checks Buckets' attempts agree. */
+  private static RetryStrategy retries(AwsSettings settings, Map<String, String> env) {
+    try (AwsClients c = clients(settings, env)) {
+      RetryStrategy strategy = c.backup().serviceClientConfiguration().overrideConfiguration()
+          .retryStrategy().orElseThrow();
+      assertEquals(strategy.maxAttempts(), c.maxAttempts());
+      return strategy;
+    }
+  }
+
+  /**
+   * max_retries wins; unset, the attempts and the mode come from where the AWS SDKs take them
+   * (AWS SDKs and Tools reference guide, "Retry behavior": {@code aws.maxAttempts} /
+   * {@code AWS_MAX_ATTEMPTS} / the profile's {@code max_attempts}, {@code aws.retryMode} /
+   * {@code AWS_RETRY_MODE} / {@code retry_mode}), as hashicorp/aws takes them (its
+   * "AWS Configuration Reference": Max Retries and Retry Mode); only when nothing sets the
+   * attempts does the provider's own default of 10 retries apply, in standard mode.
+   */
+  @Test
+  void retries_maxRetries_elseTheSdksSettings_elseTenRetriesStandard() {
+    AwsSettings none = AwsSettings.defaults();
+    RetryStrategy plain = retries(none, Map.of());
+    assertInstanceOf(StandardRetryStrategy.class, plain);
+    assertEquals(AwsClients.DEFAULT_MAX_RETRIES + 1, plain.maxAttempts());
+    assertEquals(3, retries(none.withMaxRetries(2), Map.of()).maxAttempts());
+
+    assertEquals(5, retries(none, Map.of("AWS_MAX_ATTEMPTS", "5")).maxAttempts());
+    System.setProperty("aws.maxAttempts", "4");
+    assertEquals(4, retries(none, Map.of("AWS_MAX_ATTEMPTS", "5")).maxAttempts());
+    assertEquals(3, retries(none.withMaxRetries(2), Map.of()).maxAttempts());
+    System.setProperty("aws.retryMode", "adaptive");
+    RetryStrategy adaptive = retries(none, Map.of());
+    assertInstanceOf(AdaptiveRetryStrategy.class, adaptive);
+    assertEquals(4, adaptive.maxAttempts());
+    System.setProperty("aws.retryMode", "legacy");
+    assertInstanceOf(LegacyRetryStrategy.class, retries(none.withMaxRetries(0), Map.of()));
+    System.clearProperty("aws.retryMode");
+    System.clearProperty("aws.maxAttempts");
+
+    // the profile's, the profile coming from the environment as every other setting does
+    RetryStrategy profile = retries(none, Map.of("AWS_DEFAULT_PROFILE", "retrying"));
+    assertInstanceOf(AdaptiveRetryStrategy.class, profile);
+    assertEquals(6, profile.maxAttempts());
+    assertEquals(2, retries(none, Map.of("AWS_PROFILE", "retrying", "AWS_MAX_ATTEMPTS", "2"))
+        .maxAttempts());
+  }
+
+  @Test
+  void retries_aMaxAttemptsThatIsNoPositiveWholeNumber_isNamedWhereItCameFrom() {
+    for (String bad : List.of("0", "three", "-1")) {
+      System.setProperty("aws.maxAttempts", bad);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> retries(AwsSettings.defaults(), Map.of()));
+      assertTrue(e.getMessage().contains("aws.maxAttempts"), e.getMessage());
+      assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
     }
   }
 }
