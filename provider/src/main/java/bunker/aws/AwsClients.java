@@ -63,7 +63,8 @@ import software.amazon.awssdk.services.sts.auth.StsCredentialsProvider;
  * <p>Endpoints: the settings' {@code endpoint_url}/{@code endpoints} override; otherwise the
  * SDK itself honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>}, so that is
  * not repeated here. Retries: {@link #maxAttempts} attempts, in the mode the SDK's settings name
- * ({@link #retryMode}), throttling backed off by the SDK.
+ * ({@code aws.retryMode}, {@code AWS_RETRY_MODE}, the profile's {@code retry_mode}; standard
+ * when none does), throttling backed off by the SDK.
  */
 public final class AwsClients implements AutoCloseable {
   /** Enough connections for the vault emptier's highest concurrency plus other calls. */
@@ -79,7 +80,7 @@ public final class AwsClients implements AutoCloseable {
 
   private final AwsSettings settings;
   private final Function<String, String> env;
-  /** The shared files' profile these clients read ({@link #resolveProfile}); "" = default. */
+  /** The shared files' profile these clients read ({@code resolveProfile}); "" = default. */
   private final String profile;
   private final Lazy<SdkHttpClient> http;
   private final boolean ownsHttp;
@@ -151,7 +152,10 @@ public final class AwsClients implements AutoCloseable {
     return settings;
   }
 
-  /** The region every client uses ({@link #resolveRegion}). */
+  /**
+   * The region every client uses: the settings', else {@code aws.region}, {@code AWS_REGION},
+   * {@code AWS_DEFAULT_REGION}, the profile's {@code region}, the EC2 instance metadata's.
+   */
   public Region region() {
     return region.get();
   }
@@ -251,7 +255,7 @@ public final class AwsClients implements AutoCloseable {
    * Where S3 calls go, resolved by the SDK's own endpoint code with the same rules as every
    * client here: the settings' {@code endpoints}/{@code endpoint_url}; else
    * {@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL} (and their system properties) and the
-   * shared config file's {@code endpoint_url} (of the profile, {@link #resolveProfile});
+   * shared config file's {@code endpoint_url} (of the profile, as the other clients);
    * else S3's regional endpoint (then {@link ClientEndpointProvider#isEndpointOverridden} is
    * false). S3 has no SDK client here ({@code s3/Buckets} signs its few calls itself), so it
    * asks for the endpoint directly.
@@ -359,7 +363,7 @@ public final class AwsClients implements AutoCloseable {
         .addMetricPublisher(ThrottleSignal.PUBLISHER).applyMutation(this::useProfile).build();
   }
 
-  /** Standard mode whatever {@link #retryMode} says: its own back-off is the point of it. */
+  /** Standard mode whatever the retry mode: its own back-off is the point of this client. */
   private ClientOverrideConfiguration bulkOverrides() {
     StandardRetryStrategy.Builder strategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .throttlingBackoffStrategy(
@@ -371,7 +375,7 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * The profile ({@link #resolveProfile}) is the one every client reads from the shared files
+   * The profile ({@code resolveProfile}) is the one every client reads from the shared files
    * (its {@code endpoint_url} and {@code services} section too); without this, the SDK reads
    * AWS_PROFILE's profile for those.
    */
@@ -420,7 +424,7 @@ public final class AwsClients implements AutoCloseable {
     }
   }
 
-  /** How calls are retried: {@link #maxAttempts} and {@link #retryMode}. */
+  /** How calls are retried: {@link #maxAttempts}, and the mode ({@code retryMode}). */
   private record Retries(int maxAttempts, RetryMode mode) {}
 
   private Retries resolveRetries() {
@@ -459,7 +463,8 @@ public final class AwsClients implements AutoCloseable {
   /**
    * The retry mode, as the SDK resolves it ({@code aws.retryMode}, {@code AWS_RETRY_MODE}, the
    * profile's {@code retry_mode}; its resolver reads the process environment itself), else
-   * standard (the SDK's own default, legacy, has no retry quota).
+   * standard, the mode the AWS SDKs' reference guide recommends (the Java SDK's own default is
+   * legacy).
    */
   private RetryMode retryMode(ProfileFile files) {
     return RetryMode.resolver().profileFile(() -> files)

@@ -7,13 +7,15 @@ import java.util.Optional;
 /**
  * How to reach AWS: what the provider block says ({@code region}, {@code profile},
  * {@code assume_role}, {@code endpoint_url}, {@code endpoints}, {@code max_retries},
- * {@code default_tags}). Empty strings and empty maps mean "not set": the AWS SDK's default
- * chains (environment, profile, instance metadata) fill the rest, including the standard
+ * {@code default_tags}). Empty strings and empty maps mean "not set": the environment, the
+ * profile and instance metadata fill the rest ({@link AwsClients} says how), including the standard
  * {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} variables, which SDK 2.29
  * honours by itself.
  *
- * @param region AWS region, e.g. {@code eu-west-2}; empty = SDK default chain
- * @param profile shared-config profile; empty = default
+ * @param region AWS region, e.g. {@code eu-west-2}; empty = {@code AWS_REGION},
+ *     {@code AWS_DEFAULT_REGION}, the profile's, instance metadata
+ * @param profile shared-config profile; empty = {@code AWS_PROFILE}, {@code AWS_DEFAULT_PROFILE},
+ *     {@code default}
  * @param assumeRole role to assume for every call, or {@link AssumeRole#NONE}
  * @param endpointUrl one endpoint for every service (an emulator); empty = none
  * @param endpoints per-service endpoints, keyed by service name as in the provider block
