@@ -58,8 +58,8 @@ provider "backup" {
   }
 }
 
-# Region, credentials and endpoint come from the environment (AWS_REGION, AWS_ACCESS_KEY_ID /
-# AWS_PROFILE, AWS_ENDPOINT_URL) for both providers alike.
+# Region, credentials and endpoint come from the environment (AWS_REGION or AWS_DEFAULT_REGION,
+# AWS_ACCESS_KEY_ID / AWS_PROFILE, AWS_ENDPOINT_URL) for both providers alike.
 provider "aws" {
   skip_credentials_validation = var.use_emulator
   skip_requesting_account_id  = var.use_emulator

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,11 +17,17 @@ import software.amazon.awssdk.awscore.endpoint.AwsClientEndpointProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ClientEndpointProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.profiles.Profile;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.ServiceMetadataAdvancedOption;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -47,27 +55,38 @@ import software.amazon.awssdk.services.sts.auth.StsCredentialsProvider;
  * client are created on first use, because provider start-up time is measured and most runs
  * (plan of an unchanged deployment) touch only a few services. Thread-safe.
  *
+ * <p>What the settings leave unset comes from the environment as hashicorp/aws takes it:
+ * Region from {@code AWS_REGION} or {@code AWS_DEFAULT_REGION}, then the profile's; the profile
+ * from {@code AWS_PROFILE} or {@code AWS_DEFAULT_PROFILE} (the SDK alone reads neither
+ * {@code AWS_DEFAULT_*}).
+ *
  * <p>Endpoints: the settings' {@code endpoint_url}/{@code endpoints} override; otherwise the
  * SDK itself honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>}, so that is
- * not repeated here. Retries: standard (or adaptive) mode, throttling backed off by the SDK,
- * {@code max_retries + 1} attempts ({@link #DEFAULT_MAX_RETRIES} retries when unset).
+ * not repeated here. Retries: {@link #maxAttempts} attempts, in the mode the SDK's settings name
+ * ({@code aws.retryMode}, {@code AWS_RETRY_MODE}, the profile's {@code retry_mode}; standard
+ * when none does), throttling backed off by the SDK.
  */
 public final class AwsClients implements AutoCloseable {
   /** Enough connections for the vault emptier's highest concurrency plus other calls. */
   private static final int MAX_CONNECTIONS = 64;
   /**
-   * Retries of a call when the provider block sets no {@code max_retries}. The SDK's own
-   * default (2 retries, 3 attempts) lost a deployment's apply to 20% throttling in the
-   * reliability tests: one of its ~150 calls is throttled three times in a row. hashicorp/aws
-   * uses 25; 10 keeps a persistently failing call from hanging for minutes.
+   * Retries of a call when neither the provider block's {@code max_retries} nor the SDK's
+   * settings ({@link #maxAttempts}) say. The SDK's own default (2 retries, 3 attempts) lost a
+   * deployment's apply to 20% throttling in the reliability tests: one of its ~150 calls is
+   * throttled three times in a row. hashicorp/aws uses 25; 10 keeps a persistently failing call
+   * from hanging for minutes.
    */
   public static final int DEFAULT_MAX_RETRIES = 10;
 
   private final AwsSettings settings;
+  private final Function<String, String> env;
+  /** The shared files' profile these clients read ({@code resolveProfile}); "" = default. */
+  private final String profile;
   private final Lazy<SdkHttpClient> http;
   private final boolean ownsHttp;
   private final Lazy<AwsCredentialsProvider> credentials;
   private final Lazy<Region> region;
+  private final Lazy<Retries> retries;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   private final Lazy<BackupClient> backup;
@@ -88,15 +107,24 @@ public final class AwsClients implements AutoCloseable {
 
   /** Clients for the settings; nothing is created until a client is asked for. */
   public static AwsClients create(AwsSettings settings) {
-    return new AwsClients(settings, null, null, null);
+    return create(settings, System::getenv);
   }
 
-  private AwsClients(AwsSettings settings, Lazy<SdkHttpClient> sharedHttp,
-      Lazy<Region> sharedRegion, Supplier<AwsCredentialsProvider> credentialsOverride) {
+  /** As {@link #create(AwsSettings)}, reading environment variables from {@code env}. */
+  static AwsClients create(AwsSettings settings, Function<String, String> env) {
+    return new AwsClients(settings, env, null, null, null, null);
+  }
+
+  private AwsClients(AwsSettings settings, Function<String, String> env,
+      Lazy<SdkHttpClient> sharedHttp, Lazy<Region> sharedRegion, Lazy<Retries> sharedRetries,
+      Supplier<AwsCredentialsProvider> credentialsOverride) {
     this.settings = settings;
+    this.env = env;
+    this.profile = resolveProfile(settings, env);
     this.ownsHttp = sharedHttp == null;
     this.http = ownsHttp ? new Lazy<>(this::newHttpClient) : sharedHttp;
     this.region = sharedRegion != null ? sharedRegion : new Lazy<>(this::resolveRegion);
+    this.retries = sharedRetries != null ? sharedRetries : new Lazy<>(this::resolveRetries);
     this.credentials = new Lazy<>(
         credentialsOverride != null ? credentialsOverride : this::resolveCredentials);
     this.backup = new Lazy<>(() -> build(BackupClient.builder(), "backup"));
@@ -124,7 +152,10 @@ public final class AwsClients implements AutoCloseable {
     return settings;
   }
 
-  /** The region every client uses (from the settings, else the SDK's default chain). */
+  /**
+   * The region every client uses: the settings', else {@code aws.region}, {@code AWS_REGION},
+   * {@code AWS_DEFAULT_REGION}, the profile's {@code region}, the EC2 instance metadata's.
+   */
   public Region region() {
     return region.get();
   }
@@ -224,7 +255,7 @@ public final class AwsClients implements AutoCloseable {
    * Where S3 calls go, resolved by the SDK's own endpoint code with the same rules as every
    * client here: the settings' {@code endpoints}/{@code endpoint_url}; else
    * {@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL} (and their system properties) and the
-   * shared config file's {@code endpoint_url} (of the settings' profile, else AWS_PROFILE's);
+   * shared config file's {@code endpoint_url} (of the profile, as the other clients);
    * else S3's regional endpoint (then {@link ClientEndpointProvider#isEndpointOverridden} is
    * false). S3 has no SDK client here ({@code s3/Buckets} signs its few calls itself), so it
    * asks for the endpoint directly.
@@ -239,16 +270,21 @@ public final class AwsClients implements AutoCloseable {
         .region(region())
         .putAdvancedOption(ServiceMetadataAdvancedOption.DEFAULT_S3_US_EAST_1_REGIONAL_ENDPOINT,
             "regional");
-    if (!settings.profile().isEmpty()) {
-      endpoint.profileName(settings.profile());
+    if (!profile.isEmpty()) {
+      endpoint.profileName(profile);
     }
     settings.endpointFor("s3").ifPresent(url -> endpoint.clientEndpointOverride(URI.create(url)));
     return endpoint.build();
   }
 
-  /** Attempts per call: {@code max_retries} + 1 ({@link #DEFAULT_MAX_RETRIES} when unset). */
+  /**
+   * Attempts per call: {@code max_retries} + 1; unset, what the AWS SDKs' settings say
+   * ({@code aws.maxAttempts}, {@code AWS_MAX_ATTEMPTS}, then the profile's
+   * {@code max_attempts}, which hashicorp/aws reads too and the Java SDK does not); else
+   * {@link #DEFAULT_MAX_RETRIES} + 1.
+   */
   public int maxAttempts() {
-    return (settings.maxRetries() >= 0 ? settings.maxRetries() : DEFAULT_MAX_RETRIES) + 1;
+    return retries.get().maxAttempts();
   }
 
   /**
@@ -267,8 +303,8 @@ public final class AwsClients implements AutoCloseable {
             .stsClient(sts())
             .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("bunker-" + accountId))
             .build());
-    return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), http, region,
-        assumed);
+    return new AwsClients(settings.withAssumeRole(AwsSettings.AssumeRole.NONE), env, http,
+        region, retries, assumed);
   }
 
   /**
@@ -315,14 +351,19 @@ public final class AwsClients implements AutoCloseable {
   }
 
   private ClientOverrideConfiguration overrides() {
-    RetryStrategy.Builder<?, ?> strategy = settings.retryMode().equals("adaptive")
-        ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
-        : AwsRetryStrategy.standardRetryStrategy().toBuilder();
+    RetryStrategy.Builder<?, ?> strategy = switch (retries.get().mode()) {
+      case LEGACY -> AwsRetryStrategy.legacyRetryStrategy().toBuilder();
+      // the SDK's ADAPTIVE is its older RetryPolicy, which takes no attempts; ADAPTIVE_V2 is
+      // the same client-side rate limiting as a RetryStrategy
+      case ADAPTIVE, ADAPTIVE_V2 -> AwsRetryStrategy.adaptiveRetryStrategy().toBuilder();
+      default -> AwsRetryStrategy.standardRetryStrategy().toBuilder();
+    };
     strategy.maxAttempts(maxAttempts());
     return ClientOverrideConfiguration.builder().retryStrategy(strategy.build())
         .addMetricPublisher(ThrottleSignal.PUBLISHER).applyMutation(this::useProfile).build();
   }
 
+  /** Standard mode whatever the retry mode: its own back-off is the point of this client. */
   private ClientOverrideConfiguration bulkOverrides() {
     StandardRetryStrategy.Builder strategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .throttlingBackoffStrategy(
@@ -334,13 +375,13 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * The provider block's {@code profile}, when set, is the profile every client reads from the
-   * shared files (its {@code endpoint_url} and {@code services} section too), as AWS_PROFILE
-   * would be; without this, the SDK reads AWS_PROFILE's profile for those.
+   * The profile ({@code resolveProfile}) is the one every client reads from the shared files
+   * (its {@code endpoint_url} and {@code services} section too); without this, the SDK reads
+   * AWS_PROFILE's profile for those.
    */
   private void useProfile(ClientOverrideConfiguration.Builder b) {
-    if (!settings.profile().isEmpty()) {
-      b.defaultProfileName(settings.profile());
+    if (!profile.isEmpty()) {
+      b.defaultProfileName(profile);
     }
   }
 
@@ -352,21 +393,108 @@ public final class AwsClients implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The profile of the shared files: the provider block's {@code profile}, else (as the SDK)
+   * {@code aws.profile} or {@code AWS_PROFILE}, else {@code AWS_DEFAULT_PROFILE}, as
+   * hashicorp/aws and the AWS CLI take it; "" when none is set (the SDK's {@code default}).
+   */
+  private static String resolveProfile(AwsSettings settings, Function<String, String> env) {
+    return firstSet(settings.profile(), System.getProperty("aws.profile"),
+        env.apply("AWS_PROFILE"), env.apply("AWS_DEFAULT_PROFILE"));
+  }
+
+  /**
+   * The provider block's {@code region}, else (as the SDK) {@code aws.region} or
+   * {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else the profile's {@code region},
+   * else the EC2 instance metadata's.
+   */
   private Region resolveRegion() {
-    if (!settings.region().isEmpty()) {
-      return Region.of(settings.region());
+    String named = firstSet(settings.region(), System.getProperty("aws.region"),
+        env.apply("AWS_REGION"), env.apply("AWS_DEFAULT_REGION"));
+    if (!named.isEmpty()) {
+      return Region.of(named);
     }
-    DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
-    if (!settings.profile().isEmpty()) {
-      chain.profileName(settings.profile());
+    try {
+      return new AwsRegionProviderChain(
+          new AwsProfileRegionProvider(null, profile.isEmpty() ? null : profile),
+          new InstanceProfileRegionProvider()).getRegion();
+    } catch (SdkClientException e) {
+      throw SdkClientException.create("No AWS Region: the provider block's region, AWS_REGION "
+          + "and AWS_DEFAULT_REGION are unset, and " + e.getMessage(), e);
     }
-    return chain.build().getRegion();
+  }
+
+  /** How calls are retried: {@link #maxAttempts}, and the mode ({@code retryMode}). */
+  private record Retries(int maxAttempts, RetryMode mode) {}
+
+  private Retries resolveRetries() {
+    ProfileFile files = ProfileFile.defaultProfileFile();
+    Optional<Profile> named = files.profile(profile.isEmpty() ? "default" : profile);
+    return new Retries(resolveMaxAttempts(named), retryMode(files));
+  }
+
+  private int resolveMaxAttempts(Optional<Profile> named) {
+    if (settings.maxRetries() >= 0) {
+      return settings.maxRetries() + 1;
+    }
+    String[][] sources = {
+        {"aws.maxAttempts", System.getProperty("aws.maxAttempts")},
+        {"AWS_MAX_ATTEMPTS", env.apply("AWS_MAX_ATTEMPTS")},
+        {"max_attempts of profile " + (profile.isEmpty() ? "default" : profile),
+            named.flatMap(p -> p.property("max_attempts")).orElse(null)}};
+    for (String[] source : sources) {
+      String v = source[1];
+      if (v != null && !v.isEmpty()) {
+        try {
+          int n = Integer.parseInt(v.trim());
+          if (n > 0) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // said below
+        }
+        throw new IllegalArgumentException(source[0] + " must be a whole number greater than 0, "
+            + "not \"" + v + "\"");
+      }
+    }
+    return DEFAULT_MAX_RETRIES + 1;
+  }
+
+  /**
+   * The retry mode, as the SDK resolves it ({@code aws.retryMode}, {@code AWS_RETRY_MODE}, the
+   * profile's {@code retry_mode}; its resolver reads the process environment itself), else
+   * standard, the mode the AWS SDKs' reference guide recommends (the Java SDK's own default is
+   * legacy).
+   */
+  private RetryMode retryMode(ProfileFile files) {
+    return RetryMode.resolver().profileFile(() -> files)
+        .profileName(profile.isEmpty() ? null : profile)
+        .defaultRetryMode(RetryMode.STANDARD).resolve();
+  }
+
+  private static String firstSet(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isEmpty()) {
+        return v;
+      }
+    }
+    return "";
   }
 
   private AwsCredentialsProvider resolveCredentials() {
-    AwsCredentialsProvider base = settings.profile().isEmpty()
-        ? DefaultCredentialsProvider.create()
-        : ProfileCredentialsProvider.create(settings.profile());
+    // A profile from the block replaces the chain; one from the environment (AWS_PROFILE,
+    // AWS_DEFAULT_PROFILE) is the chain's profile step, after the environment's own keys.
+    AwsCredentialsProvider base;
+    if (!settings.profile().isEmpty()) {
+      base = ProfileCredentialsProvider.create(profile);
+    } else if (profile.isEmpty()) {
+      base = DefaultCredentialsProvider.create();
+    } else {
+      DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder()
+          .profileName(profile).build();
+      track(chain);
+      base = chain;
+    }
     AwsSettings.AssumeRole role = settings.assumeRole();
     if (!role.isSet()) {
       return base;

@@ -7,22 +7,23 @@ import java.util.Optional;
 /**
  * How to reach AWS: what the provider block says ({@code region}, {@code profile},
  * {@code assume_role}, {@code endpoint_url}, {@code endpoints}, {@code max_retries},
- * {@code default_tags}). Empty strings and empty maps mean "not set": the AWS SDK's default
- * chains (environment, profile, instance metadata) fill the rest, including the standard
+ * {@code default_tags}). Empty strings and empty maps mean "not set": the environment, the
+ * profile and instance metadata fill the rest ({@link AwsClients} says how), including the standard
  * {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} variables, which SDK 2.29
  * honours by itself.
  *
- * @param region AWS region, e.g. {@code eu-west-2}; empty = SDK default chain
- * @param profile shared-config profile; empty = default
+ * @param region AWS region, e.g. {@code eu-west-2}; empty = {@code AWS_REGION},
+ *     {@code AWS_DEFAULT_REGION}, the profile's, instance metadata
+ * @param profile shared-config profile; empty = {@code AWS_PROFILE}, {@code AWS_DEFAULT_PROFILE},
+ *     {@code default}
  * @param assumeRole role to assume for every call, or {@link AssumeRole#NONE}
  * @param endpointUrl one endpoint for every service (an emulator); empty = none
  * @param endpoints per-service endpoints, keyed by service name as in the provider block
  *     ({@code backup}, {@code kms}, {@code iam}, {@code sts}, {@code organizations},
  *     {@code events}, {@code sfn}, {@code ram}, {@code cloudformation}, {@code logs},
  *     {@code sns}, {@code ssm}, {@code lambda}, {@code s3}); they win over {@code endpointUrl}
- * @param maxRetries retries after the first attempt; negative = {@link
- *     AwsClients#DEFAULT_MAX_RETRIES}
- * @param retryMode {@code standard} or {@code adaptive}; empty = standard
+ * @param maxRetries retries after the first attempt; negative = unset (the SDK's settings, else
+ *     {@link AwsClients#DEFAULT_MAX_RETRIES}, as {@link AwsClients#maxAttempts} says)
  * @param defaultTags tags added to everything this provider creates
  */
 public record AwsSettings(
@@ -32,7 +33,6 @@ public record AwsSettings(
     String endpointUrl,
     Map<String, String> endpoints,
     int maxRetries,
-    String retryMode,
     Map<String, String> defaultTags) {
 
   /** A role to assume before calling AWS; {@link #NONE} when the provider block has none. */
@@ -56,17 +56,12 @@ public record AwsSettings(
     assumeRole = Objects.requireNonNullElse(assumeRole, AssumeRole.NONE);
     endpointUrl = Objects.requireNonNullElse(endpointUrl, "");
     endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
-    retryMode = Objects.requireNonNullElse(retryMode, "");
     defaultTags = defaultTags == null ? Map.of() : Map.copyOf(defaultTags);
-    if (!retryMode.isEmpty() && !retryMode.equals("standard") && !retryMode.equals("adaptive")) {
-      throw new IllegalArgumentException(
-          "retry mode must be \"standard\" or \"adaptive\", not \"" + retryMode + "\"");
-    }
   }
 
   /** Nothing set: the SDK's default chains decide everything. */
   public static AwsSettings defaults() {
-    return new AwsSettings("", "", AssumeRole.NONE, "", Map.of(), -1, "", Map.of());
+    return new AwsSettings("", "", AssumeRole.NONE, "", Map.of(), -1, Map.of());
   }
 
   /** Everything at the defaults except one endpoint for all services and a region. */
@@ -76,21 +71,21 @@ public record AwsSettings(
 
   public AwsSettings withRegion(String value) {
     return new AwsSettings(value, profile, assumeRole, endpointUrl, endpoints, maxRetries,
-        retryMode, defaultTags);
+        defaultTags);
   }
 
   public AwsSettings withEndpointUrl(String value) {
-    return new AwsSettings(region, profile, assumeRole, value, endpoints, maxRetries, retryMode,
+    return new AwsSettings(region, profile, assumeRole, value, endpoints, maxRetries,
         defaultTags);
   }
 
   public AwsSettings withMaxRetries(int value) {
-    return new AwsSettings(region, profile, assumeRole, endpointUrl, endpoints, value, retryMode,
+    return new AwsSettings(region, profile, assumeRole, endpointUrl, endpoints, value,
         defaultTags);
   }
 
   public AwsSettings withAssumeRole(AssumeRole value) {
-    return new AwsSettings(region, profile, value, endpointUrl, endpoints, maxRetries, retryMode,
+    return new AwsSettings(region, profile, value, endpointUrl, endpoints, maxRetries,
         defaultTags);
   }
 

@@ -5,6 +5,8 @@ import bunker.cty.CtyType;
 import bunker.cty.CtyValue;
 import bunker.json.Json;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -59,6 +61,29 @@ public final class Validators {
     Pattern p = Pattern.compile(regex);
     return ofString(rule, s -> p.matcher(s).matches() ? null
         : "must be " + rule + ", got " + Json.write(s));
+  }
+
+  /**
+   * An http or https URL with a host, as {@link URI} parses it (which is what an HTTP client,
+   * such as the AWS SDK's endpoint override, takes): {@code "https?://.+"} alone would let a
+   * space or a missing host through to fail at the first call. With {@code emptyMeansUnset},
+   * {@code ""} passes too.
+   */
+  public static Validator httpUrl(boolean emptyMeansUnset) {
+    String rule = "an http(s) URL with a host" + (emptyMeansUnset ? ", or \"\" for none" : "");
+    return ofString(rule, s -> {
+      if (s.isEmpty() && emptyMeansUnset) {
+        return null;
+      }
+      String problem = "must be " + rule + ", got " + Json.write(s);
+      try {
+        URI uri = new URI(s);
+        return uri.getScheme() != null && uri.getScheme().matches("https?")
+            && uri.getHost() != null ? null : problem;
+      } catch (URISyntaxException e) {
+        return problem;
+      }
+    });
   }
 
   public static Validator oneOf(String... allowed) {

@@ -37,6 +37,13 @@ public final class BackupProvider extends NamedType implements Provider {
       List.of("backup", "cloudformation", "cloudwatchlogs", "eventbridge", "iam", "kms", "lambda",
           "organizations", "ram", "s3", "sfn", "sns", "ssm", "sts");
 
+  /**
+   * The shape of every AWS Region code (each partition's {@code regionRegex} in the SDKs'
+   * partitions.json is narrower), not a list: a list in the SDK would refuse Regions newer than
+   * it. {@code ""} is unset. hashicorp/aws checks the Region too.
+   */
+  private static final String REGION = "([a-z]{2,4}(-[a-z]+)+-[0-9]+)?";
+
   private static final Schema SCHEMA = Schema.of(schemaBlock());
 
   public BackupProvider() {
@@ -74,17 +81,20 @@ public final class BackupProvider extends NamedType implements Provider {
             + "service.");
     for (String service : ENDPOINT_SERVICES) {
       endpoints.attribute(Attribute.string(service).optional()
+          .validators(Validators.httpUrl(true))
           .description("Endpoint URL for the " + service + " API."));
     }
     return Block.builder()
         .description("Bunker builds an organisation-wide, immutable AWS Backup topology.")
         .attribute(Attribute.string("region").optional()
+            .validators(Validators.matches(REGION, "an AWS Region code such as eu-west-2"))
             .description("AWS region of the central (backup) account, e.g. eu-west-1. Defaults "
-                + "to AWS_REGION / the profile's region."))
+                + "to AWS_REGION / AWS_DEFAULT_REGION / the profile's region."))
         .attribute(Attribute.string("profile").optional()
-            .description("Named profile from the shared AWS config and credentials files."))
+            .description("Named profile from the shared AWS config and credentials files. "
+                + "Defaults to AWS_PROFILE / AWS_DEFAULT_PROFILE."))
         .attribute(Attribute.string("endpoint_url").optional()
-            .validators(Validators.matches("https?://.+", "an http(s) URL"))
+            .validators(Validators.httpUrl(false))
             .description("One endpoint URL for every AWS service, e.g. an emulator at "
                 + "http://127.0.0.1:4566. Defaults to AWS_ENDPOINT_URL."))
         .attribute(Attribute.string("central_account_resource_name_prefix").optional()
@@ -101,6 +111,7 @@ public final class BackupProvider extends NamedType implements Provider {
         .attribute(Attribute.number("max_retries").optional()
             .validators(Validators.intBetween(0, 100))
             .description("Maximum retries of a throttled or failed AWS call (default "
+                + "AWS_MAX_ATTEMPTS - 1, else the profile's max_attempts - 1, else "
                 + AwsClients.DEFAULT_MAX_RETRIES + ")."))
         .block(NestedBlock.single("assume_role", Block.builder()
             .description("Role to assume in the central account before any call.")

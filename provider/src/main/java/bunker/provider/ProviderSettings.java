@@ -25,7 +25,7 @@ final class ProviderSettings {
     CtyValue retries = config.attr("max_retries");
     return new AwsSettings(str(config.attr("region")), str(config.attr("profile")), assume,
         str(config.attr("endpoint_url")), strings(config.attr("endpoints")),
-        known(retries) ? retries.asInt() : -1, "", defaultTags(config.attr("default_tags")));
+        known(retries) ? retries.asInt() : -1, defaultTags(config.attr("default_tags")));
   }
 
   /** A name prefix of the provider block; null when unset or unknown (the default applies). */

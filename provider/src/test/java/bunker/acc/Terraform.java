@@ -157,6 +157,17 @@ public final class Terraform implements AutoCloseable {
     }
   }
 
+  /**
+   * Terraform in the same directory and environment without the inherited variables
+   * {@code names} (e.g. the developer's AWS_REGION, when a test needs the environment it sets);
+   * closing it stops nothing.
+   */
+  public Terraform without(String... names) {
+    List<String> all = new ArrayList<>(unset);
+    all.addAll(List.of(names));
+    return new Terraform(dir, env, all, executable, null);
+  }
+
   /** Adds (or replaces) an environment variable of every later command. */
   public Terraform env(String key, String value) {
     env.put(key, value);

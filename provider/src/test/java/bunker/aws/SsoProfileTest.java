@@ -111,7 +111,7 @@ class SsoProfileTest {
   public static final class Probe {
     public static void main(String[] args) {
       AwsSettings settings = new AwsSettings("", args[0], AwsSettings.AssumeRole.NONE, "",
-          Map.of(), -1, "", Map.of());
+          Map.of(), -1, Map.of());
       try (AwsClients clients = AwsClients.create(settings)) {
         System.out.println(clients.credentialsProvider().resolveCredentials().accessKeyId());
       }

@@ -101,12 +101,12 @@ class BucketsTest {
           "http://block.local:1", "eu-west-1")));
       assertEquals("http://s3.local:2/b-1/k.zip", uri(new AwsSettings("eu-west-1", "",
           AwsSettings.AssumeRole.NONE, "http://block.local:1", Map.of("s3", "http://s3.local:2"),
-          -1, "", Map.of())));
+          -1, Map.of())));
       // The provider block's profile is the profile (AWS_PROFILE is only the default), for
       // the endpoint too, and for the SDK's clients as for S3.
       System.setProperty("aws.profile", "bunker-s3-none");
       AwsSettings named = new AwsSettings("eu-west-1", "bunker-s3-test",
-          AwsSettings.AssumeRole.NONE, "", Map.of(), -1, "", Map.of());
+          AwsSettings.AssumeRole.NONE, "", Map.of(), -1, Map.of());
       assertEquals("http://cfg.local:4567/b-1/k.zip", uri(named));
       try (AwsClients clients = AwsClients.create(named)) {
         assertEquals(Optional.of(URI.create("http://cfg.local:4567")),
@@ -114,7 +114,7 @@ class BucketsTest {
       }
       // A profile the files do not have sets no endpoint: S3's regional one, as without it.
       AwsSettings missing = new AwsSettings("eu-west-1", "bunker-s3-missing",
-          AwsSettings.AssumeRole.NONE, "", Map.of(), -1, "", Map.of());
+          AwsSettings.AssumeRole.NONE, "", Map.of(), -1, Map.of());
       assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip", uri(missing));
       assertEquals("https://b-1.s3.eu-west-1.amazonaws.com/k.zip",
           uri(AwsSettings.defaults().withRegion("eu-west-1")));
