@@ -66,16 +66,11 @@ public record AwsSettings(
 
   /** Everything at the defaults except one endpoint for all services and a region. */
   public static AwsSettings forEndpoint(String endpointUrl, String region) {
-    return defaults().withEndpointUrl(endpointUrl).withRegion(region);
+    return new AwsSettings(region, "", AssumeRole.NONE, endpointUrl, Map.of(), -1, Map.of());
   }
 
   public AwsSettings withRegion(String value) {
     return new AwsSettings(value, profile, assumeRole, endpointUrl, endpoints, maxRetries,
-        defaultTags);
-  }
-
-  public AwsSettings withEndpointUrl(String value) {
-    return new AwsSettings(region, profile, assumeRole, value, endpoints, maxRetries,
         defaultTags);
   }
 
