@@ -171,7 +171,11 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
         new Tagging(aws(), CentralObjects.tags(aws(), spec)).retag(state, spec);
       }
     }
-    return StateResult.of(state.applyTo(planned), state.privateBytes());
+    // On failure the arguments stay the prior ones (Terraform saves the state returned with
+    // errors): what the update did not finish shows again in the next plan. The objects are
+    // what was recorded either way.
+    CtyValue base = diags.hasErrors() ? request.prior() : planned;
+    return StateResult.of(state.applyTo(base), state.privateBytes());
   }
 
   @Override

@@ -208,6 +208,60 @@ class BackupDeploymentAccTest {
     }
   }
 
+  /**
+   * An update whose last step (the backup policies) fails saves the prior arguments, not the
+   * planned ones: the rule change and the tag change it did not make show again in the next
+   * plan, and the next apply makes them. (Terraform saves a non-null new state even with
+   * errors.) The fault is Organizations' UpdatePolicy answering ConstraintViolationException,
+   * an error AWS documents for it (Organizations API reference, UpdatePolicy, "Errors").
+   */
+  @Test
+  void failedUpdate_keepsPriorArguments_thenConverges() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    String before = example("quickstart", vars(name, list(org().ou("workloads/prod")), false));
+    String after = before.replace("delete_after_days   = 35", "delete_after_days   = 42")
+        .replace("project = \"bunker-quickstart\"", "project = \"bunker-changed\"");
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .config(before)
+          .check(state -> key.set(state.string(R, "kms_key_arn")))
+          .command(List.of("version"), out -> Emulator.faults("{\"rules\": [{\"service\": "
+              + "\"organizations\", \"operation\": \"UpdatePolicy\", \"fault\": \"error\", "
+              + "\"status\": 400, \"code\": \"ConstraintViolationException\", \"message\": "
+              + "\"injected by the test\", \"max_count\": 50}]}"))
+          .config(after)
+          .expectError("updating Organizations Backup Policy.*injected by the test")
+          .command(List.of("show", "-no-color"), out -> {
+            Emulator.clearFaults();
+            assertTrue(out.matches("(?s).*delete_after_days\\s+=\\s+35\\b.*"), out);
+            assertFalse(out.matches("(?s).*delete_after_days\\s+=\\s+42\\b.*"), out);
+            assertTrue(out.contains("\"bunker-quickstart\""), out);
+          })
+          // The plan shows both changes again (exit code 2: "changes present").
+          .command(List.of("plan", "-detailed-exitcode", "-no-color", "-input=false"), out -> {
+          })
+          .expectError("(?s)(?=.*delete_after_days\\s+=\\s+35\\s+->\\s+42)"
+              + "(?=.*\"bunker-quickstart\"\\s+->\\s+\"bunker-changed\")")
+          .config(after)
+          .check(state -> {
+            List<String> contents = state.list(R, "backup_policy_ids").stream()
+                .map(id -> org().central().organizations()
+                    .describePolicy(r -> r.policyId((String) id)).policy().content())
+                .toList();
+            assertTrue(contents.stream().anyMatch(c -> c.contains("\"42\"")),
+                contents.toString());
+            assertEquals(Map.of("project", "bunker-changed", "bunker:deployment", name),
+                new BackupVaults(org().central().backup()).tags(
+                    state.string(R, "standard_vault_arn")));
+          })
+          .run();
+    } finally {
+      Emulator.clearFaults();
+    }
+  }
+
   @Test
   void twoDeployments_grantOnlyTheirOwnOus() {
     String a = shortName();
