@@ -83,9 +83,12 @@ final class GenerationPlanning {
       }
     }
     all.sort(VaultGenerations.ORDER);
+    // A current standard vault without its compliance lock yet (an apply failed between the
+    // vault and its lock) gets it in this apply, and with it a lock date.
+    boolean lockDue = lock.mode() == VaultLock.Mode.COMPLIANCE;
     for (Generation g : all) {
       boolean unknownLock = g.current() && g.kind().equals(VaultGenerations.STANDARD)
-          && (g.arn() == null || lockChanged || newStandard);
+          && (g.arn() == null || lockChanged || newStandard || lockDue && g.lockDate() == null);
       elements.add(VaultGenerations.element(g, unknownLock));
     }
     plan.set(GENERATIONS, CtyValue.list(VaultGenerations.TYPE, elements));

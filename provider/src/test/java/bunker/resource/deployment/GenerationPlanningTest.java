@@ -135,4 +135,17 @@ class GenerationPlanningTest {
     assertEquals(ARN + C + "-standard-7-365", current.attr("arn").asString());
     assertTrue(current.attr("lock_date").isUnknown());
   }
+
+  @Test
+  void currentVaultWithoutItsComplianceLock_plansTheLockDateUnknown() {
+    // An apply that failed between the standard vault and its lock: the next apply puts the
+    // lock, and AWS then answers a lock date, which the plan must not have promised as null.
+    FrameworkServer server = server();
+    CtyValue prior = state(server, 365, List.of(std(365, true, null)));
+    FrameworkServer.PlanResult r = DeploymentPrefixesTest.update(server, prior, config(365));
+    assertEquals(List.of(), r.diagnostics());
+    CtyValue current = r.planned().attr("vault_generations").elements().get(0);
+    assertEquals(ARN + C + "-standard-7-365", current.attr("arn").asString());
+    assertTrue(current.attr("lock_date").isUnknown());
+  }
 }
