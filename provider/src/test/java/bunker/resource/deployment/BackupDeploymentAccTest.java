@@ -262,6 +262,52 @@ class BackupDeploymentAccTest {
     }
   }
 
+  /**
+   * A create that made the key and the log groups but failed before their second call
+   * (EnableKeyRotation, PutRetentionPolicy): the apply that adopts them makes that call. The
+   * faults are AccessDeniedException, the common error every AWS API may answer (KMS and
+   * CloudWatch Logs API references, "Common Errors"), not retried by the SDK. The failed create
+   * leaves the resource tainted; untainting makes the next apply adopt instead of replace, as
+   * after a provider killed between the two calls (ProviderKillAccTest).
+   */
+  @Test
+  void adoptedKeyAndLogGroups_getRotationAndRetention() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    String hcl = example("quickstart", vars(name, list(org().ou("workloads/prod")), false));
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .command(List.of("version"), out -> Emulator.faults("{\"rules\": ["
+              + "{\"service\": \"kms\", \"operation\": \"EnableKeyRotation\", \"fault\": "
+              + "\"error\", \"status\": 400, \"code\": \"AccessDeniedException\", "
+              + "\"message\": \"injected by the test\", \"max_count\": 1},"
+              + "{\"service\": \"logs\", \"operation\": \"PutRetentionPolicy\", \"fault\": "
+              + "\"error\", \"status\": 400, \"code\": \"AccessDeniedException\", "
+              + "\"message\": \"injected by the test\", \"max_count\": 2}]}"))
+          .config(hcl)
+          .expectError("(?s)(?=.*creating KMS Key.*injected by the test)"
+              + "(?=.*creating CloudWatch Logs Log Group.*injected by the test)")
+          .command(List.of("untaint", "-no-color", R), out -> Emulator.clearFaults())
+          .config(hcl)
+          .check(state -> {
+            key.set(state.string(R, "kms_key_arn"));
+            AwsClients aws = org().central();
+            assertTrue(aws.kms().getKeyRotationStatus(r -> r.keyId(key.get()))
+                .keyRotationEnabled(), "rotation of the adopted key is off");
+            for (String group : List.of(names(name).ingestLogGroup(),
+                names(name).restoreLogGroup())) {
+              assertEquals(List.of(CentralObjects.LOG_RETENTION_DAYS), aws.logs()
+                  .describeLogGroups(r -> r.logGroupNamePrefix(group)).logGroups().stream()
+                  .map(g -> g.retentionInDays()).toList(), group);
+            }
+          })
+          .run();
+    } finally {
+      Emulator.clearFaults();
+    }
+  }
+
   @Test
   void twoDeployments_grantOnlyTheirOwnOus() {
     String a = shortName();
