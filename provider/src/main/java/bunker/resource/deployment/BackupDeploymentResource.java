@@ -168,7 +168,12 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
       }
       findGenerations(spec, state, diags);
       if (!diags.hasErrors() && !request.prior().attr("tags").equals(planned.attr("tags"))) {
-        new Tagging(aws(), CentralObjects.tags(aws(), spec)).retag(state, spec);
+        try {
+          new Tagging(aws(), CentralObjects.tags(aws(), spec)).retag(state, spec);
+        } catch (RuntimeException e) {
+          diags.addError("tagging the central objects of Backup Deployment (" + spec.name()
+              + ")", LevelRunner.describe(e) + ". The next apply tags them again.");
+        }
       }
     }
     // On failure the arguments stay the prior ones (Terraform saves the state returned with

@@ -308,6 +308,41 @@ class BackupDeploymentAccTest {
     }
   }
 
+  /**
+   * An AWS error in the checks a destroy makes before deleting anything (listing the vaults)
+   * is reported as that error on that step, not as a provider bug, and nothing is deleted: the
+   * destroy after it (faults cleared) removes everything. AccessDeniedException is a common
+   * error of every AWS Backup API (AWS Backup API reference, "Common Errors").
+   */
+  @Test
+  void awsErrorBeforeDestroy_namesTheStep_deletesNothing() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), false)))
+          .check(state -> key.set(state.string(R, "kms_key_arn")))
+          .command(List.of("version"), out -> Emulator.faults("{\"rules\": [{\"service\": "
+              + "\"backup\", \"operation\": \"ListBackupVaults\", \"fault\": \"error\", "
+              + "\"status\": 400, \"code\": \"AccessDeniedException\", \"message\": "
+              + "\"injected by the test\", \"max_count\": 1}]}")) // the destroy's first list
+          .command(List.of("destroy", "-auto-approve", "-refresh=false", "-no-color",
+              "-input=false"), out -> {
+                Emulator.clearFaults();
+                assertFalse(out.contains("bug in the provider"), out);
+              })
+          .expectError("listing the vaults of Backup Deployment \\(" + name + "\\).*"
+              + "AccessDeniedException: injected by the test.*Nothing was deleted")
+          // Still in state and unchanged in AWS (the failed destroy only dropped the outputs).
+          .command(List.of("plan", "-no-color", "-input=false"),
+              out -> assertFalse(out.contains("# " + R), out))
+          .run();
+    } finally {
+      Emulator.clearFaults();
+    }
+  }
+
   @Test
   void twoDeployments_grantOnlyTheirOwnOus() {
     String a = shortName();
