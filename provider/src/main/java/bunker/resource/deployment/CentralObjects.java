@@ -224,6 +224,13 @@ final class CentralObjects {
     }
   }
 
+  /** The recovery points in the deployment's LAG vault; 0 when it does not exist. */
+  long lagVaultPoints() {
+    return lagVaults().findByName(names.lagVault())
+        .map(v -> v.numberOfRecoveryPoints() == null ? 0L : v.numberOfRecoveryPoints())
+        .orElse(0L);
+  }
+
   // ---- ensure, per kind ----
 
   private void ensureKey() {
