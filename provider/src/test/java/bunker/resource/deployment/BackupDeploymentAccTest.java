@@ -51,6 +51,21 @@ class BackupDeploymentAccTest {
         name, 7, 365); // the quickstart's retention
   }
 
+  /** A fault-rule set for {@link Emulator#faults}. */
+  private static String rules(String... rules) {
+    return "{\"rules\": [" + String.join(", ", rules) + "]}";
+  }
+
+  /**
+   * A rule: {@code service.operation} answers 400 {@code code} "injected by the test", at most
+   * {@code maxCount} times (docs/guides/local-emulator.md, "Fault and latency injection").
+   */
+  private static String error(String service, String operation, String code, int maxCount) {
+    return "{\"service\": \"" + service + "\", \"operation\": \"" + operation + "\", "
+        + "\"fault\": \"error\", \"status\": 400, \"code\": \"" + code + "\", "
+        + "\"message\": \"injected by the test\", \"max_count\": " + maxCount + "}";
+  }
+
   @Test
   void basic_drift_update_import_rename() {
     String prod = org().ou("workloads/prod");
@@ -227,10 +242,8 @@ class BackupDeploymentAccTest {
           .checkDestroy(state -> assertNothingLeft(name, key.get()))
           .config(before)
           .check(state -> key.set(state.string(R, "kms_key_arn")))
-          .command(List.of("version"), out -> Emulator.faults("{\"rules\": [{\"service\": "
-              + "\"organizations\", \"operation\": \"UpdatePolicy\", \"fault\": \"error\", "
-              + "\"status\": 400, \"code\": \"ConstraintViolationException\", \"message\": "
-              + "\"injected by the test\", \"max_count\": 50}]}"))
+          .command(List.of("version"), out -> Emulator.faults(rules(
+              error("organizations", "UpdatePolicy", "ConstraintViolationException", 50))))
           .config(after)
           .expectError("updating Organizations Backup Policy.*injected by the test")
           .command(List.of("show", "-no-color"), out -> {
@@ -278,13 +291,9 @@ class BackupDeploymentAccTest {
     try {
       Acceptance.steps()
           .checkDestroy(state -> assertNothingLeft(name, key.get()))
-          .command(List.of("version"), out -> Emulator.faults("{\"rules\": ["
-              + "{\"service\": \"kms\", \"operation\": \"EnableKeyRotation\", \"fault\": "
-              + "\"error\", \"status\": 400, \"code\": \"AccessDeniedException\", "
-              + "\"message\": \"injected by the test\", \"max_count\": 1},"
-              + "{\"service\": \"logs\", \"operation\": \"PutRetentionPolicy\", \"fault\": "
-              + "\"error\", \"status\": 400, \"code\": \"AccessDeniedException\", "
-              + "\"message\": \"injected by the test\", \"max_count\": 2}]}"))
+          .command(List.of("version"), out -> Emulator.faults(rules(
+              error("kms", "EnableKeyRotation", "AccessDeniedException", 1),
+              error("logs", "PutRetentionPolicy", "AccessDeniedException", 2))))
           .config(hcl)
           .expectError("(?s)(?=.*creating KMS Key.*injected by the test)"
               + "(?=.*creating CloudWatch Logs Log Group.*injected by the test)")
@@ -323,10 +332,9 @@ class BackupDeploymentAccTest {
           .checkDestroy(state -> assertNothingLeft(name, key.get()))
           .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), false)))
           .check(state -> key.set(state.string(R, "kms_key_arn")))
-          .command(List.of("version"), out -> Emulator.faults("{\"rules\": [{\"service\": "
-              + "\"backup\", \"operation\": \"ListBackupVaults\", \"fault\": \"error\", "
-              + "\"status\": 400, \"code\": \"AccessDeniedException\", \"message\": "
-              + "\"injected by the test\", \"max_count\": 1}]}")) // the destroy's first list
+          // Once: the destroy's first list.
+          .command(List.of("version"), out -> Emulator.faults(rules(
+              error("backup", "ListBackupVaults", "AccessDeniedException", 1))))
           .command(List.of("destroy", "-auto-approve", "-refresh=false", "-no-color",
               "-input=false"), out -> {
                 Emulator.clearFaults();
