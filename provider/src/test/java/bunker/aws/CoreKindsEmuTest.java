@@ -3,6 +3,7 @@ package bunker.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bunker.aws.events.EventBuses;
@@ -48,6 +49,10 @@ class CoreKindsEmuTest {
     String policy = keyPolicy();
     KeyMetadata key = keys.create("bunker test key", policy, Map.of("team", "bunker"));
     assertTrue(keys.findById(key.arn()).isPresent());
+    assertFalse(keys.rotationEnabled(key.keyId())); // KMS's default: rotation off
+    keys.ensureRotation(key.keyId());
+    assertTrue(keys.rotationEnabled(key.keyId()));
+    keys.ensureRotation(key.keyId()); // already on: nothing to do
     assertTrue(keys.rotationEnabled(key.keyId()));
     String alias = "alias/" + Emulator.uniqueName("bunker-test");
     keys.createAlias(alias, key.keyId());
@@ -111,7 +116,9 @@ class CoreKindsEmuTest {
     String roleArn = roles.create(stateMachineRole(roleName, Map.of())).arn();
     LogGroups logs = new LogGroups(aws.logs());
     String group = "/bunker/" + Emulator.uniqueName("sfn");
-    logs.create(group, 30, Map.of());
+    logs.create(group, 0, Map.of()); // as a create stopped before PutRetentionPolicy leaves it
+    assertNull(logs.findByName(group).orElseThrow().retentionInDays());
+    logs.ensure(group, 30, Map.of());
     String groupArn = logs.findByName(group).orElseThrow().arn();
     assertEquals(30, logs.findByName(group).orElseThrow().retentionInDays());
     StateMachines machines = new StateMachines(aws.sfn(), Waiters.system());

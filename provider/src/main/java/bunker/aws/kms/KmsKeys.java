@@ -28,18 +28,27 @@ public record KmsKeys(KmsClient kms, Waiters waiters) {
   }
 
   /**
-   * CreateKey (symmetric, ENCRYPT_DECRYPT) with the policy and tags, then EnableKeyRotation.
-   * Retries MalformedPolicyDocumentException while IAM propagates principals named in the
-   * policy. Returns the key's metadata (ARN, id).
+   * CreateKey (symmetric, ENCRYPT_DECRYPT) with the policy and tags; rotation is off until
+   * {@link #ensureRotation}, so that the caller can record the key in between. Retries
+   * MalformedPolicyDocumentException while IAM propagates principals named in the policy.
+   * Returns the key's metadata (ARN, id).
    */
   public KeyMetadata create(String description, String policyJson, Map<String, String> tags) {
-    KeyMetadata key = waiters.retry("creating KMS Key", Waiters.IAM_PROPAGATION,
+    return waiters.retry("creating KMS Key", Waiters.IAM_PROPAGATION,
         Duration.ofSeconds(2),
         KmsKeys::isPropagation, () -> kms.createKey(r -> r.description(description)
             .policy(policyJson)
             .tags(TAGS.sdk(tags))).keyMetadata());
-    kms.enableKeyRotation(r -> r.keyId(key.keyId()));
-    return key;
+  }
+
+  /**
+   * EnableKeyRotation unless GetKeyRotationStatus says it is on: a key made by a create that
+   * stopped after CreateKey has it off.
+   */
+  public void ensureRotation(String keyId) {
+    if (!rotationEnabled(keyId)) {
+      kms.enableKeyRotation(r -> r.keyId(keyId));
+    }
   }
 
   /** DescribeKey by id, ARN or alias; empty when missing or pending deletion. */

@@ -22,6 +22,21 @@ public final class LogGroups {
     }
   }
 
+  /**
+   * Creates the group when missing ({@link #create}); puts the retention policy on an existing
+   * one whose retention differs: a create that stopped after CreateLogGroup left it unset, and
+   * its logs would never expire.
+   */
+  public void ensure(String name, int retentionDays, Map<String, String> tags) {
+    Optional<LogGroup> group = findByName(name);
+    if (group.isEmpty()) {
+      create(name, retentionDays, tags);
+    } else if (retentionDays > 0 && !Integer.valueOf(retentionDays)
+        .equals(group.get().retentionInDays())) {
+      logs.putRetentionPolicy(r -> r.logGroupName(name).retentionInDays(retentionDays));
+    }
+  }
+
   /** The group with exactly this name; empty when missing. */
   public Optional<LogGroup> findByName(String name) {
     return logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix(name)).logGroups().stream()

@@ -13,6 +13,7 @@ import bunker.topology.CentralObject;
 import bunker.topology.CreationOrder;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Environment;
+import bunker.topology.Names;
 import bunker.topology.Step;
 import bunker.topology.Topology;
 import java.time.Duration;
@@ -122,6 +123,10 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
         return StateResult.of(prior);
       }
     }
+    if (!spec.usesLogicallyAirGappedVault()) {
+      // A LAG vault the configuration does not use is a kept generation, not lag_vault_arn.
+      state.forget(CentralObject.LAG_VAULT);
+    }
     new PolicyObjects(aws(), spec, state).refresh(true);
     if (!findGenerations(spec, state, diags)) {
       return StateResult.of(prior);
@@ -164,14 +169,65 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
             .map(level -> level.stream().filter(s -> desired.step(s.object()).isEmpty())
                 .toList())
             .filter(level -> !level.isEmpty()).toList();
-        runner.run(extras, objects::delete, diags);
+        runner.run(withoutKeptLagVault(extras, spec, state, objects, diags), objects::delete,
+            diags);
       }
       findGenerations(spec, state, diags);
       if (!diags.hasErrors() && !request.prior().attr("tags").equals(planned.attr("tags"))) {
-        new Tagging(aws(), CentralObjects.tags(aws(), spec)).retag(state, spec);
+        try {
+          new Tagging(aws(), CentralObjects.tags(aws(), spec)).retag(state, spec);
+        } catch (RuntimeException e) {
+          diags.addError("tagging the central objects of Backup Deployment (" + spec.name()
+              + ")", LevelRunner.describe(e) + ". The next apply tags them again.");
+        }
       }
     }
-    return StateResult.of(state.applyTo(planned), state.privateBytes());
+    // On failure the arguments stay the prior ones (Terraform saves the state returned with
+    // errors): what the update did not finish shows again in the next plan. The objects are
+    // what was recorded either way.
+    CtyValue base = diags.hasErrors() ? request.prior() : planned;
+    return StateResult.of(state.applyTo(base), state.privateBytes());
+  }
+
+  /**
+   * {@code extras} without the LAG vault and its access policy unless this update turns the
+   * LAG vault off (the prior state names it) and it is empty. AWS deletes no vault holding
+   * recovery points, and a LAG vault's stay under its compliance lock until their retention
+   * ends: such a vault is kept, its policy included, as a non-current generation until destroy,
+   * with a warning; so is one the prior state did not name (an earlier generation).
+   */
+  private List<List<Step>> withoutKeptLagVault(List<List<Step>> extras, DeploymentSpec spec,
+      DeploymentState state, CentralObjects objects, Diagnostics diags) {
+    if (extras.stream().flatMap(List::stream)
+        .noneMatch(s -> s.object() == CentralObject.LAG_VAULT)) {
+      return extras; // still wanted
+    }
+    String vault = Names.of(spec).lagVault();
+    if (state.arn(CentralObject.LAG_VAULT).isPresent()) {
+      long points;
+      try {
+        points = objects.lagVaultPoints();
+      } catch (RuntimeException e) {
+        diags.addError("reading Backup Logically Air Gapped Vault (" + vault + ")",
+            LevelRunner.describe(e) + ". Nothing the configuration no longer wants was "
+                + "deleted.");
+        return List.of();
+      }
+      if (points == 0) {
+        return extras;
+      }
+      diags.addWarning("Backup Logically Air Gapped Vault (" + vault + ") Kept",
+          "It holds " + points + " recovery point(s), which AWS keeps under the vault's "
+              + "compliance lock until their retention ends, and a vault with recovery points "
+              + "cannot be deleted. It stays, with its access policy, in vault_generations "
+              + "(current = false) until the deployment is destroyed; turning the LAG vault "
+              + "on again uses it again.");
+    }
+    state.forget(CentralObject.LAG_VAULT);
+    return extras.stream().map(level -> level.stream()
+            .filter(s -> s.object() != CentralObject.LAG_VAULT
+                && s.object() != CentralObject.LAG_VAULT_POLICY).toList())
+        .filter(level -> !level.isEmpty()).toList();
   }
 
   @Override

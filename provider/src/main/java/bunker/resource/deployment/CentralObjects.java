@@ -224,18 +224,24 @@ final class CentralObjects {
     }
   }
 
+  /** The recovery points in the deployment's LAG vault; 0 when it does not exist. */
+  long lagVaultPoints() {
+    return lagVaults().findByName(names.lagVault())
+        .map(v -> v.numberOfRecoveryPoints() == null ? 0L : v.numberOfRecoveryPoints())
+        .orElse(0L);
+  }
+
   // ---- ensure, per kind ----
 
   private void ensureKey() {
-    Optional<KeyMetadata> key = findKeyOrOrphan();
-    if (key.isPresent()) {
-      state.record(CentralObject.KMS_KEY, key.get().arn());
-      keys().putPolicy(key.get().keyId(), KeyPolicy.render(spec));
-      return;
+    Optional<KeyMetadata> found = findKeyOrOrphan();
+    KeyMetadata key = found.orElseGet(() -> keys().create("Bunker backup deployment "
+        + spec.name(), KeyPolicy.render(spec), tags));
+    state.record(CentralObject.KMS_KEY, key.arn());
+    if (found.isPresent()) {
+      keys().putPolicy(key.keyId(), KeyPolicy.render(spec));
     }
-    KeyMetadata created = keys().create("Bunker backup deployment " + spec.name(),
-        KeyPolicy.render(spec), tags);
-    state.record(CentralObject.KMS_KEY, created.arn());
+    keys().ensureRotation(key.keyId()); // also on a key adopted before its rotation was on
   }
 
   /**
@@ -320,9 +326,7 @@ final class CentralObjects {
   }
 
   private void ensureLogGroup(Step step) {
-    if (logGroups().findByName(step.name()).isEmpty()) {
-      logGroups().create(step.name(), LOG_RETENTION_DAYS, tags);
-    }
+    logGroups().ensure(step.name(), LOG_RETENTION_DAYS, tags);
     state.record(step.object(), arns.logGroup(step.name()));
   }
 

@@ -52,10 +52,14 @@ final class GenerationPlanning {
     List<Generation> kept = new ArrayList<>();
     List<CtyValue> elements = new ArrayList<>();
     List<Generation> all = new ArrayList<>();
+    // The LAG vault turned off: the update deletes it if it is empty, else keeps it as a
+    // non-current generation (BackupDeploymentResource.withoutKeptLagVault); only the apply
+    // knows which.
+    boolean lagTurnedOff = !lag && !plan.prior().attr("lag_vault_arn").isNull();
     for (Generation g : prior.values()) {
       boolean isCurrent = g.name().equals(standard) || lag && g.name().equals(names.lagVault());
-      boolean dropped = !lag && g.kind().equals(VaultGenerations.LAG)
-          && g.name().equals(names.lagVault()); // no longer wanted: the update deletes it
+      boolean dropped = lagTurnedOff && g.kind().equals(VaultGenerations.LAG)
+          && g.name().equals(names.lagVault());
       if (!isCurrent && !dropped) {
         all.add(g.withCurrent(false));
         if (g.current()) {
@@ -83,14 +87,27 @@ final class GenerationPlanning {
       }
     }
     all.sort(VaultGenerations.ORDER);
+    // A current standard vault without its compliance lock yet (an apply failed between the
+    // vault and its lock) gets it in this apply, and with it a lock date.
+    boolean lockDue = lock.mode() == VaultLock.Mode.COMPLIANCE;
     for (Generation g : all) {
       boolean unknownLock = g.current() && g.kind().equals(VaultGenerations.STANDARD)
-          && (g.arn() == null || lockChanged || newStandard);
+          && (g.arn() == null || lockChanged || newStandard || lockDue && g.lockDate() == null);
       elements.add(VaultGenerations.element(g, unknownLock));
     }
-    plan.set(GENERATIONS, CtyValue.list(VaultGenerations.TYPE, elements));
+    plan.set(GENERATIONS, lagTurnedOff ? CtyValue.unknown(VaultGenerations.LIST_TYPE)
+        : CtyValue.list(VaultGenerations.TYPE, elements));
     if (!becomeCurrent.isEmpty()) {
       warn(plan, becomeCurrent, kept);
+    }
+    if (lagTurnedOff) {
+      plan.diagnostics().addWarning("Logically Air-Gapped Vault No Longer Used: "
+          + priorNames.lagVault(),
+          "The backup policies stop copying into it. The apply deletes it if it is empty; if "
+              + "it holds recovery points, AWS keeps them under its compliance lock until their "
+              + "retention ends, and the vault stays, with its access policy, in "
+              + "vault_generations (current = false) until the deployment is destroyed. The "
+              + "RAM share of the LAG vault is deleted.");
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,9 +65,18 @@ final class LevelRunner implements AutoCloseable {
     RUNNING.forEach(LevelRunner::stop);
   }
 
+  /**
+   * Interrupts the running steps and cancels the queued ones (a level may be wider than the
+   * pool): shutdownNow only drains the queue, and awaiting a drained step's future would block
+   * until the deadline.
+   */
   void stop() {
     stopped = true;
-    pool.shutdownNow();
+    for (Runnable queued : pool.shutdownNow()) {
+      if (queued instanceof Future<?> f) {
+        f.cancel(false);
+      }
+    }
   }
 
   Duration remaining() {
@@ -86,19 +96,29 @@ final class LevelRunner implements AutoCloseable {
   /** Runs one group of steps concurrently; false when any failed. */
   boolean runLevel(List<Step> level, Work work, Diagnostics diags) {
     if (stopped) {
-      diags.addError("Operation Stopped", "Terraform asked the provider to stop; nothing more "
-          + "was " + verb.replace("ing", "ed") + ".");
-      return false;
+      return reportStopped(diags);
     }
     List<Future<?>> futures = new ArrayList<>();
-    for (Step step : level) {
-      futures.add(pool.submit(() -> work.run(step, remaining())));
-    }
     boolean ok = true;
+    for (Step step : level) {
+      try {
+        futures.add(pool.submit(() -> work.run(step, remaining())));
+      } catch (RejectedExecutionException e) {
+        ok = reportStopped(diags); // stopped since the check above: the pool takes no more
+        break;
+      }
+    }
     for (int i = 0; i < futures.size(); i++) {
       ok &= await(level.get(i), futures.get(i), diags);
     }
     return ok;
+  }
+
+  /** Adds the error of a level that did not start because of a stop; returns false. */
+  private boolean reportStopped(Diagnostics diags) {
+    diags.addError("Operation Stopped", "Terraform asked the provider to stop; nothing more "
+        + "was " + verb.replace("ing", "ed") + ".");
+    return false;
   }
 
   private boolean await(Step step, Future<?> future, Diagnostics diags) {

@@ -65,7 +65,14 @@ final class Teardown {
   }
 
   void run(LevelRunner runner, Diagnostics diags) {
-    List<String> vaults = presentVaults(diags);
+    List<String> vaults;
+    try {
+      vaults = presentVaults(diags);
+    } catch (RuntimeException e) {
+      diags.addError("listing the vaults of Backup Deployment (" + spec.name() + ")",
+          LevelRunner.describe(e) + ". Nothing was deleted.");
+      return;
+    }
     workload.checkDeletable(runner.remaining(), diags);
     if (diags.hasErrors()) {
       return; // refused before anything was touched

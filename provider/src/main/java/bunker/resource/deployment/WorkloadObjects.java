@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The workload accounts' part of one deployment as the resource drives it: the
@@ -90,7 +91,7 @@ record WorkloadObjects(AwsClients aws, DeploymentSpec spec, DeploymentState stat
    * checked where the vaults must exist; warnings for the rest that could not be checked.
    */
   void checkDeletable(Duration timeout, Diagnostics diags) {
-    report(accounts().checkDelete(request(timeout), current()), diags);
+    check(() -> accounts().checkDelete(request(timeout), current()), "deleted", diags);
   }
 
   /**
@@ -98,7 +99,20 @@ record WorkloadObjects(AwsClients aws, DeploymentSpec spec, DeploymentState stat
    * deployment from (a target OU taken out of backup_targets).
    */
   void checkRemovable(Duration timeout, Diagnostics diags) {
-    report(accounts().checkApply(request(timeout), current()), diags);
+    check(() -> accounts().checkApply(request(timeout), current()), "changed", diags);
+  }
+
+  /** Reports the findings of a check; an AWS error in it is an error naming the check. */
+  private void check(Supplier<List<Finding>> findings, String untouched, Diagnostics diags) {
+    List<Finding> found;
+    try {
+      found = findings.get();
+    } catch (RuntimeException e) {
+      diags.addError("checking the vaults of the workload accounts of Backup Deployment ("
+          + spec.name() + ")", LevelRunner.describe(e) + ". Nothing was " + untouched + ".");
+      return;
+    }
+    report(found, diags);
   }
 
   private static void report(List<Finding> findings, Diagnostics diags) {

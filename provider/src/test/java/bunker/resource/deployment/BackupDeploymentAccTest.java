@@ -51,6 +51,21 @@ class BackupDeploymentAccTest {
         name, 7, 365); // the quickstart's retention
   }
 
+  /** A fault-rule set for {@link Emulator#faults}. */
+  private static String rules(String... rules) {
+    return "{\"rules\": [" + String.join(", ", rules) + "]}";
+  }
+
+  /**
+   * A rule: {@code service.operation} answers 400 {@code code} "injected by the test", at most
+   * {@code maxCount} times (docs/guides/local-emulator.md, "Fault and latency injection").
+   */
+  private static String error(String service, String operation, String code, int maxCount) {
+    return "{\"service\": \"" + service + "\", \"operation\": \"" + operation + "\", "
+        + "\"fault\": \"error\", \"status\": 400, \"code\": \"" + code + "\", "
+        + "\"message\": \"injected by the test\", \"max_count\": " + maxCount + "}";
+  }
+
   @Test
   void basic_drift_update_import_rename() {
     String prod = org().ou("workloads/prod");
@@ -205,6 +220,134 @@ class BackupDeploymentAccTest {
           .run();
     } finally {
       Emulator.admin("DELETE", "/faults", null);
+    }
+  }
+
+  /**
+   * An update whose last step (the backup policies) fails saves the prior arguments, not the
+   * planned ones: the rule change and the tag change it did not make show again in the next
+   * plan, and the next apply makes them. (Terraform saves a non-null new state even with
+   * errors.) The fault is Organizations' UpdatePolicy answering ConstraintViolationException,
+   * an error AWS documents for it (Organizations API reference, UpdatePolicy, "Errors").
+   */
+  @Test
+  void failedUpdate_keepsPriorArguments_thenConverges() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    String before = example("quickstart", vars(name, list(org().ou("workloads/prod")), false));
+    String after = before.replace("delete_after_days   = 35", "delete_after_days   = 42")
+        .replace("project = \"bunker-quickstart\"", "project = \"bunker-changed\"");
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .config(before)
+          .check(state -> key.set(state.string(R, "kms_key_arn")))
+          .command(List.of("version"), out -> Emulator.faults(rules(
+              error("organizations", "UpdatePolicy", "ConstraintViolationException", 50))))
+          .config(after)
+          .expectError("updating Organizations Backup Policy.*injected by the test")
+          .command(List.of("show", "-no-color"), out -> {
+            Emulator.clearFaults();
+            assertTrue(out.matches("(?s).*delete_after_days\\s+=\\s+35\\b.*"), out);
+            assertFalse(out.matches("(?s).*delete_after_days\\s+=\\s+42\\b.*"), out);
+            assertTrue(out.contains("\"bunker-quickstart\""), out);
+          })
+          // The plan shows both changes again (exit code 2: "changes present").
+          .command(List.of("plan", "-detailed-exitcode", "-no-color", "-input=false"), out -> {
+          })
+          .expectError("(?s)(?=.*delete_after_days\\s+=\\s+35\\s+->\\s+42)"
+              + "(?=.*\"bunker-quickstart\"\\s+->\\s+\"bunker-changed\")")
+          .config(after)
+          .check(state -> {
+            List<String> contents = state.list(R, "backup_policy_ids").stream()
+                .map(id -> org().central().organizations()
+                    .describePolicy(r -> r.policyId((String) id)).policy().content())
+                .toList();
+            assertTrue(contents.stream().anyMatch(c -> c.contains("\"42\"")),
+                contents.toString());
+            assertEquals(Map.of("project", "bunker-changed", "bunker:deployment", name),
+                new BackupVaults(org().central().backup()).tags(
+                    state.string(R, "standard_vault_arn")));
+          })
+          .run();
+    } finally {
+      Emulator.clearFaults();
+    }
+  }
+
+  /**
+   * A create that made the key and the log groups but failed before their second call
+   * (EnableKeyRotation, PutRetentionPolicy): the apply that adopts them makes that call. The
+   * faults are AccessDeniedException, the common error every AWS API may answer (KMS and
+   * CloudWatch Logs API references, "Common Errors"), not retried by the SDK. The failed create
+   * leaves the resource tainted; untainting makes the next apply adopt instead of replace, as
+   * after a provider killed between the two calls (ProviderKillAccTest).
+   */
+  @Test
+  void adoptedKeyAndLogGroups_getRotationAndRetention() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    String hcl = example("quickstart", vars(name, list(org().ou("workloads/prod")), false));
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .command(List.of("version"), out -> Emulator.faults(rules(
+              error("kms", "EnableKeyRotation", "AccessDeniedException", 1),
+              error("logs", "PutRetentionPolicy", "AccessDeniedException", 2))))
+          .config(hcl)
+          .expectError("(?s)(?=.*creating KMS Key.*injected by the test)"
+              + "(?=.*creating CloudWatch Logs Log Group.*injected by the test)")
+          .command(List.of("untaint", "-no-color", R), out -> Emulator.clearFaults())
+          .config(hcl)
+          .check(state -> {
+            key.set(state.string(R, "kms_key_arn"));
+            AwsClients aws = org().central();
+            assertTrue(aws.kms().getKeyRotationStatus(r -> r.keyId(key.get()))
+                .keyRotationEnabled(), "rotation of the adopted key is off");
+            for (String group : List.of(names(name).ingestLogGroup(),
+                names(name).restoreLogGroup())) {
+              assertEquals(List.of(CentralObjects.LOG_RETENTION_DAYS), aws.logs()
+                  .describeLogGroups(r -> r.logGroupNamePrefix(group)).logGroups().stream()
+                  .map(g -> g.retentionInDays()).toList(), group);
+            }
+          })
+          .run();
+    } finally {
+      Emulator.clearFaults();
+    }
+  }
+
+  /**
+   * An AWS error in the checks a destroy makes before deleting anything (listing the vaults)
+   * is reported as that error on that step, not as a provider bug, and nothing is deleted: the
+   * destroy after it (faults cleared) removes everything. AccessDeniedException is a common
+   * error of every AWS Backup API (AWS Backup API reference, "Common Errors").
+   */
+  @Test
+  void awsErrorBeforeDestroy_namesTheStep_deletesNothing() {
+    String name = shortName();
+    AtomicReference<String> key = new AtomicReference<>();
+    try {
+      Acceptance.steps()
+          .checkDestroy(state -> assertNothingLeft(name, key.get()))
+          .config(example("quickstart", vars(name, list(org().ou("workloads/prod")), false)))
+          .check(state -> key.set(state.string(R, "kms_key_arn")))
+          // Once: the destroy's first list.
+          .command(List.of("version"), out -> Emulator.faults(rules(
+              error("backup", "ListBackupVaults", "AccessDeniedException", 1))))
+          .command(List.of("destroy", "-auto-approve", "-refresh=false", "-no-color",
+              "-input=false"), out -> {
+                Emulator.clearFaults();
+                assertFalse(out.contains("bug in the provider"), out);
+              })
+          .expectError("listing the vaults of Backup Deployment \\(" + name + "\\).*"
+              + "AccessDeniedException: injected by the test.*Nothing was deleted")
+          // Still in state and unchanged in AWS (the failed destroy only dropped the outputs).
+          .command(List.of("plan", "-no-color", "-input=false"),
+              out -> assertFalse(out.contains("# " + R), out))
+          .run();
+    } finally {
+      Emulator.clearFaults();
     }
   }
 

@@ -41,8 +41,13 @@ class GenerationPlanningTest {
 
   /** A state as apply leaves it for {@code config(max)}, with these generations. */
   private static CtyValue state(FrameworkServer server, int max, List<Generation> gens) {
+    return state(server, config(max), gens);
+  }
+
+  /** A state as apply leaves it for {@code config}, with these generations. */
+  private static CtyValue state(FrameworkServer server, CtyValue config, List<Generation> gens) {
     CtyValue none = CtyValue.nullOf(DeploymentSchema.SCHEMA.impliedType());
-    CtyValue planned = server.planResourceChange(TYPE, none, config(max), config(max),
+    CtyValue planned = server.planResourceChange(TYPE, none, config, config,
         new byte[0]).planned();
     CtyValue out = planned;
     for (var a : DeploymentSchema.SCHEMA.block().attributes()) {
@@ -134,5 +139,45 @@ class GenerationPlanningTest {
     CtyValue current = r.planned().attr("vault_generations").elements().get(0);
     assertEquals(ARN + C + "-standard-7-365", current.attr("arn").asString());
     assertTrue(current.attr("lock_date").isUnknown());
+  }
+
+  @Test
+  void currentVaultWithoutItsComplianceLock_plansTheLockDateUnknown() {
+    // An apply that failed between the standard vault and its lock: the next apply puts the
+    // lock, and AWS then answers a lock date, which the plan must not have promised as null.
+    FrameworkServer server = server();
+    CtyValue prior = state(server, 365, List.of(std(365, true, null)));
+    FrameworkServer.PlanResult r = DeploymentPrefixesTest.update(server, prior, config(365));
+    assertEquals(List.of(), r.diagnostics());
+    CtyValue current = r.planned().attr("vault_generations").elements().get(0);
+    assertEquals(ARN + C + "-standard-7-365", current.attr("arn").asString());
+    assertTrue(current.attr("lock_date").isUnknown());
+  }
+
+  @Test
+  void lagVaultTurnedOff_generationsKnownAfterApply_andWarns() {
+    // Whether the LAG vault goes (empty) or stays as a kept generation (recovery points under
+    // its lock) is only known at apply.
+    FrameworkServer server = server();
+    CtyValue daily = config(365).attr("plans").asMap().get("daily")
+        .withAttribute("use_logically_air_gapped_vault", CtyValue.TRUE);
+    CtyValue lagOn = config(365).withAttribute("plans",
+        CtyValue.map(daily.type(), Map.of("daily", daily)));
+    String lag = C + "-lag-7-365";
+    CtyValue prior = state(server, lagOn, List.of(std(365, true, null),
+        new Generation(lag, ARN + lag, VaultGenerations.LAG, 7, 365, true, null)))
+        .withAttribute("lag_vault_arn", CtyValue.string(ARN + lag));
+    FrameworkServer.PlanResult r = DeploymentPrefixesTest.update(server, prior, config(365));
+    assertTrue(r.planned().attr("vault_generations").isUnknown());
+    assertTrue(r.planned().attr("lag_vault_arn").isNull());
+    assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+    assertEquals("Logically Air-Gapped Vault No Longer Used: " + lag,
+        r.diagnostics().get(0).summary());
+    // Once it is a kept generation (lag_vault_arn null), the plan is stable.
+    CtyValue kept = state(server, 365, List.of(std(365, true, null),
+        new Generation(lag, ARN + lag, VaultGenerations.LAG, 7, 365, false, null)));
+    FrameworkServer.PlanResult again = DeploymentPrefixesTest.update(server, kept, config(365));
+    assertEquals(List.of(), again.diagnostics());
+    assertEquals(2, again.planned().attr("vault_generations").elements().size());
   }
 }

@@ -160,6 +160,64 @@ class VaultGenerationsAccTest {
   }
 
   /**
+   * Turning the LAG vault off while it holds recovery points: AWS deletes no vault with points
+   * in it (DeleteBackupVault: "the vault must be empty"), and a logically air-gapped vault's
+   * points stay under its compliance lock until their retention ends (AWS Backup developer
+   * guide, "Logically air-gapped vault"). So the vault is kept, with its access policy, as a
+   * non-current generation (the plan warns; the apply succeeds and later plans are empty). Once
+   * its points expired (the emulator's clock moved past their DeleteAfterDays) turning it on
+   * uses it again, and turning it off deletes it, as any empty LAG vault no longer wanted.
+   */
+  @Test
+  void lagTurnedOffWithPoints_keepsTheVaultAndItsPolicy() {
+    String name = "g" + UUID.randomUUID().toString().substring(0, 6);
+    Names n = names(name);
+    String lag = n.lagVault(7, 365);
+    AtomicReference<String> key = new AtomicReference<>();
+    BackupVaults vaults = new BackupVaults(org().central().backup());
+    String on = config(name, 365);
+    String off = on.replace("use_logically_air_gapped_vault = true",
+        "use_logically_air_gapped_vault = false");
+    assertFalse(on.equals(off), "the quickstart's monthly plan no longer uses the LAG vault");
+    Acceptance.steps()
+        .checkDestroy(state -> assertNothingLeft(name, key.get()))
+        .config(on)
+        .check(state -> {
+          key.set(state.string(R, "kms_key_arn"));
+          Emulator.admin("POST", "/backup/recovery-points", "{\"account_id\": \""
+              + Emulator.org().backupAccount() + "\", \"region\": \"" + Emulator.REGION
+              + "\", \"vault_name\": \"" + lag + "\", \"count\": 3, \"lifecycle\": "
+              + "{\"DeleteAfterDays\": 7}}");
+        })
+        .config(off)
+        .check(state -> {
+          assertEquals(null, state.attr(R, "lag_vault_arn"));
+          assertEquals(List.of(n.standardVault(7, 365) + " current", lag + " kept"),
+              generations(state));
+          assertEquals(3L, vaults.findByName(lag).orElseThrow().numberOfRecoveryPoints());
+          assertTrue(vaults.findAccessPolicy(lag).isPresent(), "the kept vault lost its policy");
+        })
+        .command(List.of("apply", "-refresh-only", "-auto-approve", "-no-color"), out -> {
+          // Past the points' retention: they expire, and destroy can delete the empty vault.
+          Emulator.admin("POST", "/advance", "{\"duration\": \"8d\"}");
+          assertEquals(0L, vaults.findByName(lag).orElseThrow().numberOfRecoveryPoints());
+        })
+        // On again: the kept vault is current again; off again, now empty: it is deleted.
+        .config(on)
+        .check(state -> {
+          assertTrue(state.string(R, "lag_vault_arn").endsWith(":backup-vault:" + lag));
+          assertEquals(List.of(n.standardVault(7, 365) + " current", lag + " current"),
+              generations(state));
+        })
+        .config(off)
+        .check(state -> {
+          assertTrue(vaults.findByName(lag).isEmpty(), "the empty LAG vault was kept");
+          assertEquals(List.of(n.standardVault(7, 365) + " current"), generations(state));
+        })
+        .run();
+  }
+
+  /**
    * The restore machine's definition accepts exactly {@code named} as standard sources (and the
    * current one by default), its role may read each of them by ARN, and neither document names
    * {@code absent} or a vault-name pattern.

@@ -87,10 +87,8 @@ final class HelperDeployment {
       recordUser(spec, spec.name(), names.workloadHelperRole());
       moveTaggedUsers(spec, arn);
       String roleArn = ensureRole(spec, names);
-      LogGroups logs = new LogGroups(central.logs());
-      if (logs.findByName(names.helperLogGroup()).isEmpty()) {
-        logs.create(names.helperLogGroup(), LOG_RETENTION_DAYS, tags(spec));
-      }
+      new LogGroups(central.logs()).ensure(names.helperLogGroup(), LOG_RETENTION_DAYS,
+          tags(spec));
       String functionArn = ensureFunction(spec, names, roleArn, zip);
       subscribe(arn, functionArn);
       return arn;
