@@ -21,7 +21,11 @@ never run). Each execution runs in its own thread (moto's), with what AWS does a
 - **AWS SDK error names** are ``<ServiceName>.<ErrorName>``, both PascalCase, with the
   ``Exception`` suffix ("Learning to use AWS service SDK integrations in Step Functions"):
   ``Backup.ResourceNotFoundException``. moto gave ``backup.ResourceNotFoundException``, which
-  no Retry/Catch written for AWS matches.
+  no Retry/Catch written for AWS matches. An error code the service's API model does not
+  declare (AWS Backup's model declares no throttling or access-denied error) takes the
+  service's base exception, ``Backup.BackupException``, as the Java SDK the integration runs
+  on raises it and as moto's engine (LocalStack's) names it; real AWS answers EC2's undeclared
+  "Request limit exceeded" as ``Ec2.Ec2Exception`` the same way.
 - **Time is the extension clock's**: a Wait state (Seconds, SecondsPath, Timestamp,
   TimestampPath; "Wait workflow state"), a Retry's interval and the machine's TimeoutSeconds
   ("State machine structure") end when ``_clock.now()`` passes their end, through the shared
@@ -245,8 +249,10 @@ def _pascal_service(name):
 
 
 def _error_name(norm_service_name, ex):
-    code = getattr(ex, "response", {}).get("Error", {}).get("Code") or type(ex).__name__
-    name = f"{norm_service_name}.{code}"
+    # botocore raises a declared error as its own class, any other code as ClientError
+    declared = type(ex).__name__ != "ClientError"
+    code = getattr(ex, "response", {}).get("Error", {}).get("Code") if declared else None
+    name = f"{norm_service_name}.{code or (type(ex).__name__ if declared else norm_service_name)}"
     return name if name.endswith("Exception") else name + "Exception"
 
 

@@ -744,6 +744,35 @@ def test_bunker_ingest_fails_with_the_cause_when_its_copy_fails(bunker, admin, f
     assert b.lifecycle(backup, INTERMEDIATE, landed) == {"DeleteAfterDays": FULL_DAYS}
 
 
+def test_bunker_ingest_retries_a_throttled_backup_call(bunker, admin):
+    """AWS Backup's API model declares no throttling error, and Step Functions names an SDK
+    error Service.ErrorName ("Learning to use AWS service SDK integrations in Step Functions"),
+    an error code the model does not declare after the service's base exception: a throttled
+    DescribeCopyJob fails its task as Backup.BackupException (moto's Step Functions engine names
+    it so too). The ingest machine retries it, so one throttled poll does not lose the standard
+    copy and the workload point is still shortened."""
+    b = bunker()
+    sfn = b.c["stepfunctions"]
+    point, job = b.backed_up_and_copied(admin)
+    admin.ok("DELETE", "/stats")
+    admin.ok("POST", "/faults", {"rules": [{"service": "backup", "operation": "DescribeCopyJob",
+                                            "fault": "throttle", "max_count": 1}]})
+    try:
+        started = sfn.start_execution(stateMachineArn=b.machines["ingest"], name="throttled",
+                                      input=json.dumps(copy_event(job)))["executionArn"]
+        admin.ok("POST", "/advance", {"duration": "5m"})
+        faulted = admin.ok("GET", "/stats")["faults"]
+    finally:
+        admin.ok("DELETE", "/faults")
+    assert sum(faulted.values()) == 1, faulted  # the throttle was answered
+    out = sfn.describe_execution(executionArn=started)
+    assert out["status"] == "SUCCEEDED", out
+    failed = [e for e in sfn.get_execution_history(executionArn=started)["events"]
+              if e["type"] == "TaskFailed"]
+    assert [e["taskFailedEventDetails"]["error"] for e in failed] == ["Backup.BackupException"]
+    assert b.lifecycle(b.m_backup, WORKLOAD_VAULT, point) == {"DeleteAfterDays": LOCAL_DAYS}
+
+
 def test_a_copy_into_the_intermediate_vault_starts_bunker_ingest(bunker, client, admin):
     """The whole event path: the member's copy from its -cmk vault into the intermediate vault
     emits Copy Job State Change on its default bus ("Monitoring AWS Backup events using

@@ -387,11 +387,20 @@ public final class StateMachineDefinitions {
         "ResultSelector", resultSelector);
     // ResultPath null discards the result; leaving it out would replace the whole input.
     task.put("ResultPath", resultPath);
+    // Step Functions names an SDK error Service.ErrorName ("Learning to use AWS service SDK
+    // integrations in Step Functions"); an error code the service's API model does not declare
+    // is named after the service's base exception instead. AWS Backup's model declares no
+    // throttling error, so a throttled call fails as Backup.BackupException (as EC2's "Request
+    // limit exceeded" fails as Ec2.Ec2Exception): retried too, fewer times, since other
+    // undeclared errors (AccessDeniedException) come the same way.
     task.put("Retry", List.of(obj(
         "ErrorEquals", List.of("Backup.ServiceUnavailableException",
             "Backup.LimitExceededException", "Backup.ThrottlingException",
             "Backup.InvalidResourceStateException"),
         "IntervalSeconds", 5, "MaxAttempts", 8, "BackoffRate", 2, "MaxDelaySeconds", 300,
+        "JitterStrategy", "FULL"), obj(
+        "ErrorEquals", List.of("Backup.BackupException"),
+        "IntervalSeconds", 5, "MaxAttempts", 5, "BackoffRate", 2, "MaxDelaySeconds", 60,
         "JitterStrategy", "FULL")));
     task.put("Catch", List.of(obj("ErrorEquals", List.of("States.ALL"), "ResultPath", "$.error",
         "Next", onError)));
