@@ -31,6 +31,12 @@ public final class BackupPolicyDocuments {
 
   /** Organizations' limit on a backup policy document (not adjustable). */
   public static final int MAX_CHARACTERS = 10_000;
+  /**
+   * Organizations' limit on backup policies attached to one root, OU or account (AWS
+   * Organizations User Guide, "Quotas and service limits", maximum and minimum values). Every
+   * policy of a deployment is attached to each target OU.
+   */
+  public static final int MAX_ATTACHED = 10;
 
   private BackupPolicyDocuments() {}
 

@@ -48,6 +48,16 @@ public final class DeploymentValidation {
                 + " characters, the Organizations limit; split its rules over several plans.");
       }
     }
+    if (out.isEmpty()) {
+      int policies = BackupPolicyDocuments.render(spec).size();
+      if (policies > BackupPolicyDocuments.MAX_ATTACHED) {
+        add(out, List.of("plans"), "Too Many Backup Policies",
+            "The plans render to " + policies + " backup policies, each attached to every target "
+                + "OU, and Organizations attaches at most " + BackupPolicyDocuments.MAX_ATTACHED
+                + " backup policies to one OU (counting any the organisation already has "
+                + "there). Fewer or smaller plans, or a second deployment, fit.");
+      }
+    }
     return out;
   }
 

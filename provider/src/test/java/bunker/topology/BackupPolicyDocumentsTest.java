@@ -79,6 +79,23 @@ class BackupPolicyDocumentsTest {
     assertEquals(List.of("plan-02"), split.get(1).plans());
   }
 
+  /** Ten policies attach to a target OU; the plans that make an eleventh are refused. */
+  @Test
+  void moreThanTenPolicies_isReportedAtPlans() {
+    int count = 1;
+    while (BackupPolicyDocuments.render(manyPlans(count + 1)).size()
+        <= BackupPolicyDocuments.MAX_ATTACHED) {
+      count++;
+    }
+    assertEquals(10, BackupPolicyDocuments.render(manyPlans(count)).size());
+    assertEquals(List.of(), DeploymentValidation.check(manyPlans(count)));
+    List<Violation> refused = DeploymentValidation.check(manyPlans(count + 1));
+    assertEquals(List.of(List.of("plans")), refused.stream().map(Violation::path).toList());
+    assertEquals("Too Many Backup Policies", refused.get(0).summary());
+    assertTrue(refused.get(0).detail().contains("render to 11 backup policies"),
+        refused.get(0).detail());
+  }
+
   @Test
   void oversizedPlan_isReportedByTheRules() {
     List<BackupRule> rules = IntStream.range(0, 60).mapToObj(r -> new BackupRule("rule-" + r,
