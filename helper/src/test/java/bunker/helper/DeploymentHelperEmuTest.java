@@ -231,16 +231,8 @@ class DeploymentHelperEmuTest {
     Map<String, Object> p = props("", key, policy("Bunker"), false);
     String backupName = (String) p.get("BackupVaultName");
     String restoreName = (String) p.get("RestoreVaultName");
-    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
-        .encryptionKeyArn(key));
-    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName));
+    seedVaults(p, 5, 2);
     String restoreKey = vault(restoreName).orElseThrow().encryptionKeyArn();
-    for (String name : new String[] {backupName, restoreName}) {
-      workload().backup().putBackupVaultAccessPolicy(r -> r.backupVaultName(name)
-          .policy(policy("Seed")));
-    }
-    Emulator.bulkPoints(account, backupName, 5);
-    Emulator.bulkPoints(account, restoreName, 2);
 
     Map<String, Object> doc = call("Create", null, p, null);
 
@@ -266,6 +258,91 @@ class DeploymentHelperEmuTest {
     assertEquals(2, vault(restoreName).orElseThrow().numberOfRecoveryPoints());
     assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(backupName)));
     assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(restoreName)));
+  }
+
+  /**
+   * The seed hand-over rolled back: the StackSet update that adds WorkloadVaults to a member
+   * stack fails on another resource, and CloudFormation's clean-up sends Delete for the new
+   * resource with the physical id its Create answered. A Delete request does not say whether it
+   * is a rollback (CloudFormation User Guide, custom resource request types, "Delete"), so the
+   * adopted vaults themselves must say so: the seed's vaults and points stay, with ForceDestroy.
+   */
+  @Test
+  void seedHandOver_rollbackDelete_releasesTheAdoptedVaultsWithTheirPoints() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), true);
+    seedVaults(p, 5, 2);
+    String id = created(p);
+
+    Map<String, Object> doc = call("Delete", id, p, null);
+
+    assertSuccess(doc);
+    assertEquals(id, doc.get("PhysicalResourceId"));
+    assertEquals(5, vault((String) p.get("BackupVaultName")).orElseThrow()
+        .numberOfRecoveryPoints());
+    assertEquals(2, vault((String) p.get("RestoreVaultName")).orElseThrow()
+        .numberOfRecoveryPoints());
+  }
+
+  /** As above with empty seed vaults and ForceDestroy false: they used to be deleted. */
+  @Test
+  void seedHandOver_rollbackDeleteNotForced_keepsTheEmptyAdoptedVaults() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), false);
+    seedVaults(p, 0, 0);
+    String id = created(p);
+
+    assertSuccess(call("Delete", id, p, null));
+
+    assertTrue(vault((String) p.get("BackupVaultName")).isPresent());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isPresent());
+  }
+
+  /** Only the vault the resource made is deleted; the one it adopted stays with its points. */
+  @Test
+  void delete_adoptedAndCreatedVaults_deletesOnlyTheCreatedOne() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), true);
+    String backupName = (String) p.get("BackupVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
+        .encryptionKeyArn(key));
+    Emulator.bulkPoints(account, backupName, 3);
+    String id = created(p);
+    Emulator.bulkPoints(account, (String) p.get("RestoreVaultName"), 4);
+
+    assertSuccess(call("Delete", id, p, null));
+
+    assertEquals(3, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+  }
+
+  /** A redelivered Create finds the vaults the first one made: they are still its own. */
+  @Test
+  void delete_afterRedeliveredCreate_deletesTheVaultsItMade() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    String id = created(p);
+    assertEquals(id, created(p));
+
+    assertSuccess(call("Delete", id, p, null));
+
+    assertTrue(vault((String) p.get("BackupVaultName")).isEmpty());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+  }
+
+  /** The seed module's two vaults for {@code p}, with its policy and these many points. */
+  private void seedVaults(Map<String, Object> p, int backupPoints, int restorePoints) {
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
+        .encryptionKeyArn(key));
+    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName));
+    for (String name : new String[] {backupName, restoreName}) {
+      workload().backup().putBackupVaultAccessPolicy(r -> r.backupVaultName(name)
+          .policy(policy("Seed")));
+    }
+    if (backupPoints > 0) {
+      Emulator.bulkPoints(account, backupName, backupPoints);
+    }
+    if (restorePoints > 0) {
+      Emulator.bulkPoints(account, restoreName, restorePoints);
+    }
   }
 
   @Test

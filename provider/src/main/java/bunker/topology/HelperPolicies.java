@@ -25,7 +25,11 @@ public final class HelperPolicies {
       "backup:GetBackupVaultAccessPolicy",
       "backup:DeleteBackupVaultAccessPolicy",
       "backup:ListRecoveryPointsByBackupVault",
-      "backup:DeleteBackupVault");
+      "backup:DeleteBackupVault",
+      // the vaults' bunker:created-for / bunker:adopted-for tags, which tell the helper's Delete
+      // the vaults it made from those it adopted (and must leave in place)
+      "backup:TagResource",
+      "backup:ListTags");
 
   /** The calls that empty a vault (the shared emptier): delete, and describe while waiting. */
   static final List<String> POINT_ACTIONS = List.of(
