@@ -208,7 +208,8 @@ final class WorkloadVaults {
    * The vault's ARN, creating it when absent (under {@code keyArn}, or under {@code aws/backup}
    * when it is {@link #ANY_KEY}); an existing vault must use {@code keyArn} unless that is
    * {@link #ANY_KEY}. A vault made here is tagged {@link #CREATED_FOR_TAG} = {@code id}; with
-   * {@code adopt}, an existing one not so tagged is tagged {@link #ADOPTED_FOR_TAG} = {@code id}.
+   * {@code adopt}, an existing one is tagged {@link #ADOPTED_FOR_TAG} = {@code id} (one that a
+   * redelivered request made is tagged both ways, and {@link #adoptedBy} counts it as made).
    */
   private String ensureVault(String name, String keyArn, String id, boolean adopt,
       List<String> created) {
@@ -237,11 +238,11 @@ final class WorkloadVaults {
           + " encrypted with " + v.encryptionKeyArn() + " instead of the deployment's key "
           + keyArn + "; the helper leaves it alone. Delete or rename it, then retry.");
     }
-    if (adopt && !id.equals(vaults.tags(v.backupVaultArn()).get(CREATED_FOR_TAG))) {
+    if (adopt) {
       vaults.backup().tagResource(r -> r.resourceArn(v.backupVaultArn())
           .tags(Map.of(ADOPTED_FOR_TAG, id)));
-      log.accept("adopted Backup Vault (" + name + "): it is released, not deleted, when " + id
-          + " is deleted");
+      log.accept("found Backup Vault (" + name + "), tagged " + ADOPTED_FOR_TAG + " = " + id
+          + ": unless it was made for that id, its Delete leaves the vault in place");
     }
     return v.backupVaultArn();
   }
