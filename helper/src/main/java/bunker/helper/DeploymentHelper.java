@@ -101,7 +101,7 @@ public final class DeploymentHelper {
       return CustomResourceResponse.success(request, answerId, Map.of());
     }
     VaultsProperties p = VaultsProperties.from(request.properties());
-    vaults(request, p, deadline).delete(p, id);
+    vaults(request, p, deadline).delete(p, id, request.stackId());
     return CustomResourceResponse.success(request, id, Map.of());
   }
 

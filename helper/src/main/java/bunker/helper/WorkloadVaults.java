@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -38,6 +41,7 @@ final class WorkloadVaults {
   private final BackupVaults vaults;
   private final RecoveryPoints points;
   private final IamClient iam;
+  private final CloudFormationClient cloudFormation;
   private final Deadline deadline;
   private final Consumer<String> log;
 
@@ -45,6 +49,7 @@ final class WorkloadVaults {
     this.vaults = new BackupVaults(account.backup());
     this.points = new RecoveryPoints(account.bulkBackup());
     this.iam = account.iam();
+    this.cloudFormation = account.cloudFormation();
     this.deadline = deadline;
     this.log = log;
   }
@@ -111,18 +116,32 @@ final class WorkloadVaults {
    * fails the request before anything is touched. Then per vault: remove the access policy
    * (it denies deleting points and the vault), empty it if needed, delete it. Vaults that are
    * already gone count as deleted. A vault this resource adopted rather than created (see
-   * {@link #create}) is released instead: left in place with its points and policy. The
-   * Delete CloudFormation sends while rolling back a Create or an Update is the same request
-   * as a stack deletion's, so this tag is what keeps a rollback from deleting vaults that were
-   * there before (the seed module's, say).
+   * {@link #create}) is deleted only with its stack ({@code stackId} is
+   * {@code DELETE_IN_PROGRESS}), and otherwise released: left in place with its points and
+   * policy. The Delete CloudFormation sends while rolling back a Create or an Update is the
+   * same request as a stack deletion's, so the tag and the stack's status are what keep a
+   * rollback from deleting vaults that were there before (the seed module's, say).
    */
-  void delete(VaultsProperties p, String id) {
+  void delete(VaultsProperties p, String id, String stackId) {
     Map<String, Integer> existing = new LinkedHashMap<>();
+    Boolean stackDeleting = null;
     for (String name : p.vaultNames()) {
       Optional<DescribeBackupVaultResponse> v = vaults.findByName(name);
-      if (v.isPresent() && !adoptedBy(v.get(), id)) {
-        existing.put(name, points.count(name));
+      if (v.isEmpty()) {
+        continue;
       }
+      if (adoptedBy(v.get(), id)) {
+        if (stackDeleting == null) {
+          stackDeleting = stackDeleting(stackId);
+        }
+        if (!stackDeleting) {
+          log.accept("released Backup Vault (" + name + "): adopted by " + id + ", not created"
+              + " by it, and its stack is not being deleted (a rollback or an update's"
+              + " clean-up), so it is left in place with its recovery points and policy");
+          continue;
+        }
+      }
+      existing.put(name, points.count(name));
     }
     if (!p.forceDestroy()) {
       List<String> full = new ArrayList<>();
@@ -168,13 +187,25 @@ final class WorkloadVaults {
           + AwsErrors.message(e) + "): taken as made by this resource");
       return false;
     }
-    boolean adopted = id.equals(tags.get(ADOPTED_FOR_TAG))
-        && !id.equals(tags.get(CREATED_FOR_TAG));
-    if (adopted) {
-      log.accept("released Backup Vault (" + v.backupVaultName() + "): adopted by " + id
-          + ", not created by it, so it is left in place with its recovery points and policy");
+    return id.equals(tags.get(ADOPTED_FOR_TAG)) && !id.equals(tags.get(CREATED_FOR_TAG));
+  }
+
+  /**
+   * Whether the stack is being deleted (DescribeStacks: {@code DELETE_IN_PROGRESS}), rather than
+   * rolled back or cleaned up after an update. Any error (a stack not found, no permission)
+   * answers false: an adopted vault is then kept, never deleted by mistake.
+   */
+  private boolean stackDeleting(String stackId) {
+    try {
+      List<Stack> stacks = cloudFormation.describeStacks(r -> r.stackName(stackId)).stacks();
+      String status = stacks.isEmpty() ? "" : stacks.get(0).stackStatusAsString();
+      log.accept("stack " + stackId + " is " + status);
+      return StackStatus.DELETE_IN_PROGRESS.toString().equals(status);
+    } catch (RuntimeException e) {
+      log.accept("cannot read the status of stack " + stackId + " (" + e.getMessage()
+          + "): adopted vaults are kept");
+      return false;
     }
-    return adopted;
   }
 
   private Map<String, String> converge(VaultsProperties p, String id, boolean adopt) {

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 
 /**
  * The Lambda handler in-process against the emulator: SNS events in, vaults in a workload
@@ -29,6 +33,11 @@ class DeploymentHelperEmuTest {
   private static HelperClients clients;
   private static ResponseCatcher catcher;
   private static DeploymentHelperHandler handler;
+  /**
+   * The status DescribeStacks answers for the request's stack, or null for the emulator's own
+   * answer (the requests' StackId names no stack there: "does not exist").
+   */
+  private static volatile String stackStatus;
 
   private String account;
   private String role;
@@ -43,8 +52,12 @@ class DeploymentHelperEmuTest {
     Emulator.admin("PUT", "/authz", "{\"mode\": \"report\"}");
     clients = HelperClients.create(Emulator.url());
     catcher = new ResponseCatcher();
-    handler = new DeploymentHelperHandler(clients::forRole, new ResponseSender(
-        Duration.ofSeconds(10)));
+    handler = new DeploymentHelperHandler((roleArn, region, partition) -> {
+      HelperClients.Account a = clients.forRole(roleArn, region, partition);
+      String status = stackStatus;
+      return status == null ? a
+          : new HelperClients.Account(a.backup(), a.bulkBackup(), a.iam(), stackIs(status));
+    }, new ResponseSender(Duration.ofSeconds(10)));
   }
 
   @AfterAll
@@ -54,8 +67,28 @@ class DeploymentHelperEmuTest {
     Emulator.admin("PUT", "/authz", "{\"mode\": \"on\"}");
   }
 
+  /** A CloudFormation client whose DescribeStacks finds the request's stack in {@code status}. */
+  private static CloudFormationClient stackIs(String status) {
+    return new CloudFormationClient() {
+      @Override
+      public DescribeStacksResponse describeStacks(DescribeStacksRequest r) {
+        return DescribeStacksResponse.builder().stacks(Stack.builder().stackId(r.stackName())
+            .stackName("StackSet-m-" + UUID.randomUUID()).stackStatus(status).build()).build();
+      }
+
+      @Override
+      public String serviceName() {
+        return SERVICE_NAME;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   @BeforeEach
   void freshAccount() {
+    stackStatus = null;
     account = Emulator.freshAccount();
     deployment = Emulator.uniqueName("t");
     role = "arn:aws:iam::" + account + ":role/bunker-" + deployment + "-deployment-helper";
@@ -272,6 +305,7 @@ class DeploymentHelperEmuTest {
     Map<String, Object> p = props("", key, policy("Bunker"), true);
     seedVaults(p, 5, 2);
     String id = created(p);
+    stackStatus = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS";
 
     Map<String, Object> doc = call("Delete", id, p, null);
 
@@ -289,6 +323,7 @@ class DeploymentHelperEmuTest {
     Map<String, Object> p = props("", key, policy("Bunker"), false);
     seedVaults(p, 0, 0);
     String id = created(p);
+    stackStatus = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS";
 
     assertSuccess(call("Delete", id, p, null));
 
@@ -296,9 +331,12 @@ class DeploymentHelperEmuTest {
     assertTrue(vault((String) p.get("RestoreVaultName")).isPresent());
   }
 
-  /** Only the vault the resource made is deleted; the one it adopted stays with its points. */
+  /**
+   * The rollback of a new member stack (ROLLBACK_IN_PROGRESS) whose Create adopted one vault and
+   * made the other: only the vault it made is deleted; the adopted one stays with its points.
+   */
   @Test
-  void delete_adoptedAndCreatedVaults_deletesOnlyTheCreatedOne() throws Exception {
+  void rollbackDelete_adoptedAndCreatedVaults_deletesOnlyTheCreatedOne() throws Exception {
     Map<String, Object> p = props("", key, policy("P"), true);
     String backupName = (String) p.get("BackupVaultName");
     workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
@@ -306,11 +344,42 @@ class DeploymentHelperEmuTest {
     Emulator.bulkPoints(account, backupName, 3);
     String id = created(p);
     Emulator.bulkPoints(account, (String) p.get("RestoreVaultName"), 4);
+    stackStatus = "ROLLBACK_IN_PROGRESS";
 
     assertSuccess(call("Delete", id, p, null));
 
     assertEquals(3, vault(backupName).orElseThrow().numberOfRecoveryPoints());
     assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+  }
+
+  /**
+   * A stack deleted (the deployment destroyed, or its account removed): the vaults the resource
+   * adopted at the seed hand-over are Bunker's now, and go as the ones it made do.
+   */
+  @Test
+  void delete_stackDeleted_deletesAdoptedVaultsToo() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), true);
+    seedVaults(p, 5, 2);
+    String id = created(p);
+    stackStatus = "DELETE_IN_PROGRESS";
+
+    assertSuccess(call("Delete", id, p, null));
+
+    assertTrue(vault((String) p.get("BackupVaultName")).isEmpty());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+  }
+
+  /** With no readable stack status, adopted vaults are kept: never deleted by mistake. */
+  @Test
+  void delete_stackStatusUnreadable_keepsAdoptedVaults() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), false);
+    seedVaults(p, 0, 0);
+    String id = created(p);
+
+    assertSuccess(call("Delete", id, p, null)); // the emulator has no such stack
+
+    assertTrue(vault((String) p.get("BackupVaultName")).isPresent());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isPresent());
   }
 
   /** A redelivered Create finds the vaults the first one made: they are still its own. */

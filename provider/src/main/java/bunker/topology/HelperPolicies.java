@@ -113,7 +113,12 @@ public final class HelperPolicies {
         allow("CreateBackupServiceLinkedRole", null, List.of("iam:CreateServiceLinkedRole"),
             arn("arn:" + p + ":iam::" + ACCOUNT
                 + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup", account),
-            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))));
+            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))),
+        // Delete tells a stack deletion (DELETE_IN_PROGRESS) from a rollback by the status of
+        // the member stack: only the former deletes vaults the helper adopted.
+        allow("ReadMemberStack", null, List.of("cloudformation:DescribeStacks"),
+            arn("arn:" + p + ":cloudformation:" + spec.environment().region() + ":" + ACCOUNT
+                + ":stack/StackSet-" + names.stackSet() + "-*/*", account), null));
   }
 
   private static Object arn(String text, String account) {

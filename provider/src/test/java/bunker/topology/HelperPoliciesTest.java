@@ -158,7 +158,7 @@ class HelperPoliciesTest {
         "backup:DeleteBackupVault", "backup:TagResource", "backup:ListTags",
         "backup:DeleteRecoveryPoint", "backup:DescribeRecoveryPoint", "backup-storage:MountCapsule", "kms:CreateGrant", "kms:DescribeKey",
         "kms:GenerateDataKey", "kms:Decrypt", "kms:RetireGrant",
-        "iam:CreateServiceLinkedRole")), actions(policy));
+        "iam:CreateServiceLinkedRole", "cloudformation:DescribeStacks")), actions(policy));
     Names names = Names.of(Fixtures.spec());
     List<Object> vaults = list(statements(policy).get(0).get("Resource"));
     assertEquals(List.of(
