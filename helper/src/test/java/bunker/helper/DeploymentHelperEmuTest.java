@@ -16,6 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -304,31 +307,32 @@ class DeploymentHelperEmuTest {
   void seedHandOver_rollbackDelete_releasesTheAdoptedVaultsWithTheirPoints() throws Exception {
     Map<String, Object> p = props("", key, policy("Bunker"), true);
     seedVaults(p, 5, 2);
-    String id = created(p);
-    stackStatus = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS";
 
-    Map<String, Object> doc = call("Delete", id, p, null);
+    createThenDeleteDuring(p, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS");
 
-    assertSuccess(doc);
-    assertEquals(id, doc.get("PhysicalResourceId"));
     assertEquals(5, vault((String) p.get("BackupVaultName")).orElseThrow()
         .numberOfRecoveryPoints());
     assertEquals(2, vault((String) p.get("RestoreVaultName")).orElseThrow()
         .numberOfRecoveryPoints());
   }
 
-  /** As above with empty seed vaults and ForceDestroy false: they used to be deleted. */
-  @Test
-  void seedHandOver_rollbackDeleteNotForced_keepsTheEmptyAdoptedVaults() throws Exception {
+  /**
+   * As above with empty seed vaults and ForceDestroy false (they used to be deleted), for every
+   * stack status but DELETE_IN_PROGRESS: a new stack's rollback, an update's clean-up, and no
+   * readable status at all (null: the emulator has no stack of the request's StackId).
+   */
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "ROLLBACK_IN_PROGRESS",
+      "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"})
+  void seedHandOver_deleteNotForStackDeletion_keepsTheEmptyAdoptedVaults(String status)
+      throws Exception {
     Map<String, Object> p = props("", key, policy("Bunker"), false);
     seedVaults(p, 0, 0);
-    String id = created(p);
-    stackStatus = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS";
 
-    assertSuccess(call("Delete", id, p, null));
+    createThenDeleteDuring(p, status);
 
-    assertTrue(vault((String) p.get("BackupVaultName")).isPresent());
-    assertTrue(vault((String) p.get("RestoreVaultName")).isPresent());
+    assertVaultsPresent(p, true);
   }
 
   /**
@@ -360,26 +364,10 @@ class DeploymentHelperEmuTest {
   void delete_stackDeleted_deletesAdoptedVaultsToo() throws Exception {
     Map<String, Object> p = props("", key, policy("Bunker"), true);
     seedVaults(p, 5, 2);
-    String id = created(p);
-    stackStatus = "DELETE_IN_PROGRESS";
 
-    assertSuccess(call("Delete", id, p, null));
+    createThenDeleteDuring(p, "DELETE_IN_PROGRESS");
 
-    assertTrue(vault((String) p.get("BackupVaultName")).isEmpty());
-    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
-  }
-
-  /** With no readable stack status, adopted vaults are kept: never deleted by mistake. */
-  @Test
-  void delete_stackStatusUnreadable_keepsAdoptedVaults() throws Exception {
-    Map<String, Object> p = props("", key, policy("Bunker"), false);
-    seedVaults(p, 0, 0);
-    String id = created(p);
-
-    assertSuccess(call("Delete", id, p, null)); // the emulator has no such stack
-
-    assertTrue(vault((String) p.get("BackupVaultName")).isPresent());
-    assertTrue(vault((String) p.get("RestoreVaultName")).isPresent());
+    assertVaultsPresent(p, false);
   }
 
   /** A redelivered Create finds the vaults the first one made: they are still its own. */
@@ -391,8 +379,27 @@ class DeploymentHelperEmuTest {
 
     assertSuccess(call("Delete", id, p, null));
 
-    assertTrue(vault((String) p.get("BackupVaultName")).isEmpty());
-    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+    assertVaultsPresent(p, false);
+  }
+
+  /**
+   * Creates the resource, then deletes it while its stack is {@code status} (null: the
+   * emulator's answer); fails unless both succeed and the Delete keeps the id.
+   */
+  private void createThenDeleteDuring(Map<String, Object> p, String status) throws Exception {
+    String id = created(p);
+    stackStatus = status;
+    Map<String, Object> doc = call("Delete", id, p, null);
+    assertSuccess(doc);
+    assertEquals(id, doc.get("PhysicalResourceId"));
+  }
+
+  /** Both vaults of {@code p} exist ({@code present}), or neither does. */
+  private void assertVaultsPresent(Map<String, Object> p, boolean present) {
+    for (String name : new String[] {(String) p.get("BackupVaultName"),
+        (String) p.get("RestoreVaultName")}) {
+      assertEquals(present, vault(name).isPresent(), name);
+    }
   }
 
   /** The seed module's two vaults for {@code p}, with its policy and these many points. */
