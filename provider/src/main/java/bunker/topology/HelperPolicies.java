@@ -115,10 +115,11 @@ public final class HelperPolicies {
                 + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup", account),
             obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))),
         // Delete tells a stack deletion (DELETE_IN_PROGRESS) from a rollback by the status of
-        // the member stack: only the former deletes vaults the helper adopted.
+        // the member stack: only the former deletes vaults the helper adopted. The member
+        // stack's name is CloudFormation's choice, so any stack of the account (read only).
         allow("ReadMemberStack", null, List.of("cloudformation:DescribeStacks"),
             arn("arn:" + p + ":cloudformation:" + spec.environment().region() + ":" + ACCOUNT
-                + ":stack/StackSet-" + names.stackSet() + "-*/*", account), null));
+                + ":stack/*", account), null));
   }
 
   private static Object arn(String text, String account) {
