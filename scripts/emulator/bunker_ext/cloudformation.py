@@ -75,6 +75,11 @@ docs/guides/local-emulator.md lists what is moto and what is ours):
     pepperize/cdk-organizations#1718; the Deactivate reference: without trusted access the
     management account "does not have permissions to create and manage service-managed
     StackSets"). Reads (Describe*/List*) keep answering.
+- DescribeStacks in a member account did not find the stack of a service-managed StackSet
+  instance (moto keeps it with the set only). On AWS a stack instance "is a reference to a stack
+  in a target account and Region" (CloudFormation User Guide, "StackSets concepts", Stack
+  instances), a stack of that account like any other: DescribeStacks by its stack id now
+  answers it, with its status (DELETE_IN_PROGRESS while the set deletes the instance).
 Custom:: / AWS::CloudFormation::CustomResource with an SNS ServiceToken: see ``cfn_custom``.
 """
 import json
@@ -633,7 +638,38 @@ def _auto_deployment(body, query):
     return 200, {"seconds": AUTO_DEPLOYMENT_SECONDS[0]}
 
 
+def _instance_stack(account_id, region, stack_id):
+    """The stack of the service-managed StackSet instance in account_id/region with that id."""
+    for regions in list(cfn_models.cloudformation_backends.values()):
+        for backend in list(regions.values()):
+            for ss in list(backend.stacksets.values()):
+                for inst in list(ss.stack_instances):
+                    stack = getattr(inst, "stack", None)
+                    if stack is not None and stack.stack_id == stack_id \
+                            and inst.account_id == account_id and inst.region_name == region:
+                        return stack
+    return None
+
+
+def _patch_instance_stacks():
+    B = cfn_models.CloudFormationBackend
+    orig = B.describe_stacks
+
+    def describe_stacks(self, name_or_stack_id):
+        try:
+            return orig(self, name_or_stack_id)
+        except ValidationError:
+            stack = _instance_stack(self.account_id, self.region_name, name_or_stack_id) \
+                if name_or_stack_id else None
+            if stack is None:
+                raise
+            return [stack]
+
+    B.describe_stacks = describe_stacks
+
+
 def install():
+    _patch_instance_stacks()
     cfn_parsing.get_model_list.cache_clear()
     cfn_parsing.get_model_map.cache_clear()
     _patch_instances()

@@ -324,3 +324,27 @@ def test_operations_run_in_batches_as_the_preferences_say(org, as_account, admin
     wait_idle(cfn, name)
     assert batches(admin, op)["batch_sizes"] == [1, 1, 1, 1, 1]  # tolerance 0 -> 1 at a time
     assert instances(cfn, name) == []
+
+
+def test_instance_stack_is_described_in_its_account(org, as_account):
+    """A stack instance "is a reference to a stack in a target account and Region"
+    (CloudFormation User Guide, "StackSets concepts", Stack instances): DescribeStacks in the
+    member account answers it by its stack id."""
+    cfn = as_account("cloudformation", org["backup"])
+    name = f"members-{uuid.uuid4().hex[:6]}"
+    create_set(cfn, name)
+    cfn.create_stack_instances(StackSetName=name, Regions=[REGION], CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})
+    wait_idle(cfn, name)
+    stack_id = cfn.describe_stack_instance(StackSetName=name, StackInstanceAccount=org["p1"],
+                                           StackInstanceRegion=REGION,
+                                           CallAs="DELEGATED_ADMIN")["StackInstance"]["StackId"]
+
+    stacks = as_account("cloudformation", org["p1"]).describe_stacks(StackName=stack_id)["Stacks"]
+    assert [(s["StackId"], s["StackStatus"]) for s in stacks] == [(stack_id, "CREATE_COMPLETE")]
+
+    cfn.delete_stack_instances(StackSetName=name, Regions=[REGION], RetainStacks=False,
+                               CallAs="DELEGATED_ADMIN",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["prod"]]})
+    wait_idle(cfn, name)
+    cfn.delete_stack_set(StackSetName=name, CallAs="DELEGATED_ADMIN")

@@ -63,8 +63,9 @@ public final class DeploymentHelper {
   private CustomResourceResponse create(CustomResourceRequest request, Deadline deadline) {
     checkType(request);
     VaultsProperties p = VaultsProperties.from(request.properties());
-    Map<String, String> data = vaults(request, p, deadline).create(p);
-    return CustomResourceResponse.success(request, p.physicalId(request.accountId()), data);
+    String id = p.physicalId(request.accountId());
+    Map<String, String> data = vaults(request, p, deadline).create(p, id);
+    return CustomResourceResponse.success(request, id, data);
   }
 
   private CustomResourceResponse update(CustomResourceRequest request, Deadline deadline) {
@@ -75,8 +76,10 @@ public final class DeploymentHelper {
     // A renamed helper role (the stack replaces it) is new to the vaults' current policy, which
     // exempts only the old one; the old role exists until the stack's clean-up, so the update
     // acts as the old role and its new policy then exempts the new one.
-    Map<String, String> data = vaults(request, old, deadline).update(old, now);
-    return CustomResourceResponse.success(request, now.physicalId(request.accountId()), data);
+    String id = now.physicalId(request.accountId());
+    Map<String, String> data = vaults(request, old, deadline)
+        .update(old, now, request.physicalResourceId(), id);
+    return CustomResourceResponse.success(request, id, data);
   }
 
   private CustomResourceResponse delete(CustomResourceRequest request, Deadline deadline) {
@@ -98,7 +101,7 @@ public final class DeploymentHelper {
       return CustomResourceResponse.success(request, answerId, Map.of());
     }
     VaultsProperties p = VaultsProperties.from(request.properties());
-    vaults(request, p, deadline).delete(p);
+    vaults(request, p, deadline).delete(p, id, request.stackId());
     return CustomResourceResponse.success(request, id, Map.of());
   }
 

@@ -21,6 +21,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -45,7 +46,8 @@ public final class HelperClients implements AutoCloseable {
   private static final int MAX_ATTEMPTS = 11;
 
   /** Backup and IAM clients acting in one workload account. */
-  public record Account(BackupClient backup, BackupClient bulkBackup, IamClient iam) {}
+  public record Account(BackupClient backup, BackupClient bulkBackup, IamClient iam,
+      CloudFormationClient cloudFormation) {}
 
   private final String endpointUrl;
   private final AwsCredentialsProvider base;
@@ -90,7 +92,9 @@ public final class HelperClients implements AutoCloseable {
           .overrideConfiguration(first.wrap(bulkRetries())).build());
       IamClient iam = track(configure(IamClient.builder(), globalRegion(partition), credentials)
           .overrideConfiguration(first.wrap(standardRetries())).build());
-      return new Account(backup, bulk, iam);
+      CloudFormationClient cloudFormation = track(configure(CloudFormationClient.builder(), r,
+          credentials).overrideConfiguration(first.wrap(standardRetries())).build());
+      return new Account(backup, bulk, iam, cloudFormation);
     });
   }
 

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -30,10 +33,15 @@ final class WorkloadVaults {
   private static final Duration NON_EMPTY_GRACE = Duration.ofSeconds(30);
   /** For {@link #ensureVault}: create under AWS Backup's default key, adopt under any key. */
   private static final String ANY_KEY = "";
+  /** Tag a vault gets when the helper creates it: the resource's physical id. */
+  static final String CREATED_FOR_TAG = "bunker:created-for";
+  /** Tag an existing vault gets when a new resource adopts it: that resource's physical id. */
+  static final String ADOPTED_FOR_TAG = "bunker:adopted-for";
 
   private final BackupVaults vaults;
   private final RecoveryPoints points;
   private final IamClient iam;
+  private final CloudFormationClient cloudFormation;
   private final Deadline deadline;
   private final Consumer<String> log;
 
@@ -41,6 +49,7 @@ final class WorkloadVaults {
     this.vaults = new BackupVaults(account.backup());
     this.points = new RecoveryPoints(account.bulkBackup());
     this.iam = account.iam();
+    this.cloudFormation = account.cloudFormation();
     this.deadline = deadline;
     this.log = log;
   }
@@ -52,13 +61,16 @@ final class WorkloadVaults {
    * by the seed module or by {@code assume_role} mode is under {@code aws/backup}, one made by an
    * earlier Bunker under the deployment's key, and restores work into either. On failure, vaults
    * this call created are deleted again (they are new, hence empty), so a failed Create leaves
-   * nothing behind.
+   * nothing behind. A vault made here is tagged {@link #CREATED_FOR_TAG} = {@code id}; an
+   * adopted one {@link #ADOPTED_FOR_TAG} = {@code id}, before anything else is changed on it, so
+   * that {@link #delete} of this resource (a rollback's clean-up too) leaves it in place.
    *
+   * @param id the resource's physical id
    * @return the resource's attributes (vault names and ARNs)
    */
-  Map<String, String> create(VaultsProperties p) {
+  Map<String, String> create(VaultsProperties p, String id) {
     ensureServiceLinkedRole();
-    return converge(p);
+    return converge(p, id, true);
   }
 
   /**
@@ -67,9 +79,11 @@ final class WorkloadVaults {
    * existing vault (AWS Backup has no such call), so an empty backup vault is deleted and made
    * again under the new key, and one holding recovery points makes the update fail before
    * anything is changed: its backups stay where they are. The restore vault keeps whatever key
-   * it has (see {@link #create}).
+   * it has (see {@link #create}). Under a new {@code id} (new names) existing vaults are adopted
+   * as in {@link #create}; under the same id they are the resource's already.
    */
-  Map<String, String> update(VaultsProperties old, VaultsProperties now) {
+  Map<String, String> update(VaultsProperties old, VaultsProperties now, String oldId,
+      String id) {
     String name = now.backupVaultName();
     Optional<DescribeBackupVaultResponse> v = vaults.findByName(name);
     boolean rekey = v.isPresent() && !sameKey(v.get(), now.encryptionKeyArn());
@@ -94,21 +108,40 @@ final class WorkloadVaults {
       log.accept("vault names changed from " + old.vaultNames() + " to " + now.vaultNames()
           + ": replacement");
     }
-    return converge(now);
+    return converge(now, id, !id.equals(oldId));
   }
 
   /**
    * Delete: counts the points of both vaults first; without ForceDestroy a non-empty vault
    * fails the request before anything is touched. Then per vault: remove the access policy
    * (it denies deleting points and the vault), empty it if needed, delete it. Vaults that are
-   * already gone count as deleted.
+   * already gone count as deleted. A vault this resource adopted rather than created (see
+   * {@link #create}) is deleted only with its stack ({@code stackId} is
+   * {@code DELETE_IN_PROGRESS}), and otherwise released: left in place with its points and
+   * policy. The Delete CloudFormation sends while rolling back a Create or an Update is the
+   * same request as a stack deletion's, so the tag and the stack's status are what keep a
+   * rollback from deleting vaults that were there before (the seed module's, say).
    */
-  void delete(VaultsProperties p) {
+  void delete(VaultsProperties p, String id, String stackId) {
     Map<String, Integer> existing = new LinkedHashMap<>();
+    Boolean stackDeleting = null;
     for (String name : p.vaultNames()) {
-      if (vaults.findByName(name).isPresent()) {
-        existing.put(name, points.count(name));
+      Optional<DescribeBackupVaultResponse> v = vaults.findByName(name);
+      if (v.isEmpty()) {
+        continue;
       }
+      if (adoptedBy(v.get(), id)) {
+        if (stackDeleting == null) {
+          stackDeleting = stackDeleting(stackId);
+        }
+        if (!stackDeleting) {
+          log.accept("released Backup Vault (" + name + "): adopted by " + id + ", not created"
+              + " by it, and its stack is not being deleted (a rollback or an update's"
+              + " clean-up), so it is left in place with its recovery points and policy");
+          continue;
+        }
+      }
+      existing.put(name, points.count(name));
     }
     if (!p.forceDestroy()) {
       List<String> full = new ArrayList<>();
@@ -137,14 +170,53 @@ final class WorkloadVaults {
     }
   }
 
-  private Map<String, String> converge(VaultsProperties p) {
+  /**
+   * Whether {@code v} is a vault the resource {@code id} adopted and did not create: it is
+   * released, not deleted. A helper role from before these tags may lack {@code
+   * backup:ListTags}; its resource adopted nothing by tag, so its vaults are deleted as before.
+   */
+  private boolean adoptedBy(DescribeBackupVaultResponse v, String id) {
+    Map<String, String> tags;
+    try {
+      tags = vaults.tags(v.backupVaultArn());
+    } catch (RuntimeException e) {
+      if (!AwsErrors.hasCode(e, "AccessDeniedException", "AccessDenied")) {
+        throw e;
+      }
+      log.accept("cannot read the tags of Backup Vault (" + v.backupVaultName() + ") ("
+          + AwsErrors.message(e) + "): taken as made by this resource");
+      return false;
+    }
+    return id.equals(tags.get(ADOPTED_FOR_TAG)) && !id.equals(tags.get(CREATED_FOR_TAG));
+  }
+
+  /**
+   * Whether the stack is being deleted (DescribeStacks: {@code DELETE_IN_PROGRESS}), rather than
+   * rolled back or cleaned up after an update. Any error (a stack not found, no permission)
+   * answers false: an adopted vault is then kept, never deleted by mistake.
+   */
+  private boolean stackDeleting(String stackId) {
+    try {
+      List<Stack> stacks = cloudFormation.describeStacks(r -> r.stackName(stackId)).stacks();
+      String status = stacks.isEmpty() ? "" : stacks.get(0).stackStatusAsString();
+      log.accept("stack " + stackId + " is " + status);
+      return StackStatus.DELETE_IN_PROGRESS.toString().equals(status);
+    } catch (RuntimeException e) {
+      log.accept("cannot read the status of stack " + stackId + " (" + e.getMessage()
+          + "): adopted vaults are kept");
+      return false;
+    }
+  }
+
+  private Map<String, String> converge(VaultsProperties p, String id, boolean adopt) {
     List<String> created = new ArrayList<>();
     try {
       Map<String, String> data = new LinkedHashMap<>();
       data.put("BackupVaultName", p.backupVaultName());
-      data.put("BackupVaultArn", ensureVault(p.backupVaultName(), p.encryptionKeyArn(), created));
+      data.put("BackupVaultArn",
+          ensureVault(p.backupVaultName(), p.encryptionKeyArn(), id, adopt, created));
       data.put("RestoreVaultName", p.restoreVaultName());
-      data.put("RestoreVaultArn", ensureVault(p.restoreVaultName(), ANY_KEY, created));
+      data.put("RestoreVaultArn", ensureVault(p.restoreVaultName(), ANY_KEY, id, adopt, created));
       for (String name : p.vaultNames()) {
         vaults.putAccessPolicy(name, p.accessPolicy());
       }
@@ -166,14 +238,17 @@ final class WorkloadVaults {
   /**
    * The vault's ARN, creating it when absent (under {@code keyArn}, or under {@code aws/backup}
    * when it is {@link #ANY_KEY}); an existing vault must use {@code keyArn} unless that is
-   * {@link #ANY_KEY}.
+   * {@link #ANY_KEY}. A vault made here is tagged {@link #CREATED_FOR_TAG} = {@code id}; with
+   * {@code adopt}, an existing one is tagged {@link #ADOPTED_FOR_TAG} = {@code id} (one that a
+   * redelivered request made is tagged both ways, and {@link #adoptedBy} counts it as made).
    */
-  private String ensureVault(String name, String keyArn, List<String> created) {
+  private String ensureVault(String name, String keyArn, String id, boolean adopt,
+      List<String> created) {
     Optional<DescribeBackupVaultResponse> found = vaults.findByName(name);
     if (found.isEmpty()) {
       try {
-        String arn = vaults.create(new BackupVaults.Spec(name, keyArn, Map.of(), ""))
-            .backupVaultArn();
+        String arn = vaults.create(new BackupVaults.Spec(name, keyArn,
+            Map.of(CREATED_FOR_TAG, id), "")).backupVaultArn();
         created.add(name);
         log.accept("created Backup Vault (" + name + ") under "
             + (keyArn.equals(ANY_KEY) ? "the AWS managed key aws/backup" : "key " + keyArn));
@@ -193,6 +268,12 @@ final class WorkloadVaults {
       throw new HelperFailure("Backup Vault (" + name + ") already exists in this account,"
           + " encrypted with " + v.encryptionKeyArn() + " instead of the deployment's key "
           + keyArn + "; the helper leaves it alone. Delete or rename it, then retry.");
+    }
+    if (adopt) {
+      vaults.backup().tagResource(r -> r.resourceArn(v.backupVaultArn())
+          .tags(Map.of(ADOPTED_FOR_TAG, id)));
+      log.accept("found Backup Vault (" + name + "), tagged " + ADOPTED_FOR_TAG + " = " + id
+          + ": unless it was made for that id, its Delete leaves the vault in place");
     }
     return v.backupVaultArn();
   }

@@ -16,8 +16,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 
 /**
  * The Lambda handler in-process against the emulator: SNS events in, vaults in a workload
@@ -29,6 +36,11 @@ class DeploymentHelperEmuTest {
   private static HelperClients clients;
   private static ResponseCatcher catcher;
   private static DeploymentHelperHandler handler;
+  /**
+   * The status DescribeStacks answers for the request's stack, or null for the emulator's own
+   * answer (the requests' StackId names no stack there: "does not exist").
+   */
+  private static volatile String stackStatus;
 
   private String account;
   private String role;
@@ -43,8 +55,12 @@ class DeploymentHelperEmuTest {
     Emulator.admin("PUT", "/authz", "{\"mode\": \"report\"}");
     clients = HelperClients.create(Emulator.url());
     catcher = new ResponseCatcher();
-    handler = new DeploymentHelperHandler(clients::forRole, new ResponseSender(
-        Duration.ofSeconds(10)));
+    handler = new DeploymentHelperHandler((roleArn, region, partition) -> {
+      HelperClients.Account a = clients.forRole(roleArn, region, partition);
+      String status = stackStatus;
+      return status == null ? a
+          : new HelperClients.Account(a.backup(), a.bulkBackup(), a.iam(), stackIs(status));
+    }, new ResponseSender(Duration.ofSeconds(10)));
   }
 
   @AfterAll
@@ -54,8 +70,28 @@ class DeploymentHelperEmuTest {
     Emulator.admin("PUT", "/authz", "{\"mode\": \"on\"}");
   }
 
+  /** A CloudFormation client whose DescribeStacks finds the request's stack in {@code status}. */
+  private static CloudFormationClient stackIs(String status) {
+    return new CloudFormationClient() {
+      @Override
+      public DescribeStacksResponse describeStacks(DescribeStacksRequest r) {
+        return DescribeStacksResponse.builder().stacks(Stack.builder().stackId(r.stackName())
+            .stackName("StackSet-m-" + UUID.randomUUID()).stackStatus(status).build()).build();
+      }
+
+      @Override
+      public String serviceName() {
+        return SERVICE_NAME;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   @BeforeEach
   void freshAccount() {
+    stackStatus = null;
     account = Emulator.freshAccount();
     deployment = Emulator.uniqueName("t");
     role = "arn:aws:iam::" + account + ":role/bunker-" + deployment + "-deployment-helper";
@@ -231,16 +267,8 @@ class DeploymentHelperEmuTest {
     Map<String, Object> p = props("", key, policy("Bunker"), false);
     String backupName = (String) p.get("BackupVaultName");
     String restoreName = (String) p.get("RestoreVaultName");
-    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
-        .encryptionKeyArn(key));
-    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName));
+    seedVaults(p, 5, 2);
     String restoreKey = vault(restoreName).orElseThrow().encryptionKeyArn();
-    for (String name : new String[] {backupName, restoreName}) {
-      workload().backup().putBackupVaultAccessPolicy(r -> r.backupVaultName(name)
-          .policy(policy("Seed")));
-    }
-    Emulator.bulkPoints(account, backupName, 5);
-    Emulator.bulkPoints(account, restoreName, 2);
 
     Map<String, Object> doc = call("Create", null, p, null);
 
@@ -266,6 +294,131 @@ class DeploymentHelperEmuTest {
     assertEquals(2, vault(restoreName).orElseThrow().numberOfRecoveryPoints());
     assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(backupName)));
     assertEquals(Json.normalize(policy("Bunker")), Json.normalize(accessPolicy(restoreName)));
+  }
+
+  /**
+   * The seed hand-over rolled back: the StackSet update that adds WorkloadVaults to a member
+   * stack fails on another resource, and CloudFormation's clean-up sends Delete for the new
+   * resource with the physical id its Create answered. A Delete request does not say whether it
+   * is a rollback (CloudFormation User Guide, custom resource request types, "Delete"), so the
+   * adopted vaults themselves must say so: the seed's vaults and points stay, with ForceDestroy.
+   */
+  @Test
+  void seedHandOver_rollbackDelete_releasesTheAdoptedVaultsWithTheirPoints() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), true);
+    seedVaults(p, 5, 2);
+
+    createThenDeleteDuring(p, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS");
+
+    assertEquals(5, vault((String) p.get("BackupVaultName")).orElseThrow()
+        .numberOfRecoveryPoints());
+    assertEquals(2, vault((String) p.get("RestoreVaultName")).orElseThrow()
+        .numberOfRecoveryPoints());
+  }
+
+  /**
+   * As above with empty seed vaults and ForceDestroy false (they used to be deleted), for every
+   * stack status but DELETE_IN_PROGRESS: a new stack's rollback, an update's clean-up, and no
+   * readable status at all (null: the emulator has no stack of the request's StackId).
+   */
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "ROLLBACK_IN_PROGRESS",
+      "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"})
+  void seedHandOver_deleteNotForStackDeletion_keepsTheEmptyAdoptedVaults(String status)
+      throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), false);
+    seedVaults(p, 0, 0);
+
+    createThenDeleteDuring(p, status);
+
+    assertVaultsPresent(p, true);
+  }
+
+  /**
+   * The rollback of a new member stack (ROLLBACK_IN_PROGRESS) whose Create adopted one vault and
+   * made the other: only the vault it made is deleted; the adopted one stays with its points.
+   */
+  @Test
+  void rollbackDelete_adoptedAndCreatedVaults_deletesOnlyTheCreatedOne() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), true);
+    String backupName = (String) p.get("BackupVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
+        .encryptionKeyArn(key));
+    Emulator.bulkPoints(account, backupName, 3);
+    String id = created(p);
+    Emulator.bulkPoints(account, (String) p.get("RestoreVaultName"), 4);
+    stackStatus = "ROLLBACK_IN_PROGRESS";
+
+    assertSuccess(call("Delete", id, p, null));
+
+    assertEquals(3, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertTrue(vault((String) p.get("RestoreVaultName")).isEmpty());
+  }
+
+  /**
+   * A stack deleted (the deployment destroyed, or its account removed): the vaults the resource
+   * adopted at the seed hand-over are Bunker's now, and go as the ones it made do.
+   */
+  @Test
+  void delete_stackDeleted_deletesAdoptedVaultsToo() throws Exception {
+    Map<String, Object> p = props("", key, policy("Bunker"), true);
+    seedVaults(p, 5, 2);
+
+    createThenDeleteDuring(p, "DELETE_IN_PROGRESS");
+
+    assertVaultsPresent(p, false);
+  }
+
+  /** A redelivered Create finds the vaults the first one made: they are still its own. */
+  @Test
+  void delete_afterRedeliveredCreate_deletesTheVaultsItMade() throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    String id = created(p);
+    assertEquals(id, created(p));
+
+    assertSuccess(call("Delete", id, p, null));
+
+    assertVaultsPresent(p, false);
+  }
+
+  /**
+   * Creates the resource, then deletes it while its stack is {@code status} (null: the
+   * emulator's answer); fails unless both succeed and the Delete keeps the id.
+   */
+  private void createThenDeleteDuring(Map<String, Object> p, String status) throws Exception {
+    String id = created(p);
+    stackStatus = status;
+    Map<String, Object> doc = call("Delete", id, p, null);
+    assertSuccess(doc);
+    assertEquals(id, doc.get("PhysicalResourceId"));
+  }
+
+  /** Both vaults of {@code p} exist ({@code present}), or neither does. */
+  private void assertVaultsPresent(Map<String, Object> p, boolean present) {
+    for (String name : new String[] {(String) p.get("BackupVaultName"),
+        (String) p.get("RestoreVaultName")}) {
+      assertEquals(present, vault(name).isPresent(), name);
+    }
+  }
+
+  /** The seed module's two vaults for {@code p}, with its policy and these many points. */
+  private void seedVaults(Map<String, Object> p, int backupPoints, int restorePoints) {
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    workload().backup().createBackupVault(r -> r.backupVaultName(backupName)
+        .encryptionKeyArn(key));
+    workload().backup().createBackupVault(r -> r.backupVaultName(restoreName));
+    for (String name : new String[] {backupName, restoreName}) {
+      workload().backup().putBackupVaultAccessPolicy(r -> r.backupVaultName(name)
+          .policy(policy("Seed")));
+    }
+    if (backupPoints > 0) {
+      Emulator.bulkPoints(account, backupName, backupPoints);
+    }
+    if (restorePoints > 0) {
+      Emulator.bulkPoints(account, restoreName, restorePoints);
+    }
   }
 
   @Test

@@ -25,7 +25,11 @@ public final class HelperPolicies {
       "backup:GetBackupVaultAccessPolicy",
       "backup:DeleteBackupVaultAccessPolicy",
       "backup:ListRecoveryPointsByBackupVault",
-      "backup:DeleteBackupVault");
+      "backup:DeleteBackupVault",
+      // the vaults' bunker:created-for / bunker:adopted-for tags, which tell the helper's Delete
+      // the vaults it made from those it adopted (and must leave in place)
+      "backup:TagResource",
+      "backup:ListTags");
 
   /** The calls that empty a vault (the shared emptier): delete, and describe while waiting. */
   static final List<String> POINT_ACTIONS = List.of(
@@ -109,7 +113,13 @@ public final class HelperPolicies {
         allow("CreateBackupServiceLinkedRole", null, List.of("iam:CreateServiceLinkedRole"),
             arn("arn:" + p + ":iam::" + ACCOUNT
                 + ":role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup", account),
-            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))));
+            obj("StringEquals", obj("iam:AWSServiceName", "backup.amazonaws.com"))),
+        // Delete tells a stack deletion (DELETE_IN_PROGRESS) from a rollback by the status of
+        // the member stack: only the former deletes vaults the helper adopted. The member
+        // stack's name is CloudFormation's choice, so any stack of the account (read only).
+        allow("ReadMemberStack", null, List.of("cloudformation:DescribeStacks"),
+            arn("arn:" + p + ":cloudformation:" + spec.environment().region() + ":" + ACCOUNT
+                + ":stack/*", account), null));
   }
 
   private static Object arn(String text, String account) {

@@ -155,10 +155,10 @@ class HelperPoliciesTest {
         "backup:CreateBackupVault", "backup:DescribeBackupVault",
         "backup:PutBackupVaultAccessPolicy", "backup:GetBackupVaultAccessPolicy",
         "backup:DeleteBackupVaultAccessPolicy", "backup:ListRecoveryPointsByBackupVault",
-        "backup:DeleteBackupVault", "backup:DeleteRecoveryPoint", "backup:DescribeRecoveryPoint",
-        "backup-storage:MountCapsule", "kms:CreateGrant", "kms:DescribeKey",
+        "backup:DeleteBackupVault", "backup:TagResource", "backup:ListTags",
+        "backup:DeleteRecoveryPoint", "backup:DescribeRecoveryPoint", "backup-storage:MountCapsule", "kms:CreateGrant", "kms:DescribeKey",
         "kms:GenerateDataKey", "kms:Decrypt", "kms:RetireGrant",
-        "iam:CreateServiceLinkedRole")), actions(policy));
+        "iam:CreateServiceLinkedRole", "cloudformation:DescribeStacks")), actions(policy));
     Names names = Names.of(Fixtures.spec());
     List<Object> vaults = list(statements(policy).get(0).get("Resource"));
     assertEquals(List.of(
