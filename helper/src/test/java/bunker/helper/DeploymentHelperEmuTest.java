@@ -409,6 +409,39 @@ class DeploymentHelperEmuTest {
     assertEquals(Json.normalize(policy("P")), Json.normalize(accessPolicy(backupName)));
   }
 
+  /**
+   * The provider's EmptyVaults request (force_destroy, before it deletes the stack instances):
+   * the access policy goes and every point of every existing vault is deleted, the vaults stay;
+   * the stack's Delete with ForceDestroy false then finds them empty and deletes them.
+   */
+  @Test
+  void emptyVaults_directInvoke_emptiesAndKeepsTheVaults_thenUnforcedDeleteDeletesThem()
+      throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    String id = created(p);
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    Emulator.bulkPoints(account, backupName, 300);
+    Emulator.bulkPoints(account, restoreName, 4);
+    String request = Json.write(Map.of("BunkerRequest", "EmptyVaults", "Seconds", 40,
+        "Region", Requests.REGION, "Partition", "aws", "Accounts", java.util.List.of(Map.of(
+            "AccountId", account, "HelperRoleArn", role,
+            "VaultNames", java.util.List.of(backupName, restoreName, "never-made")))));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(request.getBytes()), out,
+        new FakeContext(120_000));
+
+    assertEquals(Map.of("Accounts", Map.of(account, Map.of("Vaults", Map.of(backupName, 0L,
+        restoreName, 0L)))), Json.parseObject(out.toString()));
+    assertEquals(0, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals(0, vault(restoreName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals("", accessPolicy(backupName), "the deny-delete policy was removed");
+
+    assertSuccess(call("Delete", id, p, null));
+    assertFalse(vault(backupName).isPresent());
+    assertFalse(vault(restoreName).isPresent());
+  }
+
   @Test
   void delete_withPointsForced_emptiesAndDeletesBothVaults() throws Exception {
     Map<String, Object> p = props("", key, policy("P"), true);
