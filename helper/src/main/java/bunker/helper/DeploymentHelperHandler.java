@@ -58,7 +58,8 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
     String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
     Map<String, Object> root = Json.parseObject(event);
     if (PointCountRequest.isOne(root)) {
-      output.write(Json.write(countPoints(root, context, log)).getBytes(StandardCharsets.UTF_8));
+      output.write(Json.write(providerRequest(root, context, log))
+          .getBytes(StandardCharsets.UTF_8));
       return;
     }
     List<String> messages = messages(event);
@@ -79,23 +80,26 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
   }
 
   /**
-   * The provider's direct, read-only {@link PointCountRequest}: answered in the invocation's
-   * result, not through a response URL. Only a direct invoke can ask it (an SNS message is
+   * The provider's direct requests, answered in the invocation's result, not through a response
+   * URL: the read-only {@link PointCountRequest}, and the {@link EmptyVaultsRequest} of a destroy
+   * or target removal with force_destroy. Only a direct invoke can ask them (an SNS message is
    * always taken for a CloudFormation request), so the topic's publishers cannot.
    */
-  private Map<String, Object> countPoints(Map<String, Object> event, Context context,
+  private Map<String, Object> providerRequest(Map<String, Object> event, Context context,
       Consumer<String> log) {
-    PointCountRequest request;
+    Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
+    Duration margin = remaining.dividedBy(4).compareTo(MAX_MARGIN) < 0 ? remaining.dividedBy(4)
+        : MAX_MARGIN;
+    Deadline deadline = Deadline.in(remaining.minus(margin));
     try {
-      request = PointCountRequest.parse(event);
+      if (EmptyVaultsRequest.isOne(event)) {
+        return new PointCounter(opener, log).empty(EmptyVaultsRequest.parse(event), deadline);
+      }
+      return new PointCounter(opener, log).count(PointCountRequest.parse(event), deadline);
     } catch (IllegalArgumentException e) {
       log.accept("refusing a malformed request: " + e.getMessage());
       return Map.of("Error", e.getMessage());
     }
-    Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
-    Duration margin = remaining.dividedBy(4).compareTo(MAX_MARGIN) < 0 ? remaining.dividedBy(4)
-        : MAX_MARGIN;
-    return new PointCounter(opener, log).count(request, Deadline.in(remaining.minus(margin)));
   }
 
   /** Handles one request and sends its response; returns the status sent. */
@@ -138,8 +142,9 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
     } catch (TimeoutException e) {
       work.cancel(true);
       String reason = "the deployment helper ran out of time (" + request.requestType().wire()
-          + " not finished before the Lambda's deadline); the request is safe to retry, and a"
-          + " longer Lambda timeout gives large vaults more time to empty";
+          + " not finished before the Lambda's deadline); the request is safe to retry: running"
+          + " it again (the destroy, or the apply) continues emptying where this attempt"
+          + " stopped, the points already deleted staying deleted";
       log.accept("FAILED: " + reason);
       return CustomResourceResponse.failed(request, timeoutId(request), reason);
     } catch (ExecutionException | InterruptedException e) {

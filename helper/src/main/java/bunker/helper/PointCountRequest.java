@@ -54,8 +54,14 @@ public record PointCountRequest(String region, String partition, List<Target> ta
   static PointCountRequest parse(Map<String, Object> event) {
     if (!KIND.equals(event.get(KIND_KEY))) {
       throw new IllegalArgumentException("unknown " + KIND_KEY + " \"" + event.get(KIND_KEY)
-          + "\"; this helper answers \"" + KIND + "\"");
+          + "\"; this helper answers \"" + KIND + "\" and \"" + EmptyVaultsRequest.KIND
+          + "\"");
     }
+    return accounts(event);
+  }
+
+  /** The Region, Partition and Accounts of a request of either kind. */
+  static PointCountRequest accounts(Map<String, Object> event) {
     List<Target> targets = new ArrayList<>();
     if (!(event.get("Accounts") instanceof List<?> accounts)) {
       throw new IllegalArgumentException("Accounts must be a list");

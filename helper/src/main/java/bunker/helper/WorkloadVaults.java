@@ -158,13 +158,7 @@ final class WorkloadVaults {
     }
     for (Map.Entry<String, Integer> e : existing.entrySet()) {
       String name = e.getKey();
-      vaults.deleteAccessPolicy(name);
-      if (e.getValue() > 0) {
-        EmptyResult r = points.emptyVault(name, EmptyOptions.defaults()
-            .withTimeout(deadline.remaining()), progress -> { });
-        log.accept(r.summary());
-        r.throwIfNotEmpty();
-      }
+      removePolicyAndEmpty(name, e.getValue()).ifPresent(EmptyResult::throwIfNotEmpty);
       vaults.delete(name, deadline.remainingAtMost(NON_EMPTY_GRACE));
       log.accept("deleted Backup Vault (" + name + ")");
     }
@@ -206,6 +200,47 @@ final class WorkloadVaults {
           + "): adopted vaults are kept");
       return false;
     }
+  }
+
+  /**
+   * The provider's {@link EmptyVaultsRequest} in this account: for each named vault that exists,
+   * what Delete with ForceDestroy does before it deletes the vault (remove the access policy,
+   * delete the recovery points), until the deadline. The vaults stay, for the stack's Delete.
+   * A point that cannot be deleted fails the account; the deadline does not: the vault's
+   * remaining points are answered and the next request continues.
+   *
+   * @return vault name → recovery points it still holds, for the vaults that exist
+   */
+  Map<String, Long> empty(List<String> names) {
+    Map<String, Long> left = new LinkedHashMap<>();
+    for (String name : names) {
+      if (vaults.findByName(name).isEmpty()) {
+        continue;
+      }
+      Optional<EmptyResult> r = removePolicyAndEmpty(name, points.count(name));
+      if (r.isPresent() && !r.get().isEmpty() && !r.get().timedOut()) {
+        r.get().throwIfNotEmpty();
+      }
+      left.put(name, r.map(x -> (long) x.remaining()).orElse(0L));
+    }
+    return left;
+  }
+
+  /**
+   * Removes the vault's access policy (it denies deleting points and the vault), then deletes
+   * its {@code count} recovery points, if any, within the deadline.
+   *
+   * @return the emptying's result; empty when there was nothing to delete
+   */
+  private Optional<EmptyResult> removePolicyAndEmpty(String name, int count) {
+    vaults.deleteAccessPolicy(name);
+    if (count == 0) {
+      return Optional.empty();
+    }
+    EmptyResult r = points.emptyVault(name, EmptyOptions.defaults()
+        .withTimeout(deadline.remaining()), progress -> { });
+    log.accept(r.summary());
+    return Optional.of(r);
   }
 
   private Map<String, String> converge(VaultsProperties p, String id, boolean adopt) {

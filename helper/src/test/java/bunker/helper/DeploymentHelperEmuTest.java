@@ -548,18 +548,59 @@ class DeploymentHelperEmuTest {
     String backupName = (String) p.get("BackupVaultName");
     String restoreName = (String) p.get("RestoreVaultName");
     Emulator.bulkPoints(account, backupName, 25);
-    String request = Json.write(Map.of("BunkerRequest", "CountRecoveryPoints",
-        "Region", Requests.REGION, "Partition", "aws", "Accounts", java.util.List.of(Map.of(
-            "AccountId", account, "HelperRoleArn", role,
-            "VaultNames", java.util.List.of(backupName, restoreName, "never-made")))));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(request.getBytes()), out,
-        new FakeContext(60_000));
+    Map<String, Object> answer = direct(Map.of("BunkerRequest", "CountRecoveryPoints"),
+        backupName, restoreName);
 
     assertEquals(Map.of("Accounts", Map.of(account, Map.of("Vaults", Map.of(backupName, 25L,
-        restoreName, 0L)))), Json.parseObject(out.toString()));
+        restoreName, 0L)))), answer);
     assertEquals(25, vault(backupName).orElseThrow().numberOfRecoveryPoints());
     assertEquals(Json.normalize(policy("P")), Json.normalize(accessPolicy(backupName)));
+  }
+
+  /**
+   * A direct invoke of the provider's request {@code kind} (its kind keys) for this test's
+   * account and these vaults plus one never made; the answer.
+   */
+  private Map<String, Object> direct(Map<String, Object> kind, String... vaults)
+      throws Exception {
+    Map<String, Object> doc = new java.util.LinkedHashMap<>(kind);
+    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(vaults));
+    names.add("never-made");
+    doc.putAll(Map.of("Region", Requests.REGION, "Partition", "aws", "Accounts",
+        java.util.List.of(Map.of("AccountId", account, "HelperRoleArn", role,
+            "VaultNames", names))));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(Json.write(doc).getBytes()), out,
+        new FakeContext(120_000));
+    return Json.parseObject(out.toString());
+  }
+
+  /**
+   * The provider's EmptyVaults request (force_destroy, before it deletes the stack instances):
+   * the access policy goes and every point of every existing vault is deleted, the vaults stay;
+   * the stack's Delete with ForceDestroy false then finds them empty and deletes them.
+   */
+  @Test
+  void emptyVaults_directInvoke_emptiesAndKeepsTheVaults_thenUnforcedDeleteDeletesThem()
+      throws Exception {
+    Map<String, Object> p = props("", key, policy("P"), false);
+    String id = created(p);
+    String backupName = (String) p.get("BackupVaultName");
+    String restoreName = (String) p.get("RestoreVaultName");
+    Emulator.bulkPoints(account, backupName, 300);
+    Emulator.bulkPoints(account, restoreName, 4);
+    Map<String, Object> answer = direct(Map.of("BunkerRequest", "EmptyVaults", "Seconds", 40),
+        backupName, restoreName);
+
+    assertEquals(Map.of("Accounts", Map.of(account, Map.of("Vaults", Map.of(backupName, 0L,
+        restoreName, 0L)))), answer);
+    assertEquals(0, vault(backupName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals(0, vault(restoreName).orElseThrow().numberOfRecoveryPoints());
+    assertEquals("", accessPolicy(backupName), "the deny-delete policy was removed");
+
+    assertSuccess(call("Delete", id, p, null));
+    assertFalse(vault(backupName).isPresent());
+    assertFalse(vault(restoreName).isPresent());
   }
 
   @Test

@@ -97,7 +97,10 @@ public final class WorkloadTemplate {
         "AccessPolicy", obj("Fn::Sub",
             VaultPolicies.workload(spec, "${AWS::AccountId}")),
         "HelperRoleArn", obj("Fn::GetAtt", List.of("DeploymentHelperRole", "Arn")),
-        "ForceDestroy", Boolean.toString(spec.forceDestroy()))));
+        // Always false: CloudFormation deletes a member stack without Terraform too (auto-
+        // deployment, when an account leaves the target OUs), and that Delete must never delete
+        // backups. With force_destroy the provider has the helper empty the vaults first.
+        "ForceDestroy", "false")));
     return obj(
         "AWSTemplateFormatVersion", "2010-09-09",
         "Description", "Bunker backup deployment " + spec.name()

@@ -99,9 +99,9 @@ class MemberVaultCheckAccTest {
             + e.n.workloadBackupVault() + ":\\s+40\\s+recovery\\s+point)(?=.*Account\\s+"
             + devAccount + ",\\s+vault\\s+" + e.n.workloadRestoreVault()
             + ":\\s+5\\s+recovery\\s+point)(?=.*force_destroy\\s+=\\s+true)")
-        // force_destroy = true, applied (the StackSet update reaches every member stack's
-        // custom resource), touches no point; the harness's destroy then empties the member
-        // vaults and leaves nothing.
+        // force_destroy = true, applied, touches no point (the member stacks keep
+        // ForceDestroy false); the harness's destroy then has the helper empty the member
+        // vaults before it deletes the stack instances, and leaves nothing.
         .config(e.config(true, e.prod, e.dev))
         .check(state -> assertEquals(e.before.get(), e.census(),
             "applying force_destroy = true changed objects"))

@@ -67,6 +67,36 @@ class HelperWireTest {
         read.get(0).error());
   }
 
+  /**
+   * The emptying request, both sides' real code: the provider writes it with its time slice,
+   * the helper empties in each account as the account's helper role (here it cannot assume it),
+   * and the provider's {@link HelperPointCounts#empty} reports each such account with the
+   * helper's reason, never as emptied; one whose instance is not CURRENT is left to its stack.
+   */
+  @Test
+  void emptyRequest_accountNotReachable_isReportedWithTheHelpersReason() throws Exception {
+    DeploymentHelperHandler handler = new DeploymentHelperHandler((role, region, partition) -> {
+      throw new IllegalStateException("cannot assume " + role);
+    }, new ResponseSender(Duration.ofSeconds(1)));
+    String request = HelperPointCounts.request(SPEC, List.of("333333333333"),
+        HelperPointCounts.EMPTY_KIND);
+    assertEquals(HelperPointCounts.EMPTY_SECONDS, ((Number) Json.parseObject(request)
+        .get("Seconds")).intValue());
+    List<AccountPoints> read = HelperPointCounts.read(Json.parseObject(invoke(handler,
+        request)), List.of("333333333333"), Map.of("333333333333", true));
+    assertFalse(read.get(0).readable());
+    assertTrue(read.get(0).error().contains("cannot assume"), read.get(0).error());
+  }
+
+  @Test
+  void emptyRequest_withoutSeconds_isRefusedInTheAnswerNotThrown() throws Exception {
+    DeploymentHelperHandler handler = new DeploymentHelperHandler((role, region, partition) -> {
+      throw new AssertionError("must not reach AWS");
+    }, new ResponseSender(Duration.ofSeconds(1)));
+    String answer = invoke(handler, "{\"BunkerRequest\": \"EmptyVaults\", \"Accounts\": []}");
+    assertEquals(Map.of("Error", "Seconds must be a positive number"), Json.parseObject(answer));
+  }
+
   private static String invoke(DeploymentHelperHandler h, String event) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     h.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,

@@ -7,6 +7,7 @@ import bunker.json.Json;
 import bunker.topology.Arns;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +23,21 @@ import java.util.TreeMap;
  *
  * <p>The question is the helper's explicit, read-only {@code CountRecoveryPoints} request (see
  * {@code bunker.helper.PointCountRequest}), sent by a synchronous invoke in batches so that
- * each answer comes well within the HTTP client's read timeout.
+ * each answer comes well within the HTTP client's read timeout. With the same wire, {@link #empty}
+ * has the helper empty the vaults (its {@code EmptyVaults} request) before a destroy or a target
+ * removal with force_destroy deletes the accounts' stack instances.
  */
 final class HelperPointCounts {
   /** Wire: the helper's request kind (bunker.helper.PointCountRequest). */
   static final String KIND_KEY = "BunkerRequest";
   static final String KIND = "CountRecoveryPoints";
+  /** Wire: the helper's emptying request (bunker.helper.EmptyVaultsRequest). */
+  static final String EMPTY_KIND = "EmptyVaults";
+  /**
+   * How long one emptying invoke may work: its answer must come within the HTTP client's 60 s
+   * read timeout ({@code AwsClients}); the provider asks again while points are left.
+   */
+  static final int EMPTY_SECONDS = 40;
   /** Accounts per invoke: the helper counts 8 at a time, a batch answers in seconds. */
   static final int BATCH = 40;
 
@@ -61,7 +71,7 @@ final class HelperPointCounts {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
       Map<String, Object> answer;
       try {
-        answer = invoke(spec, batch);
+        answer = invoke(spec, request(spec, batch));
       } catch (RuntimeException e) {
         String why = whyNotAsked(spec, e);
         batch.forEach(a -> out.add(AccountPoints.unreadable(a, why, accounts.get(a))));
@@ -72,8 +82,73 @@ final class HelperPointCounts {
     return out;
   }
 
+  /**
+   * Empties the deployment's vaults in these accounts through the helper's {@code EmptyVaults}
+   * request (the access policy removed, every recovery point deleted; the vaults stay for the
+   * member stack's Delete), asking again while the helper's answers say points are left, until
+   * none is or {@code timeout} has passed. An account whose stack instance is not CURRENT
+   * ({@code accounts} false) and whose vaults cannot be reached is left to its stack's Delete,
+   * which refuses to delete a vault that still holds points.
+   *
+   * @param accounts account id → whether its stack instance is CURRENT
+   * @return account id → why its vaults were not emptied; empty when every vault is
+   */
+  Map<String, String> empty(DeploymentSpec spec, Map<String, Boolean> accounts,
+      Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    Map<String, String> failed = new TreeMap<>();
+    List<String> pending = new ArrayList<>(accounts.keySet());
+    while (!pending.isEmpty()) {
+      List<String> next = new ArrayList<>();
+      for (int from = 0; from < pending.size(); from += BATCH) {
+        List<String> batch = pending.subList(from, Math.min(pending.size(), from + BATCH));
+        Map<String, Object> answer;
+        try {
+          answer = invoke(spec, request(spec, batch, EMPTY_KIND));
+        } catch (RuntimeException e) {
+          String why = whyNotAsked(spec, e);
+          batch.forEach(a -> failed.put(a, why));
+          continue;
+        }
+        List<String> answered = new ArrayList<>();
+        for (String account : batch) {
+          if (answer.get("Accounts") instanceof Map<?, ?> all
+              && all.get(account) instanceof Map<?, ?> one && one.get("Unfinished") != null) {
+            next.add(account);
+          } else {
+            answered.add(account);
+          }
+        }
+        for (AccountPoints p : read(answer, answered, accounts)) {
+          if (!p.readable()) {
+            if (p.mustExist()) {
+              failed.put(p.account(), p.error().replace("refused the count",
+                  "refused to empty the vaults").replace("could not read it",
+                  "could not empty the vaults"));
+            }
+          } else if (p.vaults().values().stream().anyMatch(n -> n > 0)) {
+            next.add(p.account());
+          }
+        }
+      }
+      pending = next;
+      if (!pending.isEmpty() && System.nanoTime() - end > 0) {
+        pending.forEach(a -> failed.put(a, "its vaults still held recovery points after "
+            + timeout.toMinutes() + " minute(s) of emptying; run the operation again to"
+            + " continue where it stopped"));
+        break;
+      }
+    }
+    return failed;
+  }
+
   /** The request document for these accounts. */
   static String request(DeploymentSpec spec, List<String> accounts) {
+    return request(spec, accounts, KIND);
+  }
+
+  /** The request document of {@code kind} for these accounts. */
+  static String request(DeploymentSpec spec, List<String> accounts, String kind) {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
     List<Object> targets = new ArrayList<>();
@@ -85,8 +160,11 @@ final class HelperPointCounts {
       targets.add(t);
     }
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put(KIND_KEY, KIND);
+    doc.put(KIND_KEY, kind);
     doc.put("Region", spec.environment().region());
+    if (kind.equals(EMPTY_KIND)) {
+      doc.put("Seconds", EMPTY_SECONDS);
+    }
     doc.put("Partition", spec.environment().partition());
     doc.put("Accounts", targets);
     return Json.write(doc);
@@ -125,10 +203,10 @@ final class HelperPointCounts {
     return out;
   }
 
-  private Map<String, Object> invoke(DeploymentSpec spec, List<String> accounts) {
+  private Map<String, Object> invoke(DeploymentSpec spec, String request) {
     String function = Names.of(spec).helperFunction();
     LambdaFunctions.Answer r = new LambdaFunctions(central.lambda())
-        .invoke(function, request(spec, accounts));
+        .invoke(function, request);
     if (r.functionError().isPresent()) {
       throw new IllegalStateException("the deployment helper (" + function + ") failed: "
           + r.functionError().get() + " " + r.payload());

@@ -132,6 +132,14 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       }
       List<String> remove = minus(deployed, desired);
       if (!remove.isEmpty()) {
+        if (request.forceDestroy()) {
+          step = "emptying the workload vaults of the accounts under " + remove;
+          TargetAccounts targets = new TargetAccounts(
+              new OrganizationUnits(central.organizations()));
+          Set<String> leaving = targets.under(remove, spec.environment());
+          leaving.removeAll(targets.of(spec));
+          emptyVaults(request, state, step, instanceStatus(target, leaving));
+        }
         step = "removing StackSet (" + name + ") instances for " + remove;
         sets.waitForOperation(name, sets.deleteInstances(name, remove, regions(spec),
             spec.stackSetOperation(), request.timeout()), request.timeout());
@@ -139,6 +147,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       }
       step = "reading StackSet (" + name + ") instances";
       return state.withAccounts(accounts(request, target.instances()));
+    } catch (WorkloadException e) {
+      throw e; // the accounts whose vaults were not emptied, each with its reason
     } catch (RuntimeException e) {
       throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
     }
@@ -177,6 +187,10 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
           Set<String> all = new TreeSet<>(ous);
           all.addAll(state.targets());
           all.addAll(spec.sortedTargets());
+          if (request.forceDestroy()) {
+            step = "emptying the workload vaults";
+            emptyVaults(request, state, step, instanceStatus(target, null));
+          }
           step = "deleting StackSet (" + name + ") instances";
           deleteInstances(target, new ArrayList<>(all), spec, request);
         }
@@ -186,6 +200,8 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
       // Last: the member stacks' deletes call the helper (aws-api-facts §0.17).
       step = "releasing the deployment helper";
       helper.release(spec);
+    } catch (WorkloadException e) {
+      throw e; // the accounts whose vaults were not emptied, each with its reason
     } catch (RuntimeException e) {
       throw new WorkloadException(step, state, Map.of("stackset", Fanout.describe(e)), e);
     }
@@ -300,6 +316,30 @@ final class StackSetWorkloadAccounts implements WorkloadAccounts {
     return VaultRemovalCheck.findings(
         new HelperPointCounts(central).count(request.spec(), accounts), operation,
         HelperPointCounts.reader(request.spec()));
+  }
+
+  /**
+   * force_destroy, before stack instances are deleted: the helper empties these accounts'
+   * vaults (its direct {@code EmptyVaults} request), so that the member stacks' Delete, whose
+   * ForceDestroy is always false ({@link WorkloadTemplate}), finds them empty and deletes them.
+   * The member stacks never empty a vault themselves: auto-deployment deletes an account's stack
+   * when the account leaves the target OUs, and that must not delete its backups.
+   *
+   * @throws WorkloadException naming each account whose vaults were not emptied; no instance
+   *     has been deleted then
+   */
+  private void emptyVaults(WorkloadRequest request, WorkloadState state, String step,
+      Map<String, Boolean> accounts) {
+    if (accounts.isEmpty()) {
+      return;
+    }
+    helper.refreshCode(request.spec());
+    Map<String, String> failed = new HelperPointCounts(central).empty(request.spec(), accounts,
+        request.timeout());
+    if (!failed.isEmpty()) {
+      throw new WorkloadException(step + " (no stack instance was deleted)", state, failed,
+          null);
+    }
   }
 
   /**

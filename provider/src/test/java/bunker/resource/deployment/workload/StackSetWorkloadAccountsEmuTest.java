@@ -108,6 +108,89 @@ class StackSetWorkloadAccountsEmuTest {
   }
 
   /**
+   * force_destroy = true does not reach a member stack's Delete that Terraform did not ask for.
+   * An account moved out of the target OUs loses its stack to auto-deployment
+   * (RetainStacksOnAccountRemoval false; CloudFormation API reference, AutoDeployment: "If set
+   * to false, stack resources are deleted"), so its custom resource's Delete reaches the helper;
+   * the member stack says ForceDestroy false, and the helper keeps the vault holding recovery
+   * points, its points and its deny-delete policy. Back in the OU, the deployment's destroy
+   * with force_destroy (the provider has the helper empty the vaults first) removes everything.
+   */
+  @Test
+  void forceDestroy_accountMovedOutOfTheTargets_autoDeploymentKeepsItsBackups() {
+    Emulator.requireJavaLambdas("the helper Lambda (java21) answers the custom resource");
+    String dev = emu.ou("workloads/dev");
+    DeploymentSpec spec = emu.devSpec("mv").toBuilder().forceDestroy(true).build();
+    WorkloadRequest request = emu.request(spec, MemberMode.STACKSET, true);
+    WorkloadAccounts workload = WorkloadAccounts.of(MemberMode.STACKSET, emu.central);
+    Names names = Names.of(spec);
+    String mover = emu.newAccountIn(dev);
+    try {
+      WorkloadState state = workload.apply(request, WorkloadState.empty(MemberMode.STACKSET));
+      assertEquals(MemberAccount.INSTANCE_CURRENT, state.accounts().get(mover).status());
+      BackupVaults vaults = new BackupVaults(emu.org.in(mover).backup());
+      Emulator.addRecoveryPoints(mover, names.workloadBackupVault(), 6);
+      String policy = vaults.findAccessPolicy(names.workloadBackupVault()).orElseThrow();
+
+      emu.moveAccount(mover, dev, emu.root());
+      // Until the member stack's Delete has reached its vaults resource: refused, or done.
+      awaitTrue(() -> !vaultsDeleteFailure(names.stackSet(), mover).isEmpty()
+          || vaults.findByName(names.workloadBackupVault()).isEmpty());
+      assertTrue(vaults.findByName(names.workloadBackupVault()).isPresent(),
+          "the moved account's backup vault was deleted by auto-deployment's Delete");
+      assertEquals(6L, vaults.findByName(names.workloadBackupVault()).orElseThrow()
+          .numberOfRecoveryPoints(), "the moved account keeps its backups");
+      assertEquals(policy, vaults.findAccessPolicy(names.workloadBackupVault()).orElseThrow(),
+          "and their deny-delete policy");
+      String refusal = vaultsDeleteFailure(names.stackSet(), mover);
+      assertTrue(refusal.contains("ForceDestroy is false"), "auto-deployment's Delete reached"
+          + " the helper, which refused it: " + refusal);
+
+      emu.moveAccount(mover, emu.root(), dev);
+      workload.delete(request, workload.read(request, state));
+      assertStackSetGone(names.stackSet());
+      for (String account : List.of(mover, emu.accounts("workloads/dev").get(0))) {
+        assertTrue(new BackupVaults(emu.org.in(account).backup())
+            .findByName(names.workloadBackupVault()).isEmpty(),
+            "destroy with force_destroy empties and deletes " + account + "'s vault");
+      }
+    } finally {
+      emu.moveAccount(mover, currentParent(mover), emu.root());
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier done) {
+    long end = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("auto-deployment's Delete did not reach the vaults resource"
+            + " within 5 minutes");
+      }
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /**
+   * The status reason of {@code account}'s stack instance when its stack's delete failed on the
+   * vaults resource; "" when none (the stack is gone, or still deleting).
+   */
+  private static String vaultsDeleteFailure(String set, String account) {
+    return instances(set).stream().filter(i -> i.account().equals(account))
+        .map(i -> i.statusReason() == null ? "" : i.statusReason())
+        .filter(r -> r.contains("WorkloadVaults")).findFirst().orElse("");
+  }
+
+  private static String currentParent(String account) {
+    return emu.management.organizations().listParents(r -> r.childId(account)).parents().get(0)
+        .id();
+  }
+
+  /**
    * With IAM propagation on (BUNKER_EMULATOR_IAM_DELAY's admin twin, 15 s: a role created, or
    * changed, less than that ago cannot be assumed, as on AWS; IAM user guide, "Troubleshoot
    * IAM"), the member stack makes the helper's role and hands it to the custom resource at
