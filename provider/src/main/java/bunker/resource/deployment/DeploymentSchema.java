@@ -124,7 +124,13 @@ final class DeploymentSchema {
                 + "the workload accounts' vaults first. With false (default) a vault holding "
                 + "recovery points stops the destroy before anything is deleted (central and "
                 + "workload vaults, in both member modes), and stops an update that removes a "
-                + "target OU before anything is changed."))
+                + "target OU before anything is changed. It acts only through Terraform: in "
+                + "stackset mode the member stacks never delete recovery points themselves (the "
+                + "provider has the deployment helper empty the vaults before it deletes the "
+                + "stack instances), so an account moved out of the target OUs outside "
+                + "Terraform, whose stack auto-deployment deletes, keeps its workload vaults and "
+                + "their recovery points whatever `force_destroy` says (its stack instance "
+                + "stays, its deletion failed on the non-empty vault)."))
         .attribute(Attribute.stringMap("tags").optional()
             .description("Tags on every object that takes tags, central and in the workload "
                 + "accounts."));
