@@ -33,7 +33,12 @@ def endpoint():
 
 @pytest.fixture(scope="session")
 def client_config():
-    return Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+    """One retry (botocore's max_attempts counts retries). The read timeout is long: the suite
+    runs beside Maven's JVMs on two cores, where the emulator has answered a call after more
+    than 30 s, and botocore's retry of a timed-out CreateOrganization then failed with
+    AlreadyInOrganizationException, an error of the test, not of the emulator."""
+    return Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5,
+                  read_timeout=120)
 
 
 @pytest.fixture
@@ -114,7 +119,7 @@ def account_id():
 def strict_config():
     """One attempt only (botocore's max_attempts counts retries, total_max_attempts does not)."""
     return Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5,
-                  read_timeout=30)
+                  read_timeout=120)
 
 
 @pytest.fixture
