@@ -40,13 +40,14 @@ class HelperWireTest {
       throw new IllegalStateException("cannot assume " + role);
     }, new ResponseSender(Duration.ofSeconds(1)));
     List<String> accounts = List.of("333333333333", "444444444444");
-    String answer = invoke(handler, HelperPointCounts.request(SPEC, accounts));
+    String answer = invoke(handler, HelperPointCounts.request(SPEC, accounts,
+        HelperPointCounts.Ask.COUNT));
 
     String role = Names.of(SPEC).workloadHelperRole();
     assertEquals(Map.of("arn:aws:iam::333333333333:role/" + role, "eu-west-2/aws",
         "arn:aws:iam::444444444444:role/" + role, "eu-west-2/aws"), opened);
     List<AccountPoints> read = HelperPointCounts.read(Json.parseObject(answer), accounts,
-        Map.of("333333333333", true, "444444444444", false));
+        Map.of("333333333333", true, "444444444444", false), HelperPointCounts.Ask.COUNT);
     assertEquals(2, read.size());
     assertFalse(read.get(0).readable());
     assertTrue(read.get(0).error().contains("IllegalStateException: cannot assume arn:aws:iam::"
@@ -57,12 +58,9 @@ class HelperWireTest {
 
   @Test
   void countRequest_malformed_isRefusedInTheAnswerNotThrown() throws Exception {
-    DeploymentHelperHandler handler = new DeploymentHelperHandler((role, region, partition) -> {
-      throw new AssertionError("must not reach AWS");
-    }, new ResponseSender(Duration.ofSeconds(1)));
-    String answer = invoke(handler, "{\"BunkerRequest\": \"CountRecoveryPoints\"}");
+    String answer = invoke(neverReachingAws(), "{\"BunkerRequest\": \"CountRecoveryPoints\"}");
     List<AccountPoints> read = HelperPointCounts.read(Json.parseObject(answer),
-        List.of("333333333333"), Map.of("333333333333", true));
+        List.of("333333333333"), Map.of("333333333333", true), HelperPointCounts.Ask.COUNT);
     assertTrue(read.get(0).error().contains("refused the count: Accounts must be a list"),
         read.get(0).error());
   }
@@ -79,22 +77,29 @@ class HelperWireTest {
       throw new IllegalStateException("cannot assume " + role);
     }, new ResponseSender(Duration.ofSeconds(1)));
     String request = HelperPointCounts.request(SPEC, List.of("333333333333"),
-        HelperPointCounts.EMPTY_KIND);
+        HelperPointCounts.Ask.EMPTY);
     assertEquals(HelperPointCounts.EMPTY_SECONDS, ((Number) Json.parseObject(request)
         .get("Seconds")).intValue());
     List<AccountPoints> read = HelperPointCounts.read(Json.parseObject(invoke(handler,
-        request)), List.of("333333333333"), Map.of("333333333333", true));
+        request)), List.of("333333333333"), Map.of("333333333333", true),
+        HelperPointCounts.Ask.EMPTY);
     assertFalse(read.get(0).readable());
-    assertTrue(read.get(0).error().contains("cannot assume"), read.get(0).error());
+    assertTrue(read.get(0).error().contains("could not empty the vaults: ")
+        && read.get(0).error().contains("cannot assume"), read.get(0).error());
   }
 
   @Test
   void emptyRequest_withoutSeconds_isRefusedInTheAnswerNotThrown() throws Exception {
-    DeploymentHelperHandler handler = new DeploymentHelperHandler((role, region, partition) -> {
+    String answer = invoke(neverReachingAws(),
+        "{\"BunkerRequest\": \"EmptyVaults\", \"Accounts\": []}");
+    assertEquals(Map.of("Error", "Seconds must be a positive number"), Json.parseObject(answer));
+  }
+
+  /** A handler that fails the test if it opens any account's clients. */
+  private static DeploymentHelperHandler neverReachingAws() {
+    return new DeploymentHelperHandler((role, region, partition) -> {
       throw new AssertionError("must not reach AWS");
     }, new ResponseSender(Duration.ofSeconds(1)));
-    String answer = invoke(handler, "{\"BunkerRequest\": \"EmptyVaults\", \"Accounts\": []}");
-    assertEquals(Map.of("Error", "Seconds must be a positive number"), Json.parseObject(answer));
   }
 
   private static String invoke(DeploymentHelperHandler h, String event) throws Exception {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Counts the recovery points of the deployment's vaults in workload accounts of stackset mode by
@@ -28,11 +29,28 @@ import java.util.TreeMap;
  * removal with force_destroy deletes the accounts' stack instances.
  */
 final class HelperPointCounts {
-  /** Wire: the helper's request kind (bunker.helper.PointCountRequest). */
+  /** Wire: the key of the helper's request kind. */
   static final String KIND_KEY = "BunkerRequest";
-  static final String KIND = "CountRecoveryPoints";
-  /** Wire: the helper's emptying request (bunker.helper.EmptyVaultsRequest). */
-  static final String EMPTY_KIND = "EmptyVaults";
+
+  /** The two direct requests, with the words a diagnostic uses for each. */
+  enum Ask {
+    /** bunker.helper.PointCountRequest. */
+    COUNT("CountRecoveryPoints", "the count", "read it"),
+    /** bunker.helper.EmptyVaultsRequest. */
+    EMPTY("EmptyVaults", "the request to empty the vaults", "empty the vaults");
+
+    /** The value of {@link #KIND_KEY}. */
+    final String kind;
+    private final String request;
+    private final String act;
+
+    Ask(String kind, String request, String act) {
+      this.kind = kind;
+      this.request = request;
+      this.act = act;
+    }
+  }
+
   /**
    * How long one emptying invoke may work: its answer must come within the HTTP client's 60 s
    * read timeout ({@code AwsClients}); the provider asks again while points are left.
@@ -65,20 +83,11 @@ final class HelperPointCounts {
    * @param accounts account id → whether the vaults are known to exist there
    */
   List<AccountPoints> count(DeploymentSpec spec, Map<String, Boolean> accounts) {
-    List<String> ids = new ArrayList<>(accounts.keySet());
     List<AccountPoints> out = new ArrayList<>();
-    for (int from = 0; from < ids.size(); from += BATCH) {
-      List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
-      Map<String, Object> answer;
-      try {
-        answer = invoke(spec, request(spec, batch));
-      } catch (RuntimeException e) {
-        String why = whyNotAsked(spec, e);
-        batch.forEach(a -> out.add(AccountPoints.unreadable(a, why, accounts.get(a))));
-        continue;
-      }
-      out.addAll(read(answer, batch, accounts));
-    }
+    inBatches(spec, Ask.COUNT, new ArrayList<>(accounts.keySet()),
+        (batch, answer) -> out.addAll(read(answer, batch, accounts, Ask.COUNT)),
+        (batch, why) -> batch.forEach(a -> out.add(
+            AccountPoints.unreadable(a, why, accounts.get(a)))));
     return out;
   }
 
@@ -100,16 +109,7 @@ final class HelperPointCounts {
     List<String> pending = new ArrayList<>(accounts.keySet());
     while (!pending.isEmpty()) {
       List<String> next = new ArrayList<>();
-      for (int from = 0; from < pending.size(); from += BATCH) {
-        List<String> batch = pending.subList(from, Math.min(pending.size(), from + BATCH));
-        Map<String, Object> answer;
-        try {
-          answer = invoke(spec, request(spec, batch, EMPTY_KIND));
-        } catch (RuntimeException e) {
-          String why = whyNotAsked(spec, e);
-          batch.forEach(a -> failed.put(a, why));
-          continue;
-        }
+      inBatches(spec, Ask.EMPTY, pending, (batch, answer) -> {
         List<String> answered = new ArrayList<>();
         for (String account : batch) {
           if (answer.get("Accounts") instanceof Map<?, ?> all
@@ -119,18 +119,16 @@ final class HelperPointCounts {
             answered.add(account);
           }
         }
-        for (AccountPoints p : read(answer, answered, accounts)) {
+        for (AccountPoints p : read(answer, answered, accounts, Ask.EMPTY)) {
           if (!p.readable()) {
             if (p.mustExist()) {
-              failed.put(p.account(), p.error().replace("refused the count",
-                  "refused to empty the vaults").replace("could not read it",
-                  "could not empty the vaults"));
+              failed.put(p.account(), p.error());
             }
           } else if (p.vaults().values().stream().anyMatch(n -> n > 0)) {
             next.add(p.account());
           }
         }
-      }
+      }, (batch, why) -> batch.forEach(a -> failed.put(a, why)));
       pending = next;
       if (!pending.isEmpty() && System.nanoTime() - end > 0) {
         pending.forEach(a -> failed.put(a, "its vaults still held recovery points after "
@@ -142,13 +140,28 @@ final class HelperPointCounts {
     return failed;
   }
 
-  /** The request document for these accounts. */
-  static String request(DeploymentSpec spec, List<String> accounts) {
-    return request(spec, accounts, KIND);
+  /**
+   * Asks the helper {@code ask} for the accounts, {@link #BATCH} at a time: each answer goes to
+   * {@code answered}; a batch the helper could not be asked goes to {@code notAsked} with why.
+   */
+  private void inBatches(DeploymentSpec spec, Ask ask, List<String> accounts,
+      BiConsumer<List<String>, Map<String, Object>> answered,
+      BiConsumer<List<String>, String> notAsked) {
+    for (int from = 0; from < accounts.size(); from += BATCH) {
+      List<String> batch = accounts.subList(from, Math.min(accounts.size(), from + BATCH));
+      Map<String, Object> answer;
+      try {
+        answer = invoke(spec, request(spec, batch, ask));
+      } catch (RuntimeException e) {
+        notAsked.accept(batch, whyNotAsked(spec, e));
+        continue;
+      }
+      answered.accept(batch, answer);
+    }
   }
 
-  /** The request document of {@code kind} for these accounts. */
-  static String request(DeploymentSpec spec, List<String> accounts, String kind) {
+  /** The request document of {@code ask} for these accounts. */
+  static String request(DeploymentSpec spec, List<String> accounts, Ask ask) {
     Names names = Names.of(spec);
     Arns arns = Arns.of(spec);
     List<Object> targets = new ArrayList<>();
@@ -160,9 +173,9 @@ final class HelperPointCounts {
       targets.add(t);
     }
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put(KIND_KEY, kind);
+    doc.put(KIND_KEY, ask.kind);
     doc.put("Region", spec.environment().region());
-    if (kind.equals(EMPTY_KIND)) {
+    if (ask == Ask.EMPTY) {
       doc.put("Seconds", EMPTY_SECONDS);
     }
     doc.put("Partition", spec.environment().partition());
@@ -175,7 +188,7 @@ final class HelperPointCounts {
    * provider answers {@code {"responses": []}}) makes it unreadable, never empty.
    */
   static List<AccountPoints> read(Map<String, Object> answer, List<String> batch,
-      Map<String, Boolean> mustExist) {
+      Map<String, Boolean> mustExist, Ask ask) {
     List<AccountPoints> out = new ArrayList<>();
     Object all = answer.get("Accounts");
     for (String account : batch) {
@@ -183,15 +196,16 @@ final class HelperPointCounts {
       if (!(all instanceof Map<?, ?> accounts)) {
         Object error = answer.get("Error");
         out.add(AccountPoints.unreadable(account, error != null
-            ? "the deployment helper refused the count: " + error
-            : "the deployment helper did not answer the count (a helper older than this"
-                + " provider; the next apply or destroy with this provider updates it)", exists));
+            ? "the deployment helper refused " + ask.request + ": " + error
+            : "the deployment helper did not answer " + ask.request + " (a helper older than"
+                + " this provider; the next apply or destroy with this provider updates it)",
+            exists));
       } else if (!(accounts.get(account) instanceof Map<?, ?> one)) {
         out.add(AccountPoints.unreadable(account, "the deployment helper's answer left this"
             + " account out", exists));
       } else if (one.get("Error") != null) {
-        out.add(AccountPoints.unreadable(account, "the deployment helper could not read it: "
-            + one.get("Error"), exists));
+        out.add(AccountPoints.unreadable(account, "the deployment helper could not "
+            + ask.act + ": " + one.get("Error"), exists));
       } else {
         Map<String, Long> vaults = new TreeMap<>();
         if (one.get("Vaults") instanceof Map<?, ?> v) {

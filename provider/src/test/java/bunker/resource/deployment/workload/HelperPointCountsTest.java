@@ -22,7 +22,7 @@ class HelperPointCountsTest {
   @Test
   void request_namesEachAccountsHelperRoleAndBothVaults() {
     Map<String, Object> doc = Json.parseObject(HelperPointCounts.request(SPEC,
-        List.of("333333333333")));
+        List.of("333333333333"), HelperPointCounts.Ask.COUNT));
     assertEquals("CountRecoveryPoints", doc.get("BunkerRequest"));
     assertEquals("eu-west-2", doc.get("Region"));
     assertEquals("aws", doc.get("Partition"));
@@ -38,7 +38,7 @@ class HelperPointCountsTest {
         + "\"1\": {\"Vaults\": {\"v-backup\": 40, \"v-restore\": 0}},"
         + "\"2\": {\"Error\": \"AccessDenied: no\"}}}");
     List<AccountPoints> read = HelperPointCounts.read(answer, List.of("1", "2", "3"),
-        Map.of("1", true, "2", true, "3", false));
+        Map.of("1", true, "2", true, "3", false), HelperPointCounts.Ask.COUNT);
     assertEquals(AccountPoints.counted("1", Map.of("v-backup", 40L, "v-restore", 0L), true),
         read.get(0));
     assertFalse(read.get(1).readable());
@@ -52,7 +52,7 @@ class HelperPointCountsTest {
   void read_helperThatDoesNotKnowTheRequest_everyAccountUnreadableNeverEmpty() {
     // What a helper older than this provider answers: it takes the event for no request at all.
     List<AccountPoints> read = HelperPointCounts.read(Json.parseObject("{\"responses\": []}"),
-        List.of("1", "2"), Map.of("1", true, "2", false));
+        List.of("1", "2"), Map.of("1", true, "2", false), HelperPointCounts.Ask.COUNT);
     assertEquals(2, read.size());
     assertTrue(read.stream().noneMatch(AccountPoints::readable));
     assertTrue(read.get(0).error().contains("did not answer the count"));
@@ -64,7 +64,25 @@ class HelperPointCountsTest {
   @Test
   void read_helperRefusal_isTheReason() {
     List<AccountPoints> read = HelperPointCounts.read(Json.parseObject(
-        "{\"Error\": \"Region is required\"}"), List.of("1"), Map.of("1", true));
+        "{\"Error\": \"Region is required\"}"), List.of("1"), Map.of("1", true),
+        HelperPointCounts.Ask.COUNT);
     assertTrue(read.get(0).error().contains("refused the count: Region is required"));
+  }
+
+  @Test
+  void emptyRequest_askedWithItsKindAndSeconds_andItsFailuresSaySo() {
+    Map<String, Object> doc = Json.parseObject(HelperPointCounts.request(SPEC,
+        List.of("333333333333"), HelperPointCounts.Ask.EMPTY));
+    assertEquals("EmptyVaults", doc.get("BunkerRequest"));
+    assertEquals(HelperPointCounts.EMPTY_SECONDS, ((Number) doc.get("Seconds")).intValue());
+    List<AccountPoints> read = HelperPointCounts.read(Json.parseObject(
+        "{\"Accounts\": {\"1\": {\"Error\": \"AccessDenied: no\"}}}"), List.of("1"),
+        Map.of("1", true), HelperPointCounts.Ask.EMPTY);
+    assertEquals("the deployment helper could not empty the vaults: AccessDenied: no",
+        read.get(0).error());
+    read = HelperPointCounts.read(Json.parseObject("{\"Error\": \"Region is required\"}"),
+        List.of("1"), Map.of("1", true), HelperPointCounts.Ask.EMPTY);
+    assertEquals("the deployment helper refused the request to empty the vaults: Region is"
+        + " required", read.get(0).error());
   }
 }
