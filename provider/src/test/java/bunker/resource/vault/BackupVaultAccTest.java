@@ -175,6 +175,37 @@ class BackupVaultAccTest {
         .run();
   }
 
+  /**
+   * A saved plan applied after backups arrived: the update's read finds 3 points where the
+   * plan was made with none. Terraform fails such an apply ("Provider produced inconsistent
+   * result after apply") when the plan held the count as known; the plan leaves it unknown.
+   */
+  @Test
+  void update_savedPlanAppliedAfterBackupsArrived_succeeds() {
+    String name = Emulator.uniqueName("bunker-test");
+    String tagged = "variable \"env\" {\n  default = \"dev\"\n}\n"
+        + vault("  name = \"" + name + "\"\n  tags = { env = var.env }\n");
+    Acceptance.steps()
+        .checkDestroy(BackupVaultAccTest::gone)
+        .config(tagged)
+        .check(state -> assertEquals(0L, state.number(V, "recovery_points")))
+        .command(List.of("plan", "-out=tags.tfplan", "-var", "env=prod", "-no-color",
+            "-input=false"), out -> Emulator.addRecoveryPoints(VaultAcc.aws().accountId(),
+                name, 3))
+        .command(List.of("apply", "-no-color", "-input=false", "tags.tfplan"), out -> { })
+        .command(List.of("state", "show", "-no-color", V), out -> assertTrue(
+            out.matches("(?s).*recovery_points\\s+= 3\\b.*") && out.contains("\"prod\""),
+            "the apply did not record the vault as read:\n" + out))
+        // The points stay: force_destroy lets the final destroy delete them.
+        .config(tagged.replace("\"dev\"", "\"prod\"").replace("var.env }\n",
+            "var.env }\n  force_destroy = true\n"))
+        .check(state -> {
+          assertEquals(Map.of("env", "prod"), state.attr(V, "tags"));
+          assertEquals(3L, state.number(V, "recovery_points"));
+        })
+        .run();
+  }
+
   @Test
   void invalidInput_reportsAttributePath() {
     Acceptance.steps()

@@ -55,6 +55,23 @@ class BackupVaultPlanTest {
     assertEquals(prior, r.planned());
   }
 
+  /**
+   * An update reads the vault again, and backups arrive or expire between a plan and its apply
+   * (a saved plan waits for approval): a known planned count would make Terraform fail the
+   * apply ("Provider produced inconsistent result after apply"). Without an update, the plan
+   * keeps the refreshed values and stays empty.
+   */
+  @Test
+  void plan_update_volatileComputedUnknown_noChangeKeepsThem() {
+    CtyValue prior = state("recovery_points", 9L);
+    FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "tags",
+        CtyValue.stringMap(java.util.Map.of("env", "prod"))));
+    assertTrue(r.planned().attr("recovery_points").isUnknown());
+    assertTrue(r.planned().attr("vault_state").isUnknown());
+    assertEquals(prior.attr("arn"), r.planned().attr("arn"));
+    assertEquals(prior, plan(prior, vault("name", "v1")).planned());
+  }
+
   @Test
   void plan_policyReformatted_noChange() {
     CtyValue prior = state("access_policy", POLICY);
