@@ -290,15 +290,15 @@ class CloudFormationStatusTest {
       assertNull(System.getenv(v), v + " is set in this environment; it wins over the regional"
           + " endpoints this test checks: unset it to run the test");
     }
-    Path config = Files.writeString(dir.resolve("config"), "[default]\nregion = eu-west-1\n");
-    Map<String, String> saved = new HashMap<>();
-    for (String p : List.of("aws.configFile", "aws.endpointUrl", "aws.endpointUrlCloudFormation")) {
-      saved.put(p, System.getProperty(p));
+    List<String> properties = List.of("aws.configFile", "aws.endpointUrl",
+        "aws.endpointUrlCloudFormation");
+    for (String p : properties) {
+      assertNull(System.getProperty(p), p + " is set in this JVM before the test");
     }
+    // a config file without endpoint_url, whatever ~/.aws/config or AWS_CONFIG_FILE says
+    Path config = Files.writeString(dir.resolve("config"), "[default]\nregion = eu-west-1\n");
+    System.setProperty("aws.configFile", config.toString());
     try {
-      System.setProperty("aws.configFile", config.toString());
-      System.clearProperty("aws.endpointUrl");
-      System.clearProperty("aws.endpointUrlCloudFormation");
       assertEquals(URI.create("https://cloudformation.eu-west-1.amazonaws.com"),
           CloudFormationStatus.endpoint(Region.EU_WEST_1, "").clientEndpoint());
       assertEquals(URI.create("https://cloudformation.cn-north-1.amazonaws.com.cn"),
@@ -315,13 +315,7 @@ class CloudFormationStatusTest {
           .of(STACK_ID));
       assertEquals(1, seen.size());
     } finally {
-      saved.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
+      properties.forEach(System::clearProperty);
     }
   }
 
