@@ -21,7 +21,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.backup.BackupClient;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -45,9 +44,12 @@ public final class HelperClients implements AutoCloseable {
    */
   private static final int MAX_ATTEMPTS = 11;
 
-  /** Backup and IAM clients acting in one workload account. */
+  /**
+   * Backup and IAM clients acting in one workload account, and its stacks' status
+   * (CloudFormation DescribeStacks, {@link CloudFormationStatus}).
+   */
   public record Account(BackupClient backup, BackupClient bulkBackup, IamClient iam,
-      CloudFormationClient cloudFormation) {}
+      StackStatus stackStatus) {}
 
   private final String endpointUrl;
   private final AwsCredentialsProvider base;
@@ -92,9 +94,8 @@ public final class HelperClients implements AutoCloseable {
           .overrideConfiguration(first.wrap(bulkRetries())).build());
       IamClient iam = track(configure(IamClient.builder(), globalRegion(partition), credentials)
           .overrideConfiguration(first.wrap(standardRetries())).build());
-      CloudFormationClient cloudFormation = track(configure(CloudFormationClient.builder(), r,
-          credentials).overrideConfiguration(first.wrap(standardRetries())).build());
-      return new Account(backup, bulk, iam, cloudFormation);
+      return new Account(backup, bulk, iam,
+          CloudFormationStatus.of(http, credentials, r, endpointUrl));
     });
   }
 

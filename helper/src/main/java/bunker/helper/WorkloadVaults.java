@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -41,7 +38,7 @@ final class WorkloadVaults {
   private final BackupVaults vaults;
   private final RecoveryPoints points;
   private final IamClient iam;
-  private final CloudFormationClient cloudFormation;
+  private final StackStatus stackStatus;
   private final Deadline deadline;
   private final Consumer<String> log;
 
@@ -49,7 +46,7 @@ final class WorkloadVaults {
     this.vaults = new BackupVaults(account.backup());
     this.points = new RecoveryPoints(account.bulkBackup());
     this.iam = account.iam();
-    this.cloudFormation = account.cloudFormation();
+    this.stackStatus = account.stackStatus();
     this.deadline = deadline;
     this.log = log;
   }
@@ -191,10 +188,9 @@ final class WorkloadVaults {
    */
   private boolean stackDeleting(String stackId) {
     try {
-      List<Stack> stacks = cloudFormation.describeStacks(r -> r.stackName(stackId)).stacks();
-      String status = stacks.isEmpty() ? "" : stacks.get(0).stackStatusAsString();
+      String status = stackStatus.of(stackId);
       log.accept("stack " + stackId + " is " + status);
-      return StackStatus.DELETE_IN_PROGRESS.toString().equals(status);
+      return "DELETE_IN_PROGRESS".equals(status);
     } catch (RuntimeException e) {
       log.accept("cannot read the status of stack " + stackId + " (" + e.getMessage()
           + "): adopted vaults are kept");

@@ -7,7 +7,9 @@
  * response to the request's pre-signed {@code ResponseURL}.
  *
  * <p>Arrows: this package uses {@code bunker.aws.backup} (vaults and the shared force-destroy
- * emptier), {@code bunker.json} and the AWS SDK (backup, iam, sts); nothing of Terraform,
- * the plugin protocol or the framework. The Lambda zip carries only those packages.
+ * emptier), {@code bunker.json}, {@code bunker.aws.AwsHttp} and the AWS SDK (backup, iam, sts;
+ * CloudFormation's DescribeStacks is a request signed here, {@link CloudFormationStatus},
+ * without the SDK's CloudFormation client); nothing of Terraform, the plugin protocol or the
+ * framework. The Lambda zip carries only those packages.
  */
 package bunker.helper;

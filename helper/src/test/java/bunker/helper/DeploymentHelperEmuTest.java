@@ -21,10 +21,6 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.backup.model.DescribeBackupVaultResponse;
 import software.amazon.awssdk.services.backup.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
-import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
 
 /**
  * The Lambda handler in-process against the emulator: SNS events in, vaults in a workload
@@ -59,7 +55,7 @@ class DeploymentHelperEmuTest {
       HelperClients.Account a = clients.forRole(roleArn, region, partition);
       String status = stackStatus;
       return status == null ? a
-          : new HelperClients.Account(a.backup(), a.bulkBackup(), a.iam(), stackIs(status));
+          : new HelperClients.Account(a.backup(), a.bulkBackup(), a.iam(), stackId -> status);
     }, new ResponseSender(Duration.ofSeconds(10)));
   }
 
@@ -68,25 +64,6 @@ class DeploymentHelperEmuTest {
     catcher.close();
     clients.close();
     Emulator.admin("PUT", "/authz", "{\"mode\": \"on\"}");
-  }
-
-  /** A CloudFormation client whose DescribeStacks finds the request's stack in {@code status}. */
-  private static CloudFormationClient stackIs(String status) {
-    return new CloudFormationClient() {
-      @Override
-      public DescribeStacksResponse describeStacks(DescribeStacksRequest r) {
-        return DescribeStacksResponse.builder().stacks(Stack.builder().stackId(r.stackName())
-            .stackName("StackSet-m-" + UUID.randomUUID()).stackStatus(status).build()).build();
-      }
-
-      @Override
-      public String serviceName() {
-        return SERVICE_NAME;
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 
   @BeforeEach

@@ -1,10 +1,11 @@
 package bunker.aws.s3;
 
 import bunker.aws.AwsClients;
+import bunker.aws.AwsHttp;
+import bunker.aws.AwsHttp.Answer;
 import bunker.aws.Waiters;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,18 +22,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ClientEndpointProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -100,7 +96,7 @@ public final class Buckets {
 
   /** Whether the bucket exists and this identity may use it (HeadBucket: 200, else 404). */
   public boolean exists(String bucket) {
-    Response r = send(SdkHttpMethod.HEAD, bucket, "", Map.of(), Body.EMPTY, 200, 404);
+    Answer r = send(SdkHttpMethod.HEAD, bucket, "", Map.of(), Body.EMPTY, 200, 404);
     return r.status() == 200;
   }
 
@@ -168,20 +164,21 @@ public final class Buckets {
         query.put("key-marker", keyMarker);
         query.put("version-id-marker", versionMarker);
       }
-      Document doc = parse(send(SdkHttpMethod.GET, bucket, "", query, Body.EMPTY, 200).body());
+      Document doc = AwsHttp.parse(send(SdkHttpMethod.GET, bucket, "", query, Body.EMPTY, 200)
+          .body(), "S3");
       for (String tag : List.of("Version", "DeleteMarker")) {
         NodeList nodes = doc.getElementsByTagNameNS("*", tag);
         for (int i = 0; i < nodes.getLength(); i++) {
           Element e = (Element) nodes.item(i);
-          out.add(new Version(text(e, "Key"), text(e, "VersionId")));
+          out.add(new Version(AwsHttp.text(e, "Key"), AwsHttp.text(e, "VersionId")));
         }
       }
       Element root = doc.getDocumentElement();
-      if (!"true".equals(text(root, "IsTruncated"))) {
+      if (!"true".equals(AwsHttp.text(root, "IsTruncated"))) {
         return out;
       }
-      keyMarker = text(root, "NextKeyMarker");
-      versionMarker = text(root, "NextVersionIdMarker");
+      keyMarker = AwsHttp.text(root, "NextKeyMarker");
+      versionMarker = AwsHttp.text(root, "NextVersionIdMarker");
     }
   }
 
@@ -203,9 +200,6 @@ public final class Buckets {
     send(SdkHttpMethod.DELETE, bucket, "", Map.of(), Body.EMPTY, 204, 200, 404);
     return true;
   }
-
-  /** A response: status and body (read whole; only small XML documents are read). */
-  record Response(int status, byte[] body) {}
 
   /** A request body and its hex SHA-256. */
   record Body(ContentStreamProvider content, long length, String sha256, String md5) {
@@ -273,20 +267,13 @@ public final class Buckets {
         .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
   }
 
-  private Response send(SdkHttpMethod method, String bucket, String key,
+  private Answer send(SdkHttpMethod method, String bucket, String key,
       Map<String, String> query, Body body, int... expected) {
     for (int attempt = 1; ; attempt++) {
       SignedRequest signed = sign(request(method, bucket, key, query, body), body);
-      Response r;
+      Answer r;
       try {
-        HttpExecuteResponse resp = http.prepareRequest(HttpExecuteRequest.builder()
-            .request(signed.request())
-            .contentStreamProvider(signed.payload().orElse(null)).build()).call();
-        byte[] bytes;
-        try (InputStream in = resp.responseBody().map(s -> (InputStream) s).orElse(null)) {
-          bytes = in == null ? new byte[0] : in.readAllBytes();
-        }
-        r = new Response(resp.httpResponse().statusCode(), bytes);
+        r = AwsHttp.send(http, signed);
       } catch (IOException e) {
         if (attempt < attempts) {
           pause(attempt);
@@ -315,15 +302,15 @@ public final class Buckets {
     Waiters.system().sleep(BACKOFF.computeDelay(attempt + 1));
   }
 
-  private static AwsServiceException error(Response r, SdkHttpMethod method, String bucket,
+  private static AwsServiceException error(Answer r, SdkHttpMethod method, String bucket,
       String key) {
     String code = "";
     String message = "";
     if (r.body().length > 0) {
       try {
-        Element root = parse(r.body()).getDocumentElement();
-        code = text(root, "Code");
-        message = text(root, "Message");
+        Element root = AwsHttp.parse(r.body(), "S3").getDocumentElement();
+        code = AwsHttp.text(root, "Code");
+        message = AwsHttp.text(root, "Message");
       } catch (RuntimeException e) {
         message = new String(r.body(), StandardCharsets.UTF_8);
       }
@@ -340,31 +327,7 @@ public final class Buckets {
       message = "S3 " + method + " " + bucket + (key.isEmpty() ? "" : "/" + key) + ": HTTP "
           + r.status();
     }
-    return (AwsServiceException) AwsServiceException.builder().statusCode(r.status())
-        .message(message)
-        .awsErrorDetails(AwsErrorDetails.builder().serviceName("S3").errorCode(code)
-            .errorMessage(message).build()).build();
-  }
-
-  private static Document parse(byte[] xml) {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setNamespaceAware(true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
-    } catch (Exception e) {
-      throw new IllegalStateException("S3 answered with a document that is not XML", e);
-    }
-  }
-
-  /** The text of {@code parent}'s first direct child element named {@code name}, or "". */
-  private static String text(Element parent, String name) {
-    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(e.getLocalName())) {
-        return e.getTextContent();
-      }
-    }
-    return "";
+    return AwsHttp.error("S3", r.status(), code, message, "", "");
   }
 
   /** The key's path segments, each URI-encoded as SigV4 wants it ("/" kept between them). */
