@@ -14,34 +14,46 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$ROOT"
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "test.sh: $1 not found on PATH ($2)" >&2
-    exit 1
-  fi
+# Everything missing is named in one line, before anything starts.
+missing=()
+need() { # command, what it is for
+  command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)")
 }
-need java "Java 17 or newer is required"
-need mvn "Apache Maven 3.8 or newer is required"
-need python3 "Python 3 with moto 5.2.1 is required for the emulator"
-need terraform "Terraform 1.11 is required for the acceptance tests"
-need cfn-lint "cfn-lint is required: CfnLintTest lints the templates (pip install cfn-lint)"
-need node "Node.js 18 or newer is required: AslValidatorTest runs asl-validator"
-# hashicorp/aws 5.100.0 for ExamplesAccTest's composition test, which reads it from
-# BUNKER_AWS_MIRROR: that variable, else the CLI configuration's filesystem mirror, else
-# Terraform's implied mirror directories (scripts/bench/common.py searches them), exported as
-# found. The machine images this project is built on keep it in /opt/tf-plugins without naming
-# it in a CLI configuration; that directory is the last candidate, used only when it holds it.
-if mirror=$(python3 scripts/bench/common.py aws-mirror 2>/dev/null); then
-  export BUNKER_AWS_MIRROR=$mirror
-elif [ -z "${BUNKER_AWS_MIRROR:-}" ] \
-    && [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0 ]; then
-  export BUNKER_AWS_MIRROR=/opt/tf-plugins
-else
-  python3 scripts/bench/common.py aws-mirror 2>&1 >/dev/null | sed 's/^/test.sh: /' >&2
-  exit 1
+need java "Java 17 or newer"
+need mvn "Apache Maven 3.8 or newer"
+need python3 "Python 3 with moto 5.2.1, for the emulator"
+need terraform "Terraform 1.11, for the acceptance tests"
+need cfn-lint "CfnLintTest lints the templates: pip install cfn-lint"
+need node "Node.js 18 or newer: AslValidatorTest runs asl-validator"
+need npm "AslValidatorTest installs asl-validator with npm ci"
+if command -v node >/dev/null 2>&1; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt 18 ] 2>/dev/null; then
+    missing+=("Node.js 18 or newer (found $(node --version 2>/dev/null))")
+  fi
 fi
-if ! python3 -c 'import moto' >/dev/null 2>&1; then
-  echo "test.sh: python3 cannot import moto (moto 5.2.1 with its server extras is required)" >&2
+if command -v python3 >/dev/null 2>&1; then
+  if ! python3 -c 'import moto' >/dev/null 2>&1; then
+    missing+=("moto (python3 cannot import it; moto 5.2.1 with its server extras)")
+  fi
+  # hashicorp/aws 5.100.0 for ExamplesAccTest's composition test, which reads it from
+  # BUNKER_AWS_MIRROR: that variable, else the CLI configuration's filesystem mirror, else
+  # Terraform's implied mirror directories (scripts/bench/common.py searches them), exported as
+  # found. The machine images this project is built on keep it in /opt/tf-plugins without
+  # naming it in a CLI configuration; that directory is the last candidate, used only when it
+  # holds it.
+  if mirror=$(python3 scripts/bench/common.py aws-mirror 2>/dev/null); then
+    export BUNKER_AWS_MIRROR=$mirror
+  elif [ -z "${BUNKER_AWS_MIRROR:-}" ] \
+      && [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0 ]; then
+    export BUNKER_AWS_MIRROR=/opt/tf-plugins
+  else
+    missing+=("$(python3 scripts/bench/common.py aws-mirror 2>&1 >/dev/null | sed 's/^bench: //')")
+  fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  joined=$(printf '%s; ' "${missing[@]}")
+  echo "test.sh: missing: ${joined%; } (see README.md, Requirements)" >&2
   exit 1
 fi
 
