@@ -74,8 +74,9 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
             prior.attr("access_policy").asString())) {
       planned = planned.withAttribute("access_policy", prior.attr("access_policy"));
     }
-    // Values only a lock change can move stay known while the lock stays as it is.
-    if (planned.attr("lock").equals(prior.attr("lock"))) {
+    // Values only a lock change can move stay known while the lock stays as it is in AWS.
+    if (planned.attr("lock").equals(prior.attr("lock"))
+        || VaultValidation.onlyGraceDiffers(prior, planned)) {
       planned = planned.withAttribute("locked", prior.attr("locked"))
           .withAttribute("lock_date", prior.attr("lock_date"));
     }
@@ -191,7 +192,8 @@ public final class BackupVaultResource extends ConfiguredType implements Resourc
     BackupVaultModel plan = BackupVaultModel.from(request.planned());
     String name = plan.name();
     try {
-      if (!Objects.equals(prior.lock(), plan.lock())) {
+      if (!Objects.equals(prior.lock(), plan.lock())
+          && !VaultValidation.onlyGraceDiffers(request.prior(), request.planned())) {
         if (plan.lock() == null) {
           vaults().deleteLock(name);
         } else {

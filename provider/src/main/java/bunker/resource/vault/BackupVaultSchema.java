@@ -77,7 +77,9 @@ public final class BackupVaultSchema {
                 Attribute.number("changeable_for_days").optional()
                     .description("Set: compliance mode, and the lock becomes immutable this "
                         + "many days (at least 3) after it is applied. Unset: governance mode, "
-                        + "removable at any time.")
+                        + "removable at any time. Once AWS has dated a compliance lock, a change "
+                        + "of this number alone is recorded and not sent (AWS would move the "
+                        + "lock date, or refuse); import derives it from the days left.")
                     .validators(Validators.intBetween(3, 36500)).build()))
             .optional()
             .description("Vault Lock of a standard vault. Changed in place while the lock can "

@@ -69,7 +69,7 @@ final class VaultValidation {
     }
     CtyValue before = prior.attr("lock");
     CtyValue after = planned.attr("lock");
-    if (before.isNull() || before.equals(after)) {
+    if (before.isNull() || before.equals(after) || onlyGraceDiffers(prior, planned)) {
       return;
     }
     Instant lockDate = instant(prior.attr("lock_date"));
@@ -81,6 +81,24 @@ final class VaultValidation {
         "The compliance-mode Vault Lock of Backup Vault (" + name + ") became immutable on "
             + lockDate + ": AWS refuses to change or remove it, and will keep refusing. Put "
             + "the lock back as it was in the configuration (the state holds it).");
+  }
+
+  /**
+   * Whether the planned lock differs from a compliance-mode lock that AWS has already dated only
+   * in {@code changeable_for_days}. AWS reports the lock date, not the grace it was given
+   * (import derives one from the days left), so such a change is recorded in the state and
+   * never sent: PutBackupVaultLockConfiguration would move the lock date to now + the new
+   * grace, or be refused once the lock is immutable.
+   */
+  static boolean onlyGraceDiffers(CtyValue prior, CtyValue planned) {
+    CtyValue before = prior.attr("lock");
+    CtyValue after = planned.attr("lock");
+    return instant(prior.attr("lock_date")) != null && !before.isNull() && after.isKnown()
+        && !after.isNull()
+        && before.attr("min_retention_days").equals(after.attr("min_retention_days"))
+        && before.attr("max_retention_days").equals(after.attr("max_retention_days"))
+        && !before.attr("changeable_for_days").isNull()
+        && !after.attr("changeable_for_days").isNull();
   }
 
   static Instant instant(CtyValue v) {

@@ -150,6 +150,32 @@ class BackupVaultPlanTest {
         && d.detail().contains("2026-11-20T12:00:00Z")), r.diagnostics().toString());
   }
 
+  /**
+   * An imported vault locked with 7 days' grace records a derived 3 (AWS reports only the lock
+   * date): the true configuration is a recorded change, neither refused after the lock date nor
+   * moving the lock date before it; a change of the bounds still is one.
+   */
+  @Test
+  void plan_onlyGraceDaysDiffer_recordedNotRefused_lockDateKept() {
+    for (String lockDate : List.of("2026-11-20T12:00:00Z", "2026-11-24T12:00:00Z")) {
+      CtyValue prior = compliance(lockDate);
+      FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "lock", lock(1L, 30L, 7L)));
+      assertFalse(r.diagnostics().stream().anyMatch(d -> d.isError()), r.diagnostics()
+          .toString());
+      assertEquals(CtyValue.number(7), r.planned().attr("lock").attr("changeable_for_days"));
+      assertEquals(CtyValue.string(lockDate), r.planned().attr("lock_date"));
+      assertEquals(prior.attr("locked"), r.planned().attr("locked"));
+    }
+    FrameworkServer.PlanResult bounds = plan(compliance("2026-11-20T12:00:00Z"),
+        vault("name", "v1", "lock", lock(1L, 31L, 7L)));
+    assertTrue(bounds.diagnostics().stream().anyMatch(d -> d.isError()),
+        bounds.diagnostics().toString());
+    FrameworkServer.PlanResult governance = plan(compliance("2026-11-20T12:00:00Z"),
+        vault("name", "v1", "lock", lock(1L, 30L, null)));
+    assertTrue(governance.diagnostics().stream().anyMatch(d -> d.isError()),
+        governance.diagnostics().toString());
+  }
+
   @Test
   void plan_lockRemovedAfterLockDate_refused() {
     CtyValue prior = compliance("2026-11-20T12:00:00Z");

@@ -78,6 +78,42 @@ class ImportVaultAccTest {
         .run();
   }
 
+  /**
+   * AWS reports a compliance lock's date, not the grace days it was given, so import derives
+   * them (here 10 from the days left) and the configuration says what the team wrote (7). The
+   * apply records 7 and does not send it: PutBackupVaultLockConfiguration would move the lock
+   * date to now + 7 days (AWS Backup API reference, PutBackupVaultLockConfiguration,
+   * ChangeableForDays), or be refused once the lock is immutable.
+   */
+  @Test
+  void import_complianceLock_graceDaysDiffer_recordedWithoutMovingTheLockDate() {
+    String name = Emulator.uniqueName("bunker-test-grace");
+    VaultAcc.vaults().create(new BackupVaults.Spec(name, "", Map.of(), null));
+    VaultAcc.vaults().putLock(name, 7L, 365L, 10L);
+    java.time.Instant lockDate = VaultAcc.find(name).orElseThrow().lockDate();
+    String hcl = VaultAcc.provider() + "import {\n  to = backup_vault.v\n  id = \"" + name
+        + "\"\n}\nresource \"backup_vault\" \"v\" {\n  name = \"" + name + "\"\n"
+        + "  force_destroy = true\n  lock = { min_retention_days = 7, max_retention_days = 365,"
+        + " changeable_for_days = 7 }\n}\n";
+    Acceptance.steps()
+        .checkDestroy(before -> assertTrue(VaultAcc.find(name).isEmpty(), name
+            + " still exists"))
+        .config(hcl)
+        .check(state -> {
+          assertEquals(Map.of("min_retention_days", 7L, "max_retention_days", 365L,
+              "changeable_for_days", 7L), numbers(state.attr("backup_vault.v", "lock")));
+          assertEquals(lockDate, VaultAcc.find(name).orElseThrow().lockDate(),
+              "the apply moved the lock date");
+        })
+        .run();
+  }
+
+  private static Map<String, Long> numbers(Object lock) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    ((Map<?, ?>) lock).forEach((k, v) -> out.put((String) k, ((Number) v).longValue()));
+    return out;
+  }
+
   @Test
   void generateConfigOut_roundTrips() throws Exception {
     String name = Emulator.uniqueName("bunker-test-gen");
