@@ -62,6 +62,16 @@ def advance(admin, duration):
     return admin.ok("POST", "/advance", {"duration": duration})["lines"]
 
 
+def after_the_daily_window(admin):
+    """Moves the clock to 05:30 UTC, just past rule()'s daily window (05:00), so that a 25- or
+    26-hour advance meets that window exactly once. The clock is wherever earlier tests left it:
+    from 04:00 to 05:00, a 25-hour advance met the window twice and counted each job twice."""
+    now = admin.ok("GET", "/clock")["now"]
+    seconds = (5.5 * 3600 - now % 86400) % 86400
+    if seconds:
+        admin.ok("POST", "/advance", {"seconds": seconds})
+
+
 def rule(vault, schedule="cron(0 5 ? * * *)", **extra):
     r = {"schedule_expression": {"@@assign": schedule},
          "start_backup_window_minutes": {"@@assign": "60"},
@@ -147,6 +157,7 @@ def test_policy_on_an_ou_backs_up_copies_expires_and_restores(seeded, aws, admin
                       closed_arn: {"target_backup_vault_arn": {"@@assign": closed_arn}}},
         recovery_point_tags={"by": {"tag_key": {"@@assign": "made-by"},
                                     "tag_value": {"@@assign": "policy"}}})})}}
+    after_the_daily_window(admin)
     policy_on(doc, seeded["ous"]["workloads/prod"], unique("bp"))
 
     t0 = time.time()
@@ -263,6 +274,7 @@ def test_a_missing_vault_or_role_or_a_key_the_role_cannot_use_fails_the_jobs(
     rules = {"keyed": rule(keyed), "novault": rule(unique("absent"))}
     doc = {"plans": {unique("p"): tag_plan(value, rules),
                      unique("q"): tag_plan(value, {"r": rule(keyed)}, role="no-such-role")}}
+    after_the_daily_window(admin)
     policy_on(doc, member, unique("bp"))
     advance(admin, "25h")
     jobs = [j for j in backup.list_backup_jobs()["BackupJobs"]
