@@ -34,26 +34,36 @@ record PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state)
     return "Backup policy of Bunker deployment " + deployment;
   }
 
-  /** Creates or updates each policy, attaches it to the targets only, drops extra policies. */
+  /**
+   * Creates or updates each policy, attaches it to the targets only, drops extra policies. The
+   * seed module's policy {@code C}, adopted by import, gets Bunker's content and description
+   * here, so that from then on a refresh compares its content ({@link #contentDrifted}).
+   */
   void ensure() {
     List<BackupPolicyDocument> docs = BackupPolicyDocuments.render(spec);
-    Map<String, String> existing = findAllByName();
+    String description = description(spec.name());
+    Map<String, PolicySummary> existing = new LinkedHashMap<>();
+    findAll().forEach(p -> existing.put(p.name(), p));
     List<String> ids = new ArrayList<>();
     for (BackupPolicyDocument doc : docs) {
-      String id = existing.remove(doc.name());
-      if (id == null) {
-        id = policies().create(doc.name(), description(spec.name()), doc.content(),
+      PolicySummary found = existing.remove(doc.name());
+      String id;
+      if (found == null) {
+        id = policies().create(doc.name(), description, doc.content(),
             CentralObjects.tags(aws, spec));
-      } else if (!Json.same(policies().findById(id).map(Policy::content).orElse(""),
-          doc.content())) {
-        policies().updateContent(id, doc.content());
+      } else {
+        id = found.id();
+        if (!description.equals(found.description()) || !Json.same(policies().findById(id)
+            .map(Policy::content).orElse(""), doc.content())) {
+          policies().update(id, doc.content(), description);
+        }
       }
       ids.add(id);
       state.recordPolicies(ids);
       attachToTargetsOnly(id);
     }
-    for (String extra : existing.values()) {
-      policies().delete(extra);
+    for (PolicySummary extra : existing.values()) {
+      policies().delete(extra.id());
     }
     state.recordPolicies(ids);
   }
@@ -120,8 +130,8 @@ record PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state)
    * apply deletes it), compared as JSON as {@link #ensure} does. Only Bunker's own policies
    * (its description) are compared, so {@code content} (a DescribePolicy) is asked only for
    * them: the seed module's policy {@code C} (no description), adopted by import, holds the
-   * seed module's form of the same plans, which import reads back as the configuration, until
-   * an apply writes Bunker's.
+   * seed module's form of the same plans (which import reads back as the configuration) until
+   * an apply gives it Bunker's content and description.
    */
   static boolean contentDrifted(String deployment, PolicySummary policy,
       Map<String, String> rendered, Supplier<Optional<String>> content) {
@@ -144,13 +154,6 @@ record PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state)
   Set<String> targets() {
     Set<String> out = new HashSet<>();
     findAll().forEach(p -> out.addAll(policies().targets(p.id())));
-    return out;
-  }
-
-  /** This deployment's policies, name → id, sorted by name. */
-  private Map<String, String> findAllByName() {
-    Map<String, String> out = new LinkedHashMap<>();
-    findAll().forEach(p -> out.put(p.name(), p.id()));
     return out;
   }
 
