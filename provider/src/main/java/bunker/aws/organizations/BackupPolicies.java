@@ -50,10 +50,10 @@ public record BackupPolicies(OrganizationsClient orgs, Waiters waiters) {
     }
   }
 
-  /** UpdatePolicy content (in place). */
-  public void updateContent(String policyId, String contentJson) {
-    retry("updating Backup Policy (" + policyId + ")",
-        () -> orgs.updatePolicy(r -> r.policyId(policyId).content(contentJson)));
+  /** UpdatePolicy content and description (in place). */
+  public void update(String policyId, String contentJson, String description) {
+    retry("updating Backup Policy (" + policyId + ")", () -> orgs.updatePolicy(r -> r
+        .policyId(policyId).content(contentJson).description(description)));
   }
 
   /** Target ids (OU, account or root ids) the policy is attached to. */

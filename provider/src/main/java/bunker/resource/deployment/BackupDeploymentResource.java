@@ -127,7 +127,12 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
       // A LAG vault the configuration does not use is a kept generation, not lag_vault_arn.
       state.forget(CentralObject.LAG_VAULT);
     }
-    new PolicyObjects(aws(), spec, state).refresh(true);
+    for (String policy : new PolicyObjects(aws(), spec, state).refresh(true)) {
+      diags.addWarning("Organizations Backup Policy (" + policy + ") Edited Outside Terraform",
+          "Its content is not what this deployment's arguments render: the plan shows the "
+              + "deployment's backup_policy_ids as known after apply, and the apply writes "
+              + "the rendered content back.");
+    }
     if (!findGenerations(spec, state, diags)) {
       return StateResult.of(prior);
     }

@@ -15,6 +15,8 @@ import bunker.acc.Acceptance;
 import bunker.aws.AwsClients;
 import bunker.aws.Emulator;
 import bunker.aws.backup.BackupVaults;
+import bunker.aws.organizations.BackupPolicies;
+import bunker.json.Json;
 import bunker.topology.DeploymentSpec;
 import bunker.topology.Names;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +54,20 @@ class BackupDeploymentAccTest {
         name, 7, 365); // the quickstart's retention
   }
 
+  /** The id of deployment {@code name}'s one backup policy, found by its description. */
+  private static String policyId(String name) {
+    List<String> ids = new BackupPolicies(org().central().organizations()).list().stream()
+        .filter(p -> PolicyObjects.description(name).equals(p.description()))
+        .map(p -> p.id()).toList();
+    assertEquals(1, ids.size(), ids.toString());
+    return ids.get(0);
+  }
+
+  private static String policyContent(String id) {
+    return org().central().organizations().describePolicy(r -> r.policyId(id)).policy()
+        .content();
+  }
+
   /** A fault-rule set for {@link Emulator#faults}. */
   private static String rules(String... rules) {
     return "{\"rules\": [" + String.join(", ", rules) + "]}";
@@ -74,6 +91,7 @@ class BackupDeploymentAccTest {
     String renamed = name + "-b";
     AtomicReference<String> firstKey = new AtomicReference<>();
     AtomicReference<String> secondKey = new AtomicReference<>();
+    AtomicReference<String> written = new AtomicReference<>();
     Acceptance.steps()
         .checkDestroy(state -> {
           assertNothingLeft(name, firstKey.get());
@@ -102,6 +120,30 @@ class BackupDeploymentAccTest {
         .config(example("quickstart", vars(name, list(prod), false)))
         .check(state -> assertTrue(new BackupVaults(org().central().backup())
             .findByName(names(name).intermediateVault()).isPresent(), "vault not re-created"))
+        // Drift of content: an Organizations admin edits the backup policy (no more copies to
+        // the central vaults, 1-day retention); the plan shows the update, the apply restores
+        // the content Bunker wrote, and the plans after it are empty.
+        .command(List.of("version"), out -> {
+          String id = policyId(name);
+          written.set(policyContent(id));
+          org().central().organizations().updatePolicy(r -> r.policyId(id)
+              .content(PolicyObjectsTest.editedByAdmin(written.get())));
+          assertFalse(policyContent(id).contains("copy_actions"), "the edit did not happen");
+        })
+        .command(List.of("plan", "-detailed-exitcode", "-no-color", "-input=false"), out -> {
+          assertTrue(out.contains("Warning: Organizations Backup Policy ("
+              + names(name).backupPolicy(0, 1) + ") Edited Outside Terraform"), out);
+          assertTrue(out.matches("(?s).*# " + Pattern.quote(R) + " will be updated in-place.*"
+              + "\\+ backup_policy_ids\\s+= \\(known after apply\\).*"), out);
+          assertTrue(out.contains("0 to add, 1 to change, 0 to destroy"), out);
+        })
+        .expectError("(?s)1 to change") // -detailed-exitcode: 2, changes present
+        .config(example("quickstart", vars(name, list(prod), false)))
+        .check(state -> {
+          String content = policyContent(policyId(name));
+          assertTrue(Json.same(written.get(), content), "not restored: " + content);
+          assertEquals(List.of(policyId(name)), state.list(R, "backup_policy_ids"));
+        })
         // In place: another OU, and a rule changed.
         .config(example("quickstart", vars(name, list(prod, dev), false))
             .replace("delete_after_days   = 35", "delete_after_days   = 42"))

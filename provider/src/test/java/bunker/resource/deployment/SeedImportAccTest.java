@@ -144,6 +144,10 @@ class SeedImportAccTest {
         .stackSetName(estate.names.stackSet()).callAs("DELEGATED_ADMIN")).stackSet()
         .templateBody();
     assertTrue(template.contains("Custom::BunkerWorkloadVaults"), template);
+    // The backup policy C is Bunker's now, description included: refreshes compare its content.
+    assertEquals(List.of(PolicyObjects.description(estate.name)), org().central().organizations()
+        .listPolicies(r -> r.filter("BACKUP_POLICY")).policies().stream()
+        .filter(p -> p.name().equals(estate.c())).map(p -> p.description()).toList());
     String after = run(work, 0, "plan", "-detailed-exitcode", "-no-color", "-input=false");
     assertFalse(after.contains("Warning"), after);
     assertEquals(Map.of("rule log-to-cloudwatch", true, "log group /aws/events/C", true,
