@@ -11,11 +11,20 @@ public final class PlanModifiers {
    * configured: for ids and ARNs that never change once created.
    */
   public static PlanModifier useStateForUnknown() {
+    return useStateForUnknownIf(req -> true, "keeps the prior value when unchanged");
+  }
+
+  /**
+   * Like {@link #useStateForUnknown} but only when {@code condition} holds for the prior value:
+   * for a value that stops changing once it has reached some state.
+   */
+  public static PlanModifier useStateForUnknownIf(Predicate<PlanModifier.Request> condition,
+      String description) {
     return new PlanModifier() {
       @Override
       public void modify(Request req, Response resp) {
         if (req.creating() || req.state().isNull() || resp.plan().isKnown()
-            || req.config().isUnknown()) {
+            || req.config().isUnknown() || !condition.test(req)) {
           return;
         }
         resp.setPlan(req.state());
@@ -23,7 +32,7 @@ public final class PlanModifiers {
 
       @Override
       public String description() {
-        return "keeps the prior value when unchanged";
+        return description;
       }
     };
   }

@@ -110,13 +110,17 @@ public final class BackupVaultSchema {
         .attribute(Attribute.string("arn").computed()
             .description("ARN of the vault.")
             .planModifiers(PlanModifiers.useStateForUnknown()))
-        // Not kept from state in an update's plan: backups arrive and expire, and a logically
-        // air-gapped vault leaves CREATING, between a plan and its apply, whose read would then
-        // differ from a known planned value ("Provider produced inconsistent result").
+        // An update reads the vault again, and a known planned value that the read contradicts
+        // fails the apply ("Provider produced inconsistent result"). Backups arrive and expire
+        // between a plan and its apply, so the count is never kept from state; the state is
+        // kept once AVAILABLE (a logically air-gapped vault is CREATING for a while).
         .attribute(Attribute.number("recovery_points").computed()
             .description("Number of recovery points in the vault when last read."))
         .attribute(Attribute.string("vault_state").computed()
-            .description("CREATING, AVAILABLE or FAILED."))
+            .description("CREATING, AVAILABLE or FAILED.")
+            .planModifiers(PlanModifiers.useStateForUnknownIf(
+                req -> "AVAILABLE".equals(req.state().stringOr(null)),
+                "keeps AVAILABLE; a CREATING vault may be AVAILABLE by the apply")))
         .attribute(Attribute.bool("locked").computed()
             .description("Whether a Vault Lock protects the vault."))
         .attribute(Attribute.string("lock_date").computed()

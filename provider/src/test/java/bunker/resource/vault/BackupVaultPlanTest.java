@@ -67,9 +67,12 @@ class BackupVaultPlanTest {
     FrameworkServer.PlanResult r = plan(prior, vault("name", "v1", "tags",
         CtyValue.stringMap(java.util.Map.of("env", "prod"))));
     assertTrue(r.planned().attr("recovery_points").isUnknown());
-    assertTrue(r.planned().attr("vault_state").isUnknown());
+    assertEquals(CtyValue.string("AVAILABLE"), r.planned().attr("vault_state"));
     assertEquals(prior.attr("arn"), r.planned().attr("arn"));
     assertEquals(prior, plan(prior, vault("name", "v1")).planned());
+    CtyValue creating = prior.withAttribute("vault_state", CtyValue.string("CREATING"));
+    assertTrue(plan(creating, vault("name", "v1", "tags", CtyValue.stringMap(
+        java.util.Map.of("env", "prod")))).planned().attr("vault_state").isUnknown());
   }
 
   @Test
