@@ -98,6 +98,7 @@ final class VaultValidation {
         && before.attr("min_retention_days").equals(after.attr("min_retention_days"))
         && before.attr("max_retention_days").equals(after.attr("max_retention_days"))
         && !before.attr("changeable_for_days").isNull()
+        && after.attr("changeable_for_days").isKnown()
         && !after.attr("changeable_for_days").isNull();
   }
 

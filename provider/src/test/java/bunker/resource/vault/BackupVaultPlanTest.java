@@ -177,6 +177,13 @@ class BackupVaultPlanTest {
         vault("name", "v1", "lock", lock(1L, 30L, null)));
     assertTrue(governance.diagnostics().stream().anyMatch(d -> d.isError()),
         governance.diagnostics().toString());
+    // Grace days known only at apply may turn out null (governance): a lock change.
+    CtyValue unknownGrace = lock(1L, 30L, 7L).withAttribute("changeable_for_days",
+        CtyValue.unknown(CtyType.NUMBER));
+    FrameworkServer.PlanResult unknown = plan(compliance("2026-11-20T12:00:00Z"),
+        vault("name", "v1", "lock", unknownGrace));
+    assertTrue(unknown.diagnostics().stream().anyMatch(d -> d.isError()),
+        unknown.diagnostics().toString());
   }
 
   @Test
