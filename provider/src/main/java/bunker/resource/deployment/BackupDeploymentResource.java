@@ -128,10 +128,12 @@ public final class BackupDeploymentResource extends ConfiguredType implements Re
       state.forget(CentralObject.LAG_VAULT);
     }
     for (String policy : new PolicyObjects(aws(), spec, state).refresh(true)) {
-      diags.addWarning("Organizations Backup Policy (" + policy + ") Edited Outside Terraform",
-          "Its content is not what this deployment's arguments render: the plan shows the "
-              + "deployment's backup_policy_ids as known after apply, and the apply writes "
-              + "the rendered content back.");
+      diags.addWarning("Organizations Backup Policy (" + policy + ") Differs From This "
+          + "Deployment", "Its content is not what this deployment's arguments render: it was "
+              + "edited outside Terraform, written by another version of the provider, or left "
+              + "by an apply that did not finish. The plan shows the deployment's "
+              + "backup_policy_ids as known after apply, and the apply writes the rendered "
+              + "content back.");
     }
     if (!findGenerations(spec, state, diags)) {
       return StateResult.of(prior);

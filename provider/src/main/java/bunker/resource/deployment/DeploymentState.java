@@ -95,7 +95,10 @@ final class DeploymentState {
     return policyIds;
   }
 
-  /** Marks the policies as drifted (one missing or attached elsewhere): the plan re-applies. */
+  /**
+   * Marks the policies as drifted (one missing, attached elsewhere, or holding other content):
+   * the plan re-applies.
+   */
   void policiesDrifted() {
     policiesComplete = false;
   }

@@ -53,8 +53,8 @@ record PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state)
             CentralObjects.tags(aws, spec));
       } else {
         id = found.id();
-        if (!description.equals(found.description()) || !Json.same(policies().findById(id)
-            .map(Policy::content).orElse(""), doc.content())) {
+        if (!description.equals(found.description())
+            || !holds(policies().findById(id).map(Policy::content), doc.content())) {
           policies().update(id, doc.content(), description);
         }
       }
@@ -138,7 +138,12 @@ record PolicyObjects(AwsClients aws, DeploymentSpec spec, DeploymentState state)
     if (!description(deployment).equals(policy.description())) {
       return false;
     }
-    return !Json.same(content.get().orElse(null), rendered.get(policy.name()));
+    return !holds(content.get(), rendered.get(policy.name()));
+  }
+
+  /** Whether a policy's content (DescribePolicy; empty: none) is {@code rendered}, as JSON. */
+  private static boolean holds(Optional<String> content, String rendered) {
+    return rendered != null && content.isPresent() && Json.same(content.get(), rendered);
   }
 
   /** Contents of the deployment's policies, in name order (for import). */

@@ -132,7 +132,7 @@ class BackupDeploymentAccTest {
         })
         .command(List.of("plan", "-detailed-exitcode", "-no-color", "-input=false"), out -> {
           assertTrue(out.contains("Warning: Organizations Backup Policy ("
-              + names(name).backupPolicy(0, 1) + ") Edited Outside Terraform"), out);
+              + names(name).backupPolicy(0, 1) + ") Differs From This Deployment"), out);
           assertTrue(out.matches("(?s).*# " + Pattern.quote(R) + " will be updated in-place.*"
               + "\\+ backup_policy_ids\\s+= \\(known after apply\\).*"), out);
           assertTrue(out.contains("0 to add, 1 to change, 0 to destroy"), out);
