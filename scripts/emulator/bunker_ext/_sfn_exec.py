@@ -423,10 +423,12 @@ def _patch_engine():
                 env.set_timed_out()
                 done.set()
 
+        # Scheduled before the worker starts: once its first Wait has parked, the execution is
+        # quiet and an advance may move the clock, which must find the timeout already due.
+        _scheduler.schedule(_clock.now() + timeout, expire)
         worker = threading.Thread(target=run, daemon=True, name="sfn-program")
         TMP_THREADS.append(worker)
         worker.start()
-        _scheduler.schedule(_clock.now() + timeout, expire)
         done.wait()
 
     Program.eval = program_eval
