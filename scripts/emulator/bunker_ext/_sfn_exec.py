@@ -132,8 +132,9 @@ def park(env, seconds):
     p = _Park(arn, env)
     with _lock:
         _parks.add(p)
-    _adjust(arn, -1)
+    # Due before the execution counts as quiet: from then on an advance may move the clock.
     _scheduler.schedule(_clock.now() + seconds, lambda: _resume(p))
+    _adjust(arn, -1)
     while not p.event.wait(WAKE_CHECK_SECONDS):
         if not env.is_running():
             _resume(p)
