@@ -18,7 +18,6 @@ import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.regions.Region;
 
@@ -30,7 +29,7 @@ import software.amazon.awssdk.regions.Region;
  * <p>The request (CloudFormation API reference, "DescribeStacks", and its "Common Parameters"):
  * {@code POST /} with the form body {@code Action=DescribeStacks&Version=2010-05-15&StackName=
  * <name or stack id>}, {@code Content-Type: application/x-www-form-urlencoded; charset=utf-8},
- * signed with Signature Version 4 (the SDK's {@link AwsV4HttpSigner}, service
+ * signed with Signature Version 4 ({@link AwsHttp.Signer}, service
  * {@code cloudformation}, the Region's name) with the role's credentials, session token included.
  * The answer: {@code <DescribeStacksResponse><DescribeStacksResult><Stacks><member>
  * <StackStatus>}; a stack that does not exist is HTTP 400 {@code ValidationError} ("If the stack
@@ -63,19 +62,15 @@ final class CloudFormationStatus implements StackStatus {
   static final Duration FIRST_RETRY = Duration.ofMillis(250);
 
   private final SdkHttpClient http;
-  private final AwsCredentialsProvider credentials;
-  private final String region;
+  private final AwsHttp.Signer signer;
   private final ClientEndpointProvider endpoint;
-  private final Clock clock;
   private final Waiters waiters;
 
   CloudFormationStatus(SdkHttpClient http, AwsCredentialsProvider credentials, String region,
       ClientEndpointProvider endpoint, Clock clock, Waiters waiters) {
     this.http = http;
-    this.credentials = credentials;
-    this.region = region;
+    this.signer = new AwsHttp.Signer(credentials, "cloudformation", region, clock);
     this.endpoint = endpoint;
-    this.clock = clock;
     this.waiters = waiters;
   }
 
@@ -173,12 +168,6 @@ final class CloudFormationStatus implements StackStatus {
   }
 
   private SignedRequest sign(SdkHttpRequest request, byte[] body) {
-    return AwsV4HttpSigner.create().sign(r -> r
-        .identity(credentials.resolveCredentials())
-        .request(request)
-        .payload(ContentStreamProvider.fromByteArray(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "cloudformation")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+    return signer.sign(request, ContentStreamProvider.fromByteArray(body));
   }
 }

@@ -3,22 +3,30 @@ package bunker.aws;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.util.function.Consumer;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * The parts of an AWS call made without the service's SDK client (whose jar would weigh on the
  * release zip, issue 15): the provider's S3 calls ({@code s3/Buckets}) and the deployment
- * helper's CloudFormation DescribeStacks. The caller builds and signs the request (the SDK's
- * Signature Version 4 signer); this sends it over the SDK's HTTP client, reads the answer's
+ * helper's CloudFormation DescribeStacks. The caller builds the request and signs it with a
+ * {@link Signer}; this sends it over the SDK's HTTP client, reads the answer's
  * XML, and turns an error answer into an {@link AwsServiceException} that {@link AwsErrors}
  * reads as it reads an SDK client's.
  */
@@ -27,6 +35,33 @@ public final class AwsHttp {
   public record Answer(int status, byte[] body) {}
 
   private AwsHttp() {}
+
+  /**
+   * Who signs, for which service and Region, as of which clock: Signature Version 4 by the
+   * SDK's {@link AwsV4HttpSigner}, with the credentials resolved at each request (a session
+   * token included).
+   */
+  public record Signer(AwsCredentialsProvider credentials, String service, String region,
+      Clock clock) {
+    /** Signs {@code request} with {@code payload} as its body. */
+    public SignedRequest sign(SdkHttpRequest request, ContentStreamProvider payload) {
+      return sign(request, payload, r -> { });
+    }
+
+    /** As {@link #sign(SdkHttpRequest, ContentStreamProvider)}, with a service's own settings. */
+    public SignedRequest sign(SdkHttpRequest request, ContentStreamProvider payload,
+        Consumer<SignRequest.Builder<AwsCredentialsIdentity>> settings) {
+      return AwsV4HttpSigner.create().sign(r -> {
+        r.identity(credentials.resolveCredentials())
+            .request(request)
+            .payload(payload)
+            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+            .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+            .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock);
+        settings.accept(r);
+      });
+    }
+  }
 
   /** Sends {@code signed} (its payload as the body) and reads the whole answer. */
   public static Answer send(SdkHttpClient http, SignedRequest signed) throws IOException {

@@ -64,11 +64,9 @@ public final class Buckets {
       Waiters.doubling(Duration.ofMillis(200), Duration.ofSeconds(5));
 
   private final SdkHttpClient http;
-  private final AwsCredentialsProvider credentials;
-  private final String region;
+  private final AwsHttp.Signer signer;
   private final URI endpoint;
   private final boolean pathStyle;
-  private final Clock clock;
   private final int attempts;
 
   /**
@@ -78,11 +76,9 @@ public final class Buckets {
   Buckets(SdkHttpClient http, AwsCredentialsProvider credentials, String region, URI endpoint,
       boolean pathStyle, Clock clock, int attempts) {
     this.http = http;
-    this.credentials = credentials;
-    this.region = region;
+    this.signer = new AwsHttp.Signer(credentials, "s3", region, clock);
     this.endpoint = endpoint;
     this.pathStyle = pathStyle;
-    this.clock = clock;
     this.attempts = attempts;
   }
 
@@ -107,6 +103,7 @@ public final class Buckets {
    * given the same settings.
    */
   public void createPrivate(String bucket, Map<String, String> tags) {
+    String region = signer.region();
     Body config = region.equals("us-east-1") ? Body.EMPTY : Body.xml(
         "<CreateBucketConfiguration xmlns=\"" + XMLNS + "\"><LocationConstraint>"
         + escape(region) + "</LocationConstraint></CreateBucketConfiguration>");
@@ -255,16 +252,10 @@ public final class Buckets {
 
   /** Signs {@code request} (Signature Version 4, service s3) as of this object's clock. */
   SignedRequest sign(SdkHttpRequest request, Body body) {
-    return AwsV4HttpSigner.create().sign(r -> r
-        .identity(credentials.resolveCredentials())
-        .request(request)
-        .payload(body.content())
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+    return signer.sign(request, body.content(), r -> r
         .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
         .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true));
   }
 
   private Answer send(SdkHttpMethod method, String bucket, String key,
