@@ -87,10 +87,7 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
    */
   private Map<String, Object> providerRequest(Map<String, Object> event, Context context,
       Consumer<String> log) {
-    Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
-    Duration margin = remaining.dividedBy(4).compareTo(MAX_MARGIN) < 0 ? remaining.dividedBy(4)
-        : MAX_MARGIN;
-    Deadline deadline = Deadline.in(remaining.minus(margin));
+    Deadline deadline = deadline(context);
     try {
       if (EmptyVaultsRequest.isOne(event)) {
         return new PointCounter(opener, log).empty(EmptyVaultsRequest.parse(event), deadline);
@@ -100,6 +97,17 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
       log.accept("refusing a malformed request: " + e.getMessage());
       return Map.of("Error", e.getMessage());
     }
+  }
+
+  /**
+   * When this invocation must have its answer ready: the Lambda's remaining time less a margin
+   * for sending it (a quarter of that time, at most {@link #MAX_MARGIN}).
+   */
+  private static Deadline deadline(Context context) {
+    Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
+    Duration margin = remaining.dividedBy(4).compareTo(MAX_MARGIN) < 0 ? remaining.dividedBy(4)
+        : MAX_MARGIN;
+    return Deadline.in(remaining.minus(margin));
   }
 
   /** Handles one request and sends its response; returns the status sent. */
@@ -112,10 +120,7 @@ public final class DeploymentHelperHandler implements RequestStreamHandler {
       log.accept("ignoring a message that is not a custom-resource request: " + e.getMessage());
       return "IGNORED";
     }
-    Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
-    Duration margin = remaining.dividedBy(4).compareTo(MAX_MARGIN) < 0 ? remaining.dividedBy(4)
-        : MAX_MARGIN;
-    Deadline deadline = Deadline.in(remaining.minus(margin));
+    Deadline deadline = deadline(context);
     CustomResourceResponse response = runWithin(request, deadline, log,
         context.getLogStreamName());
     sender.send(request.responseUrl(), response);

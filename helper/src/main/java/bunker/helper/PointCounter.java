@@ -55,8 +55,7 @@ final class PointCounter {
    * was reached is answered {@code {"Unfinished": true}}, one that failed with its error.
    */
   Map<String, Object> empty(EmptyVaultsRequest request, Deadline deadline) {
-    Deadline within = deadline.remaining().compareTo(request.budget()) < 0 ? deadline
-        : Deadline.in(request.budget());
+    Deadline within = Deadline.in(deadline.remainingAtMost(request.budget()), deadline.nanos());
     PointCountRequest accounts = request.accounts();
     return fanOut(accounts, within, target -> Map.of("Vaults", new WorkloadVaults(
         opener.open(target.helperRoleArn(), accounts.region(), accounts.partition()), within,
