@@ -301,8 +301,7 @@ final class WorkloadVaults {
           + keyArn + "; the helper leaves it alone. Delete or rename it, then retry.");
     }
     if (adopt) {
-      vaults.backup().tagResource(r -> r.resourceArn(v.backupVaultArn())
-          .tags(Map.of(ADOPTED_FOR_TAG, id)));
+      vaults.tag(v.backupVaultArn(), Map.of(ADOPTED_FOR_TAG, id));
       log.accept("found Backup Vault (" + name + "), tagged " + ADOPTED_FOR_TAG + " = " + id
           + ": unless it was made for that id, its Delete leaves the vault in place");
     }

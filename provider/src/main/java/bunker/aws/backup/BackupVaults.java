@@ -188,8 +188,13 @@ public record BackupVaults(BackupClient backup, Waiters waiters) {
       }
     });
     if (!add.isEmpty()) {
-      backup.tagResource(r -> r.resourceArn(arn).tags(add));
+      tag(arn, add);
     }
+  }
+
+  /** TagResource: adds or overwrites these tags, leaving the resource's others as they are. */
+  public void tag(String arn, Map<String, String> tags) {
+    backup.tagResource(r -> r.resourceArn(arn).tags(tags));
   }
 
   /**
